@@ -1,0 +1,62 @@
+// The socket.io protocol between the BFF and browsers, shared by both ends.
+import { z } from 'zod';
+import { ClusterSnapshot } from './snapshot';
+import { ClusterEvent } from './events';
+import { SnapshotPatch } from './patch';
+
+/** client -> server: join a cluster's room, optionally resuming. Ack: SubscribeAck. */
+export const SubscribeRequest = z.object({
+  clusterId: z.string().min(1).optional(),
+  /** last snapshot revision the client holds */
+  rev: z.number().int().min(0).optional(),
+  /** last event seq the client holds */
+  seq: z.number().int().min(0).optional(),
+});
+export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
+
+export const SubscribeAck = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    clusterId: z.string(),
+    /** how the client was brought up to date */
+    resumed: z.enum(['snapshot', 'patches']),
+  }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type SubscribeAck = z.infer<typeof SubscribeAck>;
+
+/** server -> client messages */
+export const SnapshotMessage = z.object({ clusterId: z.string(), rev: z.number().int(), snapshot: ClusterSnapshot });
+export type SnapshotMessage = z.infer<typeof SnapshotMessage>;
+export const PatchMessage = z.object({ clusterId: z.string(), patch: SnapshotPatch });
+export type PatchMessage = z.infer<typeof PatchMessage>;
+export const EventMessage = ClusterEvent;
+
+export const SocketEvents = {
+  subscribe: 'subscribe',
+  snapshot: 'snapshot',
+  patch: 'patch',
+  event: 'event',
+} as const;
+
+/** REST */
+export const EventsQuery = z.object({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cluster: z.string().min(1).optional(),
+});
+export const EventsPage = z.object({ events: z.array(ClusterEvent), next: z.number().int() });
+export type EventsPage = z.infer<typeof EventsPage>;
+
+export const ClusterSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  source: z.string(),
+  default: z.boolean(),
+});
+export const ClusterList = z.object({ clusters: z.array(ClusterSummary) });
+export type ClusterList = z.infer<typeof ClusterList>;
+
+/** the one error shape of the REST API */
+export const ApiError = z.object({ error: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
+export type ApiError = z.infer<typeof ApiError>;

@@ -1,0 +1,171 @@
+// The cluster snapshot: everything the dashboard knows about one cluster at one instant.
+// Types flow from these schemas; the BFF validates what sources produce and the web trusts what the BFF sends.
+import { z } from 'zod';
+
+export const NodeId = z.number().int().min(0).max(65535);
+export const NodeName = z.string().min(1).max(64);
+export const LinkNumber = z.number().int().min(0).max(7);
+
+/** votequorum flags, in the order corosync-quorumtool prints them. */
+export const QuorumFlag = z.enum([
+  '2Node',
+  'Quorate',
+  'WaitForAll',
+  'LastManStanding',
+  'AutoTieBreaker',
+  'AllowDownscale',
+  'Qdevice',
+]);
+export type QuorumFlag = z.infer<typeof QuorumFlag>;
+
+/** The votequorum options of corosync.conf's quorum {} section that change the arithmetic. */
+export const QuorumOptions = z.object({
+  /** quorum.expected_votes; null = sum of the nodelist's quorum_votes */
+  expectedVotes: z.number().int().min(1).nullable().default(null),
+  twoNode: z.boolean().default(false),
+  /** null = implied (on with two_node, else off) */
+  waitForAll: z.boolean().nullable().default(null),
+  lastManStanding: z.boolean().default(false),
+  lastManStandingWindowMs: z.number().int().min(0).default(10_000),
+  autoTieBreaker: z.boolean().default(false),
+  /** 'lowest' | 'highest' | explicit node id list in priority order */
+  autoTieBreakerNode: z.union([z.enum(['lowest', 'highest']), z.array(NodeId).min(1)]).default('lowest'),
+});
+export type QuorumOptions = z.infer<typeof QuorumOptions>;
+
+/** Quorum as one node sees it (the numbers of `corosync-quorumtool -s`). */
+export const QuorumState = z.object({
+  expectedVotes: z.number().int().min(0),
+  highestExpected: z.number().int().min(0),
+  totalVotes: z.number().int().min(0),
+  /** votes needed: the "Quorum:" line */
+  quorum: z.number().int().min(0),
+  quorate: z.boolean(),
+  flags: z.array(QuorumFlag),
+  ringId: z.string().nullable(),
+  /** node ids in this view's membership */
+  members: z.array(NodeId),
+});
+export type QuorumState = z.infer<typeof QuorumState>;
+
+export const NodeAddress = z.object({ link: LinkNumber, address: z.string().min(1) });
+
+export const NodeState = z.enum(['online', 'offline', 'unknown']);
+export type NodeState = z.infer<typeof NodeState>;
+
+/** A configured cluster node, as the observer's view has it. */
+export const ClusterNode = z.object({
+  id: NodeId,
+  name: NodeName,
+  votes: z.number().int().min(0),
+  /** online = in the observer's membership; unknown = no trustworthy view */
+  state: NodeState,
+  addresses: z.array(NodeAddress),
+  /** when this node's state last changed (ms since epoch), if known */
+  since: z.number().nullable().default(null),
+});
+export type ClusterNode = z.infer<typeof ClusterNode>;
+
+/** One knet link from one node to a peer, as the `from` node's knet reports it. */
+export const LinkObservation = z.object({
+  from: NodeId,
+  to: NodeId,
+  link: LinkNumber,
+  enabled: z.boolean(),
+  connected: z.boolean(),
+  latencyAvgMs: z.number().min(0).nullable(),
+  latencyMaxMs: z.number().min(0).nullable(),
+  /** packet loss in percent where the source can know it */
+  lossPct: z.number().min(0).max(100).nullable(),
+  downCount: z.number().int().min(0),
+});
+export type LinkObservation = z.infer<typeof LinkObservation>;
+
+export const QDeviceState = z.enum(['connected', 'connecting', 'connect-failed', 'disconnected', 'unknown']);
+export const QDevice = z.object({
+  votes: z.number().int().min(0),
+  state: QDeviceState,
+  algorithm: z.enum(['ffsplit', 'lms']),
+  host: z.string().nullable(),
+  /** whether the device's vote counts in the observer's partition right now */
+  castsVote: z.boolean(),
+});
+export type QDevice = z.infer<typeof QDevice>;
+
+export const StorageOnNode = z.object({
+  node: NodeName,
+  enabled: z.boolean(),
+  active: z.boolean(),
+  totalBytes: z.number().min(0),
+  usedBytes: z.number().min(0),
+  availBytes: z.number().min(0),
+});
+export const Storage = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  content: z.array(z.string()),
+  shared: z.boolean(),
+  nodes: z.array(StorageOnNode),
+});
+export type Storage = z.infer<typeof Storage>;
+
+/** The view of one node that could be asked: membership and quorum as that node sees it. */
+export const NodeView = z.object({
+  nodeId: NodeId,
+  name: NodeName,
+  /** false: the node could not be asked; quorum is then null and reason says why */
+  reachable: z.boolean(),
+  reason: z.string().nullable(),
+  observedAt: z.number(),
+  quorum: QuorumState.nullable(),
+});
+export type NodeView = z.infer<typeof NodeView>;
+
+/** knet says every link to a node is down before Corosync drops it: the early warning. */
+export const UnreachableWarning = z.object({
+  nodeId: NodeId,
+  name: NodeName,
+  since: z.number(),
+  /** ms until Corosync is expected to drop the node (from `since`) */
+  expectedDropInMs: z.number().min(0),
+  /** quorum if it is dropped: would the observer's side stay quorate? */
+  quorateAfterDrop: z.boolean(),
+  totalVotesAfterDrop: z.number().int().min(0),
+  expectedVotesAfterDrop: z.number().int().min(0),
+});
+export type UnreachableWarning = z.infer<typeof UnreachableWarning>;
+
+export const SourceKind = z.enum(['sim', 'lab', 'pve']);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+export const ClusterSnapshot = z.object({
+  /** the BFF's id of this cluster (room name, ?cluster=) */
+  clusterId: z.string().min(1),
+  observedAt: z.number(),
+  source: SourceKind,
+  /** the node whose view leads; null when no node could be asked */
+  observer: z.object({ nodeId: NodeId, name: NodeName }).nullable(),
+  cluster: z.object({
+    name: z.string(),
+    configVersion: z.number().int().nullable(),
+    transport: z.string().nullable(),
+    secureAuth: z.boolean().nullable(),
+    quorumOptions: QuorumOptions,
+    /** totem token (ms) as configured, and the runtime value for this node count */
+    tokenMs: z.number().int().min(0).nullable(),
+    runtimeTokenMs: z.number().int().min(0).nullable(),
+  }),
+  /** the observer's view of quorum; null when no node could be asked */
+  quorum: QuorumState.nullable(),
+  nodes: z.array(ClusterNode),
+  links: z.array(LinkObservation),
+  qdevice: QDevice.nullable(),
+  /** null: the source does not provide storage */
+  storage: z.array(Storage).nullable(),
+  /** every node that was asked, observer first */
+  views: z.array(NodeView),
+  /** true when reachable nodes disagree on membership */
+  partitioned: z.boolean(),
+  warnings: z.array(UnreachableWarning).default([]),
+});
+export type ClusterSnapshot = z.infer<typeof ClusterSnapshot>;
