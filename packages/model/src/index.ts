@@ -3,3 +3,7 @@ export * from './events';
 export * from './faults';
 export * from './patch';
 export * from './protocol';
+export * from './votequorum';
+export * from './tolerance';
+export * from './diff';
+export * from './patching';
