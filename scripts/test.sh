@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The one test command (README): system packages, static checks, unit tests, lab tests on real Corosync,
+# the web build and the Playwright end-to-end tests in Debian's Chromium. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p artifacts
+
+# --- system packages: install what is missing when root, else say exactly what to install
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v corosync >/dev/null 2>&1 || missing+=(corosync)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "== installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
+  else
+    echo "missing system packages: ${missing[*]} — install them as root: apt-get install -y ${missing[*]}" >&2
+    [ -x /usr/bin/chromium ] || { echo "chromium is required for the end-to-end tests" >&2; exit 1; }
+    echo "(lab tests will be skipped: they need root and corosync)" >&2
+  fi
+fi
+
+status=0
+step() { echo; echo "== $*"; }
+
+step "typecheck"; npm run -s typecheck || status=1
+step "lint"; npx eslint . || status=1
+step "unit tests"
+npx vitest run --reporter=default --reporter=json --outputFile.json=artifacts/vitest-unit.json || status=1
+if [ -f vitest.lab.config.ts ]; then
+  step "lab tests (real Corosync in network namespaces)"
+  npx vitest run -c vitest.lab.config.ts --reporter=default --reporter=json --outputFile.json=artifacts/vitest-lab.json || status=1
+fi
+step "web build"; npm run -s build:web || status=1
+step "end-to-end tests (Playwright, Debian chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME=artifacts/playwright.json npx playwright test --reporter=list,json || status=1
+
+node scripts/test-summary.mjs artifacts/vitest-unit.json artifacts/vitest-lab.json artifacts/playwright.json
+[ $status -eq 0 ] || echo "some step failed (see above)" >&2
+exit $status
