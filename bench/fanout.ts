@@ -1,0 +1,99 @@
+// npm run bench:fanout — 1,000 socket.io clients (in a few client processes) on loopback against one BFF
+// whose sim changes 10 times a second. Prints p50/p99 delivery latency (sim change -> client receipt),
+// BFF CPU and peak RSS. Last line: fanout clients=N p50_ms=X p99_ms=Y rss_mb=Z cpu_pct=W
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 1000);
+const PROCS = Number(process.env.FANOUT_PROCS ?? 4);
+const MEASURE_MS = Number(process.env.FANOUT_MS ?? 20_000);
+const PORT = Number(process.env.FANOUT_PORT ?? 18090);
+const TOKEN = process.env.QUORATE_API_TOKEN ?? 'bench-fanout-token-0123456789abcdef';
+const url = `http://127.0.0.1:${PORT}`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const clockTicks = 100; // USER_HZ on Linux
+
+function procCpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+function procPeakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function waitHealthy(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(100);
+  }
+  throw new Error('BFF did not become healthy');
+}
+
+const bff: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/src/main.ts'], {
+  env: {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(PORT),
+    LOG_LEVEL: 'warn',
+    QUORATE_SIM_TICK_MS: '100',
+    QUORATE_API_TOKEN: TOKEN,
+    QUORATE_DATA_DIR: `/tmp/quorate-bench-fanout-${process.pid}`,
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+try {
+  await waitHealthy();
+  const pid = bff.pid!;
+  console.log(`BFF pid ${pid} on ${url}; ${CLIENTS} clients in ${PROCS} processes; measuring ${MEASURE_MS} ms`);
+  const per = Math.ceil(CLIENTS / PROCS);
+  const warmupMs = 5000;
+  const results: Promise<{ connected: number; errors: number; latencies: number[] }>[] = [];
+  for (let i = 0; i < PROCS; i++) {
+    const n = Math.min(per, CLIENTS - i * per);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout-client.ts', url, String(n), String(warmupMs + MEASURE_MS), TOKEN], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    results.push(
+      new Promise((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d) => (out += d));
+        child.on('exit', () => {
+          try {
+            resolve(JSON.parse(out.trim().split('\n').pop()!));
+          } catch (e) {
+            reject(e);
+          }
+        });
+      }),
+    );
+  }
+  await sleep(warmupMs);
+  const cpu0 = procCpuTicks(pid);
+  const t0 = Date.now();
+  await sleep(MEASURE_MS);
+  const cpuPct = ((procCpuTicks(pid) - cpu0) / clockTicks / ((Date.now() - t0) / 1000)) * 100;
+  const rssMb = procPeakRssMb(pid);
+  const all = await Promise.all(results);
+  const connected = all.reduce((s, r) => s + r.connected, 0);
+  const errors = all.reduce((s, r) => s + r.errors, 0);
+  const lat = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  console.log(`connected ${connected}/${CLIENTS}, connect errors ${errors}, patches received ${lat.length}`);
+  const p50 = percentile(lat, 50);
+  const p99 = percentile(lat, 99);
+  console.log(`targets: p99 < 100 ms (${p99 < 100 ? 'met' : 'MISSED'}), RSS < 250 MB (${rssMb < 250 ? 'met' : 'MISSED'})`);
+  console.log(`fanout clients=${connected} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} rss_mb=${rssMb.toFixed(1)} cpu_pct=${cpuPct.toFixed(1)}`);
+} finally {
+  bff.kill('SIGTERM');
+}
+process.exit(0);
