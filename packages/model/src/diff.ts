@@ -1,13 +1,225 @@
-// Diff of two snapshots into typed events. STUB: the owner replaces this.
-import type { EventDraft } from './events';
-import type { ClusterSnapshot } from './snapshot';
+// Diff of two consecutive snapshots of one cluster into typed events: state changes only, never usage
+// or latency drift. Every comparison goes through maps, so a diff is O(nodes + links + storage).
+//
+// 'unknown' is staleness, not membership: a node going to or from 'unknown', a quorum or config version
+// going to or from null, and items appearing in or vanishing from a list raise no event. So that a change
+// hidden by a blind spell is still reported when the view returns, diff against a baseline kept with
+// carryForwardKnown() rather than against the raw previous snapshot.
+import { describeEvent } from './describe';
+import type { EventBody, EventDraft, Severity } from './events';
+import type { ClusterNode, ClusterSnapshot, LinkObservation, NodeState } from './snapshot';
+
+/** How bad an event is: quorum loss is critical; losses are warnings; recoveries and config facts are info. */
+export function eventSeverity(body: EventBody): Severity {
+  switch (body.type) {
+    case 'quorum-lost':
+      return 'critical';
+    case 'node-left':
+    case 'link-down':
+    case 'node-unreachable-warning':
+      return 'warning';
+    case 'storage-state-changed':
+      return body.active ? 'info' : 'warning';
+    case 'partition-changed':
+      return body.partitioned ? 'warning' : 'info';
+    default:
+      return 'info';
+  }
+}
+
+/** numeric key of a link observation (from, to < 2^16, link < 8): cheaper to hash than a string */
+function linkKeyNumber(l: Pick<LinkObservation, 'from' | 'to' | 'link'>): number {
+  return (l.from * 65536 + l.to) * 8 + l.link;
+}
+
+const known = (s: NodeState): boolean => s !== 'unknown';
+
+// Events of one diff are grouped by kind in roughly causal order (a config change, then the early
+// warning, the links, the membership change it leads to, and the quorum consequence); within a kind
+// they are sorted by node id / key, so a diff is deterministic whatever the array order.
+const ORDER: readonly EventBody['type'][] = [
+  'config-version-changed',
+  'observer-changed',
+  'node-unreachable-warning',
+  'link-down',
+  'link-up',
+  'node-left',
+  'node-joined',
+  'node-unreachable-cleared',
+  'expected-votes-changed',
+  'quorum-lost',
+  'quorum-regained',
+  'partition-changed',
+  'storage-state-changed',
+];
+const rank = new Map(ORDER.map((t, i) => [t, i]));
 
 export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapshot): EventDraft[] {
-  if (!prev?.quorum || !next.quorum || prev.quorum.quorate === next.quorum.quorate) return [];
+  // first observation (or a different cluster): nothing to compare with
+  if (!prev || prev.clusterId !== next.clusterId) return [];
+  const bodies: EventBody[] = [];
+
+  const pc = prev.cluster.configVersion;
+  const nc = next.cluster.configVersion;
+  if (pc !== null && nc !== null && pc !== nc) bodies.push({ type: 'config-version-changed', from: pc, to: nc });
+
+  if (prev.observer?.nodeId !== next.observer?.nodeId || prev.observer?.name !== next.observer?.name) {
+    bodies.push({
+      type: 'observer-changed',
+      from: prev.observer ? { nodeId: prev.observer.nodeId, name: prev.observer.name } : null,
+      to: next.observer ? { nodeId: next.observer.nodeId, name: next.observer.name } : null,
+    });
+  }
+
+  diffNodes(prev.nodes, next.nodes, bodies);
+  diffWarnings(prev, next, bodies);
+  diffLinks(prev, next, bodies);
+  diffQuorum(prev, next, bodies);
+  if (prev.partitioned !== next.partitioned) bodies.push({ type: 'partition-changed', partitioned: next.partitioned });
+  diffStorage(prev, next, bodies);
+
+  // stable sort: the per-kind order set by the helpers is kept
+  bodies.sort((a, b) => (rank.get(a.type) ?? 0) - (rank.get(b.type) ?? 0));
+  return bodies.map((body) => ({ at: next.observedAt, severity: eventSeverity(body), message: describeEvent(body), body }));
+}
+
+function diffNodes(prevNodes: ClusterNode[], nextNodes: ClusterNode[], out: EventBody[]): void {
+  const before = new Map(prevNodes.map((n) => [n.id, n]));
+  const after = new Map(nextNodes.map((n) => [n.id, n]));
+  const found: EventBody[] = [];
+  for (const n of nextNodes) {
+    const p = before.get(n.id);
+    const ref = { nodeId: n.id, name: n.name, votes: n.votes };
+    if (!p) {
+      // a node added to the configuration that is already up has joined; an offline one has not (yet)
+      if (n.state === 'online') found.push({ type: 'node-joined', ...ref });
+    } else if (known(p.state) && known(n.state) && p.state !== n.state) {
+      found.push({ type: n.state === 'offline' ? 'node-left' : 'node-joined', ...ref });
+    }
+  }
+  // removed from the configuration while it was up (e.g. delnode of a running node): it left
+  for (const p of prevNodes) {
+    if (!after.has(p.id) && p.state === 'online') found.push({ type: 'node-left', nodeId: p.id, name: p.name, votes: p.votes });
+  }
+  found.sort((a, b) => nodeIdOf(a) - nodeIdOf(b));
+  out.push(...found);
+}
+
+function nodeIdOf(b: EventBody): number {
+  return 'nodeId' in b ? b.nodeId : 0;
+}
+
+function diffWarnings(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
+  if (prev.warnings.length === 0 && next.warnings.length === 0) return;
+  const before = new Map(prev.warnings.map((w) => [w.nodeId, w]));
+  const after = new Map(next.warnings.map((w) => [w.nodeId, w]));
+  const found: EventBody[] = [];
+  for (const w of next.warnings) {
+    if (!before.has(w.nodeId)) {
+      found.push({
+        type: 'node-unreachable-warning',
+        nodeId: w.nodeId,
+        name: w.name,
+        expectedDropInMs: w.expectedDropInMs,
+        quorateAfterDrop: w.quorateAfterDrop,
+      });
+    }
+  }
+  for (const w of prev.warnings) {
+    if (!after.has(w.nodeId)) found.push({ type: 'node-unreachable-cleared', nodeId: w.nodeId, name: w.name });
+  }
+  found.sort((a, b) => nodeIdOf(a) - nodeIdOf(b));
+  out.push(...found);
+}
+
+function diffLinks(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
+  const before = new Map<number, boolean>();
+  for (const l of prev.links) before.set(linkKeyNumber(l), l.connected);
+  let flipped: LinkObservation[] | null = null;
+  for (const l of next.links) {
+    const was = before.get(linkKeyNumber(l));
+    if (was !== undefined && was !== l.connected) (flipped ??= []).push(l);
+  }
+  if (!flipped) return;
+  const names = new Map<number, string>();
+  for (const n of prev.nodes) names.set(n.id, n.name);
+  for (const n of next.nodes) names.set(n.id, n.name);
+  const nameOf = (id: number): string => names.get(id) ?? `node ${id}`;
+  flipped.sort((a, b) => linkKeyNumber(a) - linkKeyNumber(b));
+  for (const l of flipped) {
+    out.push({
+      type: l.connected ? 'link-up' : 'link-down',
+      from: l.from,
+      to: l.to,
+      link: l.link,
+      fromName: nameOf(l.from),
+      toName: nameOf(l.to),
+    });
+  }
+}
+
+function diffQuorum(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
+  const p = prev.quorum;
   const q = next.quorum;
-  return [
-    q.quorate
-      ? { at: next.observedAt, severity: 'info', message: `quorum regained: ${q.totalVotes} of ${q.expectedVotes} votes`, body: { type: 'quorum-regained', totalVotes: q.totalVotes, quorum: q.quorum, expectedVotes: q.expectedVotes } }
-      : { at: next.observedAt, severity: 'critical', message: `quorum lost: ${q.totalVotes} of ${q.expectedVotes} votes, ${q.quorum} needed`, body: { type: 'quorum-lost', totalVotes: q.totalVotes, quorum: q.quorum, expectedVotes: q.expectedVotes, missing: [] } },
-  ];
+  if (!p || !q) return; // no node could be asked on one side: staleness, not a change
+  if (p.expectedVotes !== q.expectedVotes) out.push({ type: 'expected-votes-changed', from: p.expectedVotes, to: q.expectedVotes });
+  if (p.quorate === q.quorate) return;
+  const votes = { totalVotes: q.totalVotes, quorum: q.quorum, expectedVotes: q.expectedVotes };
+  if (q.quorate) {
+    out.push({ type: 'quorum-regained', ...votes });
+    return;
+  }
+  const members = new Set(q.members);
+  const missing = next.nodes
+    .filter((n) => !members.has(n.id))
+    .sort((a, b) => a.id - b.id)
+    .map((n) => ({ nodeId: n.id, name: n.name }));
+  out.push({ type: 'quorum-lost', ...votes, missing });
+}
+
+function diffStorage(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
+  if (!prev.storage || !next.storage) return; // storage (un)available from the source: no state change
+  const before = new Map<string, { enabled: boolean; active: boolean }>();
+  for (const s of prev.storage) for (const n of s.nodes) before.set(`${s.id}\u0000${n.node}`, n);
+  const found: Extract<EventBody, { type: 'storage-state-changed' }>[] = [];
+  for (const s of next.storage) {
+    for (const n of s.nodes) {
+      const p = before.get(`${s.id}\u0000${n.node}`);
+      if (p && (p.active !== n.active || p.enabled !== n.enabled)) {
+        found.push({ type: 'storage-state-changed', storage: s.id, node: n.node, active: n.active, enabled: n.enabled });
+      }
+    }
+  }
+  found.sort((a, b) => (a.storage === b.storage ? cmp(a.node, b.node) : cmp(a.storage, b.storage)));
+  out.push(...found);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The baseline to diff the next snapshot against: `next`, with what it does not know (nodes in state
+ * 'unknown', a null quorum, a null config version) filled in from the previous baseline. The caller keeps
+ *   events = diffSnapshots(baseline, next); baseline = carryForwardKnown(baseline, next);
+ * so that a node that went down while nobody could be asked still yields node-left when the view returns.
+ */
+export function carryForwardKnown(baseline: ClusterSnapshot | null, next: ClusterSnapshot): ClusterSnapshot {
+  if (!baseline || baseline.clusterId !== next.clusterId) return next;
+  const hasUnknown = next.nodes.some((n) => n.state === 'unknown');
+  const keepQuorum = next.quorum === null && baseline.quorum !== null;
+  const keepVersion = next.cluster.configVersion === null && baseline.cluster.configVersion !== null;
+  if (!hasUnknown && !keepQuorum && !keepVersion) return next;
+  const before = new Map(baseline.nodes.map((n) => [n.id, n]));
+  return {
+    ...next,
+    nodes: hasUnknown
+      ? next.nodes.map((n) => {
+          const p = n.state === 'unknown' ? before.get(n.id) : undefined;
+          return p && p.state !== 'unknown' ? { ...n, state: p.state } : n;
+        })
+      : next.nodes,
+    quorum: keepQuorum ? baseline.quorum : next.quorum,
+    cluster: keepVersion ? { ...next.cluster, configVersion: baseline.cluster.configVersion } : next.cluster,
+  };
 }

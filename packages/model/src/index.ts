@@ -7,3 +7,4 @@ export * from './votequorum';
 export * from './tolerance';
 export * from './diff';
 export * from './patching';
+export * from './describe';

@@ -1,24 +1,204 @@
-// Snapshot patches: make (BFF) and apply (web). STUB: sends whole sections; the owner replaces this.
+// Snapshot patches: makePatch on the BFF, applyPatch in the browser.
+//
+// Canonical order (what applyPatch always returns, and what canonicalize() makes of any snapshot):
+//   nodes    by id
+//   links    by from, to, link
+//   views    the observer's view first (as the schema says), then by nodeId
+//   storage  by id (when not null)
+// Everything inside an item (a node's addresses, a storage's nodes) and the single-valued sections
+// (quorum.members, warnings, ...) keep their order: they travel whole. Keys (node id, link
+// from:to:link, view nodeId, storage id) are assumed unique within a snapshot.
+// Then applyPatch(prev, makePatch(prev, next)) deep-equals canonicalize(next) for any prev of the same cluster.
 import type { SnapshotPatch } from './patch';
-import type { ClusterSnapshot } from './snapshot';
+import type { ClusterNode, ClusterSnapshot, LinkObservation, NodeView, Storage } from './snapshot';
 
+type SetPatch = SnapshotPatch['set'];
+/** the sections replaced whole, in the order they are compared; storage is handled apart */
+const SET_KEYS = ['observedAt', 'source', 'observer', 'cluster', 'quorum', 'qdevice', 'partitioned', 'warnings'] as const;
+
+/** The patch key of a link: `${from}:${to}:${link}`. */
+export function linkKey(l: Pick<LinkObservation, 'from' | 'to' | 'link'>): string {
+  return `${l.from}:${l.to}:${l.link}`;
+}
+
+/** numeric twin of linkKey, cheaper to hash and to compare (from, to < 2^16, link < 8) */
+const linkNum = (l: Pick<LinkObservation, 'from' | 'to' | 'link'>): number => (l.from * 65536 + l.to) * 8 + l.link;
+const nodeNum = (n: ClusterNode): number => n.id;
+const viewNum = (v: NodeView): number => v.nodeId;
+const storageId = (s: Storage): string => s.id;
+
+/**
+ * The patch from prev (at baseRev) to next (at rev), or null when nothing changed.
+ * Throws when the snapshots are of different clusters: a patch cannot change clusterId.
+ */
 export function makePatch(prev: ClusterSnapshot, next: ClusterSnapshot, baseRev: number, rev: number): SnapshotPatch | null {
-  if (JSON.stringify(prev) === JSON.stringify(next)) return null;
-  const { clusterId: _c, nodes, links, views, storage, ...rest } = next;
+  if (prev.clusterId !== next.clusterId) {
+    throw new Error(`makePatch: cluster ${prev.clusterId} cannot become ${next.clusterId}; send a snapshot`);
+  }
+  const set: SetPatch = {};
+  let changed = false;
+  for (const key of SET_KEYS) {
+    if (!deepEqual(prev[key], next[key])) {
+      (set as Record<string, unknown>)[key] = next[key];
+      changed = true;
+    }
+  }
+  const patch: SnapshotPatch = { rev, baseRev, set };
+
+  if (prev.storage === null || next.storage === null) {
+    if (prev.storage !== next.storage) {
+      set.storage = next.storage;
+      changed = true;
+    }
+  } else {
+    const items = diffKeyed(prev.storage, next.storage, storageId, (s) => s.id);
+    if (items) {
+      patch.storageItems = items;
+      changed = true;
+    }
+  }
+
+  const nodes = diffKeyed(prev.nodes, next.nodes, nodeNum, (n) => n.id);
+  if (nodes) patch.nodes = nodes;
+  const links = diffKeyed(prev.links, next.links, linkNum, linkKey);
+  if (links) patch.links = links;
+  const views = diffKeyed(prev.views, next.views, viewNum, (v) => v.nodeId);
+  if (views) patch.views = views;
+
+  return changed || nodes || links || views ? patch : null;
+}
+
+/** Upserts of new and changed items, removals of gone keys; null when the collection is unchanged. */
+function diffKeyed<T, K, R>(
+  prev: readonly T[],
+  next: readonly T[],
+  key: (item: T) => K,
+  removeKey: (item: T) => R,
+): { upsert: T[]; remove: R[] } | null {
+  const before = new Map<K, T>();
+  for (const item of prev) before.set(key(item), item);
+  const upsert: T[] = [];
+  const seen = new Set<K>();
+  for (const item of next) {
+    const k = key(item);
+    seen.add(k);
+    const old = before.get(k);
+    if (old === undefined || !deepEqual(old, item)) upsert.push(item);
+  }
+  const remove: R[] = [];
+  for (const item of prev) if (!seen.has(key(item))) remove.push(removeKey(item));
+  return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : null;
+}
+
+/**
+ * The snapshot a patch turns `snapshot` into, in canonical order. Pure: the input is never mutated;
+ * unchanged items and sections are shared with it. Removing an absent key is a no-op. Throws when
+ * the patch does not fit (storageItems for a snapshot without storage): the client should then ask
+ * for a full snapshot. Whether patch.baseRev matches is the caller's check (a snapshot has no rev).
+ */
+export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): ClusterSnapshot {
+  const out: ClusterSnapshot = { ...snapshot };
+  const set = patch.set as Record<string, unknown>;
+  // undefined = absent: none of these sections is optional in a snapshot
+  for (const key of [...SET_KEYS, 'storage'] as const) {
+    if (set[key] !== undefined) (out as Record<string, unknown>)[key] = set[key];
+  }
+  if (patch.nodes) out.nodes = applyKeyed(out.nodes, patch.nodes.upsert, new Set(patch.nodes.remove), nodeNum, byNodeId);
+  else if (!isSorted(out.nodes, byNodeId)) out.nodes = [...out.nodes].sort(byNodeId);
+
+  if (patch.links) {
+    const remove = new Set(patch.links.remove.map(parseLinkKey));
+    out.links = applyKeyed(out.links, patch.links.upsert, remove, linkNum, byLinkKey);
+  } else if (!isSorted(out.links, byLinkKey)) out.links = [...out.links].sort(byLinkKey);
+
+  if (patch.storageItems) {
+    if (out.storage === null) throw new Error('applyPatch: storageItems for a snapshot without storage');
+    out.storage = applyKeyed(out.storage, patch.storageItems.upsert, new Set(patch.storageItems.remove), storageId, byStorageId);
+  } else if (out.storage !== null && !isSorted(out.storage, byStorageId)) out.storage = [...out.storage].sort(byStorageId);
+
+  const byView = viewOrder(out.observer?.nodeId ?? null);
+  if (patch.views) out.views = applyKeyed(out.views, patch.views.upsert, new Set(patch.views.remove), viewNum, byView);
+  else if (!isSorted(out.views, byView)) out.views = [...out.views].sort(byView);
+  return out;
+}
+
+/** A copy of a snapshot in canonical order (see the top of this file); the input is not mutated. */
+export function canonicalize(snapshot: ClusterSnapshot): ClusterSnapshot {
+  const byView = viewOrder(snapshot.observer?.nodeId ?? null);
   return {
-    rev,
-    baseRev,
-    set: { ...rest, storage },
-    nodes: { upsert: nodes, remove: prev.nodes.filter((n) => !nodes.some((m) => m.id === n.id)).map((n) => n.id) },
-    links: { upsert: links, remove: [] },
-    views: { upsert: views, remove: prev.views.filter((v) => !views.some((w) => w.nodeId === v.nodeId)).map((v) => v.nodeId) },
+    ...snapshot,
+    nodes: [...snapshot.nodes].sort(byNodeId),
+    links: [...snapshot.links].sort(byLinkKey),
+    views: [...snapshot.views].sort(byView),
+    storage: snapshot.storage === null ? null : [...snapshot.storage].sort(byStorageId),
   };
 }
 
-export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): ClusterSnapshot {
-  const out: ClusterSnapshot = { ...snapshot, ...patch.set } as ClusterSnapshot;
-  if (patch.nodes) out.nodes = patch.nodes.upsert;
-  if (patch.links) out.links = patch.links.upsert;
-  if (patch.views) out.views = patch.views.upsert;
-  return out;
+/** Replace upserted keys in place, drop removed ones, append new ones; sort only when that broke the order. */
+function applyKeyed<T, K>(
+  items: readonly T[],
+  upsert: readonly T[],
+  remove: ReadonlySet<K>,
+  key: (item: T) => K,
+  order: (a: T, b: T) => number,
+): T[] {
+  const updates = new Map<K, T>();
+  for (const item of upsert) updates.set(key(item), item);
+  const out: T[] = [];
+  for (const item of items) {
+    const k = key(item);
+    if (remove.has(k) && !updates.has(k)) continue;
+    const u = updates.get(k);
+    if (u === undefined) out.push(item);
+    else {
+      out.push(u);
+      updates.delete(k);
+    }
+  }
+  for (const item of updates.values()) out.push(item);
+  return isSorted(out, order) ? out : out.sort(order);
+}
+
+function isSorted<T>(items: readonly T[], order: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (order(items[i - 1] as T, items[i] as T) > 0) return false;
+  return true;
+}
+
+function parseLinkKey(k: string): number {
+  const [from, to, link] = k.split(':').map(Number);
+  return linkNum({ from: from ?? NaN, to: to ?? NaN, link: link ?? NaN });
+}
+
+const byNodeId = (a: ClusterNode, b: ClusterNode): number => a.id - b.id;
+const byLinkKey = (a: LinkObservation, b: LinkObservation): number => linkNum(a) - linkNum(b);
+const byStorageId = (a: Storage, b: Storage): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+function viewOrder(observer: number | null): (a: NodeView, b: NodeView) => number {
+  return (a, b) => {
+    if (a.nodeId === b.nodeId) return 0;
+    if (a.nodeId === observer) return -1;
+    if (b.nodeId === observer) return 1;
+    return a.nodeId - b.nodeId;
+  };
+}
+
+/** Structural equality of JSON-like values (key order ignored, array order not). */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ra) {
+    if (!Object.prototype.hasOwnProperty.call(ra, k)) continue;
+    n++;
+    if (!Object.prototype.hasOwnProperty.call(rb, k) || !deepEqual(ra[k], rb[k])) return false;
+  }
+  for (const k in rb) if (Object.prototype.hasOwnProperty.call(rb, k)) n--;
+  return n === 0;
 }
