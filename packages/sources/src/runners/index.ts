@@ -1,0 +1,6 @@
+export * from './types';
+export { LocalRunner } from './local';
+export { NetnsRunner } from './netns';
+export { SshRunner, type SshRunnerOptions } from './ssh';
+export { quoteShellArg, shellCommand } from './shell-quote';
+export { sshFingerprint, normalizeFingerprint } from './fingerprint';
