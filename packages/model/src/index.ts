@@ -8,3 +8,4 @@ export * from './tolerance';
 export * from './diff';
 export * from './patching';
 export * from './describe';
+export * from './timing';
