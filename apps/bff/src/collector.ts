@@ -1,0 +1,179 @@
+// One collector per cluster, however many browsers watch it: it listens to the source, validates each
+// snapshot, turns changes into patches (rev) and events (seq), and tells its listeners (the gateway, metrics).
+import { EventEmitter } from 'node:events';
+import {
+  ClusterSnapshot,
+  EventDraft,
+  carryForwardKnown,
+  diffSnapshots,
+  makePatch,
+  type ClusterEvent,
+  type PatchMessage,
+  type SnapshotMessage,
+  type SnapshotPatch,
+} from '@quorate/model';
+import type { ClusterSource, SourceHealth } from '@quorate/sources';
+import type { EventStore } from './event-store';
+import type { Logger } from './logger';
+import { PatchLog } from './patch-log';
+
+export interface CollectorOptions {
+  source: ClusterSource;
+  store: EventStore;
+  logger: Logger;
+  /** patches kept for resuming clients */
+  patchCapacity?: number;
+  /**
+   * rev of the first snapshot. Defaults to the start time in ms so that revs of a restarted BFF are
+   * higher than any rev a browser kept from the previous process: such a client gets a fresh snapshot
+   * instead of patches from a different history.
+   */
+  firstRev?: number;
+}
+
+export interface CollectorEvents {
+  /** a new baseline: the first observation, or after a patch could not be made */
+  snapshot: [SnapshotMessage];
+  patch: [PatchMessage];
+  event: [ClusterEvent];
+  /** a snapshot from the source failed validation and was dropped */
+  dropped: [reason: string];
+}
+
+export interface Revision {
+  rev: number;
+  snapshot: ClusterSnapshot;
+}
+
+export class Collector extends EventEmitter<CollectorEvents> {
+  readonly clusterId: string;
+  readonly source: ClusterSource;
+  readonly store: EventStore;
+  private readonly log: Logger;
+  private readonly patches: PatchLog;
+  private readonly firstRev: number;
+  private latest: Revision | null = null;
+  /** what events are diffed against: the last snapshot with blind spots filled from before (see diff.ts) */
+  private eventBaseline: ClusterSnapshot | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** snapshots from the source that failed validation */
+  droppedSnapshots = 0;
+
+  constructor(opts: CollectorOptions) {
+    super();
+    this.source = opts.source;
+    this.clusterId = opts.source.clusterId;
+    this.store = opts.store;
+    this.log = opts.logger.child({ clusterId: this.clusterId });
+    this.patches = new PatchLog(opts.patchCapacity ?? 500);
+    this.firstRev = opts.firstRev ?? Date.now();
+  }
+
+  /** subscribe to the source, then start it; a source that fails to start is logged, not fatal */
+  async start(): Promise<void> {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.source.subscribe((s) => this.ingest(s));
+    const first = this.source.current();
+    if (first) this.ingest(first);
+    try {
+      await this.source.start();
+    } catch (err) {
+      this.log.error({ err }, 'source failed to start');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    try {
+      await this.source.stop();
+    } catch (err) {
+      this.log.warn({ err }, 'source failed to stop cleanly');
+    }
+  }
+
+  /** the newest validated snapshot and its rev; null before the first observation */
+  current(): Revision | null {
+    return this.latest;
+  }
+
+  /** patches after rev up to the newest, or null when the client must start over from a snapshot */
+  resume(rev: number): SnapshotPatch[] | null {
+    if (!this.latest || rev > this.latest.rev) return null;
+    if (rev === this.latest.rev) return [];
+    return this.patches.since(rev);
+  }
+
+  health(): SourceHealth {
+    return this.source.health();
+  }
+
+  /** one snapshot from the source; whatever is wrong with it, the BFF keeps running */
+  ingest(raw: unknown): void {
+    const parsed = ClusterSnapshot.safeParse(raw);
+    if (!parsed.success) {
+      this.droppedSnapshots++;
+      const issues = parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message }));
+      this.log.warn({ issues }, 'dropped an invalid snapshot from the source');
+      this.emit('dropped', 'invalid');
+      return;
+    }
+    const next = parsed.data;
+    if (next.clusterId !== this.clusterId) {
+      this.droppedSnapshots++;
+      this.log.warn({ got: next.clusterId }, 'dropped a snapshot of another cluster');
+      this.emit('dropped', 'wrong cluster');
+      return;
+    }
+    const prev = this.latest;
+    const drafts = this.diff(next);
+
+    if (!prev) {
+      this.baseline(this.firstRev, next);
+    } else {
+      let patch: SnapshotPatch | null = null;
+      let failed = false;
+      try {
+        patch = makePatch(prev.snapshot, next, prev.rev, prev.rev + 1);
+      } catch (err) {
+        failed = true;
+        this.log.error({ err }, 'could not make a patch; sending a fresh snapshot');
+      }
+      if (failed) {
+        this.baseline(prev.rev + 1, next);
+      } else if (patch) {
+        this.latest = { rev: patch.rev, snapshot: next };
+        this.patches.push(patch);
+        this.emit('patch', { clusterId: this.clusterId, patch });
+      }
+      // no patch = nothing changed: keep prev so the next patch is made against what clients hold
+    }
+
+    if (drafts.length > 0) {
+      for (const event of this.store.append(drafts)) this.emit('event', event);
+    }
+  }
+
+  private baseline(rev: number, snapshot: ClusterSnapshot): void {
+    this.latest = { rev, snapshot };
+    this.patches.clear();
+    this.emit('snapshot', { clusterId: this.clusterId, rev, snapshot });
+  }
+
+  private diff(next: ClusterSnapshot): EventDraft[] {
+    let drafts: EventDraft[];
+    try {
+      drafts = diffSnapshots(this.eventBaseline, next);
+      this.eventBaseline = carryForwardKnown(this.eventBaseline, next);
+    } catch (err) {
+      this.eventBaseline = next;
+      this.log.error({ err }, 'diff failed; no events for this snapshot');
+      return [];
+    }
+    return drafts.filter((d) => {
+      const ok = EventDraft.safeParse(d).success;
+      if (!ok) this.log.warn({ draft: d }, 'dropped an invalid event draft');
+      return ok;
+    });
+  }
+}

@@ -1,0 +1,155 @@
+// Configuration from the environment, validated once at start-up. Every error names the variable.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { QuorumOptions } from '@quorate/model';
+
+/** the repository root: relative paths (QUORATE_WEB_DIST) are resolved from here, not from the cwd */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface SimSettings {
+  nodeCount: number;
+  linkCount: number;
+  tokenMs: number;
+  tokenCoefficientMs?: number;
+  tickMs: number;
+  seed?: number;
+  quorumOptions?: QuorumOptions;
+  qdevice?: unknown;
+}
+
+export type ClusterConfig =
+  | { id: string; name: string; default: boolean; source: 'sim'; sim: SimSettings }
+  | { id: string; name: string; default: boolean; source: 'lab' };
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  webDist: string;
+  clusters: ClusterConfig[];
+}
+
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** cluster ids are room names and query values: keep them plain */
+const ClusterId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, at most 64 characters');
+
+const Env = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(8080),
+  LOG_LEVEL: LogLevel.default('info'),
+  QUORATE_SOURCE: z.enum(['sim', 'lab']).default('sim'),
+  QUORATE_SIM_TOKEN_MS: int(1, 600_000).default(3000),
+  QUORATE_SIM_SEED: int(0, Number.MAX_SAFE_INTEGER).optional(),
+  QUORATE_SIM_NODES: int(1, 32).default(3),
+  QUORATE_SIM_LINKS: int(1, 8).default(2),
+  QUORATE_SIM_TICK_MS: int(10, 600_000).default(1000),
+  QUORATE_CLUSTERS: z.string().optional(),
+  QUORATE_WEB_DIST: z.string().min(1).default('apps/web/dist'),
+});
+
+/** one entry of QUORATE_CLUSTERS; sim settings missing here come from the QUORATE_SIM_* variables */
+const ClusterEntry = z
+  .object({
+    id: ClusterId,
+    name: z.string().min(1).max(128).optional(),
+    source: z.enum(['sim', 'lab']).default('sim'),
+    default: z.boolean().optional(),
+    nodes: z.number().int().min(1).max(32).optional(),
+    links: z.number().int().min(1).max(8).optional(),
+    tokenMs: z.number().int().min(1).max(600_000).optional(),
+    tokenCoefficientMs: z.number().int().min(0).max(10_000).optional(),
+    tickMs: z.number().int().min(10).max(600_000).optional(),
+    seed: z.number().int().min(0).optional(),
+    quorumOptions: QuorumOptions.optional(),
+    qdevice: z.unknown().optional(),
+  })
+  .strict();
+const ClusterEntries = z
+  .array(ClusterEntry)
+  .min(1, 'name at least one cluster')
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((c, i) => {
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate cluster id '${c.id}'` });
+      seen.add(c.id);
+    });
+    if (list.filter((c) => c.default).length > 1) ctx.addIssue({ code: 'custom', path: [], message: 'at most one cluster may be the default' });
+  });
+
+function issuesText(prefix: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+      return `${prefix}${path}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+/** parse the environment; throws ConfigError whose message names each bad variable */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // an empty variable means "not set" (docker-compose and shells often pass FOO=)
+  const raw = Object.fromEntries(Object.keys(Env.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = Env.safeParse(raw);
+  if (!parsed.success) {
+    const text = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${text}`);
+  }
+  const e = parsed.data;
+  const simDefaults: SimSettings = {
+    nodeCount: e.QUORATE_SIM_NODES,
+    linkCount: e.QUORATE_SIM_LINKS,
+    tokenMs: e.QUORATE_SIM_TOKEN_MS,
+    tickMs: e.QUORATE_SIM_TICK_MS,
+    ...(e.QUORATE_SIM_SEED !== undefined ? { seed: e.QUORATE_SIM_SEED } : {}),
+  };
+
+  let clusters: ClusterConfig[];
+  if (e.QUORATE_CLUSTERS === undefined) {
+    const base = { id: 'lab-cluster', name: 'lab-cluster', default: true };
+    clusters = [e.QUORATE_SOURCE === 'sim' ? { ...base, source: 'sim', sim: simDefaults } : { ...base, source: 'lab' }];
+  } else {
+    let json: unknown;
+    try {
+      json = JSON.parse(e.QUORATE_CLUSTERS);
+    } catch (err) {
+      throw new ConfigError(`invalid environment: QUORATE_CLUSTERS: not valid JSON (${(err as Error).message})`);
+    }
+    const list = ClusterEntries.safeParse(json);
+    if (!list.success) throw new ConfigError(`invalid environment: ${issuesText('QUORATE_CLUSTERS', list.error)}`);
+    const hasDefault = list.data.some((c) => c.default);
+    clusters = list.data.map((c, i): ClusterConfig => {
+      const base = { id: c.id, name: c.name ?? c.id, default: hasDefault ? c.default === true : i === 0 };
+      if (c.source === 'lab') return { ...base, source: 'lab' };
+      const sim: SimSettings = {
+        ...simDefaults,
+        ...(c.nodes !== undefined ? { nodeCount: c.nodes } : {}),
+        ...(c.links !== undefined ? { linkCount: c.links } : {}),
+        ...(c.tokenMs !== undefined ? { tokenMs: c.tokenMs } : {}),
+        ...(c.tokenCoefficientMs !== undefined ? { tokenCoefficientMs: c.tokenCoefficientMs } : {}),
+        ...(c.tickMs !== undefined ? { tickMs: c.tickMs } : {}),
+        ...(c.seed !== undefined ? { seed: c.seed } : {}),
+        ...(c.quorumOptions !== undefined ? { quorumOptions: c.quorumOptions } : {}),
+        ...(c.qdevice !== undefined ? { qdevice: c.qdevice } : {}),
+      };
+      return { ...base, source: 'sim', sim };
+    });
+  }
+
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    webDist: isAbsolute(e.QUORATE_WEB_DIST) ? e.QUORATE_WEB_DIST : resolve(repoRoot, e.QUORATE_WEB_DIST),
+    clusters,
+  };
+}

@@ -1,0 +1,68 @@
+// Every error of the REST API becomes the one ApiError shape here: {error, issues?}.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import type { ApiError } from '@quorate/model';
+import type { Logger } from './logger';
+
+export type Issue = { path: string; message: string };
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: Issue[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function issuesOf(error: z.ZodError): Issue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+}
+
+/** 400 naming each bad field: "invalid fault: nodes: Invalid input: expected array, received string" */
+export function badRequest(what: string, error: z.ZodError): HttpError {
+  const issues = issuesOf(error);
+  return new HttpError(400, `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+}
+
+export const unknownCluster = (id: string) => new HttpError(404, `unknown cluster '${id}'`);
+
+/**
+ * The simulator rejects impossible faults (unknown node, ...) with SimFaultError and changes nothing.
+ * Matched by name so that it does not matter which copy of the class threw.
+ */
+function isSimFaultError(err: unknown): err is Error {
+  return err instanceof Error && err.name === 'SimFaultError';
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+  limit?: number;
+}
+
+function toApiError(err: unknown): { status: number; body: ApiError } {
+  if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
+  if (isSimFaultError(err)) return { status: 400, body: { error: err.message } };
+  const e = err as BodyParserError;
+  if (e?.type === 'entity.too.large') return { status: 413, body: { error: `request body too large (limit ${e.limit ?? '?'} bytes)` } };
+  if (e?.type === 'entity.parse.failed') return { status: 400, body: { error: 'request body is not valid JSON' } };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return { status: e.status, body: { error: e.message } };
+  return { status: 500, body: { error: 'internal error' } };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const { status, body } = toApiError(err);
+    if (status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    res.status(status).json(body);
+  };
+}
+
+export const apiNotFound: RequestHandler = (req) => {
+  throw new HttpError(404, `no such API route: ${req.method} ${req.originalUrl.split('?')[0]}`);
+};

@@ -1,0 +1,15 @@
+// `?cluster=ID` -> the cluster (default when absent); 400 when malformed, 404 when unknown.
+import type { Request } from 'express';
+import { z } from 'zod';
+import type { Cluster, ClusterRegistry } from '../clusters';
+import { badRequest, unknownCluster } from '../http-errors';
+
+const ClusterQuery = z.object({ cluster: z.string().min(1).optional() });
+
+export function clusterOf(req: Request, clusters: ClusterRegistry): Cluster {
+  const q = ClusterQuery.safeParse(req.query);
+  if (!q.success) throw badRequest('query', q.error);
+  const cluster = clusters.get(q.data.cluster);
+  if (!cluster) throw unknownCluster(q.data.cluster ?? clusters.defaultId);
+  return cluster;
+}

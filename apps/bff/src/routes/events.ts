@@ -1,0 +1,16 @@
+// GET /api/v1/events?since=SEQ&limit=N[&cluster=ID] -> EventsPage {events, next}
+import { Router } from 'express';
+import { EventsQuery, type EventsPage } from '@quorate/model';
+import type { ClusterRegistry } from '../clusters';
+import { badRequest } from '../http-errors';
+import { clusterOf } from './cluster-param';
+
+export function eventsRouter(clusters: ClusterRegistry): Router {
+  return Router().get('/events', (req, res) => {
+    const q = EventsQuery.safeParse(req.query);
+    if (!q.success) throw badRequest('query', q.error);
+    const { collector } = clusterOf(req, clusters);
+    const body: EventsPage = collector.store.since(q.data.since, q.data.limit);
+    res.json(body);
+  });
+}

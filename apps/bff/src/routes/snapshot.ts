@@ -1,0 +1,20 @@
+// GET /api/v1/snapshot[?cluster=ID] -> SnapshotMessage {clusterId, rev, snapshot}
+import { Router } from 'express';
+import type { SnapshotMessage } from '@quorate/model';
+import type { ClusterRegistry } from '../clusters';
+import { HttpError } from '../http-errors';
+import { clusterOf } from './cluster-param';
+
+export function snapshotRouter(clusters: ClusterRegistry): Router {
+  return Router().get('/snapshot', (req, res) => {
+    const { collector } = clusterOf(req, clusters);
+    const current = collector.current();
+    if (!current) {
+      const why = collector.health().message;
+      res.setHeader('Retry-After', '1');
+      throw new HttpError(503, `cluster '${collector.clusterId}' has not been observed yet${why ? `: ${why}` : ''}`);
+    }
+    const body: SnapshotMessage = { clusterId: collector.clusterId, rev: current.rev, snapshot: current.snapshot };
+    res.json(body);
+  });
+}
