@@ -1,0 +1,142 @@
+// Nodes: state in words + icon, votes, per-link state, addresses. A table that turns into cards below 640 px.
+import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
+import { linkIndex, linkNumbers, nodeLinkSummary } from '../lib/cluster';
+import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format';
+import { useNow } from '../lib/useNow';
+import { Icon } from './Icon';
+
+const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibold before:text-slate-500 before:content-[attr(data-label)] sm:before:content-none';
+
+export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean }) {
+  const links = linkNumbers(s);
+  const index = linkIndex(s.links);
+  const members = s.quorum ? new Set(s.quorum.members) : null;
+  return (
+    <section aria-labelledby="nodes-title" className="panel">
+      <h2 id="nodes-title" className="panel-title">
+        Nodes <span className="font-normal text-slate-500">({s.nodes.filter((n) => n.state === 'online').length} of {s.nodes.length} online)</span>
+      </h2>
+      <table className="w-full text-left text-sm">
+        <thead className="hidden border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 sm:table-header-group dark:border-slate-700">
+          <tr>
+            <th scope="col" className="px-3 py-2">Node</th>
+            <th scope="col" className="px-3 py-2">State</th>
+            <th scope="col" className="px-3 py-2 text-right">Votes</th>
+            <th scope="col" className="px-3 py-2">Links</th>
+            <th scope="col" className="px-3 py-2">Addresses</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.nodes.map((n) => (
+            <tr
+              key={n.id}
+              data-testid={`node-row-${n.name}`}
+              data-state={n.state}
+              className={`block border-b border-slate-200 py-1 last:border-0 sm:table-row dark:border-slate-800 ${
+                n.state === 'online' && !stale ? '' : 'text-slate-500 dark:text-slate-400'
+              }`}
+            >
+              <th scope="row" className="block px-3 pt-2 text-base font-bold sm:table-cell sm:py-2 sm:text-sm">
+                {n.name} <span className="font-normal text-slate-500">#{n.id}</span>
+                {s.observer?.nodeId === n.id && (
+                  <span className="ml-1 rounded bg-sky-100 px-1 text-xs font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">observer</span>
+                )}
+              </th>
+              <td className={td} data-label="State">
+                <NodeStateText n={n} member={members ? members.has(n.id) : null} stale={stale} />
+              </td>
+              <td className={`${td} sm:text-right tabular-nums`} data-label="Votes">
+                {n.votes}
+              </td>
+              <td className={td} data-label="Links">
+                <span className="inline-flex flex-wrap gap-1.5">
+                  {links.map((l) => {
+                    const sum = nodeLinkSummary(s, n.id, l, index);
+                    const ok = !sum.unknown && sum.connected === sum.peers;
+                    const none = !sum.unknown && sum.connected === 0;
+                    const cls = sum.unknown || stale
+                      ? 'border-slate-300 text-slate-500 dark:border-slate-600'
+                      : ok
+                        ? 'border-emerald-600 text-emerald-800 dark:text-emerald-300'
+                        : none
+                          ? 'border-red-600 text-red-800 dark:text-red-300'
+                          : 'border-amber-600 text-amber-800 dark:text-amber-300';
+                    return (
+                      <span
+                        key={l}
+                        className={`inline-flex items-center gap-1 rounded border px-1.5 text-xs ${cls}`}
+                        title={`link${l}: connected to ${sum.connected} of ${sum.peers} peers`}
+                      >
+                        <Icon name={sum.unknown ? 'unknown' : ok ? 'ok' : 'bad'} className="size-3" />
+                        link{l} {sum.unknown ? 'no data' : ok ? 'up' : none ? 'down' : `${sum.connected}/${sum.peers}`}
+                      </span>
+                    );
+                  })}
+                </span>
+              </td>
+              <td className={`${td} font-mono text-xs`} data-label="Addresses">
+                {n.addresses.length
+                  ? n.addresses.map((a) => (
+                      <span key={a.link} className="mr-2 whitespace-nowrap">
+                        <span className="text-slate-500">link{a.link}</span> {a.address}
+                      </span>
+                    ))
+                  : '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {s.qdevice && <QDevicePanel qd={s.qdevice} />}
+    </section>
+  );
+}
+
+function NodeStateText({ n, member, stale }: { n: ClusterNode; member: boolean | null; stale: boolean }) {
+  const now = useNow();
+  const dur = n.since !== null ? formatDuration(now - n.since) : null;
+  const title = n.since !== null ? `since ${formatDateTime(n.since)}` : undefined;
+  if (n.state === 'online') {
+    return (
+      <span className={`inline-flex items-center gap-1 ${stale ? '' : 'text-emerald-800 dark:text-emerald-300'}`} title={title}>
+        <Icon name="ok" />
+        <span className="font-semibold">online</span>
+        {member === false && <span className="text-amber-800 dark:text-amber-300">(outside this membership)</span>}
+        {stale && <span>(last known)</span>}
+      </span>
+    );
+  }
+  if (n.state === 'offline') {
+    return (
+      <span className="inline-flex flex-wrap items-center gap-1 text-red-800 dark:text-red-300" title={title}>
+        <Icon name="bad" />
+        <span className="font-semibold">offline{dur ? ` ${dur}` : ''}</span>
+        <span>(was {plural(n.votes, 'vote')})</span>
+      </span>
+    );
+  }
+  return (
+    <span className="inline-flex items-center gap-1" title={title}>
+      <Icon name="unknown" />
+      <span className="font-semibold">unknown</span>
+      {n.since !== null && <span>— last seen {formatAgo(n.since, now)}</span>}
+    </span>
+  );
+}
+
+function QDevicePanel({ qd }: { qd: QDevice }) {
+  const good = qd.state === 'connected' && qd.castsVote;
+  return (
+    <div data-testid="qdevice" className="mt-3 rounded border border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
+      <h3 className="font-semibold">QDevice{qd.host ? ` · ${qd.host}` : ''}</h3>
+      <p className="flex flex-wrap items-center gap-x-3">
+        <span className={`inline-flex items-center gap-1 font-semibold ${good ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}`}>
+          <Icon name={good ? 'ok' : 'bad'} /> {qd.state}
+        </span>
+        <span>{plural(qd.votes, 'vote')}</span>
+        <span>{qd.castsVote ? 'casting its vote' : 'not casting its vote'}</span>
+        <span>algorithm {qd.algorithm}</span>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,256 @@
+// The first thing on the page: is the cluster quorate? If not, what is missing and what do I do?
+import type { ReactNode } from 'react';
+import { failureTolerance, type ClusterEvent, type ClusterNode, type ClusterSnapshot } from '@quorate/model';
+import type { SnapshotEntry } from '../live/api';
+import { linkNumbers, missingNodes, nodesToRestore } from '../lib/cluster';
+import { formatAgo, formatDateTime, listNames, plural } from '../lib/format';
+import { useNow } from '../lib/useNow';
+import type { Freshness } from './ConnectionIndicator';
+import { Icon } from './Icon';
+
+interface Props {
+  entry: SnapshotEntry;
+  events: readonly ClusterEvent[];
+  freshness: Freshness;
+  age: number | null;
+}
+
+export function QuorumHero({ entry, events, freshness, age }: Props) {
+  const s = entry.snapshot;
+  const live = freshness === 'live';
+  const staleNote = !live && age !== null ? <StaleNote freshness={freshness} age={age} /> : null;
+  if (!s.quorum) return <UnknownHero s={s} staleNote={staleNote} />;
+  if (s.quorum.quorate) return <QuorateHero s={s} live={live} staleNote={staleNote} />;
+  return <LostHero s={s} events={events} live={live} staleNote={staleNote} />;
+}
+
+function StaleNote({ freshness, age }: { freshness: Freshness; age: number }) {
+  const now = useNow();
+  return (
+    <p className="mt-2 inline-flex items-center gap-1.5 rounded bg-slate-900/10 px-2 py-1 text-sm font-semibold dark:bg-white/10">
+      <Icon name="warn" />
+      Last known state, as of {formatAgo(now - age, now)}
+      {freshness === 'reconnecting' ? ' — the connection to the server is down' : ' — no fresh data from the source'}
+    </p>
+  );
+}
+
+function Meta({ s }: { s: ClusterSnapshot }) {
+  const links = linkNumbers(s).length;
+  const c = s.cluster;
+  return (
+    <p className="text-sm opacity-90">
+      {c.configVersion !== null ? `config v${c.configVersion}` : 'config version unknown'} · {c.transport ?? 'transport unknown'} ·{' '}
+      {plural(links, 'link')}
+      {s.observer && <> · seen from {s.observer.name}</>}
+    </p>
+  );
+}
+
+function Flags({ s }: { s: ClusterSnapshot }) {
+  const flags = s.quorum?.flags ?? [];
+  return (
+    <p className="text-sm">
+      <span className="opacity-80">flags:</span> {flags.length ? flags.join(' · ') : 'none'}
+    </p>
+  );
+}
+
+function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean; staleNote: ReactNode }) {
+  const q = s.quorum!;
+  const tol = failureTolerance(s);
+  const canLose = tol?.nodesCanLose ?? 0;
+  const critical = tol?.criticalNodes.length ? s.nodes.filter((n) => tol.criticalNodes.includes(n.id)).map((n) => n.name) : [];
+  const tone = live
+    ? 'border-emerald-600 bg-emerald-50 text-emerald-950 dark:border-emerald-500 dark:bg-emerald-950/60 dark:text-emerald-50'
+    : 'border-slate-400 bg-slate-100 text-slate-700 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-300';
+  return (
+    <section data-testid="quorum-hero" data-quorate="true" aria-labelledby="hero-title" className={`rounded-lg border-l-8 px-4 py-3 shadow-sm sm:px-6 sm:py-4 ${tone}`}>
+      <h2 id="hero-title" className="sr-only">
+        Quorum
+      </h2>
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-1">
+        <p className="flex items-center gap-2 text-3xl font-black tracking-tight sm:text-4xl">
+          <Icon name="ok" className="size-8 sm:size-9" />
+          <span data-testid="quorum-state">QUORATE</span>
+        </p>
+        <p data-testid="votes-summary" className="text-lg font-semibold tabular-nums sm:text-xl">
+          {q.totalVotes} of {q.expectedVotes} votes present · {q.quorum} needed ·{' '}
+          {canLose > 0 ? (
+            <>can lose {plural(canLose, 'more node')}</>
+          ) : (
+            <span className="underline decoration-2 underline-offset-4">cannot lose another node</span>
+          )}
+        </p>
+      </div>
+      <div className="mt-1 flex flex-wrap justify-between gap-x-6 gap-y-1">
+        <Flags s={s} />
+        <Meta s={s} />
+      </div>
+      {canLose === 0 && critical.length > 0 && (
+        <p className="mt-1 text-sm font-semibold">Losing {listNames(critical)} would lose quorum.</p>
+      )}
+      {staleNote}
+    </section>
+  );
+}
+
+interface Missing {
+  key: string;
+  name: string;
+  votes: number;
+  detail: string;
+  since: number | null;
+}
+
+function missingList(s: ClusterSnapshot, nodes: ClusterNode[]): Missing[] {
+  const out: Missing[] = nodes.map((n) => ({
+    key: `node-${n.id}`,
+    name: n.name,
+    votes: n.votes,
+    detail: n.state === 'online' ? 'online but not in this membership' : n.state,
+    since: n.since,
+  }));
+  const qd = s.qdevice;
+  if (qd && qd.votes > 0 && !qd.castsVote) {
+    out.push({ key: 'qdevice', name: `QDevice${qd.host ? ` (${qd.host})` : ''}`, votes: qd.votes, detail: qd.state, since: null });
+  }
+  return out;
+}
+
+function LostHero({ s, events, live, staleNote }: { s: ClusterSnapshot; events: readonly ClusterEvent[]; live: boolean; staleNote: ReactNode }) {
+  const now = useNow();
+  const q = s.quorum!;
+  const nodes = missingNodes(s);
+  const missing = missingList(s, nodes);
+  const missingVotes = missing.reduce((a, m) => a + m.votes, 0);
+  const short = Math.max(1, q.quorum - q.totalVotes);
+  const restore = nodesToRestore(nodes, short);
+  const lostAt = events.find((e) => e.body.type === 'quorum-lost')?.at ?? maxSince(nodes);
+  const side = s.observer?.name ?? 'this side';
+  const tone = live
+    ? 'border-red-900 bg-red-700 text-white dark:border-red-400 dark:bg-red-900'
+    : 'border-slate-700 bg-slate-600 text-white dark:bg-slate-800';
+  const restoreNames = restore.map((n) => n.name);
+  const pick = restore.length === nodes.length ? listNames(restoreNames) : `${plural(restore.length, 'node')} of ${listNames(nodes.map((n) => n.name))}`;
+  return (
+    <section
+      data-testid="quorum-hero"
+      data-quorate="false"
+      aria-labelledby="hero-title"
+      className={`animate-flash-in rounded-lg border-l-[12px] px-4 py-4 shadow-lg sm:px-6 ${tone}`}
+    >
+      <h2 id="hero-title" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-3xl font-black tracking-tight sm:text-5xl">
+        <Icon name="warn" className="size-9 sm:size-12" />
+        <span data-testid="quorum-state">NOT QUORATE</span>
+        <span aria-hidden="true">—</span>
+        <span data-testid="votes-summary" className="tabular-nums">
+          {q.totalVotes} of {q.expectedVotes} votes, {q.quorum} needed
+        </span>
+      </h2>
+      <p className="mt-1 text-base sm:text-lg">
+        {lostAt !== null ? (
+          <>
+            Quorum lost{' '}
+            <time dateTime={new Date(lostAt).toISOString()} className="font-semibold">
+              {formatAgo(lostAt, now)}
+            </time>{' '}
+            ({formatDateTime(lostAt)}) ·{' '}
+          </>
+        ) : null}
+        {plural(short, 'more vote')} needed · seen from {side}
+      </p>
+      {staleNote}
+
+      <div className="mt-4 grid gap-4 lg:grid-cols-3">
+        <div className="rounded-md bg-black/20 p-3">
+          <h3 className="text-lg font-bold">
+            Missing: {plural(missing.length, 'node')}, {plural(missingVotes, 'vote')}
+          </h3>
+          <ul className="mt-1 space-y-1" data-testid="missing-nodes">
+            {missing.map((m) => (
+              <li key={m.key} data-testid={`missing-${m.name}`} className="flex flex-wrap items-baseline gap-x-2">
+                <Icon name="bad" className="size-4 self-center" />
+                <span className="text-lg font-bold">{m.name}</span>
+                <span>
+                  {plural(m.votes, 'vote')} · {m.detail}
+                  {m.since !== null && (
+                    <>
+                      {' '}
+                      for {formatAgo(m.since, now).replace(' ago', '')}{' '}
+                      <span className="opacity-85">(since {formatDateTime(m.since)})</span>
+                    </>
+                  )}
+                </span>
+              </li>
+            ))}
+            {missing.length === 0 && <li>No node is missing from the membership; the expected votes may be too high.</li>}
+          </ul>
+        </div>
+        <div className="rounded-md bg-black/20 p-3">
+          <h3 className="text-lg font-bold">What this means</h3>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            <li>
+              <code>/etc/pve</code> is <strong>read-only</strong> on {side}: no configuration changes.
+            </li>
+            <li>No guest starts, no migrations, no backups that lock guests.</li>
+            <li>HA cannot recover guests; running guests keep running.</li>
+          </ul>
+        </div>
+        <div className="rounded-md bg-black/20 p-3">
+          <h3 className="text-lg font-bold">How to get quorum back</h3>
+          <ol className="mt-1 list-decimal space-y-1.5 pl-5">
+            <li>
+              <strong>Bring back {pick}</strong> ({plural(short, 'vote')} short). Check power, network and{' '}
+              <code>corosync-cfgtool -s</code> on them.
+            </li>
+            <li>
+              Last resort, on {side}: <code>pvecm expected {Math.max(1, q.totalVotes)}</code>.{' '}
+              <strong>Split-brain risk:</strong> only if the missing nodes are certainly off and stay off — if they run on
+              their own, both sides could write <code>/etc/pve</code>.
+            </li>
+          </ol>
+        </div>
+      </div>
+      <div className="mt-3 flex flex-wrap justify-between gap-x-6 gap-y-1 opacity-90">
+        <Flags s={s} />
+        <Meta s={s} />
+      </div>
+    </section>
+  );
+}
+
+function maxSince(nodes: ClusterNode[]): number | null {
+  const xs = nodes.map((n) => n.since).filter((x): x is number => x !== null);
+  return xs.length ? Math.max(...xs) : null;
+}
+
+function UnknownHero({ s, staleNote }: { s: ClusterSnapshot; staleNote: ReactNode }) {
+  const reasons = s.views.filter((v) => !v.reachable);
+  return (
+    <section data-testid="quorum-hero" data-quorate="unknown" aria-labelledby="hero-title" className="rounded-lg border-l-8 border-slate-500 bg-slate-200 px-4 py-4 text-slate-900 dark:bg-slate-800 dark:text-slate-100 sm:px-6">
+      <h2 id="hero-title" className="flex flex-wrap items-center gap-x-3 text-3xl font-black sm:text-4xl">
+        <Icon name="unknown" className="size-9" />
+        <span>
+          QUORUM <span data-testid="quorum-state">UNKNOWN</span>
+        </span>
+      </h2>
+      <p data-testid="votes-summary" className="mt-1 text-lg">
+        No node could be asked, so nothing here is live.
+      </p>
+      {reasons.length > 0 && (
+        <ul className="mt-2 list-disc pl-5">
+          {reasons.map((v) => (
+            <li key={v.nodeId}>
+              {v.name}: {v.reason ?? 'unreachable'}
+            </li>
+          ))}
+        </ul>
+      )}
+      {staleNote}
+      <div className="mt-2">
+        <Meta s={s} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,164 @@
+// The live cache: one socket feeds TanStack Query. Snapshot -> setQueryData; patches -> applyPatch;
+// events -> appended (deduped by seq) to the events query, whose first page comes from REST.
+// On reconnect we re-subscribe with our last rev and seq so the BFF can resume with patches.
+import { useEffect } from 'react';
+import { queryOptions, skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import {
+  applyPatch,
+  type ClusterEvent,
+  type PatchMessage,
+  type SnapshotMessage,
+  type SubscribeAck,
+  type SubscribeRequest,
+} from '@quorate/model';
+import { fetchRecentEvents, mergeEvents, queryKeys, type SnapshotEntry } from './api';
+import { setConnection } from './connection';
+import { getSocket } from './socket';
+
+const SUBSCRIBE_TIMEOUT_MS = 10_000;
+
+function eventsQueryOptions(qc: QueryClient, clusterId: string | null) {
+  return queryOptions<ClusterEvent[]>({
+    queryKey: queryKeys.events(clusterId ?? ''),
+    // merge, so events the socket delivered while the page loaded are kept
+    queryFn: clusterId
+      ? async () => mergeEvents(qc.getQueryData<ClusterEvent[]>(queryKeys.events(clusterId)), await fetchRecentEvents(clusterId))
+      : skipToken,
+    staleTime: Infinity,
+    gcTime: Infinity,
+    retry: 3,
+  });
+}
+
+export function useClusterLive(clusterId: string | null): void {
+  const qc = useQueryClient();
+  // initial events page (REST); afterwards the socket appends
+  useQuery(eventsQueryOptions(qc, clusterId));
+
+  useEffect(() => {
+    if (!clusterId) return;
+    const socket = getSocket();
+    const snapKey = queryKeys.snapshot(clusterId);
+    const eventsKey = queryKeys.events(clusterId);
+    let resyncing = false;
+    let everSubscribed = false;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    let disposed = false;
+
+    const current = () => qc.getQueryData<SnapshotEntry>(snapKey);
+    const lastSeq = () => qc.getQueryData<ClusterEvent[]>(eventsKey)?.[0]?.seq;
+
+    const subscribe = (resume: boolean) => {
+      const req: SubscribeRequest = { clusterId };
+      const entry = current();
+      const seq = lastSeq();
+      if (resume && entry) req.rev = entry.rev;
+      if (resume && seq !== undefined) req.seq = seq;
+      socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', req, (err: Error | null, ack?: SubscribeAck) => {
+        if (disposed) return;
+        if (err || !ack) {
+          setConnection({ error: 'the server did not answer the subscription' });
+          retry();
+          return;
+        }
+        if (!ack.ok) {
+          resyncing = false;
+          setConnection({ error: ack.error });
+          retry();
+          return;
+        }
+        setConnection({ status: 'live', error: null, resumed: ack.resumed });
+        // after a gap the BFF may not have had our events any more: fill the feed from REST
+        if (everSubscribed && ack.resumed === 'snapshot') void qc.invalidateQueries({ queryKey: eventsKey });
+        everSubscribed = true;
+      });
+    };
+
+    const retry = () => {
+      if (retryTimer) return;
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        if (!disposed && socket.connected) subscribe(false);
+      }, 1000 + Math.random() * 1000);
+    };
+
+    /** our rev does not fit the patch: ask for a fresh snapshot (once until it arrives) */
+    const resync = () => {
+      if (resyncing) return;
+      resyncing = true;
+      subscribe(false);
+    };
+
+    const onSnapshot = (msg: SnapshotMessage) => {
+      if (msg.clusterId !== clusterId) return;
+      resyncing = false;
+      qc.setQueryData<SnapshotEntry>(snapKey, { rev: msg.rev, snapshot: msg.snapshot, receivedAt: Date.now() });
+    };
+
+    const onPatch = (msg: PatchMessage) => {
+      if (msg.clusterId !== clusterId) return;
+      const entry = current();
+      const { patch } = msg;
+      if (entry && patch.rev <= entry.rev) return; // already have it
+      if (!entry || patch.baseRev !== entry.rev) {
+        resync();
+        return;
+      }
+      qc.setQueryData<SnapshotEntry>(snapKey, { rev: patch.rev, snapshot: applyPatch(entry.snapshot, patch), receivedAt: Date.now() });
+    };
+
+    const onEvent = (event: ClusterEvent) => {
+      if (event.clusterId !== clusterId) return;
+      qc.setQueryData<ClusterEvent[]>(eventsKey, (old) => mergeEvents(old, [event]));
+    };
+
+    const onConnect = () => {
+      setConnection({ status: 'connecting', error: null });
+      subscribe(true);
+    };
+    const onDisconnect = (reason: string) => {
+      setConnection({ status: 'reconnecting', error: reason === 'io client disconnect' ? null : `connection lost (${reason})` });
+      // the server closed us on purpose: socket.io does not reconnect by itself then
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1000);
+    };
+    const onConnectError = (err: Error) => {
+      setConnection({ status: 'reconnecting', error: err.message });
+    };
+
+    socket.on('snapshot', onSnapshot);
+    socket.on('patch', onPatch);
+    socket.on('event', onEvent);
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    socket.on('connect_error', onConnectError);
+    if (socket.connected) subscribe(true);
+    else socket.connect();
+
+    return () => {
+      disposed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      socket.off('snapshot', onSnapshot);
+      socket.off('patch', onPatch);
+      socket.off('event', onEvent);
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+      socket.off('connect_error', onConnectError);
+    };
+  }, [clusterId, qc]);
+}
+
+/** Views read the live cache; they never fetch what the socket pushes. */
+export function useSnapshot(clusterId: string | null): SnapshotEntry | undefined {
+  return useQuery<SnapshotEntry>({
+    queryKey: queryKeys.snapshot(clusterId ?? ''),
+    queryFn: skipToken,
+    staleTime: Infinity,
+    gcTime: Infinity,
+  }).data;
+}
+
+export function useEvents(clusterId: string | null): { events: ClusterEvent[]; loading: boolean; error: Error | null } {
+  const qc = useQueryClient();
+  const q = useQuery(eventsQueryOptions(qc, clusterId));
+  return { events: q.data ?? [], loading: q.isPending && clusterId !== null, error: q.error };
+}

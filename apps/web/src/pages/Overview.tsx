@@ -1,0 +1,72 @@
+// The overview: hero first, then early warning, partition, nodes, links, storage, events, lab controls.
+import { lazy, Suspense } from 'react';
+import type { SnapshotEntry } from '../live/api';
+import { useConnection } from '../live/connection';
+import { useEvents } from '../live/useClusterLive';
+import { useFreshness } from '../components/ConnectionIndicator';
+import { QuorumHero } from '../components/QuorumHero';
+import { EarlyWarning, PartitionBanner } from '../components/Banners';
+import { NodesPanel } from '../components/NodesPanel';
+import { LinkMatrix } from '../components/LinkMatrix';
+import { StoragePanel } from '../components/StoragePanel';
+import { EventFeed } from '../components/EventFeed';
+
+// only sim clusters have it: its own chunk
+const LabControls = lazy(() => import('../components/LabControls'));
+
+interface Props {
+  clusterId: string | null;
+  entry: SnapshotEntry | undefined;
+  clustersError: Error | null;
+  clusterSource: string | null;
+  sample: boolean;
+}
+
+export function Overview({ clusterId, entry, clustersError, clusterSource, sample }: Props) {
+  const { events, loading, error } = useEvents(sample ? null : clusterId);
+  const { freshness, age } = useFreshness(entry);
+  const conn = useConnection();
+
+  if (!entry) {
+    return (
+      <section aria-labelledby="wait-title" className="panel" data-testid="waiting">
+        <h2 id="wait-title" className="panel-title">
+          Waiting for the first snapshot…
+        </h2>
+        <p className="text-sm">
+          {clustersError
+            ? `The server cannot be reached yet (${clustersError.message}); retrying.`
+            : conn.error
+              ? `Connection: ${conn.error}; retrying.`
+              : 'Connecting to the server.'}
+        </p>
+      </section>
+    );
+  }
+
+  const s = entry.snapshot;
+  const stale = freshness !== 'live';
+  const sim = (clusterSource ?? s.source) === 'sim';
+  return (
+    <div className="flex flex-col gap-3 sm:gap-4">
+      <QuorumHero entry={entry} events={events} freshness={freshness} age={age} />
+      <EarlyWarning s={s} />
+      <PartitionBanner s={s} />
+      <div className="grid gap-3 sm:gap-4 xl:grid-cols-[minmax(0,1fr)_26rem]">
+        <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
+          <NodesPanel s={s} stale={stale} />
+          <LinkMatrix s={s} stale={stale} />
+          <StoragePanel s={s} stale={stale} />
+        </div>
+        <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
+          <EventFeed events={events} loading={loading} error={error} />
+          {sim && clusterId && !sample && (
+            <Suspense fallback={<p className="panel text-sm">Loading lab controls…</p>}>
+              <LabControls clusterId={clusterId} snapshot={s} />
+            </Suspense>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+// Static snapshots for looking at layouts without a BFF (?sample=quorate|lost|warning|partition|unknown).
+// Loaded on demand only; never part of the initial bundle.
+import type { QueryClient } from '@tanstack/react-query';
+import type { ClusterEvent, ClusterList, ClusterSnapshot, LinkObservation } from '@quorate/model';
+import { queryKeys, type SnapshotEntry } from '../live/api';
+import { setConnection } from '../live/connection';
+
+const GiB = 1024 ** 3;
+const TiB = 1024 ** 4;
+
+function base(now: number): ClusterSnapshot {
+  const names = ['pve1', 'pve2', 'pve3'];
+  const links: LinkObservation[] = [];
+  for (let f = 1; f <= 3; f++)
+    for (let t = 1; t <= 3; t++)
+      for (const link of [0, 1])
+        if (f !== t)
+          links.push({ from: f, to: t, link, enabled: true, connected: true, latencyAvgMs: 0.2 + link * 0.1 + f * 0.03, latencyMaxMs: 1.1, lossPct: 0, downCount: 0 });
+  return {
+    clusterId: 'lab',
+    observedAt: now - 400,
+    source: 'sim',
+    observer: { nodeId: 1, name: 'pve1' },
+    cluster: {
+      name: 'lab-cluster',
+      configVersion: 3,
+      transport: 'knet',
+      secureAuth: true,
+      quorumOptions: { expectedVotes: null, twoNode: false, waitForAll: null, lastManStanding: false, lastManStandingWindowMs: 10000, autoTieBreaker: false, autoTieBreakerNode: 'lowest' },
+      tokenMs: 3000,
+      runtimeTokenMs: 3650,
+    },
+    quorum: { expectedVotes: 3, highestExpected: 3, totalVotes: 3, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.2c', members: [1, 2, 3] },
+    nodes: names.map((name, i) => ({
+      id: i + 1,
+      name,
+      votes: 1,
+      state: 'online' as const,
+      addresses: [
+        { link: 0, address: `198.18.0.${i + 1}` },
+        { link: 1, address: `198.19.0.${i + 1}` },
+      ],
+      since: now - 3_600_000,
+    })),
+    links,
+    qdevice: null,
+    storage: [
+      { id: 'ceph-rbd', type: 'rbd', content: ['images', 'rootdir'], shared: true, nodes: names.map((node) => ({ node, enabled: true, active: true, totalBytes: 12 * TiB, usedBytes: 4.9 * TiB, availBytes: 7.1 * TiB })) },
+      { id: 'nfs-backup', type: 'nfs', content: ['backup', 'iso'], shared: true, nodes: names.map((node) => ({ node, enabled: true, active: true, totalBytes: 4 * TiB, usedBytes: 3.1 * TiB, availBytes: 0.9 * TiB })) },
+      { id: 'local-zfs', type: 'zfspool', content: ['images', 'rootdir'], shared: false, nodes: names.map((node, i) => ({ node, enabled: true, active: true, totalBytes: 900 * GiB, usedBytes: (200 + i * 310) * GiB, availBytes: (700 - i * 310) * GiB })) },
+    ],
+    views: names.map((name, i) => ({ nodeId: i + 1, name, reachable: true, reason: null, observedAt: now - 400, quorum: null })),
+    partitioned: false,
+    warnings: [],
+  };
+}
+
+function variant(name: string, now: number): { s: ClusterSnapshot; events: ClusterEvent[] } {
+  const s = base(now);
+  const ev = (seq: number, at: number, severity: ClusterEvent['severity'], message: string, body: ClusterEvent['body']): ClusterEvent => ({ seq, at, severity, message, body, clusterId: 'lab' });
+  const events: ClusterEvent[] = [ev(1, now - 600_000, 'info', 'pve1 is the observer', { type: 'observer-changed', from: null, to: { nodeId: 1, name: 'pve1' } })];
+  if (name === 'lost' || name === 'stale') {
+    for (const n of s.nodes) if (n.id !== 1) Object.assign(n, { state: 'offline', since: now - 125_000 });
+    for (const l of s.links) Object.assign(l, { connected: false, latencyAvgMs: null, downCount: 1 });
+    s.quorum = { expectedVotes: 3, highestExpected: 3, totalVotes: 1, quorum: 2, quorate: false, flags: [], ringId: '1.30', members: [1] };
+    for (const st of s.storage ?? []) for (const n of st.nodes) if (n.node !== 'pve1' && st.shared) n.active = false;
+    events.push(
+      ev(2, now - 126_000, 'warning', 'pve2 left (1 vote)', { type: 'node-left', nodeId: 2, name: 'pve2', votes: 1 }),
+      ev(3, now - 125_000, 'warning', 'pve3 left (1 vote)', { type: 'node-left', nodeId: 3, name: 'pve3', votes: 1 }),
+      ev(4, now - 125_000, 'critical', 'quorum lost: 1 of 3 votes, 2 needed (missing pve2, pve3)', { type: 'quorum-lost', totalVotes: 1, quorum: 2, expectedVotes: 3, missing: [{ nodeId: 2, name: 'pve2' }, { nodeId: 3, name: 'pve3' }] }),
+    );
+    if (name === 'stale') s.observedAt = now - 42_000;
+  }
+  if (name === 'warning') {
+    for (const l of s.links) if (l.from === 3 || l.to === 3) Object.assign(l, { connected: false, latencyAvgMs: null, downCount: 1 });
+    s.warnings = [{ nodeId: 3, name: 'pve3', since: now - 800, expectedDropInMs: 3650, quorateAfterDrop: true, totalVotesAfterDrop: 2, expectedVotesAfterDrop: 3 }];
+    const l = s.links.find((x) => x.from === 1 && x.to === 2 && x.link === 1);
+    if (l) Object.assign(l, { latencyAvgMs: 62, latencyMaxMs: 140, lossPct: 2.5 });
+  }
+  if (name === 'partition') {
+    s.partitioned = true;
+    s.quorum = { expectedVotes: 3, highestExpected: 3, totalVotes: 2, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.34', members: [1, 2] };
+    const n3 = s.nodes[2];
+    if (n3) Object.assign(n3, { state: 'offline', since: now - 20_000 });
+    for (const l of s.links) if (l.from === 3 || l.to === 3) Object.assign(l, { connected: false, latencyAvgMs: null });
+    s.views = [
+      { nodeId: 1, name: 'pve1', reachable: true, reason: null, observedAt: now, quorum: s.quorum },
+      { nodeId: 2, name: 'pve2', reachable: true, reason: null, observedAt: now, quorum: s.quorum },
+      { nodeId: 3, name: 'pve3', reachable: true, reason: null, observedAt: now, quorum: { expectedVotes: 3, highestExpected: 3, totalVotes: 1, quorum: 2, quorate: false, flags: [], ringId: '3.34', members: [3] } },
+    ];
+    s.storage = null;
+    s.qdevice = { votes: 1, state: 'connected', algorithm: 'ffsplit', host: '198.18.0.9', castsVote: true };
+  }
+  if (name === 'unknown') {
+    s.quorum = null;
+    s.observer = null;
+    for (const n of s.nodes) Object.assign(n, { state: 'unknown', since: now - 40_000 });
+    s.views = s.views.map((v) => ({ ...v, reachable: false, reason: 'ssh: connection refused' }));
+  }
+  return { s, events: events.reverse() };
+}
+
+export function seedSample(qc: QueryClient, name: string): ClusterList {
+  const now = Date.now();
+  const { s, events } = variant(name, now);
+  qc.setQueryData<SnapshotEntry>(queryKeys.snapshot('lab'), { rev: 1, snapshot: s, receivedAt: name === 'stale' ? now - 42_000 : now });
+  qc.setQueryData(queryKeys.events(''), events);
+  setConnection({ status: name === 'stale' ? 'reconnecting' : 'live' });
+  return { clusters: [{ id: 'lab', name: 'lab-cluster', source: 'sim', default: true }] };
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import tailwindcss from '@tailwindcss/vite';
+
+// The BFF serves the built app; in dev, Vite proxies the same-origin paths to it.
+const bff = process.env.QUORATE_BFF_URL ?? 'http://127.0.0.1:8080';
+const proxy = {
+  '/api': { target: bff, changeOrigin: true },
+  '/healthz': { target: bff, changeOrigin: true },
+  '/socket.io': { target: bff, changeOrigin: true, ws: true },
+};
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  server: { proxy },
+  preview: { proxy },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rolldownOptions: {
+      treeshake: {
+        // @quorate/model is pure: its zod schemas are top-level calls the bundler would otherwise keep.
+        // The web uses only its functions at runtime (applyPatch, failureTolerance), so zod stays out.
+        moduleSideEffects: (id: string) => !/[\\/]packages[\\/]model[\\/]/.test(id),
+      },
+    },
+  },
+});
