@@ -1,0 +1,127 @@
+// Numbered schema migrations. Append new ones; never edit one that has shipped.
+import { StoreError } from './errors';
+import type { Db } from './db';
+
+type Migration = { version: number; name: string; sql: string };
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      -- The seq counter lives apart from the events so pruning can never lower it.
+      CREATE TABLE event_seq (
+        cluster_id TEXT PRIMARY KEY,
+        last_seq INTEGER NOT NULL CHECK (last_seq >= 0)
+      ) STRICT;
+      -- json holds the EventDraft (at, severity, message, body); seq and cluster_id come from the columns.
+      CREATE TABLE events (
+        cluster_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at REAL NOT NULL,
+        type TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (cluster_id, seq)
+      ) STRICT;
+      CREATE INDEX events_at ON events (at);
+      CREATE INDEX events_cluster_at ON events (cluster_id, at);
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- id_hash is the SHA-256 of the cookie value; the raw id is never stored.
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        ttl_ms INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        last_used_at INTEGER,
+        static INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        cluster_id TEXT,
+        params TEXT NOT NULL,
+        confirmed INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        message TEXT NOT NULL,
+        task_log TEXT
+      ) STRICT;
+      CREATE INDEX audit_at ON audit (at);
+      CREATE INDEX audit_cluster ON audit (cluster_id, at);
+
+      -- AES-256-GCM; key_id identifies the key file that wrote the row (not the key itself).
+      CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        iv BLOB NOT NULL,
+        tag BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE kv (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+/** Applies pending migrations in one write transaction. Returns the versions applied. */
+export function migrate(db: Db, now: number): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const run = db.transaction((): number[] => {
+    // Read inside the (immediate) transaction so two processes starting together cannot both apply.
+    const current = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new StoreError(
+        'schema-too-new',
+        `database schema version ${current} is newer than this Quorate understands (${latest}); upgrade Quorate`,
+      );
+    }
+    const insert = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      insert.run(m.version, m.name, now);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,60 @@
+// Settings kept in kv, each with defaults so a fresh install behaves sensibly.
+import { z } from 'zod';
+import { parseInput } from './errors';
+import type { KvStore } from './kv';
+
+export const DAY_MS = 86_400_000;
+
+export const Retention = z.object({
+  events: z.object({
+    maxAgeDays: z.number().int().min(1),
+    maxPerCluster: z.number().int().min(1),
+  }),
+  audit: z.object({ maxAgeDays: z.number().int().min(1) }),
+});
+export type Retention = z.infer<typeof Retention>;
+
+export const defaultRetention: Retention = {
+  events: { maxAgeDays: 90, maxPerCluster: 100_000 },
+  audit: { maxAgeDays: 365 },
+};
+
+export const RetentionPatch = z.object({
+  events: Retention.shape.events.partial().optional(),
+  audit: Retention.shape.audit.partial().optional(),
+});
+export type RetentionPatch = z.input<typeof RetentionPatch>;
+
+const KEY = 'settings.retention';
+
+/** Drops keys whose value is undefined so a spread does not erase a current value. */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export type Settings = ReturnType<typeof createSettings>;
+
+export function createSettings(kv: KvStore) {
+  const retention = {
+    get(): Retention {
+      const stored = kv.get(KEY, RetentionPatch);
+      return {
+        events: { ...defaultRetention.events, ...defined(stored?.events) },
+        audit: { ...defaultRetention.audit, ...defined(stored?.audit) },
+      };
+    },
+    /** Merges the patch over the current values; returns the result. */
+    set(patch: RetentionPatch): Retention {
+      const p = parseInput(RetentionPatch, patch, 'retention');
+      const current = retention.get();
+      const next = parseInput(
+        Retention,
+        { events: { ...current.events, ...defined(p.events) }, audit: { ...current.audit, ...defined(p.audit) } },
+        'retention',
+      );
+      kv.set(KEY, next);
+      return next;
+    },
+  };
+  return { retention };
+}

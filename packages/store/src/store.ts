@@ -1,0 +1,70 @@
+// openStore: one SQLite database per BFF data directory, plus the secret key file beside (or away from) it.
+import { join } from 'node:path';
+import { openDatabase } from './db';
+import { migrate } from './migrations';
+import { createEventStore } from './events';
+import { createAuditStore } from './audit';
+import { createUserStore } from './users';
+import { createSessionStore } from './sessions';
+import { createTokenStore } from './tokens';
+import { createSecretStore } from './secrets';
+import { createKvStore } from './kv';
+import { createSettings, DAY_MS } from './settings';
+import { loadOrCreateKey } from './secret-key';
+import { warnCorrupt } from './corrupt';
+import type { CorruptReporter } from './corrupt';
+
+export type StoreOptions = {
+  dataDir: string;
+  /** AES key for secrets; default <dataDir>/secret.key (created 0600 when missing) */
+  keyFile?: string;
+  /** clock in ms since epoch; default Date.now */
+  now?: () => number;
+  /** called for each row skipped as corrupt; default console.warn (location only, no content) */
+  onCorrupt?: CorruptReporter;
+};
+
+export type Store = ReturnType<typeof openStore>;
+
+export function openStore(options: StoreOptions) {
+  const now = options.now ?? Date.now;
+  const reportCorrupt = options.onCorrupt ?? warnCorrupt;
+  const db = openDatabase(options.dataDir);
+  try {
+    migrate(db, now());
+    // the key is loaded up front so a bad key file stops the start, not the first credential read
+    const key = loadOrCreateKey(options.keyFile ?? join(options.dataDir, 'secret.key'));
+    const kv = createKvStore(db, now, reportCorrupt);
+    const settings = createSettings(kv);
+    const events = createEventStore(db, now, reportCorrupt);
+    const audit = createAuditStore(db, now, reportCorrupt);
+    const sessions = createSessionStore(db, now);
+    return {
+      events,
+      audit,
+      users: createUserStore(db, now),
+      sessions,
+      tokens: createTokenStore(db, now),
+      secrets: createSecretStore(db, key, now),
+      kv,
+      settings,
+
+      /** Applies the retention settings to events and audit and drops expired sessions. */
+      prune(): { events: number; audit: number; sessions: number } {
+        const r = settings.retention.get();
+        return {
+          events: events.prune({ maxAgeMs: r.events.maxAgeDays * DAY_MS, maxEvents: r.events.maxPerCluster }),
+          audit: audit.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
+          sessions: sessions.pruneExpired(),
+        };
+      },
+
+      close(): void {
+        if (db.open) db.close();
+      },
+    };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
