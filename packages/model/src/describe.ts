@@ -11,12 +11,9 @@ export function votesSentence(q: { totalVotes: number; expectedVotes: number; qu
   return `${q.totalVotes} of ${plural(q.expectedVotes, 'vote')}, ${q.quorum} needed`;
 }
 
-/** "pve2", "pve2 and pve3", "pve2, pve3 and pve4"; long lists end in "and N more" so a message stays one line. */
+/** "pve2, pve3"; a long list ends in "and N more" so a message stays one line. */
 export function nameList(names: readonly string[], max = 5): string {
-  if (names.length <= max) {
-    if (names.length <= 1) return names.join('');
-    return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  }
+  if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 

@@ -133,19 +133,33 @@ function diffWarnings(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBo
 }
 
 function diffLinks(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
-  const before = new Map<number, boolean>();
-  for (const l of prev.links) before.set(linkKeyNumber(l), l.connected);
+  // sources list links in the same order tick after tick: compare the aligned prefix pairwise, map the rest
+  const a = prev.links;
+  const b = next.links;
   let flipped: LinkObservation[] | null = null;
-  for (const l of next.links) {
-    const was = before.get(linkKeyNumber(l));
-    if (was !== undefined && was !== l.connected) (flipped ??= []).push(l);
+  const aligned = Math.min(a.length, b.length);
+  let i = 0;
+  for (; i < aligned; i++) {
+    const p = a[i] as LinkObservation;
+    const l = b[i] as LinkObservation;
+    if (p.from !== l.from || p.to !== l.to || p.link !== l.link) break;
+    if (p.connected !== l.connected) (flipped ??= []).push(l);
+  }
+  if (i < a.length && i < b.length) {
+    const before = new Map<number, boolean>();
+    for (let j = i; j < a.length; j++) before.set(linkKeyNumber(a[j] as LinkObservation), (a[j] as LinkObservation).connected);
+    for (let j = i; j < b.length; j++) {
+      const l = b[j] as LinkObservation;
+      const was = before.get(linkKeyNumber(l));
+      if (was !== undefined && was !== l.connected) (flipped ??= []).push(l);
+    }
   }
   if (!flipped) return;
   const names = new Map<number, string>();
   for (const n of prev.nodes) names.set(n.id, n.name);
   for (const n of next.nodes) names.set(n.id, n.name);
   const nameOf = (id: number): string => names.get(id) ?? `node ${id}`;
-  flipped.sort((a, b) => linkKeyNumber(a) - linkKeyNumber(b));
+  flipped.sort((x, y) => linkKeyNumber(x) - linkKeyNumber(y));
   for (const l of flipped) {
     out.push({
       type: l.connected ? 'link-up' : 'link-down',

@@ -60,7 +60,7 @@ export function makePatch(prev: ClusterSnapshot, next: ClusterSnapshot, baseRev:
 
   const nodes = diffKeyed(prev.nodes, next.nodes, nodeNum, (n) => n.id);
   if (nodes) patch.nodes = nodes;
-  const links = diffKeyed(prev.links, next.links, linkNum, linkKey);
+  const links = diffKeyed(prev.links, next.links, linkNum, linkKey, linkEqual);
   if (links) patch.links = links;
   const views = diffKeyed(prev.views, next.views, viewNum, (v) => v.nodeId);
   if (views) patch.views = views;
@@ -68,26 +68,57 @@ export function makePatch(prev: ClusterSnapshot, next: ClusterSnapshot, baseRev:
   return changed || nodes || links || views ? patch : null;
 }
 
-/** Upserts of new and changed items, removals of gone keys; null when the collection is unchanged. */
+/**
+ * Upserts of new and changed items, removals of gone keys; null when the collection is unchanged.
+ * Sources list items in the same order tick after tick, so the aligned prefix is compared pairwise
+ * and only the rest goes through a map (keys are unique, so a key of the rest is not in the prefix).
+ */
 function diffKeyed<T, K, R>(
   prev: readonly T[],
   next: readonly T[],
   key: (item: T) => K,
   removeKey: (item: T) => R,
+  equal: (a: T, b: T) => boolean = deepEqual,
 ): { upsert: T[]; remove: R[] } | null {
-  const before = new Map<K, T>();
-  for (const item of prev) before.set(key(item), item);
   const upsert: T[] = [];
-  const seen = new Set<K>();
-  for (const item of next) {
-    const k = key(item);
-    seen.add(k);
-    const old = before.get(k);
-    if (old === undefined || !deepEqual(old, item)) upsert.push(item);
-  }
   const remove: R[] = [];
-  for (const item of prev) if (!seen.has(key(item))) remove.push(removeKey(item));
+  const aligned = Math.min(prev.length, next.length);
+  let i = 0;
+  for (; i < aligned; i++) {
+    const a = prev[i] as T;
+    const b = next[i] as T;
+    if (key(a) !== key(b)) break;
+    if (a !== b && !equal(a, b)) upsert.push(b);
+  }
+  if (i < prev.length || i < next.length) {
+    const before = new Map<K, T>();
+    for (let j = i; j < prev.length; j++) before.set(key(prev[j] as T), prev[j] as T);
+    const seen = new Set<K>();
+    for (let j = i; j < next.length; j++) {
+      const item = next[j] as T;
+      const k = key(item);
+      seen.add(k);
+      const old = before.get(k);
+      if (old === undefined || (old !== item && !equal(old, item))) upsert.push(item);
+    }
+    for (let j = i; j < prev.length; j++) if (!seen.has(key(prev[j] as T))) remove.push(removeKey(prev[j] as T));
+  }
   return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : null;
+}
+
+/** field by field: 7,936 of these per tick at 32 nodes x 8 links */
+function linkEqual(a: LinkObservation, b: LinkObservation): boolean {
+  return (
+    a.connected === b.connected &&
+    a.enabled === b.enabled &&
+    a.latencyAvgMs === b.latencyAvgMs &&
+    a.latencyMaxMs === b.latencyMaxMs &&
+    a.lossPct === b.lossPct &&
+    a.downCount === b.downCount &&
+    a.from === b.from &&
+    a.to === b.to &&
+    a.link === b.link
+  );
 }
 
 /**
@@ -134,28 +165,27 @@ export function canonicalize(snapshot: ClusterSnapshot): ClusterSnapshot {
   };
 }
 
-/** Replace upserted keys in place, drop removed ones, append new ones; sort only when that broke the order. */
-function applyKeyed<T, K>(
-  items: readonly T[],
-  upsert: readonly T[],
-  remove: ReadonlySet<K>,
-  key: (item: T) => K,
-  order: (a: T, b: T) => number,
-): T[] {
+/**
+ * Replace upserted keys in place, drop removed ones, append new ones; sort only when that broke the order.
+ * Returns `items` itself when the patch changes nothing in it (cheap re-render checks downstream).
+ */
+function applyKeyed<T, K>(items: T[], upsert: readonly T[], remove: ReadonlySet<K>, key: (item: T) => K, order: (a: T, b: T) => number): T[] {
   const updates = new Map<K, T>();
   for (const item of upsert) updates.set(key(item), item);
   const out: T[] = [];
+  let changed = false;
   for (const item of items) {
     const k = key(item);
-    if (remove.has(k) && !updates.has(k)) continue;
     const u = updates.get(k);
-    if (u === undefined) out.push(item);
-    else {
+    if (u !== undefined) {
       out.push(u);
       updates.delete(k);
-    }
+      changed = true;
+    } else if (remove.has(k)) changed = true;
+    else out.push(item);
   }
   for (const item of updates.values()) out.push(item);
+  if (!changed && updates.size === 0) return isSorted(items, order) ? items : out.sort(order);
   return isSorted(out, order) ? out : out.sort(order);
 }
 
