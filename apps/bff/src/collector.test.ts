@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { applyPatch, canonicalize, type ClusterEvent, type PatchMessage, type SnapshotMessage } from '@quorate/model';
+import { Collector } from './collector';
+import { MemoryEventStore } from './event-store';
+import { FakeSource, fakeSnapshot } from './testing/fake-source';
+
+function setup(opts: { firstRev?: number; patchCapacity?: number } = {}) {
+  const source = new FakeSource('c1');
+  const collector = new Collector({ source, store: new MemoryEventStore('c1'), logger: pino({ level: 'silent' }), firstRev: opts.firstRev ?? 1, ...opts });
+  const out: { snapshot: SnapshotMessage[]; patch: PatchMessage[]; event: ClusterEvent[]; dropped: string[] } = { snapshot: [], patch: [], event: [], dropped: [] };
+  collector.on('snapshot', (m) => out.snapshot.push(m));
+  collector.on('patch', (m) => out.patch.push(m));
+  collector.on('event', (m) => out.event.push(m));
+  collector.on('dropped', (m) => out.dropped.push(m));
+  return { source, collector, out };
+}
+
+describe('Collector', () => {
+  it('first observation is a snapshot at firstRev; changes are patches rev+1 that rebuild the snapshot', async () => {
+    const { source, collector, out } = setup({ firstRev: 7 });
+    await collector.start();
+    expect(out.snapshot.map((s) => s.rev)).toEqual([7]);
+    source.applyFault({ action: 'stop', nodes: ['pve3'] });
+    source.applyFault({ action: 'heal' });
+    expect(out.patch.map((p) => [p.patch.baseRev, p.patch.rev])).toEqual([
+      [7, 8],
+      [8, 9],
+    ]);
+    let s = out.snapshot[0]!.snapshot;
+    for (const p of out.patch) s = applyPatch(s, p.patch);
+    expect(s).toEqual(canonicalize(source.current()!));
+    expect(collector.current()!.rev).toBe(9);
+  });
+
+  it('defaults firstRev to the start time so a restarted BFF never matches an old rev', () => {
+    const before = Date.now();
+    const c = new Collector({ source: new FakeSource('c2'), store: new MemoryEventStore('c2'), logger: pino({ level: 'silent' }) });
+    c.ingest(fakeSnapshot('c2', ['pve1'], new Set(['pve1']), 1));
+    expect(c.current()!.rev).toBeGreaterThanOrEqual(before);
+  });
+
+  it('an unchanged observation makes no patch and no rev', async () => {
+    const { source, collector, out } = setup();
+    await collector.start();
+    source.push(source.current());
+    expect(out.patch).toEqual([]);
+    expect(collector.current()!.rev).toBe(1);
+  });
+
+  it('numbers diff events with seq and emits them', async () => {
+    const { source, collector, out } = setup();
+    await collector.start();
+    source.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
+    expect(out.event.length).toBeGreaterThan(0);
+    expect(out.event.map((e) => e.seq)).toEqual(out.event.map((_, i) => i + 1));
+    expect(out.event.some((e) => e.body.type === 'quorum-lost')).toBe(true);
+    expect(collector.store.lastSeq()).toBe(out.event.length);
+  });
+
+  it('drops an invalid snapshot (logged, counted), keeps the last good one and keeps going', async () => {
+    const { source, collector, out } = setup();
+    await collector.start();
+    const good = collector.current();
+    expect(() => source.push({ clusterId: 'c1', nodes: 'nope' })).not.toThrow();
+    expect(() => source.push(null)).not.toThrow();
+    expect(() => source.push(fakeSnapshot('other', ['pve1'], new Set(['pve1']), 1))).not.toThrow();
+    expect(out.dropped).toEqual(['invalid', 'invalid', 'wrong cluster']);
+    expect(collector.droppedSnapshots).toBe(3);
+    expect(collector.current()).toEqual(good);
+    source.observe();
+    expect(out.patch).toHaveLength(1);
+  });
+
+  it('resume: [] at the newest rev, patches within the window, null when too old or ahead', async () => {
+    const { source, collector } = setup({ patchCapacity: 2 });
+    expect(collector.resume(0)).toBeNull();
+    await collector.start();
+    for (let i = 0; i < 4; i++) source.observe();
+    expect(collector.current()!.rev).toBe(5);
+    expect(collector.resume(5)).toEqual([]);
+    expect(collector.resume(3)!.map((p) => p.rev)).toEqual([4, 5]);
+    expect(collector.resume(2)).toBeNull();
+    expect(collector.resume(6)).toBeNull();
+  });
+
+  it('subscribes to its source once, and unsubscribes on stop', async () => {
+    const { source, collector } = setup();
+    await collector.start();
+    await collector.start();
+    expect(source.subscribeCalls).toBe(1);
+    await collector.stop();
+    expect(source.listenerCount()).toBe(0);
+    expect(source.started).toBe(false);
+  });
+});

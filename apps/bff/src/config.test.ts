@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, repoRoot } from './config';
+
+describe('loadConfig', () => {
+  it('defaults: one sim cluster lab-cluster on 127.0.0.1:8080', () => {
+    const c = loadConfig({});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(8080);
+    expect(c.logLevel).toBe('info');
+    expect(c.webDist).toBe(`${repoRoot}/apps/web/dist`);
+    expect(c.clusters).toEqual([
+      { id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'sim', sim: { nodeCount: 3, linkCount: 2, tokenMs: 3000, tickMs: 1000 } },
+    ]);
+  });
+
+  it('reads the sim variables and treats empty ones as unset', () => {
+    const c = loadConfig({ PORT: '0', QUORATE_SIM_NODES: '5', QUORATE_SIM_LINKS: '1', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_SIM_SEED: '42', HOST: '' });
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(0);
+    expect(c.clusters[0]).toMatchObject({ source: 'sim', sim: { nodeCount: 5, linkCount: 1, tokenMs: 200, tickMs: 100, seed: 42 } });
+  });
+
+  it('QUORATE_SOURCE=lab makes the default cluster a lab cluster', () => {
+    expect(loadConfig({ QUORATE_SOURCE: 'lab' }).clusters).toEqual([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'lab' }]);
+  });
+
+  it('QUORATE_CLUSTERS: several clusters, QUORATE_SIM_* as defaults, first is default unless one says so', () => {
+    const c = loadConfig({
+      QUORATE_SIM_TOKEN_MS: '1000',
+      QUORATE_CLUSTERS: JSON.stringify([{ id: 'a', source: 'sim' }, { id: 'b', name: 'Bee', nodes: 5, tokenMs: 200, default: true }]),
+    });
+    expect(c.clusters).toEqual([
+      { id: 'a', name: 'a', default: false, source: 'sim', sim: { nodeCount: 3, linkCount: 2, tokenMs: 1000, tickMs: 1000 } },
+      { id: 'b', name: 'Bee', default: true, source: 'sim', sim: { nodeCount: 5, linkCount: 2, tokenMs: 200, tickMs: 1000 } },
+    ]);
+    expect(loadConfig({ QUORATE_CLUSTERS: '[{"id":"x"},{"id":"y"}]' }).clusters.map((k) => k.default)).toEqual([true, false]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT: /],
+    [{ PORT: '70000' }, /PORT: /],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: /],
+    [{ QUORATE_SOURCE: 'pve' }, /QUORATE_SOURCE: /],
+    [{ QUORATE_SIM_NODES: '0' }, /QUORATE_SIM_NODES: /],
+    [{ QUORATE_SIM_LINKS: '9' }, /QUORATE_SIM_LINKS: /],
+    [{ QUORATE_SIM_TOKEN_MS: '1.5' }, /QUORATE_SIM_TOKEN_MS: /],
+    [{ QUORATE_CLUSTERS: '[{' }, /QUORATE_CLUSTERS: not valid JSON/],
+    [{ QUORATE_CLUSTERS: '[]' }, /QUORATE_CLUSTERS: name at least one cluster/],
+    [{ QUORATE_CLUSTERS: '[{"id":"a b"}]' }, /QUORATE_CLUSTERS\[0\]\.id: /],
+    [{ QUORATE_CLUSTERS: '[{"id":"a","nodes":0}]' }, /QUORATE_CLUSTERS\[0\]\.nodes: /],
+    [{ QUORATE_CLUSTERS: '[{"id":"a"},{"id":"a"}]' }, /QUORATE_CLUSTERS\[1\]\.id: duplicate cluster id 'a'/],
+    [{ QUORATE_CLUSTERS: '[{"id":"a","nodez":3}]' }, /QUORATE_CLUSTERS.*nodez/],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
