@@ -23,7 +23,6 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, route, sam
     <header className="border-b border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-900/90">
       <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-3 py-2 sm:px-6">
         <div className="flex min-w-0 flex-wrap items-baseline gap-x-2 gap-y-0.5">
-          <span className="text-xs font-bold uppercase tracking-widest text-slate-500 dark:text-slate-400">Quorate</span>
           <h1 className="text-lg font-bold">{name}</h1>
           {s && (
             <span className="text-sm text-slate-600 dark:text-slate-400">

@@ -124,15 +124,26 @@ function LostHero({ s, events, live, staleNote }: { s: ClusterSnapshot; events: 
   const nodes = missingNodes(s);
   const missing = missingList(s, nodes);
   const missingVotes = missing.reduce((a, m) => a + m.votes, 0);
-  const short = Math.max(1, q.quorum - q.totalVotes);
-  const restore = nodesToRestore(nodes, short);
+  const tol = failureTolerance(s);
+  const short = Math.max(1, tol?.votesShort ?? q.quorum - q.totalVotes);
+  const byId = new Map(s.nodes.map((n) => [n.id, n.name]));
+  // the model's smallest sets of nodes whose return restores quorum; a greedy pick if it has none
+  const options = tol?.recoveryOptions.length
+    ? tol.recoveryOptions.map((ids) => ids.map((id) => byId.get(id) ?? `node ${id}`))
+    : [nodesToRestore(nodes, short).map((n) => n.name)];
+  const expectedArg = tol?.expectedVotesToRestore ?? Math.max(1, q.totalVotes);
   const lostAt = events.find((e) => e.body.type === 'quorum-lost')?.at ?? maxSince(nodes);
   const side = s.observer?.name ?? 'this side';
   const tone = live
     ? 'border-red-900 bg-red-700 text-white dark:border-red-400 dark:bg-red-900'
     : 'border-slate-700 bg-slate-600 text-white dark:bg-slate-800';
-  const restoreNames = restore.map((n) => n.name);
-  const pick = restore.length === nodes.length ? listNames(restoreNames) : `${plural(restore.length, 'node')} of ${listNames(nodes.map((n) => n.name))}`;
+  const shown = options.slice(0, 4);
+  const pick = shown.map((o, i) => (
+    <span key={o.join()}>
+      {i > 0 && <span className="font-normal"> or </span>}
+      {listNames(o)}
+    </span>
+  ));
   return (
     <section
       data-testid="quorum-hero"
@@ -143,7 +154,9 @@ function LostHero({ s, events, live, staleNote }: { s: ClusterSnapshot; events: 
       <h2 id="hero-title" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-3xl font-black tracking-tight sm:text-5xl">
         <Icon name="warn" className="size-9 sm:size-12" />
         <span data-testid="quorum-state">NOT QUORATE</span>
-        <span aria-hidden="true">—</span>
+        <span aria-hidden="true" className="hidden sm:inline">
+          —
+        </span>
         <span data-testid="votes-summary" className="tabular-nums">
           {q.totalVotes} of {q.expectedVotes} votes, {q.quorum} needed
         </span>
@@ -201,11 +214,15 @@ function LostHero({ s, events, live, staleNote }: { s: ClusterSnapshot; events: 
           <h3 className="text-lg font-bold">How to get quorum back</h3>
           <ol className="mt-1 list-decimal space-y-1.5 pl-5">
             <li>
-              <strong>Bring back {pick}</strong> ({plural(short, 'vote')} short). Check power, network and{' '}
-              <code>corosync-cfgtool -s</code> on them.
+              <strong data-testid="recovery-options">Bring back {pick}</strong>
+              {options.length > shown.length ? ' (or another combination)' : ''} — {plural(short, 'vote')} short. Check power,
+              network and <code>corosync-cfgtool -s</code> on them.
+              {tol?.waitingForAll && (
+                <> wait_for_all is set: every node must be seen together once before this side becomes quorate.</>
+              )}
             </li>
             <li>
-              Last resort, on {side}: <code>pvecm expected {Math.max(1, q.totalVotes)}</code>.{' '}
+              Last resort, on {side}: <code>pvecm expected {expectedArg}</code>.{' '}
               <strong>Split-brain risk:</strong> only if the missing nodes are certainly off and stay off — if they run on
               their own, both sides could write <code>/etc/pve</code>.
             </li>
