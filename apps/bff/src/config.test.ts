@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(c.host).toBe('127.0.0.1');
     expect(c.port).toBe(0);
     expect(c.clusters[0]).toMatchObject({ source: 'sim', sim: { nodeCount: 5, linkCount: 1, tokenMs: 200, tickMs: 100, seed: 42 } });
+    expect(loadConfig({ QUORATE_SIM_SEED: 'demo' }).clusters[0]).toMatchObject({ sim: { seed: 'demo' } });
   });
 
   it('QUORATE_SOURCE=lab makes the default cluster a lab cluster', () => {
@@ -41,7 +42,8 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT: /],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: /],
     [{ QUORATE_SOURCE: 'pve' }, /QUORATE_SOURCE: /],
-    [{ QUORATE_SIM_NODES: '0' }, /QUORATE_SIM_NODES: /],
+    [{ QUORATE_SIM_NODES: '1' }, /QUORATE_SIM_NODES: /],
+    [{ QUORATE_SIM_TOKEN_MS: '50' }, /QUORATE_SIM_TOKEN_MS: /],
     [{ QUORATE_SIM_LINKS: '9' }, /QUORATE_SIM_LINKS: /],
     [{ QUORATE_SIM_TOKEN_MS: '1.5' }, /QUORATE_SIM_TOKEN_MS: /],
     [{ QUORATE_CLUSTERS: '[{' }, /QUORATE_CLUSTERS: not valid JSON/],

@@ -17,7 +17,7 @@ export interface SimSettings {
   tokenMs: number;
   tokenCoefficientMs?: number;
   tickMs: number;
-  seed?: number;
+  seed?: number | string;
   quorumOptions?: QuorumOptions;
   qdevice?: unknown;
 }
@@ -48,9 +48,14 @@ const Env = z.object({
   PORT: int(0, 65535).default(8080),
   LOG_LEVEL: LogLevel.default('info'),
   QUORATE_SOURCE: z.enum(['sim', 'lab']).default('sim'),
-  QUORATE_SIM_TOKEN_MS: int(1, 600_000).default(3000),
-  QUORATE_SIM_SEED: int(0, Number.MAX_SAFE_INTEGER).optional(),
-  QUORATE_SIM_NODES: int(1, 32).default(3),
+  QUORATE_SIM_TOKEN_MS: int(100, 600_000).default(3000),
+  /** a number, or any string (the simulator hashes it) */
+  QUORATE_SIM_SEED: z
+    .string()
+    .min(1)
+    .transform((v) => (/^\d{1,15}$/.test(v) ? Number(v) : v))
+    .optional(),
+  QUORATE_SIM_NODES: int(2, 32).default(3),
   QUORATE_SIM_LINKS: int(1, 8).default(2),
   QUORATE_SIM_TICK_MS: int(10, 600_000).default(1000),
   QUORATE_CLUSTERS: z.string().optional(),
@@ -64,12 +69,12 @@ const ClusterEntry = z
     name: z.string().min(1).max(128).optional(),
     source: z.enum(['sim', 'lab']).default('sim'),
     default: z.boolean().optional(),
-    nodes: z.number().int().min(1).max(32).optional(),
+    nodes: z.number().int().min(2).max(32).optional(),
     links: z.number().int().min(1).max(8).optional(),
-    tokenMs: z.number().int().min(1).max(600_000).optional(),
+    tokenMs: z.number().int().min(100).max(600_000).optional(),
     tokenCoefficientMs: z.number().int().min(0).max(10_000).optional(),
     tickMs: z.number().int().min(10).max(600_000).optional(),
-    seed: z.number().int().min(0).optional(),
+    seed: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
     quorumOptions: QuorumOptions.optional(),
     qdevice: z.unknown().optional(),
   })
