@@ -1,7 +1,7 @@
 // A patch turns the snapshot at revision baseRev into the one at rev. Keyed collections carry
 // upserts and removals (Pulse-style deltas); single-valued sections are replaced when they change.
 import { z } from 'zod';
-import { ClusterSnapshot } from './snapshot';
+import { ClusterSnapshot, UnreachableWarning } from './snapshot';
 
 const S = ClusterSnapshot.shape;
 
@@ -18,7 +18,8 @@ export const SnapshotPatch = z.object({
       quorum: S.quorum,
       qdevice: S.qdevice,
       partitioned: S.partitioned,
-      warnings: S.warnings,
+      // no default here: parsing a patch must not invent an empty warnings list
+      warnings: z.array(UnreachableWarning),
       /** storage null <-> list switches are sent here; per-item changes go through `storage` below */
       storage: S.storage,
     })

@@ -131,7 +131,7 @@ describe('contract', () => {
   // patch.ts builds `set` from ClusterSnapshot.shape, so set.warnings keeps its .default([]): parsing any
   // patch (e.g. PatchMessage.parse in the web app) invents `warnings: []`, and applying it wipes the
   // warnings. Fix in patch.ts: `warnings: S.warnings.unwrap()`. This test starts passing then: drop `.fails`.
-  it.fails('parsing a patch keeps it as it is (patch.ts: set.warnings must not default)', () => {
+  it('parsing a patch keeps it as it is (set.warnings must not default)', () => {
     const patch = must(makePatch(sampleSnapshot(), later(sampleSnapshot()), 1, 2));
     expect(SnapshotPatch.parse(patch)).toEqual(patch);
   });
