@@ -1,0 +1,35 @@
+// Configuration of the simulated cluster: what the caller passes (SimOptions) and the resolved,
+// JSON-serialisable form the engine keeps and exports (SimConfig).
+import { z } from 'zod';
+import { NodeId, QuorumOptions } from '@quorate/model';
+
+export const SimQdeviceOptions = z.object({
+  algorithm: z.enum(['ffsplit', 'lms']).default('ffsplit'),
+  /** the corosync-qnetd host (lab address space) */
+  host: z.string().min(1).default('198.19.0.10'),
+  /** quorum.device.votes; default ffsplit 1, lms nodes − 1 */
+  votes: z.number().int().min(1).optional(),
+  tieBreaker: z.union([z.enum(['lowest', 'highest']), NodeId]).default('lowest'),
+});
+
+export const SimConfig = z.object({
+  clusterId: z.string().min(1).default('sim'),
+  clusterName: z.string().min(1).default('lab-cluster'),
+  nodeCount: z.number().int().min(2).max(32).default(3),
+  linkCount: z.number().int().min(1).max(8).default(2),
+  seed: z.union([z.string(), z.number().int()]).default(1),
+  tokenMs: z.number().int().min(100).default(3000),
+  tokenCoefficientMs: z.number().int().min(0).default(650),
+  quorumOptions: QuorumOptions.default(QuorumOptions.parse({})),
+  qdevice: SimQdeviceOptions.nullable().default(null),
+  /** how often usage/latency drift and a snapshot is emitted (ms) */
+  tickMs: z.number().int().min(10).default(1000),
+});
+export type SimConfig = z.infer<typeof SimConfig>;
+
+export type SimOptions = z.input<typeof SimConfig> & {
+  /** wall clock for start(); the simulated clock starts here (default Date.now) */
+  now?: () => number;
+  /** resume from exportState(); its configuration wins over the fields above */
+  state?: unknown;
+};
