@@ -3,6 +3,7 @@
 import type { ClusterSnapshot, LinkObservation } from '@quorate/model';
 import { linkIndex, linkKey, linkNumbers } from '../lib/cluster';
 import { formatMs } from '../lib/format';
+import { StaleTag } from './StaleTag';
 
 function cellLook(o: LinkObservation | undefined, stale: boolean): { text: string; cls: string; word: string } {
   if (!o) return { text: '?', word: 'no data', cls: 'text-slate-400' };
@@ -32,9 +33,10 @@ export function LinkMatrix({ s, stale }: { s: ClusterSnapshot; stale: boolean })
   const index = linkIndex(s.links);
   const nodes = s.nodes;
   return (
-    <section aria-labelledby="links-title" className="panel" data-testid="link-matrix">
+    <section aria-labelledby="links-title" className={`panel ${stale ? 'grayscale' : ''}`} data-testid="link-matrix">
       <h2 id="links-title" className="panel-title">
         Links <span className="text-sm font-normal text-slate-500">(rows: the reporting node · columns: its peer)</span>
+        {stale && <StaleTag />}
       </h2>
       {links.length === 0 && <p className="text-sm">No links reported by this source.</p>}
       <div className="flex flex-wrap gap-4">

@@ -4,6 +4,7 @@ import { linkIndex, linkNumbers, nodeLinkSummary } from '../lib/cluster';
 import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { Icon } from './Icon';
+import { StaleTag } from './StaleTag';
 
 const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibold before:text-slate-500 before:content-[attr(data-label)] sm:before:content-none';
 
@@ -12,9 +13,10 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
   const index = linkIndex(s.links);
   const members = s.quorum ? new Set(s.quorum.members) : null;
   return (
-    <section aria-labelledby="nodes-title" className="panel">
+    <section aria-labelledby="nodes-title" className={`panel ${stale ? 'grayscale' : ''}`}>
       <h2 id="nodes-title" className="panel-title">
         Nodes <span className="font-normal text-slate-500">({s.nodes.filter((n) => n.state === 'online').length} of {s.nodes.length} online)</span>
+        {stale && <StaleTag />}
       </h2>
       <table className="w-full text-left text-sm">
         <thead className="hidden border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 sm:table-header-group dark:border-slate-700">
@@ -67,7 +69,7 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
                         className={`inline-flex items-center gap-1 rounded border px-1.5 text-xs ${cls}`}
                         title={`link${l}: connected to ${sum.connected} of ${sum.peers} peers`}
                       >
-                        <Icon name={sum.unknown ? 'unknown' : ok ? 'ok' : 'bad'} className="size-3" />
+                        <Icon name={sum.unknown ? 'unknown' : ok ? 'ok' : none ? 'bad' : 'warn'} className="size-3" />
                         link{l} {sum.unknown ? 'no data' : ok ? 'up' : none ? 'down' : `${sum.connected}/${sum.peers}`}
                       </span>
                     );

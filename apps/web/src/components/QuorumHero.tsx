@@ -88,7 +88,7 @@ function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean
         <Meta s={s} />
       </div>
       {canLose === 0 && critical.length > 0 && (
-        <p className="mt-1 text-sm font-semibold">Losing {listNames(critical)} would lose quorum.</p>
+        <p className="mt-1 text-sm font-semibold">Losing {listNames(critical, 'or')} would lose quorum.</p>
       )}
       {staleNote}
     </section>

@@ -2,6 +2,7 @@
 import type { ClusterSnapshot, Storage } from '@quorate/model';
 import { formatBytes, percent } from '../lib/format';
 import { Icon } from './Icon';
+import { StaleTag } from './StaleTag';
 
 type OnNode = Storage['nodes'][number];
 
@@ -92,9 +93,10 @@ export function StoragePanel({ s, stale }: { s: ClusterSnapshot; stale: boolean 
   const shared = s.storage.filter((x) => x.shared);
   const local = s.storage.filter((x) => !x.shared);
   return (
-    <section aria-labelledby="storage-title" className={`panel ${stale ? 'opacity-80' : ''}`} data-testid="storage">
+    <section aria-labelledby="storage-title" className={`panel ${stale ? 'grayscale' : ''}`} data-testid="storage">
       <h2 id="storage-title" className="panel-title">
         Storage
+        {stale && <StaleTag />}
       </h2>
       <div className="grid gap-4 lg:grid-cols-2">
         {(

@@ -52,9 +52,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** "pve2", "pve2 and pve3", "pve2, pve3 and pve4" */
-export function listNames(names: readonly string[]): string {
+export function listNames(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
 }
 
 export function formatMs(ms: number | null): string {

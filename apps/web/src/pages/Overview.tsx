@@ -45,7 +45,8 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, sampl
   }
 
   const s = entry.snapshot;
-  const stale = freshness !== 'live';
+  // not live, or no node could be asked: every figure below is a last known one
+  const stale = freshness !== 'live' || s.observer === null;
   const sim = (clusterSource ?? s.source) === 'sim';
   return (
     <div className="flex flex-col gap-3 sm:gap-4">
