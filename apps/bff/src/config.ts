@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { QuorumOptions } from '@quorate/model';
+import { SimQdeviceOptions } from '@quorate/sources';
 
 /** the repository root: relative paths (QUORATE_WEB_DIST) are resolved from here, not from the cwd */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -19,7 +20,7 @@ export interface SimSettings {
   tickMs: number;
   seed?: number | string;
   quorumOptions?: QuorumOptions;
-  qdevice?: unknown;
+  qdevice?: z.input<typeof SimQdeviceOptions> | null;
 }
 
 export type ClusterConfig =
@@ -76,7 +77,8 @@ const ClusterEntry = z
     tickMs: z.number().int().min(10).max(600_000).optional(),
     seed: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
     quorumOptions: QuorumOptions.optional(),
-    qdevice: z.unknown().optional(),
+    /** a QDevice for the simulator: {algorithm?: 'ffsplit'|'lms', host?, votes?, tieBreaker?}; null = none */
+    qdevice: SimQdeviceOptions.nullable().optional(),
   })
   .strict();
 const ClusterEntries = z

@@ -1,6 +1,6 @@
 // Cluster configuration -> ClusterSource. The sim is here now; the lab and PVE sources plug in the same way.
 import type { SimFault } from '@quorate/model';
-import type { ClusterSource } from '@quorate/sources';
+import { createSimSource, type ClusterSource } from '@quorate/sources';
 import type { ClusterConfig } from './config';
 
 export type SourceFactory = (cluster: ClusterConfig) => ClusterSource;
@@ -17,8 +17,21 @@ export function faultTarget(source: ClusterSource): FaultTarget | null {
 
 export const createSource: SourceFactory = (cluster) => {
   switch (cluster.source) {
-    case 'sim':
-      throw new Error(`cluster '${cluster.id}': the simulator source is not available yet`);
+    case 'sim': {
+      const { sim } = cluster;
+      return createSimSource({
+        clusterId: cluster.id,
+        clusterName: cluster.name,
+        nodeCount: sim.nodeCount,
+        linkCount: sim.linkCount,
+        tokenMs: sim.tokenMs,
+        tickMs: sim.tickMs,
+        ...(sim.tokenCoefficientMs !== undefined ? { tokenCoefficientMs: sim.tokenCoefficientMs } : {}),
+        ...(sim.seed !== undefined ? { seed: sim.seed } : {}),
+        ...(sim.quorumOptions !== undefined ? { quorumOptions: sim.quorumOptions } : {}),
+        ...(sim.qdevice !== undefined ? { qdevice: sim.qdevice } : {}),
+      });
+    }
     case 'lab':
       throw new Error(`cluster '${cluster.id}': source 'lab' is not available yet (QUORATE_SOURCE=lab)`);
   }
