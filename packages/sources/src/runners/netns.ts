@@ -18,16 +18,17 @@ export class NetnsRunner extends LocalRunner {
 
   private readonly ipPath: string;
 
-  /** `ip netns exec` reports "could not run at all" as exit 255 with a message; turn that into a RunnerError. */
+  /**
+   * `ip netns exec` reports "could not run at all" as a message plus exit 255 (no namespace) or 1
+   * (exec failed, iproute2 6.1); turn those into RunnerErrors. Matched on ip's exact wording only.
+   */
   override async run(cmd: string, args: string[], opts?: RunOptions): Promise<CommandResult> {
     const result = await super.run(cmd, args, opts);
-    if (result.code === 255) {
-      if (/^Cannot open network namespace/m.test(result.stderr)) {
-        throw new RunnerError('unreachable', `${this.label}: no such network namespace: ${result.stderr.trim()}`, this.label);
-      }
-      if (/^exec of ".*" failed: No such file or directory/m.test(result.stderr)) {
-        throw new RunnerError('not-found', `${this.label}: command not found: ${cmd}`, this.label);
-      }
+    if (result.code === 255 && result.stderr.startsWith(`Cannot open network namespace "${this.namespace}"`)) {
+      throw new RunnerError('unreachable', `${this.label}: no such network namespace: ${result.stderr.trim()}`, this.label);
+    }
+    if ((result.code === 1 || result.code === 255) && result.stderr.startsWith(`exec of "${cmd}" failed: No such file or directory`)) {
+      throw new RunnerError('not-found', `${this.label}: command not found: ${cmd}`, this.label);
     }
     return result;
   }
