@@ -1,2 +1,3 @@
 export * from './source';
 export * from './runners';
+export * from './corosync';

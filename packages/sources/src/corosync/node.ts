@@ -1,0 +1,293 @@
+// One configured node: what it says about itself (its quorum view, its knet links, its cmap config)
+// and whether it can be asked at all. All of its I/O lives here; the source only assembles.
+//
+// - `corosync-quorumtool -m` (line-buffered, long-lived): one block at start and one per membership
+//   change, handed on the moment its closing empty line arrives. Restarted with backoff when it exits
+//   (the local Corosync died or restarted).
+// - knet stats poll (`corosync-cmapctl -m stats stats.knet.node`): the early warning and the link
+//   matrix, and the liveness probe: a frozen Corosync blocks the tools, the run() timeout says so.
+// - `corosync-quorumtool -s` and the cmap config: at start and whenever the node comes back.
+import {
+  QuorumtoolMonitorParser,
+  knetLinkStats,
+  parseCmap,
+  parseQuorumtoolStatus,
+  toQuorumState,
+  type KnetLinkStats,
+  type ParseResult,
+  type QuorumtoolStatus,
+} from '@quorate/corosync';
+import type { QuorumState } from '@quorate/model';
+import type { CommandResult, CommandRunner, StreamHandle } from '../runners';
+import { CONFIG_PREFIXES, configFromCmap, type CorosyncConfig } from './config';
+import { noCorosyncReason, resultReason, runnerErrorReason, unexpectedOutputReason } from './reasons';
+
+export interface NodeSpec {
+  /** the node's name in the nodelist (pve1) */
+  name: string;
+  runner: CommandRunner;
+  /** known in advance (the lab); otherwise taken from the nodelist by name */
+  nodeId?: number;
+}
+
+export interface NodeTiming {
+  toolTimeoutMs: number;
+  /** first restart delay of the monitor stream; doubles up to monitorBackoffMaxMs */
+  monitorBackoffMs: number;
+  monitorBackoffMaxMs: number;
+}
+
+export type NodeChange =
+  /** a new quorum view (a -m block or a -s probe) */
+  | 'membership'
+  /** reachable / unreachable or the reason changed */
+  | 'reachability'
+  /** a knet sample */
+  | 'links'
+  | 'config';
+
+export interface NodeSnapshot {
+  name: string;
+  nodeId: number | null;
+  /** false: the node could not be asked (reason says why); its quorum is then unknown */
+  reachable: boolean;
+  reason: string | null;
+  /** last successful contact (ms since epoch); the age of what we know */
+  lastOkAt: number | null;
+  quorum: QuorumState | null;
+  status: QuorumtoolStatus | null;
+  knet: readonly KnetLinkStats[] | null;
+  /** an older knet sample (>= lossWindowMs before `knet`) to compute loss from */
+  knetBaseline: readonly KnetLinkStats[] | null;
+  config: CorosyncConfig | null;
+  monitorRunning: boolean;
+  monitorStarts: number;
+}
+
+const LOSS_WINDOW_MS = 5_000;
+const KNET_PREFIX = 'stats.knet.node';
+
+export class NodeWatcher {
+  private reachableFlag = false;
+  private reason: string | null = 'not asked yet';
+  private lastOkAt: number | null = null;
+  private quorum: QuorumState | null = null;
+  private status: QuorumtoolStatus | null = null;
+  private knet: KnetLinkStats[] | null = null;
+  /** loss is computed over 5-10 s: `baseline` is the sample before `pending`, which is >= 5 s old */
+  private baseline: { at: number; stats: KnetLinkStats[] } | null = null;
+  private pending: { at: number; stats: KnetLinkStats[] } | null = null;
+  private config: CorosyncConfig | null = null;
+  private monitor: StreamHandle | null = null;
+  private monitorStarts = 0;
+  private backoffMs: number;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = true;
+  /** a refresh (-s + config) after coming back; one at a time */
+  private refreshing: Promise<void> | null = null;
+  private nodeIdKnown: number | null;
+
+  constructor(
+    readonly spec: NodeSpec,
+    private readonly timing: NodeTiming,
+    private readonly now: () => number,
+    private readonly onChange: (node: NodeWatcher, change: NodeChange) => void,
+  ) {
+    this.backoffMs = timing.monitorBackoffMs;
+    this.nodeIdKnown = spec.nodeId ?? null;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get nodeId(): number | null {
+    return this.nodeIdKnown;
+  }
+
+  snapshot(): NodeSnapshot {
+    return {
+      name: this.spec.name,
+      nodeId: this.nodeIdKnown,
+      reachable: this.reachableFlag,
+      reason: this.reason,
+      lastOkAt: this.lastOkAt,
+      quorum: this.quorum,
+      status: this.status,
+      knet: this.knet,
+      knetBaseline: this.baseline?.stats ?? null,
+      config: this.config,
+      monitorRunning: this.monitor !== null,
+      monitorStarts: this.monitorStarts,
+    };
+  }
+
+  /** Reads config and the first view, then starts the monitor stream. Never rejects. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.refresh();
+    this.startMonitor();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const m = this.monitor;
+    this.monitor = null;
+    if (m) {
+      m.kill();
+      await m.exited;
+    }
+    await this.refreshing?.catch(() => undefined);
+  }
+
+  /** One knet sample; also the liveness probe. The caller schedules it (one in flight per node). */
+  async pollKnet(): Promise<void> {
+    if (this.stopped) return;
+    const r = await this.run('corosync-cmapctl', ['-m', 'stats', KNET_PREFIX]);
+    if (this.stopped || r === null) return;
+    const parsed = parseCmap(r.stdout);
+    if (!parsed.ok) return this.markUnreachable(unexpectedOutputReason(parsed.error.message, parsed.error.line));
+    const stats = knetLinkStats(parsed.value);
+    const at = this.now();
+    this.knet = stats;
+    if (!this.pending) this.pending = { at, stats };
+    else if (at - this.pending.at >= LOSS_WINDOW_MS) {
+      this.baseline = this.pending;
+      this.pending = { at, stats };
+    }
+    this.contactOk();
+    this.onChange(this, 'links');
+  }
+
+  /** Whether the last contact failed: the source then shows the view as unreachable. */
+  get reachable(): boolean {
+    return this.reachableFlag && this.quorum !== null;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** A run() with the tool timeout; null (and the node marked unreachable) when it gave no usable output. */
+  private async run(cmd: string, args: string[], okCodes: readonly number[] = [0]): Promise<CommandResult | null> {
+    let r: CommandResult;
+    try {
+      r = await this.spec.runner.run(cmd, args, { timeoutMs: this.timing.toolTimeoutMs });
+    } catch (err) {
+      this.markUnreachable(runnerErrorReason(err));
+      return null;
+    }
+    const why = resultReason(r, this.timing.toolTimeoutMs, okCodes);
+    if (why !== null) {
+      this.markUnreachable(why);
+      return null;
+    }
+    return r;
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const [cfg, st] = await Promise.all([
+          this.run('corosync-cmapctl', CONFIG_PREFIXES),
+          // -s exits 2 when not quorate: still a full report
+          this.run('corosync-quorumtool', ['-s'], [0, 2]),
+        ]);
+        if (this.stopped) return;
+        if (cfg) {
+          const map = parseCmap(cfg.stdout);
+          const config = map.ok ? configFromCmap(map.value) : null;
+          if (!config) {
+            return this.markUnreachable(unexpectedOutputReason(map.ok ? 'no nodelist in cmap' : map.error.message, map.ok ? undefined : map.error.line));
+          }
+          this.config = config;
+          if (this.nodeIdKnown === null) this.nodeIdKnown = config.nodelist.find((n) => n.name === this.spec.name)?.nodeId ?? null;
+          this.onChange(this, 'config');
+        }
+        if (st) this.acceptStatus(parseQuorumtoolStatus(st.stdout));
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private acceptStatus(result: ParseResult<QuorumtoolStatus>): void {
+    if (!result.ok) return this.markUnreachable(unexpectedOutputReason(result.error.message, result.error.line));
+    const quorum = toQuorumState(result.value);
+    if (!quorum) return this.markUnreachable(unexpectedOutputReason('no votequorum section (quorum provider is not votequorum?)'));
+    if (this.nodeIdKnown === null && result.value.quorum) this.nodeIdKnown = result.value.quorum.nodeId;
+    this.quorum = quorum;
+    this.status = result.value;
+    this.contactOk();
+    this.onChange(this, 'membership');
+  }
+
+  private contactOk(): void {
+    this.lastOkAt = this.now();
+    if (this.reachableFlag) return;
+    this.reachableFlag = true;
+    this.reason = null;
+    // coming back: what we had may be old (frozen, restarted), so ask again before trusting it
+    if (!this.stopped && this.quorum === null) void this.refresh();
+    this.onChange(this, 'reachability');
+  }
+
+  private markUnreachable(reason: string): void {
+    const changed = this.reachableFlag || this.reason !== reason || this.quorum !== null;
+    this.reachableFlag = false;
+    this.reason = reason;
+    // never show the last good view as live
+    this.quorum = null;
+    this.status = null;
+    this.knet = null;
+    this.baseline = null;
+    this.pending = null;
+    if (changed) this.onChange(this, 'reachability');
+  }
+
+  private startMonitor(): void {
+    if (this.stopped || this.monitor) return;
+    const runner = this.spec.runner;
+    if (!runner.spawnStream) return; // a runner without streams: the polls still tell changes, slower
+    const parser = new QuorumtoolMonitorParser();
+    const stderr: string[] = [];
+    this.monitorStarts++;
+    const handle = runner.spawnStream('stdbuf', ['-oL', 'corosync-quorumtool', '-m'], {
+      onLine: (line) => {
+        if (this.stopped || this.monitor !== handle) return;
+        for (const block of parser.push(`${line}\n`)) {
+          this.backoffMs = this.timing.monitorBackoffMs;
+          this.acceptStatus(block.result);
+        }
+      },
+      onStderrLine: (line) => {
+        if (stderr.length < 20) stderr.push(line);
+      },
+      holdStdin: false,
+    });
+    this.monitor = handle;
+    void handle.exited.then((exit) => {
+      if (this.monitor !== handle) return;
+      this.monitor = null;
+      if (this.stopped) return;
+      for (const block of parser.end()) if (block.result.ok) this.acceptStatus(block.result);
+      const text = stderr.join('\n');
+      const reason = exit.error ? runnerErrorReason(exit.error) : (noCorosyncReason(text) ?? `corosync-quorumtool -m ended (exit ${exit.code ?? exit.signal})`);
+      this.markUnreachable(reason);
+      this.scheduleRestart();
+    });
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopped || this.restartTimer) return;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.timing.monitorBackoffMaxMs);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopped) return;
+      void this.refresh();
+      this.startMonitor();
+    }, delay);
+  }
+}

@@ -1,0 +1,187 @@
+// A ClusterSource over real Corosync 3: the namespace lab (kind 'lab', NetnsRunner per node) or a PVE
+// cluster (kind 'pve', SshRunner per node). One instance per cluster; nothing here runs per subscriber.
+import type { ClusterSnapshot, UnreachableWarning } from '@quorate/model';
+import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
+import { assembleSnapshot, chooseObserver } from './assemble';
+import type { CorosyncConfig } from './config';
+import { NodeWatcher, type NodeChange, type NodeSnapshot, type NodeSpec } from './node';
+import { WarningTracker } from './warnings';
+
+export interface CorosyncSourceOptions {
+  clusterId: string;
+  kind: 'lab' | 'pve';
+  nodes: NodeSpec[];
+  /** knet poll on the observer (early warning), ms */
+  knetPollMs?: number;
+  /** knet poll on the other nodes (link matrix, liveness), ms */
+  peerPollMs?: number;
+  /** every tool call is killed after this long (a frozen Corosync blocks its tools) */
+  toolTimeoutMs?: number;
+  /** with only latency figures changing, a fresh snapshot at most this often, ms */
+  refreshMs?: number;
+  monitorBackoffMs?: number;
+  monitorBackoffMaxMs?: number;
+  now?: () => number;
+  /** one line per noteworthy event (node unreachable / back, observer moved); never tool output */
+  log?: (line: string) => void;
+}
+
+export interface CorosyncSource extends ClusterSource {
+  readonly kind: 'lab' | 'pve';
+  /** per-node state, for diagnostics and tests */
+  nodeStates(): NodeSnapshot[];
+}
+
+export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSource {
+  if (options.nodes.length === 0) throw new Error('createCorosyncSource: at least one node is required');
+  const names = new Set(options.nodes.map((n) => n.name));
+  if (names.size !== options.nodes.length) throw new Error('createCorosyncSource: node names must be unique');
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const knetPollMs = options.knetPollMs ?? 250;
+  const peerPollMs = options.peerPollMs ?? 1_000;
+  const refreshMs = options.refreshMs ?? 2_000;
+  const toolTimeoutMs = options.toolTimeoutMs ?? 3_000;
+  const timing = {
+    toolTimeoutMs,
+    monitorBackoffMs: options.monitorBackoffMs ?? 200,
+    monitorBackoffMaxMs: options.monitorBackoffMaxMs ?? 5_000,
+  };
+
+  const listeners = new Set<SnapshotListener>();
+  const tracker = new WarningTracker();
+  const since = new Map<number, { state: 'online' | 'offline' | 'unknown'; since: number | null }>();
+  const pollTimers = new Map<NodeWatcher, ReturnType<typeof setTimeout>>();
+  let latest: ClusterSnapshot | null = null;
+  let lastSignature = '';
+  let lastEmitAt = 0;
+  let lastConfig: CorosyncConfig | null = null;
+  let lastObserver: string | null = null;
+  let warnSample: unknown = null;
+  let warnings: UnreachableWarning[] = [];
+  let running = false;
+  let ready = false;
+
+  const onChange = (node: NodeWatcher, change: NodeChange) => {
+    if (change === 'reachability') {
+      const s = node.snapshot();
+      log(s.reachable ? `${s.name}: reachable again` : `${s.name}: unreachable: ${s.reason ?? 'unknown'}`);
+    }
+    if (!ready) return;
+    // membership and reachability go out at once; a knet sample only when it changes something that
+    // matters (a link state, a warning) or the last snapshot is older than refreshMs
+    publish(change !== 'links');
+  };
+
+  const watchers = options.nodes.map((spec) => new NodeWatcher(spec, timing, now, onChange));
+
+  function build(): ClusterSnapshot {
+    const nodes = watchers.map((w) => w.snapshot());
+    const observer = chooseObserver(nodes);
+    const config = observer?.config ?? nodes.find((n) => n.config !== null)?.config ?? lastConfig;
+    if (config) lastConfig = config;
+    const t = now();
+    const observerName = observer?.name ?? null;
+    if (observerName !== lastObserver) {
+      log(`observer: ${lastObserver ?? 'none'} -> ${observerName ?? 'none'}`);
+      lastObserver = observerName;
+    }
+    if (observer && observer.quorum && observer.nodeId !== null && config) {
+      const votes = new Map(config.nodelist.filter((e) => e.nodeId !== null).map((e) => [e.nodeId as number, { name: e.name ?? `node${e.nodeId}`, votes: e.quorumVotes ?? 1 }]));
+      const base = { observerId: observer.nodeId, quorum: observer.quorum, runtimeTokenMs: config.runtimeTokenMs, nodes: votes, now: t };
+      if (observer.knet && observer.knet !== warnSample) {
+        warnSample = observer.knet;
+        warnings = tracker.update({ ...base, stats: observer.knet });
+      } else {
+        warnings = tracker.current(base);
+      }
+    } else {
+      tracker.reset();
+      warnings = [];
+    }
+    return assembleSnapshot({ clusterId: options.clusterId, kind: options.kind, now: t, nodes, config, warnings, since });
+  }
+
+  /** What makes a snapshot worth sending at once: everything except latency figures and timestamps. */
+  function signature(s: ClusterSnapshot): string {
+    return JSON.stringify([
+      s.observer,
+      s.quorum,
+      s.nodes.map((n) => [n.id, n.state]),
+      s.views.map((v) => [v.name, v.reachable, v.reason, v.quorum]),
+      s.links.map((l) => [l.from, l.to, l.link, l.enabled, l.connected, l.downCount]),
+      s.warnings.map((w) => [w.nodeId, w.since]),
+      s.qdevice,
+      s.cluster,
+    ]);
+  }
+
+  function publish(force: boolean): void {
+    if (!running) return;
+    const snap = build();
+    const sig = signature(snap);
+    const t = now();
+    if (!force && sig === lastSignature && t - lastEmitAt < refreshMs) return;
+    lastSignature = sig;
+    lastEmitAt = t;
+    latest = snap;
+    for (const l of [...listeners]) {
+      try {
+        l(snap);
+      } catch (err) {
+        log(`a snapshot listener threw: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  function schedulePoll(w: NodeWatcher): void {
+    if (!running) return;
+    const isObserver = lastObserver === w.name;
+    const timer = setTimeout(() => {
+      void w.pollKnet().finally(() => schedulePoll(w));
+    }, isObserver ? knetPollMs : peerPollMs);
+    pollTimers.set(w, timer);
+  }
+
+  return {
+    kind: options.kind,
+    clusterId: options.clusterId,
+    async start() {
+      if (running) return;
+      running = true;
+      ready = false;
+      await Promise.all(watchers.map((w) => w.start()));
+      if (!running) return;
+      // the first knet sample right away, so links and warnings are there from the first snapshot on
+      await Promise.all(watchers.map((w) => w.pollKnet()));
+      if (!running) return;
+      ready = true;
+      publish(true);
+      for (const w of watchers) schedulePoll(w);
+    },
+    async stop() {
+      running = false;
+      ready = false;
+      for (const t of pollTimers.values()) clearTimeout(t);
+      pollTimers.clear();
+      await Promise.all(watchers.map((w) => w.stop()));
+    },
+    current: () => latest,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    health(): SourceHealth {
+      const nodes = watchers.map((w) => w.snapshot());
+      const lastObservedAt = nodes.reduce<number | null>((m, n) => (n.lastOkAt !== null && (m === null || n.lastOkAt > m) ? n.lastOkAt : m), null);
+      if (!ready) return { state: running ? 'starting' : 'down', message: running ? 'asking the nodes' : 'not started', lastObservedAt };
+      const bad = nodes.filter((n) => !n.reachable || n.quorum === null);
+      const message = bad.length === 0 ? null : bad.map((n) => `${n.name}: ${n.reason ?? 'no view yet'}`).join('; ');
+      if (bad.length === nodes.length) return { state: 'down', message, lastObservedAt };
+      return { state: bad.length > 0 ? 'degraded' : 'ok', message, lastObservedAt };
+    },
+    nodeStates: () => watchers.map((w) => w.snapshot()),
+  };
+}
