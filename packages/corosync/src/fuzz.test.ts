@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCfgtoolNodes, parseCfgtoolStatus } from './cfgtool';
 import { parseCmap, parseCmapTrackLine } from './cmap';
 import { parseCorosyncConf, serializeCorosyncConf } from './corosync-conf';
+import { parseCorosyncLogLine } from './corosync-log';
 import { corosyncConfView, quorumOptionsFromConf } from './corosync-conf-view';
 import { fixture, fixtures, stripHarnessPrefix } from './fixtures.test-helper';
 import { knetLinkStats } from './knet-stats';
@@ -26,6 +27,7 @@ const parsers: Record<string, Parser> = {
   parseCfgtoolStatus,
   parseCfgtoolNodes,
   parseCorosyncConf,
+  parseCorosyncLogLine,
   splitMonitorStream: (text) => ({ ok: true, value: splitMonitorStream(text) }),
 };
 
@@ -77,7 +79,7 @@ describe('parsers never throw', () => {
       }),
       { numRuns: 1500 },
     );
-  });
+  }, 60_000);
 
   it('every prefix of the small fixtures, line by line', () => {
     for (const [n, text] of fixtures) {
@@ -86,7 +88,7 @@ describe('parsers never throw', () => {
       for (let i = 0; i <= lines.length; i++) for (const name of names) run(name, lines.slice(0, i).join('\n'));
       void n;
     }
-  });
+  }, 60_000);
 
   it('on shuffled and garbled lines', () => {
     const garble = fc.oneof(
@@ -119,7 +121,7 @@ describe('parsers never throw', () => {
       ),
       { numRuns: 1500 },
     );
-  });
+  }, 60_000);
 
   it('on random strings, including tool-like vocabulary', () => {
     const vocab = fc.constantFrom(
@@ -137,7 +139,7 @@ describe('parsers never throw', () => {
       ),
       { numRuns: 1500 },
     );
-  });
+  }, 60_000);
 
   it('on non-string input', () => {
     for (const bad of [null, undefined, 42, {}, [], Symbol('x'), { toString: () => { throw new Error('boom'); } }]) {

@@ -13,3 +13,4 @@ export * from './corosync-conf';
 export * from './corosync-conf-view';
 export * from './mappers';
 export { splitLines, parseNodeId, parseUInt } from './text';
+export * from './corosync-log';
