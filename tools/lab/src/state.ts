@@ -69,12 +69,21 @@ export async function readState(prefix = DEFAULT_PREFIX): Promise<LabState | nul
   return LabStateSchema.parse(JSON.parse(text));
 }
 
-export async function writeState(state: LabState): Promise<void> {
-  await mkdir(STATE_DIR, { recursive: true });
+let writes: Promise<void> = Promise.resolve();
+let tmpSeq = 0;
+
+/** Writes are queued (nodes start in parallel) and atomic (tmp + rename): readers never see half a file. */
+export function writeState(state: LabState): Promise<void> {
+  const text = `${JSON.stringify(state, null, 2)}\n`; // as of the call, not of the turn in the queue
   const file = stateFile(state.prefix);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(tmp, file); // readers never see half a file
+  const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
+  const next = writes.then(async () => {
+    await mkdir(STATE_DIR, { recursive: true });
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  });
+  writes = next.catch(() => undefined);
+  return next;
 }
 
 export async function removeState(prefix: string): Promise<void> {

@@ -1,0 +1,177 @@
+// The lab against real Corosync 3: every fault the dashboard must show, with the time each step takes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { LocalRunner, NetnsRunner, RunnerError } from '@quorate/sources';
+import { Lab, down, labAvailable, parseLinkStatus, parseQuorumStatus, readState, stateFile } from './index';
+import { isAlive, sleep } from './procs';
+
+const avail = await labAvailable().catch((err: unknown) => ({ ok: false, reason: String(err) }));
+const onCi = process.env.CI === 'true';
+const prefix = `lt${Date.now().toString(36).slice(-6)}`;
+const timings: Array<[string, number]> = [];
+
+async function timed<T>(step: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await fn();
+  const ms = Math.round(performance.now() - t0);
+  timings.push([step, ms]);
+  console.log(`[lab ${prefix}] ${step}: ${ms} ms`);
+  return out;
+}
+
+if (!avail.ok && onCi) {
+  describe('lab (CI)', () => {
+    it('can run the real-Corosync lab', () => {
+      throw new Error(`CI=true but the lab cannot run here: ${avail.reason}`);
+    });
+  });
+} else if (!avail.ok) {
+  console.warn(`lab tests skipped: ${avail.reason}`);
+  describe.skip(`lab (skipped: ${avail.reason})`, () => {
+    it('needs root and corosync', () => {});
+  });
+} else {
+  describe('lab: 3 nodes, 2 links, token 1000 ms', () => {
+    let lab: Lab;
+    const wait = { timeoutMs: 60_000 };
+
+    beforeAll(async () => {
+      lab = await timed('up 3 nodes (until all quorate 3/3)', () => Lab.up({ nodes: 3, links: 2, token: 1000, prefix }));
+    });
+
+    afterAll(async () => {
+      // also when a test failed half-way: leave nothing behind
+      await down(prefix).catch((err: unknown) => console.error(`cleanup of ${prefix} failed:`, err));
+      console.log(`[lab ${prefix}] timings:\n${timings.map(([s, ms]) => `  ${String(ms).padStart(6)} ms  ${s}`).join('\n')}`);
+    });
+
+    const allQuorate = (members: number) =>
+      Promise.all([1, 2, 3].map((i) => lab.waitQuorum(i, { quorate: true, members }, wait.timeoutMs)));
+
+    it('writes a state file the BFF can read', async () => {
+      const state = await readState(prefix);
+      expect(state?.nodes.map((n) => [n.name, n.namespace, n.addresses])).toEqual([
+        ['pve1', `${prefix}-n1`, ['198.18.0.11', '198.18.1.11']],
+        ['pve2', `${prefix}-n2`, ['198.18.0.12', '198.18.1.12']],
+        ['pve3', `${prefix}-n3`, ['198.18.0.13', '198.18.1.13']],
+      ]);
+      expect(state?.clusterName).toBe('lab-cluster');
+      expect(state?.nodes.every((n) => typeof n.pid === 'number')).toBe(true);
+    });
+
+    it('all nodes are quorate 3/3, seen through NetnsRunner, on both links', async () => {
+      for (const ns of [1, 2, 3].map((i) => `${prefix}-n${i}`)) {
+        const r = await new NetnsRunner(ns).run('corosync-quorumtool', ['-s']);
+        expect(r.code).toBe(0);
+        expect(parseQuorumStatus(r.stdout)).toMatchObject({ quorate: true, members: 3, expectedVotes: 3 });
+      }
+      const cfg = await new NetnsRunner(`${prefix}-n1`).run('corosync-cfgtool', ['-s']);
+      expect(parseLinkStatus(cfg.stdout)).toEqual([
+        { link: 0, connected: [2, 3], disconnected: [] },
+        { link: 1, connected: [2, 3], disconnected: [] },
+      ]);
+    });
+
+    it('NetnsRunner: missing command and missing namespace are RunnerErrors', async () => {
+      const notFound = await new NetnsRunner(`${prefix}-n1`).run('quorate-no-such-tool', []).catch((e: unknown) => e);
+      expect((notFound as RunnerError).reason).toBe('not-found');
+      const noNs = await new NetnsRunner(`${prefix}-n9`).run('true', []).catch((e: unknown) => e);
+      expect(noNs).toBeInstanceOf(RunnerError);
+      expect((noNs as RunnerError).reason).toBe('unreachable');
+    });
+
+    it('kill pve3 (SIGKILL): pve1 sees 2 members and stays quorate; a quorumtool -m watcher reports it', async () => {
+      const lines: string[] = [];
+      const watcher = new NetnsRunner(`${prefix}-n1`).spawnStream('stdbuf', ['-oL', 'corosync-quorumtool', '-m'], { onLine: (l) => lines.push(l) });
+      try {
+        while (!lines.some((l) => /^Nodes:\s+3$/.test(l))) await sleep(50);
+        await lab.fault('pve3', { kind: 'kill' });
+        await timed('kill pve3 -> pve1 sees 2 members', () => lab.waitQuorum(1, { quorate: true, members: 2 }, wait.timeoutMs));
+        const q = await lab.quorum(1);
+        expect(q).toMatchObject({ exitCode: 0, quorate: true, members: 2, totalVotes: 2 });
+        const deadline = Date.now() + 5_000;
+        while (!lines.some((l) => /^Nodes:\s+2$/.test(l)) && Date.now() < deadline) await sleep(50);
+        expect(lines.some((l) => /^Nodes:\s+2$/.test(l))).toBe(true);
+      } finally {
+        watcher.kill();
+      }
+      expect((await watcher.exited).signal).toBe('SIGTERM');
+    });
+
+    it('freeze pve2 (SIGSTOP): pve1 alone is not quorate (exit 2, Activity blocked); tools on pve2 hang until the timeout', async () => {
+      await lab.fault(2, { kind: 'freeze' });
+      await timed('freeze pve2 -> pve1 not quorate', () => lab.waitQuorum(1, { quorate: false, members: 1 }, wait.timeoutMs));
+      const q = await lab.quorum(1);
+      expect(q).toMatchObject({ exitCode: 2, quorate: false, activityBlocked: true });
+      const hung = await new NetnsRunner(`${prefix}-n2`).run('corosync-quorumtool', ['-s'], { timeoutMs: 1000 });
+      expect(hung.timedOut).toBe(true);
+      const st = await lab.status();
+      expect(st.map((s) => s.process)).toEqual(['running', 'frozen', 'gone']);
+    });
+
+    it('thaw pve2 + start pve3: back to quorate 3/3 everywhere', async () => {
+      await lab.fault(2, { kind: 'thaw' });
+      await lab.fault(3, { kind: 'start' });
+      await timed('thaw pve2 + start pve3 -> 3/3 on all nodes', () => allQuorate(3));
+    });
+
+    it('link-down pve3 on link 0 only: membership holds over link 1', async () => {
+      await lab.fault(3, { kind: 'link-down', link: 0 });
+      await timed('link-down pve3 link 0 -> pve1 sees link0 to pve3 disconnected', async () => {
+        for (;;) {
+          const cfg = await new NetnsRunner(`${prefix}-n1`).run('corosync-cfgtool', ['-s']);
+          const l0 = parseLinkStatus(cfg.stdout).find((l) => l.link === 0);
+          if (l0?.disconnected.includes(3)) return;
+          await sleep(100);
+        }
+      });
+      expect(await lab.quorum(1)).toMatchObject({ quorate: true, members: 3 });
+      await lab.fault(3, { kind: 'link-up', link: 0 });
+    });
+
+    it('link-down pve3 (all links): pve1 2/3 quorate, pve3 isolated and inquorate; link-up: 3/3', async () => {
+      await lab.fault('pve3', { kind: 'link-down' });
+      await timed('link-down pve3 -> pve1 sees 2 members', () => lab.waitQuorum(1, { quorate: true, members: 2 }, wait.timeoutMs));
+      await timed('link-down pve3 -> pve3 isolated, not quorate', () => lab.waitQuorum(3, { quorate: false, members: 1 }, wait.timeoutMs));
+      expect(await lab.quorum(3)).toMatchObject({ exitCode: 2, activityBlocked: true, members: 1 });
+      const st = await lab.status();
+      expect(st[2]?.links.every((l) => l.connected.length === 0)).toBe(true);
+      await lab.fault('pve3', { kind: 'link-up' });
+      await timed('link-up pve3 -> 3/3 on all nodes', () => allQuorate(3));
+    });
+
+    it('loss 30 % on pve3, then 0: the rule is in place, then gone, and the cluster is 3/3', async () => {
+      const n3 = new NetnsRunner(`${prefix}-n3`);
+      await lab.fault(3, { kind: 'loss', percent: 30 });
+      const listed = await n3.run('nft', ['list', 'table', 'inet', 'quorate_lab_loss']);
+      expect(listed.stdout).toMatch(/numgen random mod 100 < 30/);
+      const samples: string[] = [];
+      for (let k = 0; k < 5; k++) {
+        await sleep(1000);
+        const q = await lab.quorum(1);
+        samples.push(`${q.members ?? '?'}${q.quorate ? 'Q' : 'q'}`);
+      }
+      console.log(`[lab ${prefix}] pve1 during 30 % loss on pve3 (members, Q = quorate), 1 s apart: ${samples.join(' ')}`);
+      await lab.fault(3, { kind: 'loss', percent: 0 });
+      const gone = await n3.run('nft', ['list', 'table', 'inet', 'quorate_lab_loss']);
+      expect(gone.code).not.toBe(0);
+      await timed('loss 0 -> 3/3 on all nodes', () => allQuorate(3));
+    });
+
+    it('down removes every namespace, process, blackbox file and the state file', async () => {
+      const pids = (await readState(prefix))?.pastPids ?? [];
+      expect(pids.length).toBeGreaterThanOrEqual(4); // 3 + the restarted pve3
+      await timed('down', () => down(prefix));
+      const ns = await new LocalRunner().run('ip', ['netns', 'list']);
+      expect(ns.stdout.split('\n').filter((l) => l.startsWith(`${prefix}-`))).toEqual([]);
+      expect(existsSync(stateFile(prefix))).toBe(false);
+      const alive: number[] = [];
+      for (const p of pids) if (await isAlive(p)) alive.push(p);
+      expect(alive).toEqual([]);
+      const shm = readdirSync('/dev/shm').filter((f) => pids.some((p) => f.startsWith(`qb-corosync-${p}-`)));
+      expect(shm).toEqual([]);
+      const again = await down(prefix);
+      expect(again.found).toBe(false);
+    });
+  });
+}
