@@ -29,6 +29,8 @@ describe('audit', () => {
     expect(s.audit.list({ limit: 10 }).records.find((x) => x.id === noLog.id)).toEqual(noLog);
     expect(noLog.taskLog).toBeUndefined();
     expect(() => s.audit.record({ ...base, result: 'maybe' as never })).toThrow(/audit record/);
+    expect(() => s.audit.record({ ...base, params: { f: () => 1 } })).toThrow(/params must be a JSON value/);
+    expect(s.audit.list({ limit: 10 }).total).toBe(2);
   });
 
   it('filters by cluster, operation, result and actor, pages newest first with total', () => {

@@ -7,6 +7,8 @@ import { parseJson } from './corrupt';
 import type { CorruptReporter } from './corrupt';
 import { Role } from './roles';
 
+const JsonValue = z.json();
+
 export const ActorKind = z.enum(['user', 'token', 'system']);
 export type ActorKind = z.infer<typeof ActorKind>;
 export const Actor = z.object({ kind: ActorKind, id: z.string(), name: z.string() });
@@ -23,8 +25,8 @@ export const AuditInput = z.object({
   operation: z.string().min(1).max(128),
   /** null for operations not tied to a cluster (user management, tokens) */
   clusterId: z.string().nullable(),
-  /** already redacted */
-  params: z.json(),
+  /** already redacted; any JSON value (typed unknown so callers can pass Record<string, unknown>) */
+  params: z.unknown().refine((v) => JsonValue.safeParse(v).success, 'params must be a JSON value'),
   confirmed: z.boolean(),
   result: AuditResult,
   message: z.string(),
