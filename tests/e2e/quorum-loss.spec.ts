@@ -33,6 +33,7 @@ test.describe('quorum loss', () => {
 
     await page.screenshot({ path: `${screenshotDir}quorum-lost.png`, fullPage: true });
     await page.setViewportSize({ width: 375, height: 812 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${screenshotDir}quorum-lost-375.png`, fullPage: false });
     await page.setViewportSize({ width: 1280, height: 900 });
 

@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import type { ClusterEvent } from '@quorate/model';
 import { EventLine } from './EventRow';
 
-const SHOWN = 25;
+const SHOWN = 15;
 
 export function EventFeed({ events, loading, error }: { events: readonly ClusterEvent[]; loading: boolean; error: Error | null }) {
   // seqs present at first paint (or the REST page) do not animate

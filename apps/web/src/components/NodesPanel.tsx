@@ -18,7 +18,7 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
         Nodes <span className="font-normal text-slate-500">({s.nodes.filter((n) => n.state === 'online').length} of {s.nodes.length} online)</span>
         {stale && <StaleTag />}
       </h2>
-      <table className="w-full text-left text-sm">
+      <table className="block w-full text-left text-sm sm:table">
         <thead className="hidden border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 sm:table-header-group dark:border-slate-700">
           <tr>
             <th scope="col" className="px-3 py-2">Node</th>
@@ -28,7 +28,7 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
             <th scope="col" className="px-3 py-2">Addresses</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody className="block sm:table-row-group">
           {s.nodes.map((n) => (
             <tr
               key={n.id}
@@ -77,13 +77,17 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
                 </span>
               </td>
               <td className={`${td} font-mono text-xs`} data-label="Addresses">
-                {n.addresses.length
-                  ? n.addresses.map((a) => (
-                      <span key={a.link} className="mr-2 whitespace-nowrap">
+                {n.addresses.length ? (
+                  <span className="inline-flex flex-wrap gap-x-3">
+                    {n.addresses.map((a) => (
+                      <span key={a.link} className="whitespace-nowrap">
                         <span className="text-slate-500">link{a.link}</span> {a.address}
                       </span>
-                    ))
-                  : '—'}
+                    ))}
+                  </span>
+                ) : (
+                  '—'
+                )}
               </td>
             </tr>
           ))}
