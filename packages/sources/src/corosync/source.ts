@@ -65,7 +65,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   const onChange = (node: NodeWatcher, change: NodeChange) => {
     if (change === 'reachability') {
       const s = node.snapshot();
-      log(s.reachable ? `${s.name}: reachable again` : `${s.name}: unreachable: ${s.reason ?? 'unknown'}`);
+      log(s.reachable ? `${s.name}: reachable` : `${s.name}: unreachable: ${s.reason ?? 'unknown'}`);
     }
     if (!ready) return;
     // membership and reachability go out at once; a knet sample only when it changes something that

@@ -61,8 +61,8 @@ export class WarningTracker {
     // and loses the warned nodes' votes: the arithmetic votequorum will do when the membership changes.
     const lost = [...this.since.keys()].reduce((sum, id) => sum + (input.nodes.get(id)?.votes ?? 1), 0);
     const totalAfter = Math.max(0, input.quorum.totalVotes - lost);
-    const twoNode = input.quorum.flags.includes('2Node');
-    const quorateAfter = twoNode ? totalAfter >= 1 : totalAfter >= input.quorum.quorum;
+    // (two_node shows as quorum 1 already, so it needs no case of its own)
+    const quorateAfter = totalAfter >= input.quorum.quorum;
     const drop = expectedDropMs(input.runtimeTokenMs);
     return [...this.since.entries()]
       .sort((a, b) => a[0] - b[0])
