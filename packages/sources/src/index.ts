@@ -1,3 +1,4 @@
 export * from './source';
 export * from './runners';
 export * from './corosync';
+export * from './sim';

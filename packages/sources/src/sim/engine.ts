@@ -38,7 +38,7 @@ import { driftStorage, initialStorage, storageSnapshot, type StorageUsage } from
 
 export type NodeStatus = 'running' | 'crashed' | 'stopped';
 
-interface Ring {
+export interface SimRing {
   id: string;
   members: number[];
   memory: QuorumMemory;
@@ -69,7 +69,7 @@ export interface SimState {
   status: NodeStatus[];
   /** index = node index; the ring id each running node is in (null when down) */
   ringOf: Array<string | null>;
-  rings: Ring[];
+  rings: SimRing[];
   /** [node][link] */
   linkDown: boolean[][];
   quality: Quality[][];
@@ -106,9 +106,11 @@ export class SimEngine {
   private readonly baseLatency: Float64Array;
   private s: SimState;
   private rng: Rng;
-  private rings = new Map<string, Ring>();
+  private rings = new Map<string, SimRing>();
   /** bumped on every observable change; the source emits when it moves */
   version = 0;
+  /** pair-links waiting for knet to notice they are down (skip scans when 0) */
+  private knetPending = 0;
 
   constructor(config: SimConfig, startAt: number, state?: SimState) {
     this.config = config;
@@ -144,7 +146,7 @@ export class SimEngine {
   private initialState(t: number): SimState {
     const size = this.n * this.n * this.L;
     const members = this.voteNodes.map((v) => v.id);
-    const ring: Ring = {
+    const ring: SimRing = {
       id: ringId(1, 8),
       members,
       // the initial cluster start counts as having seen all nodes
@@ -383,14 +385,17 @@ export class SimEngine {
     const first = this.s.scheduled[0];
     if (first) consider(first.at);
     const { n, L } = this;
-    for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++)
-        for (let l = 0; l < L; l++) {
-          const k = (i * n + j) * L + l;
-          if (!this.s.physUp[k] && this.s.connected[k]) consider(this.s.changedAt[k]! + this.knetDownMs);
-          const flap = this.flapBoundary(i, j, l);
-          if (flap !== null) consider(flap);
-        }
+    const lossy = this.anyLoss();
+    if (this.knetPending > 0 || lossy)
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++)
+          for (let l = 0; l < L; l++) {
+            const k = (i * n + j) * L + l;
+            if (!this.s.physUp[k] && this.s.connected[k]) consider(this.s.changedAt[k]! + this.knetDownMs);
+            if (!lossy) continue;
+            const flap = this.flapBoundary(i, j, l);
+            if (flap !== null) consider(flap);
+          }
     for (const r of this.rings.values()) {
       if (r.pendingSince !== null) consider(r.pendingSince + (r.pendingFailure ? this.detectMs : this.rejoinMs));
       if (this.config.quorumOptions.lastManStanding && r.memory.lmsStableSince != null)
@@ -400,6 +405,10 @@ export class SimEngine {
   }
 
   // ---------------------------------------------------------------- links
+
+  private anyLoss(): boolean {
+    return this.s.quality.some((q) => q.some((x) => x.lossPct > 0));
+  }
 
   private combinedLoss(i: number, j: number, l: number): number {
     const a = this.s.quality[i]![l]!.lossPct / 100;
@@ -430,26 +439,26 @@ export class SimEngine {
     return t + (f.pos < f.downLen ? f.downLen - f.pos : FLAP_CYCLE_MS - f.pos);
   }
 
-  private physical(i: number, j: number, l: number): boolean {
+  private physical(i: number, j: number, l: number, lossy: boolean): boolean {
     const s = this.s;
     if (s.status[i] !== 'running' || s.status[j] !== 'running') return false;
     if (s.groups && s.groups[i] !== s.groups[j]) return false;
     if (s.linkDown[i]![l] || s.linkDown[j]![l]) return false;
-    return !this.flapDown(i, j, l, s.clock);
+    return !lossy || !this.flapDown(i, j, l, s.clock);
   }
 
   // ---------------------------------------------------------------- membership
 
-  private newRing(members: number[], memory: QuorumMemory): Ring {
+  private newRing(members: number[], memory: QuorumMemory): SimRing {
     this.s.ringSeq += 4;
     const sorted = [...members].sort((a, b) => a - b);
-    const ring: Ring = { id: ringId(sorted[0] ?? 0, this.s.ringSeq), members: sorted, memory, pendingSince: null, pendingFailure: false, state: null, castsVote: false };
+    const ring: SimRing = { id: ringId(sorted[0] ?? 0, this.s.ringSeq), members: sorted, memory, pendingSince: null, pendingFailure: false, state: null, castsVote: false };
     this.rings.set(ring.id, ring);
     this.version++;
     return ring;
   }
 
-  private liveMembers(r: Ring): number[] {
+  private liveMembers(r: SimRing): number[] {
     return r.members.filter((m) => this.s.ringOf[m - 1] === r.id);
   }
 
@@ -469,12 +478,14 @@ export class SimEngine {
       while (parent[x] !== x) x = parent[x] = parent[parent[x]!]!;
       return x;
     };
+    const lossy = this.anyLoss();
+    let knetPending = 0;
     for (let i = 0; i < n; i++)
       for (let j = i + 1; j < n; j++) {
         let any = false;
         for (let l = 0; l < L; l++) {
           const k = (i * n + j) * L + l;
-          const p = this.physical(i, j, l) ? 1 : 0;
+          const p = this.physical(i, j, l, lossy) ? 1 : 0;
           if (p !== s.physUp[k]) {
             s.physUp[k] = p;
             s.changedAt[k] = t;
@@ -489,10 +500,12 @@ export class SimEngine {
             s.disconnectedAt[k] = s.changedAt[k]! + this.knetDownMs;
             this.version++;
           }
+          if (!p && s.connected[k]) knetPending++;
           if (p) any = true;
         }
         if (any) parent[find(i)] = find(j);
       }
+    this.knetPending = knetPending;
     // partitions of running nodes
     const comp = new Map<number, number[]>();
     for (let i = 0; i < n; i++) {
@@ -558,7 +571,7 @@ export class SimEngine {
     }
   }
 
-  private qdeviceInput(r: Ring): QDeviceInput | null {
+  private qdeviceInput(r: SimRing): QDeviceInput | null {
     const q = this.config.qdevice;
     return q ? { votes: this.qdeviceVotes, algorithm: q.algorithm, castsVote: r.castsVote } : null;
   }
@@ -675,7 +688,7 @@ export class SimEngine {
   }
 
   /** members of the observer's ring to which knet has no connected link left: Corosync will drop them */
-  private warnings(obs: number, ring: Ring): UnreachableWarning[] {
+  private warnings(obs: number, ring: SimRing): UnreachableWarning[] {
     const s = this.s;
     const { n, L } = this;
     const cut: Array<{ i: number; since: number }> = [];

@@ -1,6 +1,6 @@
 export { createSimSource, type SimSource } from './source';
 export { SimFaultError } from './errors';
 export { SimConfig, SimQdeviceOptions, type SimOptions } from './options';
-export type { SimState, NodeStatus } from './engine';
+export type { SimState, SimRing, NodeStatus } from './engine';
 export { scenarioSteps, type ScenarioName, type ScheduledStep } from './scenarios';
 export { STORAGE_DEFS } from './storage';

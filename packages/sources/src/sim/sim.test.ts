@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { ClusterSnapshot, failureTolerance, knetLinkDownDetectionMs, membershipDetectionMs, runtimeTokenMs, type SimFault } from '@quorate/model';
 import { createSimSource, SimFaultError, type SimOptions, type SimSource } from './index';
 
@@ -350,7 +351,7 @@ describe('sim: scenarios', () => {
 
 describe('sim: votequorum configurations', () => {
   it('two_node: the peer crashes, the survivor stays quorate (2Node WaitForAll)', () => {
-    const s = sim({ nodeCount: 2, quorumOptions: { twoNode: true } as never });
+    const s = sim({ nodeCount: 2, quorumOptions: { twoNode: true } });
     expect(q(s)).toMatchObject({ quorum: 1, flags: ['2Node', 'Quorate', 'WaitForAll'] });
     s.applyFault({ action: 'stop', nodes: ['pve2'] });
     s.advance(10_000);
@@ -358,7 +359,7 @@ describe('sim: votequorum configurations', () => {
   });
 
   it('two_node cold start with one node: waits for all', () => {
-    const s = sim({ nodeCount: 2, quorumOptions: { twoNode: true } as never });
+    const s = sim({ nodeCount: 2, quorumOptions: { twoNode: true } });
     s.applyFault({ action: 'stop', nodes: ['pve1', 'pve2'] });
     s.applyFault({ action: 'start', nodes: ['pve1'] });
     s.advance(10_000);
@@ -388,7 +389,7 @@ describe('sim: votequorum configurations', () => {
   });
 
   it('last_man_standing shrinks expected votes after the window', () => {
-    const s = sim({ nodeCount: 5, quorumOptions: { lastManStanding: true, lastManStandingWindowMs: 10_000 } as never });
+    const s = sim({ nodeCount: 5, quorumOptions: { lastManStanding: true, lastManStandingWindowMs: 10_000 } });
     s.applyFault({ action: 'stop', nodes: ['pve4', 'pve5'] });
     s.advance(30_000);
     expect(q(s)).toMatchObject({ members: [1, 2, 3], expectedVotes: 3, quorum: 2, quorate: true });
@@ -402,6 +403,7 @@ describe('sim: scale', () => {
     expect(snap.links).toHaveLength(7936);
     expect(snap.nodes[31]!.addresses[7]!.address).toBe('198.18.7.42');
     expect(() => ClusterSnapshot.parse(snap)).not.toThrow();
+    s.advance(5_000); // warm up the JIT before the printed figure
     let count = 0;
     s.subscribe(() => count++);
     const t = performance.now();
@@ -413,5 +415,70 @@ describe('sim: scale', () => {
     s.applyFault({ action: 'stop', nodes: ['pve1', 'pve2', 'pve3'] });
     s.advance(runtimeTokenMs(3000, 32) * 3);
     expect(s.current()!.quorum).toMatchObject({ members: Array.from({ length: 29 }, (_, i) => i + 4), quorate: true, quorum: 17 });
+    expect(s.current()!.observer).toEqual({ nodeId: 4, name: 'pve4' });
+  });
+});
+
+describe('sim: real timers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it('start() drives the clock with timers and emits each tick; stop() ends it', async () => {
+    vi.useFakeTimers({ now: T0 });
+    const s = createSimSource({ seed: 1, now: () => Date.now() });
+    const seen: number[] = [];
+    s.subscribe((x) => seen.push(x.observedAt));
+    expect(s.health().state).toBe('starting');
+    await s.start();
+    expect(s.health()).toMatchObject({ state: 'ok', message: null });
+    vi.advanceTimersByTime(3_000);
+    expect(s.now()).toBe(T0 + 3_000);
+    expect(seen.filter((t) => t > T0)).toEqual([T0 + 1_000, T0 + 2_000, T0 + 3_000]);
+    s.applyFault({ action: 'stop', nodes: ['pve3'] });
+    vi.advanceTimersByTime(10_000);
+    expect(s.current()!.quorum!.members).toEqual([1, 2]);
+    await s.stop();
+    const n = seen.length;
+    vi.advanceTimersByTime(5_000);
+    expect(seen).toHaveLength(n);
+  });
+});
+
+describe('sim: random fault sequences (property)', () => {
+  it('snapshots stay valid, and heal always converges to one quorate membership', () => {
+    const name = fc.integer({ min: 1, max: 4 }).map((i) => `pve${i}`);
+    const fault: fc.Arbitrary<SimFault> = fc.oneof(
+      fc.record({ action: fc.constantFrom('stop' as const, 'shutdown' as const, 'start' as const), nodes: fc.array(name, { minLength: 1, maxLength: 3 }) }),
+      fc.record({ action: fc.constantFrom('link-down' as const, 'link-up' as const), node: name, link: fc.option(fc.integer({ min: 0, max: 1 }), { nil: undefined }) }),
+      fc.record({
+        action: fc.constant('link-quality' as const),
+        node: name,
+        link: fc.option(fc.integer({ min: 0, max: 1 }), { nil: undefined }),
+        latencyMs: fc.integer({ min: 0, max: 50 }),
+        lossPct: fc.constantFrom(0, 10, 40, 100),
+        jitterMs: fc.integer({ min: 0, max: 5 }),
+      }),
+      fc.constant({ action: 'partition', groups: [['pve1', 'pve2'], ['pve3']] } as SimFault),
+      fc.constant({ action: 'scenario', name: 'flapping-link' } as SimFault),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fault, fc.integer({ min: 0, max: 9_000 })), { maxLength: 12 }), (steps) => {
+        const s = sim({ nodeCount: 4 });
+        for (const [f, ms] of steps) {
+          s.applyFault(f);
+          s.advance(ms);
+          const snap = s.current()!;
+          ClusterSnapshot.parse(snap);
+          if (snap.quorum) expect(snap.quorum.members).toContain(snap.observer!.nodeId);
+        }
+        s.applyFault({ action: 'heal' });
+        s.advance(60_000);
+        const snap = s.current()!;
+        expect(snap.partitioned).toBe(false);
+        expect(snap.quorum).toMatchObject({ members: [1, 2, 3, 4], quorate: true });
+        expect(snap.warnings).toEqual([]);
+      }),
+      { numRuns: 40, seed: 7 },
+    );
   });
 });
