@@ -94,3 +94,16 @@ describe('Collector', () => {
     expect(source.started).toBe(false);
   });
 });
+
+describe('Collector isolation', () => {
+  it('a throwing listener does not reach the source', async () => {
+    const source = new FakeSource('c1');
+    const collector = new Collector({ source, store: new MemoryEventStore('c1'), logger: pino({ level: 'silent' }), firstRev: 1 });
+    collector.on('patch', () => {
+      throw new Error('listener broke');
+    });
+    await collector.start();
+    expect(() => source.observe()).not.toThrow();
+    expect(collector.current()!.rev).toBe(2);
+  });
+});

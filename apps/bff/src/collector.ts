@@ -72,9 +72,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
   /** subscribe to the source, then start it; a source that fails to start is logged, not fatal */
   async start(): Promise<void> {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.source.subscribe((s) => this.ingest(s));
+    this.unsubscribe = this.source.subscribe((s) => this.safeIngest(s));
     const first = this.source.current();
-    if (first) this.ingest(first);
+    if (first) this.safeIngest(first);
     try {
       await this.source.start();
     } catch (err) {
@@ -106,6 +106,15 @@ export class Collector extends EventEmitter<CollectorEvents> {
 
   health(): SourceHealth {
     return this.source.health();
+  }
+
+  /** a throwing listener must not unwind into the source's timer and take the process down */
+  private safeIngest(raw: unknown): void {
+    try {
+      this.ingest(raw);
+    } catch (err) {
+      this.log.error({ err }, 'failed to process a snapshot');
+    }
   }
 
   /** one snapshot from the source; whatever is wrong with it, the BFF keeps running */

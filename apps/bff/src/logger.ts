@@ -1,6 +1,6 @@
 // Structured logs (pino) and the HTTP access log (pino-http). Secrets are redacted before they are written.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LogLevel } from './config';
 
@@ -30,8 +30,9 @@ export const redactPaths = [
   '*.*.tokenSecret',
 ];
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } });
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** probes and scrapes would drown the access log */
@@ -41,6 +42,8 @@ export function httpLogger(logger: Logger) {
   return pinoHttp<IncomingMessage, ServerResponse>({
     logger,
     autoLogging: { ignore: (req) => quietPaths.has((req.url ?? '').split('?')[0] ?? '') },
+    // response headers are ours (CSP etc.) and the same on every line: the status is what matters
+    serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
   });
 }

@@ -11,7 +11,14 @@ try {
   process.exit(2);
 }
 
-const server = createServer(config);
+let server;
+try {
+  server = createServer(config);
+} catch (err) {
+  // e.g. a source kind that is not available yet
+  process.stderr.write(`quorate: ${(err as Error).message}\n`);
+  process.exit(2);
+}
 const { logger } = server;
 try {
   const { url } = await server.start();
