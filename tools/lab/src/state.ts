@@ -1,73 +1,26 @@
-// The lab's state file: written by `lab up`, read by `lab down/fault/status` and by the BFF's lab source.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+// Writing the lab's state file; its schema, paths and reader are shared with the lab source (@quorate/sources).
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { stateFile, STATE_DIR, type LabState } from '@quorate/sources';
 
-/** Where state files live: one JSON file per lab prefix. */
-export const STATE_DIR = '/run/quorate-lab';
-export const DEFAULT_PREFIX = 'qlab';
-export const CLUSTER_NAME = 'lab-cluster';
-
-export const stateFile = (prefix: string) => `${STATE_DIR}/${prefix}.json`;
-export const labDir = (prefix: string) => `/tmp/quorate-lab-${prefix}`;
-export const nodeNamespace = (prefix: string, i: number) => `${prefix}-n${i}`;
-export const bridgeNamespace = (prefix: string) => `${prefix}-br`;
-/** node i on link l: 198.18.<l>.<10+i> (RFC 2544 benchmarking range) */
-export const nodeAddress = (i: number, l: number) => `198.18.${l}.${10 + i}`;
-/** the node's interface on link l, inside its namespace */
-export const nodeIface = (l: number) => `lan${l}`;
-/** the bridge port (veth peer) of node i on link l, inside the bridge namespace */
-export const bridgePort = (i: number, l: number) => `n${i}l${l}`;
-export const bridgeName = (l: number) => `br${l}`;
-
-/** short, so `<prefix>-br` stays a tidy namespace name; letters and digits only */
-export const PREFIX_RE = /^[a-z][a-z0-9]{0,11}$/;
-
-export const LabNodeSchema = z.object({
-  name: z.string(),
-  nodeid: z.number().int(),
-  namespace: z.string(),
-  /** one per link, index = link number */
-  addresses: z.array(z.string()),
-  dir: z.string(),
-  conf: z.string(),
-  log: z.string(),
-  /** corosync writes its pid here (our bind mount over /run) */
-  pidFile: z.string(),
-  /** the running corosync, or null after kill/stop */
-  pid: z.number().int().nullable(),
-});
-
-export const LabStateSchema = z.object({
-  version: z.literal(1),
-  prefix: z.string(),
-  clusterName: z.string(),
-  links: z.number().int(),
-  token: z.number().int(),
-  nodes: z.array(LabNodeSchema),
-  bridgeNamespace: z.string(),
-  /** every namespace of the lab, nodes first, bridge last */
-  namespaces: z.array(z.string()),
-  dir: z.string(),
-  authkey: z.string(),
-  createdAt: z.string(),
-  /** every corosync pid this lab ever started: their libqb blackbox files are removed on down */
-  pastPids: z.array(z.number().int()),
-});
-
-export type LabNode = z.infer<typeof LabNodeSchema>;
-export type LabState = z.infer<typeof LabStateSchema>;
-
-/** The lab's state, or null when no lab with this prefix is up. Throws on a corrupt file. */
-export async function readState(prefix = DEFAULT_PREFIX): Promise<LabState | null> {
-  let text: string;
-  try {
-    text = await readFile(stateFile(prefix), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  return LabStateSchema.parse(JSON.parse(text));
-}
+export {
+  STATE_DIR,
+  DEFAULT_PREFIX,
+  CLUSTER_NAME,
+  stateFile,
+  labDir,
+  nodeNamespace,
+  bridgeNamespace,
+  nodeAddress,
+  nodeIface,
+  bridgePort,
+  bridgeName,
+  PREFIX_RE,
+  LabNodeSchema,
+  LabStateSchema,
+  readState,
+  type LabNode,
+  type LabState,
+} from '@quorate/sources';
 
 let writes: Promise<void> = Promise.resolve();
 let tmpSeq = 0;

@@ -3,3 +3,4 @@ export { createLabSource, type LabSourceOptions } from './lab';
 export type { NodeSpec, NodeSnapshot } from './node';
 export { configFromCmap, quorumOptionsFromCmap, type CorosyncConfig } from './config';
 export { expectedDropMs, membersAllLinksDown } from './warnings';
+export * from './lab-state';

@@ -1,6 +1,6 @@
 // The namespace lab as a source: reads tools/lab's state file and asks each node through its namespace.
-import type { LabState } from '@quorate/lab';
 import { NetnsRunner } from '../runners';
+import { readState, stateFile, type LabState } from './lab-state';
 import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from './source';
 
 export type LabSourceOptions = Omit<CorosyncSourceOptions, 'kind' | 'nodes' | 'clusterId'> & { clusterId?: string };
@@ -9,8 +9,6 @@ export type LabSourceOptions = Omit<CorosyncSourceOptions, 'kind' | 'nodes' | 'c
 export async function createLabSource(lab: LabState | string = 'qlab', options: LabSourceOptions = {}): Promise<CorosyncSource> {
   let state: LabState;
   if (typeof lab === 'string') {
-    // imported lazily: @quorate/lab itself imports this package (runners), so no cycle at load time
-    const { readState, stateFile } = await import('@quorate/lab');
     const read = await readState(lab);
     if (!read) {
       throw new Error(`no lab '${lab}' is running (no state file ${stateFile(lab)}); start one with: sudo npm run lab -- up --nodes 3${lab === 'qlab' ? '' : ` --prefix ${lab}`}`);
