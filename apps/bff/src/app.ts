@@ -55,7 +55,7 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
   const collectors = new Map<string, Collector>();
   const clusters = new ClusterRegistry(
     config.clusters.map((cluster) => {
-      const source = makeSource(cluster);
+      const source = makeSource(cluster, (message) => logger.warn(message));
       if (source.clusterId !== cluster.id) throw new Error(`source for cluster '${cluster.id}' reports cluster id '${source.clusterId}'`);
       const collector = new Collector({
         source,

@@ -22,7 +22,9 @@ describe('loadConfig', () => {
   });
 
   it('QUORATE_SOURCE=lab makes the default cluster a lab cluster', () => {
-    expect(loadConfig({ QUORATE_SOURCE: 'lab' }).clusters).toEqual([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'lab' }]);
+    expect(loadConfig({ QUORATE_SOURCE: 'lab' }).clusters).toEqual([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'lab', labPrefix: 'qlab' }]);
+    expect(loadConfig({ QUORATE_SOURCE: 'lab', QUORATE_LAB_PREFIX: 'qe2e' }).clusters[0]).toMatchObject({ labPrefix: 'qe2e' });
+    expect(() => loadConfig({ QUORATE_SOURCE: 'lab', QUORATE_LAB_PREFIX: 'Bad-Prefix' })).toThrow(/QUORATE_LAB_PREFIX/);
   });
 
   it('QUORATE_CLUSTERS: several clusters, QUORATE_SIM_* as defaults, first is default unless one says so', () => {

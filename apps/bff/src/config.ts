@@ -25,7 +25,7 @@ export interface SimSettings {
 
 export type ClusterConfig =
   | { id: string; name: string; default: boolean; source: 'sim'; sim: SimSettings }
-  | { id: string; name: string; default: boolean; source: 'lab' };
+  | { id: string; name: string; default: boolean; source: 'lab'; labPrefix: string };
 
 export interface Config {
   host: string;
@@ -49,6 +49,8 @@ const Env = z.object({
   PORT: int(0, 65535).default(8080),
   LOG_LEVEL: LogLevel.default('info'),
   QUORATE_SOURCE: z.enum(['sim', 'lab']).default('sim'),
+  /** which lab (`npm run lab -- up --prefix P`) the lab source attaches to */
+  QUORATE_LAB_PREFIX: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'a lab prefix: lower-case letters and digits').default('qlab'),
   QUORATE_SIM_TOKEN_MS: int(100, 600_000).default(3000),
   /** a number, or any string (the simulator hashes it) */
   QUORATE_SIM_SEED: z
@@ -123,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let clusters: ClusterConfig[];
   if (e.QUORATE_CLUSTERS === undefined) {
     const base = { id: 'lab-cluster', name: 'lab-cluster', default: true };
-    clusters = [e.QUORATE_SOURCE === 'sim' ? { ...base, source: 'sim', sim: simDefaults } : { ...base, source: 'lab' }];
+    clusters = [e.QUORATE_SOURCE === 'sim' ? { ...base, source: 'sim', sim: simDefaults } : { ...base, source: 'lab', labPrefix: e.QUORATE_LAB_PREFIX }];
   } else {
     let json: unknown;
     try {
@@ -136,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const hasDefault = list.data.some((c) => c.default);
     clusters = list.data.map((c, i): ClusterConfig => {
       const base = { id: c.id, name: c.name ?? c.id, default: hasDefault ? c.default === true : i === 0 };
-      if (c.source === 'lab') return { ...base, source: 'lab' };
+      if (c.source === 'lab') return { ...base, source: 'lab', labPrefix: e.QUORATE_LAB_PREFIX };
       const sim: SimSettings = {
         ...simDefaults,
         ...(c.nodes !== undefined ? { nodeCount: c.nodes } : {}),

@@ -166,7 +166,7 @@ describe('POST /api/v1/sim/faults', () => {
   });
 
   it('409s on a cluster that is not simulated', async () => {
-    const lab = await startFake([{ id: 'real', name: 'real', default: true, source: 'lab' }]);
+    const lab = await startFake([{ id: 'real', name: 'real', default: true, source: 'lab', labPrefix: 'qlab' }]);
     try {
       // the fake reports kind 'sim'; make this one look like a lab source
       Object.defineProperty(lab.sources.get('real')!, 'kind', { value: 'lab' });

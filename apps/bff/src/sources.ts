@@ -1,9 +1,9 @@
-// Cluster configuration -> ClusterSource. The sim is here now; the lab and PVE sources plug in the same way.
+// Cluster configuration -> ClusterSource: the simulator, or the real-Corosync lab in network namespaces.
 import type { SimFault } from '@quorate/model';
-import { createSimSource, type ClusterSource } from '@quorate/sources';
+import { createLabSource, createSimSource, deferredSource, type ClusterSource } from '@quorate/sources';
 import type { ClusterConfig } from './config';
 
-export type SourceFactory = (cluster: ClusterConfig) => ClusterSource;
+export type SourceFactory = (cluster: ClusterConfig, log?: (message: string) => void) => ClusterSource;
 
 /** what the fault route needs of a source: only the simulator has it */
 export interface FaultTarget {
@@ -15,7 +15,7 @@ export function faultTarget(source: ClusterSource): FaultTarget | null {
   return source.kind === 'sim' && typeof s.applyFault === 'function' ? (s as FaultTarget) : null;
 }
 
-export const createSource: SourceFactory = (cluster) => {
+export const createSource: SourceFactory = (cluster, log) => {
   switch (cluster.source) {
     case 'sim': {
       const { sim } = cluster;
@@ -33,6 +33,12 @@ export const createSource: SourceFactory = (cluster) => {
       });
     }
     case 'lab':
-      throw new Error(`cluster '${cluster.id}': source 'lab' is not available yet (QUORATE_SOURCE=lab)`);
+      // the lab may be started after the dashboard: until then the source is down and says how to start one
+      return deferredSource({
+        clusterId: cluster.id,
+        kind: 'lab',
+        create: () => createLabSource(cluster.labPrefix, { clusterId: cluster.id }),
+        onError: (message) => log?.(`cluster '${cluster.id}': ${message}`),
+      });
   }
 };

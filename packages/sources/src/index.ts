@@ -2,3 +2,4 @@ export * from './source';
 export * from './runners';
 export * from './corosync';
 export * from './sim';
+export * from './deferred';

@@ -1,0 +1,64 @@
+// A source whose real implementation can only be made once something outside exists (a running lab, a
+// reachable host). Until then it reports itself down with the reason and retries, so the dashboard runs and
+// says what is missing instead of refusing to start.
+import type { ClusterSnapshot, SourceKind } from '@quorate/model';
+import type { ClusterSource, SnapshotListener, SourceHealth } from './source';
+
+export interface DeferredSourceOptions {
+  clusterId: string;
+  kind: SourceKind;
+  create: () => Promise<ClusterSource>;
+  retryMs?: number;
+  /** called once per distinct failure message */
+  onError?: (message: string) => void;
+}
+
+export function deferredSource(opts: DeferredSourceOptions): ClusterSource {
+  const listeners = new Set<SnapshotListener>();
+  let inner: ClusterSource | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = true;
+  let failure: string | null = 'not started';
+
+  const attempt = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      const source = await opts.create();
+      if (stopped) return;
+      unsubscribe = source.subscribe((s) => listeners.forEach((l) => l(s)));
+      await source.start();
+      inner = source;
+      failure = null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== failure) opts.onError?.(message);
+      failure = message;
+      unsubscribe?.();
+      unsubscribe = null;
+      if (!stopped) timer = setTimeout(() => void attempt(), opts.retryMs ?? 3000);
+    }
+  };
+
+  return {
+    kind: opts.kind,
+    clusterId: opts.clusterId,
+    async start() {
+      stopped = false;
+      await attempt();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      unsubscribe?.();
+      await inner?.stop();
+      inner = null;
+    },
+    current: (): ClusterSnapshot | null => inner?.current() ?? null,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    health: (): SourceHealth => inner?.health() ?? { state: 'down', message: failure, lastObservedAt: null },
+  };
+}
