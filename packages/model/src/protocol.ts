@@ -20,6 +20,9 @@ export const SubscribeAck = z.discriminatedUnion('ok', [
     clusterId: z.string(),
     /** how the client was brought up to date */
     resumed: z.enum(['snapshot', 'patches']),
+    /** when the client sent a seq: how many missed events follow, or that it is too far behind
+     * (events older than the oldest kept were pruned): it then reloads the timeline from REST */
+    catchUp: z.object({ events: z.number().int().min(0), tooFarBehind: z.boolean() }).optional(),
   }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
