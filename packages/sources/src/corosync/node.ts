@@ -7,6 +7,8 @@
 // - knet stats poll (`corosync-cmapctl -m stats stats.knet.node`): the early warning and the link
 //   matrix, and the liveness probe: a frozen Corosync blocks the tools, the run() timeout says so.
 // - `corosync-quorumtool -s` and the cmap config: at start and whenever the node comes back.
+// - poll mode (the Proxmox GUI's model, for comparison): no watcher; the source calls pollStatus()
+//   (`corosync-quorumtool -s`, the config too while none is known) on a fixed cadence instead.
 import {
   QuorumtoolMonitorParser,
   knetLinkStats,
@@ -83,6 +85,8 @@ export class NodeWatcher {
   private backoffMs: number;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
+  /** false in poll mode: no -m watcher */
+  private watch = true;
   /** a refresh (-s + config) after coming back; one at a time */
   private refreshing: Promise<void> | null = null;
   private nodeIdKnown: number | null;
@@ -122,11 +126,21 @@ export class NodeWatcher {
     };
   }
 
-  /** Reads config and the first view, then starts the monitor stream. Never rejects. */
-  async start(): Promise<void> {
+  /** Reads config and the first view, then starts the monitor stream (unless `watch` is false). Never rejects. */
+  async start(watch = true): Promise<void> {
     this.stopped = false;
+    this.watch = watch;
     await this.refresh();
     this.startMonitor();
+  }
+
+  /** Poll mode: one `corosync-quorumtool -s` (with the config while none is known). Never rejects. */
+  async pollStatus(): Promise<void> {
+    if (this.stopped) return;
+    if (this.config === null) return this.refresh();
+    const st = await this.run('corosync-quorumtool', ['-s'], [0, 2]);
+    if (this.stopped || st === null) return;
+    this.acceptStatus(parseQuorumtoolStatus(st.stdout));
   }
 
   async stop(): Promise<void> {
@@ -247,7 +261,7 @@ export class NodeWatcher {
   }
 
   private startMonitor(): void {
-    if (this.stopped || this.monitor) return;
+    if (this.stopped || this.monitor || !this.watch) return;
     const runner = this.spec.runner;
     if (!runner.spawnStream) return; // a runner without streams: the polls still tell changes, slower
     const parser = new QuorumtoolMonitorParser();

@@ -307,3 +307,92 @@ describe('createLabSource', () => {
     await expect(createLabSource('qnolab9')).rejects.toThrow(/sudo npm run lab -- up --nodes 3/);
   });
 });
+
+describe('createCorosyncSource in poll mode (the Proxmox GUI model)', () => {
+  async function pollRig(pollMs = 3_000): Promise<Rig> {
+    const nodes = [1, 2, 3].map((id) => new FakeCorosync(id, Q3[id - 1]!));
+    const logs: string[] = [];
+    const source = createCorosyncSource({
+      clusterId: 'c1',
+      kind: 'pve',
+      mode: 'poll',
+      pollMs,
+      nodes: nodes.map((r, i) => ({ name: `pve${i + 1}`, runner: r })),
+      log: (l) => logs.push(l),
+    });
+    const snaps: ClusterSnapshot[] = [];
+    source.subscribe((s) => snaps.push(ClusterSnapshot.parse(s)));
+    await source.start();
+    await vi.advanceTimersByTimeAsync(0);
+    return { source, nodes, snaps, logs };
+  }
+  const statusCalls = (n: FakeCorosync) => n.calls.filter((c) => c === 'corosync-quorumtool -s').length;
+
+  it('starts no -m watcher and no knet poll; asks every node with -s every pollMs', async () => {
+    const r = await pollRig();
+    expect(r.source.mode).toBe('poll');
+    expect(last(r).quorum).toMatchObject({ quorate: true, members: [1, 2, 3] });
+    expect(r.nodes.map((n) => statusCalls(n))).toEqual([1, 1, 1]);
+    await vi.advanceTimersByTimeAsync(3_000 * 4 + 10);
+    expect(r.nodes.map((n) => statusCalls(n))).toEqual([5, 5, 5]);
+    for (const n of r.nodes) {
+      expect(n.streams).toHaveLength(0);
+      expect(n.calls.some((c) => c.startsWith('corosync-cmapctl -m'))).toBe(false);
+      expect(n.calls.some((c) => c.startsWith('stream'))).toBe(false);
+    }
+    // no knet: no link matrix, and no early warning even when knet would report a link down
+    r.nodes[0]!.knet = knetStats(1, [
+      { nodeId: 2, connected: true },
+      { nodeId: 3, connected: false },
+    ]);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(last(r).links).toEqual([]);
+    expect(last(r).warnings).toEqual([]);
+    await r.source.stop();
+  });
+
+  it('sees a membership change only at the next poll, then emits it once', async () => {
+    const r = await pollRig();
+    const [n1, n2, n3] = r.nodes as [FakeCorosync, FakeCorosync, FakeCorosync];
+    await vi.advanceTimersByTimeAsync(1_000);
+    const before = r.snaps.length;
+    n3.mode = { kind: 'dead' };
+    n1.status = Q2OF3_N1;
+    n2.status = seenBy(Q2OF3_N1, 2);
+    // no watcher pushes it: nothing until the poll 2 s later
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(r.snaps.length).toBe(before);
+    expect(last(r).quorum?.members).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(150);
+    const s = last(r);
+    expect(s.quorum).toMatchObject({ quorate: true, totalVotes: 2, members: [1, 2] });
+    expect(nodeState(s, 'pve3')).toBe('offline');
+    expect(view(s, 'pve3')).toMatchObject({ reachable: false, reason: 'no Corosync running (Cannot initialize CMAP service)' });
+    // unchanged answers on later polls do not produce a snapshot per node per poll
+    const after = r.snaps.length;
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(r.snaps.length - after).toBeLessThanOrEqual(1);
+    await r.source.stop();
+  });
+
+  it('a frozen node times out on its poll and is back at the first poll after it thaws', async () => {
+    const r = await pollRig();
+    const n2 = r.nodes[1]!;
+    n2.mode = { kind: 'hang' };
+    await vi.advanceTimersByTimeAsync(3_000 + 3_000 + 50);
+    expect(view(last(r), 'pve2')).toMatchObject({ reachable: false, reason: 'timeout after 3 s (Corosync frozen or overloaded?)' });
+    n2.mode = { kind: 'ok' };
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(view(last(r), 'pve2').reachable).toBe(true);
+    expect(n2.streams).toHaveLength(0);
+    await r.source.stop();
+    // stopped: no more polls
+    const calls = statusCalls(n2);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(statusCalls(n2)).toBe(calls);
+  });
+
+  it('rejects a poll interval below 100 ms', () => {
+    expect(() => createCorosyncSource({ clusterId: 'x', kind: 'pve', mode: 'poll', pollMs: 10, nodes: [{ name: 'pve1', runner: new FakeCorosync(1, Q3[0]!) }] })).toThrow(/pollMs/);
+  });
+});

@@ -11,6 +11,15 @@ export interface CorosyncSourceOptions {
   clusterId: string;
   kind: 'lab' | 'pve';
   nodes: NodeSpec[];
+  /**
+   * 'watch' (default): a `corosync-quorumtool -m` watcher per node (membership changes the moment Corosync
+   * reports them) plus knet polling (links, early warning, liveness).
+   * 'poll': the Proxmox GUI's model, for comparison: `corosync-quorumtool -s` on every node every pollMs,
+   * nothing else (no watchers, no knet: no link matrix, no early warning).
+   */
+  mode?: 'watch' | 'poll';
+  /** poll mode: how often every node is asked, ms (default 3000) */
+  pollMs?: number;
   /** knet poll on the observer (early warning), ms */
   knetPollMs?: number;
   /** knet poll on the other nodes (link matrix, liveness), ms */
@@ -28,6 +37,7 @@ export interface CorosyncSourceOptions {
 
 export interface CorosyncSource extends ClusterSource {
   readonly kind: 'lab' | 'pve';
+  readonly mode: 'watch' | 'poll';
   /** per-node state, for diagnostics and tests */
   nodeStates(): NodeSnapshot[];
 }
@@ -42,6 +52,9 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   const peerPollMs = options.peerPollMs ?? 1_000;
   const refreshMs = options.refreshMs ?? 2_000;
   const toolTimeoutMs = options.toolTimeoutMs ?? 3_000;
+  const mode = options.mode ?? 'watch';
+  const pollMs = options.pollMs ?? 3_000;
+  if (!Number.isFinite(pollMs) || pollMs < 100) throw new Error(`createCorosyncSource: pollMs must be at least 100, got ${pollMs}`);
   const timing = {
     toolTimeoutMs,
     monitorBackoffMs: options.monitorBackoffMs ?? 200,
@@ -69,8 +82,9 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     }
     if (!ready) return;
     // membership and reachability go out at once; a knet sample only when it changes something that
-    // matters (a link state, a warning) or the last snapshot is older than refreshMs
-    publish(change !== 'links');
+    // matters (a link state, a warning) or the last snapshot is older than refreshMs. In poll mode every
+    // answer is a 'membership' change: it goes out only when it changes something (or after refreshMs).
+    publish(change === 'reachability' || (change !== 'links' && mode === 'watch'));
   };
 
   const watchers = options.nodes.map((spec) => new NodeWatcher(spec, timing, now, onChange));
@@ -134,6 +148,17 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     }
   }
 
+  /** Poll mode: every node on a fixed cadence (one call in flight per node; a slow answer skips ticks). */
+  function scheduleStatusPoll(w: NodeWatcher, startedAt: number): void {
+    if (!running) return;
+    const elapsed = now() - startedAt;
+    const wait = pollMs - (elapsed % pollMs);
+    const timer = setTimeout(() => {
+      void w.pollStatus().finally(() => scheduleStatusPoll(w, startedAt));
+    }, wait);
+    pollTimers.set(w, timer);
+  }
+
   function schedulePoll(w: NodeWatcher): void {
     if (!running) return;
     const isObserver = lastObserver === w.name;
@@ -145,11 +170,21 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
 
   return {
     kind: options.kind,
+    mode,
     clusterId: options.clusterId,
     async start() {
       if (running) return;
       running = true;
       ready = false;
+      if (mode === 'poll') {
+        const startedAt = now();
+        await Promise.all(watchers.map((w) => w.start(false)));
+        if (!running) return;
+        ready = true;
+        publish(true);
+        for (const w of watchers) scheduleStatusPoll(w, startedAt);
+        return;
+      }
       await Promise.all(watchers.map((w) => w.start()));
       if (!running) return;
       // the first knet sample right away, so links and warnings are there from the first snapshot on
