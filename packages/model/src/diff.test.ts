@@ -380,7 +380,7 @@ describe('diffSnapshots', () => {
       node(s, 2).state = 'offline';
       quorumOf(s, [1]);
       s.partitioned = true;
-      storageOn(s, 'local', 'pve3').active = false;
+      storageOn(s, 'local', 'pve1').active = false;
     });
     expect(diffSnapshots(sampleSnapshot(), next).map((e) => e.message)).toEqual([
       'cluster configuration version changed from 3 to 4',
@@ -391,7 +391,7 @@ describe('diffSnapshots', () => {
       'pve3 left the cluster (1 vote)',
       'quorum lost: 1 of 3 votes, 2 needed (missing pve2, pve3)',
       'cluster partitioned: reachable nodes disagree on membership',
-      'storage local on pve3 inactive',
+      'storage local on pve1 inactive',
     ]);
   });
 
@@ -493,5 +493,29 @@ describe('carryForwardKnown', () => {
     const carried = carryForwardKnown(s0, blind);
     expect(node(carried, 2).state).toBe('online');
     expect(blind).toEqual(copy);
+  });
+});
+
+describe('consequences of a node leaving', () => {
+  it('a node that left explains its storage going inactive and its warning ending: one line, not many', () => {
+    const prev = sampleSnapshot({ nodes: 3, links: 1, storage: true });
+    prev.warnings = [{ nodeId: 3, name: 'pve3', since: prev.observedAt, expectedDropInMs: 5000, quorateAfterDrop: true, totalVotesAfterDrop: 2, expectedVotesAfterDrop: 3 }];
+    const next = structuredClone(prev);
+    next.observedAt += 1000;
+    next.warnings = [];
+    next.nodes = next.nodes.map((n) => (n.name === 'pve3' ? { ...n, state: 'offline' as const } : n));
+    next.quorum = { ...next.quorum!, totalVotes: 2, members: [1, 2] };
+    next.storage = next.storage!.map((st) => ({ ...st, nodes: st.nodes.map((n) => (n.node === 'pve3' ? { ...n, active: false } : n)) }));
+    const types = diffSnapshots(prev, next).map((e) => e.body.type);
+    expect(types).toContain('node-left');
+    expect(types).not.toContain('storage-state-changed');
+    expect(types).not.toContain('node-unreachable-cleared');
+  });
+
+  it('storage going inactive on a node that stays a member is still reported', () => {
+    const prev = sampleSnapshot({ nodes: 3, links: 1, storage: true });
+    const next = structuredClone(prev);
+    next.storage = next.storage!.map((st, i) => (i === 0 ? { ...st, nodes: st.nodes.map((n) => (n.node === 'pve2' ? { ...n, active: false } : n)) } : st));
+    expect(diffSnapshots(prev, next).map((e) => e.body.type)).toEqual(['storage-state-changed']);
   });
 });

@@ -80,7 +80,18 @@ export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapsho
 
   // stable sort: the per-kind order set by the helpers is kept
   bodies.sort((a, b) => (rank.get(a.type) ?? 0) - (rank.get(b.type) ?? 0));
-  return bodies.map((body) => ({ at: next.observedAt, severity: eventSeverity(body), message: describeEvent(body), body }));
+  return withoutConsequences(bodies).map((body) => ({ at: next.observedAt, severity: eventSeverity(body), message: describeEvent(body), body }));
+}
+
+/** A node that left or joined explains its storage going (in)active and its unreachable warning ending:
+ * one timeline line for the cause instead of one per storage and warning. */
+function withoutConsequences(bodies: EventBody[]): EventBody[] {
+  const moved = new Set<string>();
+  for (const b of bodies) if (b.type === 'node-left' || b.type === 'node-joined') moved.add(b.name);
+  if (moved.size === 0) return bodies;
+  return bodies.filter(
+    (b) => !((b.type === 'storage-state-changed' && moved.has(b.node)) || (b.type === 'node-unreachable-cleared' && moved.has(b.name))),
+  );
 }
 
 function diffNodes(prevNodes: ClusterNode[], nextNodes: ClusterNode[], out: EventBody[]): void {

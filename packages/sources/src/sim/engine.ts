@@ -680,7 +680,8 @@ export class SimEngine {
             castsVote: obsRing?.castsVote ?? false,
           }
         : null,
-      storage: storageSnapshot(s.storage, this.names, running),
+      // as in PVE, a node's storage is reported only while the observer's side has it as a member
+      storage: storageSnapshot(s.storage, this.names, (i) => running(i) && (obsRing?.members.includes(i + 1) ?? false)),
       views,
       partitioned: distinctRings.size > 1,
       warnings: obs === null || !obsRing ? [] : this.warnings(obs, obsRing),
