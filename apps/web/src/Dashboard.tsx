@@ -1,38 +1,22 @@
-import { lazy, Suspense, useEffect, useMemo, useSyncExternalStore } from 'react';
+// The signed-in page: header, live cache for the chosen cluster, and the page the hash names.
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchClusters, queryKeys } from './live/api';
 import { useClusterLive, useSnapshot } from './live/useClusterLive';
+import { retryUnlessClientError } from './api/http';
+import { roleAtLeast } from './api/types';
+import { useRole } from './auth/session';
+import { useRoute, useSearchParam } from './lib/route';
 import { Header } from './components/Header';
 import { QuorumAnnouncer } from './components/QuorumAnnouncer';
+import { FreshnessNotice } from './components/FreshnessNotice';
 import { Overview } from './pages/Overview';
 
-// secondary page: its own chunk
-const EventsPage = lazy(() => import('./pages/EventsPage'));
-
-type Route = 'overview' | 'events';
-
-function readRoute(): Route {
-  return location.hash.startsWith('#/events') ? 'events' : 'overview';
-}
-function useRoute(): Route {
-  return useSyncExternalStore(
-    (l) => {
-      window.addEventListener('hashchange', l);
-      return () => window.removeEventListener('hashchange', l);
-    },
-    readRoute,
-  );
-}
-function useSearchParam(name: string): string | null {
-  const search = useSyncExternalStore(
-    (l) => {
-      window.addEventListener('popstate', l);
-      return () => window.removeEventListener('popstate', l);
-    },
-    () => location.search,
-  );
-  return new URLSearchParams(search).get(name);
-}
+// secondary pages: their own chunks
+const HistoryPage = lazy(() => import('./pages/HistoryPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+const AdminPage = lazy(() => import('./pages/AdminPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
 
 function selectCluster(id: string): void {
   const url = new URL(location.href);
@@ -41,9 +25,19 @@ function selectCluster(id: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
-export function App() {
+function NeedsRole({ role }: { role: string }) {
+  return (
+    <section className="panel" data-testid="needs-role">
+      <h2 className="panel-title">Not available</h2>
+      <p>This page needs the role {role}. Ask an admin.</p>
+    </section>
+  );
+}
+
+export function Dashboard() {
   const qc = useQueryClient();
   const route = useRoute();
+  const role = useRole();
   // ?sample=quorate|lost|warning|partition: static snapshots for looking at layouts without a BFF
   const sample = useSearchParam('sample');
   const wanted = useSearchParam('cluster');
@@ -52,7 +46,7 @@ export function App() {
     queryKey: [...queryKeys.clusters, sample],
     queryFn: sample ? () => import('./sample/samples').then((m) => m.seedSample(qc, sample)) : fetchClusters,
     staleTime: Infinity,
-    retry: (n) => n < 1000, // the BFF may still be starting: keep trying (backoff below)
+    retry: retryUnlessClientError(1000), // the BFF may still be starting: keep trying (backoff below)
     retryDelay: (n) => Math.min(5000, 500 * 2 ** n) * (0.5 + Math.random()),
   });
 
@@ -72,6 +66,25 @@ export function App() {
     document.title = `${state}${name} — Quorate`;
   }, [entry, q]);
 
+  const loading = <p className="p-4">Loading…</p>;
+  let page;
+  switch (route) {
+    case 'history':
+      page = <HistoryPage clusterId={clusterId} />;
+      break;
+    case 'audit':
+      page = roleAtLeast(role, 'admin') ? <AuditPage clusterId={clusterId} /> : <NeedsRole role="admin" />;
+      break;
+    case 'admin':
+      page = roleAtLeast(role, 'admin') ? <AdminPage /> : <NeedsRole role="admin" />;
+      break;
+    case 'account':
+      page = <AccountPage />;
+      break;
+    default:
+      page = null;
+  }
+
   return (
     <div className="min-h-screen">
       <a
@@ -80,20 +93,12 @@ export function App() {
       >
         Skip to content
       </a>
-      <Header
-        entry={entry}
-        clusters={list}
-        clusterId={clusterId}
-        onSelectCluster={selectCluster}
-        route={route}
-        sample={sample}
-      />
+      <Header entry={entry} clusters={list} clusterId={clusterId} onSelectCluster={selectCluster} route={route} sample={sample} />
       <QuorumAnnouncer entry={entry} />
+      <FreshnessNotice />
       <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-3 pb-12 pt-3 sm:px-6 sm:pt-5">
-        {route === 'events' ? (
-          <Suspense fallback={<p className="p-4">Loading the event history…</p>}>
-            <EventsPage clusterId={clusterId} />
-          </Suspense>
+        {page ? (
+          <Suspense fallback={loading}>{page}</Suspense>
         ) : (
           <Overview
             clusterId={clusterId}

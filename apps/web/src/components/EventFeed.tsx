@@ -17,8 +17,8 @@ export function EventFeed({ events, loading, error }: { events: readonly Cluster
         <h2 id="events-title" className="panel-title">
           Events
         </h2>
-        <a href="#/events" className="rounded px-1 text-sm text-sky-700 underline underline-offset-2 dark:text-sky-300">
-          All events →
+        <a href="#/history" className="rounded px-1 text-sm text-sky-700 underline underline-offset-2 dark:text-sky-300">
+          History →
         </a>
       </div>
       {error && <p className="text-sm text-red-700 dark:text-red-300">Could not load earlier events: {error.message}</p>}

@@ -18,15 +18,15 @@ export function SeverityLabel({ severity }: { severity: Severity }) {
   );
 }
 
-export function EventTime({ at }: { at: number }) {
+export function EventTime({ at, withDate = false }: { at: number; withDate?: boolean }) {
   return (
     <time dateTime={new Date(at).toISOString()} title={formatDateTime(at)} className="shrink-0 font-mono text-xs tabular-nums text-slate-600 dark:text-slate-400">
-      {formatClock(at)}
+      {withDate ? formatDateTime(at) : formatClock(at)}
     </time>
   );
 }
 
-export function EventLine({ e, fresh }: { e: ClusterEvent; fresh?: boolean }) {
+export function EventLine({ e, fresh, withDate }: { e: ClusterEvent; fresh?: boolean; withDate?: boolean }) {
   return (
     <li
       data-seq={e.seq}
@@ -35,7 +35,7 @@ export function EventLine({ e, fresh }: { e: ClusterEvent; fresh?: boolean }) {
         fresh ? 'animate-slide-in' : ''
       } ${e.severity === 'critical' ? 'font-semibold' : ''}`}
     >
-      <EventTime at={e.at} />
+      <EventTime at={e.at} withDate={withDate} />
       <SeverityLabel severity={e.severity} />
       <span className="min-w-0 flex-1 basis-48">{e.message}</span>
     </li>

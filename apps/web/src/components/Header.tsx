@@ -1,5 +1,10 @@
 import type { ClusterList } from '@quorate/model';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SnapshotEntry } from '../live/api';
+import { logout } from '../api/auth';
+import { roleAtLeast } from '../api/types';
+import { signedOut, useSessionUser } from '../auth/session';
+import type { Route } from '../lib/route';
 import { useTheme } from '../lib/theme';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { Icon } from './Icon';
@@ -9,7 +14,7 @@ interface Props {
   clusters: ClusterList['clusters'];
   clusterId: string | null;
   onSelectCluster: (id: string) => void;
-  route: 'overview' | 'events';
+  route: Route;
   sample: string | null;
 }
 
@@ -17,6 +22,11 @@ const navLink = 'rounded px-2 py-1 hover:bg-slate-200 dark:hover:bg-slate-800';
 
 export function Header({ entry, clusters, clusterId, onSelectCluster, route, sample }: Props) {
   const [theme, toggleTheme] = useTheme();
+  const qc = useQueryClient();
+  const user = useSessionUser();
+  // signed out locally even when the server cannot be reached: the session cookie expires on its own
+  const out = useMutation({ mutationFn: logout, onSettled: () => signedOut(qc) });
+  const admin = roleAtLeast(user?.role, 'admin');
   const s = entry?.snapshot;
   const name = s?.cluster.name ?? clusters.find((c) => c.id === clusterId)?.name ?? 'Quorate';
   return (
@@ -38,13 +48,23 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, route, sam
             </span>
           )}
         </div>
-        <nav aria-label="Pages" className="ml-auto flex items-center gap-1 text-sm">
+        <nav aria-label="Pages" className="ml-auto flex flex-wrap items-center gap-1 text-sm">
           <a href="#/" className={navLink} aria-current={route === 'overview' ? 'page' : undefined}>
             Overview
           </a>
-          <a href="#/events" className={navLink} aria-current={route === 'events' ? 'page' : undefined}>
-            Events
+          <a href="#/history" className={navLink} aria-current={route === 'history' ? 'page' : undefined} data-testid="nav-history">
+            History
           </a>
+          {admin && (
+            <>
+              <a href="#/audit" className={navLink} aria-current={route === 'audit' ? 'page' : undefined} data-testid="nav-audit">
+                Audit
+              </a>
+              <a href="#/admin" className={navLink} aria-current={route === 'admin' ? 'page' : undefined} data-testid="nav-admin">
+                Admin
+              </a>
+            </>
+          )}
           {clusters.length > 1 && (
             <label className="ml-2 flex items-center gap-1">
               <span className="sr-only sm:not-sr-only">Cluster</span>
@@ -70,6 +90,23 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, route, sam
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
             <span className="hidden sm:inline">{theme === 'dark' ? 'Light' : 'Dark'}</span>
           </button>
+          {user && (
+            <span className="ml-1 flex items-center gap-1 border-l border-slate-300 pl-2 dark:border-slate-700">
+              <a
+                href="#/account"
+                className={navLink}
+                aria-current={route === 'account' ? 'page' : undefined}
+                title="Your account: change the password"
+                data-testid="current-user"
+                data-role={user.role}
+              >
+                {user.username} <span className="text-xs text-slate-500 dark:text-slate-400">({user.role})</span>
+              </a>
+              <button type="button" className={navLink} onClick={() => out.mutate()} disabled={out.isPending} data-testid="logout">
+                Sign out
+              </button>
+            </span>
+          )}
         </nav>
       </div>
     </header>

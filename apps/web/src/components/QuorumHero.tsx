@@ -13,15 +13,17 @@ interface Props {
   events: readonly ClusterEvent[];
   freshness: Freshness;
   age: number | null;
+  /** operators: open the guarded `pvecm expected` dialog (the last resort while not quorate) */
+  onSetExpectedVotes?: () => void;
 }
 
-export function QuorumHero({ entry, events, freshness, age }: Props) {
+export function QuorumHero({ entry, events, freshness, age, onSetExpectedVotes }: Props) {
   const s = entry.snapshot;
   const live = freshness === 'live';
   const staleNote = !live && age !== null ? <StaleNote freshness={freshness} age={age} /> : null;
   if (!s.quorum) return <UnknownHero s={s} staleNote={staleNote} />;
   if (s.quorum.quorate) return <QuorateHero s={s} live={live} staleNote={staleNote} />;
-  return <LostHero s={s} events={events} live={live} staleNote={staleNote} />;
+  return <LostHero s={s} events={events} live={live} staleNote={staleNote} onSetExpectedVotes={onSetExpectedVotes} />;
 }
 
 function StaleNote({ freshness, age }: { freshness: Freshness; age: number }) {
@@ -118,7 +120,15 @@ function missingList(s: ClusterSnapshot, nodes: ClusterNode[]): Missing[] {
   return out;
 }
 
-function LostHero({ s, events, live, staleNote }: { s: ClusterSnapshot; events: readonly ClusterEvent[]; live: boolean; staleNote: ReactNode }) {
+interface LostProps {
+  s: ClusterSnapshot;
+  events: readonly ClusterEvent[];
+  live: boolean;
+  staleNote: ReactNode;
+  onSetExpectedVotes: (() => void) | undefined;
+}
+
+function LostHero({ s, events, live, staleNote, onSetExpectedVotes }: LostProps) {
   const now = useNow();
   const q = s.quorum!;
   const nodes = missingNodes(s);
@@ -225,6 +235,18 @@ function LostHero({ s, events, live, staleNote }: { s: ClusterSnapshot; events: 
               Last resort, on {side}: <code>pvecm expected {expectedArg}</code>.{' '}
               <strong>Split-brain risk:</strong> only if the missing nodes are certainly off and stay off — if they run on
               their own, both sides could write <code>/etc/pve</code>.
+              {onSetExpectedVotes ? (
+                <div className="mt-2">
+                  <button
+                    type="button"
+                    onClick={onSetExpectedVotes}
+                    className="inline-flex items-center gap-1 rounded border-2 border-white bg-white/10 px-3 py-1 text-sm font-bold hover:bg-white/25"
+                    data-testid="hero-expected-votes"
+                  >
+                    Set expected votes… (last resort)
+                  </button>
+                </div>
+              ) : null}
             </li>
           </ol>
         </div>

@@ -1,5 +1,6 @@
 // REST calls to the BFF (same origin) and the query keys of the live cache.
-import type { ApiError, ClusterEvent, ClusterList, ClusterSnapshot, EventsPage, SimFault } from '@quorate/model';
+import type { ClusterEvent, ClusterList, ClusterSnapshot, EventsPage, SimFault } from '@quorate/model';
+import { request } from '../api/http';
 
 export interface SnapshotEntry {
   rev: number;
@@ -12,33 +13,16 @@ export const queryKeys = {
   clusters: ['clusters'] as const,
   snapshot: (clusterId: string) => ['snapshot', clusterId] as const,
   events: (clusterId: string) => ['events', clusterId] as const,
-  eventHistory: (clusterId: string) => ['event-history', clusterId] as const,
+  history: (filter: object) => ['history', filter] as const,
+  audit: (filter: object) => ['audit', filter] as const,
 };
 
 /** The live feed keeps the newest events only; the history page pages through REST. */
 export const FEED_LIMIT = 200;
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ApiError | null,
-  ) {
-    super(body?.error ?? `HTTP ${status}`);
-  }
-}
+export { HttpError } from '../api/http';
 
-async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { headers: { accept: 'application/json' }, ...init });
-  const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* a proxy's HTML error page: keep the status */
-  }
-  if (!res.ok) throw new HttpError(res.status, body && typeof body === 'object' && 'error' in body ? (body as ApiError) : null);
-  return body as T;
-}
+const getJson = <T>(url: string) => request<T>(url);
 
 export function fetchClusters(): Promise<ClusterList> {
   return getJson<ClusterList>('/api/v1/clusters');
@@ -64,11 +48,7 @@ export async function fetchRecentEvents(clusterId: string): Promise<ClusterEvent
 }
 
 export function postFault(clusterId: string, fault: SimFault): Promise<{ ok: true }> {
-  return getJson(`/api/v1/sim/faults?cluster=${encodeURIComponent(clusterId)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(fault),
-  });
+  return request(`/api/v1/sim/faults?cluster=${encodeURIComponent(clusterId)}`, { method: 'POST', body: fault });
 }
 
 /** merge newest-first, dedupe by seq, cap the length */

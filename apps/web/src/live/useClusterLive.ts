@@ -12,7 +12,8 @@ import {
   type SubscribeRequest,
 } from '@quorate/model';
 import { fetchRecentEvents, mergeEvents, queryKeys, type SnapshotEntry } from './api';
-import { setConnection } from './connection';
+import { announceFreshness, catchUpText, setConnection } from './connection';
+import { reportUnauthorized } from '../api/http';
 import { getSocket } from './socket';
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
@@ -68,8 +69,12 @@ export function useClusterLive(clusterId: string | null): void {
           return;
         }
         setConnection({ status: 'live', error: null, resumed: ack.resumed });
-        // after a gap the BFF may not have had our events any more: fill the feed from REST
-        if (everSubscribed && ack.resumed === 'snapshot') void qc.invalidateQueries({ queryKey: eventsKey });
+        if (everSubscribed && resume) {
+          // say briefly how the page caught up after the gap (disconnect or BFF restart)
+          announceFreshness(catchUpText(ack.resumed, ack.catchUp));
+          // the BFF no longer had our events (or could not say): reload the feed from REST
+          if (ack.catchUp?.tooFarBehind || (!ack.catchUp && ack.resumed === 'snapshot')) void qc.invalidateQueries({ queryKey: eventsKey });
+        }
         everSubscribed = true;
       });
     };
@@ -122,6 +127,12 @@ export function useClusterLive(clusterId: string | null): void {
       if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1000);
     };
     const onConnectError = (err: Error) => {
+      // the session expired or was revoked: socket.io will not retry a refused handshake; go to login
+      if (err.message === 'unauthorized') {
+        setConnection({ status: 'offline', error: 'not signed in' });
+        reportUnauthorized();
+        return;
+      }
       setConnection({ status: 'reconnecting', error: err.message });
     };
 

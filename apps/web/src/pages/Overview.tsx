@@ -1,5 +1,5 @@
 // The overview: hero first, then early warning, partition, nodes, links, storage, events, lab controls.
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { SnapshotEntry } from '../live/api';
 import { useConnection } from '../live/connection';
 import { useEvents } from '../live/useClusterLive';
@@ -10,9 +10,14 @@ import { NodesPanel } from '../components/NodesPanel';
 import { LinkMatrix } from '../components/LinkMatrix';
 import { StoragePanel } from '../components/StoragePanel';
 import { EventFeed } from '../components/EventFeed';
+import { OperationsPanel } from '../components/OperationsPanel';
+import { roleAtLeast } from '../api/types';
+import { useRole } from '../auth/session';
 
 // only sim clusters have it: its own chunk
 const LabControls = lazy(() => import('../components/LabControls'));
+// opened rarely, by operators: its own chunk
+const ExpectedVotesDialog = lazy(() => import('../components/ExpectedVotesDialog'));
 
 interface Props {
   clusterId: string | null;
@@ -26,6 +31,9 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, sampl
   const { events, loading, error } = useEvents(sample ? null : clusterId);
   const { freshness, age } = useFreshness(entry);
   const conn = useConnection();
+  // viewers get no operation buttons and no lab controls at all (the BFF refuses them anyway)
+  const operator = roleAtLeast(useRole(), 'operator') && !sample && clusterId !== null;
+  const [votesOpen, setVotesOpen] = useState(false);
 
   if (!entry) {
     return (
@@ -50,7 +58,13 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, sampl
   const sim = (clusterSource ?? s.source) === 'sim';
   return (
     <div className="flex flex-col gap-3 sm:gap-4">
-      <QuorumHero entry={entry} events={events} freshness={freshness} age={age} />
+      <QuorumHero
+        entry={entry}
+        events={events}
+        freshness={freshness}
+        age={age}
+        onSetExpectedVotes={operator ? () => setVotesOpen(true) : undefined}
+      />
       <EarlyWarning s={s} />
       <PartitionBanner s={s} />
       <div className="grid gap-3 sm:gap-4 xl:grid-cols-[minmax(0,1fr)_26rem]">
@@ -61,13 +75,19 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, sampl
         </div>
         <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
           <EventFeed events={events} loading={loading} error={error} />
-          {sim && clusterId && !sample && (
+          {operator && <OperationsPanel s={s} onSetExpectedVotes={() => setVotesOpen(true)} />}
+          {sim && clusterId && operator && (
             <Suspense fallback={<p className="panel text-sm">Loading lab controls…</p>}>
               <LabControls clusterId={clusterId} snapshot={s} />
             </Suspense>
           )}
         </div>
       </div>
+      {votesOpen && clusterId && (
+        <Suspense fallback={null}>
+          <ExpectedVotesDialog clusterId={clusterId} onClose={() => setVotesOpen(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,0 +1,75 @@
+// Admin: how long events and audit records are kept.
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { adminKeys, fetchRetention, saveRetention } from '../../api/admin';
+import type { Retention } from '../../api/types';
+import { ErrorBox } from '../AuthShell';
+
+type Form = Record<keyof Retention, string>;
+const FIELDS: { key: keyof Retention; label: string; unit: string }[] = [
+  { key: 'eventsMaxAgeDays', label: 'Keep events for', unit: 'days' },
+  { key: 'eventsMaxCount', label: 'Keep at most', unit: 'events per cluster' },
+  { key: 'auditMaxAgeDays', label: 'Keep audit records for', unit: 'days' },
+];
+
+function toForm(r: Retention): Form {
+  return { eventsMaxAgeDays: String(r.eventsMaxAgeDays), eventsMaxCount: String(r.eventsMaxCount), auditMaxAgeDays: String(r.auditMaxAgeDays) };
+}
+
+function RetentionForm({ initial }: { initial: Retention }) {
+  const qc = useQueryClient();
+  const [form, setForm] = useState<Form>(() => toForm(initial));
+  const m = useMutation({
+    mutationFn: (r: Retention) => saveRetention(r),
+    onSuccess: (r) => {
+      qc.setQueryData(adminKeys.retention, r);
+      setForm(toForm(r));
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    m.mutate({ eventsMaxAgeDays: Number(form.eventsMaxAgeDays), eventsMaxCount: Number(form.eventsMaxCount), auditMaxAgeDays: Number(form.auditMaxAgeDays) });
+  };
+  return (
+    <form onSubmit={submit} className="space-y-2" aria-label="Retention">
+      {FIELDS.map((f) => (
+        <label key={f.key} className="flex flex-wrap items-center gap-2 text-sm">
+          <span className="w-44">{f.label}</span>
+          <input
+            className="field w-28 tabular-nums"
+            type="number"
+            min={1}
+            step={1}
+            value={form[f.key]}
+            onChange={(e) => setForm((x) => ({ ...x, [f.key]: e.target.value }))}
+            data-testid={`retention-${f.key}`}
+          />
+          <span>{f.unit}</span>
+        </label>
+      ))}
+      <div className="flex items-center gap-2">
+        <button type="submit" className="btn" disabled={m.isPending} data-testid="retention-save">
+          Save
+        </button>
+        <span aria-live="polite" className="text-sm text-emerald-800 dark:text-emerald-300">
+          {m.isSuccess ? 'Saved.' : ''}
+        </span>
+      </div>
+      <ErrorBox error={m.error} testId="retention-error" />
+    </form>
+  );
+}
+
+export function RetentionPanel() {
+  const q = useQuery({ queryKey: adminKeys.retention, queryFn: fetchRetention });
+  return (
+    <section aria-labelledby="retention-title" className="panel" data-testid="admin-retention">
+      <h3 id="retention-title" className="panel-title">
+        Retention
+      </h3>
+      <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">Older records are pruned by the server. The live feed is not affected.</p>
+      {q.error && <ErrorBox error={q.error} />}
+      {q.data ? <RetentionForm initial={q.data} /> : !q.error && <p>Loading…</p>}
+    </section>
+  );
+}

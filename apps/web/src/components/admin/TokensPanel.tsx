@@ -1,0 +1,147 @@
+// Admin: API tokens — list, create (the secret is shown once, with a copy button), revoke.
+// The secret lives in this component's state only: gone when dismissed, never stored by the page.
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { adminKeys, createToken, fetchTokens, revokeToken } from '../../api/admin';
+import type { Role, TokenRecord } from '../../api/types';
+import { formatDateTime } from '../../lib/format';
+import { ErrorBox } from '../AuthShell';
+import { Icon } from '../Icon';
+import { ConfirmButton, ROLE_HELP, RoleSelect } from './common';
+
+function OneTimeSecret({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(token);
+      setCopied('yes');
+    } catch {
+      setCopied('failed'); // http on a LAN address: no clipboard API; the text is selectable
+    }
+  };
+  return (
+    <div role="alert" className="mt-3 rounded-md border-2 border-amber-600 bg-amber-50 p-3 text-amber-950 dark:border-amber-400 dark:bg-amber-950/60 dark:text-amber-50" data-testid="token-created">
+      <p className="flex items-center gap-1.5 font-bold">
+        <Icon name="warn" className="size-5" /> Copy the token “{name}” now: it is shown only once.
+      </p>
+      <p className="text-sm">Quorate keeps only a hash of it. If it is lost, revoke it and create a new one.</p>
+      <div className="mt-2 flex flex-wrap items-center gap-2">
+        <code className="max-w-full break-all whitespace-normal select-all bg-white px-2 py-1 text-sm text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="token-secret">
+          {token}
+        </code>
+        <button type="button" className="btn" onClick={() => void copy()} data-testid="token-copy">
+          Copy
+        </button>
+        <span aria-live="polite" className="text-sm">
+          {copied === 'yes' ? 'Copied.' : copied === 'failed' ? 'The browser refused the clipboard: select the text and copy it.' : ''}
+        </span>
+      </div>
+      <button type="button" className="btn mt-2" onClick={onDone} data-testid="token-dismiss">
+        I have copied it
+      </button>
+    </div>
+  );
+}
+
+function TokenRow({ t }: { t: TokenRecord }) {
+  const qc = useQueryClient();
+  const revoke = useMutation({ mutationFn: () => revokeToken(t.id), onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.tokens }) });
+  return (
+    <tr data-testid={`token-row-${t.name}`}>
+      <td className="font-semibold">{t.name}</td>
+      <td>{t.role}</td>
+      <td className="whitespace-nowrap text-xs tabular-nums">{t.static ? '—' : formatDateTime(t.createdAt)}</td>
+      <td className="whitespace-nowrap text-xs tabular-nums">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never'}</td>
+      <td className="text-xs">{t.static ? 'environment' : (t.createdBy ?? '?')}</td>
+      <td>
+        {t.static ? (
+          <span className="text-xs text-slate-600 dark:text-slate-400" title="set by QUORATE_API_TOKEN: remove it there">
+            from the environment
+          </span>
+        ) : (
+          <ConfirmButton label="Revoke" question={`Revoke ${t.name}?`} onConfirm={() => revoke.mutate()} testId={`token-revoke-${t.name}`} />
+        )}
+        <ErrorBox error={revoke.error} />
+      </td>
+    </tr>
+  );
+}
+
+export function TokensPanel() {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: adminKeys.tokens, queryFn: fetchTokens });
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
+  const create = useMutation({
+    mutationFn: () => createToken({ name: name.trim(), role }),
+    onSuccess: (r) => {
+      setSecret({ name: name.trim(), token: r.token });
+      setName('');
+      void qc.invalidateQueries({ queryKey: adminKeys.tokens });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSecret(null);
+    create.mutate();
+  };
+  const tokens = q.data?.tokens ?? [];
+  return (
+    <section aria-labelledby="tokens-title" className="panel" data-testid="admin-tokens">
+      <h3 id="tokens-title" className="panel-title">
+        API tokens
+      </h3>
+      <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
+        For scripts and monitoring: send <code>Authorization: Bearer &lt;token&gt;</code>.
+      </p>
+      {q.error && <ErrorBox error={q.error} />}
+      {q.isPending ? (
+        <p>Loading…</p>
+      ) : tokens.length === 0 ? (
+        <p className="text-sm text-slate-500">No tokens yet.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th>By</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <TokenRow key={t.id} t={t} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {secret && <OneTimeSecret name={secret.name} token={secret.token} onDone={() => setSecret(null)} />}
+      <form onSubmit={submit} className="mt-3 rounded border border-slate-200 p-3 dark:border-slate-700" aria-label="Create a token">
+        <h4 className="mb-2 text-sm font-semibold">Create a token</h4>
+        <div className="flex flex-wrap items-end gap-2">
+          <label className="flex flex-col text-xs">
+            <span className="mb-0.5 text-slate-600 dark:text-slate-400">Name</span>
+            <input className="field" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} required data-testid="token-create-name" />
+          </label>
+          <label className="flex flex-col text-xs">
+            <span className="mb-0.5 text-slate-600 dark:text-slate-400">Role</span>
+            <RoleSelect value={role} onChange={setRole} testId="token-create-role" />
+          </label>
+          <button type="submit" className="btn" disabled={create.isPending} data-testid="token-create-submit">
+            Create token
+          </button>
+        </div>
+        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          {role}: {ROLE_HELP[role]}
+        </p>
+        <ErrorBox error={create.error} testId="token-create-error" />
+      </form>
+    </section>
+  );
+}

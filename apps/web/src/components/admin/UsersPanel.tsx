@@ -1,0 +1,194 @@
+// Admin: users — list, create with a role, change role, reset password, delete.
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { adminKeys, createUser, deleteUser, fetchUsers, updateUser } from '../../api/admin';
+import { MIN_PASSWORD } from '../../api/auth';
+import type { Role, UserRecord } from '../../api/types';
+import { useSessionUser } from '../../auth/session';
+import { formatDateTime } from '../../lib/format';
+import { ErrorBox } from '../AuthShell';
+import { ConfirmButton, ROLE_HELP, RoleSelect } from './common';
+
+function ResetPassword({ user, onDone }: { user: UserRecord; onDone: () => void }) {
+  const [password, setPassword] = useState('');
+  const m = useMutation({ mutationFn: () => updateUser(user.id, { password }), onSuccess: onDone });
+  const short = password.length < MIN_PASSWORD;
+  return (
+    <form
+      className="mt-1 flex flex-wrap items-center gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!short) m.mutate();
+      }}
+    >
+      <input
+        className="field"
+        type="password"
+        autoComplete="new-password"
+        placeholder={`new password (≥ ${MIN_PASSWORD})`}
+        aria-label={`New password for ${user.username}`}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        data-testid={`user-reset-password-${user.username}`}
+        autoFocus
+      />
+      <button type="submit" className="btn" disabled={short || m.isPending} data-testid={`user-reset-save-${user.username}`}>
+        Set password
+      </button>
+      <button type="button" className="btn" onClick={onDone}>
+        Cancel
+      </button>
+      <ErrorBox error={m.error} />
+    </form>
+  );
+}
+
+function UserRow({ u, self }: { u: UserRecord; self: boolean }) {
+  const qc = useQueryClient();
+  const [resetting, setResetting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const done = (text: string) => {
+    setNotice(text);
+    void qc.invalidateQueries({ queryKey: adminKeys.users });
+  };
+  const role = useMutation({ mutationFn: (r: Role) => updateUser(u.id, { role: r }), onSuccess: (_d, r) => done(`role set to ${r}`) });
+  const del = useMutation({ mutationFn: () => deleteUser(u.id), onSuccess: () => done('deleted') });
+  return (
+    <tr data-testid={`user-row-${u.username}`} data-role={u.role}>
+      <td className="font-semibold">
+        {u.username}
+        {self && <span className="ml-1 text-xs font-normal text-slate-500">(you)</span>}
+      </td>
+      <td>
+        <RoleSelect
+          value={u.role}
+          onChange={(r) => role.mutate(r)}
+          testId={`user-role-${u.username}`}
+          disabled={self || role.isPending}
+          label={`Role of ${u.username}`}
+        />
+      </td>
+      <td className="whitespace-nowrap text-xs tabular-nums">{formatDateTime(u.createdAt)}</td>
+      <td>
+        <div className="flex flex-wrap gap-1">
+          <button type="button" className="btn" onClick={() => setResetting((x) => !x)} data-testid={`user-reset-${u.username}`}>
+            Reset password
+          </button>
+          {!self && <ConfirmButton label="Delete" question={`Delete ${u.username}?`} onConfirm={() => del.mutate()} testId={`user-delete-${u.username}`} />}
+        </div>
+        {resetting && (
+          <ResetPassword
+            user={u}
+            onDone={() => {
+              setResetting(false);
+              setNotice(null);
+            }}
+          />
+        )}
+        <div aria-live="polite" className="text-xs text-emerald-800 dark:text-emerald-300">
+          {notice}
+        </div>
+        <ErrorBox error={role.error ?? del.error} />
+      </td>
+    </tr>
+  );
+}
+
+function CreateUser() {
+  const qc = useQueryClient();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const [created, setCreated] = useState<string | null>(null);
+  const m = useMutation({
+    mutationFn: () => createUser({ username: username.trim(), password, role }),
+    onSuccess: () => {
+      setCreated(`${username.trim()} (${role})`);
+      setUsername('');
+      setPassword('');
+      void qc.invalidateQueries({ queryKey: adminKeys.users });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    m.mutate();
+  };
+  return (
+    <form onSubmit={submit} className="mt-3 rounded border border-slate-200 p-3 dark:border-slate-700" aria-label="Create a user">
+      <h4 className="mb-2 text-sm font-semibold">Create a user</h4>
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="flex flex-col text-xs">
+          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Username</span>
+          <input className="field" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} required data-testid="user-create-username" />
+        </label>
+        <label className="flex flex-col text-xs">
+          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Password (≥ {MIN_PASSWORD})</span>
+          <input
+            className="field"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            minLength={MIN_PASSWORD}
+            data-testid="user-create-password"
+          />
+        </label>
+        <label className="flex flex-col text-xs">
+          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Role</span>
+          <RoleSelect value={role} onChange={setRole} testId="user-create-role" />
+        </label>
+        <button type="submit" className="btn" disabled={m.isPending} data-testid="user-create-submit">
+          Create user
+        </button>
+      </div>
+      <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+        {role}: {ROLE_HELP[role]}
+      </p>
+      <div aria-live="polite" className="mt-1">
+        {m.isSuccess && created && (
+          <p className="text-sm text-emerald-800 dark:text-emerald-300" data-testid="user-created">
+            Created {created}.
+          </p>
+        )}
+        <ErrorBox error={m.error} testId="user-create-error" />
+      </div>
+    </form>
+  );
+}
+
+export function UsersPanel() {
+  const me = useSessionUser();
+  const q = useQuery({ queryKey: adminKeys.users, queryFn: fetchUsers });
+  const users = q.data?.users ?? [];
+  return (
+    <section aria-labelledby="users-title" className="panel" data-testid="admin-users">
+      <h3 id="users-title" className="panel-title">
+        Users
+      </h3>
+      {q.error && <ErrorBox error={q.error} />}
+      {q.isPending ? (
+        <p>Loading…</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th>User</th>
+                <th>Role</th>
+                <th>Created</th>
+                <th>Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <UserRow key={u.id} u={u} self={u.id === me?.id} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <CreateUser />
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+// Admin: users, API tokens, retention.
+import { UsersPanel } from '../components/admin/UsersPanel';
+import { TokensPanel } from '../components/admin/TokensPanel';
+import { RetentionPanel } from '../components/admin/RetentionPanel';
+
+export default function AdminPage() {
+  return (
+    <div className="flex flex-col gap-3 sm:gap-4" data-testid="admin-page">
+      <h2 className="sr-only">Administration</h2>
+      <div className="grid gap-3 sm:gap-4 xl:grid-cols-2">
+        <UsersPanel />
+        <TokensPanel />
+      </div>
+      <div className="max-w-xl">
+        <RetentionPanel />
+      </div>
+    </div>
+  );
+}
