@@ -1,9 +1,8 @@
-import { expect, test } from '@playwright/test';
-import { healAndOpen, screenshotDir } from './helpers';
+import { expect, healAndOpen, screenshotDir, test } from './helpers';
 
 test.describe('overview', () => {
-  test('shows a healthy lab cluster: quorate, three nodes, links, storage, live', async ({ page, request }) => {
-    await healAndOpen(page, request);
+  test('shows a healthy lab cluster: quorate, three nodes, links, storage, live', async ({ page, api }) => {
+    await healAndOpen(page, api);
 
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('lab-cluster');
     const hero = page.getByTestId('quorum-hero');
@@ -36,9 +35,9 @@ test.describe('overview', () => {
     await page.screenshot({ path: `${screenshotDir}overview.png`, fullPage: true });
   });
 
-  test('is usable at 375 px: the hero comes first', async ({ page, request }) => {
+  test('is usable at 375 px: the hero comes first', async ({ page, api }) => {
     await page.setViewportSize({ width: 375, height: 812 });
-    await healAndOpen(page, request);
+    await healAndOpen(page, api);
     const hero = await page.getByTestId('quorum-hero').boundingBox();
     const nodes = await page.getByTestId('node-row-pve1').boundingBox();
     expect(hero && nodes && hero.y < nodes.y).toBe(true);
@@ -48,8 +47,8 @@ test.describe('overview', () => {
     await page.screenshot({ path: `${screenshotDir}overview-375.png`, fullPage: true });
   });
 
-  test('theme toggle switches and persists', async ({ page, request }) => {
-    await healAndOpen(page, request);
+  test('theme toggle switches and persists', async ({ page, api }) => {
+    await healAndOpen(page, api);
     const before = await page.evaluate(() => document.documentElement.classList.contains('dark'));
     await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
     await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(!before);

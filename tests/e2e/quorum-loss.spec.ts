@@ -1,12 +1,11 @@
-import { expect, test } from '@playwright/test';
-import { healAndOpen, postFault, screenshotDir } from './helpers';
+import { expect, healAndOpen, postFault, screenshotDir, test } from './helpers';
 
 // QUORATE_SIM_TOKEN_MS=300: a crash is noticed within a couple of seconds; allow for slow CI machines
 const DETECTION = 20_000;
 
 test.describe('quorum loss', () => {
-  test('stopping pve2 and pve3 from the lab controls raises the alarm; heal brings quorum back', async ({ page, request }) => {
-    await healAndOpen(page, request);
+  test('stopping pve2 and pve3 from the lab controls raises the alarm; heal brings quorum back', async ({ page, api }) => {
+    await healAndOpen(page, api);
 
     const lab = page.getByTestId('lab-controls');
     await lab.getByTestId('lab-pick-pve2').check();
@@ -43,17 +42,17 @@ test.describe('quorum loss', () => {
     await expect(feed.locator('li[data-type="quorum-regained"]').first()).toBeVisible({ timeout: DETECTION });
   });
 
-  test('a fault posted to the API reaches the open page', async ({ page, request }) => {
-    const clusterId = await healAndOpen(page, request);
-    await postFault(request, clusterId, { action: 'stop', nodes: ['pve2', 'pve3'] });
+  test('a fault posted to the API reaches the open page', async ({ page, api }) => {
+    const clusterId = await healAndOpen(page, api);
+    await postFault(api, clusterId, { action: 'stop', nodes: ['pve2', 'pve3'] });
     await expect(page.getByTestId('quorum-state')).toHaveText('NOT QUORATE', { timeout: DETECTION });
     await expect(page.getByTestId('votes-summary')).toHaveText('1 of 3 votes, 2 needed');
-    await postFault(request, clusterId, { action: 'heal' });
+    await postFault(api, clusterId, { action: 'heal' });
     await expect(page.getByTestId('quorum-state')).toHaveText('QUORATE', { timeout: 30_000 });
   });
 
-  test('the lab controls show the server’s validation error', async ({ page, request }) => {
-    await healAndOpen(page, request);
+  test('the lab controls show the server’s validation error', async ({ page, api }) => {
+    await healAndOpen(page, api);
     const lab = page.getByTestId('lab-controls');
     await lab.getByTestId('lab-stop').click(); // no node picked: the BFF answers 400
     const error = lab.getByTestId('lab-error');
