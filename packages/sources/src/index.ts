@@ -3,3 +3,4 @@ export * from './runners';
 export * from './corosync';
 export * from './sim';
 export * from './deferred';
+export * from './ssh-cluster';
