@@ -1,22 +1,36 @@
-// Wiring: config -> sources -> collectors -> REST + socket gateway + metrics + web app. No logic of its own.
+// Wiring: config -> store -> sources -> collectors -> REST + socket gateway + metrics + web app. No logic of its own.
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import { checkPrivateFile, openStore, type Store } from '@quorate/store';
+import { authenticate, csrfProtect, requireRole } from './auth/middleware';
+import { LoginLimiter, type LoginLimits } from './auth/rate-limit';
 import { ClusterRegistry } from './clusters';
 import { Collector } from './collector';
-import type { Config } from './config';
-import { memoryEventStores, type EventStoreFactory } from './event-store';
+import { ConfigError, type Config } from './config';
+import type { AppContext } from './context';
+import type { EventStoreFactory } from './event-store';
 import { createGateway, type GatewayServer } from './gateway';
 import { apiNotFound, errorHandler } from './http-errors';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { Checkpoint, loadCheckpoint } from './persistence/checkpoint';
+import { sqliteEventStores } from './persistence/sqlite-events';
+import { authRouter } from './routes/auth';
 import { clustersRouter } from './routes/clusters';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
+import { historyRouter } from './routes/history';
 import { metricsRouter } from './routes/metrics';
+import { operationsRouter } from './routes/operations';
+import { settingsRouter } from './routes/settings';
 import { simRouter } from './routes/sim';
 import { snapshotRouter } from './routes/snapshot';
+import { tokensRouter } from './routes/tokens';
+import { usersRouter } from './routes/users';
 import { securityHeaders } from './security';
 import { createSource, type SourceFactory } from './sources';
 import { webRouter } from './web';
@@ -24,70 +38,143 @@ import { webRouter } from './web';
 export interface ServerDeps {
   logger?: Logger;
   createSource?: SourceFactory;
+  /** default: SQLite (the store's events) */
   createEventStore?: EventStoreFactory;
+  /** an open store (tests); default: openStore on config.dataDir, closed with the server */
+  store?: Store;
   /** rev of each collector's first snapshot (see CollectorOptions.firstRev) */
   firstRev?: number;
   /** patches kept per cluster for resuming clients */
   patchCapacity?: number;
+  loginLimits?: LoginLimits;
+  /** how often retention is applied (default hourly) */
+  pruneIntervalMs?: number;
+  /** sim state / baseline saves at most this often (default 1 s) */
+  checkpointThrottleMs?: number;
 }
 
 export interface QuorateServer {
   app: Express;
-  httpServer: HttpServer;
+  httpServer: HttpServer | HttpsServer;
   io: GatewayServer;
   collectors: Map<string, Collector>;
   clusters: ClusterRegistry;
   metrics: Registry;
   logger: Logger;
-  /** start the sources and listen on config.host:config.port (0 = any free port) */
+  store: Store;
+  /** bootstrap the admin, start the sources and listen on config.host:config.port (0 = any free port) */
   start(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 }
 
-/** JSON bodies are small here (a fault, later an operation); anything bigger is a mistake or an attack */
+/** JSON bodies are small here (a fault, an operation, a user); anything bigger is a mistake or an attack */
 const JSON_LIMIT = '64kb';
+const HOUR_MS = 3_600_000;
+
+function tlsServer(config: Config, app: Express): HttpsServer {
+  const { certFile, keyFile } = config.tls!;
+  try {
+    checkPrivateFile(keyFile);
+  } catch (err) {
+    throw new ConfigError(`QUORATE_TLS_KEY: ${(err as Error).message}`);
+  }
+  const read = (variable: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  };
+  try {
+    return createHttpsServer({ cert: read('QUORATE_TLS_CERT', certFile), key: read('QUORATE_TLS_KEY', keyFile) }, app);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`QUORATE_TLS_CERT/QUORATE_TLS_KEY: not a usable certificate and key (${(err as Error).message})`);
+  }
+}
 
 export function createServer(config: Config, deps: ServerDeps = {}): QuorateServer {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const makeSource = deps.createSource ?? createSource;
-  const makeStore = deps.createEventStore ?? memoryEventStores;
+  const ownStore = deps.store === undefined;
+  const store =
+    deps.store ??
+    openStore({
+      dataDir: config.dataDir,
+      ...(config.secretKeyFile !== undefined ? { keyFile: config.secretKeyFile } : {}),
+      onCorrupt: (row) => logger.warn(row, 'skipped a corrupt row in the database'),
+    });
+  try {
+    return assemble(config, deps, logger, makeSource, store, ownStore);
+  } catch (err) {
+    if (ownStore) store.close();
+    throw err;
+  }
+}
+
+function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: SourceFactory, store: Store, ownStore: boolean): QuorateServer {
+  if (config.apiToken !== null) store.tokens.ensureStatic(config.apiToken, 'operator');
+  const makeEvents = deps.createEventStore ?? sqliteEventStores(store);
 
   const collectors = new Map<string, Collector>();
+  const checkpoints = new Map<string, Checkpoint>();
   const clusters = new ClusterRegistry(
     config.clusters.map((cluster) => {
-      const source = makeSource(cluster, (message) => logger.warn(message));
+      const saved = loadCheckpoint(store, cluster.id);
+      const source = makeSource(cluster, (message) => logger.warn(message), saved?.sim);
       if (source.clusterId !== cluster.id) throw new Error(`source for cluster '${cluster.id}' reports cluster id '${source.clusterId}'`);
+      const checkpoint = new Checkpoint(store, cluster.id, logger, deps.checkpointThrottleMs ?? 1000);
       const collector = new Collector({
         source,
-        store: makeStore(cluster.id),
+        store: makeEvents(cluster.id),
         logger,
+        initialBaseline: saved?.baseline ?? null,
+        persist: (baseline) => checkpoint.write(baseline),
         ...(deps.firstRev !== undefined ? { firstRev: deps.firstRev } : {}),
         ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
       });
+      checkpoint.attach(source, () => collector.diffBaseline());
+      collector.on('patch', () => checkpoint.changed());
+      collector.on('snapshot', () => checkpoint.changed());
       collectors.set(cluster.id, collector);
+      checkpoints.set(cluster.id, checkpoint);
       return { config: cluster, collector };
     }),
   );
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
-  const httpServer = createHttpServer(app);
-  const io = createGateway(httpServer, clusters, logger);
+  app.set('trust proxy', config.trustProxy);
+  const httpServer = config.tls ? tlsServer(config, app) : createHttpServer(app);
+  const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
+  const io = createGateway(httpServer, clusters, logger, { store, origins });
   const metrics = createMetrics(clusters, io);
+  const ctx: AppContext = { config, store, clusters, logger, io, limiter: new LoginLimiter(deps.loginLimits), origins, checkpoints, busy: new Set() };
 
   app.use(securityHeaders());
   app.use(httpLogger(logger));
-  app.use(healthRouter(clusters));
+  app.use(healthRouter(clusters, store));
+  app.use('/metrics', authenticate(store), requireRole('viewer'));
   app.use(metricsRouter(metrics));
 
   const api = express.Router();
+  api.use(authenticate(store));
+  api.use(csrfProtect(['/auth/setup', '/auth/login']));
   api.use(express.json({ limit: JSON_LIMIT }));
-  api.use(healthRouter(clusters));
+  // public
+  api.use(healthRouter(clusters, store));
+  api.use(authRouter(ctx));
+  // everything else: signed in (viewer+); routes ask for more where they change something
+  api.use(requireRole('viewer'));
   api.use(clustersRouter(clusters));
   api.use(snapshotRouter(clusters));
   api.use(eventsRouter(clusters));
-  api.use(simRouter(clusters));
+  api.use(historyRouter(ctx));
+  api.use(simRouter(ctx));
+  api.use(operationsRouter(ctx));
+  api.use(usersRouter(ctx));
+  api.use(tokensRouter(ctx));
+  api.use(settingsRouter(ctx));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);
@@ -96,6 +183,16 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
   app.use(errorHandler(logger));
 
   let started = false;
+  let pruneTimer: ReturnType<typeof setInterval> | null = null;
+  const prune = () => {
+    try {
+      const n = store.prune();
+      if (n.events + n.audit > 0) logger.info(n, 'retention: pruned old records');
+    } catch (err) {
+      logger.error({ err }, 'retention: prune failed');
+    }
+  };
+
   return {
     app,
     httpServer,
@@ -104,9 +201,14 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
     clusters,
     metrics,
     logger,
+    store,
     async start() {
       if (!started) {
         started = true;
+        await bootstrapAdmin(config, store, logger);
+        prune();
+        pruneTimer = setInterval(prune, deps.pruneIntervalMs ?? HOUR_MS);
+        pruneTimer.unref();
         await Promise.all([...collectors.values()].map((c) => c.start()));
       }
       await new Promise<void>((resolve, reject) => {
@@ -118,15 +220,44 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
       });
       const { port } = httpServer.address() as AddressInfo;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      return { url: `http://${host}:${port}`, port };
+      return { url: `${config.tls ? 'https' : 'http'}://${host}:${port}`, port };
     },
     async close() {
+      if (pruneTimer) clearInterval(pruneTimer);
       // io.close() disconnects the sockets and closes the HTTP server
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
       await Promise.all([...collectors.values()].map((c) => c.stop()));
+      // the sources are still now: what they hold is what the next start resumes
+      for (const c of checkpoints.values()) c.close();
       httpServer.closeAllConnections();
+      if (ownStore) store.close();
     },
   };
+}
+
+/** QUORATE_ADMIN_PASSWORD: the headless first run. Ignored once any user exists. */
+async function bootstrapAdmin(config: Config, store: Store, logger: Logger): Promise<void> {
+  const { username, password } = config.admin;
+  if (password === null) {
+    if (store.users.count() === 0) logger.info('no user yet: open the dashboard to create the admin account');
+    return;
+  }
+  if (store.users.count() > 0) {
+    logger.info('QUORATE_ADMIN_PASSWORD ignored: users exist (reset a password with npm run admin -- reset-password <user>)');
+    return;
+  }
+  const user = await store.users.create({ username, password, role: 'admin' });
+  store.audit.record({
+    actor: { kind: 'system', id: 'environment', name: 'QUORATE_ADMIN_PASSWORD' },
+    role: 'admin',
+    operation: 'setup',
+    clusterId: null,
+    params: { username: user.username },
+    confirmed: true,
+    result: 'ok',
+    message: `first admin ${user.username} created from the environment`,
+  });
+  logger.info({ username: user.username }, 'admin account created from QUORATE_ADMIN_PASSWORD');
 }

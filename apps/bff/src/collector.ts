@@ -29,6 +29,13 @@ export interface CollectorOptions {
    * instead of patches from a different history.
    */
   firstRev?: number;
+  /**
+   * the event baseline a previous process persisted (see persistence/checkpoint.ts): the first
+   * observation after a restart is diffed against it, so only real changes become events
+   */
+  initialBaseline?: ClusterSnapshot | null;
+  /** persist the new baseline; runs inside the transaction that appends events (both or neither) */
+  persist?: (baseline: ClusterSnapshot) => void;
 }
 
 export interface CollectorEvents {
@@ -56,6 +63,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
   /** what events are diffed against: the last snapshot with blind spots filled from before (see diff.ts) */
   private eventBaseline: ClusterSnapshot | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly persist: ((baseline: ClusterSnapshot) => void) | undefined;
   /** snapshots from the source that failed validation */
   droppedSnapshots = 0;
 
@@ -67,6 +75,13 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.log = opts.logger.child({ clusterId: this.clusterId });
     this.patches = new PatchLog(opts.patchCapacity ?? 500);
     this.firstRev = opts.firstRev ?? Date.now();
+    this.persist = opts.persist;
+    if (opts.initialBaseline && opts.initialBaseline.clusterId === this.clusterId) this.eventBaseline = opts.initialBaseline;
+  }
+
+  /** the snapshot events are diffed against (what the next observation is compared with) */
+  diffBaseline(): ClusterSnapshot | null {
+    return this.eventBaseline;
   }
 
   /** subscribe to the source, then start it; a source that fails to start is logged, not fatal */
@@ -135,7 +150,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
       return;
     }
     const prev = this.latest;
-    const drafts = this.diff(next);
+    const { drafts, baseline } = this.diff(next);
 
     if (!prev) {
       this.baseline(this.firstRev, next);
@@ -158,9 +173,16 @@ export class Collector extends EventEmitter<CollectorEvents> {
       // no patch = nothing changed: keep prev so the next patch is made against what clients hold
     }
 
-    if (drafts.length > 0) {
-      for (const event of this.store.append(drafts)) this.emit('event', event);
+    if (drafts.length === 0) {
+      this.eventBaseline = baseline;
+      return;
     }
+    const persist = this.persist;
+    // the baseline moves on only once the events are stored: if the append fails, the next observation
+    // is diffed against the old baseline and the change is recorded then, not lost
+    const events = this.store.append(drafts, persist ? () => persist(baseline) : undefined);
+    this.eventBaseline = baseline;
+    for (const event of events) this.emit('event', event);
   }
 
   private baseline(rev: number, snapshot: ClusterSnapshot): void {
@@ -169,20 +191,21 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.emit('snapshot', { clusterId: this.clusterId, rev, snapshot });
   }
 
-  private diff(next: ClusterSnapshot): EventDraft[] {
+  private diff(next: ClusterSnapshot): { drafts: EventDraft[]; baseline: ClusterSnapshot } {
     let drafts: EventDraft[];
+    let baseline: ClusterSnapshot;
     try {
       drafts = diffSnapshots(this.eventBaseline, next);
-      this.eventBaseline = carryForwardKnown(this.eventBaseline, next);
+      baseline = carryForwardKnown(this.eventBaseline, next);
     } catch (err) {
-      this.eventBaseline = next;
       this.log.error({ err }, 'diff failed; no events for this snapshot');
-      return [];
+      return { drafts: [], baseline: next };
     }
-    return drafts.filter((d) => {
+    drafts = drafts.filter((d) => {
       const ok = EventDraft.safeParse(d).success;
       if (!ok) this.log.warn({ draft: d }, 'dropped an invalid event draft');
       return ok;
     });
+    return { drafts, baseline };
   }
 }

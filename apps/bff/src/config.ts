@@ -1,8 +1,10 @@
 // Configuration from the environment, validated once at start-up. Every error names the variable.
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { QuorumOptions } from '@quorate/model';
+import { Password, Username } from '@quorate/model';
 import { SimQdeviceOptions } from '@quorate/sources';
 
 /** the repository root: relative paths (QUORATE_WEB_DIST) are resolved from here, not from the cwd */
@@ -27,12 +29,29 @@ export type ClusterConfig =
   | { id: string; name: string; default: boolean; source: 'sim'; sim: SimSettings }
   | { id: string; name: string; default: boolean; source: 'lab'; labPrefix: string };
 
+/** Express's `trust proxy`: false, true, a hop count, or addresses/subnets ('loopback', '10.0.0.0/8') */
+export type TrustProxy = boolean | number | string[];
+
 export interface Config {
   host: string;
   port: number;
   logLevel: LogLevel;
   webDist: string;
   clusters: ClusterConfig[];
+  /** SQLite database, secret key (unless secretKeyFile), sim state */
+  dataDir: string;
+  /** AES key for stored cluster credentials; default <dataDir>/secret.key */
+  secretKeyFile?: string;
+  /** headless first run: create this admin when no user exists */
+  admin: { username: string; password: string | null };
+  /** registered as an operator token at every start */
+  apiToken: string | null;
+  /** serve https with these files (the key file must not be readable by others) */
+  tls: { certFile: string; keyFile: string } | null;
+  trustProxy: TrustProxy;
+  /** origins allowed besides the page's own host (a proxy that rewrites Host) */
+  allowedOrigins: string[];
+  sessionTtlMs: number;
 }
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -63,6 +82,23 @@ const Env = z.object({
   QUORATE_SIM_TICK_MS: int(10, 600_000).default(1000),
   QUORATE_CLUSTERS: z.string().optional(),
   QUORATE_WEB_DIST: z.string().min(1).default('apps/web/dist'),
+  QUORATE_DATA_DIR: z.string().min(1).default('.data'),
+  QUORATE_SECRET_KEY_FILE: z.string().min(1).optional(),
+  QUORATE_ADMIN_USER: Username.default('admin'),
+  QUORATE_ADMIN_PASSWORD: Password.optional(),
+  QUORATE_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
+  QUORATE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
+  QUORATE_TLS_CERT: z.string().min(1).optional(),
+  QUORATE_TLS_KEY: z.string().min(1).optional(),
+  QUORATE_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[A-Za-z0-9.:/]+(,[A-Za-z0-9.:/]+)*)$/, "false, true, a hop count, or comma-separated addresses/subnets ('loopback', '10.0.0.0/8')")
+    .default('false'),
+  QUORATE_ALLOWED_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, 'comma-separated origins like https://quorate.example.org')
+    .optional(),
+  QUORATE_SESSION_HOURS: int(1, 24 * 90).default(12),
 });
 
 /** one entry of QUORATE_CLUSTERS; sim settings missing here come from the QUORATE_SIM_* variables */
@@ -154,11 +190,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
   }
 
+  const fromRoot = (p: string) => (isAbsolute(p) ? p : resolve(repoRoot, p));
+  if (e.QUORATE_ADMIN_PASSWORD !== undefined && e.QUORATE_ADMIN_PASSWORD_FILE !== undefined)
+    throw new ConfigError('invalid environment: QUORATE_ADMIN_PASSWORD and QUORATE_ADMIN_PASSWORD_FILE: set one, not both');
+  let adminPassword = e.QUORATE_ADMIN_PASSWORD ?? null;
+  if (e.QUORATE_ADMIN_PASSWORD_FILE !== undefined) adminPassword = readPasswordFile(fromRoot(e.QUORATE_ADMIN_PASSWORD_FILE));
+  if ((e.QUORATE_TLS_CERT === undefined) !== (e.QUORATE_TLS_KEY === undefined))
+    throw new ConfigError('invalid environment: QUORATE_TLS_CERT and QUORATE_TLS_KEY: set both (https) or neither (http)');
+
   return {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    webDist: isAbsolute(e.QUORATE_WEB_DIST) ? e.QUORATE_WEB_DIST : resolve(repoRoot, e.QUORATE_WEB_DIST),
+    webDist: fromRoot(e.QUORATE_WEB_DIST),
     clusters,
+    dataDir: fromRoot(e.QUORATE_DATA_DIR),
+    ...(e.QUORATE_SECRET_KEY_FILE !== undefined ? { secretKeyFile: fromRoot(e.QUORATE_SECRET_KEY_FILE) } : {}),
+    admin: { username: e.QUORATE_ADMIN_USER, password: adminPassword },
+    apiToken: e.QUORATE_API_TOKEN ?? null,
+    tls: e.QUORATE_TLS_CERT !== undefined && e.QUORATE_TLS_KEY !== undefined ? { certFile: fromRoot(e.QUORATE_TLS_CERT), keyFile: fromRoot(e.QUORATE_TLS_KEY) } : null,
+    trustProxy: parseTrustProxy(e.QUORATE_TRUST_PROXY),
+    allowedOrigins: e.QUORATE_ALLOWED_ORIGINS?.split(',') ?? [],
+    sessionTtlMs: e.QUORATE_SESSION_HOURS * 3_600_000,
   };
+}
+
+function parseTrustProxy(v: string): TrustProxy {
+  if (v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',');
+}
+
+/** the first line of the file; a trailing newline (echo pw > file) is not part of the password */
+function readPasswordFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`invalid environment: QUORATE_ADMIN_PASSWORD_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const password = text.split(/\r?\n/)[0] ?? '';
+  const ok = Password.safeParse(password);
+  if (!ok.success) throw new ConfigError(`invalid environment: QUORATE_ADMIN_PASSWORD_FILE: ${ok.error.issues[0]?.message ?? 'invalid password'}`);
+  return password;
 }

@@ -1,4 +1,5 @@
-// Numbered events of one cluster. The interface stays narrow so the SQLite store (a later issue) drops in.
+// Numbered events of one cluster. The BFF keeps them in SQLite (persistence/sqlite-events.ts); the memory
+// store here serves unit tests.
 import type { ClusterEvent, EventDraft } from '@quorate/model';
 
 export interface EventsPage {
@@ -8,12 +9,17 @@ export interface EventsPage {
 }
 
 export interface EventStore {
-  /** number the drafts with the next seqs (gap-free, from 1) and keep them */
-  append(drafts: readonly EventDraft[]): ClusterEvent[];
+  /**
+   * number the drafts with the next seqs (gap-free, from 1) and keep them; alsoCommit runs in the same
+   * transaction (a durable store commits it together with the events, or neither)
+   */
+  append(drafts: readonly EventDraft[], alsoCommit?: () => void): ClusterEvent[];
   /** events with seq > since, oldest first, at most limit */
   since(seq: number, limit: number): EventsPage;
   /** the highest seq handed out; 0 before the first event */
   lastSeq(): number;
+  /** the oldest seq still kept (lastSeq + 1 when none): a reader at s missed events when s < firstSeq - 1 */
+  firstSeq(): number;
 }
 
 export type EventStoreFactory = (clusterId: string) => EventStore;
@@ -28,7 +34,8 @@ export class MemoryEventStore implements EventStore {
     private readonly capacity = 50_000,
   ) {}
 
-  append(drafts: readonly EventDraft[]): ClusterEvent[] {
+  append(drafts: readonly EventDraft[], alsoCommit?: () => void): ClusterEvent[] {
+    if (drafts.length > 0) alsoCommit?.();
     const added = drafts.map((d): ClusterEvent => ({ ...d, seq: ++this.last, clusterId: this.clusterId }));
     this.events.push(...added);
     if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
@@ -46,6 +53,10 @@ export class MemoryEventStore implements EventStore {
 
   lastSeq(): number {
     return this.last;
+  }
+
+  firstSeq(): number {
+    return this.events[0]?.seq ?? this.last + 1;
   }
 }
 

@@ -1,6 +1,7 @@
 // socket.io gateway: one room per cluster. Collectors publish into rooms; a client subscribes to one
 // cluster at a time and is brought up to date with a snapshot or the patches and events it missed.
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { Server, type Socket } from 'socket.io';
 import {
   SocketEvents,
@@ -10,7 +11,11 @@ import {
   type SnapshotMessage,
   type SubscribeAck,
 } from '@quorate/model';
+import type { Store } from '@quorate/store';
+import { identify, type Identity } from './auth/identity';
+import { originAllowed, type OriginPolicy } from './auth/origin';
 import type { ClusterRegistry } from './clusters';
+import type { EventStore } from './event-store';
 import type { Logger } from './logger';
 
 export interface ServerToClient {
@@ -23,6 +28,8 @@ export interface ClientToServer {
 }
 export interface SocketData {
   clusterId?: string;
+  /** who opened the socket (checked once, in the handshake middleware) */
+  identity?: Identity;
 }
 export type GatewayServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 type GatewaySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
@@ -31,13 +38,29 @@ export const roomOf = (clusterId: string): string => `cluster:${clusterId}`;
 
 /** events are replayed in pages of this size */
 const REPLAY_PAGE = 1000;
+/** a client further behind than this reloads its timeline from REST instead of a replay */
+export const MAX_REPLAY = 10_000;
 
-export function createGateway(httpServer: HttpServer, clusters: ClusterRegistry, logger: Logger): GatewayServer {
+export interface GatewayAuth {
+  store: Store;
+  origins: OriginPolicy;
+}
+
+export function createGateway(httpServer: HttpServer | HttpsServer, clusters: ClusterRegistry, logger: Logger, auth: GatewayAuth): GatewayServer {
   // same origin only (no CORS): the web app is served by this server, or proxied by Vite in development
   const io: GatewayServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
 
-  // Authentication hook: a later issue adds `io.use(authenticate)` here, once, for every socket.
-  io.use((_socket, next) => next());
+  // The one place sockets are authenticated: origin first (a foreign page must not ride the cookie),
+  // then a session cookie, `auth: {token}` or an Authorization header. Every role may watch.
+  io.use((socket, next) => {
+    const req = socket.request;
+    if (!originAllowed(req.headers, auth.origins)) return next(new Error('origin not allowed'));
+    const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    const who = identify(auth.store, req.headers, token);
+    if (!who) return next(new Error('unauthorized'));
+    socket.data.identity = who;
+    next();
+  });
 
   for (const { collector } of clusters.all()) {
     const room = roomOf(collector.clusterId);
@@ -87,7 +110,13 @@ function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistr
   socket.data.clusterId = clusterId;
 
   const patches = req.rev !== undefined ? collector.resume(req.rev) : null;
-  reply({ ok: true, clusterId, resumed: patches ? 'patches' : 'snapshot' });
+  const replay = req.seq !== undefined ? missedEvents(collector.store, req.seq) : null;
+  reply({
+    ok: true,
+    clusterId,
+    resumed: patches ? 'patches' : 'snapshot',
+    ...(replay ? { catchUp: { events: replay.events.length, tooFarBehind: replay.tooFarBehind } } : {}),
+  });
 
   if (patches) {
     for (const patch of patches) socket.emit(SocketEvents.patch, { clusterId, patch });
@@ -96,13 +125,32 @@ function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistr
     const current = collector.current();
     if (current) socket.emit(SocketEvents.snapshot, { clusterId, rev: current.rev, snapshot: current.snapshot });
   }
-  if (req.seq !== undefined) {
-    let since = req.seq;
-    for (;;) {
-      const page = collector.store.since(since, REPLAY_PAGE);
-      for (const ev of page.events) socket.emit(SocketEvents.event, ev);
-      if (page.events.length < REPLAY_PAGE) break;
-      since = page.next;
-    }
+  for (const ev of replay?.events ?? []) socket.emit(SocketEvents.event, ev);
+}
+
+/**
+ * The events after seq, or tooFarBehind when some of them are gone (pruned), when there are too many to
+ * replay, or when seq is ahead of this store (a client of another data directory): such a client
+ * reloads its timeline from REST.
+ */
+function missedEvents(store: EventStore, seq: number): { events: ClusterEvent[]; tooFarBehind: boolean } {
+  const last = store.lastSeq();
+  if (seq > last || seq < store.firstSeq() - 1 || last - seq > MAX_REPLAY) return { events: [], tooFarBehind: true };
+  const events: ClusterEvent[] = [];
+  let since = seq;
+  while (since < last) {
+    const page = store.since(since, REPLAY_PAGE);
+    events.push(...page.events);
+    if (page.next <= since) break;
+    since = page.next;
+  }
+  return { events, tooFarBehind: false };
+}
+
+/** end the sockets of a user (signed out, deleted, password changed) or of a revoked token */
+export function disconnectWhere(io: GatewayServer, pred: (who: Identity) => boolean): void {
+  for (const socket of io.sockets.sockets.values()) {
+    const who = socket.data.identity;
+    if (who && pred(who)) socket.disconnect(true);
   }
 }

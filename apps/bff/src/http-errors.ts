@@ -11,6 +11,9 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly issues?: Issue[],
+    /** more fields of the JSON body (e.g. retryAfterS) */
+    readonly extra?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -44,8 +47,23 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
-function toApiError(err: unknown): { status: number; body: ApiError } {
-  if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
+/** what the store refuses (validation, taken names, missing rows) is the caller's mistake, not ours */
+const storeStatus: Record<string, number> = { invalid: 400, conflict: 409, 'not-found': 404 };
+function storeError(err: unknown): { status: number; message: string } | null {
+  if (!(err instanceof Error) || err.name !== 'StoreError') return null;
+  const status = storeStatus[(err as Error & { code?: string }).code ?? ''];
+  return status ? { status, message: err.message } : null;
+}
+
+function toApiError(err: unknown): { status: number; body: ApiError; headers?: Record<string, string> } {
+  if (err instanceof HttpError)
+    return {
+      status: err.status,
+      body: { error: err.message, ...(err.issues ? { issues: err.issues } : {}), ...err.extra },
+      ...(err.headers ? { headers: err.headers } : {}),
+    };
+  const se = storeError(err);
+  if (se) return { status: se.status, body: { error: se.message } };
   if (isSimFaultError(err)) return { status: 400, body: { error: err.message } };
   const e = err as BodyParserError;
   if (e?.type === 'entity.too.large') return { status: 413, body: { error: `request body too large (limit ${e.limit ?? '?'} bytes)` } };
@@ -57,8 +75,9 @@ function toApiError(err: unknown): { status: number; body: ApiError } {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const { status, body } = toApiError(err);
-    if (status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    const { status, body, headers } = toApiError(err);
+    if (status >= 500) logger.error({ err, method: req.method, url: req.path }, 'request failed');
+    if (headers) res.set(headers);
     res.status(status).json(body);
   };
 }

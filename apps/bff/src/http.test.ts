@@ -6,9 +6,8 @@ import { ApiError, ClusterList, EventsPage, SnapshotMessage } from '@quorate/mod
 import { simCluster, startFake, type Harness } from './testing/harness';
 
 let h: Harness;
-const get = (path: string) => fetch(`${h.url}${path}`);
-const postFault = (body: unknown, query = '') =>
-  fetch(`${h.url}/api/v1/sim/faults${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const get = (path: string) => h.api(path);
+const postFault = (body: unknown, query = '') => h.api(`/api/v1/sim/faults${query}`, { method: 'POST', body });
 
 beforeAll(async () => {
   h = await startFake([simCluster('lab-cluster', 'Lab', true), simCluster('edge', 'Edge site')]);
@@ -55,7 +54,7 @@ describe('GET /api/v1/snapshot before the first observation', () => {
   it('503s with a clear message', async () => {
     const cold = await startFake([simCluster('cold')], {}, { observeOnStart: false });
     try {
-      const res = await fetch(`${cold.url}/api/v1/snapshot`);
+      const res = await cold.api('/api/v1/snapshot');
       expect(res.status).toBe(503);
       expect(ApiError.parse(await res.json()).error).toMatch(/cluster 'cold' has not been observed yet/);
     } finally {
@@ -155,7 +154,7 @@ describe('POST /api/v1/sim/faults', () => {
   });
 
   it('400s a body that is not JSON', async () => {
-    const res = await fetch(`${h.url}/api/v1/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"action":' });
+    const res = await h.api('/api/v1/sim/faults', { method: 'POST', body: '{"action":' });
     expect(res.status).toBe(400);
     expect(ApiError.parse(await res.json()).error).toMatch(/not valid JSON/);
   });
@@ -170,7 +169,7 @@ describe('POST /api/v1/sim/faults', () => {
     try {
       // the fake reports kind 'sim'; make this one look like a lab source
       Object.defineProperty(lab.sources.get('real')!, 'kind', { value: 'lab' });
-      const res = await fetch(`${lab.url}/api/v1/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"action":"heal"}' });
+      const res = await lab.api('/api/v1/sim/faults', { method: 'POST', body: '{"action":"heal"}' });
       expect(res.status).toBe(409);
       expect(ApiError.parse(await res.json()).error).toMatch(/not simulated/);
       expect(lab.sources.get('real')!.faults).toEqual([]);
@@ -250,7 +249,7 @@ describe('health, metrics, errors, web', () => {
       expect(await page.text()).toContain('<title>Quorate</title>');
       const asset = await fetch(`${web.url}/assets/app.js`);
       expect(await asset.text()).toBe('console.log(1)');
-      expect((await fetch(`${web.url}/api/v1/nope`)).status).toBe(404);
+      expect((await web.api('/api/v1/nope')).status).toBe(404);
     } finally {
       await web.close();
     }

@@ -7,27 +7,23 @@ import type { LogLevel } from './config';
 export type { Logger };
 
 /** where secrets can appear in logged objects: request headers, and credential fields one or two levels deep */
+/** credential fields: wherever they sit one or two levels deep in a logged object */
+const secretFields = ['password', 'currentPassword', 'newPassword', 'token', 'secret', 'apiToken', 'tokenSecret', 'authorization', 'cookie'];
+
+/** where secrets can appear in logged objects: request/response headers, and credential fields */
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.headers["x-auth-token"]',
+  'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
-  'password',
-  'token',
-  'secret',
-  'apiToken',
-  'tokenSecret',
-  '*.password',
-  '*.token',
-  '*.secret',
-  '*.apiToken',
-  '*.tokenSecret',
-  '*.*.password',
-  '*.*.token',
-  '*.*.secret',
-  '*.*.apiToken',
-  '*.*.tokenSecret',
+  'headers.authorization',
+  'headers.cookie',
+  ...secretFields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+  '["set-cookie"]',
+  '*["set-cookie"]',
+  '*.*["set-cookie"]',
 ];
 
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {

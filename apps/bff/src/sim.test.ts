@@ -5,27 +5,33 @@ import { ApiError, EventsPage, SnapshotMessage, applyPatch, canonicalize } from 
 import type { SimSource } from '@quorate/sources';
 import { createServer, type QuorateServer } from './app';
 import { loadConfig } from './config';
-import { TestClient } from './testing/harness';
+import { TestClient, bearerFetch, tempDataDir } from './testing/harness';
+import { rmSync } from 'node:fs';
 
 let server: QuorateServer | null = null;
 let url = '';
+let dataDir = '';
 const clients: TestClient[] = [];
+/** QUORATE_API_TOKEN: an operator token */
+const TOKEN = 'sim-test-operator-token-0123456789';
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await server?.close();
   server = null;
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function start(env: Record<string, string>): Promise<SimSource> {
   // a long tick: the test moves the clock itself
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', ...env });
+  dataDir = tempDataDir();
+  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_DATA_DIR: dataDir, QUORATE_API_TOKEN: TOKEN, ...env });
   server = createServer(config, { logger: pino({ level: 'silent' }) });
   url = (await server.start()).url;
   return server.collectors.get(server.clusters.defaultId)!.source as SimSource;
 }
-const snapshot = async (query = '') => SnapshotMessage.parse(await (await fetch(`${url}/api/v1/snapshot${query}`)).json());
-const fault = (body: unknown, query = '') =>
-  fetch(`${url}/api/v1/sim/faults${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const get = (path: string) => bearerFetch(`${url}${path}`, TOKEN);
+const snapshot = async (query = '') => SnapshotMessage.parse(await (await get(`/api/v1/snapshot${query}`)).json());
+const fault = (body: unknown, query = '') => bearerFetch(`${url}/api/v1/sim/faults${query}`, TOKEN, { method: 'POST', body });
 
 describe('BFF with the simulator', () => {
   it('stop pve2+pve3 loses quorum (1 of 3 votes, 2 needed); heal regains it — over REST, events and the socket', async () => {
@@ -34,7 +40,7 @@ describe('BFF with the simulator', () => {
     expect(before.clusterId).toBe('lab-cluster');
     expect(before.snapshot.quorum).toMatchObject({ quorate: true, totalVotes: 3, quorum: 2, expectedVotes: 3 });
 
-    const c = new TestClient(url);
+    const c = new TestClient(url, { token: TOKEN });
     clients.push(c);
     await c.subscribe({});
     await c.until((x) => x.snapshots().length === 1, 'snapshot');
@@ -44,7 +50,7 @@ describe('BFF with the simulator', () => {
     const lost = await snapshot();
     expect(lost.snapshot.quorum).toMatchObject({ quorate: false, totalVotes: 1, quorum: 2 });
     expect(lost.snapshot.nodes.filter((n) => n.state === 'online').map((n) => n.name)).toEqual(['pve1']);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await get('/metrics')).text();
     expect(metrics).toMatch(/^quorate_quorate\{cluster="lab-cluster"\} 0$/m);
     expect(metrics).toMatch(/^quorate_votes_present\{cluster="lab-cluster"\} 1$/m);
 
@@ -53,7 +59,7 @@ describe('BFF with the simulator', () => {
     const healed = await snapshot();
     expect(healed.snapshot.quorum).toMatchObject({ quorate: true, totalVotes: 3 });
 
-    const events = EventsPage.parse(await (await fetch(`${url}/api/v1/events?limit=1000`)).json()).events;
+    const events = EventsPage.parse(await (await get('/api/v1/events?limit=1000')).json()).events;
     const types = events.map((e) => e.body.type);
     expect(types).toContain('quorum-lost');
     expect(types).toContain('quorum-regained');
@@ -105,7 +111,7 @@ describe('BFF with the simulator', () => {
     expect((await fault({ action: 'stop', nodes: ['pve5'] }, '?cluster=b')).status).toBe(202);
     // pve5 does not exist in cluster a
     expect((await fault({ action: 'stop', nodes: ['pve5'] }, '?cluster=a')).status).toBe(400);
-    const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; sources: { clusterId: string; kind: string; state: string }[] };
+    const health = (await (await get('/healthz')).json()) as { status: string; sources: { clusterId: string; kind: string; state: string }[] };
     expect(health).toMatchObject({ status: 'ok', sources: [{ clusterId: 'a', kind: 'sim', state: 'ok' }, { clusterId: 'b', kind: 'sim', state: 'ok' }] });
   });
 });

@@ -5,7 +5,7 @@ import { simCluster, startFake, TestClient, type Harness } from './testing/harne
 let h: Harness | null = null;
 const clients: TestClient[] = [];
 const client = (): TestClient => {
-  const c = new TestClient(h!.url);
+  const c = new TestClient(h!.url, { token: h!.tokens.viewer });
   clients.push(c);
   return c;
 };
@@ -52,7 +52,7 @@ describe('socket gateway', () => {
     expect(src.subscribeCalls).toBe(1);
     expect(src.listenerCount()).toBe(1);
     expect(a.patches()).toEqual(b.patches());
-    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    const metrics = await (await h.api('/metrics')).text();
     expect(metrics).toMatch(/^quorate_socket_clients\{cluster="lab-cluster"\} 2$/m);
   });
 

@@ -1,9 +1,11 @@
 // Cluster configuration -> ClusterSource: the simulator, or the real-Corosync lab in network namespaces.
 import type { SimFault } from '@quorate/model';
-import { createLabSource, createSimSource, deferredSource, type ClusterSource } from '@quorate/sources';
+import { SimConfig, createSimSource, createLabSource, deferredSource, type ClusterSource, type SimSource } from '@quorate/sources';
 import type { ClusterConfig } from './config';
+import { shiftSimTimes } from './persistence/checkpoint';
 
-export type SourceFactory = (cluster: ClusterConfig, log?: (message: string) => void) => ClusterSource;
+/** resume: the sim state a previous process saved (see persistence/checkpoint.ts), if any */
+export type SourceFactory = (cluster: ClusterConfig, log?: (message: string) => void, resume?: unknown) => ClusterSource;
 
 /** what the fault route needs of a source: only the simulator has it */
 export interface FaultTarget {
@@ -15,11 +17,36 @@ export function faultTarget(source: ClusterSource): FaultTarget | null {
   return source.kind === 'sim' && typeof s.applyFault === 'function' ? (s as FaultTarget) : null;
 }
 
-export const createSource: SourceFactory = (cluster, log) => {
+/** what the expected-votes operation needs of a source */
+export interface ExpectedVotesTarget {
+  setExpectedVotes(n: number): void | Promise<void>;
+}
+
+export function expectedVotesTarget(source: ClusterSource): ExpectedVotesTarget | null {
+  const s = source as ClusterSource & Partial<ExpectedVotesTarget>;
+  return typeof s.setExpectedVotes === 'function' ? (s as ExpectedVotesTarget) : null;
+}
+
+/** the saved state when it was made with the same simulator settings; null (start fresh) otherwise */
+function resumable(saved: unknown, options: SimConfig, log?: (message: string) => void): { config: unknown; clock: number } | null {
+  const st = saved as { version?: unknown; config?: unknown; clock?: unknown } | null;
+  if (!st || typeof st !== 'object' || st.version !== 1 || typeof st.clock !== 'number') {
+    log?.(`cluster '${options.clusterId}': saved simulator state has an unknown format; starting a fresh simulation`);
+    return null;
+  }
+  const before = SimConfig.safeParse(st.config);
+  if (!before.success || JSON.stringify(before.data) !== JSON.stringify(options)) {
+    log?.(`cluster '${options.clusterId}': simulator settings changed since the last run; starting a fresh simulation`);
+    return null;
+  }
+  return st as { config: unknown; clock: number };
+}
+
+export const createSource: SourceFactory = (cluster, log, resume) => {
   switch (cluster.source) {
     case 'sim': {
       const { sim } = cluster;
-      return createSimSource({
+      const options = SimConfig.parse({
         clusterId: cluster.id,
         clusterName: cluster.name,
         nodeCount: sim.nodeCount,
@@ -31,6 +58,17 @@ export const createSource: SourceFactory = (cluster, log) => {
         ...(sim.quorumOptions !== undefined ? { quorumOptions: sim.quorumOptions } : {}),
         ...(sim.qdevice !== undefined ? { qdevice: sim.qdevice } : {}),
       });
+      const saved = resume === undefined ? null : resumable(resume, options, log);
+      if (saved) {
+        try {
+          // the cluster was paused while the BFF was down: same faults, same pending steps, wall-clock time
+          const state = shiftSimTimes(saved, Math.max(0, Date.now() - saved.clock));
+          return createSimSource({ state }) satisfies SimSource;
+        } catch (err) {
+          log?.(`cluster '${cluster.id}': cannot resume the saved simulator state (${(err as Error).message}); starting a fresh simulation`);
+        }
+      }
+      return createSimSource(options);
     }
     case 'lab':
       // the lab may be started after the dashboard: until then the source is down and says how to start one

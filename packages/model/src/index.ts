@@ -9,3 +9,5 @@ export * from './diff';
 export * from './patching';
 export * from './describe';
 export * from './timing';
+export * from './auth';
+export * from './operations';

@@ -71,4 +71,15 @@ describe('sessions', () => {
     expect(s.sessions.get(d.id)).toBeNull();
     expect(() => s.sessions.create(user.id, HOUR)).toThrow(/no user/);
   });
+
+  it('revokeOthers keeps only the given session of the user', async () => {
+    const s = t.open();
+    const user = await s.users.create({ username: 'keeper', password: 'correct horse battery', role: 'viewer' });
+    const other = await s.users.create({ username: 'other', password: 'correct horse battery', role: 'viewer' });
+    const [a, b, c] = [s.sessions.create(user.id, HOUR), s.sessions.create(user.id, HOUR), s.sessions.create(other.id, HOUR)];
+    expect(s.sessions.revokeOthers(user.id, a.id)).toBe(1);
+    expect(s.sessions.get(a.id)).not.toBeNull();
+    expect(s.sessions.get(b.id)).toBeNull();
+    expect(s.sessions.get(c.id)).not.toBeNull();
+  });
 });

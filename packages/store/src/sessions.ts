@@ -25,6 +25,7 @@ export function createSessionStore(db: Db, now: () => number) {
   const extend = db.prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?');
   const remove = db.prepare('DELETE FROM sessions WHERE id_hash = ?');
   const removeFor = db.prepare('DELETE FROM sessions WHERE user_id = ?');
+  const removeOthers = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?');
   const removeExpired = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
 
   type Row = {
@@ -87,6 +88,11 @@ export function createSessionStore(db: Db, now: () => number) {
     /** E.g. after a password or role change. Returns the number revoked. */
     revokeAllFor(userId: string): number {
       return removeFor.run(userId).changes;
+    },
+
+    /** E.g. after the user changed their own password: every session but the one they used. */
+    revokeOthers(userId: string, keepRawId: string): number {
+      return removeOthers.run(userId, sha256Hex(String(keepRawId))).changes;
     },
 
     /** Housekeeping: deletes expired rows. Returns the number deleted. */

@@ -59,6 +59,14 @@ export function openStore(options: StoreOptions) {
         };
       },
 
+      /**
+       * Runs fn in one write transaction (nested store calls become savepoints): e.g. events and the
+       * state they were derived from are committed together or not at all.
+       */
+      transaction<T>(fn: () => T): T {
+        return db.transaction(fn).immediate();
+      },
+
       close(): void {
         if (db.open) db.close();
       },

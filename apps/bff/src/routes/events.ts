@@ -1,4 +1,5 @@
-// GET /api/v1/events?since=SEQ&limit=N[&cluster=ID] -> EventsPage {events, next}
+// GET /api/v1/events?since=SEQ&limit=N[&cluster=ID] -> EventsPage {events, next} (from SQLite: pages
+// through everything kept, across restarts)
 import { Router } from 'express';
 import { EventsQuery, type EventsPage } from '@quorate/model';
 import type { ClusterRegistry } from '../clusters';
@@ -7,7 +8,7 @@ import { clusterOf } from './cluster-param';
 
 export function eventsRouter(clusters: ClusterRegistry): Router {
   return Router().get('/events', (req, res) => {
-    const q = EventsQuery.safeParse(req.query);
+    const q = EventsQuery.strict().safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
     const { collector } = clusterOf(req, clusters);
     const body: EventsPage = collector.store.since(q.data.since, q.data.limit);

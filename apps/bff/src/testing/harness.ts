@@ -1,13 +1,52 @@
-// Start a BFF on 127.0.0.1:0 with fake (or given) sources; socket.io clients that record what they get.
+// Start a BFF on 127.0.0.1:0 with fake (or given) sources and a throwaway data directory; API tokens for
+// each role; socket.io clients that record what they get.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
+import type { Role } from '@quorate/model';
 import type { ClusterEvent, PatchMessage, SnapshotMessage, SubscribeAck, SubscribeRequest } from '@quorate/model';
 import { pino } from 'pino';
 import { createServer, type QuorateServer, type ServerDeps } from '../app';
 import type { ClusterConfig, Config } from '../config';
 import { FakeSource } from './fake-source';
 
-export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/quorate-web-dist'): Config {
-  return { host: '127.0.0.1', port: 0, logLevel: 'silent', webDist, clusters };
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'quorate-bff-test-'));
+}
+
+export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/quorate-web-dist', dataDir = tempDataDir()): Config {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    webDist,
+    clusters,
+    dataDir,
+    admin: { username: 'admin', password: null },
+    apiToken: null,
+    tls: null,
+    trustProxy: false,
+    allowedOrigins: [],
+    sessionTtlMs: 3_600_000,
+  };
+}
+
+/** an API token per role, created straight in the store */
+export function roleTokens(server: QuorateServer): Record<Role, string> {
+  const make = (role: Role) => server.store.tokens.create({ name: `test-${role}`, role, createdBy: 'test' }).token;
+  return { viewer: make('viewer'), operator: make('operator'), admin: make('admin') };
+}
+
+/** fetch with `Authorization: Bearer <token>` (and a JSON body when given) */
+export function bearerFetch(url: string, token: string | null, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers };
+  if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+  return fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+  });
 }
 
 export const simCluster = (id: string, name = id, isDefault = false): ClusterConfig => ({
@@ -22,12 +61,17 @@ export interface Harness {
   server: QuorateServer;
   url: string;
   sources: Map<string, FakeSource>;
+  tokens: Record<Role, string>;
+  /** REST call as a role (bearer token); default viewer for GET, operator otherwise */
+  api(path: string, init?: { method?: string; body?: unknown; as?: Role | null; headers?: Record<string, string> }): Promise<Response>;
+  client(as?: Role): TestClient;
   close(): Promise<void>;
 }
 
 export async function startFake(clusters: ClusterConfig[], deps: ServerDeps = {}, opts: { observeOnStart?: boolean; webDist?: string } = {}): Promise<Harness> {
   const sources = new Map<string, FakeSource>();
-  const server = createServer(testConfig(clusters, opts.webDist), {
+  const dataDir = tempDataDir();
+  const server = createServer(testConfig(clusters, opts.webDist, dataDir), {
     logger: pino({ level: 'silent' }),
     firstRev: 1,
     createSource: (c) => {
@@ -38,7 +82,29 @@ export async function startFake(clusters: ClusterConfig[], deps: ServerDeps = {}
     ...deps,
   });
   const { url } = await server.start();
-  return { server, url, sources, close: () => server.close() };
+  const tokens = roleTokens(server);
+  const clients: TestClient[] = [];
+  return {
+    server,
+    url,
+    sources,
+    tokens,
+    api(path, init = {}) {
+      const method = init.method ?? 'GET';
+      const as = init.as === undefined ? (method === 'GET' ? 'viewer' : 'operator') : init.as;
+      return bearerFetch(`${url}${path}`, as === null ? null : tokens[as], { method, body: init.body, headers: init.headers });
+    },
+    client(as: Role = 'viewer') {
+      const c = new TestClient(url, { token: tokens[as] });
+      clients.push(c);
+      return c;
+    },
+    async close() {
+      for (const c of clients.splice(0)) c.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** a socket.io client that records every message in arrival order */
@@ -46,8 +112,14 @@ export class TestClient {
   readonly socket: Socket;
   readonly received: ({ type: 'snapshot'; msg: SnapshotMessage } | { type: 'patch'; msg: PatchMessage } | { type: 'event'; msg: ClusterEvent })[] = [];
 
-  constructor(url: string) {
-    this.socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  constructor(url: string, opts: { token?: string; headers?: Record<string, string> } = {}) {
+    this.socket = connect(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      ...(opts.token ? { auth: { token: opts.token } } : {}),
+      ...(opts.headers ? { extraHeaders: opts.headers } : {}),
+    });
     this.socket.on('snapshot', (msg: SnapshotMessage) => this.received.push({ type: 'snapshot', msg }));
     this.socket.on('patch', (msg: PatchMessage) => this.received.push({ type: 'patch', msg }));
     this.socket.on('event', (msg: ClusterEvent) => this.received.push({ type: 'event', msg }));

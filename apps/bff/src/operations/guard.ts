@@ -1,0 +1,133 @@
+// The one guard every cluster operation goes through (expected votes now; create, join, delnode later):
+//   role (operator+) -> cluster -> valid params -> confirmed -> observed -> one at a time ->
+//   quorate (or the operation's recovery path) -> what corosync would refuse -> cluster name typed
+//   -> run as a task -> audit.
+// Every refusal is audited as well, with the reason the caller got. A dry run stops before running
+// and answers with the plan (what would happen, the risk).
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import { hasRole, type ClusterSnapshot, type OperationResponse, type OperationTask, type Role } from '@quorate/model';
+import { signedIn } from '../auth/middleware';
+import type { Identity } from '../auth/identity';
+import type { Cluster } from '../clusters';
+import { audit, type AppContext } from '../context';
+import { HttpError, badRequest, issuesOf } from '../http-errors';
+import { clusterOf } from '../routes/cluster-param';
+
+/** what every operation request carries besides its own parameters */
+export interface GuardedParams {
+  confirm?: boolean | undefined;
+  dryRun?: boolean | undefined;
+  clusterName?: string | undefined;
+}
+
+export interface OperationPlan {
+  /** refused by the cluster (corosync's own refusal text): 409 */
+  refusal: string | null;
+  /** allowed while the cluster is not quorate (and then needs the cluster name typed) */
+  recovery: boolean;
+  needsClusterName: boolean;
+}
+
+export interface OperationDef<P extends GuardedParams, Plan extends OperationPlan> {
+  /** audit and task name, e.g. 'expected-votes' */
+  name: string;
+  role: Role;
+  params: z.ZodType<P>;
+  /** what goes into the audit record: never secrets */
+  auditParams(p: P): Record<string, unknown>;
+  /** null when the cluster's source can run it; else why not (501) */
+  unsupported(cluster: Cluster): string | null;
+  /** what would happen on this snapshot; may refuse */
+  plan(p: P, cluster: Cluster, snapshot: ClusterSnapshot): Plan;
+  /** do it; log() lines become the task log. Throwing fails the task (audited as failed). */
+  run(p: P, cluster: Cluster, log: (line: string) => void): Promise<void> | void;
+  /** a line for the audit trail once it ran */
+  summary(p: P): string;
+}
+
+const taskId = () => `task_${randomBytes(8).toString('hex')}`;
+
+export async function guarded<P extends GuardedParams, Plan extends OperationPlan>(
+  ctx: AppContext,
+  def: OperationDef<P, Plan>,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const who: Identity = signedIn(req.identity);
+  let clusterId: string | null = null;
+  let params: Record<string, unknown> = {};
+  const refuse = (status: number, message: string, issues?: { path: string; message: string }[]): never => {
+    audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'refused', message });
+    throw new HttpError(status, message, issues);
+  };
+
+  if (!hasRole(who.role, def.role)) refuse(403, `needs role ${def.role}`);
+  let cluster: Cluster;
+  try {
+    cluster = clusterOf(req, ctx.clusters);
+  } catch (err) {
+    if (err instanceof HttpError) refuse(err.status, err.message, err.issues);
+    throw err;
+  }
+  clusterId = cluster.config.id;
+
+  const parsed = def.params.safeParse(req.body);
+  if (!parsed.success) {
+    params = { issues: issuesOf(parsed.error) };
+    const err = badRequest(def.name, parsed.error);
+    refuse(400, err.message, err.issues);
+  }
+  const p = parsed.data as P;
+  params = def.auditParams(p);
+  const dryRun = p.dryRun === true;
+  if (!dryRun && p.confirm !== true)
+    refuse(400, 'confirm: this operation changes the cluster: send confirm: true to run it', [{ path: 'confirm', message: 'must be true' }]);
+
+  const why = def.unsupported(cluster);
+  if (why) refuse(501, why);
+  const snapshot = cluster.collector.current()?.snapshot;
+  if (!snapshot) refuse(503, `cluster '${clusterId}' has not been observed yet: nothing to act on`);
+  if (ctx.busy.has(clusterId)) refuse(409, `another operation is running on cluster '${clusterId}': try again when it has finished`);
+
+  const plan = def.plan(p, cluster, snapshot!);
+  const quorate = snapshot!.quorum?.quorate === true;
+  if (!quorate && !plan.recovery)
+    refuse(409, `cluster '${clusterId}' is not quorate: ${def.name} is refused until quorum is back (a change now could split the cluster)`);
+  if (plan.refusal) refuse(409, plan.refusal);
+  if (dryRun) {
+    res.json({ ok: true, dryRun: true, plan });
+    return;
+  }
+  const name = snapshot!.cluster.name;
+  if (plan.needsClusterName && p.clusterName !== name)
+    refuse(400, `type the cluster name '${name}' to confirm`, [{ path: 'clusterName', message: `type the cluster name '${name}' to confirm` }]);
+
+  const task: OperationTask = { id: taskId(), operation: def.name, clusterId, startedAt: Date.now(), finishedAt: 0, result: 'ok', log: [] };
+  const log = (line: string) => task.log.push(line);
+  log(`${who.kind === 'user' ? 'user' : 'token'} ${who.name} (${who.role}) runs ${def.name} on cluster '${clusterId}'${plan.recovery ? ' — recovery path: the cluster is not quorate' : ''}`);
+  ctx.busy.add(clusterId);
+  try {
+    await def.run(p, cluster, log);
+  } catch (err) {
+    task.result = 'failed';
+    log(`failed: ${(err as Error).message}`);
+  } finally {
+    ctx.busy.delete(clusterId);
+    task.finishedAt = Date.now();
+  }
+  // whatever the outcome, the cluster's state now is what a restart must resume from
+  ctx.checkpoints.get(clusterId)?.saveNow();
+  audit(ctx, who, {
+    operation: def.name,
+    clusterId,
+    params,
+    confirmed: true,
+    result: task.result,
+    message: task.result === 'ok' ? def.summary(p) : (task.log.at(-1) ?? 'failed'),
+    taskLog: task.log,
+  });
+  const body: OperationResponse = { ok: true, task };
+  res.json(body);
+}

@@ -1,0 +1,44 @@
+// GET /api/v1/history (viewer): the event timeline from SQLite, filtered, newest first, with a total.
+// GET /api/v1/audit (admin): the audit trail, newest first, with a total.
+import { Router } from 'express';
+import { AuditQuery, HistoryQuery, type AuditPage, type HistoryPage } from '@quorate/model';
+import { requireRole } from '../auth/middleware';
+import type { AppContext } from '../context';
+import { badRequest } from '../http-errors';
+
+export function historyRouter(ctx: AppContext): Router {
+  const { store } = ctx;
+  const router = Router();
+
+  router.get('/history', (req, res) => {
+    const q = HistoryQuery.safeParse(req.query);
+    if (!q.success) throw badRequest('query', q.error);
+    const { cluster, type, severity, before, limit, offset } = q.data;
+    const body: HistoryPage = store.events.list({
+      limit,
+      offset,
+      ...(cluster !== undefined ? { clusterId: cluster } : {}),
+      ...(type !== undefined ? { types: type } : {}),
+      ...(severity !== undefined ? { severity } : {}),
+      ...(before !== undefined ? { before } : {}),
+    });
+    res.json(body);
+  });
+
+  router.get('/audit', requireRole('admin'), (req, res) => {
+    const q = AuditQuery.safeParse(req.query);
+    if (!q.success) throw badRequest('query', q.error);
+    const { cluster, operation, result, actor, limit, offset } = q.data;
+    const body: AuditPage = store.audit.list({
+      limit,
+      offset,
+      ...(cluster !== undefined ? { clusterId: cluster } : {}),
+      ...(operation !== undefined ? { operation } : {}),
+      ...(result !== undefined ? { result } : {}),
+      ...(actor !== undefined ? { actor } : {}),
+    });
+    res.json(body);
+  });
+
+  return router;
+}
