@@ -15,14 +15,14 @@ let server;
 try {
   server = createServer(config);
 } catch (err) {
-  // e.g. a source kind that is not available yet
+  // a bad TLS key file, a key file others can read, a database from a newer Quorate, ...
   process.stderr.write(`quorate: ${(err as Error).message}\n`);
   process.exit(2);
 }
 const { logger } = server;
 try {
   const { url } = await server.start();
-  logger.info({ url, clusters: config.clusters.map((c) => `${c.id} (${c.source})`) }, `Quorate listening on ${url}`);
+  logger.info({ url, dataDir: config.dataDir, clusters: config.clusters.map((c) => `${c.id} (${c.source})`) }, `Quorate listening on ${url}`);
 } catch (err) {
   logger.fatal({ err }, 'could not start');
   process.exit(1);

@@ -68,10 +68,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startFake(clusters: ClusterConfig[], deps: ServerDeps = {}, opts: { observeOnStart?: boolean; webDist?: string } = {}): Promise<Harness> {
+export async function startFake(
+  clusters: ClusterConfig[],
+  deps: ServerDeps = {},
+  opts: { observeOnStart?: boolean; webDist?: string; config?: Partial<Config> } = {},
+): Promise<Harness> {
   const sources = new Map<string, FakeSource>();
   const dataDir = tempDataDir();
-  const server = createServer(testConfig(clusters, opts.webDist, dataDir), {
+  const server = createServer({ ...testConfig(clusters, opts.webDist, dataDir), ...opts.config }, {
     logger: pino({ level: 'silent' }),
     firstRev: 1,
     createSource: (c) => {
@@ -160,4 +164,26 @@ export class TestClient {
   close(): void {
     this.socket.close();
   }
+}
+
+/** a browser-like session: the cookie and the CSRF token setup/login handed out */
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+  user: { id: string; username: string; role: Role };
+}
+
+/** POST setup or login; the session from Set-Cookie and the body */
+export async function signIn(url: string, path: '/api/v1/auth/setup' | '/api/v1/auth/login', username: string, password: string): Promise<TestSession> {
+  const res = await bearerFetch(`${url}${path}`, null, { method: 'POST', body: { username, password } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const body = (await res.json()) as { csrfToken: string; user: TestSession['user'] };
+  return { cookie, csrf: body.csrfToken, user: body.user };
+}
+
+/** fetch with the session cookie, and the CSRF header unless csrf: false */
+export function sessionFetch(url: string, s: TestSession, init: { method?: string; body?: unknown; csrf?: boolean | string; headers?: Record<string, string> } = {}): Promise<Response> {
+  const csrf = init.csrf === false ? {} : { 'x-csrf-token': typeof init.csrf === 'string' ? init.csrf : s.csrf };
+  return bearerFetch(url, null, { method: init.method ?? 'GET', body: init.body, headers: { cookie: s.cookie, ...csrf, ...init.headers } });
 }
