@@ -44,6 +44,17 @@ const CLOSE_GRACE_MS = 1_000;
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+interface ExitRecord {
+  got: boolean;
+  code: number | null;
+  signal: string | null;
+}
+
+interface ExecChannel {
+  channel: ClientChannel;
+  exit: ExitRecord;
+}
+
 export class SshRunner implements CommandRunner {
   readonly label: string;
   private conn: Client | null = null;
@@ -68,15 +79,12 @@ export class SshRunner implements CommandRunner {
   async run(cmd: string, args: string[], opts: RunOptions = {}): Promise<CommandResult> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    const channel = await this.openExec(shellCommand(cmd, args));
+    const { channel, exit } = await this.openExec(shellCommand(cmd, args));
     const started = performance.now();
 
     return new Promise<CommandResult>((resolve, reject) => {
       const stdout = new CappedBuffer(maxBytes);
       const stderr = new CappedBuffer(maxBytes);
-      let code: number | null = null;
-      let signal: string | null = null;
-      let gotExit = false;
       let timedOut = false;
       let settled = false;
       let grace: NodeJS.Timeout | undefined;
@@ -86,13 +94,13 @@ export class SshRunner implements CommandRunner {
         settled = true;
         clearTimeout(timer);
         clearTimeout(grace);
-        if (!gotExit && !timedOut && this.conn === null) {
+        if (!exit.got && !timedOut && this.conn === null) {
           reject(new RunnerError('connection-lost', `${this.label}: connection lost while running ${cmd}`, this.label));
           return;
         }
         resolve({
-          code,
-          signal,
+          code: exit.code,
+          signal: exit.signal,
           stdout: stdout.text(),
           stderr: stderr.text(),
           timedOut,
@@ -109,11 +117,6 @@ export class SshRunner implements CommandRunner {
 
       channel.on('data', (c: Buffer) => stdout.push(c));
       channel.stderr.on('data', (c: Buffer) => stderr.push(c));
-      channel.on('exit', (c: number | null, sig?: string) => {
-        gotExit = true;
-        if (typeof c === 'number') code = c;
-        else signal = sig ? `SIG${sig}` : null;
-      });
       channel.on('close', finish);
       channel.end(opts.stdin ?? undefined);
     });
@@ -125,8 +128,9 @@ export class SshRunner implements CommandRunner {
     let killed = false;
 
     const exited = (async (): Promise<StreamExit> => {
+      let exit: ExitRecord;
       try {
-        channel = await this.openExec(shellCommand(cmd, args));
+        ({ channel, exit } = await this.openExec(shellCommand(cmd, args)));
       } catch (err) {
         return { code: null, signal: null, error: err instanceof RunnerError ? err : new RunnerError('failed', String(err), this.label) };
       }
@@ -135,21 +139,13 @@ export class SshRunner implements CommandRunner {
       return new Promise<StreamExit>((resolve) => {
         const out = new LineSplitter(opts.onLine, maxLine);
         const err = new LineSplitter(opts.onStderrLine ?? (() => {}), maxLine);
-        let code: number | null = null;
-        let signal: string | null = null;
-        let gotExit = false;
         ch.on('data', (c: Buffer) => out.push(c));
         ch.stderr.on('data', (c: Buffer) => err.push(c));
-        ch.on('exit', (c: number | null, sig?: string) => {
-          gotExit = true;
-          if (typeof c === 'number') code = c;
-          else signal = sig ? `SIG${sig}` : null;
-        });
         ch.on('close', () => {
           out.end();
           err.end();
-          const lost = !gotExit && !killed && this.conn === null;
-          resolve({ code, signal, error: lost ? new RunnerError('connection-lost', `${this.label}: connection lost while running ${cmd}`, this.label) : null });
+          const lost = !exit.got && !killed && this.conn === null;
+          resolve({ code: exit.code, signal: exit.signal, error: lost ? new RunnerError('connection-lost', `${this.label}: connection lost while running ${cmd}`, this.label) : null });
         });
         if (opts.holdStdin === false) ch.end();
       });
@@ -178,12 +174,24 @@ export class SshRunner implements CommandRunner {
   }
 
   /** An exec channel on the shared connection; reconnects once if the connection turns out to be gone. */
-  private async openExec(command: string): Promise<ClientChannel> {
+  private async openExec(command: string): Promise<ExecChannel> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.connect();
       try {
-        return await new Promise<ClientChannel>((resolve, reject) => {
-          client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+        return await new Promise<ExecChannel>((resolve, reject) => {
+          client.exec(command, (err, channel) => {
+            if (err) return reject(err);
+            // Listen for the exit status at once: a fast command's data, exit-status and close can arrive in
+            // the same packet as the exec reply, before the awaiting caller runs; data is buffered by the
+            // stream, but a plain 'exit' event emitted then would be lost.
+            const exit: ExitRecord = { got: false, code: null, signal: null };
+            channel.on('exit', (c: number | null, sig?: string) => {
+              exit.got = true;
+              if (typeof c === 'number') exit.code = c;
+              else exit.signal = sig ? `SIG${sig}` : null;
+            });
+            resolve({ channel, exit });
+          });
         });
       } catch (err) {
         const dropped = this.conn !== client || /not connected|no response|closed/i.test(String(err));
