@@ -21,7 +21,12 @@ export class HttpError extends Error {
 }
 
 export function issuesOf(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = i.path.map(String);
+    // an unknown field is named by itself, so the caller sees which one
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: [...at, k].join('.'), message: 'unknown field' }));
+    return [{ path: at.join('.') || '(body)', message: i.message }];
+  });
 }
 
 /** 400 naming each bad field: "invalid fault: nodes: Invalid input: expected array, received string" */
