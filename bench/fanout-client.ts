@@ -32,6 +32,6 @@ for (let i = 0; i < count; i++) {
 
 setTimeout(() => {
   for (const s of sockets) s.close();
-  process.stdout.write(JSON.stringify({ connected, errors, latencies }) + '\n');
-  process.exit(0);
+  // exit only once the (large) line is flushed: a pipe write is asynchronous
+  process.stdout.write(JSON.stringify({ connected, errors, latencies }) + '\n', () => process.exit(0));
 }, durationMs);

@@ -337,6 +337,14 @@ export class SimEngine {
   // ---------------------------------------------------------------- time
 
   /** Move the simulated clock by ms, processing every transition at its own time. Calls onEmit for each emission point. */
+  /** Jump the clock to wall time t (on start, or resuming a saved state): transitions that fell due
+   * meanwhile happen; the usage ticks missed while nothing ran are skipped (one tick at t). */
+  jumpTo(t: number, onEmit: (tick: boolean) => void): void {
+    if (!(t > this.s.clock)) return;
+    this.s.nextTickAt = Math.max(this.s.nextTickAt, t);
+    this.advance(t - this.s.clock, onEmit);
+  }
+
   advance(ms: number, onEmit: (tick: boolean) => void): void {
     if (!(ms >= 0)) throw new SimFaultError(`cannot advance by ${ms} ms`);
     const target = this.s.clock + ms;

@@ -482,3 +482,19 @@ describe('sim: random fault sequences (property)', () => {
     );
   });
 });
+
+describe('sim: clock', () => {
+  it('starts at wall time, however old its saved state: observedAt is a real time', async () => {
+    let wall = 1_000_000;
+    const first = createSimSource({ clusterId: 'c', now: () => wall, tickMs: 1000 });
+    first.applyFault({ action: 'stop', nodes: ['pve3'] });
+    const saved = first.exportState();
+    wall += 3_600_000; // an hour later, e.g. after a BFF restart
+    const resumed = createSimSource({ clusterId: 'c', now: () => wall, state: saved });
+    await resumed.start();
+    expect(resumed.current()!.observedAt).toBe(wall);
+    // the crash fell due long ago: pve3 is gone from the membership now, not in 7.6 s
+    expect(resumed.current()!.quorum!.members).toEqual([1, 2]);
+    await resumed.stop();
+  });
+});

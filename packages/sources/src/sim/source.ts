@@ -50,6 +50,8 @@ export function createSimSource(options: SimOptions = {}): SimSource {
       if (timer) return;
       running = true;
       lastWall = wall();
+      // the sim's clock is wall time: snapshots carry when they were observed, and their age is real
+      engine.jumpTo(lastWall, () => undefined);
       timer = setInterval(() => {
         const t = wall();
         const elapsed = Math.max(0, t - lastWall);
