@@ -107,3 +107,50 @@ describe('Collector isolation', () => {
     expect(collector.current()!.rev).toBe(2);
   });
 });
+
+describe('Collector baseline across restarts', () => {
+  const logger = pino({ level: 'silent' });
+  const up = (...names: string[]) => new Set(names);
+
+  it('seeded with the persisted baseline, an unchanged first observation makes no events; a real change does', async () => {
+    const before = fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 1);
+    const store = new MemoryEventStore('c1');
+    const c = new Collector({ source: new FakeSource('c1'), store, logger, firstRev: 1, initialBaseline: before });
+    c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 2));
+    expect(store.lastSeq()).toBe(0);
+    c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1'), 3));
+    expect(store.since(0, 100).events.map((e) => e.body.type)).toContain('node-left');
+  });
+
+  it('without the baseline a restart would invent a change (the reason it is persisted)', () => {
+    const store = new MemoryEventStore('c1');
+    const c = new Collector({ source: new FakeSource('c1'), store, logger, firstRev: 1, initialBaseline: fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1'), 1) });
+    // a simulator that forgot its faults would come back with every node up
+    c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2', 'pve3'), 2));
+    expect(store.since(0, 100).events.filter((e) => e.body.type === 'node-joined')).toHaveLength(2);
+  });
+
+  it('persists the new baseline with the events; a failed append keeps the old baseline so nothing is lost', () => {
+    const persisted: (boolean | undefined)[] = [];
+    const store = new MemoryEventStore('c1');
+    let fail = false;
+    const flaky = {
+      append: (d: Parameters<MemoryEventStore['append']>[0], also?: () => void) => {
+        if (fail) throw new Error('disk full');
+        return store.append(d, also);
+      },
+      since: store.since.bind(store),
+      lastSeq: store.lastSeq.bind(store),
+      firstSeq: store.firstSeq.bind(store),
+    };
+    const c = new Collector({ source: new FakeSource('c1'), store: flaky, logger, firstRev: 1, persist: (b) => persisted.push(b.nodes.find((n) => n.name === 'pve3')?.state === 'offline') });
+    c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2', 'pve3'), 1));
+    fail = true;
+    expect(() => c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 2))).toThrow(/disk full/);
+    expect(c.diffBaseline()!.nodes.find((n) => n.name === 'pve3')!.state).toBe('online');
+    fail = false;
+    c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 3));
+    expect(store.since(0, 100).events.map((e) => e.body.type)).toContain('node-left');
+    expect(persisted).toEqual([true]);
+  });
+});

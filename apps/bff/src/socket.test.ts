@@ -131,6 +131,34 @@ describe('socket gateway', () => {
     expect(seqs).toEqual(Array.from({ length: last - held }, (_, i) => held + 1 + i));
   });
 
+  it('the ack says how many missed events follow, or that the client is too far behind', async () => {
+    h = await startFake([simCluster('lab-cluster', 'lab', true)]);
+    const src = h.sources.get('lab-cluster')!;
+    const store = h.server.collectors.get('lab-cluster')!.store;
+    src.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
+    src.applyFault({ action: 'heal' });
+    const last = store.lastSeq();
+    expect(last).toBeGreaterThan(2);
+    const c = client();
+    expect(await c.subscribe({ seq: last - 2 })).toMatchObject({ ok: true, catchUp: { events: 2, tooFarBehind: false } });
+    await c.until((x) => x.events().length === 2, 'two missed events');
+    expect(await client().subscribe({ seq: last })).toMatchObject({ ok: true, catchUp: { events: 0, tooFarBehind: false } });
+    // a seq from another data directory (ahead of this store)
+    const ahead = client();
+    expect(await ahead.subscribe({ seq: last + 50 })).toMatchObject({ ok: true, catchUp: { events: 0, tooFarBehind: true } });
+    // events the client missed were pruned: it must reload the timeline from REST
+    h.server.store.events.prune({ maxEvents: 1 });
+    const behind = client();
+    expect(await behind.subscribe({ seq: 0 })).toMatchObject({ ok: true, catchUp: { events: 0, tooFarBehind: true } });
+    expect(await client().subscribe({ seq: last - 1 })).toMatchObject({ ok: true, catchUp: { events: 1, tooFarBehind: false } });
+    await ahead.flush();
+    await behind.flush();
+    expect(ahead.events()).toEqual([]);
+    expect(behind.events()).toEqual([]);
+    // without seq there is no catchUp
+    expect(await client().subscribe({})).not.toHaveProperty('catchUp');
+  });
+
   it('without seq no history is replayed', async () => {
     h = await startFake([simCluster('lab-cluster', 'lab', true)]);
     h.sources.get('lab-cluster')!.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
