@@ -378,8 +378,8 @@ async function main(summary: string[]): Promise<number> {
   summary.push(
     `  (d) early warning lead (DOM)       ${fmt(m.lead)}   target >= ${TARGET_WARN_LEAD_MS} ms: ${m.lead >= TARGET_WARN_LEAD_MS ? 'met' : 'MISSED'} (min ${fmt(Math.min(...results.map((r) => r.warnLead)))})`,
   );
-  summary.push(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs (other work on the machine shows in these figures)`);
   summary.push(`      node-left (link-down) to DOM   ${fmt(m.leftToDom)}`);
+  summary.push(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs (other work on the machine shows in these figures)`);
   summary.push(`quorum-latency runs=${results.length} to_bff_ms=${Math.round(m.toBff)} to_dom_ms=${Math.round(m.toDom)} poll3s_to_dom_ms=${Math.round(m.poll)} warn_lead_ms=${Math.round(m.lead)}`);
   return 0;
 }
