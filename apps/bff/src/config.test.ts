@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, repoRoot } from './config';
 
@@ -11,6 +14,45 @@ describe('loadConfig', () => {
     expect(c.clusters).toEqual([
       { id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'sim', sim: { nodeCount: 3, linkCount: 2, tokenMs: 3000, tickMs: 1000 } },
     ]);
+  });
+
+  it('security defaults: data in <repo>/.data, no admin password, no token, plain http, no proxy', () => {
+    const c = loadConfig({});
+    expect(c.dataDir).toBe(`${repoRoot}/.data`);
+    expect(c.admin).toEqual({ username: 'admin', password: null });
+    expect(c.apiToken).toBeNull();
+    expect(c.tls).toBeNull();
+    expect(c.trustProxy).toBe(false);
+    expect(c.allowedOrigins).toEqual([]);
+    expect(c.sessionTtlMs).toBe(12 * 3_600_000);
+  });
+
+  it('reads the security variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quorate-config-'));
+    writeFileSync(join(dir, 'pw'), 'from a file, long enough\n');
+    const c = loadConfig({
+      QUORATE_DATA_DIR: '/var/lib/quorate',
+      QUORATE_ADMIN_USER: 'root',
+      QUORATE_ADMIN_PASSWORD_FILE: join(dir, 'pw'),
+      QUORATE_API_TOKEN: '0123456789abcdef',
+      QUORATE_TLS_CERT: '/etc/q/cert.pem',
+      QUORATE_TLS_KEY: '/etc/q/key.pem',
+      QUORATE_TRUST_PROXY: 'loopback,10.0.0.0/8',
+      QUORATE_ALLOWED_ORIGINS: 'https://q.example.org,http://localhost:5173',
+      QUORATE_SESSION_HOURS: '2',
+    });
+    expect(c).toMatchObject({
+      dataDir: '/var/lib/quorate',
+      admin: { username: 'root', password: 'from a file, long enough' },
+      apiToken: '0123456789abcdef',
+      tls: { certFile: '/etc/q/cert.pem', keyFile: '/etc/q/key.pem' },
+      trustProxy: ['loopback', '10.0.0.0/8'],
+      allowedOrigins: ['https://q.example.org', 'http://localhost:5173'],
+      sessionTtlMs: 7_200_000,
+    });
+    expect(loadConfig({ QUORATE_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ QUORATE_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ QUORATE_ADMIN_PASSWORD: 'directly given pw' }).admin.password).toBe('directly given pw');
   });
 
   it('reads the sim variables and treats empty ones as unset', () => {
@@ -54,6 +96,14 @@ describe('loadConfig', () => {
     [{ QUORATE_CLUSTERS: '[{"id":"a","nodes":0}]' }, /QUORATE_CLUSTERS\[0\]\.nodes: /],
     [{ QUORATE_CLUSTERS: '[{"id":"a"},{"id":"a"}]' }, /QUORATE_CLUSTERS\[1\]\.id: duplicate cluster id 'a'/],
     [{ QUORATE_CLUSTERS: '[{"id":"a","nodez":3}]' }, /QUORATE_CLUSTERS.*nodez/],
+    [{ QUORATE_API_TOKEN: 'short' }, /QUORATE_API_TOKEN: must be at least 16 characters/],
+    [{ QUORATE_ADMIN_PASSWORD: 'short' }, /QUORATE_ADMIN_PASSWORD: password must be at least 10 characters/],
+    [{ QUORATE_ADMIN_PASSWORD: 'long enough pw', QUORATE_ADMIN_PASSWORD_FILE: '/x' }, /set one, not both/],
+    [{ QUORATE_ADMIN_PASSWORD_FILE: '/nonexistent/pw' }, /QUORATE_ADMIN_PASSWORD_FILE: cannot read \/nonexistent\/pw \(ENOENT\)/],
+    [{ QUORATE_ADMIN_USER: 'a b' }, /QUORATE_ADMIN_USER: /],
+    [{ QUORATE_TLS_CERT: '/c.pem' }, /QUORATE_TLS_CERT and QUORATE_TLS_KEY: set both/],
+    [{ QUORATE_TRUST_PROXY: 'yes please' }, /QUORATE_TRUST_PROXY: /],
+    [{ QUORATE_ALLOWED_ORIGINS: 'evil.example' }, /QUORATE_ALLOWED_ORIGINS: /],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

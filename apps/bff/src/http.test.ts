@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, ClusterList, EventsPage, SnapshotMessage } from '@quorate/model';
+import { ApiError, AuditPage, ClusterList, EventsPage, HistoryPage, SnapshotMessage } from '@quorate/model';
 import { simCluster, startFake, type Harness } from './testing/harness';
 
 let h: Harness;
@@ -103,6 +103,35 @@ describe('GET /api/v1/events', () => {
     expect(res.status).toBe(400);
     const body = ApiError.parse(await res.json());
     expect(body.issues?.map((i) => i.path)).toContain('limit');
+  });
+});
+
+describe('GET /api/v1/history', () => {
+  it('filters by cluster, type and severity, newest first, with the total; pages with limit/offset', async () => {
+    const src = h.sources.get('edge')!;
+    src.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
+    src.applyFault({ action: 'start', nodes: ['pve2', 'pve3'] });
+    const all = HistoryPage.parse(await (await get('/api/v1/history?cluster=edge&limit=1000')).json());
+    expect(all.total).toBe(h.server.collectors.get('edge')!.store.lastSeq());
+    expect(all.events.every((e) => e.clusterId === 'edge')).toBe(true);
+    const ats = all.events.map((e) => e.at);
+    expect(ats).toEqual([...ats].sort((a, b) => b - a));
+
+    const lost = HistoryPage.parse(await (await get('/api/v1/history?cluster=edge&type=quorum-lost,quorum-regained&limit=2')).json());
+    expect(lost.events.map((e) => e.body.type).every((t) => t === 'quorum-lost' || t === 'quorum-regained')).toBe(true);
+    expect(lost.total).toBeGreaterThanOrEqual(2);
+    const next = HistoryPage.parse(await (await get(`/api/v1/history?cluster=edge&type=quorum-lost&type=quorum-regained&limit=2&offset=2`)).json());
+    expect(next.total).toBe(lost.total);
+    expect(next.events.map((e) => e.seq)).not.toContain(lost.events[0]!.seq);
+    const critical = HistoryPage.parse(await (await get('/api/v1/history?severity=critical')).json());
+    expect(critical.events.every((e) => e.severity === 'critical')).toBe(true);
+  });
+
+  it('GET /api/v1/audit is for admins: {records, total}', async () => {
+    expect((await h.api('/api/v1/audit', { as: 'operator' })).status).toBe(403);
+    const page = AuditPage.parse(await (await h.api('/api/v1/audit?operation=sim-fault&limit=1', { as: 'admin' })).json());
+    expect(page.records.length).toBeLessThanOrEqual(1);
+    expect(page.total).toBeGreaterThanOrEqual(page.records.length);
   });
 });
 
