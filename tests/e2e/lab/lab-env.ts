@@ -1,0 +1,17 @@
+// What playwright.lab.config.ts put into the environment, and whether the lab can run here.
+import { labAvailable } from '@quorate/lab';
+
+export const labPrefix = (): string => {
+  const p = process.env.E2E_LAB_PREFIX;
+  if (!p) throw new Error('E2E_LAB_PREFIX is not set: run with -c playwright.lab.config.ts');
+  return p;
+};
+export const adminPassword = (): string => process.env.E2E_LAB_ADMIN_PASSWORD ?? '';
+export const onCi = process.env.CI === 'true';
+
+/** ok, or why not; with CI=true a lab that cannot run is an error, not a skip. */
+export async function labCheck(): Promise<{ ok: boolean; reason: string | null }> {
+  const avail = await labAvailable().catch((err: unknown) => ({ ok: false, reason: String(err) }));
+  if (!avail.ok && onCi) throw new Error(`CI=true but the real-Corosync lab cannot run here: ${avail.reason}`);
+  return avail;
+}
