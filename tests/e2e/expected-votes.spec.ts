@@ -37,7 +37,9 @@ test.describe('expected votes', () => {
     await expect(dialog.getByTestId('ev-submit')).toBeDisabled();
     await dialog.getByTestId('ev-cluster-name').fill('lab-cluster');
     await expect(dialog.getByTestId('ev-submit')).toBeEnabled();
-    await expect(dialog.getByTestId('ev-dry-run').locator('li').first()).toBeVisible();
+    // the server's plan: 3 → 1 expected, 2 → 1 needed
+    await expect(dialog.getByTestId('ev-plan')).toContainText('NOT QUORATE');
+    await expect(dialog.getByTestId('ev-outcome')).toContainText('1 present ≥ 1 needed');
     await page.screenshot({ path: `${screenshotDir}expected-votes-dialog.png` });
 
     await dialog.getByTestId('ev-submit').click();

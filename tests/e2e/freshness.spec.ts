@@ -6,9 +6,11 @@ import { expect, healAndOpen, postFault, test } from './helpers';
 test('a reconnect says how many missed events it caught up on', async ({ page, api }) => {
   let blocked = false;
   const open: WebSocketRoute[] = [];
+  // while "offline", a new connection attempt hangs (as on a dead network) and goes through once back
+  const held: WebSocketRoute[] = [];
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
     if (blocked) {
-      void ws.close({ code: 1011, reason: 'test: network down' });
+      held.push(ws);
       return;
     }
     ws.connectToServer();
@@ -38,6 +40,7 @@ test('a reconnect says how many missed events it caught up on', async ({ page, a
     .toBe(true);
 
   blocked = false;
+  for (const ws of held.splice(0)) ws.connectToServer();
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   await expect(notice).toContainText(/caught up on [1-9]\d* missed events?/);
   await expect(page.getByTestId('event-feed').locator('li[data-type="node-left"]').first()).toBeVisible();

@@ -56,8 +56,13 @@ test.describe('roles', () => {
     await expect(v.getByTestId('nav-admin')).toHaveCount(0);
     await expect(v.getByTestId('nav-audit')).toHaveCount(0);
     // the server refuses a viewer's fault too (the page does not merely hide the buttons)
-    const refused = await v.request.post(`/api/v1/sim/faults?cluster=${encodeURIComponent(clusterId)}`, { data: { action: 'heal' } });
+    const { csrfToken } = (await (await v.request.get('/api/v1/auth/state')).json()) as { csrfToken: string };
+    const refused = await v.request.post(`/api/v1/sim/faults?cluster=${encodeURIComponent(clusterId)}`, {
+      data: { action: 'heal' },
+      headers: { 'x-csrf-token': csrfToken },
+    });
     expect(refused.status()).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toBe('needs role operator');
 
     // not even the last-resort button while quorum is lost
     await postFault(api, clusterId, { action: 'stop', nodes: ['pve2', 'pve3'] });

@@ -1,6 +1,6 @@
 // Admin: users, API tokens, retention settings. History and audit pages.
 import { query, request } from './http';
-import type { AuditPage, AuditResult, CreatedToken, HistoryPage, Retention, Role, TokenRecord, UserRecord } from './types';
+import type { AuditPage, AuditResult, CreatedToken, HistoryPage, RetentionSettings, RetentionUpdate, Role, TokenRecord, UserRecord } from './types';
 
 export const adminKeys = {
   users: ['users'] as const,
@@ -19,8 +19,8 @@ export const fetchTokens = () => request<{ tokens: TokenRecord[] }>('/api/v1/tok
 export const createToken = (t: { name: string; role: Role }) => request<CreatedToken>('/api/v1/tokens', { method: 'POST', body: t });
 export const revokeToken = (id: string) => request<null>(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
-export const fetchRetention = () => request<Retention>('/api/v1/settings/retention');
-export const saveRetention = (r: Retention) => request<Retention>('/api/v1/settings/retention', { method: 'PUT', body: r });
+export const fetchRetention = () => request<RetentionSettings>('/api/v1/settings/retention');
+export const saveRetention = (r: RetentionUpdate) => request<RetentionSettings>('/api/v1/settings/retention', { method: 'PUT', body: r });
 
 export interface HistoryFilter {
   cluster: string;

@@ -1,10 +1,15 @@
 // Guarded operations on a cluster (operator role). The BFF validates, audits and runs them as a task.
 import { request } from './http';
-import type { ExpectedVotesRequest, OperationResponse } from './types';
+import type { DryRunResponse, ExpectedVotesRequest, OperationResponse } from './types';
 
-export function setExpectedVotes(clusterId: string, body: ExpectedVotesRequest): Promise<OperationResponse> {
-  return request<OperationResponse>(`/api/v1/operations/expected-votes?cluster=${encodeURIComponent(clusterId)}`, {
-    method: 'POST',
-    body,
-  });
+const url = (clusterId: string) => `/api/v1/operations/expected-votes?cluster=${encodeURIComponent(clusterId)}`;
+
+/** run it: needs confirm, and the typed cluster name on the recovery path */
+export function setExpectedVotes(clusterId: string, body: ExpectedVotesRequest & { confirm: true }): Promise<OperationResponse> {
+  return request<OperationResponse>(url(clusterId), { method: 'POST', body: { ...body, dryRun: false } });
+}
+
+/** what would happen (the BFF's plan: figures before/after, risk, whether the name must be typed); changes nothing */
+export function planExpectedVotes(clusterId: string, expectedVotes: number): Promise<DryRunResponse> {
+  return request<DryRunResponse>(url(clusterId), { method: 'POST', body: { expectedVotes, dryRun: true } });
 }

@@ -1,14 +1,13 @@
-// Guarded `pvecm expected N`: shows the arithmetic (local, and the BFF's dry run), asks for confirmation,
-// and while the cluster is not quorate explains the split-brain risk and wants the cluster name typed.
-// After the run it shows the task log and result; the hero behind it updates live.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+// Guarded `pvecm expected N`: shows the arithmetic (the BFF's dry-run plan: figures before and after),
+// asks for confirmation, and on the recovery path (not quorate) shows the split-brain risk and wants the
+// cluster name typed. After the run it shows the task log and result; the hero behind it updates live.
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { failureTolerance } from '@quorate/model';
-import { setExpectedVotes } from '../api/operations';
-import type { OperationResponse } from '../api/types';
+import { planExpectedVotes, setExpectedVotes } from '../api/operations';
+import type { ExpectedVotesPlan, OperationResponse } from '../api/types';
 import { useSnapshot } from '../live/useClusterLive';
 import { missingNodes } from '../lib/cluster';
-import { previewExpectedVotes, suggestedExpectedVotes } from '../lib/expected-votes';
 import { formatDateTime, listNames, plural } from '../lib/format';
 import { ErrorBox } from './AuthShell';
 import { Icon } from './Icon';
@@ -18,14 +17,56 @@ interface Props {
   onClose: () => void;
 }
 
+type Figures = ExpectedVotesPlan['before'];
+const state = (f: Figures) => (f.quorate ? 'QUORATE' : 'NOT QUORATE');
+
+function PlanTable({ plan }: { plan: ExpectedVotesPlan }) {
+  const { before: b, after: a } = plan;
+  const row = (label: string, x: ReactNode, y: ReactNode, changed: boolean) => (
+    <tr>
+      <th scope="row" className="py-0.5 pr-4 text-left font-normal">
+        {label}
+      </th>
+      <td className="px-2 text-right tabular-nums">{x}</td>
+      <td className="px-1 text-center text-slate-500" aria-hidden="true">
+        →
+      </td>
+      <td className={`px-2 text-right tabular-nums ${changed ? 'font-bold' : ''}`}>{y}</td>
+    </tr>
+  );
+  return (
+    <table className="text-sm" data-testid="ev-plan">
+      <thead className="sr-only">
+        <tr>
+          <th>figure</th>
+          <th>now</th>
+          <th />
+          <th>after</th>
+        </tr>
+      </thead>
+      <tbody>
+        {row('expected votes', b.expectedVotes, a.expectedVotes, a.expectedVotes !== b.expectedVotes)}
+        {row('votes needed (quorum)', b.quorum, a.quorum, a.quorum !== b.quorum)}
+        {row('votes present', b.totalVotes, a.totalVotes, false)}
+        {row('state', state(b), state(a), a.quorate !== b.quorate)}
+      </tbody>
+    </table>
+  );
+}
+
 export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const entry = useSnapshot(clusterId);
   const s = entry?.snapshot;
-  // the situation when the dialog opened decides the guard: it must not relax while the user types
-  const [wasQuorate] = useState(() => s?.quorum?.quorate ?? false);
-  const [value, setValue] = useState(() => (s ? String(suggestedExpectedVotes(s, failureTolerance(s)?.expectedVotesToRestore ?? null)) : '1'));
+  // offer the model's last-resort value while not quorate, else the current expected votes
+  const [value, setValue] = useState(() => {
+    const q = s?.quorum;
+    if (!s || !q) return '1';
+    return String(q.quorate ? q.expectedVotes : (failureTolerance(s)?.expectedVotesToRestore ?? Math.max(1, q.totalVotes)));
+  });
+  // until the plan says otherwise, the situation at opening decides the guard
+  const [quorateAtOpen] = useState(() => s?.quorum?.quorate ?? false);
   const [typedName, setTypedName] = useState('');
   const [understood, setUnderstood] = useState(false);
 
@@ -40,28 +81,28 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
   const valid = value.trim() !== '' && Number.isInteger(n) && n >= 1;
   const name = s?.cluster.name ?? '';
 
-  // the BFF's dry run: what would happen (no change). Re-asked when the value changes.
+  // the BFF's dry run: what would happen, nothing done. Asked again when the value or the quorum changes.
+  const quorumKey = s?.quorum ? `${s.quorum.totalVotes}/${s.quorum.expectedVotes}/${s.quorum.quorum}` : 'none';
   const dry = useQuery({
-    queryKey: ['expected-votes-dry-run', clusterId, n],
-    queryFn: () => setExpectedVotes(clusterId, { expectedVotes: n, confirm: true, dryRun: true, clusterName: name }),
+    queryKey: ['expected-votes-plan', clusterId, n, quorumKey],
+    queryFn: () => planExpectedVotes(clusterId, n),
     enabled: valid && s !== undefined,
     retry: false,
     staleTime: 0,
     gcTime: 0,
   });
+  const plan = dry.data?.plan;
+  const needsName = plan ? plan.needsClusterName : !quorateAtOpen;
 
   const run = useMutation<OperationResponse>({
-    mutationFn: () =>
-      setExpectedVotes(clusterId, { expectedVotes: n, confirm: true, ...(wasQuorate ? {} : { clusterName: typedName.trim() }) }),
+    mutationFn: () => setExpectedVotes(clusterId, { expectedVotes: n, confirm: true, ...(needsName ? { clusterName: typedName.trim() } : {}) }),
   });
 
   if (!s) return null;
   const q = s.quorum;
-  const preview = valid ? previewExpectedVotes(s, n) : null;
   const missing = missingNodes(s).map((x) => x.name);
-  const nameOk = wasQuorate || typedName.trim() === name;
-  const confirmed = wasQuorate ? understood : nameOk;
-  const canRun = valid && confirmed && !run.isPending && !run.data;
+  const confirmed = needsName ? typedName.trim() === name : understood;
+  const canRun = valid && plan !== undefined && !dry.isFetching && confirmed && !run.isPending && !run.data;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -116,58 +157,38 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                 <code className="text-sm">pvecm expected {valid ? n : '…'}</code>
               </label>
 
-              <section aria-label="Arithmetic" className="rounded-md border border-slate-200 p-3 text-sm dark:border-slate-700" data-testid="ev-arithmetic">
-                <h3 className="mb-1 font-semibold">What it would do</h3>
+              <section aria-label="What it would do" className="rounded-md border border-slate-200 p-3 dark:border-slate-700" data-testid="ev-dry-run" aria-live="polite">
+                <h3 className="mb-1 text-sm font-semibold">
+                  What it would do <span className="font-normal text-slate-500">(the server’s dry run: nothing changes yet)</span>
+                </h3>
                 {!valid ? (
-                  <p>Enter a whole number of at least 1.</p>
-                ) : preview ? (
-                  <>
-                    <p className="tabular-nums">
-                      expected {q?.expectedVotes ?? '?'} → <strong>{n}</strong> · votes needed{' '}
-                      {preview.twoNode ? (
-                        <>1 (two_node)</>
-                      ) : (
-                        <>
-                          ⌊{n}/2⌋ + 1 = <strong>{preview.quorum}</strong>
-                        </>
-                      )}{' '}
-                      · present <strong>{preview.present}</strong>
-                    </p>
-                    {preview.refusal ? (
-                      <p className="mt-1 font-semibold text-red-800 dark:text-red-300">Corosync would refuse: {preview.refusal}</p>
-                    ) : (
-                      <p className="mt-1 font-semibold" data-testid="ev-outcome" data-quorate={preview.quorate}>
-                        {preview.quorate ? (
-                          <>
-                            {preview.present} ≥ {preview.quorum}: this side {q?.quorate ? 'stays' : 'becomes'} QUORATE
-                            {q?.quorate ? '' : ' again'}.
-                          </>
-                        ) : (
-                          <>
-                            {preview.present} &lt; {preview.quorum}: this side stays NOT QUORATE.
-                          </>
-                        )}
-                      </p>
-                    )}
-                  </>
+                  <p className="text-sm">Enter a whole number of at least 1.</p>
+                ) : dry.error ? (
+                  <p className="text-sm font-semibold text-red-800 dark:text-red-300" data-testid="ev-refusal">
+                    Refused: {dry.error.message}
+                  </p>
+                ) : !plan ? (
+                  <p className="text-sm text-slate-600 dark:text-slate-400">asking the server…</p>
                 ) : (
-                  <p>No node could be asked: the arithmetic is unknown.</p>
+                  <div className={dry.isFetching ? 'opacity-60' : ''}>
+                    <PlanTable plan={plan} />
+                    <p className="mt-1 text-sm font-semibold" data-testid="ev-outcome" data-quorate={plan.after.quorate}>
+                      {plan.after.totalVotes} present {plan.after.quorate ? '≥' : '<'} {plan.after.quorum} needed: this side{' '}
+                      {plan.after.quorate ? (plan.before.quorate ? 'stays QUORATE' : 'becomes QUORATE again') : 'stays NOT QUORATE'}.
+                    </p>
+                    <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                      runs <code>{plan.command}</code> on {s.observer?.name ?? 'the observer node'}
+                    </p>
+                  </div>
                 )}
-                <div className="mt-2 border-t border-slate-200 pt-2 dark:border-slate-700" data-testid="ev-dry-run" aria-live="polite">
-                  <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">Server check (dry run)</span>
-                  {dry.isFetching && <p className="text-slate-600 dark:text-slate-400">asking the server…</p>}
-                  {dry.error && !dry.isFetching && <p className="text-red-800 dark:text-red-300">{dry.error.message}</p>}
-                  {dry.data && !dry.isFetching && (
-                    <ul className="font-mono text-xs">
-                      {dry.data.task.log.map((line, i) => (
-                        <li key={i}>{line}</li>
-                      ))}
-                    </ul>
-                  )}
-                </div>
               </section>
 
-              {wasQuorate ? (
+              {plan?.risk && !needsName && (
+                <p className="rounded-md border border-amber-600 bg-amber-50 p-2 text-sm text-amber-950 dark:bg-amber-950/60 dark:text-amber-50" data-testid="ev-note">
+                  {plan.risk}
+                </p>
+              )}
+              {!needsName ? (
                 <label className="flex items-start gap-2 text-sm">
                   <input type="checkbox" className="mt-1" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} data-testid="ev-confirm" />
                   <span>
@@ -194,6 +215,7 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                     </li>
                     <li>Prefer bringing the nodes back. When they return, check that they rejoin this side.</li>
                   </ul>
+                  {plan?.risk && <p className="mt-2 text-xs opacity-90">Server: {plan.risk}</p>}
                   <label className="mt-2 block">
                     <span className="font-semibold">
                       Type the cluster name <code className="select-all">{name}</code> to confirm
@@ -204,7 +226,7 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                       onChange={(e) => setTypedName(e.target.value)}
                       autoComplete="off"
                       spellCheck={false}
-                      aria-invalid={typedName !== '' && !nameOk}
+                      aria-invalid={typedName !== '' && typedName.trim() !== name}
                       data-testid="ev-cluster-name"
                     />
                   </label>
@@ -222,7 +244,7 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
               </p>
               <p className="text-sm text-slate-600 dark:text-slate-400">
                 task {task.id} · started {formatDateTime(task.startedAt)}
-                {task.finishedAt !== null && <> · finished {formatDateTime(task.finishedAt)}</>}
+                 · finished {formatDateTime(task.finishedAt)}
               </p>
               <h3 className="mt-2 text-sm font-semibold">Task log ({plural(task.log.length, 'line')})</h3>
               <pre className="mt-1 max-h-60 overflow-auto rounded bg-slate-950 p-2 text-xs text-slate-100" data-testid="ev-task-log">

@@ -47,7 +47,11 @@ export function useClusterLive(clusterId: string | null): void {
     let disposed = false;
 
     const current = () => qc.getQueryData<SnapshotEntry>(snapKey);
-    const lastSeq = () => qc.getQueryData<ClusterEvent[]>(eventsKey)?.[0]?.seq;
+    // the newest event we hold; 0 when the timeline was loaded and empty (so a resume still counts what we missed)
+    const lastSeq = () => {
+      const events = qc.getQueryData<ClusterEvent[]>(eventsKey);
+      return events ? (events[0]?.seq ?? 0) : undefined;
+    };
 
     const subscribe = (resume: boolean) => {
       const req: SubscribeRequest = { clusterId };

@@ -2,25 +2,27 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { adminKeys, fetchRetention, saveRetention } from '../../api/admin';
-import type { Retention } from '../../api/types';
+import type { RetentionSettings } from '../../api/types';
 import { ErrorBox } from '../AuthShell';
 
-type Form = Record<keyof Retention, string>;
-const FIELDS: { key: keyof Retention; label: string; unit: string }[] = [
+// flat in the form, nested on the wire ({events: {maxAgeDays, maxPerCluster}, audit: {maxAgeDays}})
+type Field = 'eventsMaxAgeDays' | 'eventsMaxCount' | 'auditMaxAgeDays';
+type Form = Record<Field, string>;
+const FIELDS: { key: Field; label: string; unit: string }[] = [
   { key: 'eventsMaxAgeDays', label: 'Keep events for', unit: 'days' },
   { key: 'eventsMaxCount', label: 'Keep at most', unit: 'events per cluster' },
   { key: 'auditMaxAgeDays', label: 'Keep audit records for', unit: 'days' },
 ];
 
-function toForm(r: Retention): Form {
-  return { eventsMaxAgeDays: String(r.eventsMaxAgeDays), eventsMaxCount: String(r.eventsMaxCount), auditMaxAgeDays: String(r.auditMaxAgeDays) };
+function toForm(r: RetentionSettings): Form {
+  return { eventsMaxAgeDays: String(r.events.maxAgeDays), eventsMaxCount: String(r.events.maxPerCluster), auditMaxAgeDays: String(r.audit.maxAgeDays) };
 }
 
-function RetentionForm({ initial }: { initial: Retention }) {
+function RetentionForm({ initial }: { initial: RetentionSettings }) {
   const qc = useQueryClient();
   const [form, setForm] = useState<Form>(() => toForm(initial));
   const m = useMutation({
-    mutationFn: (r: Retention) => saveRetention(r),
+    mutationFn: saveRetention,
     onSuccess: (r) => {
       qc.setQueryData(adminKeys.retention, r);
       setForm(toForm(r));
@@ -28,7 +30,10 @@ function RetentionForm({ initial }: { initial: Retention }) {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    m.mutate({ eventsMaxAgeDays: Number(form.eventsMaxAgeDays), eventsMaxCount: Number(form.eventsMaxCount), auditMaxAgeDays: Number(form.auditMaxAgeDays) });
+    m.mutate({
+      events: { maxAgeDays: Number(form.eventsMaxAgeDays), maxPerCluster: Number(form.eventsMaxCount) },
+      audit: { maxAgeDays: Number(form.auditMaxAgeDays) },
+    });
   };
   return (
     <form onSubmit={submit} className="space-y-2" aria-label="Retention">

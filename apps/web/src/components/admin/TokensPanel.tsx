@@ -52,15 +52,14 @@ function TokenRow({ t }: { t: TokenRecord }) {
       <td>{t.role}</td>
       <td className="whitespace-nowrap text-xs tabular-nums">{t.static ? '—' : formatDateTime(t.createdAt)}</td>
       <td className="whitespace-nowrap text-xs tabular-nums">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never'}</td>
-      <td className="text-xs">{t.static ? 'environment' : (t.createdBy ?? '?')}</td>
+      <td className="text-xs">{t.static ? 'QUORATE_API_TOKEN' : t.createdBy}</td>
       <td>
-        {t.static ? (
-          <span className="text-xs text-slate-600 dark:text-slate-400" title="set by QUORATE_API_TOKEN: remove it there">
-            from the environment
-          </span>
-        ) : (
-          <ConfirmButton label="Revoke" question={`Revoke ${t.name}?`} onConfirm={() => revoke.mutate()} testId={`token-revoke-${t.name}`} />
-        )}
+        <ConfirmButton
+          label="Revoke"
+          question={t.static ? `Revoke ${t.name}? It comes back at the next start unless QUORATE_API_TOKEN is removed.` : `Revoke ${t.name}?`}
+          onConfirm={() => revoke.mutate()}
+          testId={`token-revoke-${t.name}`}
+        />
         <ErrorBox error={revoke.error} />
       </td>
     </tr>
