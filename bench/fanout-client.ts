@@ -22,6 +22,7 @@ for (let i = 0; i < count; i++) {
     connected++;
     s.emit('subscribe', {}, () => undefined);
   });
+  // 'unauthorized' when the token is missing or wrong
   s.on('connect_error', () => errors++);
   s.on('patch', (msg: { patch?: { set?: { observedAt?: number } } }) => {
     const at = msg.patch?.set?.observedAt;

@@ -2,13 +2,15 @@
 // whose sim changes 10 times a second. Prints p50/p99 delivery latency (sim change -> client receipt),
 // BFF CPU and peak RSS. Last line: fanout clients=N p50_ms=X p99_ms=Y rss_mb=Z cpu_pct=W
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 1000);
 const PROCS = Number(process.env.FANOUT_PROCS ?? 4);
 const MEASURE_MS = Number(process.env.FANOUT_MS ?? 20_000);
 const PORT = Number(process.env.FANOUT_PORT ?? 18090);
+// registered by the BFF as an operator token at start; the clients authenticate their sockets with it
 const TOKEN = process.env.QUORATE_API_TOKEN ?? 'bench-fanout-token-0123456789abcdef';
+const DATA_DIR = `/tmp/quorate-bench-fanout-${process.pid}`;
 const url = `http://127.0.0.1:${PORT}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,7 +50,7 @@ const bff: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/
     LOG_LEVEL: 'warn',
     QUORATE_SIM_TICK_MS: '100',
     QUORATE_API_TOKEN: TOKEN,
-    QUORATE_DATA_DIR: `/tmp/quorate-bench-fanout-${process.pid}`,
+    QUORATE_DATA_DIR: DATA_DIR,
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
@@ -89,11 +91,14 @@ try {
   const errors = all.reduce((s, r) => s + r.errors, 0);
   const lat = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
   console.log(`connected ${connected}/${CLIENTS}, connect errors ${errors}, patches received ${lat.length}`);
+  if (connected === 0) console.log('no client connected: is QUORATE_API_TOKEN accepted by the BFF (at least 16 characters)?');
   const p50 = percentile(lat, 50);
   const p99 = percentile(lat, 99);
   console.log(`targets: p99 < 100 ms (${p99 < 100 ? 'met' : 'MISSED'}), RSS < 250 MB (${rssMb < 250 ? 'met' : 'MISSED'})`);
   console.log(`fanout clients=${connected} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} rss_mb=${rssMb.toFixed(1)} cpu_pct=${cpuPct.toFixed(1)}`);
 } finally {
   bff.kill('SIGTERM');
+  await new Promise((r) => bff.once('exit', r));
+  rmSync(DATA_DIR, { recursive: true, force: true });
 }
 process.exit(0);

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createServer, type QuorateServer } from './app';
 import { createLogger } from './logger';
-import { simCluster, tempDataDir, testConfig } from './testing/harness';
+import { tempDataDir, testConfig } from './testing/harness';
 
 const ADMIN_PASSWORD = 'Adm1n-secret-passphrase-7d1f';
 const NEW_PASSWORD = 'N3w-secret-passphrase-9e2a';
@@ -32,7 +32,7 @@ describe('secrets never leave the server', () => {
       },
     });
     const config = {
-      ...testConfig([{ ...simCluster('lab-cluster', 'lab-cluster', true), sim: { nodeCount: 3, linkCount: 2, tokenMs: 200, tickMs: 50 } }], '/nonexistent', dataDir),
+      ...testConfig([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'sim', sim: { nodeCount: 3, linkCount: 2, tokenMs: 200, tickMs: 50 } }], '/nonexistent', dataDir),
       logLevel: 'trace' as const,
       admin: { username: 'admin', password: ADMIN_PASSWORD },
       apiToken: STATIC_TOKEN,

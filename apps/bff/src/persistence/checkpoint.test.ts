@@ -35,7 +35,7 @@ describe('restart on the same data directory', () => {
     const a = await boot(dir);
     a.sim.applyFault({ action: 'stop', nodes: ['pve3'] });
     a.sim.advance(10_000);
-    a.sim.applyFault({ action: 'link-quality', node: 'pve1', link: 1, latencyMs: 25 });
+    a.sim.applyFault({ action: 'link-quality', node: 'pve1', link: 1, latencyMs: 25, lossPct: 0, jitterMs: 0 });
     const lastSeq = a.server.store.events.lastSeq('lab-cluster');
     expect(lastSeq).toBeGreaterThan(0);
     const state = a.sim.exportState();

@@ -184,6 +184,6 @@ export async function signIn(url: string, path: '/api/v1/auth/setup' | '/api/v1/
 
 /** fetch with the session cookie, and the CSRF header unless csrf: false */
 export function sessionFetch(url: string, s: TestSession, init: { method?: string; body?: unknown; csrf?: boolean | string; headers?: Record<string, string> } = {}): Promise<Response> {
-  const csrf = init.csrf === false ? {} : { 'x-csrf-token': typeof init.csrf === 'string' ? init.csrf : s.csrf };
+  const csrf: Record<string, string> = init.csrf === false ? {} : { 'x-csrf-token': typeof init.csrf === 'string' ? init.csrf : s.csrf };
   return bearerFetch(url, null, { method: init.method ?? 'GET', body: init.body, headers: { cookie: s.cookie, ...csrf, ...init.headers } });
 }
