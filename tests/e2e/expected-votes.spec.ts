@@ -52,6 +52,8 @@ test.describe('expected votes', () => {
     await expect(page.getByTestId('quorum-state')).toHaveText('QUORATE', { timeout: DETECTION });
     await expect(page.getByTestId('votes-summary')).toContainText('1 of 1 votes', { timeout: DETECTION });
     await expect(page.getByTestId('votes-summary')).toContainText('1 needed');
+    await expect(page.getByTestId('expected-override')).toContainText('lowered by hand to 1 (configured: 3)');
+    await expect(page.getByTestId('expected-override')).toContainText('pve2 and pve3 still missing');
     await page.screenshot({ path: `${screenshotDir}expected-votes-after.png`, fullPage: true });
 
     // the history has the change; the audit lists the operation with its task log

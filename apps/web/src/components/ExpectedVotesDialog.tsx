@@ -154,7 +154,9 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                   data-testid="ev-input"
                   autoFocus
                 />
-                <code className="text-sm">pvecm expected {valid ? n : '…'}</code>
+                <span className="text-sm text-slate-600 dark:text-slate-400">
+                  runs <code>pvecm expected {valid ? n : '…'}</code> on {s.observer?.name ?? 'the observer node'}
+                </span>
               </label>
 
               <section aria-label="What it would do" className="rounded-md border border-slate-200 p-3 dark:border-slate-700" data-testid="ev-dry-run" aria-live="polite">
@@ -175,9 +177,6 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                     <p className="mt-1 text-sm font-semibold" data-testid="ev-outcome" data-quorate={plan.after.quorate}>
                       {plan.after.totalVotes} present {plan.after.quorate ? '≥' : '<'} {plan.after.quorum} needed: this side{' '}
                       {plan.after.quorate ? (plan.before.quorate ? 'stays QUORATE' : 'becomes QUORATE again') : 'stays NOT QUORATE'}.
-                    </p>
-                    <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-                      runs <code>{plan.command}</code> on {s.observer?.name ?? 'the observer node'}
                     </p>
                   </div>
                 )}
@@ -215,7 +214,12 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                     </li>
                     <li>Prefer bringing the nodes back. When they return, check that they rejoin this side.</li>
                   </ul>
-                  {plan?.risk && <p className="mt-2 text-xs opacity-90">Server: {plan.risk}</p>}
+                  {plan?.risk && (
+                    <details className="mt-1 text-xs">
+                      <summary className="cursor-pointer">The server’s full warning</summary>
+                      <p className="mt-1">{plan.risk}</p>
+                    </details>
+                  )}
                   <label className="mt-2 block">
                     <span className="font-semibold">
                       Type the cluster name <code className="select-all">{name}</code> to confirm

@@ -91,7 +91,7 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, route, sam
             <span className="hidden sm:inline">{theme === 'dark' ? 'Light' : 'Dark'}</span>
           </button>
           {user && (
-            <span className="ml-1 flex items-center gap-1 border-l border-slate-300 pl-2 dark:border-slate-700">
+            <span className="flex items-center gap-1 border-slate-300 sm:ml-1 sm:border-l sm:pl-2 dark:border-slate-700">
               <a
                 href="#/account"
                 className={navLink}

@@ -1,6 +1,6 @@
 // The first thing on the page: is the cluster quorate? If not, what is missing and what do I do?
 import type { ReactNode } from 'react';
-import { failureTolerance, type ClusterEvent, type ClusterNode, type ClusterSnapshot } from '@quorate/model';
+import { configuredExpectedVotes, failureTolerance, type ClusterEvent, type ClusterNode, type ClusterSnapshot } from '@quorate/model';
 import type { SnapshotEntry } from '../live/api';
 import { linkNumbers, missingNodes, nodesToRestore } from '../lib/cluster';
 import { formatAgo, formatDateTime, listNames, plural } from '../lib/format';
@@ -89,11 +89,31 @@ function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean
         <Flags s={s} />
         <Meta s={s} />
       </div>
+      <ExpectedOverride s={s} />
       {canLose === 0 && critical.length > 0 && (
         <p className="mt-1 text-sm font-semibold">Losing {listNames(critical, 'or')} would lose quorum.</p>
       )}
       {staleNote}
     </section>
+  );
+}
+
+/** quorate only because expected votes were lowered by hand (`pvecm expected`): say so, and who is still away */
+function ExpectedOverride({ s }: { s: ClusterSnapshot }) {
+  const q = s.quorum!;
+  const configured = configuredExpectedVotes(
+    s.cluster.quorumOptions,
+    s.nodes.map((n) => ({ id: n.id, votes: n.votes })),
+    s.qdevice?.votes ?? 0,
+  );
+  if (q.expectedVotes >= configured) return null;
+  const away = missingNodes(s).map((n) => n.name);
+  return (
+    <p data-testid="expected-override" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">
+      <Icon name="warn" />
+      Expected votes lowered by hand to {q.expectedVotes} (configured: {configured})
+      {away.length > 0 && <> · {listNames(away)} still missing: bring them back and check that they rejoin this side</>}
+    </p>
   );
 }
 
