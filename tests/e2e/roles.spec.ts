@@ -101,3 +101,13 @@ test.describe('roles', () => {
     await o.context().close();
   });
 });
+
+test('a session ended elsewhere sends the open page back to the login page', async ({ page, api }) => {
+  await healAndOpen(page, api);
+  const { csrfToken } = (await (await page.request.get('/api/v1/auth/state')).json()) as { csrfToken: string };
+  // as if signed out in another tab: the BFF revokes the session and drops its socket
+  const out = await page.request.post('/api/v1/auth/logout', { headers: { 'x-csrf-token': csrfToken } });
+  expect(out.status()).toBe(204);
+  await expect(page.getByTestId('login-form')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('quorum-hero')).toHaveCount(0);
+});

@@ -64,3 +64,22 @@ test.describe('first run', () => {
     expect(stored.toLowerCase()).not.toContain('csrf');
   });
 });
+
+test('too many failed sign-ins: the login page counts down until the next try', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('login-form')).toBeVisible();
+  const user = `mallory-${Date.now().toString(36)}`;
+  // the BFF allows 5 failures per username in its window; the 6th attempt is refused with 429
+  for (let i = 0; i < 6; i++) {
+    await page.getByTestId('login-username').fill(user);
+    await page.getByTestId('login-password').fill(`guess-${i}-password`);
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-submit')).toHaveText('Sign in');
+    if (i < 5) await expect(page.getByTestId('login-error')).toContainText('wrong username or password');
+  }
+  const wait = page.getByTestId('login-wait');
+  await expect(wait).toContainText(/Too many attempts: try again in \d+ s/);
+  await expect(page.getByTestId('login-submit')).toBeDisabled();
+  const first = Number(/(\d+) s/.exec((await wait.textContent()) ?? '')?.[1]);
+  await expect.poll(async () => Number(/(\d+) s/.exec((await wait.textContent()) ?? '')?.[1]), { timeout: 5000 }).toBeLessThan(first);
+});
