@@ -500,7 +500,7 @@ describe('consequences of a node leaving', () => {
   it('a node that left explains its storage going inactive and its warning ending: one line, not many', () => {
     const prev = sampleSnapshot({ nodes: 3, links: 1, storage: true });
     prev.warnings = [{ nodeId: 3, name: 'pve3', since: prev.observedAt, expectedDropInMs: 5000, quorateAfterDrop: true, totalVotesAfterDrop: 2, expectedVotesAfterDrop: 3 }];
-    const next = structuredClone(prev);
+    const next = JSON.parse(JSON.stringify(prev)) as ClusterSnapshot;
     next.observedAt += 1000;
     next.warnings = [];
     next.nodes = next.nodes.map((n) => (n.name === 'pve3' ? { ...n, state: 'offline' as const } : n));
@@ -514,7 +514,7 @@ describe('consequences of a node leaving', () => {
 
   it('storage going inactive on a node that stays a member is still reported', () => {
     const prev = sampleSnapshot({ nodes: 3, links: 1, storage: true });
-    const next = structuredClone(prev);
+    const next = JSON.parse(JSON.stringify(prev)) as ClusterSnapshot;
     next.storage = next.storage!.map((st, i) => (i === 0 ? { ...st, nodes: st.nodes.map((n) => (n.node === 'pve2' ? { ...n, active: false } : n)) } : st));
     expect(diffSnapshots(prev, next).map((e) => e.body.type)).toEqual(['storage-state-changed']);
   });
