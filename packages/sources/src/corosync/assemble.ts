@@ -59,9 +59,17 @@ export function qdeviceFrom(status: QuorumtoolStatus | null, config: CorosyncCon
   };
 }
 
+/** A partition: two reachable nodes each of which has the other outside its membership. One-sided
+ * disagreement is not one — it is a view not yet updated (a frozen node's last word, or Corosync still
+ * detecting), and flagging it would put a "partitioned … healed" pair on the timeline at every node loss. */
 export function membershipsDisagree(views: readonly NodeView[]): boolean {
-  const keys = new Set(views.filter((v) => v.reachable && v.quorum).map((v) => v.quorum!.members.join(',')));
-  return keys.size > 1;
+  const live = views.filter((v) => v.reachable && v.quorum);
+  for (const a of live) {
+    for (const b of live) {
+      if (a.nodeId < b.nodeId && !a.quorum!.members.includes(b.nodeId) && !b.quorum!.members.includes(a.nodeId)) return true;
+    }
+  }
+  return false;
 }
 
 export function linksFrom(nodes: readonly NodeSnapshot[]): LinkObservation[] {
