@@ -5,30 +5,17 @@ import { z } from 'zod';
 import type { Db } from './db';
 import { StoreError, parseInput } from './errors';
 import { digestsEqual, randomId, sha256Hex } from './hash';
-import { Role } from './roles';
+import { Role, TokenName, TokenRecord } from '@quorate/model';
+
+export { TokenName };
 
 export const TOKEN_PREFIX = 'qrt_';
-
-export const TokenName = z
-  .string()
-  .min(1, 'token name must not be empty')
-  .max(64, 'token name must be at most 64 characters')
-  .regex(/^[^\p{Cc}]+$/u, 'token name must not contain control characters');
 
 export const NewToken = z.object({ name: TokenName, role: Role, createdBy: z.string().min(1).max(128) });
 export type NewToken = z.input<typeof NewToken>;
 
-/** What list() shows: never the token or its hash. */
-export const ApiTokenInfo = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: Role,
-  createdAt: z.number(),
-  lastUsedAt: z.number().nullable(),
-  createdBy: z.string(),
-  /** registered from the environment (QUORATE_API_TOKEN) */
-  static: z.boolean(),
-});
+/** What list() shows: never the token or its hash (the REST shape, from the model). */
+export const ApiTokenInfo = TokenRecord;
 export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
 
 export type TokenIdentity = { id: string; name: string; role: Role };

@@ -4,18 +4,9 @@ import { z } from 'zod';
 import type { Db } from './db';
 import { StoreError, isUniqueViolation, parseInput } from './errors';
 import { burnPasswordTime, hashPassword, verifyPassword } from './password';
-import { Role } from './roles';
+import { Password, Role, Username } from '@quorate/model';
 
-export const Username = z
-  .string()
-  .min(1, 'username must not be empty')
-  .max(64, 'username must be at most 64 characters')
-  .regex(/^[a-zA-Z0-9._@-]+$/, 'username may contain only letters, digits and . _ @ -');
-
-export const Password = z
-  .string()
-  .min(10, 'password must be at least 10 characters')
-  .max(1024, 'password must be at most 1024 characters');
+export { Password, Username };
 
 export const User = z.object({
   id: z.string(),
