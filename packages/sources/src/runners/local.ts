@@ -12,7 +12,7 @@ import {
   type StreamHandle,
   type StreamOptions,
 } from './types';
-import { CappedBuffer, LineSplitter } from './output';
+import { CappedBuffer, LineSplitter, commandResult } from './output';
 
 /** After a kill on timeout, how long to wait for the pipes to close (a grandchild may hold them open). */
 const PIPE_GRACE_MS = 1_000;
@@ -70,15 +70,7 @@ export class LocalRunner implements CommandRunner {
         settled = true;
         clearTimeout(timer);
         clearTimeout(grace);
-        resolve({
-          code: exit.code,
-          signal: exit.signal,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          timedOut,
-          truncated: stdout.truncated || stderr.truncated,
-          durationMs: performance.now() - started,
-        });
+        resolve(commandResult(exit, stdout, stderr, timedOut, started));
       };
 
       const timer = setTimeout(() => {

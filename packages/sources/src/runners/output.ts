@@ -1,4 +1,5 @@
-// Shared helpers for runners: capped output collection and line splitting.
+// Shared helpers for runners: capped output collection, line splitting, the result shape.
+import type { CommandResult } from './types';
 
 /** Collects at most maxBytes of a stream; everything after is drained and dropped. */
 export class CappedBuffer {
@@ -73,4 +74,23 @@ export class LineSplitter {
     this.overflowed = false;
     this.onLine(line);
   }
+}
+
+/** The one way a runner turns what it collected into a CommandResult. */
+export function commandResult(
+  exit: { code: number | null; signal: string | null },
+  stdout: CappedBuffer,
+  stderr: CappedBuffer,
+  timedOut: boolean,
+  startedAt: number,
+): CommandResult {
+  return {
+    code: exit.code,
+    signal: exit.signal,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    timedOut,
+    truncated: stdout.truncated || stderr.truncated,
+    durationMs: performance.now() - startedAt,
+  };
 }

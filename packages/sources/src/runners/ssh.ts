@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { normalizeFingerprint, sshFingerprint } from './fingerprint';
-import { CappedBuffer, LineSplitter } from './output';
+import { CappedBuffer, LineSplitter, commandResult } from './output';
 import { shellCommand } from './shell-quote';
 import {
   DEFAULT_MAX_BYTES,
@@ -98,15 +98,7 @@ export class SshRunner implements CommandRunner {
           reject(new RunnerError('connection-lost', `${this.label}: connection lost while running ${cmd}`, this.label));
           return;
         }
-        resolve({
-          code: exit.code,
-          signal: exit.signal,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          timedOut,
-          truncated: stdout.truncated || stderr.truncated,
-          durationMs: performance.now() - started,
-        });
+        resolve(commandResult(exit, stdout, stderr, timedOut, started));
       };
 
       const timer = setTimeout(() => {
