@@ -34,6 +34,40 @@ describe('parseCfgtoolStatus', () => {
     expect(r.value.links[0]?.nodes.map((n) => `${n.nodeId}:${n.state}`)).toEqual(['1:disconnected', '2:disconnected', '3:localhost']);
   });
 
+  it("the lab's two links, healthy, from node 1", () => {
+    const r = parseCfgtoolStatus(fixture('cfgtool-s__3of3-2links__node1.txt'));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.warnings).toBeUndefined();
+    expect(r.value.localNodeId).toBe(1);
+    expect(r.value.transport).toBe('knet');
+    expect(r.value.links).toEqual(
+      [0, 1].map((link) => ({
+        link, transport: 'udp', address: `198.18.${link}.11`, brief: null, legacyStatus: null,
+        nodes: [
+          { nodeId: 1, state: 'localhost', raw: 'localhost' },
+          { nodeId: 2, state: 'connected', raw: 'connected' },
+          { nodeId: 3, state: 'connected', raw: 'connected' },
+        ],
+      })),
+    );
+  });
+
+  /** link@address:states of nodes 1..3 (l localhost, c connected, d disconnected) */
+  const linkSummary = (name: string) => {
+    const r = parseCfgtoolStatus(fixture(name));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.warnings).toBeUndefined();
+    return [r.value.localNodeId, ...r.value.links.map((l) => `${l.link}@${l.address}:${l.nodes.map((n) => `${n.nodeId}${n.state[0]}`).join('')}`)];
+  };
+
+  it("the lab's link faults on pve3: link 0 down (knet fails over), then both links down (partition)", () => {
+    expect(linkSummary('cfgtool-s__link0-down-pve3-2links__node1.txt')).toEqual([1, '0@198.18.0.11:1l2c3d', '1@198.18.1.11:1l2c3c']);
+    expect(linkSummary('cfgtool-s__partition-2of3-2links__node1.txt')).toEqual([1, '0@198.18.0.11:1l2c3d', '1@198.18.1.11:1l2c3d']);
+    // the cut-off node sees every peer disconnected on both links
+    expect(linkSummary('cfgtool-s__partition-isolated-1of3-2links__node3.txt')).toEqual([3, '0@198.18.0.13:1d2d3l', '1@198.18.1.13:1d2d3l']);
+  });
+
   it('the facts sheet two-link sample', () => {
     const text = [
       'Local node ID 1, transport knet',
@@ -114,6 +148,29 @@ describe('parseCfgtoolNodes', () => {
         })),
       },
     });
+  });
+
+  it("the lab's two links: both connected, then link 0 to pve3 not connected (still reachable over link 1)", () => {
+    const links = (name: string) => {
+      const r = parseCfgtoolNodes(fixture(name));
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.warnings).toBeUndefined();
+      expect(r.value).toMatchObject({ localNodeId: 1, transport: 'knet' });
+      return r.value.nodes.map((n) => [
+        n.nodeId,
+        n.reachable,
+        n.links.map((l) => `${l.link} ${l.transport} ${l.sourceAddress}->${l.destinationAddress} ${l.enabled ? 'E' : '-'}${l.connected ? 'C' : '-'} ${l.mtu}`),
+      ]);
+    };
+    expect(links('cfgtool-n__3of3-2links__node1.txt')).toEqual([
+      [2, true, ['0 udp 198.18.0.11->198.18.0.12 EC 1397', '1 udp 198.18.1.11->198.18.1.12 EC 1397']],
+      [3, true, ['0 udp 198.18.0.11->198.18.0.13 EC 1397', '1 udp 198.18.1.11->198.18.1.13 EC 1397']],
+    ]);
+    expect(links('cfgtool-n__link0-down-pve3-2links__node1.txt')).toEqual([
+      [2, true, ['0 udp 198.18.0.11->198.18.0.12 EC 1397', '1 udp 198.18.1.11->198.18.1.12 EC 1397']],
+      [3, true, ['0 udp 198.18.0.11->198.18.0.13 E- 1397', '1 udp 198.18.1.11->198.18.1.13 EC 1397']],
+    ]);
+    expect(fixture('cfgtool-n__link0-down-pve3-2links__node1.txt')).toContain('(198.18.0.11->198.18.0.13) enabled mtu: 1397\n');
   });
 
   it('isolated node 3: header only', () => {

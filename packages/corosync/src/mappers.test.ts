@@ -39,6 +39,23 @@ describe('toQuorumState', () => {
     }
   });
 
+  it("the lab's -siH captures: members from hex ids, the partition from both sides", () => {
+    const members = (name: string) => toQuorumState(status(name));
+    for (const name of fixtureNames(/^quorumtool-siH__/)) expect(QuorumState.safeParse(members(name)).success, name).toBe(true);
+    expect(members('quorumtool-siH__quorate-3of3-2links__node1.txt')).toEqual({
+      expectedVotes: 3, highestExpected: 3, totalVotes: 3, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.9', members: [1, 2, 3],
+    });
+    // one link down is not a membership change: same ring, same members
+    expect(members('quorumtool-siH__link0-down-pve3-2links__node1.txt')).toMatchObject({ ringId: '1.9', members: [1, 2, 3], quorate: true });
+    expect(members('quorumtool-siH__partition-2of3__node1.txt')).toEqual({
+      expectedVotes: 3, highestExpected: 3, totalVotes: 2, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.d', members: [1, 2],
+    });
+    expect(members('quorumtool-siH__partition-isolated-1of3__node3.txt')).toEqual({
+      expectedVotes: 3, highestExpected: 3, totalVotes: 1, quorum: 2, quorate: false, flags: [], ringId: '3.d', members: [3],
+    });
+    expect(members('quorumtool-siH__quorate-3of3-2links__after-link-up__node1.txt')).toMatchObject({ ringId: '1.11', members: [1, 2, 3], quorate: true });
+  });
+
   it('healthy and degraded views', () => {
     expect(toQuorumState(status('quorumtool-s__quorate-3of3__node2.txt'))).toEqual({
       expectedVotes: 3, highestExpected: 3, totalVotes: 3, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.9', members: [1, 2, 3],
@@ -115,6 +132,32 @@ describe('knetToLinkObservations', () => {
     ]);
   });
 
+  it("the lab's two links from node 1: one observation per peer and link, µs -> ms", () => {
+    expect(knetToLinkObservations(stats('cmapctl-m-stats-knet__3of3-2links__node1.txt'), 1)).toEqual([
+      { from: 1, to: 2, link: 0, enabled: true, connected: true, latencyAvgMs: 0.944, latencyMaxMs: 2.501, lossPct: null, downCount: 1 },
+      { from: 1, to: 2, link: 1, enabled: true, connected: true, latencyAvgMs: 0.852, latencyMaxMs: 0.864, lossPct: null, downCount: 1 },
+      { from: 1, to: 3, link: 0, enabled: true, connected: true, latencyAvgMs: 2.592, latencyMaxMs: 15.177, lossPct: null, downCount: 1 },
+      { from: 1, to: 3, link: 1, enabled: true, connected: true, latencyAvgMs: 2.201, latencyMaxMs: 20.201, lossPct: null, downCount: 1 },
+    ]);
+    const down = knetToLinkObservations(stats('cmapctl-m-stats-knet__link0-down-pve3-2links__node1.txt'), 1);
+    expect(down.every((o) => LinkObservation.safeParse(o).success)).toBe(true);
+    expect(down.map((o) => `${o.to}.${o.link}:${o.connected}:${o.downCount}`)).toEqual(['2.0:true:1', '2.1:true:1', '3.0:false:2', '3.1:true:1']);
+    const cut = knetToLinkObservations(stats('cmapctl-m-stats-knet__partition-2of3-2links__node1.txt'), 1);
+    expect(cut.map((o) => `${o.to}.${o.link}:${o.connected}:${o.downCount}`)).toEqual(['2.0:true:1', '2.1:true:1', '3.0:false:2', '3.1:false:2']);
+  });
+
+  it("ping loss across the lab's successive captures (same corosync processes)", () => {
+    const healthy = stats('cmapctl-m-stats-knet__3of3-2links__node1.txt');
+    const linkDown = stats('cmapctl-m-stats-knet__link0-down-pve3-2links__node1.txt');
+    const partition = stats('cmapctl-m-stats-knet__partition-2of3-2links__node1.txt');
+    const loss = (prev: KnetLinkStats[], cur: KnetLinkStats[]) =>
+      knetToLinkObservations(cur, 1, prev).map((o) => `${o.to}.${o.link}:${o.lossPct === null ? 'null' : o.lossPct.toFixed(1)}`);
+    // healthy -> link 0 of pve3 down: 19 pings to pve3 on each link; 7 pongs on link 0 (before the drop), 19 on link 1
+    expect(loss(healthy, linkDown)).toEqual(['2.0:0.0', '2.1:0.0', '3.0:63.2', '3.1:0.0']);
+    // link 0 down -> partition: no pong at all on link 0; 10 of 23 on link 1 before it went too
+    expect(loss(linkDown, partition)).toEqual(['2.0:0.0', '2.1:0.0', '3.0:100.0', '3.1:56.5']);
+  });
+
   it('computes ping loss between two samples', () => {
     const [cur] = stats('cmapctl-m-stats__3of3__node1.txt').filter((s) => s.nodeId === 2);
     if (!cur) throw new Error('no node 2');
@@ -135,6 +178,17 @@ describe('cfgtoolToLinkObservations', () => {
       { from: 3, to: 1, link: 0, enabled: true, connected: false, latencyAvgMs: null, latencyMaxMs: null, lossPct: null, downCount: 0 },
       { from: 3, to: 2, link: 0, enabled: true, connected: false, latencyAvgMs: null, latencyMaxMs: null, lossPct: null, downCount: 0 },
     ]);
+  });
+
+  it("the lab's two links: one observation per peer and link", () => {
+    const obs = (name: string) => {
+      const r = parseCfgtoolStatus(fixture(name));
+      if (!r.ok) throw new Error('cfgtool');
+      return cfgtoolToLinkObservations(r.value).map((o) => `${o.from}->${o.to}.${o.link}:${o.connected}`);
+    };
+    expect(obs('cfgtool-s__3of3-2links__node1.txt')).toEqual(['1->2.0:true', '1->3.0:true', '1->2.1:true', '1->3.1:true']);
+    expect(obs('cfgtool-s__link0-down-pve3-2links__node1.txt')).toEqual(['1->2.0:true', '1->3.0:false', '1->2.1:true', '1->3.1:true']);
+    expect(obs('cfgtool-s__partition-isolated-1of3-2links__node3.txt')).toEqual(['3->1.0:false', '3->2.0:false', '3->1.1:false', '3->2.1:false']);
   });
 
   it('healthy node 1', () => {

@@ -29,6 +29,33 @@ describe('parsePvecmStatus', () => {
     ]);
   });
 
+  it("reads the lab's captured -siH bodies under pvecm's header: partition seen from both sides", () => {
+    // pvecm status = its "Cluster information" block + `corosync-quorumtool -siH`; the header is the lab's totem
+    const header = ['Cluster information', '-------------------', 'Name:             lab-cluster', 'Config Version:   1', 'Transport:        knet', 'Secure auth:      on', ''].join('\n');
+    const survivor = parsePvecmStatus(`${header}\n${fixture('quorumtool-siH__partition-2of3__node1.txt')}`);
+    expect(survivor.ok).toBe(true);
+    if (!survivor.ok) return;
+    expect(survivor.warnings).toBeUndefined();
+    expect(survivor.value.cluster).toEqual({ name: 'lab-cluster', configVersion: 1, transport: 'knet', secureAuth: true });
+    expect(survivor.value.quorum).toMatchObject({ nodes: 2, nodeId: 1, ringId: '1.d', quorate: true });
+    expect(survivor.value.votequorum).toMatchObject({ totalVotes: 2, quorum: 2, activityBlocked: false, flags: ['Quorate'] });
+    expect(survivor.value.membership?.rows.map((x) => [x.nodeId, x.votes, x.name, x.local])).toEqual([
+      [1, 1, '198.18.0.11', true],
+      [2, 1, '198.18.0.12', false],
+    ]);
+    const isolated = parsePvecmStatus(`${header}\n${fixture('quorumtool-siH__partition-isolated-1of3__node3.txt')}`);
+    expect(isolated.ok).toBe(true);
+    if (!isolated.ok) return;
+    expect(isolated.warnings).toBeUndefined();
+    expect(isolated.value.quorum).toMatchObject({ nodes: 1, nodeId: 3, ringId: '3.d', quorate: false });
+    expect(isolated.value.votequorum).toMatchObject({ totalVotes: 1, quorum: 2, activityBlocked: true, flags: [] });
+    expect(isolated.value.membership?.rows.map((x) => [x.nodeId, x.name, x.local])).toEqual([[3, '198.18.0.13', true]]);
+    // without pvecm's header the body still parses; only the header is reported missing
+    const bare = parsePvecmStatus(fixture('quorumtool-siH__quorate-3of3-2links__node1.txt'));
+    expect(bare.ok && bare.warnings).toEqual(['no "Cluster information" section (not pvecm output?)']);
+    expect(bare.ok && bare.value.membership?.rows.map((x) => x.nodeId)).toEqual([1, 2, 3]);
+  });
+
   it('reads the QDevice fragment (no cluster or quorum section: warned, not fatal)', () => {
     const r = parsePvecmStatus(fixture('pvecm-status__qdevice-fragment__admin-guide.txt'));
     expect(r.ok).toBe(true);

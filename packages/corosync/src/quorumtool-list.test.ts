@@ -16,6 +16,10 @@ describe('parseQuorumtoolList', () => {
     expect(r.ok && r.value.nodeIdFormat).toBe('decimal');
   });
 
+  it('reads -l on the two-link lab (names, not addresses: -l has no -i)', () => {
+    expect(summary(fixture('quorumtool-l__3of3-2links__node1.txt'))).toEqual(['1:1:pve1:L', '2:1:pve2', '3:1:pve3']);
+  });
+
   it('reads -l on an isolated node', () => {
     expect(summary(fixture('quorumtool-l__inquorate-1of3__isolated__node3.txt'))).toEqual(['3:1:pve3:L']);
   });

@@ -21,6 +21,7 @@ const table: Row[] = [
   ['quorumtool-s__quorate-2of3__node3-sigkill__node1.txt', 'Wed Nov 25 22:40:12 2026', 2, 1, '1.1d', true, 3, 3, 2, 2, false, 'Quorate', '1:1:pve1:L 2:1:pve2'],
   ['quorumtool-s__quorate-2of3__node3-sigstop__node1.txt', 'Wed Nov 25 22:40:01 2026', 2, 1, '1.15', true, 3, 3, 2, 2, false, 'Quorate', '1:1:pve1:L 2:1:pve2'],
   ['quorumtool-s__quorate-2of3__node3-sigterm__node1.txt', 'Wed Nov 25 22:40:16 2026', 2, 1, '1.26', true, 3, 3, 2, 2, false, 'Quorate', '1:1:pve1:L 2:1:pve2'],
+  ['quorumtool-s__quorate-3of3-2links__node1.txt', 'Thu Nov 26 00:30:48 2026', 3, 1, '1.9', true, 3, 3, 3, 2, false, 'Quorate', '1:1:pve1:L 2:1:pve2 3:1:pve3'],
   ['quorumtool-s__quorate-3of3__after-all-restores__node1.txt', 'Wed Nov 25 22:40:53 2026', 3, 1, '1.33', true, 3, 3, 3, 2, false, 'Quorate', '1:1:pve1:L 2:1:pve2 3:1:pve3'],
   ['quorumtool-s__quorate-3of3__node1.txt', 'Wed Nov 25 22:39:43 2026', 3, 1, '1.9', true, 3, 3, 3, 2, false, 'Quorate', '1:1:pve1:L 2:1:pve2 3:1:pve3'],
   ['quorumtool-s__quorate-3of3__node2.txt', 'Wed Nov 25 22:39:43 2026', 3, 2, '1.9', true, 3, 3, 3, 2, false, 'Quorate', '1:1:pve1 2:1:pve2:L 3:1:pve3'],
@@ -59,6 +60,59 @@ describe('parseQuorumtoolStatus on the captured -s outputs', () => {
     expect(s.membership?.nodeIdFormat).toBe('decimal');
     expect(rowsOf(s)).toBe(rows);
     expect(s.membership?.rows.every((r) => r.qdevice === null && !r.isQdevice)).toBe(true);
+  });
+});
+
+/** [fixture, date, nodes, nodeId, ringId, quorate, total, blocked, flags, rows "id:votes:ip[:L]"]; expected 3, highest 3, quorum 2 in all */
+type HexRow = [string, string, number, number, string, boolean, number, boolean, string, string];
+const hexTable: HexRow[] = [
+  ['quorumtool-siH__link0-down-pve3-2links__node1.txt', 'Thu Nov 26 00:31:01 2026', 3, 1, '1.9', true, 3, false, 'Quorate', '1:1:198.18.0.11:L 2:1:198.18.0.12 3:1:198.18.0.13'],
+  ['quorumtool-siH__partition-2of3__node1.txt', 'Thu Nov 26 00:31:14 2026', 2, 1, '1.d', true, 2, false, 'Quorate', '1:1:198.18.0.11:L 2:1:198.18.0.12'],
+  ['quorumtool-siH__partition-isolated-1of3__node3.txt', 'Thu Nov 26 00:31:14 2026', 1, 3, '3.d', false, 1, true, '', '3:1:198.18.0.13:L'],
+  ['quorumtool-siH__quorate-3of3-2links__after-link-up__node1.txt', 'Thu Nov 26 00:31:26 2026', 3, 1, '1.11', true, 3, false, 'Quorate', '1:1:198.18.0.11:L 2:1:198.18.0.12 3:1:198.18.0.13'],
+  ['quorumtool-siH__quorate-3of3-2links__node1.txt', 'Thu Nov 26 00:30:47 2026', 3, 1, '1.9', true, 3, false, 'Quorate', '1:1:198.18.0.11:L 2:1:198.18.0.12 3:1:198.18.0.13'],
+];
+
+describe("parseQuorumtoolStatus on the lab's -siH captures (the body of pvecm status)", () => {
+  it('has a table row for every -siH fixture', () => {
+    expect(hexTable.map((r) => r[0]).sort()).toEqual(fixtureNames(/^quorumtool-siH__/));
+  });
+
+  it.each(hexTable)('%s', (name, date, nodes, nodeId, ringId, quorate, total, blocked, flags, rows) => {
+    const text = fixture(name);
+    // as printed: 0x%08x ids, the IP instead of the name, `(local)` on the node the tool ran on
+    expect(text).toContain(`Node ID:          0x0000000${nodeId}\n`);
+    expect(text).toContain(`0x0000000${nodeId}          1 198.18.0.1${nodeId} (local)\n`);
+    const s = parsed(name);
+    expect(s.quorum).toEqual({ date, provider: 'corosync_votequorum', nodes, nodeId, ringId, quorate });
+    expect(s.votequorum).toEqual({
+      expectedVotes: 3,
+      highestExpected: 3,
+      totalVotes: total,
+      quorum: 2,
+      activityBlocked: blocked,
+      flags: flags === '' ? [] : flags.split(' '),
+      unknownFlags: [],
+    });
+    expect(s.membership?.nodeIdFormat).toBe('hex');
+    expect(s.membership?.hasVotes).toBe(true);
+    expect(s.membership?.hasQdeviceColumn).toBe(false);
+    expect(rowsOf(s)).toBe(rows);
+  });
+
+  it('the isolated node prints "Activity blocked" and an empty Flags line', () => {
+    const text = fixture('quorumtool-siH__partition-isolated-1of3__node3.txt');
+    expect(text).toContain('Quorum:           2 Activity blocked\nFlags:            \n');
+    expect(parsed('quorumtool-siH__partition-isolated-1of3__node3.txt').votequorum).toMatchObject({ quorum: 2, activityBlocked: true, flags: [] });
+  });
+
+  it('-s and -siH of the same healthy cluster agree on everything but the id format and names', () => {
+    const dec = parsed('quorumtool-s__quorate-3of3-2links__node1.txt');
+    const hex = parsed('quorumtool-siH__quorate-3of3-2links__node1.txt');
+    expect(hex.votequorum).toEqual(dec.votequorum);
+    expect({ ...hex.quorum, date: null }).toEqual({ ...dec.quorum, date: null });
+    expect(hex.membership?.rows.map((r) => [r.nodeId, r.votes, r.local])).toEqual(dec.membership?.rows.map((r) => [r.nodeId, r.votes, r.local]));
+    expect(dec.membership?.rows.map((r) => r.name)).toEqual(['pve1', 'pve2', 'pve3']);
   });
 });
 
