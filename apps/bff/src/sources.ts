@@ -1,6 +1,14 @@
 // Cluster configuration -> ClusterSource: the simulator, or the real-Corosync lab in network namespaces.
 import type { SimFault } from '@quorate/model';
-import { SimConfig, createSimSource, createLabSource, deferredSource, type ClusterSource, type SimSource } from '@quorate/sources';
+import {
+  SimConfig,
+  createSimSource,
+  createLabSource,
+  deferredSource,
+  type ClusterSource,
+  type ExpectedVotesResult,
+  type SimSource,
+} from '@quorate/sources';
 import type { ClusterConfig } from './config';
 import { shiftSimTimes } from './persistence/checkpoint';
 
@@ -17,9 +25,9 @@ export function faultTarget(source: ClusterSource): FaultTarget | null {
   return source.kind === 'sim' && typeof s.applyFault === 'function' ? (s as FaultTarget) : null;
 }
 
-/** what the expected-votes operation needs of a source */
+/** what the expected-votes operation needs of a source: the simulator (void), real Corosync (the command's log) */
 export interface ExpectedVotesTarget {
-  setExpectedVotes(n: number): void | Promise<void>;
+  setExpectedVotes(n: number): void | ExpectedVotesResult | Promise<void | ExpectedVotesResult>;
 }
 
 export function expectedVotesTarget(source: ClusterSource): ExpectedVotesTarget | null {

@@ -2,6 +2,7 @@
 // reachable host). Until then it reports itself down with the reason and retries, so the dashboard runs and
 // says what is missing instead of refusing to start.
 import type { ClusterSnapshot, SourceKind } from '@quorate/model';
+import type { ExpectedVotesResult } from './corosync';
 import type { ClusterSource, SnapshotListener, SourceHealth } from './source';
 
 export interface DeferredSourceOptions {
@@ -13,7 +14,18 @@ export interface DeferredSourceOptions {
   onError?: (message: string) => void;
 }
 
-export function deferredSource(opts: DeferredSourceOptions): ClusterSource {
+type SetExpectedVotes = (n: number) => Promise<ExpectedVotesResult | void>;
+
+export interface DeferredSource extends ClusterSource {
+  /**
+   * The inner source's setExpectedVotes, forwarded. Also there while no inner source could be made yet
+   * (it then rejects with the reason): the caller finds nothing observed and says so, instead of
+   * "cannot set expected votes". Undefined once the inner source turns out not to have it.
+   */
+  readonly setExpectedVotes: SetExpectedVotes | undefined;
+}
+
+export function deferredSource(opts: DeferredSourceOptions): DeferredSource {
   const listeners = new Set<SnapshotListener>();
   let inner: ClusterSource | null = null;
   let unsubscribe: (() => void) | null = null;
@@ -60,5 +72,14 @@ export function deferredSource(opts: DeferredSourceOptions): ClusterSource {
       return () => listeners.delete(listener);
     },
     health: (): SourceHealth => inner?.health() ?? { state: 'down', message: failure, lastObservedAt: null },
+    get setExpectedVotes(): SetExpectedVotes | undefined {
+      if (inner === null) {
+        return () => Promise.reject(new Error(`cluster '${opts.clusterId}' cannot be reached: ${failure ?? 'not started'}`));
+      }
+      const target = inner as ClusterSource & { setExpectedVotes?: (n: number) => ExpectedVotesResult | void | Promise<ExpectedVotesResult | void> };
+      const set = target.setExpectedVotes;
+      if (typeof set !== 'function') return undefined;
+      return async (n) => set.call(target, n);
+    },
   };
 }

@@ -42,9 +42,7 @@ export const expectedVotes: OperationDef<ExpectedVotesRequest, Plan> = {
 
   unsupported(cluster: Cluster) {
     if (expectedVotesTarget(cluster.collector.source)) return null;
-    return cluster.config.source === 'lab'
-      ? `setting expected votes is not implemented for lab clusters yet: run 'corosync-quorumtool -e N' on the observer node (cluster '${cluster.config.id}')`
-      : `cluster '${cluster.config.id}' (source '${cluster.config.source}') cannot set expected votes`;
+    return `cluster '${cluster.config.id}' (source '${cluster.config.source}') cannot set expected votes`;
   },
 
   plan(p, cluster, snapshot): Plan {
@@ -88,7 +86,16 @@ export const expectedVotes: OperationDef<ExpectedVotesRequest, Plan> = {
     const before = cluster.collector.current()?.snapshot.quorum;
     const observer = cluster.collector.current()?.snapshot.observer?.name ?? 'the observer node';
     log(`${observer}: pvecm expected ${p.expectedVotes}`);
-    await target.setExpectedVotes(p.expectedVotes);
+    let result;
+    try {
+      result = await target.setExpectedVotes(p.expectedVotes);
+    } catch (err) {
+      // real Corosync: what the command printed before it failed belongs in the task log too
+      const lines: unknown = (err as { log?: unknown } | null)?.log;
+      if (Array.isArray(lines)) for (const line of lines) if (typeof line === 'string') log(line);
+      throw err;
+    }
+    for (const line of result?.log ?? []) log(line);
     const after = cluster.collector.current()?.snapshot.quorum;
     if (before && after)
       log(

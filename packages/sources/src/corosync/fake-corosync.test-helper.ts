@@ -100,6 +100,8 @@ export class FakeCorosync implements CommandRunner {
   knet: string;
   readonly streams: FakeStream[] = [];
   readonly calls: string[] = [];
+  /** what `corosync-quorumtool -e N` does: change `status` and answer (exit code and output) */
+  onSetExpected: ((n: number) => { code: number; stdout?: string; stderr?: string }) | null = null;
 
   constructor(
     readonly nodeId: number,
@@ -145,6 +147,10 @@ export class FakeCorosync implements CommandRunner {
         break;
     }
     if (cmd === 'corosync-quorumtool' && args[0] === '-s') return Promise.resolve(result(this.status, /Quorate:\s+Yes/.test(this.status) ? 0 : 2));
+    if (cmd === 'corosync-quorumtool' && args[0] === '-e' && this.onSetExpected) {
+      const r = this.onSetExpected(Number(args[1]));
+      return Promise.resolve(result(r.stdout ?? '', r.code, r.stderr ?? ''));
+    }
     if (cmd === 'corosync-cmapctl' && args[0] === '-m') return Promise.resolve(result(this.knet, 0));
     if (cmd === 'corosync-cmapctl') return Promise.resolve(result(this.config, 0));
     return Promise.resolve(result('', 127, `unexpected command ${cmd}`));

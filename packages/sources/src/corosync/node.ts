@@ -175,6 +175,35 @@ export class NodeWatcher {
     this.onChange(this, 'links');
   }
 
+  /**
+   * Asks again now (quorum view and config) after something changed it, e.g. expected votes. A refresh
+   * already in flight may have asked before the change, so it is waited for and then one more is made.
+   * Never rejects.
+   */
+  async reprobe(): Promise<void> {
+    if (this.stopped) return;
+    await this.refreshing?.catch(() => undefined);
+    if (this.stopped) return;
+    await this.refresh();
+  }
+
+  /**
+   * Ends the -m watcher and starts a fresh one, whose first block is the current state. Needed after an
+   * expected-votes change: `corosync-quorumtool -m` prints a block per quorum notification paired with the
+   * next votequorum notification, and a setexpected sends a votequorum notification alone, so the running
+   * watcher's blocks would lag one votequorum notification behind from then on (seen on corosync 3.1.7).
+   */
+  restartMonitor(): void {
+    if (this.stopped || !this.watch) return;
+    const m = this.monitor;
+    this.monitor = null;
+    m?.kill();
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.backoffMs = this.timing.monitorBackoffMs;
+    this.startMonitor();
+  }
+
   /** Whether the last contact failed: the source then shows the view as unreachable. */
   get reachable(): boolean {
     return this.reachableFlag && this.quorum !== null;

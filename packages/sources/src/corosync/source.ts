@@ -4,6 +4,7 @@ import type { ClusterSnapshot, UnreachableWarning } from '@quorate/model';
 import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
 import { assembleSnapshot, chooseObserver } from './assemble';
 import type { CorosyncConfig } from './config';
+import { ExpectedVotesError, setExpectedVotesOn, type ExpectedVotesResult } from './expected-votes';
 import { NodeWatcher, type NodeChange, type NodeSnapshot, type NodeSpec } from './node';
 import { WarningTracker } from './warnings';
 
@@ -40,6 +41,12 @@ export interface CorosyncSource extends ClusterSource {
   readonly mode: 'watch' | 'poll';
   /** per-node state, for diagnostics and tests */
   nodeStates(): NodeSnapshot[];
+  /**
+   * `corosync-quorumtool -e n` (what `pvecm expected n` runs) on the observer node; resolves once that
+   * node's view has been asked again. Rejects with ExpectedVotesError carrying corosync's own text
+   * (e.g. `Unable to set expected votes: CS_ERR_INVALID_PARAM`) and what the command printed.
+   */
+  setExpectedVotes(n: number): Promise<ExpectedVotesResult>;
 }
 
 export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSource {
@@ -218,5 +225,17 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       return { state: bad.length > 0 ? 'degraded' : 'ok', message, lastObservedAt };
     },
     nodeStates: () => watchers.map((w) => w.snapshot()),
+    async setExpectedVotes(n) {
+      if (!running) throw new ExpectedVotesError('the source is not running: no node to set expected votes on', []);
+      // the node whose view the dashboard shows (and whose figures the plan was made from)
+      const nodes = watchers.map((w) => w.snapshot());
+      const observer = chooseObserver(nodes);
+      const watcher = observer && watchers.find((w) => w.name === observer.name);
+      if (!watcher) {
+        const why = nodes.map((x) => `${x.name}: ${x.reason ?? 'no view yet'}`).join('; ');
+        throw new ExpectedVotesError(`no node can be asked to set expected votes (${why})`, []);
+      }
+      return setExpectedVotesOn(watcher, n, toolTimeoutMs, watchers);
+    },
   };
 }
