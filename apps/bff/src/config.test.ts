@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,5 +107,54 @@ describe('loadConfig', () => {
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('loadConfig: QUORATE_CLUSTERS ssh entries (real clusters over SSH)', () => {
+  const HOST_KEY = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
+  const keyFile = (mode: number) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'quorate-config-ssh-')), 'id_ed25519');
+    writeFileSync(path, 'not a real key\n');
+    chmodSync(path, mode);
+    return path;
+  };
+  const node = (keyPath: string, extra: Record<string, unknown> = {}) => ({ name: 'pve1', host: '10.0.0.1', port: 22, user: 'root', keyPath, hostKey: HOST_KEY, ...extra });
+  const env = (entries: unknown[]) => ({ QUORATE_CLUSTERS: JSON.stringify(entries) });
+
+  it('a valid entry: port and user default, next to a sim cluster', () => {
+    const key = keyFile(0o600);
+    const c = loadConfig(env([{ id: 'sim1' }, { id: 'prod', name: 'Production', source: 'ssh', default: true, nodes: [node(key), { name: 'pve2', host: '10.0.0.2', keyPath: key, hostKey: HOST_KEY }] }]));
+    expect(c.clusters[1]).toEqual({
+      id: 'prod',
+      name: 'Production',
+      default: true,
+      source: 'ssh',
+      ssh: {
+        id: 'prod',
+        name: 'Production',
+        nodes: [
+          { name: 'pve1', host: '10.0.0.1', port: 22, user: 'root', keyPath: key, hostKey: HOST_KEY },
+          { name: 'pve2', host: '10.0.0.2', port: 22, user: 'root', keyPath: key, hostKey: HOST_KEY },
+        ],
+      },
+    });
+    expect(c.clusters[0]).toMatchObject({ id: 'sim1', default: false, source: 'sim' });
+  });
+
+  it.each([
+    ['missing hostKey', () => [{ id: 'prod', source: 'ssh', nodes: [{ name: 'pve1', host: '10.0.0.1', keyPath: '/k' }] }], /QUORATE_CLUSTERS\[0\]\.nodes\[0\]\.hostKey: /],
+    ['a bad hostKey', () => [{ id: 'prod', source: 'ssh', nodes: [node('/k', { hostKey: 'MD5:aa' })] }], /QUORATE_CLUSTERS\[0\]\.nodes\[0\]\.hostKey: SHA256:<43 base64 characters>/],
+    ['a relative keyPath', () => [{ id: 'prod', source: 'ssh', nodes: [node('id_ed25519')] }], /QUORATE_CLUSTERS\[0\]\.nodes\[0\]\.keyPath: an absolute path/],
+    ['no nodes', () => [{ id: 'prod', source: 'ssh', nodes: [] }], /QUORATE_CLUSTERS\[0\]\.nodes: /],
+    ['a sim field', () => [{ id: 'prod', source: 'ssh', nodes: [node('/k')], tokenMs: 1000 }], /QUORATE_CLUSTERS\[0\].*tokenMs/],
+    ['a bad default', () => [{ id: 'prod', source: 'ssh', nodes: [node('/k')], default: 'yes' }], /QUORATE_CLUSTERS\[0\]\.default: /],
+    ['an unknown source', () => [{ id: 'prod', source: 'pve' }], /QUORATE_CLUSTERS\[0\]\.source: 'sim', 'lab' or 'ssh'/],
+    ['a duplicate id', () => [{ id: 'prod' }, { id: 'prod', source: 'ssh', nodes: [node('/k')] }], /QUORATE_CLUSTERS\[1\]\.id: duplicate cluster id 'prod'/],
+    ['a key file group/others can read', () => [{ id: 'prod', source: 'ssh', nodes: [node(keyFile(0o644))] }], /QUORATE_CLUSTERS\[0\]\.nodes\[0\]\.keyPath: SSH private key .* is accessible by group\/others \(mode 0644\); refusing to use it: run chmod 600 /],
+    ['a missing key file', () => [{ id: 'prod', source: 'ssh', nodes: [node('/nonexistent/quorate/id_ed25519')] }], /QUORATE_CLUSTERS\[0\]\.nodes\[0\]\.keyPath: SSH private key \/nonexistent\/quorate\/id_ed25519 cannot be read: ENOENT/],
+  ])('refuses %s at start, naming the field', (_what, entries, message) => {
+    const e = env(entries());
+    expect(() => loadConfig(e)).toThrow(ConfigError);
+    expect(() => loadConfig(e)).toThrow(message);
   });
 });

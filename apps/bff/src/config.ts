@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { QuorumOptions } from '@quorate/model';
 import { Password, Username } from '@quorate/model';
-import { SimQdeviceOptions } from '@quorate/sources';
+import { SimQdeviceOptions, SshClusterConfig, checkKeyFile } from '@quorate/sources';
 
 /** the repository root: relative paths (QUORATE_WEB_DIST) are resolved from here, not from the cwd */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -27,7 +27,9 @@ export interface SimSettings {
 
 export type ClusterConfig =
   | { id: string; name: string; default: boolean; source: 'sim'; sim: SimSettings }
-  | { id: string; name: string; default: boolean; source: 'lab'; labPrefix: string };
+  | { id: string; name: string; default: boolean; source: 'lab'; labPrefix: string }
+  /** a real PVE / Corosync cluster over SSH (see packages/sources/src/ssh-cluster.ts) */
+  | { id: string; name: string; default: boolean; source: 'ssh'; ssh: SshClusterConfig };
 
 /** Express's `trust proxy`: false, true, a hop count, or addresses/subnets ('loopback', '10.0.0.0/8') */
 export type TrustProxy = boolean | number | string[];
@@ -106,7 +108,8 @@ const ClusterEntry = z
   .object({
     id: ClusterId,
     name: z.string().min(1).max(128).optional(),
-    source: z.enum(['sim', 'lab']).default('sim'),
+    // 'ssh' entries are validated by SshEntry (their `nodes` is a list of hosts, not a count)
+    source: z.enum(['sim', 'lab'], { error: "'sim', 'lab' or 'ssh'" }).default('sim'),
     default: z.boolean().optional(),
     nodes: z.number().int().min(2).max(32).optional(),
     links: z.number().int().min(1).max(8).optional(),
@@ -119,8 +122,31 @@ const ClusterEntry = z
     qdevice: SimQdeviceOptions.nullable().optional(),
   })
   .strict();
+/** `{"id":"prod","source":"ssh","nodes":[{name, host, port, user, keyPath, hostKey}]}`: SshClusterConfig plus source/default */
+const SshEntry = z
+  .object({ source: z.literal('ssh'), default: z.boolean().optional() })
+  .loose()
+  .transform(({ source: _source, default: isDefault, ...rest }, ctx) => {
+    const ssh = SshClusterConfig.safeParse(rest);
+    if (!ssh.success) {
+      for (const issue of ssh.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      return z.NEVER;
+    }
+    const { id, name } = ssh.data;
+    return { id, ...(name !== undefined ? { name } : {}), ...(isDefault !== undefined ? { default: isDefault } : {}), source: 'ssh' as const, ssh: ssh.data };
+  });
+/** an entry is an ssh cluster or a sim/lab one, by its `source` (the two have different `nodes`) */
+const AnyEntry = z.unknown().transform((v, ctx) => {
+  const ssh = typeof v === 'object' && v !== null && (v as { source?: unknown }).source === 'ssh';
+  const r = ssh ? SshEntry.safeParse(v) : ClusterEntry.safeParse(v);
+  if (!r.success) {
+    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  }
+  return r.data;
+});
 const ClusterEntries = z
-  .array(ClusterEntry)
+  .array(AnyEntry)
   .min(1, 'name at least one cluster')
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
@@ -175,6 +201,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clusters = list.data.map((c, i): ClusterConfig => {
       const base = { id: c.id, name: c.name ?? c.id, default: hasDefault ? c.default === true : i === 0 };
       if (c.source === 'lab') return { ...base, source: 'lab', labPrefix: e.QUORATE_LAB_PREFIX };
+      if (c.source === 'ssh') {
+        // a key file others can read (or none at all) is a mistake to fix now, not a cluster to show as down
+        c.ssh.nodes.forEach((n, j) => {
+          try {
+            checkKeyFile(n.keyPath);
+          } catch (err) {
+            throw new ConfigError(`invalid environment: QUORATE_CLUSTERS[${i}].nodes[${j}].keyPath: ${(err as Error).message}`);
+          }
+        });
+        return { ...base, source: 'ssh', ssh: c.ssh };
+      }
       const sim: SimSettings = {
         ...simDefaults,
         ...(c.nodes !== undefined ? { nodeCount: c.nodes } : {}),

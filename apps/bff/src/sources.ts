@@ -1,9 +1,11 @@
-// Cluster configuration -> ClusterSource: the simulator, or the real-Corosync lab in network namespaces.
+// Cluster configuration -> ClusterSource: the simulator, the real-Corosync lab in network namespaces, or a
+// real PVE / Corosync cluster over SSH.
 import type { SimFault } from '@quorate/model';
 import {
   SimConfig,
   createSimSource,
   createLabSource,
+  createSshCorosyncSource,
   deferredSource,
   type ClusterSource,
   type ExpectedVotesResult,
@@ -84,6 +86,15 @@ export const createSource: SourceFactory = (cluster, log, resume) => {
         clusterId: cluster.id,
         kind: 'lab',
         create: () => createLabSource(cluster.labPrefix, { clusterId: cluster.id }),
+        onError: (message) => log?.(`cluster '${cluster.id}': ${message}`),
+      });
+    case 'ssh':
+      // nothing connects here: an unreachable node (or a key file broken since start) shows as down with
+      // the reason, never stops the BFF
+      return deferredSource({
+        clusterId: cluster.id,
+        kind: 'pve',
+        create: async () => createSshCorosyncSource(cluster.ssh, { log: (line) => log?.(`cluster '${cluster.id}': ${line}`) }),
         onError: (message) => log?.(`cluster '${cluster.id}': ${message}`),
       });
   }
