@@ -3,11 +3,14 @@ import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 
 // The BFF serves the built app; in dev, Vite proxies the same-origin paths to it.
+// changeOrigin stays false: the BFF lets sign-in and socket handshakes through only when the browser's
+// Origin matches the Host it receives (auth/origin.ts). Rewriting Host to the BFF's own address would
+// make every request from the Vite page (Origin http://localhost:5173) look cross-origin and be refused.
 const bff = process.env.QUORATE_BFF_URL ?? 'http://127.0.0.1:8080';
 const proxy = {
-  '/api': { target: bff, changeOrigin: true },
-  '/healthz': { target: bff, changeOrigin: true },
-  '/socket.io': { target: bff, changeOrigin: true, ws: true },
+  '/api': { target: bff, changeOrigin: false },
+  '/healthz': { target: bff, changeOrigin: false },
+  '/socket.io': { target: bff, changeOrigin: false, ws: true },
 };
 
 export default defineConfig({
