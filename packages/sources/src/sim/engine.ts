@@ -36,6 +36,11 @@ import { Rng, hashUnit, seedOf } from './rng';
 import { scenarioSteps, type ScheduledStep } from './scenarios';
 import { driftStorage, initialStorage, storageSnapshot, type StorageUsage } from './storage';
 
+/** how often knet's per-link latency figures change (Corosync's stats refresh) */
+const KNET_SAMPLE_MS = 1000;
+/** how often PVE's pvestatd reports storage usage */
+const STORAGE_UPDATE_MS = 10_000;
+
 export type NodeStatus = 'running' | 'crashed' | 'stopped';
 
 export interface SimRing {
@@ -379,7 +384,11 @@ export class SimEngine {
     this.s.tickCount++;
     this.s.nextTickAt += this.config.tickMs;
     if (this.s.nextTickAt <= this.s.clock) this.s.nextTickAt = this.s.clock + this.config.tickMs;
-    driftStorage(this.s.storage, (i) => this.s.status[i] === 'running', this.rng);
+    // storage usage moves at pvestatd's pace (every 10 s), whatever the tick
+    const prevTickAt = this.s.clock - this.config.tickMs;
+    if (Math.floor(this.s.clock / STORAGE_UPDATE_MS) !== Math.floor(prevTickAt / STORAGE_UPDATE_MS)) {
+      driftStorage(this.s.storage, (i) => this.s.status[i] === 'running', this.rng);
+    }
     this.s.rng = this.rng.state;
   }
 
@@ -625,7 +634,10 @@ export class SimEngine {
             const qb = s.quality[j]![l]!;
             const base = this.baseLatency[i * n + j]!;
             const jitter = qa.jitterMs + qb.jitterMs;
-            const u = hashUnit(this.seed, s.tickCount, i, j, l);
+            // knet refreshes a link's latency about once a second, links out of step with each other:
+            // at a fast tick only some links change, as on a real cluster (and patches stay small)
+            const phase = hashUnit(this.seed, 0x5eed, i, j, l) * KNET_SAMPLE_MS;
+            const u = hashUnit(this.seed, Math.floor((s.clock + phase) / KNET_SAMPLE_MS), i, j, l);
             avg = round3(base * (0.9 + 0.2 * u) + qa.latencyMs + qb.latencyMs + jitter * u * 0.5);
             max = round3(avg + base * 0.5 + jitter * (0.5 + u * 0.5));
           }

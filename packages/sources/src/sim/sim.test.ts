@@ -498,3 +498,25 @@ describe('sim: clock', () => {
     await resumed.stop();
   });
 });
+
+describe('sim: drift', () => {
+  it('storage usage drifts at pvestatd pace (10 s); link latency refreshes about once a second, links out of step', () => {
+    let wall = 5_000_000;
+    const sim = createSimSource({ clusterId: 'c', now: () => wall, tickMs: 100 });
+    const used = () => sim.current()!.storage!.flatMap((st) => st.nodes.map((n) => n.usedBytes));
+    const lat = () => sim.current()!.links.map((l) => l.latencyAvgMs);
+    const u0 = used();
+    const perTick: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const before = lat();
+      sim.advance(100);
+      wall += 100;
+      perTick.push(lat().filter((v, k) => v !== before[k]).length);
+    }
+    // 12 links, each refreshed once per second: a 100 ms tick changes only a few of them
+    expect(Math.max(...perTick)).toBeLessThan(12);
+    expect(perTick.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    sim.advance(10_000);
+    expect(used()).not.toEqual(u0);
+  });
+});
