@@ -392,6 +392,11 @@ export class SimEngine {
     this.s.rng = this.rng.state;
   }
 
+  /** when the sim next changes by itself: a real-time driver sleeps until then */
+  nextDueAt(): number {
+    return this.nextDue();
+  }
+
   /** the next moment (strictly after now) at which something changes by itself */
   private nextDue(): number {
     const now = this.s.clock;

@@ -33,8 +33,7 @@ export function createSimSource(options: SimOptions = {}): SimSource {
   const engine = new SimEngine(config, wall(), state);
   const listeners = new Set<SnapshotListener>();
   let latest: ClusterSnapshot = engine.snapshot();
-  let timer: ReturnType<typeof setInterval> | null = null;
-  let lastWall = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
 
   const emit = () => {
@@ -43,26 +42,34 @@ export function createSimSource(options: SimOptions = {}): SimSource {
   };
   const advance = (ms: number) => engine.advance(ms, emit);
 
+  // Real time: sleep until the next thing falls due (a tick, a detection, a scheduled step), then catch the
+  // clock up to the wall. Changes are computed when they are due — not up to a tick late — so a snapshot's
+  // observedAt is when it changed, and delivery latency measured from it is honest.
+  const schedule = () => {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(loop, Math.max(0, engine.nextDueAt() - wall()));
+  };
+  const loop = () => {
+    timer = null;
+    advance(Math.max(0, wall() - engine.clock));
+    schedule();
+  };
+
   return {
     kind: 'sim',
     clusterId: config.clusterId,
     async start() {
-      if (timer) return;
+      if (running) return;
       running = true;
-      lastWall = wall();
       // the sim's clock is wall time: snapshots carry when they were observed, and their age is real
-      engine.jumpTo(lastWall, () => undefined);
-      timer = setInterval(() => {
-        const t = wall();
-        const elapsed = Math.max(0, t - lastWall);
-        lastWall = t;
-        advance(elapsed);
-      }, config.tickMs);
+      engine.jumpTo(wall(), () => undefined);
+      schedule();
       emit();
     },
     async stop() {
       running = false;
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       timer = null;
     },
     current: () => latest,
@@ -76,10 +83,12 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     applyFault(fault) {
       engine.applyFault(fault);
       emit();
+      schedule(); // the fault may make something fall due sooner (a knet link-down, a clean leave)
     },
     setExpectedVotes(n) {
       engine.setExpectedVotes(n);
       emit();
+      schedule();
     },
     advance,
     now: () => engine.clock,
