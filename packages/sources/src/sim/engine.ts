@@ -677,7 +677,6 @@ export class SimEngine {
     }
 
     const q = this.config.qdevice;
-    const running = (i: number) => s.status[i] === 'running';
     const distinctRings = new Set(s.ringOf.filter((x) => x !== null));
     return {
       clusterId: this.config.clusterId,
@@ -705,8 +704,9 @@ export class SimEngine {
             castsVote: obsRing?.castsVote ?? false,
           }
         : null,
-      // as in PVE, a node's storage is reported only while the observer's side has it as a member
-      storage: storageSnapshot(s.storage, this.names, (i) => running(i) && (obsRing?.members.includes(i + 1) ?? false)),
+      // as in PVE, a node's storage status is what the observer's side last heard while it counts the node
+      // as a member: a crashed node's storage turns inactive when Corosync drops it, not before
+      storage: storageSnapshot(s.storage, this.names, (i) => obsRing?.members.includes(i + 1) ?? false),
       views,
       partitioned: distinctRings.size > 1,
       warnings: obs === null || !obsRing ? [] : this.warnings(obs, obsRing),

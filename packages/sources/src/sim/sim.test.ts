@@ -520,3 +520,26 @@ describe('sim: drift', () => {
     expect(used()).not.toEqual(u0);
   });
 });
+
+describe('sim: storage follows membership', () => {
+  it("a crashed node's storage stays as last reported until Corosync drops the node; the timeline says node left, not 'storage inactive' ×N", async () => {
+    const { diffSnapshots } = await import('@quorate/model');
+    let wall = 7_000_000;
+    const sim = createSimSource({ clusterId: 'c', now: () => wall, tickMs: 1000 });
+    const activeOn = (node: string) => sim.current()!.storage!.map((st) => st.nodes.find((n) => n.node === node)!.active);
+    sim.applyFault({ action: 'stop', nodes: ['pve3'] });
+    sim.advance(1000);
+    wall += 1000;
+    expect(activeOn('pve3').every(Boolean)).toBe(true); // not detected yet
+    const types: string[] = [];
+    let prev = sim.current()!;
+    sim.subscribe((s) => {
+      types.push(...diffSnapshots(prev, s).map((e) => e.body.type));
+      prev = s;
+    });
+    sim.advance(10_000);
+    expect(activeOn('pve3').some(Boolean)).toBe(false);
+    expect(types).toContain('node-left');
+    expect(types).not.toContain('storage-state-changed');
+  });
+});
