@@ -392,6 +392,10 @@ export class SimEngine {
     this.s.rng = this.rng.state;
   }
 
+  private isMerging(r: SimRing | undefined): boolean {
+    return r !== undefined && r.pendingSince !== null && !r.pendingFailure;
+  }
+
   /** when the sim next changes by itself: a real-time driver sleeps until then */
   nextDueAt(): number {
     return this.nextDue();
@@ -677,7 +681,11 @@ export class SimEngine {
     }
 
     const q = this.config.qdevice;
-    const distinctRings = new Set(s.ringOf.filter((x) => x !== null));
+    // a ring about to merge with others (nodes just started or a link just back) is a join in progress,
+    // not a partition: only rings that are not merging count
+    const distinctRings = new Set(
+      s.ringOf.filter((x): x is string => x !== null && !this.isMerging(this.rings.get(x))),
+    );
     return {
       clusterId: this.config.clusterId,
       observedAt: t,

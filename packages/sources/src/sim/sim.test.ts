@@ -543,3 +543,26 @@ describe('sim: storage follows membership', () => {
     expect(types).not.toContain('storage-state-changed');
   });
 });
+
+describe('sim: rejoin is not a partition', () => {
+  it('nodes starting again join without a "partitioned / healed" pair on the timeline', async () => {
+    const { diffSnapshots } = await import('@quorate/model');
+    let wall = 9_000_000;
+    const sim = createSimSource({ clusterId: 'c', now: () => wall, tickMs: 1000 });
+    sim.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
+    sim.advance(10_000);
+    wall += 10_000;
+    expect(sim.current()!.quorum!.quorate).toBe(false);
+    const types: string[] = [];
+    let prev = sim.current()!;
+    sim.subscribe((s) => {
+      types.push(...diffSnapshots(prev, s).map((e) => e.body.type));
+      prev = s;
+    });
+    sim.applyFault({ action: 'heal' });
+    sim.advance(10_000);
+    expect(sim.current()!.quorum).toMatchObject({ quorate: true, members: [1, 2, 3] });
+    expect(types).toContain('quorum-regained');
+    expect(types).not.toContain('partition-changed');
+  });
+});
