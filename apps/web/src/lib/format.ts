@@ -47,9 +47,8 @@ export function formatDateTime(at: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+/** "1 vote", "3 votes": the model's wording helper (pure, no zod), so page and BFF messages agree */
+export { plural } from '@quorate/model';
 
 /** "pve2", "pve2 and pve3", "pve2, pve3 and pve4" */
 export function listNames(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
