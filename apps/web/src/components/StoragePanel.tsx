@@ -1,5 +1,5 @@
 // Storage grouped shared/local: type, content, usage bars with % and bytes, per-node active state.
-import type { ClusterSnapshot, Storage } from '@quorate/model';
+import { storageStateWord, type ClusterSnapshot, type Storage } from '@quorate/model';
 import { formatBytes, percent } from '../lib/format';
 import { Icon } from './Icon';
 import { StaleTag } from './StaleTag';
@@ -30,7 +30,7 @@ function UsageBar({ used, total, label, stale }: { used: number; total: number; 
 }
 
 function NodeChip({ n }: { n: OnNode }) {
-  const state = !n.enabled ? 'disabled' : n.active ? 'active' : 'inactive';
+  const state = storageStateWord(n);
   const cls =
     state === 'active'
       ? 'border-emerald-600 text-emerald-800 dark:text-emerald-300'
