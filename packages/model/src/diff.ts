@@ -7,6 +7,7 @@
 // carryForwardKnown() rather than against the raw previous snapshot.
 import { describeEvent } from './describe';
 import type { EventBody, EventDraft, Severity } from './events';
+import { linkKeyNumber } from './patching';
 import type { ClusterNode, ClusterSnapshot, LinkObservation, NodeState } from './snapshot';
 
 /** How bad an event is: quorum loss is critical; losses are warnings; recoveries and config facts are info. */
@@ -25,11 +26,6 @@ export function eventSeverity(body: EventBody): Severity {
     default:
       return 'info';
   }
-}
-
-/** numeric key of a link observation (from, to < 2^16, link < 8): cheaper to hash than a string */
-function linkKeyNumber(l: Pick<LinkObservation, 'from' | 'to' | 'link'>): number {
-  return (l.from * 65536 + l.to) * 8 + l.link;
 }
 
 const known = (s: NodeState): boolean => s !== 'unknown';

@@ -22,7 +22,9 @@ export function linkKey(l: Pick<LinkObservation, 'from' | 'to' | 'link'>): strin
 }
 
 /** numeric twin of linkKey, cheaper to hash and to compare (from, to < 2^16, link < 8) */
-const linkNum = (l: Pick<LinkObservation, 'from' | 'to' | 'link'>): number => (l.from * 65536 + l.to) * 8 + l.link;
+export function linkKeyNumber(l: Pick<LinkObservation, 'from' | 'to' | 'link'>): number {
+  return (l.from * 65536 + l.to) * 8 + l.link;
+}
 const nodeNum = (n: ClusterNode): number => n.id;
 const viewNum = (v: NodeView): number => v.nodeId;
 const storageId = (s: Storage): string => s.id;
@@ -60,7 +62,7 @@ export function makePatch(prev: ClusterSnapshot, next: ClusterSnapshot, baseRev:
 
   const nodes = diffKeyed(prev.nodes, next.nodes, nodeNum, (n) => n.id);
   if (nodes) patch.nodes = nodes;
-  const links = diffKeyed(prev.links, next.links, linkNum, linkKey, linkEqual);
+  const links = diffKeyed(prev.links, next.links, linkKeyNumber, linkKey, linkEqual);
   if (links) patch.links = links;
   const views = diffKeyed(prev.views, next.views, viewNum, (v) => v.nodeId);
   if (views) patch.views = views;
@@ -139,7 +141,7 @@ export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): Clu
 
   if (patch.links) {
     const remove = new Set(patch.links.remove.map(parseLinkKey));
-    out.links = applyKeyed(out.links, patch.links.upsert, remove, linkNum, byLinkKey);
+    out.links = applyKeyed(out.links, patch.links.upsert, remove, linkKeyNumber, byLinkKey);
   } else if (!isSorted(out.links, byLinkKey)) out.links = [...out.links].sort(byLinkKey);
 
   if (patch.storageItems) {
@@ -196,11 +198,11 @@ function isSorted<T>(items: readonly T[], order: (a: T, b: T) => number): boolea
 
 function parseLinkKey(k: string): number {
   const [from, to, link] = k.split(':').map(Number);
-  return linkNum({ from: from ?? NaN, to: to ?? NaN, link: link ?? NaN });
+  return linkKeyNumber({ from: from ?? NaN, to: to ?? NaN, link: link ?? NaN });
 }
 
 const byNodeId = (a: ClusterNode, b: ClusterNode): number => a.id - b.id;
-const byLinkKey = (a: LinkObservation, b: LinkObservation): number => linkNum(a) - linkNum(b);
+const byLinkKey = (a: LinkObservation, b: LinkObservation): number => linkKeyNumber(a) - linkKeyNumber(b);
 const byStorageId = (a: Storage, b: Storage): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 function viewOrder(observer: number | null): (a: NodeView, b: NodeView) => number {
   return (a, b) => {
