@@ -1,6 +1,7 @@
 // Audit trail of operations: who, as what role, did what to which cluster, and how it ended.
 // params arrive already redacted; the store does not inspect them.
 import { z } from 'zod';
+import { AuditActor, AuditResult } from '@quorate/model';
 import type { Db } from './db';
 import { parseInput } from './errors';
 import { parseJson } from './corrupt';
@@ -9,13 +10,13 @@ import { Role } from './roles';
 
 const JsonValue = z.json();
 
-export const ActorKind = z.enum(['user', 'token', 'system']);
-export type ActorKind = z.infer<typeof ActorKind>;
-export const Actor = z.object({ kind: ActorKind, id: z.string(), name: z.string() });
+// actor and result are the REST shapes of the model (operations.ts): one definition for store and API
+export const Actor = AuditActor;
 export type Actor = z.infer<typeof Actor>;
+export const ActorKind = AuditActor.shape.kind;
+export type ActorKind = z.infer<typeof ActorKind>;
 
-export const AuditResult = z.enum(['ok', 'refused', 'failed']);
-export type AuditResult = z.infer<typeof AuditResult>;
+export { AuditResult };
 
 export const AuditInput = z.object({
   /** ms since epoch; defaults to now */
