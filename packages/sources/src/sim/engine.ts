@@ -174,8 +174,7 @@ export class SimEngine {
       status: this.names.map(() => 'running'),
       ringOf: this.names.map(() => ring.id),
       rings: [],
-      linkDown: this.names.map(() => Array<boolean>(this.L).fill(false)),
-      quality: this.names.map(() => Array.from({ length: this.L }, () => ({ latencyMs: 0, lossPct: 0, jitterMs: 0 }))),
+      ...this.healthyLinks(),
       groups: null,
       physUp: Array<number>(size).fill(1),
       connected: Array<number>(size).fill(1),
@@ -186,6 +185,14 @@ export class SimEngine {
       nodeSince: this.names.map(() => t),
       storage: initialStorage(this.n, this.rng),
       scheduled: [],
+    };
+  }
+
+  /** every link up and perfect: the start, and what heal restores */
+  private healthyLinks(): Pick<SimState, 'linkDown' | 'quality'> {
+    return {
+      linkDown: this.names.map(() => Array<boolean>(this.L).fill(false)),
+      quality: this.names.map(() => Array.from({ length: this.L }, () => ({ latencyMs: 0, lossPct: 0, jitterMs: 0 }))),
     };
   }
 
@@ -285,8 +292,7 @@ export class SimEngine {
       case 'heal':
         this.s.scheduled = [];
         for (let i = 0; i < this.n; i++) this.up(i);
-        this.s.linkDown = this.names.map(() => Array<boolean>(this.L).fill(false));
-        this.s.quality = this.names.map(() => Array.from({ length: this.L }, () => ({ latencyMs: 0, lossPct: 0, jitterMs: 0 })));
+        Object.assign(this.s, this.healthyLinks());
         this.s.groups = null;
         break;
       case 'scenario': {
