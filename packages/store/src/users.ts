@@ -4,17 +4,12 @@ import { z } from 'zod';
 import type { Db } from './db';
 import { StoreError, isUniqueViolation, parseInput } from './errors';
 import { burnPasswordTime, hashPassword, verifyPassword } from './password';
-import { Password, Role, Username } from '@quorate/model';
+import { Password, Role, UserRecord, Username } from '@quorate/model';
 
 export { Password, Username };
 
-export const User = z.object({
-  id: z.string(),
-  username: z.string(),
-  role: Role,
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
+/** A user as list() and get() return it: the REST shape of the model (never the password hash). */
+export const User = UserRecord;
 export type User = z.infer<typeof User>;
 
 export const NewUser = z.object({ username: Username, password: Password, role: Role });
