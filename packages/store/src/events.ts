@@ -1,18 +1,15 @@
 // Persisted, numbered cluster events. seq is per cluster, gap-free and never reused: the counter
 // lives in event_seq, which pruning never touches, and is advanced in the same transaction as the insert.
 import { z } from 'zod';
-import { ClusterEvent, EventDraft, Severity } from '@quorate/model';
-import type { EventType } from '@quorate/model';
+import { ClusterEvent, EventDraft, EventTypeName, Severity } from '@quorate/model';
 import type { Db } from './db';
 import { parseInput } from './errors';
 import { parseJson } from './corrupt';
 import type { CorruptReporter } from './corrupt';
 
-const eventTypes = EventDraft.shape.body.options.map((o) => o.shape.type.value) as [EventType, ...EventType[]];
-
 export const EventListQuery = z.object({
   clusterId: z.string().min(1).optional(),
-  types: z.array(z.enum(eventTypes)).optional(),
+  types: z.array(EventTypeName).optional(),
   severity: z.union([Severity, z.array(Severity)]).optional(),
   /** only events with at < before (ms since epoch) */
   before: z.number().optional(),
