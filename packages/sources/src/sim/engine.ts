@@ -687,6 +687,8 @@ export class SimEngine {
     }
 
     const q = this.config.qdevice;
+    // asked once per storage and node: a set, not a scan of the member list each time
+    const observed = new Set(obsRing?.members ?? []);
     // a ring about to merge with others (nodes just started or a link just back) is a join in progress,
     // not a partition: only rings that are not merging count
     const distinctRings = new Set(
@@ -720,7 +722,7 @@ export class SimEngine {
         : null,
       // as in PVE, a node's storage status is what the observer's side last heard while it counts the node
       // as a member: a crashed node's storage turns inactive when Corosync drops it, not before
-      storage: storageSnapshot(s.storage, this.names, (i) => obsRing?.members.includes(i + 1) ?? false),
+      storage: storageSnapshot(s.storage, this.names, (i) => observed.has(i + 1)),
       views,
       partitioned: distinctRings.size > 1,
       warnings: obs === null || !obsRing ? [] : this.warnings(obs, obsRing),
