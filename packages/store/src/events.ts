@@ -26,6 +26,10 @@ export const EventPruneOptions = z.object({
 });
 export type EventPruneOptions = z.input<typeof EventPruneOptions>;
 
+// argument checks of append() and since(), built once: both run for every new event and replay page
+const ClusterIdArg = z.string().min(1);
+const SinceLimit = z.number().int().min(1).max(10_000);
+
 export type EventPage = { events: ClusterEvent[]; next: number };
 export type EventList = { events: ClusterEvent[]; total: number };
 
@@ -82,7 +86,7 @@ export function createEventStore(db: Db, now: () => number, reportCorrupt: Corru
   return {
     /** Numbers and stores drafts in one transaction; returns them as ClusterEvents in order. */
     append(clusterId: string, drafts: EventDraft[]): ClusterEvent[] {
-      parseInput(z.string().min(1), clusterId, 'clusterId');
+      parseInput(ClusterIdArg, clusterId, 'clusterId');
       const valid = drafts.map((d, i) => parseInput(EventDraft, d, `event draft ${i}`));
       if (valid.length === 0) return [];
       // IMMEDIATE takes the write lock up front, so two writers never both read the same last_seq.
@@ -94,7 +98,7 @@ export function createEventStore(db: Db, now: () => number, reportCorrupt: Corru
      * are skipped but still advance next, so a reader never loops on them), or `since` when none.
      */
     since(clusterId: string, since: number, limit: number): EventPage {
-      parseInput(z.number().int().min(1).max(10_000), limit, 'limit');
+      parseInput(SinceLimit, limit, 'limit');
       const rows = sinceStmt.all(clusterId, since, limit) as Row[];
       const events: ClusterEvent[] = [];
       for (const row of rows) {
