@@ -111,15 +111,16 @@ export function failureTolerance(snapshot: ClusterSnapshot): FailureTolerance | 
   };
 
   const criticalNodes = members.filter((id) => !quorateWith(members.filter((m) => m !== id)));
-  const qdeviceCritical = qdevVotesCounted > 0 && !quorateWith(members, noQdev);
+  // whether the members alone stay quorate without the QDevice's vote; null when it casts none
+  const quorateWithoutQdev = qdevVotesCounted > 0 ? quorateWith(members, noQdev) : null;
 
   return {
     votesCanLose: Math.max(0, q.totalVotes - q.quorum),
     nodesCanLose: canLose(qdevice),
     criticalNodes,
     votesShort: 0,
-    qdeviceCritical,
-    nodesCanLoseWithoutQdevice: qdevVotesCounted > 0 ? (quorateWith(members, noQdev) ? canLose(noQdev) : 0) : null,
+    qdeviceCritical: quorateWithoutQdev === false,
+    nodesCanLoseWithoutQdevice: quorateWithoutQdev === null ? null : quorateWithoutQdev ? canLose(noQdev) : 0,
     offlineNodes,
     recoveryOptions: [],
     expectedVotesToRestore: null,
