@@ -9,6 +9,9 @@ import { audit, secureRequest, type AppContext } from '../context';
 import { disconnectWhere } from '../gateway';
 import { HttpError, badRequest } from '../http-errors';
 
+/** 429 with the wait in the body (TooManyAttempts) and in Retry-After */
+const tooManyAttempts = (wait: number) =>
+  new HttpError(429, `too many attempts: try again in ${wait} s`, undefined, { retryAfterS: wait }, { 'Retry-After': String(wait) });
 const publicUser = (u: Pick<User, 'id' | 'username' | 'role'>) => ({ id: u.id, username: u.username, role: u.role });
 
 export function authRouter(ctx: AppContext): Router {
@@ -66,7 +69,7 @@ export function authRouter(ctx: AppContext): Router {
     const wait = ctx.limiter.retryAfterS(ip, username);
     if (wait > 0) {
       ctx.logger.warn({ username, ip }, 'login throttled');
-      throw new HttpError(429, `too many attempts: try again in ${wait} s`, undefined, { retryAfterS: wait }, { 'Retry-After': String(wait) });
+      throw tooManyAttempts(wait);
     }
     const user = await store.users.verify(username, password);
     if (!user) {
@@ -96,7 +99,7 @@ export function authRouter(ctx: AppContext): Router {
     if (!body.success) throw badRequest('password change', body.error);
     const ip = req.ip ?? 'unknown';
     const wait = ctx.limiter.retryAfterS(ip, who.name);
-    if (wait > 0) throw new HttpError(429, `too many attempts: try again in ${wait} s`, undefined, { retryAfterS: wait }, { 'Retry-After': String(wait) });
+    if (wait > 0) throw tooManyAttempts(wait);
     if (!(await store.users.verify(who.name, body.data.currentPassword))) {
       ctx.limiter.failed(ip, who.name);
       throw new HttpError(400, 'invalid password change: currentPassword: the current password is wrong', [{ path: 'currentPassword', message: 'the current password is wrong' }]);
