@@ -1,6 +1,6 @@
 // /api/v1/users (admin): list, create, change role or password, delete. The last admin stays.
 import { Router, type Request } from 'express';
-import { NewUserRequest, UserId, UserPatch, type UserList } from '@quorate/model';
+import { NewUserRequest, UserId, UserPatch, type Role, type UserList } from '@quorate/model';
 import { requireRole, signedIn } from '../auth/middleware';
 import { audit, type AppContext } from '../context';
 import { disconnectWhere } from '../gateway';
@@ -20,6 +20,12 @@ export function usersRouter(ctx: AppContext): Router {
     const user = store.users.get(id);
     if (!user) throw new HttpError(404, `no user with id ${id}`);
     return user;
+  };
+
+  /** 409 when this role change would leave no admin */
+  const keepLastAdmin = (user: { username: string; role: Role }, role: Role): void => {
+    if (user.role === 'admin' && role !== 'admin' && store.users.count('admin') <= 1)
+      throw new HttpError(409, `${user.username} is the last admin: make another user admin first`);
   };
 
   router.get('/users', (_req, res) => {
@@ -43,8 +49,7 @@ export function usersRouter(ctx: AppContext): Router {
     if (!body.success) throw badRequest('user change', body.error);
     let user = existing(id);
     const { role, password } = body.data;
-    if (role !== undefined && user.role === 'admin' && role !== 'admin' && store.users.count('admin') <= 1)
-      throw new HttpError(409, `${user.username} is the last admin: make another user admin first`);
+    if (role !== undefined) keepLastAdmin(user, role);
     if (password !== undefined) {
       await store.users.setPassword(id, password);
       store.sessions.revokeAllFor(id);
@@ -52,8 +57,7 @@ export function usersRouter(ctx: AppContext): Router {
     }
     // re-check after the await: another request may have changed the admins meanwhile
     if (role !== undefined) {
-      if (existing(id).role === 'admin' && role !== 'admin' && store.users.count('admin') <= 1)
-        throw new HttpError(409, `${user.username} is the last admin: make another user admin first`);
+      keepLastAdmin(existing(id), role);
       user = store.users.setRole(id, role);
     }
     const changes = [role !== undefined ? `role ${role}` : null, password !== undefined ? 'password reset (signed out everywhere)' : null].filter(Boolean).join(', ');
