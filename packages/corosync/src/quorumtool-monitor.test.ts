@@ -92,3 +92,12 @@ describe('corosync-quorumtool -m', () => {
     expect(summary(splitMonitorStream(linkdown.replaceAll('\n', '\r\n')))).toEqual(linkdownExpected);
   });
 });
+
+describe('QuorumtoolMonitorParser: long-running', () => {
+  it('keeps only the latest 100 stray lines, however long the watcher runs', () => {
+    const p = new QuorumtoolMonitorParser();
+    for (let i = 0; i < 1000; i++) p.push(`stray line ${i}\n`);
+    expect(p.noise).toHaveLength(100);
+    expect(p.noise.at(-1)).toBe('stray line 999');
+  });
+});

@@ -6,6 +6,8 @@ import { parseQuorumtoolStatus, type QuorumtoolStatus } from './quorumtool-statu
 const BLOCK_START = 'Quorum information';
 /** A runaway block (no end seen) is cut here rather than buffered forever. */
 const MAX_BLOCK_LINES = 2000;
+/** the watcher runs for days: keep only the latest stray lines */
+const MAX_NOISE_LINES = 100;
 /** A runaway line (no newline seen) is cut here. */
 const MAX_LINE_CHARS = 64 * 1024;
 
@@ -76,7 +78,10 @@ export class QuorumtoolMonitorParser {
       return;
     }
     if (!this.block) {
-      if (text.trim() !== '') this.noise.push(text);
+      if (text.trim() !== '') {
+        this.noise.push(text);
+        if (this.noise.length > MAX_NOISE_LINES) this.noise.shift();
+      }
       return;
     }
     if (text.trim() === 'Membership information') this.inMembership = true;
