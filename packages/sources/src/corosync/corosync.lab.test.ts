@@ -159,8 +159,14 @@ if (!avail.ok && onCi) {
         `link-down pve3: warning at +${Math.round(warned.at - t)} ms (expected drop in ${w.expectedDropInMs} ms), ` +
           `membership change at +${Math.round(dropped.at - t)} ms → lead ${Math.round(dropped.at - warned.at)} ms`,
       );
-      // pve3 is alive on its side of the cut: its own view says so, and the views disagree
-      const split = await waitFor(snaps, t, (x) => sameMembers(view(x, 'pve3')?.quorum?.members, [3]), 'pve3 alone in its own view');
+      // pve3 is alive on its side of the cut: once both sides have seen the cut (either may report first),
+      // each leaves the other out, and that is a partition
+      const split = await waitFor(
+        snaps,
+        t,
+        (x) => sameMembers(view(x, 'pve3')?.quorum?.members, [3]) && sameMembers(x.quorum?.members, [1, 2]),
+        'pve3 alone in its own view, pve1 and pve2 in theirs',
+      );
       expect(view(split.value, 'pve3')?.quorum).toMatchObject({ quorate: false, totalVotes: 1 });
       expect(split.value.partitioned).toBe(true);
 
