@@ -97,7 +97,9 @@ describe('kill -9 and restart on the same data directory', () => {
     const toggler = (async () => {
       for (let i = 0; toggling; i++) {
         await fault({ action: i % 2 === 0 ? 'shutdown' : 'start', nodes: ['pve2'] });
-        await sleep(120);
+        // longer than the rejoin delay (0.5 × the 850 ms runtime token): each start really joins, each
+        // shutdown really leaves, so every toggle is an event (a join cut short is none)
+        await sleep(600);
       }
     })();
 
