@@ -2,6 +2,7 @@
 // The server runs each exec request with /bin/sh -c like sshd, with fake corosync tools first on PATH
 // that replay captured fixture outputs from a per-node directory (status, cmap, knet, mode ok|hang):
 // so the remote `timeout` really runs on the "node" and really ends a hung tool there.
+import { sshKeyPair } from './runners/ssh-keys.test-helper';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ const Q3 = [1, 2, 3].map((n) => fixture(`quorumtool-s__quorate-3of3__node${n}.tx
 const Q2OF3_N1 = fixture('quorumtool-s__quorate-2of3__node3-sigkill__node1.txt');
 const CMAP = fixture('cmapctl-full-icmap__3of3__node1.txt');
 
-const clientKey = utils.generateKeyPairSync('ed25519');
+const clientKey = sshKeyPair();
 function parsedKey(pub: string): ParsedKey {
   const k = utils.parseKey(pub);
   if (k instanceof Error) throw k;
@@ -62,7 +63,7 @@ const keyPath = join(root, 'id_ed25519');
 const nodes: FakeNode[] = [];
 
 async function fakeNode(id: number): Promise<FakeNode> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = sshKeyPair();
   const parsedHost = parsedKey(hostKey.public);
   const dir = join(root, `n${id}`);
   mkdirSync(dir);

@@ -1,4 +1,5 @@
 // SshRunner against ssh2's own Server on 127.0.0.1, which runs exec requests with /bin/sh -c like sshd.
+import { sshKeyPair } from './ssh-keys.test-helper';
 import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -8,9 +9,9 @@ import { sshFingerprint } from './fingerprint';
 import { SshRunner } from './ssh';
 import { RunnerError } from './types';
 
-const hostKey = utils.generateKeyPairSync('ed25519');
-const clientKey = utils.generateKeyPairSync('ed25519');
-const otherKey = utils.generateKeyPairSync('ed25519');
+const hostKey = sshKeyPair();
+const clientKey = sshKeyPair();
+const otherKey = sshKeyPair();
 
 function publicBlob(pub: string): Buffer {
   const parsed = utils.parseKey(pub);
