@@ -1,5 +1,5 @@
 // A small hand-driven ClusterSource for tests: three nodes, two links, `stop`/`start`/`heal` faults.
-import type { ClusterSnapshot, SimFault } from '@quorate/model';
+import { QuorumOptions, type ClusterSnapshot, type SimFault } from '@quorate/model';
 import type { ClusterSource, SnapshotListener, SourceHealth } from '@quorate/sources';
 
 export class FakeFaultError extends Error {
@@ -135,15 +135,8 @@ export function fakeSnapshot(clusterId: string, names: string[], up: ReadonlySet
       configVersion: 3,
       transport: 'knet',
       secureAuth: true,
-      quorumOptions: {
-        expectedVotes: null,
-        twoNode: false,
-        waitForAll: null,
-        lastManStanding: false,
-        lastManStandingWindowMs: 10_000,
-        autoTieBreaker: false,
-        autoTieBreakerNode: 'lowest',
-      },
+      // votequorum's defaults, from the schema that defines them
+      quorumOptions: QuorumOptions.parse({}),
       tokenMs: 3000,
       runtimeTokenMs: 3650,
     },
