@@ -1,6 +1,7 @@
 // socket.io gateway: one room per cluster. Collectors publish into rooms; a client subscribes to one
 // cluster at a time and is brought up to date with a snapshot or the patches and events it missed.
 import type { Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Server, type Socket } from 'socket.io';
 import {
@@ -17,6 +18,7 @@ import { originAllowed, type OriginPolicy } from './auth/origin';
 import type { ClusterRegistry } from './clusters';
 import type { EventStore } from './event-store';
 import type { Logger } from './logger';
+import { IdentitySockets, TokenBucket, boundBuffer, defaultSocketLimits, type SocketLimits } from './socket-limits';
 
 export interface ServerToClient {
   snapshot: (msg: SnapshotMessage) => void;
@@ -30,35 +32,59 @@ export interface SocketData {
   clusterId?: string;
   /** who opened the socket (checked once, in the handshake middleware) */
   identity?: Identity;
+  /** subscribe requests this socket may still make (rate limit) */
+  subscribes?: TokenBucket;
 }
 export type GatewayServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 type GatewaySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 
 export const roomOf = (clusterId: string): string => `cluster:${clusterId}`;
 
-/** events are replayed in pages of this size */
-const REPLAY_PAGE = 1000;
-/** a client further behind than this reloads its timeline from REST instead of a replay */
-export const MAX_REPLAY = 10_000;
-
 export interface GatewayAuth {
   store: Store;
   origins: OriginPolicy;
+  /** Host header allow-list (DNS rebinding): null = allowed, else the refusal text */
+  hostRefusal?: (headers: IncomingHttpHeaders) => string | null;
 }
 
-export function createGateway(httpServer: HttpServer | HttpsServer, clusters: ClusterRegistry, logger: Logger, auth: GatewayAuth): GatewayServer {
+/** setTimeout's limit (~24.8 days): longer session lifetimes are re-checked at that interval */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function createGateway(
+  httpServer: HttpServer | HttpsServer,
+  clusters: ClusterRegistry,
+  logger: Logger,
+  auth: GatewayAuth,
+  limitsIn: Partial<SocketLimits> = {},
+): GatewayServer {
+  const limits: SocketLimits = { ...defaultSocketLimits, ...limitsIn };
   // same origin only (no CORS): the web app is served by this server, or proxied by Vite in development
   const io: GatewayServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const perIdentity = new IdentitySockets(() => limits.maxPerIdentity);
 
-  // The one place sockets are authenticated: origin first (a foreign page must not ride the cookie),
-  // then a session cookie, `auth: {token}` or an Authorization header. Every role may watch.
+  // The one place sockets are authenticated: host and origin first (a foreign page must not ride the
+  // cookie), then a session cookie, `auth: {token}` or an Authorization header. Every role may watch.
   io.use((socket, next) => {
     const req = socket.request;
+    const hostRefused = auth.hostRefusal?.(req.headers);
+    if (hostRefused) return next(new Error(hostRefused));
     if (!originAllowed(req.headers, auth.origins)) return next(new Error('origin not allowed'));
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     const who = identify(auth.store, req.headers, token);
     if (!who) return next(new Error('unauthorized'));
+    if (!perIdentity.admit(`${who.kind}:${who.id}`, socket)) {
+      logger.warn({ who: who.name, kind: who.kind, limit: limits.maxPerIdentity }, 'socket refused: too many sockets for one identity');
+      return next(
+        new Error(
+          `too many open connections for ${who.kind} ${who.name} (limit ${limits.maxPerIdentity}): close other tabs or scripts, or raise QUORATE_MAX_SOCKETS_PER_IDENTITY`,
+        ),
+      );
+    }
     socket.data.identity = who;
+    socket.data.subscribes = new TokenBucket(limits.subscribeBurst, limits.subscribeRefillMs);
+    boundBuffer(socket, limits.maxBufferedBytes, (bytes) =>
+      logger.warn({ who: who.name, kind: who.kind, bytes, limit: limits.maxBufferedBytes }, 'socket disconnected: its client stopped reading'),
+    );
     next();
   });
 
@@ -70,14 +96,17 @@ export function createGateway(httpServer: HttpServer | HttpsServer, clusters: Cl
   }
 
   io.on('connection', (socket) => {
+    closeAtExpiry(socket, auth.store);
     socket.on(SocketEvents.subscribe, (raw, ack) => {
       let replied = false;
       const reply = (r: SubscribeAck): void => {
         replied = true;
         if (typeof ack === 'function') ack(r);
       };
+      const wait = socket.data.subscribes?.take() ?? 0;
+      if (wait > 0) return reply({ ok: false, error: `too many subscribe requests: try again in ${Math.ceil(wait / 1000)} s` });
       try {
-        subscribe(socket, raw ?? {}, clusters, reply);
+        subscribe(socket, raw ?? {}, clusters, limits.maxReplay, reply);
       } catch (err) {
         logger.error({ err, clusterId: socket.data.clusterId }, 'subscribe failed');
         if (!replied) reply({ ok: false, error: 'internal error' });
@@ -92,7 +121,7 @@ export function createGateway(httpServer: HttpServer | HttpsServer, clusters: Cl
  * can slip in between, so the client sees no gap and no duplicate. The ack goes out first, then the
  * catch-up (emits on one socket keep their order).
  */
-function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistry, reply: (ack: SubscribeAck) => void): void {
+function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistry, maxReplay: number, reply: (ack: SubscribeAck) => void): void {
   const parsed = SubscribeRequest.safeParse(raw);
   if (!parsed.success) {
     const text = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
@@ -110,7 +139,7 @@ function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistr
   socket.data.clusterId = clusterId;
 
   const patches = req.rev !== undefined ? collector.resume(req.rev) : null;
-  const replay = req.seq !== undefined ? missedEvents(collector.store, req.seq) : null;
+  const replay = req.seq !== undefined ? missedEvents(collector.store, req.seq, maxReplay) : null;
   reply({
     ok: true,
     clusterId,
@@ -129,22 +158,39 @@ function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistr
 }
 
 /**
- * The events after seq, or tooFarBehind when some of them are gone (pruned), when there are too many to
- * replay, or when seq is ahead of this store (a client of another data directory): such a client
- * reloads its timeline from REST.
+ * The events after seq (at most max, one page), or tooFarBehind when some of them are gone (pruned),
+ * when there are more than max, or when seq is ahead of this store (a client of another data
+ * directory): such a client reloads its timeline from REST (GET /events pages through it).
  */
-function missedEvents(store: EventStore, seq: number): { events: ClusterEvent[]; tooFarBehind: boolean } {
+function missedEvents(store: EventStore, seq: number, max: number): { events: ClusterEvent[]; tooFarBehind: boolean } {
   const last = store.lastSeq();
-  if (seq > last || seq < store.firstSeq() - 1 || last - seq > MAX_REPLAY) return { events: [], tooFarBehind: true };
-  const events: ClusterEvent[] = [];
-  let since = seq;
-  while (since < last) {
-    const page = store.since(since, REPLAY_PAGE);
-    events.push(...page.events);
-    if (page.next <= since) break;
-    since = page.next;
-  }
-  return { events, tooFarBehind: false };
+  if (seq > last || seq < store.firstSeq() - 1 || last - seq > max) return { events: [], tooFarBehind: true };
+  if (seq === last) return { events: [], tooFarBehind: false };
+  return { events: store.since(seq, max).events, tooFarBehind: false };
+}
+
+/**
+ * A browser session's socket ends when the session does (expired, or revoked elsewhere): checked at
+ * its expiry time, which REST use may have pushed back (sliding), so then the check is rescheduled.
+ */
+function closeAtExpiry(socket: GatewaySocket, store: Store): void {
+  const rawId = socket.data.identity?.session?.rawId;
+  if (!rawId) return;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = (expiresAt: number) => {
+    timer = setTimeout(check, Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now()) + 50));
+    timer.unref?.();
+  };
+  const check = () => {
+    const s = store.sessions.get(rawId);
+    if (s) return schedule(s.expiresAt);
+    timer = null;
+    socket.disconnect(true);
+  };
+  schedule(socket.data.identity!.session!.expiresAt);
+  socket.once('disconnect', () => {
+    if (timer) clearTimeout(timer);
+  });
 }
 
 /** end the sockets of a user (signed out, deleted, password changed) or of a revoked token */

@@ -12,8 +12,8 @@ export interface Identity {
   /** username or token name */
   name: string;
   role: Role;
-  /** only for browser sessions: the raw session id (cookie) and its CSRF token */
-  session?: { rawId: string; csrfToken: string };
+  /** only for browser sessions: the raw session id (cookie), its CSRF token and when it expires (ms) */
+  session?: { rawId: string; csrfToken: string; expiresAt: number };
 }
 
 /** the raw token of an `Authorization: Bearer <token>` header; undefined without one, null when malformed */
@@ -39,7 +39,7 @@ export function identify(store: Store, headers: IncomingHttpHeaders, token?: unk
   if (!sid) return null;
   const s = store.sessions.touch(sid);
   if (!s) return null;
-  return { kind: 'user', id: s.user.id, name: s.user.username, role: s.user.role, session: { rawId: sid, csrfToken: s.csrfToken } };
+  return { kind: 'user', id: s.user.id, name: s.user.username, role: s.user.role, session: { rawId: sid, csrfToken: s.csrfToken, expiresAt: s.expiresAt } };
 }
 
 export const actorOf = (who: Identity): Actor => ({ kind: who.kind, id: who.id, name: who.name });
