@@ -55,6 +55,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUORATE_ADMIN_PASSWORD: 'directly given pw' }).admin.password).toBe('directly given pw');
   });
 
+  it('HOST must be an address or host name: a bad one stops the start naming HOST', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'fd00::1', 'localhost', 'quorate.home.arpa']) expect(loadConfig({ HOST: host }).host).toBe(host);
+    for (const host of ['127.0.0.1:8080', 'http://0.0.0.0', '-bad', 'a b', 'host/path', 'under_score'])
+      expect(() => loadConfig({ HOST: host }), host).toThrow(/^invalid environment: HOST: an IP address or host name/);
+  });
+
+  it('QUORATE_ALLOWED_HOSTS and QUORATE_MAX_SOCKETS_PER_IDENTITY', () => {
+    expect(loadConfig({}).allowedHosts).toEqual([]);
+    expect(loadConfig({}).maxSocketsPerIdentity).toBe(20);
+    expect(loadConfig({ QUORATE_ALLOWED_HOSTS: 'Quorate.LAN, 10.0.0.5,fd00::1' }).allowedHosts).toEqual(['quorate.lan', '10.0.0.5', 'fd00::1']);
+    expect(loadConfig({ QUORATE_ALLOWED_HOSTS: '*' }).allowedHosts).toEqual(['*']);
+    expect(() => loadConfig({ QUORATE_ALLOWED_HOSTS: 'https://quorate.lan' })).toThrow(/QUORATE_ALLOWED_HOSTS: comma-separated host names/);
+    expect(() => loadConfig({ QUORATE_ALLOWED_HOSTS: 'quorate.lan:8080' })).toThrow(/QUORATE_ALLOWED_HOSTS/);
+    expect(loadConfig({ QUORATE_MAX_SOCKETS_PER_IDENTITY: '1000' }).maxSocketsPerIdentity).toBe(1000);
+    expect(() => loadConfig({ QUORATE_MAX_SOCKETS_PER_IDENTITY: '0' })).toThrow(/QUORATE_MAX_SOCKETS_PER_IDENTITY/);
+  });
+
   it('reads the sim variables and treats empty ones as unset', () => {
     const c = loadConfig({ PORT: '0', QUORATE_SIM_NODES: '5', QUORATE_SIM_LINKS: '1', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_SIM_SEED: '42', HOST: '' });
     expect(c.host).toBe('127.0.0.1');

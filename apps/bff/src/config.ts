@@ -53,7 +53,11 @@ export interface Config {
   trustProxy: TrustProxy;
   /** origins allowed besides the page's own host (a proxy that rewrites Host) */
   allowedOrigins: string[];
+  /** Host names accepted besides loopback, this machine's addresses and names, and allowedOrigins' hosts ('*' = any) */
+  allowedHosts: string[];
   sessionTtlMs: number;
+  /** open sockets per user or API token */
+  maxSocketsPerIdentity: number;
 }
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -65,8 +69,18 @@ const ClusterId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, at most 64 characters');
 
+/** a host name (RFC 1123 labels) */
+const hostName = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const ListenHost = z.union([z.ipv4(), z.ipv6(), z.string().regex(hostName)], {
+  error: 'an IP address or host name to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)',
+});
+/** QUORATE_ALLOWED_HOSTS: host names or addresses, no scheme or port; '*' accepts any (no DNS rebinding protection) */
+const AllowedHost = z.union([z.literal('*'), z.ipv4(), z.ipv6(), z.string().regex(hostName)], {
+  error: "comma-separated host names or addresses without scheme or port, e.g. quorate.lan,10.0.0.5 ('*' = any)",
+});
+
 const Env = z.object({
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: ListenHost.default('127.0.0.1'),
   PORT: int(0, 65535).default(8080),
   LOG_LEVEL: LogLevel.default('info'),
   QUORATE_SOURCE: z.enum(['sim', 'lab']).default('sim'),
@@ -100,7 +114,13 @@ const Env = z.object({
     .string()
     .regex(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, 'comma-separated origins like https://quorate.example.org')
     .optional(),
+  QUORATE_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h.length > 0))
+    .pipe(z.array(AllowedHost))
+    .optional(),
   QUORATE_SESSION_HOURS: int(1, 24 * 90).default(12),
+  QUORATE_MAX_SOCKETS_PER_IDENTITY: int(1, 100_000).default(20),
 });
 
 /** one entry of QUORATE_CLUSTERS; sim settings missing here come from the QUORATE_SIM_* variables */
@@ -248,7 +268,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls: e.QUORATE_TLS_CERT !== undefined && e.QUORATE_TLS_KEY !== undefined ? { certFile: fromRoot(e.QUORATE_TLS_CERT), keyFile: fromRoot(e.QUORATE_TLS_KEY) } : null,
     trustProxy: parseTrustProxy(e.QUORATE_TRUST_PROXY),
     allowedOrigins: e.QUORATE_ALLOWED_ORIGINS?.split(',') ?? [],
+    allowedHosts: e.QUORATE_ALLOWED_HOSTS ?? [],
     sessionTtlMs: e.QUORATE_SESSION_HOURS * 3_600_000,
+    maxSocketsPerIdentity: e.QUORATE_MAX_SOCKETS_PER_IDENTITY,
   };
 }
 

@@ -28,7 +28,9 @@ export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/qu
     tls: null,
     trustProxy: false,
     allowedOrigins: [],
+    allowedHosts: [],
     sessionTtlMs: 3_600_000,
+    maxSocketsPerIdentity: 20,
   };
 }
 
