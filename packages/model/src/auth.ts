@@ -18,10 +18,28 @@ export const Username = z
   .max(64, 'username must be at most 64 characters')
   .regex(/^[a-zA-Z0-9._@-]+$/, 'username may contain only letters, digits and . _ @ -');
 
+/**
+ * The one form a password is hashed and compared in: NFC, so the same password typed on different
+ * keyboards/OSes (precomposed é or e + combining accent) is the same password.
+ */
+export const normalizePassword = (password: string): string => password.normalize('NFC');
+
+/** a lone (unpaired) UTF-16 surrogate: not text; every one becomes U+FFFD when encoded as UTF-8 */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** false for text UTF-8 cannot carry faithfully (lone surrogates: different inputs would hash the same) */
+export const wellFormedPassword = (password: string): boolean => !LONE_SURROGATE.test(password);
+
+/**
+ * A new password: valid Unicode text without NUL, normalised to NFC (the value parsed is the NFC form),
+ * then 10 to 1024 characters.
+ */
 export const Password = z
   .string()
-  .min(10, 'password must be at least 10 characters')
-  .max(1024, 'password must be at most 1024 characters');
+  .max(1024, 'password must be at most 1024 characters')
+  .refine(wellFormedPassword, 'password must be valid Unicode text (no lone surrogate)')
+  .refine((s) => !s.includes('\u0000'), 'password must not contain NUL')
+  .transform(normalizePassword)
+  .pipe(z.string().min(10, 'password must be at least 10 characters').max(1024, 'password must be at most 1024 characters'));
 
 /** the signed-in user as the browser sees it */
 export const SessionUser = z.object({ id: z.string(), username: z.string(), role: Role });

@@ -1,6 +1,7 @@
 // Password hashing with scrypt (memory-hard). Stored as scrypt$N$r$p$salt$hash (salt, hash base64).
 // Async so a login does not stall the event loop for the ~100 ms a hash takes.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { normalizePassword } from '@quorate/model';
 
 const N = 2 ** 15;
 const R = 8;
@@ -15,8 +16,8 @@ const maxmemFor = ({ N, r, p }: Params) => 2 * 128 * N * r * p + 1024 * 1024;
 
 function derive(password: string, salt: Buffer, keyLen: number, params: Params): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    // NFC so the same password typed on different keyboards/OSes hashes the same.
-    scrypt(password.normalize('NFC'), salt, keyLen, { ...params, maxmem: maxmemFor(params) }, (err, key) =>
+    // NFC (the model's one rule) so the same password typed on different keyboards/OSes hashes the same.
+    scrypt(normalizePassword(password), salt, keyLen, { ...params, maxmem: maxmemFor(params) }, (err, key) =>
       err ? reject(err) : resolve(key),
     );
   });
