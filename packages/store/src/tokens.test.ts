@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbBytes, useStores } from './testing';
+import { tokenCreator } from './tokens';
 
 const t = useStores();
 
@@ -77,5 +78,47 @@ describe('API tokens', () => {
       // guard against a vacuous search: the username is in there
       expect(bytes.includes(Buffer.from('alice'))).toBe(true);
     }
+  });
+});
+
+describe('tokens of a removed or demoted creator', () => {
+  it('revokeCreatedBy: every token the user made (not static ones), and every token those tokens made', () => {
+    const s = t.open();
+    const mine = s.tokens.create({ name: 'ci', role: 'admin', createdBy: 'alice' });
+    const child = s.tokens.create({ name: 'made-by-ci', role: 'viewer', createdBy: tokenCreator(mine.id) });
+    const grandchild = s.tokens.create({ name: 'made-by-that', role: 'viewer', createdBy: tokenCreator(child.id) });
+    const other = s.tokens.create({ name: 'bobs', role: 'admin', createdBy: 'bob' });
+    s.tokens.ensureStatic('static-token-from-env-0123456789', 'operator');
+    // a user may be called "environment": its removal does not touch the token QUORATE_API_TOKEN registers
+    expect(s.tokens.revokeCreatedBy('environment')).toEqual([]);
+    const revoked = s.tokens.revokeCreatedBy('alice');
+    expect(revoked.map((r) => r.name).sort()).toEqual(['ci', 'made-by-ci', 'made-by-that']);
+    for (const x of [mine, child, grandchild]) expect(s.tokens.verify(x.token)).toBeNull();
+    expect(s.tokens.verify(other.token)?.name).toBe('bobs');
+    expect(s.tokens.list().map((x) => x.name).sort()).toEqual(['bobs', 'environment']);
+    expect(s.tokens.revokeCreatedBy('alice')).toEqual([]);
+  });
+
+  it('revokeCreatedBy with a role: only the tokens above it (and what they made)', () => {
+    const s = t.open();
+    const admin = s.tokens.create({ name: 'admin-token', role: 'admin', createdBy: 'alice' });
+    const made = s.tokens.create({ name: 'made-by-admin-token', role: 'viewer', createdBy: tokenCreator(admin.id) });
+    const op = s.tokens.create({ name: 'operator-token', role: 'operator', createdBy: 'alice' });
+    const viewer = s.tokens.create({ name: 'viewer-token', role: 'viewer', createdBy: 'alice' });
+    expect(s.tokens.revokeCreatedBy('alice', { above: 'operator' }).map((r) => r.name).sort()).toEqual(['admin-token', 'made-by-admin-token']);
+    expect(s.tokens.verify(made.token)).toBeNull();
+    expect(s.tokens.revokeCreatedBy('alice', { above: 'viewer' }).map((r) => [r.name, r.role])).toEqual([['operator-token', 'operator']]);
+    expect(s.tokens.verify(op.token)).toBeNull();
+    expect(s.tokens.verify(viewer.token)?.name).toBe('viewer-token');
+    expect(s.tokens.revokeCreatedBy('alice', { above: 'admin' })).toEqual([]);
+  });
+
+  it('revoke(id) takes the tokens it made along and says which', () => {
+    const s = t.open();
+    const parent = s.tokens.create({ name: 'parent', role: 'admin', createdBy: 'alice' });
+    const child = s.tokens.create({ name: 'child', role: 'viewer', createdBy: tokenCreator(parent.id) });
+    expect(s.tokens.revokeWithDescendants(parent.id).map((r) => r.name)).toEqual(['parent', 'child']);
+    expect(s.tokens.verify(child.token)).toBeNull();
+    expect(s.tokens.revokeWithDescendants(parent.id)).toEqual([]);
   });
 });

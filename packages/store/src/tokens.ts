@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from './db';
 import { StoreError, parseInput } from './errors';
 import { digestsEqual, randomId, sha256Hex } from './hash';
-import { Role, TokenName, TokenRecord } from '@quorate/model';
+import { Role, TokenName, TokenRecord, hasRole } from '@quorate/model';
 
 export { TokenName };
 
@@ -20,6 +20,15 @@ export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
 
 export type TokenIdentity = { id: string; name: string; role: Role };
 
+/**
+ * created_by of a token another token created: the creating token's id (a username has no ':'), so
+ * revoking a token can find what it made. A user's tokens carry the username.
+ */
+export const tokenCreator = (tokenId: string): string => `token:${tokenId}`;
+
+/** a token revoked along with its creator: what the audit trail and the caller need to know */
+export type RevokedToken = { id: string; name: string; role: Role; createdBy: string };
+
 /** An environment-provided token must still be hard to guess. */
 const StaticToken = z.string().min(16, 'QUORATE_API_TOKEN must be at least 16 characters').max(512);
 
@@ -27,6 +36,9 @@ const StaticToken = z.string().min(16, 'QUORATE_API_TOKEN must be at least 16 ch
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export type TokenStore = ReturnType<typeof createTokenStore>;
+
+/** `role` grants more than `than` */
+const isAbove = (role: Role, than: Role): boolean => hasRole(role, than) && role !== than;
 
 export function createTokenStore(db: Db, now: () => number) {
   const insert = db.prepare(`INSERT INTO api_tokens (id, name, role, token_hash, created_at, created_by, static)
@@ -37,10 +49,29 @@ export function createTokenStore(db: Db, now: () => number) {
     'SELECT id, name, role, created_at, last_used_at, created_by, static FROM api_tokens ORDER BY created_at, id',
   );
   const remove = db.prepare('DELETE FROM api_tokens WHERE id = ?');
+  const byId = db.prepare('SELECT id, name, role, created_by FROM api_tokens WHERE id = ?');
+  const madeBy = db.prepare('SELECT id, name, role, created_by FROM api_tokens WHERE created_by = ? AND static = 0 ORDER BY created_at, id');
   const staticByName = db.prepare('SELECT id, token_hash, role FROM api_tokens WHERE static = 1 AND name = ?');
   const updateStaticRole = db.prepare('UPDATE api_tokens SET role = ? WHERE id = ?');
 
   const newId = () => `tok_${randomBytes(8).toString('hex')}`;
+
+  type TokenRow = { id: string; name: string; role: string; created_by: string };
+  /** deletes these rows and, breadth first, every token they created; call inside a transaction */
+  function revokeAll(first: TokenRow[]): RevokedToken[] {
+    const done: RevokedToken[] = [];
+    const seen = new Set<string>();
+    const queue = [...first];
+    for (let row = queue.shift(); row !== undefined; row = queue.shift()) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      if (remove.run(row.id).changes === 0) continue;
+      const role = Role.safeParse(row.role);
+      done.push({ id: row.id, name: row.name, role: role.success ? role.data : 'admin', createdBy: row.created_by });
+      queue.push(...(madeBy.all(tokenCreator(row.id)) as TokenRow[]));
+    }
+    return done;
+  }
 
   return {
     /** The raw token is returned here once and cannot be recovered later. */
@@ -92,9 +123,34 @@ export function createTokenStore(db: Db, now: () => number) {
       );
     },
 
-    /** Returns false when there was no such token. */
+    /** Returns false when there was no such token. Tokens it created stay (see revokeWithDescendants). */
     revoke(id: string): boolean {
       return remove.run(id).changes > 0;
+    },
+
+    /** Revokes the token and every token it created, recursively (one transaction). Empty when there was no such token. */
+    revokeWithDescendants(id: string): RevokedToken[] {
+      return db.transaction((): RevokedToken[] => {
+        const row = byId.get(id) as TokenRow | undefined;
+        return row ? revokeAll([row]) : [];
+      }).immediate();
+    },
+
+    /**
+     * Revokes the (non-static) tokens a user created — all of them (the user was deleted), or with
+     * `above` only those whose role is above it (the user was demoted to it) — and, recursively, every
+     * token those created. One transaction; returns what was revoked.
+     */
+    revokeCreatedBy(username: string, opts: { above?: Role } = {}): RevokedToken[] {
+      const above = opts.above === undefined ? null : parseInput(Role, opts.above, 'role');
+      return db.transaction((): RevokedToken[] => {
+        const rows = (madeBy.all(username) as TokenRow[]).filter((r) => {
+          const role = Role.safeParse(r.role);
+          // a row with an unknown role grants nothing anyway (verify refuses it); revoke it too
+          return above === null || !role.success || isAbove(role.data, above);
+        });
+        return revokeAll(rows);
+      }).immediate();
     },
 
     /**

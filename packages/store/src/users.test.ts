@@ -90,3 +90,60 @@ describe('users', () => {
     expect(s.users.count()).toBe(1);
   });
 });
+
+describe('password text', () => {
+  it('refuses lone surrogates and NUL when a password is set, and stores the NFC form', async () => {
+    const s = t.open();
+    await expect(s.users.create({ username: 'a', password: 'long enough \uD800', role: 'viewer' })).rejects.toThrow(/no lone surrogate/);
+    await expect(s.users.create({ username: 'a', password: 'long enough\u0000x', role: 'viewer' })).rejects.toThrow(/must not contain NUL/);
+    const u = await s.users.create({ username: 'a', password: 'cafe\u0301 au lait!', role: 'viewer' });
+    await expect(s.users.setPassword(u.id, 'another \uDC00 password')).rejects.toMatchObject({ code: 'invalid' });
+    // both spellings of é are the same password
+    expect(await s.users.verify('a', 'cafe\u0301 au lait!')).not.toBeNull();
+    expect(await s.users.verify('a', 'caf\u00e9 au lait!')).not.toBeNull();
+  });
+
+  it('a lone surrogate never signs in, even where UTF-8 would turn it into the stored U+FFFD', async () => {
+    const s = t.open();
+    // what a password with a lone surrogate became before: its UTF-8 bytes carry U+FFFD instead
+    await s.users.create({ username: 'a', password: 'long enough \uFFFD', role: 'viewer' });
+    expect(await s.users.verify('a', 'long enough \uFFFD')).not.toBeNull();
+    expect(await s.users.verify('a', 'long enough \uD800')).toBeNull();
+    expect(await s.users.verify('a', 'long enough \uDFFF')).toBeNull();
+  });
+});
+
+describe('update: role and password together', () => {
+  it('hashes first, then checks and applies both in one transaction; a refused check changes nothing', async () => {
+    const s = t.open();
+    const a = await s.users.create({ username: 'alice', password: PW, role: 'admin' });
+    const refuse = () => {
+      throw new Error('refused by the caller');
+    };
+    await expect(s.users.update(a.id, { role: 'viewer', password: 'a new long password' }, { check: refuse })).rejects.toThrow('refused by the caller');
+    expect(s.users.get(a.id)?.role).toBe('admin');
+    expect(await s.users.verify('alice', PW)).not.toBeNull();
+    expect(await s.users.verify('alice', 'a new long password')).toBeNull();
+
+    const seen: string[] = [];
+    const updated = await s.users.update(
+      a.id,
+      { role: 'operator', password: 'a new long password' },
+      { check: (current) => seen.push(`check ${current.role}`), then: (u) => seen.push(`then ${u.role}`) },
+    );
+    expect(updated.role).toBe('operator');
+    expect(seen).toEqual(['check admin', 'then operator']);
+    expect(await s.users.verify('alice', 'a new long password')).not.toBeNull();
+    await expect(s.users.update(a.id, { password: 'short' })).rejects.toThrow(/at least 10/);
+    await expect(s.users.update('nope', { role: 'viewer' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('a user deleted while the password was hashing is not found, and nothing is written', async () => {
+    const s = t.open();
+    const a = await s.users.create({ username: 'alice', password: PW, role: 'admin' });
+    const pending = s.users.update(a.id, { password: 'a new long password' });
+    s.users.delete(a.id);
+    await expect(pending).rejects.toMatchObject({ code: 'not-found' });
+    expect(s.users.count()).toBe(0);
+  });
+});

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from './db';
 import { StoreError, isUniqueViolation, parseInput } from './errors';
 import { burnPasswordTime, hashPassword, verifyPassword } from './password';
-import { Password, Role, UserRecord, Username } from '@quorate/model';
+import { Password, Role, UserRecord, Username, wellFormedPassword } from '@quorate/model';
 
 export { Password, Username };
 
@@ -14,6 +14,15 @@ export type User = z.infer<typeof User>;
 
 export const NewUser = z.object({ username: Username, password: Password, role: Role });
 export type NewUser = z.input<typeof NewUser>;
+
+/** update(): what changes (at least one of them) */
+export type UserUpdate = { role?: Role; password?: string };
+export type UpdateHooks = {
+  /** inside the transaction, on the user as it is now (after the hash was computed): throw to refuse; nothing is written */
+  check?: (current: User) => void;
+  /** inside the same transaction, after the change: e.g. sign the user out, revoke their tokens */
+  then?: (updated: User, before: User) => void;
+};
 
 type Row = { id: string; username: string; role: string; created_at: number; updated_at: number };
 const columns = 'id, username, role, created_at, updated_at';
@@ -85,7 +94,8 @@ export function createUserStore(db: Db, now: () => number) {
     async verify(username: string, password: string): Promise<User | null> {
       if (typeof password !== 'string' || password.length > 1024) return null;
       const row = typeof username === 'string' ? (hashByName.get(username) as (Row & { password_hash: string }) | undefined) : undefined;
-      if (!row) {
+      // a lone surrogate would reach scrypt as U+FFFD and match a password that has one: never text we set
+      if (!row || !wellFormedPassword(password)) {
         await burnPasswordTime(password);
         return null;
       }
@@ -98,6 +108,31 @@ export function createUserStore(db: Db, now: () => number) {
       mustExist(id);
       const hash = await hashPassword(pw);
       if (updateHash.run(hash, now(), id).changes === 0) throw new StoreError('not-found', `no user with id ${id}`);
+    },
+
+    /**
+     * Role and/or password as one change: the (slow) hash is computed first, then — synchronously, in
+     * one transaction — the user is read again, hooks.check may refuse (nothing is written), and both
+     * are applied together, followed by hooks.then. So a refusal never leaves half a change behind,
+     * and nothing that happened during the hash (a deletion, another role change) is overlooked.
+     */
+    async update(id: string, change: UserUpdate, hooks: UpdateHooks = {}): Promise<User> {
+      const role = change.role === undefined ? undefined : parseInput(Role, change.role, 'role');
+      const password = change.password === undefined ? undefined : parseInput(Password, change.password, 'password');
+      mustExist(id);
+      const hash = password === undefined ? null : await hashPassword(password);
+      const apply = db.transaction((): User => {
+        const before = get(id);
+        if (!before) throw new StoreError('not-found', `no user with id ${id}`);
+        hooks.check?.(before);
+        const at = now();
+        if (hash !== null) updateHash.run(hash, at, id);
+        if (role !== undefined) updateRole.run(role, at, id);
+        const updated = get(id)!;
+        hooks.then?.(updated, before);
+        return updated;
+      });
+      return apply.immediate();
     },
 
     setRole(id: string, role: Role): User {
