@@ -250,7 +250,18 @@ describe('users and tokens (admin)', () => {
     expect((await sessionFetch(url(`/api/v1/users/${olga.id}`), root, { method: 'DELETE' })).status).toBe(204);
     expect((await sessionFetch(url(`/api/v1/users/${olga.id}`), root, { method: 'DELETE' })).status).toBe(404);
     const audit = AuditPage.parse(await (await sessionFetch(url('/api/v1/audit?limit=10'), root)).json());
-    expect(audit.records.map((r) => r.operation)).toEqual(['user-delete', 'user-update', 'user-update', 'user-create', 'setup']);
+    // refusals are on the trail too
+    expect(audit.records.map((r) => `${r.operation} ${r.result}`)).toEqual([
+      'user-delete refused',
+      'user-delete ok',
+      'user-update ok',
+      'user-update ok',
+      'user-delete refused',
+      'user-update refused',
+      'user-create refused',
+      'user-create ok',
+      'setup ok',
+    ]);
     expect(JSON.stringify(audit)).not.toContain(PW);
   });
 
