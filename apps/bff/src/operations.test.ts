@@ -47,11 +47,13 @@ describe('POST /api/v1/operations/expected-votes', () => {
       clusterId: 'lab-cluster',
       clusterName: 'lab-cluster',
       command: 'pvecm expected 5',
-      before: { expectedVotes: 3, quorum: 2, totalVotes: 3, quorate: true },
-      after: { expectedVotes: 5, quorum: 3, totalVotes: 3, quorate: true },
+      before: { expectedVotes: 3, quorum: 2, totalVotes: 3, quorate: true, nodesCanLose: 1 },
+      after: { expectedVotes: 5, quorum: 3, totalVotes: 3, quorate: true, nodesCanLose: 0 },
       recovery: false,
-      needsClusterName: false,
+      // a healthy cluster that could lose a node could lose none afterwards: the risk, and the typed name
+      needsClusterName: true,
     });
+    expect(plan.risk).toMatch(/The cluster could lose 1 node before; after this it can lose none/);
     expect((await quorum()).expectedVotes).toBe(3);
     expect(auditTrail()).toEqual([]);
   });
@@ -70,7 +72,13 @@ describe('POST /api/v1/operations/expected-votes', () => {
 
   it('on a quorate cluster: runs as a task, the change shows in the snapshot, the event log and the audit trail', async () => {
     await start();
-    const res = await op({ expectedVotes: 4, confirm: true });
+    // 4 of 3 leaves no node to lose: confirm alone is not enough
+    const unnamed = await op({ expectedVotes: 4, confirm: true });
+    expect(unnamed.status).toBe(400);
+    expect(await error(unnamed)).toBe("type the cluster name 'lab-cluster' to confirm");
+    expect((await quorum()).expectedVotes).toBe(3);
+    expect(auditTrail()[0]).toMatchObject({ result: 'refused' });
+    const res = await op({ expectedVotes: 4, confirm: true, clusterName: 'lab-cluster' });
     expect(res.status).toBe(200);
     const { task } = OperationResponse.parse(await res.json());
     expect(task).toMatchObject({ operation: 'expected-votes', clusterId: 'lab-cluster', result: 'ok' });
@@ -80,7 +88,7 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect(await quorum()).toMatchObject({ expectedVotes: 4, quorum: 3, quorate: true });
     const events = server!.store.events.list({ limit: 10, types: ['expected-votes-changed'] }).events;
     expect(events.map((e) => e.body)).toEqual([{ type: 'expected-votes-changed', from: 3, to: 4 }]);
-    expect(auditTrail()).toMatchObject([{ result: 'ok', confirmed: true, message: 'expected votes set to 4', actor: { kind: 'token', name: 'test-operator' }, role: 'operator', taskLog: task.log }]);
+    expect(auditTrail()).toMatchObject([{ result: 'ok', confirmed: true, message: 'expected votes set to 4', actor: { kind: 'token', name: 'test-operator' }, role: 'operator', taskLog: task.log }, { result: 'refused' }]);
   });
 
   it('below the votes present: corosync refuses (409 with its text), nothing changes, audited', async () => {

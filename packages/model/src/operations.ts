@@ -20,7 +20,7 @@ export const ExpectedVotesRequest = z
     expectedVotes: z.number().int('expectedVotes must be a whole number').min(1, 'expectedVotes must be at least 1').max(65_535),
     /** must be true to run; a dry run may leave it out */
     confirm: z.boolean().optional(),
-    /** the recovery path (cluster not quorate) needs the cluster name typed */
+    /** the recovery path (cluster not quorate), or a change that lowers the failure tolerance, needs the cluster name typed */
     clusterName: z.string().max(256).optional(),
     /** say what would happen, change nothing */
     dryRun: z.boolean().optional(),
@@ -44,7 +44,14 @@ export type OperationTask = z.infer<typeof OperationTask>;
 export const OperationResponse = z.object({ ok: z.literal(true), task: OperationTask });
 export type OperationResponse = z.infer<typeof OperationResponse>;
 
-const QuorumFigures = z.object({ expectedVotes: z.number().int(), quorum: z.number().int(), totalVotes: z.number().int(), quorate: z.boolean() });
+const QuorumFigures = z.object({
+  expectedVotes: z.number().int(),
+  quorum: z.number().int(),
+  totalVotes: z.number().int(),
+  quorate: z.boolean(),
+  /** failure tolerance: nodes that can still be lost (worst case) while staying quorate; 0 when not quorate */
+  nodesCanLose: z.number().int(),
+});
 
 /** 200 of a dry run: what would happen, nothing done */
 export const ExpectedVotesPlan = z.object({
@@ -57,9 +64,12 @@ export const ExpectedVotesPlan = z.object({
   after: QuorumFigures,
   /** the cluster is not quorate: this is the recovery path */
   recovery: z.boolean(),
-  /** what can go wrong, in words (split brain on the recovery path); null when nothing special */
+  /**
+   * what can go wrong, in words: split brain on the recovery path; less failure tolerance (from what to
+   * what) when the change lets the cluster lose fewer nodes; null when nothing special
+   */
   risk: z.string().nullable(),
-  /** the cluster name must be typed as clusterName to run it */
+  /** the cluster name must be typed as clusterName to run it: the recovery path, or less failure tolerance */
   needsClusterName: z.boolean(),
 });
 export type ExpectedVotesPlan = z.infer<typeof ExpectedVotesPlan>;

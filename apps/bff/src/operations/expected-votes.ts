@@ -1,13 +1,18 @@
 // Set expected votes (`pvecm expected N` / `corosync-quorumtool -e N`) — the first guarded operation,
 // and the one allowed while the cluster is not quorate: the recovery path after losing nodes for good.
+// Both the recovery path and a change that lowers the failure tolerance (e.g. expected 5 on a healthy
+// 3-node cluster: it can lose no node afterwards) need the cluster name typed.
 import {
   ExpectedVotesRequest,
   effectiveOptions,
+  failureTolerance,
   majority,
   nameList,
+  plural,
   validateExpectedVotes,
   type ClusterSnapshot,
   type ExpectedVotesPlan,
+  type FailureTolerance,
 } from '@quorate/model';
 import type { Cluster } from '../clusters';
 import { expectedVotesTarget } from '../sources';
@@ -34,6 +39,36 @@ export function splitBrainRisk(snapshot: ClusterSnapshot, n: number): string {
   );
 }
 
+/** the snapshot as it would be right after `pvecm expected n` (same members, the new expected votes and quorum) */
+function snapshotAfter(snapshot: ClusterSnapshot, n: number, quorum: number): ClusterSnapshot {
+  const q = snapshot.quorum!;
+  const quorate = q.totalVotes >= quorum;
+  const flags = q.flags.filter((f) => f !== 'Quorate');
+  return { ...snapshot, quorum: { ...q, expectedVotes: n, highestExpected: Math.max(n, q.totalVotes), quorum, quorate, flags: quorate ? ['Quorate', ...flags] : flags } };
+}
+
+const nodesWord = (n: number) => (n === 0 ? 'none' : plural(n, 'node'));
+
+/**
+ * The risk when the change lowers the failure tolerance (the model's, as the hero shows it): how many
+ * nodes the cluster could lose before, and after. null when it does not drop.
+ */
+export function toleranceRisk(n: number, expectedBefore: number, quorum: number, totalVotes: number, before: FailureTolerance | null, after: FailureTolerance | null): string | null {
+  if (!before || !after) return null;
+  const fewerNodes = after.nodesCanLose < before.nodesCanLose;
+  const qdeviceNowCritical = after.qdeviceCritical && !before.qdeviceCritical;
+  if (!fewerNodes && !qdeviceNowCritical) return null;
+  const verb = n > expectedBefore ? 'Raising' : 'Changing';
+  const parts = [`${verb} expected votes to ${n} makes the cluster fragile: ${quorum} of the ${plural(totalVotes, 'vote')} present are then needed.`];
+  if (fewerNodes)
+    parts.push(
+      `The cluster could lose ${nodesWord(before.nodesCanLose)} before; after this it can lose ${nodesWord(after.nodesCanLose)}` +
+        (after.nodesCanLose === 0 ? ': one more node down and the cluster loses quorum (/etc/pve turns read-only; HA nodes fence themselves).' : '.'),
+    );
+  if (qdeviceNowCritical) parts.push('Losing the QDevice’s vote alone would then lose quorum.');
+  return parts.join(' ');
+}
+
 export const expectedVotes: OperationDef<ExpectedVotesRequest, Plan> = {
   name: 'expected-votes',
   role: 'operator',
@@ -51,7 +86,7 @@ export const expectedVotes: OperationDef<ExpectedVotesRequest, Plan> = {
     const command = `pvecm expected ${n}`;
     const base = { operation: 'expected-votes' as const, clusterId: cluster.config.id, clusterName: snapshot.cluster.name, command };
     if (!q) {
-      const none = { expectedVotes: 0, quorum: 0, totalVotes: 0, quorate: false };
+      const none = { expectedVotes: 0, quorum: 0, totalVotes: 0, quorate: false, nodesCanLose: 0 };
       return { ...base, before: none, after: none, recovery: false, risk: null, needsClusterName: false, refusal: 'no node could be asked: there is no corosync to set expected votes on' };
     }
     const members = new Set(q.members);
@@ -66,17 +101,19 @@ export const expectedVotes: OperationDef<ExpectedVotesRequest, Plan> = {
     const quorum = quorumAfter(n, snapshot, q.totalVotes, present);
     const recovery = !q.quorate;
     const lowering = n < q.expectedVotes;
+    const tolerance = failureTolerance(snapshot);
+    const toleranceAfter = refusal === null ? failureTolerance(snapshotAfter(snapshot, n, quorum)) : tolerance;
+    // recovery: the tolerance is 0 before (not quorate), it cannot drop; the split-brain warning says more
+    const fragile = recovery ? null : toleranceRisk(n, q.expectedVotes, quorum, q.totalVotes, tolerance, toleranceAfter);
+    const lowered = lowering ? `Lowering expected votes lowers the quorum to ${quorum}: fewer nodes keep the cluster quorate until corosync restarts or a node rejoins.` : null;
     return {
       ...base,
-      before: { expectedVotes: q.expectedVotes, quorum: q.quorum, totalVotes: q.totalVotes, quorate: q.quorate },
-      after: { expectedVotes: n, quorum, totalVotes: q.totalVotes, quorate: q.totalVotes >= quorum },
+      before: { expectedVotes: q.expectedVotes, quorum: q.quorum, totalVotes: q.totalVotes, quorate: q.quorate, nodesCanLose: tolerance?.nodesCanLose ?? 0 },
+      after: { expectedVotes: n, quorum, totalVotes: q.totalVotes, quorate: q.totalVotes >= quorum, nodesCanLose: toleranceAfter?.nodesCanLose ?? 0 },
       recovery,
-      risk: recovery
-        ? splitBrainRisk(snapshot, n)
-        : lowering
-          ? `Lowering expected votes lowers the quorum to ${quorum}: fewer nodes keep the cluster quorate until corosync restarts or a node rejoins.`
-          : null,
-      needsClusterName: recovery,
+      risk: recovery ? splitBrainRisk(snapshot, n) : ([lowered, fragile].filter(Boolean).join(' ') || null),
+      // typed name: the recovery path, and any change that lets the cluster lose fewer nodes
+      needsClusterName: recovery || fragile !== null,
       refusal,
     };
   },
