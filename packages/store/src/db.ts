@@ -1,16 +1,22 @@
-// Opens the SQLite file with the settings every connection needs.
+// Opens the SQLite file with the settings every connection needs, after checking that the data directory
+// and the database files are private.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { secureDataDir, secureDbFile, warnConsole, type Warn } from './data-dir';
 
 export type Db = Database.Database;
 
 export const DB_FILE = 'quorate.db';
 
-export function openDatabase(dataDir: string): Db {
+/** Refuses (StoreError) a data dir or db file that is not ours, or a shared dir. */
+export function openDatabase(dataDir: string, warn: Warn = warnConsole): Db {
   // 0700: the directory holds password/token digests and (by default) the secret key.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDataDir(dataDir, warn);
   const path = join(dataDir, DB_FILE);
+  // an existing -wal/-shm is opened as it is: check them too, before SQLite does
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) secureDbFile(file, warn);
   // Create the file ourselves with 0600 when missing; SQLite gives -wal/-shm the same mode as the db.
   closeSync(openSync(path, 'a', 0o600));
   const db = new Database(path);

@@ -5,7 +5,7 @@ export type StoreErrorCode =
   | 'invalid' // input failed validation (400)
   | 'conflict' // unique name already taken (409)
   | 'not-found' // no such row / file (404)
-  | 'insecure-file' // key file readable by group/others
+  | 'insecure-file' // key file readable by group/others; data dir or db file not ours, or world-writable
   | 'bad-key' // key file content unusable, or secrets written with another key
   | 'schema-too-new'; // database written by a newer Quorate
 

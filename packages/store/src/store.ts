@@ -13,6 +13,7 @@ import { createSettings, DAY_MS } from './settings';
 import { loadOrCreateKey } from './secret-key';
 import { warnCorrupt } from './corrupt';
 import type { CorruptReporter } from './corrupt';
+import { warnConsole, type Warn } from './data-dir';
 
 export type StoreOptions = {
   dataDir: string;
@@ -22,6 +23,8 @@ export type StoreOptions = {
   now?: () => number;
   /** called for each row skipped as corrupt; default console.warn (location only, no content) */
   onCorrupt?: CorruptReporter;
+  /** told when a loose mode on the data dir or a db file was tightened; default console.warn */
+  onWarning?: Warn;
 };
 
 export type Store = ReturnType<typeof openStore>;
@@ -29,7 +32,8 @@ export type Store = ReturnType<typeof openStore>;
 export function openStore(options: StoreOptions) {
   const now = options.now ?? Date.now;
   const reportCorrupt = options.onCorrupt ?? warnCorrupt;
-  const db = openDatabase(options.dataDir);
+  const warn = options.onWarning ?? warnConsole;
+  const db = openDatabase(options.dataDir, warn);
   try {
     migrate(db, now());
     // the key is loaded up front so a bad key file stops the start, not the first credential read
