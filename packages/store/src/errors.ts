@@ -7,7 +7,8 @@ export type StoreErrorCode =
   | 'not-found' // no such row / file (404)
   | 'insecure-file' // key file readable by group/others; data dir or db file not ours, or world-writable
   | 'bad-key' // key file content unusable, or secrets written with another key
-  | 'schema-too-new'; // database written by a newer Quorate
+  | 'schema-too-new' // database written by a newer Quorate
+  | 'corrupt'; // the database file fails SQLite's quick_check (or is not a database at all)
 
 export class StoreError extends Error {
   constructor(

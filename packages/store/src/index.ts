@@ -1,5 +1,7 @@
 export { openStore } from './store';
 export type { Store, StoreOptions } from './store';
+export type { StoreHealth } from './integrity';
+export type { BackupOptions, BackupResult } from './backup';
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
 export type { CorruptRow, CorruptReporter } from './corrupt';

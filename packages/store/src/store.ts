@@ -1,6 +1,6 @@
 // openStore: one SQLite database per BFF data directory, plus the secret key file beside (or away from) it.
 import { join } from 'node:path';
-import { openDatabase } from './db';
+import { DB_FILE, openDatabase } from './db';
 import { migrate } from './migrations';
 import { createEventStore } from './events';
 import { createAuditStore } from './audit';
@@ -14,6 +14,8 @@ import { loadOrCreateKey } from './secret-key';
 import { warnCorrupt } from './corrupt';
 import type { CorruptReporter } from './corrupt';
 import { warnConsole, type Warn } from './data-dir';
+import { createHealth } from './integrity';
+import { backupDatabase, type BackupOptions, type BackupResult } from './backup';
 
 export type StoreOptions = {
   dataDir: string;
@@ -23,7 +25,7 @@ export type StoreOptions = {
   now?: () => number;
   /** called for each row skipped as corrupt; default console.warn (location only, no content) */
   onCorrupt?: CorruptReporter;
-  /** told when a loose mode on the data dir or a db file was tightened; default console.warn */
+  /** told when a loose mode on the data dir or a db file was tightened, or a check could not run; default console.warn */
   onWarning?: Warn;
 };
 
@@ -35,6 +37,7 @@ export function openStore(options: StoreOptions) {
   const warn = options.onWarning ?? warnConsole;
   const db = openDatabase(options.dataDir, warn);
   try {
+    const health = createHealth(db, now, warn);
     migrate(db, now());
     // the key is loaded up front so a bad key file stops the start, not the first credential read
     const key = loadOrCreateKey(options.keyFile ?? join(options.dataDir, 'secret.key'));
@@ -52,6 +55,24 @@ export function openStore(options: StoreOptions) {
       secrets: createSecretStore(db, key, now),
       kv,
       settings,
+
+      /** ok, or corrupt (with what was found and what to do) since the check at open, a failed query or checkIntegrity() */
+      health: health.health,
+      /** Pass any error a request failed with: a SQLite corruption error marks the store corrupt (returns true). */
+      noteError: health.noteError,
+      /** PRAGMA quick_check now (reads the whole file: hourly at most); never throws. */
+      checkIntegrity: health.checkIntegrity,
+
+      /** the database file (for messages) */
+      path: join(options.dataDir, DB_FILE),
+
+      /**
+       * An online copy of the database into file (mode 0600; refuses an existing file unless overwrite),
+       * consistent while other connections write. The secret key file is not in it.
+       */
+      backup(file: string, backupOptions?: BackupOptions): Promise<BackupResult> {
+        return backupDatabase(db, file, backupOptions);
+      },
 
       /** Applies the retention settings to events and audit and drops expired sessions. */
       prune(): { events: number; audit: number; sessions: number } {
