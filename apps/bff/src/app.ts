@@ -103,6 +103,7 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
       dataDir: config.dataDir,
       ...(config.secretKeyFile !== undefined ? { keyFile: config.secretKeyFile } : {}),
       onCorrupt: (row) => logger.warn(row, 'skipped a corrupt row in the database'),
+      onWarning: (message) => logger.warn(message),
     });
   try {
     return assemble(config, deps, logger, makeSource, store, ownStore);
@@ -180,7 +181,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   app.use('/api', apiNotFound);
 
   app.use(webRouter(config.webDist));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, store));
 
   let started = false;
   let pruneTimer: ReturnType<typeof setInterval> | null = null;
@@ -207,7 +208,12 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
         started = true;
         await bootstrapAdmin(config, store, logger);
         prune();
-        pruneTimer = setInterval(prune, deps.pruneIntervalMs ?? HOUR_MS);
+        pruneTimer = setInterval(() => {
+          prune();
+          // hourly quick_check: damage no request has read yet still turns /healthz to down
+          const health = store.checkIntegrity();
+          if (health.state === 'corrupt') logger.error({ store: health }, 'database integrity check failed');
+        }, deps.pruneIntervalMs ?? HOUR_MS);
         pruneTimer.unref();
         await Promise.all([...collectors.values()].map((c) => c.start()));
       }

@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 import type { ApiError } from '@quorate/model';
+import type { Store } from '@quorate/store';
 import type { Logger } from './logger';
 
 export type Issue = { path: string; message: string };
@@ -77,8 +78,11 @@ function toApiError(err: unknown): { status: number; body: ApiError; headers?: R
   return { status: 500, body: { error: 'internal error' } };
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** store: told of every error, so that a SQLite corruption error turns /healthz to down */
+export function errorHandler(logger: Logger, store?: Pick<Store, 'noteError'>): ErrorRequestHandler {
   return (err, req, res, next) => {
+    // a corruption error is a 500 like any other (logged below); it also turns /healthz to down
+    store?.noteError(err);
     if (res.headersSent) return next(err);
     const { status, body, headers } = toApiError(err);
     if (status >= 500) logger.error({ err, method: req.method, url: req.path }, 'request failed');

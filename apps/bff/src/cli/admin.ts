@@ -4,19 +4,22 @@
 //   npm run admin -- reset-password <user>   new password: first line of stdin, or generated and printed
 //   npm run admin -- create-admin <user>     same for the password
 //   npm run admin -- list-users
+//   npm run admin -- backup <file> [--force]  an online copy of the database (safe while the BFF runs)
 //
 // --generate makes a password even when stdin is not a terminal. Resetting a password signs the user
 // out everywhere. Every change is written to the audit trail (actor: system/cli).
 import { randomBytes } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Password, Username } from '@quorate/model';
-import { openStore, type Store } from '@quorate/store';
+import { openStore, StoreError, type Store } from '@quorate/store';
 import { repoRoot } from '../config';
 
 const USAGE = `usage: npm run admin -- <command>
   reset-password <user> [--generate]   set a new password (stdin's first line, or generated and printed)
   create-admin <user> [--generate]     create an admin account (same password rules)
   list-users                           show the accounts and their roles
+  backup <file> [--force]              copy the database to file (mode 0600), also while Quorate runs;
+                                       --force replaces an existing file. The secret key is not in it.
 environment: QUORATE_DATA_DIR (default .data in the repository), QUORATE_SECRET_KEY_FILE`;
 
 class CliError extends Error {
@@ -53,9 +56,13 @@ function username(arg: string | undefined): string {
 
 const system = { kind: 'system' as const, id: 'cli', name: 'npm run admin' };
 
-async function run(store: Store, args: string[], out: (line: string) => void): Promise<void> {
+/** where relative paths of the command line start, and the key file that backups do not hold */
+type Where = { cwd: string; keyFile: string };
+
+async function run(store: Store, args: string[], out: (line: string) => void, where: Where): Promise<void> {
   const generate = args.includes('--generate');
-  const [command, ...rest] = args.filter((a) => a !== '--generate');
+  const force = args.includes('--force');
+  const [command, ...rest] = args.filter((a) => a !== '--generate' && a !== '--force');
   switch (command) {
     case 'reset-password': {
       const name = username(rest[0]);
@@ -85,6 +92,20 @@ async function run(store: Store, args: string[], out: (line: string) => void): P
       for (const u of users) out(`${u.username}\t${u.role}`);
       return;
     }
+    case 'backup': {
+      if (rest[0] === undefined) throw new CliError(`name the backup file\n${USAGE}`, 2);
+      const file = resolve(where.cwd, rest[0]);
+      let written;
+      try {
+        written = await store.backup(file, { overwrite: force });
+      } catch (err) {
+        if (err instanceof StoreError && err.code === 'conflict') throw new CliError(`${file} exists; not overwriting it (add --force to replace it)`);
+        throw err;
+      }
+      out(`backup of ${store.path} written to ${written.path} (${written.bytes} bytes)`);
+      out(`not in it: the secret key ${where.keyFile} (stored cluster credentials need it): back it up separately`);
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -98,10 +119,13 @@ async function run(store: Store, args: string[], out: (line: string) => void): P
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const fromRoot = (p: string) => (isAbsolute(p) ? p : resolve(repoRoot, p));
   const dataDir = fromRoot(env.QUORATE_DATA_DIR || '.data');
+  const keyFile = env.QUORATE_SECRET_KEY_FILE ? fromRoot(env.QUORATE_SECRET_KEY_FILE) : join(dataDir, 'secret.key');
+  // npm run sets the cwd to the repository; a relative backup file means the caller's directory
+  const cwd = env.INIT_CWD || process.cwd();
   let store: Store | null = null;
   try {
-    store = openStore({ dataDir, ...(env.QUORATE_SECRET_KEY_FILE ? { keyFile: fromRoot(env.QUORATE_SECRET_KEY_FILE) } : {}) });
-    await run(store, args, (line) => process.stdout.write(`${line}\n`));
+    store = openStore({ dataDir, keyFile });
+    await run(store, args, (line) => process.stdout.write(`${line}\n`), { cwd, keyFile });
     return 0;
   } catch (err) {
     process.stderr.write(`quorate admin: ${(err as Error).message}\n`);

@@ -1,19 +1,28 @@
-// GET /healthz: 200 unless every source is down (then 503). Anonymous callers (probes) get the status
-// only; signed-in callers also get each source's state and message.
+// GET /healthz: 200 unless every source is down or the database is corrupt (then 503). Anonymous callers
+// (probes) get the status only; signed-in callers also get each source's state and message, and the store's.
 import { Router } from 'express';
 import type { Store } from '@quorate/store';
-import { identify } from '../auth/identity';
+import { identify, type Identity } from '../auth/identity';
 import type { ClusterRegistry } from '../clusters';
 
 export function healthRouter(clusters: ClusterRegistry, store: Store): Router {
   return Router().get('/healthz', (req, res) => {
+    let who: Identity | null = null;
+    try {
+      who = req.identity !== undefined ? req.identity : identify(store, req.headers);
+    } catch (err) {
+      // the lookup reads the database: on a corrupt one the probe still gets its answer (as anonymous)
+      if (!store.noteError(err)) throw err;
+    }
     const sources = clusters.all().map(({ config, collector }) => {
       const h = collector.health();
       return { clusterId: config.id, kind: collector.source.kind, state: h.state, message: h.message, lastObservedAt: h.lastObservedAt };
     });
-    const status = sources.every((s) => s.state === 'ok') ? 'ok' : sources.every((s) => s.state === 'down') ? 'down' : 'degraded';
-    const who = req.identity !== undefined ? req.identity : identify(store, req.headers);
+    const { state, message } = store.health();
+    // a corrupt database is down whatever the sources say: sign-in, history and audit need it
+    const status =
+      state === 'corrupt' ? 'down' : sources.every((s) => s.state === 'ok') ? 'ok' : sources.every((s) => s.state === 'down') ? 'down' : 'degraded';
     res.setHeader('Cache-Control', 'no-store');
-    res.status(status === 'down' ? 503 : 200).json(who ? { status, sources } : { status });
+    res.status(status === 'down' ? 503 : 200).json(who ? { status, sources, store: { state, message } } : { status });
   });
 }
