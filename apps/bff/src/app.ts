@@ -31,7 +31,7 @@ import { simRouter } from './routes/sim';
 import { snapshotRouter } from './routes/snapshot';
 import { tokensRouter } from './routes/tokens';
 import { usersRouter } from './routes/users';
-import { securityHeaders } from './security';
+import { noStore, securityHeaders } from './security';
 import { createSource, type SourceFactory } from './sources';
 import { webRouter } from './web';
 
@@ -158,6 +158,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   app.use('/metrics', authenticate(store), requireRole('viewer'));
   app.use(metricsRouter(metrics));
 
+  app.use('/api', noStore);
   const api = express.Router();
   api.use(authenticate(store));
   api.use(csrfProtect(['/auth/setup', '/auth/login']));
