@@ -6,15 +6,20 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { checkPrivateFile, openStore, type Store } from '@quorate/store';
+import { hostChecker } from './auth/hosts';
 import { authenticate, csrfProtect, requireRole } from './auth/middleware';
-import { LoginLimiter, type LoginLimits } from './auth/rate-limit';
+import { deviceCookieKey } from './auth/device-cookie';
+import { SignInGuard, type SignInLimits } from './auth/sign-in-guard';
+import { AnonymousFailures, type AggregateOptions } from './audit/anonymous-failures';
+import { auditAttempts } from './audit/attempts';
+import { recordUnaudited } from './audit/unaudited';
 import { ClusterRegistry } from './clusters';
 import { Collector } from './collector';
 import { ConfigError, type Config } from './config';
-import type { AppContext } from './context';
+import { clientIp, type AppContext } from './context';
 import type { EventStoreFactory } from './event-store';
 import { createGateway, type GatewayServer } from './gateway';
-import { apiNotFound, errorHandler } from './http-errors';
+import { HttpError, apiNotFound, errorHandler } from './http-errors';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { Checkpoint, loadCheckpoint } from './persistence/checkpoint';
@@ -32,6 +37,7 @@ import { snapshotRouter } from './routes/snapshot';
 import { tokensRouter } from './routes/tokens';
 import { usersRouter } from './routes/users';
 import { noStore, securityHeaders } from './security';
+import type { SocketLimits } from './socket-limits';
 import { createSource, type SourceFactory } from './sources';
 import { webRouter } from './web';
 
@@ -46,9 +52,13 @@ export interface ServerDeps {
   firstRev?: number;
   /** patches kept per cluster for resuming clients */
   patchCapacity?: number;
-  loginLimits?: LoginLimits;
+  signInLimits?: SignInLimits;
+  /** how unknown callers' failures are tallied (default: per address per minute) */
+  anonymousAudit?: AggregateOptions;
   /** how often retention is applied (default hourly) */
   pruneIntervalMs?: number;
+  /** socket bounds (config's maxSocketsPerIdentity wins for that one) */
+  socketLimits?: Partial<SocketLimits>;
   /** sim state / baseline saves at most this often (default 1 s) */
   checkpointThrottleMs?: number;
 }
@@ -148,10 +158,19 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   app.set('trust proxy', config.trustProxy);
   const httpServer = config.tls ? tlsServer(config, app) : createHttpServer(app);
   const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
-  const io = createGateway(httpServer, clusters, logger, { store, origins });
+  const hostRefusal = hostChecker({ allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy, listenHost: config.host });
+  const io = createGateway(httpServer, clusters, logger, { store, origins, hostRefusal }, { ...deps.socketLimits, maxPerIdentity: config.maxSocketsPerIdentity });
   const metrics = createMetrics(clusters, io);
-  const ctx: AppContext = { config, store, clusters, logger, io, limiter: new LoginLimiter(deps.loginLimits), origins, checkpoints, busy: new Set() };
+  const anonymous = new AnonymousFailures(store, (err) => logger.error({ err }, 'could not write the audit record'), deps.anonymousAudit);
+  const signIn = new SignInGuard(store, deps.signInLimits);
+  const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: deviceCookieKey(store), anonymous, origins, checkpoints, busy: new Set() };
+  const attempts = auditAttempts(recordUnaudited(ctx), anonymous, clientIp);
 
+  // before anything else, the static files included: a rebound page must not even read the app
+  app.use((req, _res, next) => {
+    const refused = hostRefusal(req.headers);
+    next(refused ? new HttpError(403, refused) : undefined);
+  });
   app.use(securityHeaders());
   app.use(httpLogger(logger));
   app.use(healthRouter(clusters, store));
@@ -161,8 +180,11 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   app.use('/api', noStore);
   const api = express.Router();
   api.use(authenticate(store));
+  // every attempt is audited, also those refused by the CSRF check or the body parser
+  api.use(attempts.begin);
   api.use(csrfProtect(['/auth/setup', '/auth/login']));
   api.use(express.json({ limit: JSON_LIMIT }));
+  api.use(attempts.enter);
   // public
   api.use(healthRouter(clusters, store));
   api.use(authRouter(ctx));
@@ -238,6 +260,8 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       await Promise.all([...collectors.values()].map((c) => c.stop()));
       // the sources are still now: what they hold is what the next start resumes
       for (const c of checkpoints.values()) c.close();
+      anonymous.flush();
+      signIn.stop();
       httpServer.closeAllConnections();
       if (ownStore) store.close();
     },

@@ -1,7 +1,7 @@
 // Who may do what: sign-in, sessions, CSRF, roles, login throttling, tokens, users, the socket handshake.
 import { afterEach, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
-import { ApiError, AuthState, AuditPage, RetentionSettings, SignedIn, TokenList, TooManyAttempts, UserList } from '@quorate/model';
+import { ApiError, AuthState, AuditPage, RetentionSettings, SignedIn, TokenList, UserList } from '@quorate/model';
 import { bearerFetch, sessionFetch, signIn, simCluster, startFake, TestClient, type Harness } from './testing/harness';
 
 let h: Harness | null = null;
@@ -87,12 +87,14 @@ describe('first run and sessions', () => {
 
     const res = await bearerFetch(url('/api/v1/auth/setup'), null, { method: 'POST', body: { username: 'root', password: PW }, headers: { origin: h!.url, 'sec-fetch-site': 'same-origin' } });
     expect(res.status).toBe(201);
-    const cookie = res.headers.get('set-cookie')!;
+    const [cookie, device] = res.headers.getSetCookie();
     expect(cookie).toMatch(/^quorate_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    // the browser is remembered for this user (not subject to the per-username lockout)
+    expect(device).toMatch(/^quorate_device=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; Path=\/api\/v1\/auth; Max-Age=31536000; HttpOnly; SameSite=Strict$/);
     const body = SignedIn.parse(await res.json());
     expect(body.user).toMatchObject({ username: 'root', role: 'admin' });
 
-    const state = AuthState.parse(await (await fetch(url('/api/v1/auth/state'), { headers: { cookie: cookie.split(';')[0]! } })).json());
+    const state = AuthState.parse(await (await fetch(url('/api/v1/auth/state'), { headers: { cookie: cookie!.split(';')[0]! } })).json());
     expect(state).toEqual({ setupRequired: false, user: body.user, csrfToken: body.csrfToken });
 
     const again = await bearerFetch(url('/api/v1/auth/setup'), null, { method: 'POST', body: { username: 'other', password: PW } });
@@ -122,7 +124,7 @@ describe('first run and sessions', () => {
   it('the cookie is Secure when the page came over TLS (per a trusted proxy)', async () => {
     await start({}, { config: { trustProxy: true } });
     const res = await bearerFetch(url('/api/v1/auth/setup'), null, { method: 'POST', body: { username: 'root', password: PW }, headers: { 'x-forwarded-proto': 'https' } });
-    expect(res.headers.get('set-cookie')).toMatch(/; Secure$/);
+    expect(res.headers.getSetCookie()).toEqual([expect.stringMatching(/^quorate_session=.*; Secure$/), expect.stringMatching(/^quorate_device=.*; Secure$/)]);
   });
 
   it('logout ends the session (and its sockets); password change keeps only the current session', async () => {
@@ -150,38 +152,6 @@ describe('first run and sessions', () => {
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^quorate_session=; .*Max-Age=0/);
     expect((await sessionFetch(url('/api/v1/clusters'), a)).status).toBe(401);
-  });
-});
-
-describe('login throttling', () => {
-  it('per username: after the allowance even the right password gets 429 with the wait', async () => {
-    await start({ loginLimits: { perUser: { max: 3, windowMs: 60_000 }, perIp: { max: 100, windowMs: 60_000 } } });
-    await h!.server.store.users.create({ username: 'alice', password: PW, role: 'viewer' });
-    const login = (username: string, password: string) => bearerFetch(url('/api/v1/auth/login'), null, { method: 'POST', body: { username, password } });
-    for (let i = 0; i < 3; i++) {
-      const res = await login('alice', `guess number ${i}`);
-      expect(res.status).toBe(401);
-      expect(await error(res)).toBe('wrong username or password');
-    }
-    const res = await login('Alice', PW);
-    expect(res.status).toBe(429);
-    const body = TooManyAttempts.parse(await res.json());
-    expect(body.retryAfterS).toBeGreaterThan(0);
-    expect(body.retryAfterS).toBeLessThanOrEqual(60);
-    expect(body.error).toBe(`too many attempts: try again in ${body.retryAfterS} s`);
-    expect(res.headers.get('retry-after')).toBe(String(body.retryAfterS));
-    // another user is not affected
-    await h!.server.store.users.create({ username: 'bob', password: PW, role: 'viewer' });
-    expect((await login('bob', PW)).status).toBe(200);
-  });
-
-  it('per client address: many usernames from one address are throttled too', async () => {
-    await start({ loginLimits: { perUser: { max: 100, windowMs: 60_000 }, perIp: { max: 4, windowMs: 60_000 } } });
-    const login = (username: string) => bearerFetch(url('/api/v1/auth/login'), null, { method: 'POST', body: { username, password: 'whatever-password' } });
-    for (let i = 0; i < 4; i++) expect((await login(`user${i}`)).status).toBe(401);
-    const res = await login('user99');
-    expect(res.status).toBe(429);
-    expect(await error(res)).toMatch(/^too many attempts: try again in \d+ s$/);
   });
 });
 
@@ -216,7 +186,9 @@ describe('roles', () => {
     expect(res.status).toBe(202);
     expect((await bearerFetch(url('/api/v1/users'), token)).status).toBe(403);
     const audit = AuditPage.parse(await (await h!.api('/api/v1/audit', { as: 'admin' })).json());
-    expect(audit.records[0]).toMatchObject({ operation: 'sim-fault', result: 'ok', role: 'operator', actor: { name: 'environment' }, params: { action: 'stop', nodes: ['pve3'] } });
+    expect(audit.records.find((r) => r.operation === 'sim-fault')).toMatchObject({ result: 'ok', role: 'operator', actor: { name: 'environment' }, params: { action: 'stop', nodes: ['pve3'] } });
+    // the refused read of /users is on the record too
+    expect(audit.records[0]).toMatchObject({ operation: 'GET /api/v1/users', result: 'refused', role: 'operator', message: 'needs role admin' });
   });
 });
 

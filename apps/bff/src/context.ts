@@ -1,10 +1,12 @@
-// What the routes share: the store, the clusters, the socket server, the login limiter, the audit helper.
+// What the routes share: the store, the clusters, the socket server, sign-in throttling, the audit helper.
 import type { Request } from 'express';
 import type { Store, AuditResult } from '@quorate/store';
 import type { Identity } from './auth/identity';
 import { actorOf } from './auth/identity';
 import type { OriginPolicy } from './auth/origin';
-import type { LoginLimiter } from './auth/rate-limit';
+import type { SignInGuard } from './auth/sign-in-guard';
+import type { AnonymousFailures } from './audit/anonymous-failures';
+import { markAudited } from './audit/attempts';
 import type { ClusterRegistry } from './clusters';
 import type { Config } from './config';
 import type { GatewayServer } from './gateway';
@@ -17,7 +19,11 @@ export interface AppContext {
   clusters: ClusterRegistry;
   logger: Logger;
   io: GatewayServer;
-  limiter: LoginLimiter;
+  signIn: SignInGuard;
+  /** signs device cookies (browsers that signed in before) */
+  deviceKey: Buffer;
+  /** unknown callers' failures, one audit record per address and window */
+  anonymous: AnonymousFailures;
   origins: OriginPolicy;
   checkpoints: Map<string, Checkpoint>;
   /** clusters with an operation in progress (one at a time per cluster) */
@@ -37,6 +43,7 @@ export interface AuditEntry {
 
 /** one line in the audit trail; a failing audit write is logged and does not undo what was done */
 export function audit(ctx: AppContext, who: Identity, entry: AuditEntry): void {
+  markAudited();
   try {
     ctx.store.audit.record({ actor: actorOf(who), role: who.role, confirmed: false, ...entry });
   } catch (err) {
@@ -46,3 +53,6 @@ export function audit(ctx: AppContext, who: Identity, entry: AuditEntry): void {
 
 /** cookies get Secure when the page came over TLS (directly, or per a trusted proxy's X-Forwarded-Proto) */
 export const secureRequest = (req: Request): boolean => req.secure;
+
+/** the caller's address (a trusted proxy's X-Forwarded-For under QUORATE_TRUST_PROXY) */
+export const clientIp = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';

@@ -55,7 +55,8 @@ describe('POST /api/v1/operations/expected-votes', () => {
     });
     expect(plan.risk).toMatch(/The cluster could lose 1 node before; after this it can lose none/);
     expect((await quorum()).expectedVotes).toBe(3);
-    expect(auditTrail()).toEqual([]);
+    // changes nothing, but the attempt is on the record
+    expect(auditTrail()).toEqual([expect.objectContaining({ operation: 'expected-votes', result: 'ok', confirmed: false, message: expect.stringMatching(/^dry run only/) })]);
   });
 
   it('without confirm: true it is refused (400) and audited', async () => {
@@ -132,7 +133,8 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect(task.result).toBe('ok');
     expect(task.log[0]).toMatch(/recovery path/);
     expect(await quorum()).toMatchObject({ quorate: true, expectedVotes: 1, quorum: 1, totalVotes: 1 });
-    expect(auditTrail().map((r) => r.result)).toEqual(['ok', 'refused', 'refused', 'refused', 'refused']);
+    expect(auditTrail().map((r) => r.result)).toEqual(['ok', 'refused', 'refused', 'refused', 'refused', 'ok']);
+    expect(auditTrail().at(-1)!.message).toMatch(/^dry run only/);
   });
 
   it('a viewer is refused (403, audited); an unknown cluster is 404', async () => {
@@ -181,7 +183,9 @@ describe('the guard', () => {
       clusters: h.server.clusters,
       logger: pino({ level: 'silent' }),
       io: h.server.io,
-      limiter: null as unknown as AppContext['limiter'],
+      signIn: null as unknown as AppContext['signIn'],
+      deviceKey: Buffer.alloc(32),
+      anonymous: null as unknown as AppContext['anonymous'],
       origins: { allowedOrigins: [], trustProxy: false },
       checkpoints: new Map(),
       busy: new Set(),

@@ -80,13 +80,15 @@ export type DryRunResponse = z.infer<typeof DryRunResponse>;
 
 export const AuditResult = z.enum(['ok', 'refused', 'failed']);
 export type AuditResult = z.infer<typeof AuditResult>;
-export const AuditActor = z.object({ kind: z.enum(['user', 'token', 'system']), id: z.string(), name: z.string() });
+/** anonymous: a caller we do not know (failed sign-ins and the like, one record per address and window) */
+export const AuditActor = z.object({ kind: z.enum(['user', 'token', 'system', 'anonymous']), id: z.string(), name: z.string() });
 
 export const AuditRecord = z.object({
   id: z.number().int(),
   at: z.number(),
   actor: AuditActor,
-  role: Role,
+  /** null for anonymous callers */
+  role: Role.nullable(),
   operation: z.string(),
   clusterId: z.string().nullable(),
   params: z.unknown(),

@@ -22,7 +22,8 @@ export const AuditInput = z.object({
   /** ms since epoch; defaults to now */
   at: z.number().int().optional(),
   actor: Actor,
-  role: Role,
+  /** null for callers we do not know (aggregated anonymous failures) */
+  role: Role.nullable(),
   operation: z.string().min(1).max(128),
   /** null for operations not tied to a cluster (user management, tokens) */
   clusterId: z.string().nullable(),
@@ -86,7 +87,7 @@ export function createAuditStore(db: Db, now: () => number, reportCorrupt: Corru
       id: row.id,
       at: row.at,
       actor: { kind: row.actor_kind, id: row.actor_id, name: row.actor_name },
-      role: row.role,
+      role: row.role === '' ? null : row.role,
       operation: row.operation,
       clusterId: row.cluster_id,
       params: params.value,
@@ -111,7 +112,7 @@ export function createAuditStore(db: Db, now: () => number, reportCorrupt: Corru
         a.actor.kind,
         a.actor.id,
         a.actor.name,
-        a.role,
+        a.role ?? '', // the column predates anonymous records: '' stands for none
         a.operation,
         a.clusterId,
         JSON.stringify(a.params),

@@ -92,6 +92,9 @@ export function openStore(options: StoreOptions) {
         return db.transaction(fn).immediate();
       },
 
+      /** the connection, for a library that keeps its own table here (the sign-in rate limits) */
+      db,
+
       close(): void {
         if (db.open) db.close();
       },

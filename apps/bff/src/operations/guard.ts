@@ -3,7 +3,7 @@
 //   quorate (or the operation's recovery path) -> what corosync would refuse -> cluster name typed
 //   -> run as a task -> audit.
 // Every refusal is audited as well, with the reason the caller got. A dry run stops before running
-// and answers with the plan (what would happen, the risk).
+// and answers with the plan (what would happen, the risk); it is audited too.
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
@@ -97,6 +97,7 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
     refuse(409, `cluster '${clusterId}' is not quorate: ${def.name} is refused until quorum is back (a change now could split the cluster)`);
   if (plan.refusal) refuse(409, plan.refusal);
   if (dryRun) {
+    audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'ok', message: `dry run only (nothing changed)${plan.refusal ? '' : ': the plan was shown'}` });
     res.json({ ok: true, dryRun: true, plan });
     return;
   }

@@ -1,17 +1,22 @@
-// /api/v1/auth: first-run setup, sign-in (rate-limited), sign-out, own password change.
+// /api/v1/auth: first-run setup, sign-in (throttled: auth/sign-in-guard.ts), sign-out, own password change.
+// Sign-ins, sign-outs and refused password changes are audited; unknown callers' failures are tallied.
 import { Router, type Request, type Response } from 'express';
 import { AuthState, LoginRequest, PasswordChange, SetupRequest, type SignedIn } from '@quorate/model';
 import type { User } from '@quorate/store';
 import { clearedSessionCookie, sessionCookie } from '../auth/cookies';
+import { makeDeviceCookie, readDeviceCookie } from '../auth/device-cookie';
+import type { Identity } from '../auth/identity';
 import { signedIn } from '../auth/middleware';
 import { originAllowed } from '../auth/origin';
-import { audit, secureRequest, type AppContext } from '../context';
+import { isRefused, refusalText, type Refusal } from '../auth/sign-in-guard';
+import { markAudited } from '../audit/attempts';
+import { audit, clientIp, secureRequest, type AppContext } from '../context';
 import { disconnectWhere } from '../gateway';
 import { HttpError, badRequest } from '../http-errors';
 
 /** 429 with the wait in the body (TooManyAttempts) and in Retry-After */
-const tooManyAttempts = (wait: number) =>
-  new HttpError(429, `too many attempts: try again in ${wait} s`, undefined, { retryAfterS: wait }, { 'Retry-After': String(wait) });
+const tooManyAttempts = (r: Refusal) =>
+  new HttpError(429, refusalText(r), undefined, { retryAfterS: r.retryAfterS }, { 'Retry-After': String(r.retryAfterS) });
 const publicUser = (u: Pick<User, 'id' | 'username' | 'role'>) => ({ id: u.id, username: u.username, role: u.role });
 
 export function authRouter(ctx: AppContext): Router {
@@ -25,7 +30,8 @@ export function authRouter(ctx: AppContext): Router {
   };
   const startSession = (req: Request, res: Response, user: User): SignedIn => {
     const s = store.sessions.create(user.id, ctx.config.sessionTtlMs);
-    res.setHeader('Set-Cookie', sessionCookie(s.id, secureRequest(req)));
+    // and remember this browser for this user (not subject to the per-username lockout next time)
+    res.setHeader('Set-Cookie', [sessionCookie(s.id, secureRequest(req)), makeDeviceCookie(ctx.deviceKey, user.username, secureRequest(req))]);
     res.setHeader('Cache-Control', 'no-store');
     return { user: publicUser(user), csrfToken: s.csrfToken };
   };
@@ -65,20 +71,27 @@ export function authRouter(ctx: AppContext): Router {
     const body = LoginRequest.safeParse(req.body);
     if (!body.success) throw badRequest('login', body.error);
     const { username, password } = body.data;
-    const ip = req.ip ?? 'unknown';
-    const wait = ctx.limiter.retryAfterS(ip, username);
-    if (wait > 0) {
-      ctx.logger.warn({ username, ip }, 'login throttled');
-      throw tooManyAttempts(wait);
+    const ip = clientIp(req);
+    const device = readDeviceCookie(ctx.deviceKey, req.headers.cookie);
+    // counted before the slow password check, so concurrent guesses cannot all get through
+    const reservation = await ctx.signIn.reserve(ip, username, device);
+    markAudited(); // what follows is audited here, or tallied for unknown callers
+    if (isRefused(reservation)) {
+      ctx.anonymous.record(ip, 'throttled', username);
+      ctx.logger.warn({ username, ip, reason: reservation.reason }, 'login throttled');
+      throw tooManyAttempts(reservation);
     }
     const user = await store.users.verify(username, password);
     if (!user) {
-      ctx.limiter.failed(ip, username);
+      reservation.failed();
+      ctx.anonymous.record(ip, 'sign-in-failed', username);
       ctx.logger.warn({ username, ip }, 'failed login');
       throw new HttpError(401, 'wrong username or password');
     }
-    ctx.limiter.succeeded(username);
+    await reservation.succeeded();
     ctx.logger.info({ username: user.username, ip }, 'signed in');
+    const who: Identity = { kind: 'user', id: user.id, name: user.username, role: user.role };
+    audit(ctx, who, { operation: 'sign-in', clusterId: null, params: { username: user.username, ip, knownBrowser: device?.username === user.username.toLowerCase() }, confirmed: true, result: 'ok', message: `${user.username} signed in from ${ip}` });
     res.json(startSession(req, res, user));
   });
 
@@ -87,6 +100,7 @@ export function authRouter(ctx: AppContext): Router {
     if (session) {
       store.sessions.revoke(session.rawId);
       disconnectWhere(ctx.io, (w) => w.session?.rawId === session.rawId);
+      audit(ctx, req.identity!, { operation: 'sign-out', clusterId: null, params: { username: req.identity!.name }, confirmed: true, result: 'ok', message: `${req.identity!.name} signed out` });
     }
     res.setHeader('Set-Cookie', clearedSessionCookie(secureRequest(req)));
     res.status(204).end();
@@ -97,13 +111,19 @@ export function authRouter(ctx: AppContext): Router {
     if (!who.session) throw new HttpError(403, 'API tokens have no password: sign in with a user to change one');
     const body = PasswordChange.safeParse(req.body);
     if (!body.success) throw badRequest('password change', body.error);
-    const ip = req.ip ?? 'unknown';
-    const wait = ctx.limiter.retryAfterS(ip, who.name);
-    if (wait > 0) throw tooManyAttempts(wait);
+    const ip = clientIp(req);
+    const refuse = (err: HttpError): never => {
+      audit(ctx, who, { operation: 'password-change', clusterId: null, params: { username: who.name }, confirmed: true, result: 'refused', message: err.message });
+      throw err;
+    };
+    const reservation = await ctx.signIn.reserve(ip, who.name, readDeviceCookie(ctx.deviceKey, req.headers.cookie));
+    if (isRefused(reservation)) refuse(tooManyAttempts(reservation));
+    const held = reservation as Exclude<typeof reservation, Refusal>;
     if (!(await store.users.verify(who.name, body.data.currentPassword))) {
-      ctx.limiter.failed(ip, who.name);
-      throw new HttpError(400, 'invalid password change: currentPassword: the current password is wrong', [{ path: 'currentPassword', message: 'the current password is wrong' }]);
+      held.failed();
+      refuse(new HttpError(400, 'invalid password change: currentPassword: the current password is wrong', [{ path: 'currentPassword', message: 'the current password is wrong' }]));
     }
+    await held.succeeded();
     await store.users.setPassword(who.id, body.data.newPassword);
     const keep = who.session.rawId;
     store.sessions.revokeOthers(who.id, keep);

@@ -32,7 +32,7 @@ function Row({ r }: { r: AuditRecord }) {
     <tr data-testid="audit-row" data-operation={r.operation} data-result={r.result}>
       <td className="whitespace-nowrap font-mono text-xs tabular-nums">{formatDateTime(r.at)}</td>
       <td>
-        {r.actor.name} <span className="text-xs text-slate-500">({r.actor.kind}, {r.role})</span>
+        {r.actor.name} <span className="text-xs text-slate-500">({r.role ? `${r.actor.kind}, ${r.role}` : r.actor.kind})</span>
       </td>
       <td>
         <code>{r.operation}</code>
