@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from './logger';
+import { bearerFetch, simCluster, startFake, type Harness } from './testing/harness';
 
 describe('logger', () => {
   it('redacts authorization headers, cookies and credential fields', () => {
@@ -23,5 +24,41 @@ describe('logger', () => {
     expect(out).toContain('"name":"pve1"');
     expect(out).not.toMatch(/s3cret/);
     expect(out.match(/\[redacted\]/g)).toHaveLength(5);
+  });
+});
+
+describe('access log', () => {
+  let h: Harness | null = null;
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+  });
+
+  it('logs the path without the query string: a token in ?token= (or in a Referer) never reaches a log line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    h = await startFake([simCluster('lab-cluster', 'lab-cluster', true)], { logger: createLogger('debug', sink) });
+    const referer = `${h.url}/history?token=secret-value-r&x=1`;
+    expect((await bearerFetch(`${h.url}/api/v1/clusters?token=secret-value-a`, h.tokens.viewer, { headers: { referer } })).status).toBe(200);
+    expect((await bearerFetch(`${h.url}/api/v1/no-such-route?token=secret-value-b&cluster=x`, h.tokens.viewer)).status).toBe(404);
+    expect((await bearerFetch(`${h.url}/api/v1/clusters?token=secret-value-c`, null)).status).toBe(401);
+    // the web app (not built here: 503)
+    expect((await bearerFetch(`${h.url}/nothing?access_token=secret-value-d`, null)).status).toBe(503);
+    const out = lines.join('');
+    expect(out).not.toContain('secret-value');
+    const access = lines.map((l) => JSON.parse(l) as { req?: { url?: string; headers?: Record<string, string> }; res?: { statusCode: number } }).filter((l) => l.req && l.res);
+    expect(access.map((l) => [l.req!.url, l.res!.statusCode])).toEqual([
+      ['/api/v1/clusters', 200],
+      ['/api/v1/no-such-route', 404],
+      ['/api/v1/clusters', 401],
+      ['/nothing', 503],
+    ]);
+    // a Referer keeps its origin and path
+    expect(access[0]!.req!.headers!.referer).toBe(`${h.url}/history`);
   });
 });

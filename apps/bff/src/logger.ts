@@ -1,4 +1,5 @@
-// Structured logs (pino) and the HTTP access log (pino-http). Secrets are redacted before they are written.
+// Structured logs (pino) and the HTTP access log (pino-http). Secrets are redacted before they are written;
+// the access log records paths without query strings.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -6,7 +7,6 @@ import type { LogLevel } from './config';
 
 export type { Logger };
 
-/** where secrets can appear in logged objects: request headers, and credential fields one or two levels deep */
 /** credential fields: wherever they sit one or two levels deep in a logged object */
 const secretFields = ['password', 'currentPassword', 'newPassword', 'token', 'secret', 'apiToken', 'tokenSecret', 'authorization', 'cookie'];
 
@@ -31,15 +31,46 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   return destination ? pino(options, destination) : pino(options);
 }
 
+/**
+ * A URL without its query string (and fragment): a query may carry a secret (?token=, ?access_token=,
+ * a signed link), so logs keep the path only. An absolute URL keeps its origin.
+ */
+export function withoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : url.slice(0, cut);
+}
+
+/** request headers that carry a URL (ours or one a proxy copied): logged without their query strings */
+const urlHeaders = ['referer', 'x-original-url', 'x-forwarded-uri', 'x-rewrite-url'];
+
+/** what the access log says about a request (pino-std-serializers' shape, minus query strings and parsed queries) */
+interface LoggedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  headers?: Record<string, unknown>;
+  remoteAddress?: string;
+  remotePort?: number;
+}
+function requestLine(req: LoggedRequest): LoggedRequest {
+  const headers = { ...req.headers };
+  for (const h of urlHeaders) if (typeof headers[h] === 'string') headers[h] = withoutQuery(headers[h]);
+  return { id: req.id, method: req.method, url: withoutQuery(req.url ?? ''), headers, remoteAddress: req.remoteAddress, remotePort: req.remotePort };
+}
+
 /** probes and scrapes would drown the access log */
 const quietPaths = new Set(['/healthz', '/api/v1/healthz', '/metrics']);
 
 export function httpLogger(logger: Logger) {
   return pinoHttp<IncomingMessage, ServerResponse>({
     logger,
-    autoLogging: { ignore: (req) => quietPaths.has((req.url ?? '').split('?')[0] ?? '') },
-    // response headers are ours (CSP etc.) and the same on every line: the status is what matters
-    serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+    autoLogging: { ignore: (req) => quietPaths.has(withoutQuery(req.url ?? '')) },
+    serializers: {
+      // the path, never the query string (nor Express's parsed req.query): it may carry a token
+      req: requestLine,
+      // response headers are ours (CSP etc.) and the same on every line: the status is what matters
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
   });
 }
