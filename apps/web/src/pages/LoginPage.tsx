@@ -14,6 +14,13 @@ function retryAfterMs(err: unknown): number | null {
   return s * 1000;
 }
 
+/** why the server refused, when it is more than "too many attempts" (which limit, what is not affected) */
+function refusalReason(err: unknown): string | null {
+  if (!(err instanceof HttpError) || err.status !== 429) return null;
+  const why = err.message.replace(/:\s*try again in \d+\s*s/, '').trim();
+  return /^too many attempts$/i.test(why) ? null : why.charAt(0).toUpperCase() + why.slice(1) + '.';
+}
+
 export function LoginPage() {
   const qc = useQueryClient();
   const now = useNow();
@@ -67,6 +74,11 @@ export function LoginPage() {
           {blocked ? (
             <p role="alert" data-testid="login-wait" className="rounded border-2 border-amber-600 bg-amber-50 p-2 text-sm font-semibold text-amber-950 dark:bg-amber-950 dark:text-amber-50">
               Too many attempts: try again in <span className="tabular-nums">{waitS} s</span>.
+              {refusalReason(err) && (
+                <span className="mt-1 block font-normal" data-testid="login-wait-reason">
+                  {refusalReason(err)}
+                </span>
+              )}
             </p>
           ) : err && retryAfterMs(err) === null ? (
             <ErrorBox error={err} testId="login-error" />
