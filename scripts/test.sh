@@ -24,7 +24,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 status=0
-step() { echo; echo "== $*"; }
+# each stage says how long it took, and all of them are listed again before the summary line
+timings=()
+stage=""
+stage_start=$SECONDS
+end_stage() {
+  if [ -n "$stage" ]; then
+    local took=$((SECONDS - stage_start))
+    echo "== $stage: ${took} s"
+    timings+=("$(printf '%5d s  %s' "$took" "$stage")")
+  fi
+  stage=""
+}
+step() { end_stage; stage="$*"; stage_start=$SECONDS; echo; echo "== $*"; }
 
 step "typecheck"; npm run -s typecheck || status=1
 step "lint"; npx eslint . || status=1
@@ -45,6 +57,9 @@ else
   echo "(end-to-end tests on the lab skipped: they need root)"
 fi
 
+end_stage
+echo; echo "== stage times (total ${SECONDS} s)"
+printf '%s\n' "${timings[@]}"
 node scripts/test-summary.mjs artifacts/vitest-unit.json artifacts/vitest-lab.json artifacts/playwright.json artifacts/playwright-lab.json
 [ $status -eq 0 ] || echo "some step failed (see above)" >&2
 exit $status
