@@ -92,4 +92,28 @@ test.describe('expected votes', () => {
     await dialog.getByTestId('ev-cancel').click();
     await expect(dialog).toHaveCount(0);
   });
+
+  test('a change that leaves a healthy cluster unable to lose a node shows the risk and asks for the name, not a tick', async ({ page, api }) => {
+    await healAndOpen(page, api);
+    await page.getByTestId('op-expected-votes').click();
+    const dialog = page.getByTestId('expected-votes-dialog');
+    await dialog.getByTestId('ev-input').fill('5');
+    // the server's plan: 3 of 3 votes needed, from "can lose 1" to "can lose none"
+    await expect(dialog.getByTestId('ev-plan')).toContainText('nodes it can lose');
+    const risk = dialog.getByTestId('ev-risk');
+    await expect(risk).toHaveAttribute('data-kind', 'tolerance');
+    await expect(risk).toContainText('The cluster could lose 1 node before; after this it can lose none');
+    await expect(risk).not.toContainText('Split-brain');
+    await expect(dialog.getByTestId('ev-confirm')).toHaveCount(0);
+    await expect(dialog.getByTestId('ev-submit')).toBeDisabled();
+    await dialog.getByTestId('ev-cluster-name').fill('lab-cluster');
+    await expect(dialog.getByTestId('ev-submit')).toBeEnabled();
+    // back to the current value: nothing at risk, the tick again
+    await dialog.getByTestId('ev-input').fill('3');
+    await expect(dialog.getByTestId('ev-risk')).toHaveCount(0);
+    await expect(dialog.getByTestId('ev-confirm')).toBeVisible();
+    await expect(dialog.getByTestId('ev-submit')).toBeDisabled();
+    await dialog.getByTestId('ev-cancel').click();
+    await expect(dialog).toHaveCount(0);
+  });
 });

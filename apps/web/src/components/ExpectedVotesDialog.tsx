@@ -1,6 +1,8 @@
 // Guarded `pvecm expected N`: shows the arithmetic (the BFF's dry-run plan: figures before and after),
-// asks for confirmation, and on the recovery path (not quorate) shows the split-brain risk and wants the
-// cluster name typed. After the run it shows the task log and result; the hero behind it updates live.
+// asks for confirmation, and wants the cluster name typed whenever the plan says so: on the recovery path
+// (not quorate: the split-brain risk) and when the change lowers the failure tolerance (e.g. expected 5 on
+// a healthy 3-node cluster: it can lose no node afterwards). After the run it shows the task log and
+// result; the hero behind it updates live.
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { failureTolerance } from '@quorate/model';
@@ -49,6 +51,7 @@ function PlanTable({ plan }: { plan: ExpectedVotesPlan }) {
         {row('votes needed (quorum)', b.quorum, a.quorum, a.quorum !== b.quorum)}
         {row('votes present', b.totalVotes, a.totalVotes, false)}
         {row('state', state(b), state(a), a.quorate !== b.quorate)}
+        {row('nodes it can lose', b.nodesCanLose, a.nodesCanLose, a.nodesCanLose !== b.nodesCanLose)}
       </tbody>
     </table>
   );
@@ -93,6 +96,8 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
   });
   const plan = dry.data?.plan;
   const needsName = plan ? plan.needsClusterName : !quorateAtOpen;
+  // the split-brain warning belongs to the recovery path; otherwise the typed name guards lost tolerance
+  const recovery = plan ? plan.recovery : !quorateAtOpen;
 
   const run = useMutation<OperationResponse>({
     mutationFn: () => setExpectedVotes(clusterId, { expectedVotes: n, confirm: true, ...(needsName ? { clusterName: typedName.trim() } : {}) }),
@@ -199,26 +204,40 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                 <div
                   className="rounded-md border-2 border-red-700 bg-red-50 p-3 text-sm text-red-950 dark:border-red-400 dark:bg-red-950/60 dark:text-red-50"
                   data-testid="ev-risk"
+                  data-kind={recovery ? 'split-brain' : 'tolerance'}
                 >
-                  <p className="flex items-center gap-1.5 text-base font-bold">
-                    <Icon name="warn" className="size-5" /> Split-brain risk: the last resort
-                  </p>
-                  <ul className="mt-1 list-disc space-y-0.5 pl-5">
-                    <li>
-                      Do this <strong>only if {missing.length ? listNames(missing) : 'the missing nodes'} {missing.length === 1 ? 'is' : 'are'} certainly off</strong>{' '}
-                      (powered down or fenced) and stay off.
-                    </li>
-                    <li>
-                      If they are running on their own, <strong>both sides could write <code>/etc/pve</code></strong> and start the same guests: the
-                      cluster configuration diverges and has to be repaired by hand.
-                    </li>
-                    <li>Prefer bringing the nodes back. When they return, check that they rejoin this side.</li>
-                  </ul>
-                  {plan?.risk && (
-                    <details className="mt-1 text-xs">
-                      <summary className="cursor-pointer">The server’s full warning</summary>
-                      <p className="mt-1">{plan.risk}</p>
-                    </details>
+                  {recovery ? (
+                    <>
+                      <p className="flex items-center gap-1.5 text-base font-bold">
+                        <Icon name="warn" className="size-5" /> Split-brain risk: the last resort
+                      </p>
+                      <ul className="mt-1 list-disc space-y-0.5 pl-5">
+                        <li>
+                          Do this <strong>only if {missing.length ? listNames(missing) : 'the missing nodes'} {missing.length === 1 ? 'is' : 'are'} certainly off</strong>{' '}
+                          (powered down or fenced) and stay off.
+                        </li>
+                        <li>
+                          If they are running on their own, <strong>both sides could write <code>/etc/pve</code></strong> and start the same guests: the
+                          cluster configuration diverges and has to be repaired by hand.
+                        </li>
+                        <li>Prefer bringing the nodes back. When they return, check that they rejoin this side.</li>
+                      </ul>
+                      {plan?.risk && (
+                        <details className="mt-1 text-xs">
+                          <summary className="cursor-pointer">The server’s full warning</summary>
+                          <p className="mt-1">{plan.risk}</p>
+                        </details>
+                      )}
+                    </>
+                  ) : (
+                    <>
+                      <p className="flex items-center gap-1.5 text-base font-bold">
+                        <Icon name="warn" className="size-5" /> The cluster becomes more fragile
+                      </p>
+                      <p className="mt-1" data-testid="ev-risk-text">
+                        {plan?.risk}
+                      </p>
+                    </>
                   )}
                   <label className="mt-2 block">
                     <span className="font-semibold">

@@ -43,7 +43,14 @@ function OneTimeSecret({ name, token, onDone }: { name: string; token: string; o
   );
 }
 
-function TokenRow({ t }: { t: TokenRecord }) {
+/** who made it: a username, or (a token made by a token) "token:<id>", shown by that token's name */
+function creatorLabel(createdBy: string, tokens: readonly TokenRecord[]): string {
+  if (!createdBy.startsWith('token:')) return createdBy;
+  const maker = tokens.find((x) => x.id === createdBy.slice('token:'.length));
+  return maker ? `token ${maker.name}` : 'a revoked token';
+}
+
+function TokenRow({ t, tokens }: { t: TokenRecord; tokens: readonly TokenRecord[] }) {
   const qc = useQueryClient();
   const revoke = useMutation({ mutationFn: () => revokeToken(t.id), onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.tokens }) });
   return (
@@ -52,7 +59,7 @@ function TokenRow({ t }: { t: TokenRecord }) {
       <td>{t.role}</td>
       <td className="whitespace-nowrap text-xs tabular-nums">{t.static ? '—' : formatDateTime(t.createdAt)}</td>
       <td className="whitespace-nowrap text-xs tabular-nums">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never'}</td>
-      <td className="text-xs">{t.static ? 'QUORATE_API_TOKEN' : t.createdBy}</td>
+      <td className="text-xs">{t.static ? 'QUORATE_API_TOKEN' : creatorLabel(t.createdBy, tokens)}</td>
       <td>
         <ConfirmButton
           label="Revoke"
@@ -92,7 +99,8 @@ export function TokensPanel() {
         API tokens
       </h3>
       <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-        For scripts and monitoring: send <code>Authorization: Bearer &lt;token&gt;</code>.
+        For scripts and monitoring: send <code>Authorization: Bearer &lt;token&gt;</code>. A token is revoked when the user who created it is
+        removed or demoted below the token’s role; revoking a token also revokes the tokens it created.
       </p>
       {q.error && <ErrorBox error={q.error} />}
       {q.isPending ? (
@@ -114,7 +122,7 @@ export function TokensPanel() {
             </thead>
             <tbody>
               {tokens.map((t) => (
-                <TokenRow key={t.id} t={t} />
+                <TokenRow key={t.id} t={t} tokens={tokens} />
               ))}
             </tbody>
           </table>

@@ -50,6 +50,8 @@ function UserRow({ u, self }: { u: UserRecord; self: boolean }) {
   const done = (text: string) => {
     setNotice(text);
     void qc.invalidateQueries({ queryKey: adminKeys.users });
+    // removing or demoting a user revokes the API tokens they made (all, or those above the new role)
+    void qc.invalidateQueries({ queryKey: adminKeys.tokens });
   };
   const role = useMutation({ mutationFn: (r: Role) => updateUser(u.id, { role: r }), onSuccess: (_d, r) => done(`role set to ${r}`) });
   const del = useMutation({ mutationFn: () => deleteUser(u.id), onSuccess: () => done('deleted') });
@@ -74,7 +76,7 @@ function UserRow({ u, self }: { u: UserRecord; self: boolean }) {
           <button type="button" className="btn" onClick={() => setResetting((x) => !x)} data-testid={`user-reset-${u.username}`}>
             Reset password
           </button>
-          {!self && <ConfirmButton label="Delete" question={`Delete ${u.username}?`} onConfirm={() => del.mutate()} testId={`user-delete-${u.username}`} />}
+          {!self && <ConfirmButton label="Delete" question={`Delete ${u.username}? The API tokens they created are revoked too.`} onConfirm={() => del.mutate()} testId={`user-delete-${u.username}`} />}
         </div>
         {resetting && (
           <ResetPassword
