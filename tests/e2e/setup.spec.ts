@@ -74,7 +74,10 @@ test('too many failed sign-ins: the login page counts down until the next try', 
   for (let i = 0; i < 5; i++) {
     await page.getByTestId('login-username').fill(user);
     await page.getByTestId('login-password').fill(`guess-${i}-password`);
+    // wait for this attempt's answer (the error box of the one before may still be showing)
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
     await page.getByTestId('login-submit').click();
+    expect((await answered).status()).toBe(i < 4 ? 401 : 429);
     await expect(page.getByTestId('login-submit')).toHaveText('Sign in');
     if (i < 4) await expect(page.getByTestId('login-error')).toContainText('wrong username or password');
   }
