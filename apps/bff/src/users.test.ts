@@ -115,6 +115,8 @@ describe('POST and DELETE /api/v1/users: refusals are audited', () => {
       ['refused', `no user with id ${ghost}`],
     ]);
     expect(h!.server.store.users.count()).toBe(1);
+    // one record per refusal: none twice
+    expect(trail().filter((r) => r.result === 'refused')).toHaveLength(6);
     expect(JSON.stringify(trail())).not.toContain(NEW_PW);
   });
 });
