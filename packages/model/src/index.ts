@@ -5,6 +5,7 @@ export * from './patch';
 export * from './protocol';
 export * from './votequorum';
 export * from './tolerance';
+export * from './observed';
 export * from './diff';
 export * from './patching';
 export * from './describe';

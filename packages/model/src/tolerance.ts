@@ -4,6 +4,7 @@
 // Losses are instant in this model: last_man_standing only lowers expected votes after its window, so
 // it never rescues an instant loss and is not assumed to.
 import type { ClusterSnapshot } from './snapshot';
+import { memoryFromObserved } from './observed';
 import { evaluateQuorum, tieBreakerNode, type QDeviceInput, type QuorumMemory, type VoteNode } from './votequorum';
 
 export interface OfflineNode {
@@ -43,6 +44,12 @@ export interface FailureTolerance {
   expectedVotesToRestore: number | null;
   /** true when the wait_for_all start-up wait (not arithmetic) is what keeps this partition inquorate */
   waitingForAll: boolean;
+  /**
+   * last_man_standing only: nodes that can be lost one at a time, each after the window has passed
+   * (expected votes are recalculated in between); nodesCanLose is the figure for losses at once.
+   * null without last_man_standing.
+   */
+  nodesCanLoseOneByOne: number | null;
 }
 
 const MAX_OPTIONS = 8;
@@ -53,22 +60,14 @@ export function failureTolerance(snapshot: ClusterSnapshot): FailureTolerance | 
   if (!q) return null;
   const options = snapshot.cluster.quorumOptions;
   const nodes: VoteNode[] = snapshot.nodes.map((n) => ({ id: n.id, votes: n.votes }));
-  const configuredVotes = nodes.reduce((s, n) => s + n.votes, 0);
   const qd = snapshot.qdevice;
   const qdevice: QDeviceInput | null = qd ? { votes: qd.votes, algorithm: qd.algorithm, castsVote: qd.castsVote } : null;
   const members = q.members;
   const memberSet = new Set(members);
 
-  const configExpected = options.expectedVotes ?? configuredVotes + (qd && q.flags.includes('Qdevice') ? qd.votes : 0);
   const waitingForAll = !q.quorate && q.flags.includes('WaitForAll') && q.totalVotes >= q.quorum;
   // what votequorum remembers, as far as the observer's numbers reveal it
-  const memory: QuorumMemory = {
-    seenAll: !waitingForAll,
-    expectedOverride: q.expectedVotes !== configExpected ? q.expectedVotes : null,
-    lmsExpected: null,
-    lmsStableSince: null,
-    lastMembers: members,
-  };
+  const memory = memoryFromObserved({ options, nodes, qdevice, observed: q });
   const quorateWith = (ids: number[], qdev: QDeviceInput | null = qdevice) =>
     evaluateQuorum({ options, nodes, members: ids, qdevice: qdev, memory, now: 0 }).state.quorate;
 
@@ -93,6 +92,7 @@ export function failureTolerance(snapshot: ClusterSnapshot): FailureTolerance | 
       recoveryOptions: recoveryOptions(members, offlineNodes, (ids) => quorateWith(ids)),
       expectedVotesToRestore: q.totalVotes > 0 ? q.totalVotes : null,
       waitingForAll,
+      nodesCanLoseOneByOne: null,
     };
   }
 
@@ -125,7 +125,29 @@ export function failureTolerance(snapshot: ClusterSnapshot): FailureTolerance | 
     recoveryOptions: [],
     expectedVotesToRestore: null,
     waitingForAll: false,
+    nodesCanLoseOneByOne: q.flags.includes('LastManStanding') ? oneByOne(options, nodes, members, order, memory, qdevice) : null,
   };
+}
+
+/**
+ * last_man_standing: lose the worst node, let the window pass (votequorum recalculates expected votes
+ * down to the votes present), repeat while quorate. The window is simulated by evaluating twice: once
+ * at the change, once a window later.
+ */
+function oneByOne(options: ClusterSnapshot['cluster']['quorumOptions'], nodes: VoteNode[], members: number[], order: number[], start: QuorumMemory, qdevice: QDeviceInput | null): number {
+  let memory = start;
+  let left = [...members];
+  let lost = 0;
+  for (const id of order) {
+    left = left.filter((m) => m !== id);
+    if (left.length === 0) break;
+    const atChange = evaluateQuorum({ options, nodes, members: left, qdevice, memory, now: 0 });
+    if (!atChange.state.quorate) break;
+    const later = evaluateQuorum({ options, nodes, members: left, qdevice, memory: atChange.memory, now: options.lastManStandingWindowMs });
+    memory = later.memory;
+    lost++;
+  }
+  return lost;
 }
 
 /** smallest sets of offline nodes whose return makes the membership quorate */
