@@ -73,6 +73,7 @@ export function describeEvent(body: EventBody): string {
         ? 'cluster partitioned: reachable nodes disagree on membership'
         : 'partition healed: reachable nodes agree on membership';
     case 'node-unreachable-warning':
+      if (body.revised) return `forecast for ${body.name} revised: quorum would now be ${body.quorateAfterDrop ? 'kept' : 'lost'} when Corosync drops it`;
       return (
         `${body.name} unreachable on every link: drop expected in ${formatDuration(body.expectedDropInMs)}, ` +
         `quorum would be ${body.quorateAfterDrop ? 'kept' : 'lost'}`

@@ -519,3 +519,54 @@ describe('consequences of a node leaving', () => {
     expect(diffSnapshots(prev, next).map((e) => e.body.type)).toEqual(['storage-state-changed']);
   });
 });
+
+describe('an observer change (issue 8)', () => {
+  it('to another side of a split: no joins or leaves, only the observer and what its quorum says', () => {
+    const s0 = sampleSnapshot();
+    const prev = after((s) => {
+      node(s, 3).state = 'offline';
+      quorumOf(s, [1, 2]);
+    }, s0);
+    const next = after((s) => {
+      s.observer = { nodeId: 3, name: 'pve3' };
+      node(s, 1).state = 'offline';
+      node(s, 2).state = 'offline';
+      node(s, 3).state = 'online';
+      quorumOf(s, [3]);
+    }, prev);
+    expect(diffSnapshots(prev, next).map((e) => e.body.type)).toEqual(['observer-changed', 'quorum-lost']);
+  });
+
+  it('to a view that contains the old one: the difference is a real join', () => {
+    const s0 = sampleSnapshot();
+    const prev = after((s) => {
+      s.observer = { nodeId: 2, name: 'pve2' };
+      node(s, 1).state = 'offline';
+      quorumOf(s, [2, 3]);
+    }, s0);
+    const next = after((s) => {
+      s.observer = { nodeId: 1, name: 'pve1' };
+      node(s, 1).state = 'online';
+      quorumOf(s, [1, 2, 3]);
+    }, prev);
+    expect(diffSnapshots(prev, next).map((e) => e.body.type)).toEqual(['observer-changed', 'node-joined']);
+  });
+});
+
+describe('a revised forecast (issue 8)', () => {
+  it('when quorum after the drop flips for a running warning, the history says so', () => {
+    const prev = after((s) => {
+      s.warnings = [warning(2, true), warning(3, true)];
+    });
+    const next = after((s) => {
+      s.warnings = [warning(2, false), warning(3, false)];
+    }, prev);
+    const events = diffSnapshots(prev, next);
+    expect(events.map((e) => [e.body.type, e.message])).toEqual([
+      ['node-unreachable-warning', 'forecast for pve2 revised: quorum would now be lost when Corosync drops it'],
+      ['node-unreachable-warning', 'forecast for pve3 revised: quorum would now be lost when Corosync drops it'],
+    ]);
+    expect(events.every((e) => e.body.type === 'node-unreachable-warning' && e.body.revised === true)).toBe(true);
+    expect(diffSnapshots(next, next)).toEqual([]);
+  });
+});

@@ -59,7 +59,8 @@ export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapsho
   const nc = next.cluster.configVersion;
   if (pc !== null && nc !== null && pc !== nc) bodies.push({ type: 'config-version-changed', from: pc, to: nc });
 
-  if (prev.observer?.nodeId !== next.observer?.nodeId || prev.observer?.name !== next.observer?.name) {
+  const observerMoved = prev.observer?.nodeId !== next.observer?.nodeId || prev.observer?.name !== next.observer?.name;
+  if (observerMoved) {
     bodies.push({
       type: 'observer-changed',
       from: prev.observer ? { nodeId: prev.observer.nodeId, name: prev.observer.name } : null,
@@ -67,7 +68,11 @@ export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapsho
     });
   }
 
-  diffNodes(prev.nodes, next.nodes, bodies);
+  // Another node's view is not by itself a change of membership: two sides of a split, or a view that
+  // has not settled, differ without anyone joining or leaving. Only when one view contains the other
+  // (the new one caught up with the old, or the other way) are the differences joins and leaves.
+  if (!observerMoved || prev.observer === null || next.observer === null || nested(prev.quorum?.members, next.quorum?.members))
+    diffNodes(prev.nodes, next.nodes, bodies);
   diffWarnings(prev, next, bodies);
   diffLinks(prev, next, bodies);
   diffQuorum(prev, next, bodies);
@@ -112,6 +117,12 @@ function diffNodes(prevNodes: ClusterNode[], nextNodes: ClusterNode[], out: Even
   out.push(...found);
 }
 
+function nested(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  if (!a || !b) return true;
+  const [small, big] = a.length <= b.length ? [a, new Set(b)] : [b, new Set(a)];
+  return small.every((id) => big.has(id));
+}
+
 function nodeIdOf(b: EventBody): number {
   return 'nodeId' in b ? b.nodeId : 0;
 }
@@ -133,7 +144,11 @@ function diffWarnings(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBo
     }
   }
   for (const w of prev.warnings) {
-    if (!after.has(w.nodeId)) found.push({ type: 'node-unreachable-cleared', nodeId: w.nodeId, name: w.name });
+    const now = after.get(w.nodeId);
+    if (!now) found.push({ type: 'node-unreachable-cleared', nodeId: w.nodeId, name: w.name });
+    // the history must not keep a forecast that no longer holds: say it changed
+    else if (now.quorateAfterDrop !== w.quorateAfterDrop)
+      found.push({ type: 'node-unreachable-warning', nodeId: now.nodeId, name: now.name, expectedDropInMs: now.expectedDropInMs, quorateAfterDrop: now.quorateAfterDrop, revised: true });
   }
   found.sort((a, b) => nodeIdOf(a) - nodeIdOf(b));
   out.push(...found);

@@ -44,6 +44,8 @@ export const EventBody = z.discriminatedUnion('type', [
     ...nodeRef,
     expectedDropInMs: z.number(),
     quorateAfterDrop: z.boolean(),
+    /** a correction of the running warning for this node: the forecast of quorum after the drop flipped */
+    revised: z.boolean().optional(),
   }),
   z.object({ type: z.literal('node-unreachable-cleared'), ...nodeRef }),
 ]);
