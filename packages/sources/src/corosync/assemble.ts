@@ -10,16 +10,69 @@ import {
   type UnreachableWarning,
 } from '@quorate/model';
 import type { CorosyncConfig } from './config';
-import type { NodeSnapshot } from './node';
+import { ringSeq, type NodeSnapshot } from './node';
 
-/** The node whose view leads: the lowest-id node that answered with a quorum view. */
-export function chooseObserver(nodes: readonly NodeSnapshot[]): NodeSnapshot | null {
+/**
+ * The node whose view leads the page. By quorum, not by id:
+ *  - never a node alone in a fresh ring of its own (`joining`: a Corosync that just started) while any
+ *    other node can be asked;
+ *  - never a stale view: one that counts in a node which has already moved on to a newer ring (a
+ *    higher ring id) — members of one ring share its id, so this view has not caught up yet;
+ *  - then a quorate view before any other, then more votes and members (a node cut off alone never
+ *    leads while a larger live view exists), then the current observer (no flapping between equal
+ *    views), then the lowest id.
+ */
+export function chooseObserver(nodes: readonly NodeSnapshot[], current: string | null = null, joining: ReadonlySet<number> = new Set()): NodeSnapshot | null {
+  const live = nodes.filter((n) => n.reachable && n.quorum !== null && n.nodeId !== null);
+  const byId = new Map(live.map((n) => [n.nodeId!, n]));
+  const stale = (n: NodeSnapshot): boolean => {
+    const mine = ringSeq(n.quorum!.ringId);
+    if (mine === null) return false;
+    return n.quorum!.members.some((id) => {
+      const other = id === n.nodeId || joining.has(id) ? undefined : byId.get(id);
+      const theirs = other ? ringSeq(other.quorum!.ringId) : null;
+      return theirs !== null && theirs > mine;
+    });
+  };
+  const key = (n: NodeSnapshot): number[] => [
+    joining.has(n.nodeId!) ? 0 : 1,
+    stale(n) ? 0 : 1,
+    n.quorum!.quorate ? 1 : 0,
+    n.quorum!.totalVotes,
+    n.quorum!.members.length,
+    n.name === current ? 1 : 0,
+    -n.nodeId!,
+  ];
   let best: NodeSnapshot | null = null;
-  for (const n of nodes) {
-    if (!n.reachable || n.quorum === null || n.nodeId === null) continue;
-    if (best === null || n.nodeId < (best.nodeId ?? Infinity)) best = n;
+  let bestKey: number[] = [];
+  for (const n of live) {
+    const k = key(n);
+    if (best === null || greater(k, bestKey)) {
+      best = n;
+      bestKey = k;
+    }
   }
   return best;
+}
+
+function greater(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
+}
+
+/**
+ * Nodes whose Corosync just came up (or came back into view) and has been alone in a ring of its own
+ * ever since: a join in progress (it forms a one-node ring first and merges a few seconds later), not a
+ * partition and not a headline — for graceMs; still alone after that, it is cut off.
+ */
+export function joiningNodes(nodes: readonly NodeSnapshot[], now: number, graceMs: number): Set<number> {
+  const out = new Set<number>();
+  for (const n of nodes) {
+    const q = n.quorum;
+    if (!n.reachable || q === null || n.nodeId === null || n.viewSince === null || n.sawOthers) continue;
+    if (q.members.length === 1 && q.members[0] === n.nodeId && now - n.viewSince < graceMs) out.add(n.nodeId);
+  }
+  return out;
 }
 
 /** A node's id for its view: known, else from the nodelist by name, else its position (never shown as a member). */
@@ -62,8 +115,8 @@ export function qdeviceFrom(status: QuorumtoolStatus | null, config: CorosyncCon
 /** A partition: two reachable nodes each of which has the other outside its membership. One-sided
  * disagreement is not one — it is a view not yet updated (a frozen node's last word, or Corosync still
  * detecting), and flagging it would put a "partitioned … healed" pair on the timeline at every node loss. */
-export function membershipsDisagree(views: readonly NodeView[]): boolean {
-  const live = views.filter((v) => v.reachable && v.quorum);
+export function membershipsDisagree(views: readonly NodeView[], joining: ReadonlySet<number> = new Set()): boolean {
+  const live = views.filter((v) => v.reachable && v.quorum && !joining.has(v.nodeId));
   for (const a of live) {
     for (const b of live) {
       if (a.nodeId < b.nodeId && !a.quorum!.members.includes(b.nodeId) && !b.quorum!.members.includes(a.nodeId)) return true;
@@ -89,13 +142,16 @@ export interface AssembleInput {
   /** the observer's config, else any node's, else the last one seen */
   config: CorosyncConfig | null;
   warnings: UnreachableWarning[];
+  /** the leading node (chooseObserver), chosen once by the caller */
+  observer: NodeSnapshot | null;
+  /** nodes alone in a fresh ring (joiningNodes): not a partition */
+  joining?: ReadonlySet<number>;
   /** when each node's state last changed; updated in place */
   since: Map<number, { state: ClusterNode['state']; since: number | null }>;
 }
 
 export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
-  const { config, now } = input;
-  const observer = chooseObserver(input.nodes);
+  const { config, now, observer } = input;
   const views = input.nodes.map((n, i) => toView(n, i, config, now));
   const observerView = observer ? views.find((v) => v.name === observer.name) : undefined;
   const ordered = observerView ? [observerView, ...views.filter((v) => v !== observerView)] : views;
@@ -125,7 +181,7 @@ export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
     qdevice: qdeviceFrom(observer?.status ?? null, config),
     storage: null, // not provided by this source
     views: ordered,
-    partitioned: membershipsDisagree(views),
+    partitioned: membershipsDisagree(views, input.joining),
     warnings: observer ? input.warnings : [],
   };
 }

@@ -64,9 +64,22 @@ export interface NodeSnapshot {
   config: CorosyncConfig | null;
   monitorRunning: boolean;
   monitorStarts: number;
+  /** since when this node has had a view without a break (a fresh Corosync, or back after being unreachable) */
+  viewSince: number | null;
+  /** whether any view since viewSince had other members: a Corosync still alone since it came up has not */
+  sawOthers: boolean;
 }
 
 const LOSS_WINDOW_MS = 5_000;
+
+/** where a view came from: a -m block (as it arrived) or a -s probe (as it was asked) */
+type Origin = { kind: 'monitor' } | { kind: 'probe'; askedAt: number };
+
+/** the ring sequence of a ring id (`1.2a`: representative 1, sequence 0x2a); null when unreadable */
+export function ringSeq(ringId: string | null): bigint | null {
+  const m = ringId === null ? null : /^[0-9a-f]{1,8}\.([0-9a-f]{1,16})$/i.exec(ringId.trim());
+  return m ? BigInt(`0x${m[1]}`) : null;
+}
 const KNET_PREFIX = 'stats.knet.node';
 
 export class NodeWatcher {
@@ -90,6 +103,10 @@ export class NodeWatcher {
   /** a refresh (-s + config) after coming back; one at a time */
   private refreshing: Promise<void> | null = null;
   private nodeIdKnown: number | null;
+  private viewSince: number | null = null;
+  private sawOthers = false;
+  /** when the last -m block was taken: a -s asked before it cannot be newer on the same ring */
+  private lastMonitorAt = -Infinity;
 
   constructor(
     readonly spec: NodeSpec,
@@ -123,6 +140,8 @@ export class NodeWatcher {
       config: this.config,
       monitorRunning: this.monitor !== null,
       monitorStarts: this.monitorStarts,
+      viewSince: this.viewSince,
+      sawOthers: this.sawOthers,
     };
   }
 
@@ -138,9 +157,10 @@ export class NodeWatcher {
   async pollStatus(): Promise<void> {
     if (this.stopped) return;
     if (this.config === null) return this.refresh();
+    const askedAt = this.now();
     const st = await this.run('corosync-quorumtool', ['-s'], [0, 2]);
     if (this.stopped || st === null) return;
-    this.acceptStatus(parseQuorumtoolStatus(st.stdout));
+    this.acceptStatus(parseQuorumtoolStatus(st.stdout), { kind: 'probe', askedAt });
   }
 
   async stop(): Promise<void> {
@@ -231,6 +251,7 @@ export class NodeWatcher {
   private refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       try {
+        const askedAt = this.now();
         const [cfg, st] = await Promise.all([
           this.run('corosync-cmapctl', CONFIG_PREFIXES),
           // -s exits 2 when not quorate: still a full report
@@ -247,7 +268,7 @@ export class NodeWatcher {
           if (this.nodeIdKnown === null) this.nodeIdKnown = config.nodelist.find((n) => n.name === this.spec.name)?.nodeId ?? null;
           this.onChange(this, 'config');
         }
-        if (st) this.acceptStatus(parseQuorumtoolStatus(st.stdout));
+        if (st) this.acceptStatus(parseQuorumtoolStatus(st.stdout), { kind: 'probe', askedAt });
       } finally {
         this.refreshing = null;
       }
@@ -255,15 +276,35 @@ export class NodeWatcher {
     return this.refreshing;
   }
 
-  private acceptStatus(result: ParseResult<QuorumtoolStatus>): void {
+  private acceptStatus(result: ParseResult<QuorumtoolStatus>, origin: Origin): void {
     if (!result.ok) return this.markUnreachable(unexpectedOutputReason(result.error.message, result.error.line));
     const quorum = toQuorumState(result.value);
     if (!quorum) return this.markUnreachable(unexpectedOutputReason('no votequorum section (quorum provider is not votequorum?)'));
+    if (this.isOlder(quorum, origin)) return;
+    if (origin.kind === 'monitor') this.lastMonitorAt = this.now();
     if (this.nodeIdKnown === null && result.value.quorum) this.nodeIdKnown = result.value.quorum.nodeId;
+    if (this.quorum === null) {
+      this.viewSince = this.now();
+      this.sawOthers = false;
+    }
+    if (quorum.members.length > 1) this.sawOthers = true;
     this.quorum = quorum;
     this.status = result.value;
     this.contactOk();
     this.onChange(this, 'membership');
+  }
+
+  /**
+   * Answers can cross: a -s asked before a membership change may come back after the -m block that
+   * reported it. A view of an older ring never replaces a newer one, and on the same ring a -s asked
+   * before the latest -m block arrived is not newer than that block.
+   */
+  private isOlder(next: QuorumState, origin: Origin): boolean {
+    if (this.quorum === null) return false;
+    const had = ringSeq(this.quorum.ringId);
+    const got = ringSeq(next.ringId);
+    if (had !== null && got !== null && got !== had) return got < had;
+    return origin.kind === 'probe' && origin.askedAt < this.lastMonitorAt;
   }
 
   private contactOk(): void {
@@ -282,6 +323,8 @@ export class NodeWatcher {
     this.reason = reason;
     // never show the last good view as live
     this.quorum = null;
+    this.viewSince = null;
+    this.lastMonitorAt = -Infinity;
     this.status = null;
     this.knet = null;
     this.baseline = null;
@@ -301,7 +344,7 @@ export class NodeWatcher {
         if (this.stopped || this.monitor !== handle) return;
         for (const block of parser.push(`${line}\n`)) {
           this.backoffMs = this.timing.monitorBackoffMs;
-          this.acceptStatus(block.result);
+          this.acceptStatus(block.result, { kind: 'monitor' });
         }
       },
       onStderrLine: (line) => {
@@ -314,7 +357,7 @@ export class NodeWatcher {
       if (this.monitor !== handle) return;
       this.monitor = null;
       if (this.stopped) return;
-      for (const block of parser.end()) if (block.result.ok) this.acceptStatus(block.result);
+      for (const block of parser.end()) if (block.result.ok) this.acceptStatus(block.result, { kind: 'monitor' });
       const text = stderr.join('\n');
       const reason = exit.error ? runnerErrorReason(exit.error) : (noCorosyncReason(text) ?? `corosync-quorumtool -m ended (exit ${exit.code ?? exit.signal})`);
       this.markUnreachable(reason);

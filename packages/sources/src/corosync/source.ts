@@ -1,8 +1,8 @@
 // A ClusterSource over real Corosync 3: the namespace lab (kind 'lab', NetnsRunner per node) or a PVE
 // cluster (kind 'pve', SshRunner per node). One instance per cluster; nothing here runs per subscriber.
-import type { ClusterSnapshot, UnreachableWarning } from '@quorate/model';
+import type { ClusterSnapshot, ObservedView, UnreachableWarning } from '@quorate/model';
 import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
-import { assembleSnapshot, chooseObserver } from './assemble';
+import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
 import type { CorosyncConfig } from './config';
 import { ExpectedVotesError, setExpectedVotesOn, type ExpectedVotesResult } from './expected-votes';
 import { NodeWatcher, type NodeChange, type NodeSnapshot, type NodeSpec } from './node';
@@ -29,6 +29,12 @@ export interface CorosyncSourceOptions {
   toolTimeoutMs?: number;
   /** with only latency figures changing, a fresh snapshot at most this often, ms */
   refreshMs?: number;
+  /**
+   * watch mode: every node is also asked with `corosync-quorumtool -s` this often, ms (default 5000). The
+   * -m watcher misses changes that come without a membership change (last_man_standing recalculating
+   * expected votes after its window); this catches them.
+   */
+  statusRefreshMs?: number;
   monitorBackoffMs?: number;
   monitorBackoffMaxMs?: number;
   now?: () => number;
@@ -49,6 +55,14 @@ export interface CorosyncSource extends ClusterSource {
   setExpectedVotes(n: number): Promise<ExpectedVotesResult>;
 }
 
+/**
+ * How long a Corosync alone in a fresh ring of its own counts as joining rather than cut off: it forms
+ * that ring at once and merges with the others within about a token timeout (lab: 2-4 s at token 1000).
+ */
+export function joinGraceMs(runtimeTokenMs: number | null): number {
+  return Math.max(3_000, Math.round(2.5 * (runtimeTokenMs ?? 3_000)));
+}
+
 export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSource {
   if (options.nodes.length === 0) throw new Error('createCorosyncSource: at least one node is required');
   const names = new Set(options.nodes.map((n) => n.name));
@@ -59,6 +73,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   const peerPollMs = options.peerPollMs ?? 1_000;
   const refreshMs = options.refreshMs ?? 2_000;
   const toolTimeoutMs = options.toolTimeoutMs ?? 3_000;
+  const statusRefreshMs = options.statusRefreshMs ?? 5_000;
   const mode = options.mode ?? 'watch';
   const pollMs = options.pollMs ?? 3_000;
   if (!Number.isFinite(pollMs) || pollMs < 100) throw new Error(`createCorosyncSource: pollMs must be at least 100, got ${pollMs}`);
@@ -72,6 +87,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   const tracker = new WarningTracker();
   const since = new Map<number, { state: 'online' | 'offline' | 'unknown'; since: number | null }>();
   const pollTimers = new Map<NodeWatcher, ReturnType<typeof setTimeout>>();
+  const refreshTimers = new Map<NodeWatcher, ReturnType<typeof setTimeout>>();
   let latest: ClusterSnapshot | null = null;
   let lastSignature = '';
   let lastEmitAt = 0;
@@ -98,18 +114,30 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
 
   function build(): ClusterSnapshot {
     const nodes = watchers.map((w) => w.snapshot());
-    const observer = chooseObserver(nodes);
-    const config = observer?.config ?? nodes.find((n) => n.config !== null)?.config ?? lastConfig;
-    if (config) lastConfig = config;
     const t = now();
+    const known = nodes.find((n) => n.config !== null)?.config ?? lastConfig;
+    // a Corosync that just started forms a ring of its own and merges a few seconds later
+    const joining = joiningNodes(nodes, t, joinGraceMs(known?.runtimeTokenMs ?? null));
+    const observer = chooseObserver(nodes, lastObserver, joining);
+    const config = observer?.config ?? known;
+    if (config) lastConfig = config;
     const observerName = observer?.name ?? null;
     if (observerName !== lastObserver) {
-      log(`observer: ${lastObserver ?? 'none'} -> ${observerName ?? 'none'}`);
+      const why = observer?.quorum ? ` (${observer.quorum.quorate ? 'quorate' : 'not quorate'}, ${observer.quorum.members.length} member${observer.quorum.members.length === 1 ? '' : 's'})` : '';
+      log(`observer: ${lastObserver ?? 'none'} -> ${observerName ?? 'none'}${why}`);
       lastObserver = observerName;
     }
     if (observer && observer.quorum && observer.nodeId !== null && config) {
-      const votes = new Map(config.nodelist.filter((e) => e.nodeId !== null).map((e) => [e.nodeId as number, { name: e.name ?? `node${e.nodeId}`, votes: e.quorumVotes ?? 1 }]));
-      const base = { observerId: observer.nodeId, quorum: observer.quorum, runtimeTokenMs: config.runtimeTokenMs, nodes: votes, now: t };
+      const numbered = config.nodelist.filter((e) => e.nodeId !== null);
+      const qdevice = qdeviceFrom(observer.status, config);
+      const view: ObservedView = {
+        options: config.quorumOptions,
+        nodes: numbered.map((e) => ({ id: e.nodeId as number, votes: e.quorumVotes ?? 1 })),
+        qdevice: qdevice ? { votes: qdevice.votes, algorithm: qdevice.algorithm, castsVote: qdevice.castsVote } : null,
+        observed: observer.quorum,
+      };
+      const names = new Map(numbered.map((e) => [e.nodeId as number, e.name ?? `node${e.nodeId}`]));
+      const base = { observerId: observer.nodeId, view, runtimeTokenMs: config.runtimeTokenMs, names, now: t };
       if (observer.knet && observer.knet !== warnSample) {
         warnSample = observer.knet;
         warnings = tracker.update({ ...base, stats: observer.knet });
@@ -120,7 +148,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       tracker.reset();
       warnings = [];
     }
-    return assembleSnapshot({ clusterId: options.clusterId, kind: options.kind, now: t, nodes, config, warnings, since });
+    return assembleSnapshot({ clusterId: options.clusterId, kind: options.kind, now: t, nodes, config, warnings, since, observer, joining });
   }
 
   /** What makes a snapshot worth sending at once: everything except latency figures and timestamps. */
@@ -166,6 +194,15 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     pollTimers.set(w, timer);
   }
 
+  /** watch mode: a -s now and then besides the -m watcher (see statusRefreshMs) */
+  function scheduleStatusRefresh(w: NodeWatcher): void {
+    if (!running) return;
+    const timer = setTimeout(() => {
+      void w.pollStatus().finally(() => scheduleStatusRefresh(w));
+    }, statusRefreshMs);
+    refreshTimers.set(w, timer);
+  }
+
   function schedulePoll(w: NodeWatcher): void {
     if (!running) return;
     const isObserver = lastObserver === w.name;
@@ -199,13 +236,17 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       if (!running) return;
       ready = true;
       publish(true);
-      for (const w of watchers) schedulePoll(w);
+      for (const w of watchers) {
+        schedulePoll(w);
+        scheduleStatusRefresh(w);
+      }
     },
     async stop() {
       running = false;
       ready = false;
-      for (const t of pollTimers.values()) clearTimeout(t);
+      for (const t of [...pollTimers.values(), ...refreshTimers.values()]) clearTimeout(t);
       pollTimers.clear();
+      refreshTimers.clear();
       await Promise.all(watchers.map((w) => w.stop()));
     },
     current: () => latest,
@@ -229,7 +270,8 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       if (!running) throw new ExpectedVotesError('the source is not running: no node to set expected votes on', []);
       // the node whose view the dashboard shows (and whose figures the plan was made from)
       const nodes = watchers.map((w) => w.snapshot());
-      const observer = chooseObserver(nodes);
+      const shown = latest?.observer?.name ?? null;
+      const observer = nodes.find((x) => x.name === shown && x.reachable && x.quorum !== null) ?? chooseObserver(nodes, lastObserver);
       const watcher = observer && watchers.find((w) => w.name === observer.name);
       if (!watcher) {
         const why = nodes.map((x) => `${x.name}: ${x.reason ?? 'no view yet'}`).join('; ');
