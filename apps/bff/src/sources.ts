@@ -85,7 +85,8 @@ export const createSource: SourceFactory = (cluster, log, resume) => {
       return deferredSource({
         clusterId: cluster.id,
         kind: 'lab',
-        create: () => createLabSource(cluster.labPrefix, { clusterId: cluster.id }),
+        // it follows the lab: a rebuilt lab (other nodes) is re-attached, and what happens is logged
+        create: () => createLabSource(cluster.labPrefix, { clusterId: cluster.id, log: (line) => log?.(`cluster '${cluster.id}': ${line}`) }),
         onError: (message) => log?.(`cluster '${cluster.id}': ${message}`),
       });
     case 'ssh':
