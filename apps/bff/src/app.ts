@@ -22,7 +22,7 @@ import { createGateway, type GatewayServer } from './gateway';
 import { HttpError, apiNotFound, errorHandler } from './http-errors';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
-import { Checkpoint, loadCheckpoint } from './persistence/checkpoint';
+import { CHECKPOINT_THROTTLE_MS, Checkpoint, loadCheckpoint } from './persistence/checkpoint';
 import { sqliteEventStores } from './persistence/sqlite-events';
 import { authRouter } from './routes/auth';
 import { clustersRouter } from './routes/clusters';
@@ -59,7 +59,7 @@ export interface ServerDeps {
   pruneIntervalMs?: number;
   /** socket bounds (config's maxSocketsPerIdentity wins for that one) */
   socketLimits?: Partial<SocketLimits>;
-  /** sim state / baseline saves at most this often (default 1 s) */
+  /** sim state / baseline saves, other than with events and after faults, at most this often (default 60 s) */
   checkpointThrottleMs?: number;
 }
 
@@ -134,7 +134,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       const saved = loadCheckpoint(store, cluster.id);
       const source = makeSource(cluster, (message) => logger.warn(message), saved?.sim);
       if (source.clusterId !== cluster.id) throw new Error(`source for cluster '${cluster.id}' reports cluster id '${source.clusterId}'`);
-      const checkpoint = new Checkpoint(store, cluster.id, logger, deps.checkpointThrottleMs ?? 1000);
+      const checkpoint = new Checkpoint(store, cluster.id, logger, deps.checkpointThrottleMs ?? CHECKPOINT_THROTTLE_MS);
       const collector = new Collector({
         source,
         store: makeEvents(cluster.id),

@@ -1,12 +1,14 @@
 // Restart on the same data directory with the real simulator: same faults, same numbering, nothing invented.
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import type { SimSource } from '@quorate/sources';
+import { ClusterSnapshot, carryForwardKnown, diffSnapshots } from '@quorate/model';
+import { createSimSource, VOLATILE_SIM_KEYS, type SimSource } from '@quorate/sources';
+import { openStore, type Store } from '@quorate/store';
 import { createServer, type QuorateServer } from '../app';
 import { loadConfig } from '../config';
 import { tempDataDir } from '../testing/harness';
-import { shiftSimTimes } from './checkpoint';
+import { Checkpoint, contentOf, durableBaseline, loadCheckpoint, shiftSimTimes } from './checkpoint';
 
 const dirs: string[] = [];
 const servers: QuorateServer[] = [];
@@ -71,5 +73,137 @@ describe('restart on the same data directory', () => {
   it('shiftSimTimes moves epoch times, not durations, counters or the config', () => {
     const state = { clock: 1_700_000_000_000, tickCount: 5, nodeSince: [1_700_000_000_500, 0], config: { seed: 1_700_000_000_000 }, scheduled: [{ at: 1_700_000_001_000, fault: { action: 'heal' } }] };
     expect(shiftSimTimes(state, 1000)).toEqual({ clock: 1_700_000_001_000, tickCount: 5, nodeSince: [1_700_000_001_500, 0], config: { seed: 1_700_000_000_000 }, scheduled: [{ at: 1_700_000_002_000, fault: { action: 'heal' } }] });
+  });
+});
+
+describe('checkpoint: what an idle cluster writes', () => {
+  const stores: Store[] = [];
+  afterEach(() => {
+    vi.useRealTimers();
+    for (const st of stores.splice(0)) st.close();
+  });
+  const quiet = pino({ level: 'silent' });
+  /** a sim on the (fake) wall clock, its current snapshot as the baseline, a checkpoint with the default throttle */
+  function setup() {
+    vi.useFakeTimers({ now: 1_780_000_000_000 });
+    const dir = tempDataDir();
+    dirs.push(dir);
+    const store = openStore({ dataDir: dir });
+    stores.push(store);
+    const sim = createSimSource({ clusterId: 'c', now: () => Date.now() });
+    const cp = new Checkpoint(store, 'c', quiet, undefined, () => Date.now());
+    cp.attach(sim, () => sim.current());
+    /** one second of the sim's life as the BFF sees it: a tick, a patch, changed() */
+    const second = () => {
+      vi.advanceTimersByTime(1000);
+      sim.advance(1000);
+      cp.changed();
+    };
+    return { store, sim, cp, second };
+  }
+
+  it('keeps no latency, loss, storage usage or tick counters: only what a restart needs', () => {
+    const { store, sim, cp } = setup();
+    cp.saveNow();
+    const doc = loadCheckpoint(store, 'c')!;
+    expect(doc.baseline!.links.every((l) => l.latencyAvgMs === null && l.latencyMaxMs === null && l.lossPct === null)).toBe(true);
+    expect(doc.baseline!.storage!.flatMap((st) => st.nodes).every((n) => n.usedBytes === 0 && n.availBytes === 0)).toBe(true);
+    expect(() => ClusterSnapshot.parse(doc.baseline)).not.toThrow();
+    for (const k of VOLATILE_SIM_KEYS) expect(doc.sim).not.toHaveProperty(k);
+    // and it resumes the same cluster
+    sim.applyFault({ action: 'stop', nodes: ['pve3'] });
+    sim.advance(10_000);
+    cp.saveNow();
+    const resumed = createSimSource({ state: loadCheckpoint(store, 'c')!.sim, now: () => Date.now() });
+    expect(resumed.current()!.nodes.map((n) => n.state)).toEqual(['online', 'online', 'offline']);
+    expect(resumed.current()!.quorum).toEqual(sim.current()!.quorum);
+  });
+
+  it('an idle cluster (latency jitter, usage drift, the clock) is not rewritten, however often it is asked', () => {
+    const { store, cp, second } = setup();
+    cp.saveNow();
+    const first = loadCheckpoint(store, 'c')!;
+    for (let i = 0; i < 600; i++) second();
+    cp.saveNow();
+    cp.close();
+    expect(loadCheckpoint(store, 'c')!.savedAt).toBe(first.savedAt);
+    expect(cp.counts.written).toBe(1);
+    // asked at most once a minute in between (each time: nothing new), plus saveNow and close
+    expect(cp.counts.unchanged).toBeLessThanOrEqual(10 + 2);
+  });
+
+  it('a change that is no event is saved within the default throttle of a minute, not sooner', () => {
+    const { store, sim, cp, second } = setup();
+    cp.saveNow();
+    const saved = () => loadCheckpoint(store, 'c')!.sim as { quality: Array<Array<{ latencyMs: number }>> };
+    // applied on the source directly (the fault route would save at once): only the patches tell
+    sim.applyFault({ action: 'link-quality', node: 'pve1', link: 0, latencyMs: 30, lossPct: 0, jitterMs: 0 });
+    for (let i = 0; i < 58; i++) second();
+    expect(saved().quality[0]![0]!.latencyMs).toBe(0);
+    second();
+    second();
+    expect(saved().quality[0]![0]!.latencyMs).toBe(30);
+    expect(cp.counts.written).toBe(2);
+  });
+
+  it('compares with what is stored, not with what it last wrote: a rolled-back write is written again', () => {
+    const { store, sim, cp } = setup();
+    cp.saveNow();
+    sim.applyFault({ action: 'stop', nodes: ['pve2'] });
+    expect(() =>
+      store.transaction(() => {
+        cp.write();
+        throw new Error('the event append failed');
+      }),
+    ).toThrow('the event append failed');
+    expect((loadCheckpoint(store, 'c')!.sim as { status: string[] }).status).toEqual(['running', 'running', 'running']);
+    cp.saveNow();
+    expect((loadCheckpoint(store, 'c')!.sim as { status: string[] }).status).toEqual(['running', 'crashed', 'running']);
+  });
+
+  it('a new data directory gets its first document as soon as there is a baseline; a loaded one waits', () => {
+    const { store, sim } = setup();
+    let baseline: ClusterSnapshot | null = null;
+    const cp = new Checkpoint(store, 'c', quiet, undefined, () => Date.now());
+    cp.attach(sim, () => baseline);
+    cp.changed(); // the collector's first snapshot comes before its baseline
+    expect(loadCheckpoint(store, 'c')).toBeNull();
+    baseline = sim.current();
+    cp.changed();
+    expect(loadCheckpoint(store, 'c')!.baseline!.nodes).toHaveLength(3);
+    // the next process finds it: nothing to write at its start
+    sim.applyFault({ action: 'stop', nodes: ['pve3'] });
+    const next = new Checkpoint(store, 'c', quiet, undefined, () => Date.now());
+    next.attach(sim, () => baseline);
+    next.changed();
+    expect(next.counts).toEqual({ written: 0, unchanged: 0 });
+  });
+
+  it('the durable baseline yields the same events as the whole one', () => {
+    const sim = createSimSource({ clusterId: 'c', nodeCount: 5, now: () => 1_780_000_000_000 });
+    let full = sim.current()!;
+    let events = 0;
+    sim.subscribe((next) => {
+      const want = diffSnapshots(full, next);
+      expect(diffSnapshots(durableBaseline(full), next)).toEqual(want);
+      events += want.length;
+      full = carryForwardKnown(full, next);
+    });
+    sim.applyFault({ action: 'scenario', name: 'rolling-failure' });
+    sim.applyFault({ action: 'link-quality', node: 'pve4', link: 1, latencyMs: 20, lossPct: 50, jitterMs: 2 });
+    sim.advance(30_000);
+    sim.applyFault({ action: 'partition', groups: [['pve1', 'pve2'], ['pve3', 'pve4', 'pve5']] });
+    sim.applyFault({ action: 'link-down', node: 'pve5' });
+    sim.advance(60_000);
+    sim.applyFault({ action: 'heal' });
+    sim.advance(30_000);
+    expect(events).toBeGreaterThan(20);
+  });
+
+  it('contentOf ignores the times only', () => {
+    expect(contentOf({ savedAt: 1, baseline: { observedAt: 2, views: [{ observedAt: 3 }] }, sim: { clock: 4 } })).toBe(
+      contentOf({ savedAt: 9, baseline: { observedAt: 8, views: [{ observedAt: 7 }] }, sim: { clock: 6 } }),
+    );
+    expect(contentOf({ sim: { clock: 4, nodeSince: [1] } })).not.toBe(contentOf({ sim: { clock: 4, nodeSince: [2] } }));
   });
 });

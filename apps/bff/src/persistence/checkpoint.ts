@@ -1,12 +1,17 @@
 // What a restart needs to resume the same cluster instead of inventing changes: the collector's event
-// baseline (the last snapshot events were derived from) and, for the simulator, its whole state
-// (faults, clock, seed). Kept in store.kv, one document per cluster, written
+// baseline (the last snapshot events were derived from) and, for the simulator, its durable state
+// (faults, memberships, knet states, seed). Kept in store.kv, one document per cluster, written
 //  - in the same transaction as every batch of events (so events and baseline never disagree),
 //  - right after every fault or operation (so a 202 is never lost to a crash),
-//  - otherwise at most once per throttle interval, and on shutdown.
+//  - otherwise at most once per throttle interval (a minute), and on shutdown (and in a new data
+//    directory, the first document at once),
+// and only when it says something new: what changes by itself every second (link latency and loss
+// figures, storage usage, the sim's tick counters and usage drift) is not in it, and a document that
+// differs from the stored one only in its times is not written again. An idle BFF writes nothing.
+// (Homelab boxes run on small SSDs and SD cards.)
 import { z } from 'zod';
 import { ClusterSnapshot } from '@quorate/model';
-import type { ClusterSource } from '@quorate/sources';
+import { durableSimState, type ClusterSource, type SimState } from '@quorate/sources';
 import type { Store } from '@quorate/store';
 import type { Logger } from '../logger';
 
@@ -14,10 +19,13 @@ const Saved = z.object({
   version: z.literal(1),
   savedAt: z.number(),
   baseline: ClusterSnapshot.nullable(),
-  /** SimState; createSimSource validates it */
+  /** DurableSimState (older documents: a whole SimState); createSimSource validates it */
   sim: z.unknown().optional(),
 });
 export type SavedCheckpoint = z.infer<typeof Saved>;
+
+/** default: a change that is no event reaches the disk within a minute */
+export const CHECKPOINT_THROTTLE_MS = 60_000;
 
 const keyOf = (clusterId: string) => `checkpoint.${clusterId}`;
 
@@ -33,20 +41,49 @@ export function loadCheckpoint(store: Store, clusterId: string): SavedCheckpoint
   return store.kv.get(keyOf(clusterId), Saved) ?? null;
 }
 
+/**
+ * The baseline as far as events need it (see diffSnapshots): states, memberships, quorum, warnings.
+ * Link latency and loss figures and storage usage move all the time and no event is derived from them:
+ * they are left out (null / 0) so the document does not change with them.
+ */
+export function durableBaseline(s: ClusterSnapshot): ClusterSnapshot {
+  return {
+    ...s,
+    links: s.links.map((l) => ({ ...l, latencyAvgMs: null, latencyMaxMs: null, lossPct: null })),
+    storage: s.storage ? s.storage.map((st) => ({ ...st, nodes: st.nodes.map((n) => ({ ...n, totalBytes: 0, usedBytes: 0, availBytes: 0 })) })) : s.storage,
+  };
+}
+
+/** "when", not "what": the save time, the snapshot's observation times, the sim's clock */
+const TIME_KEYS = new Set(['savedAt', 'observedAt', 'clock']);
+/** a document as text without its times: two documents with the same text say the same */
+export function contentOf(doc: unknown): string {
+  return JSON.stringify(doc, (k, v: unknown) => (TIME_KEYS.has(k) ? undefined : v));
+}
+
 export class Checkpoint {
   private baselineOf: () => ClusterSnapshot | null = () => null;
   private source: Exporter | null = null;
-  private lastSave = 0;
+  /** when the document was last built (and written if it said something new); at start, what was loaded
+   * serves a restart as well as a save would */
+  private lastCheck: number;
+  /** nothing stored yet (a new data directory): the first complete document is written at once */
+  private firstRun: boolean;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** documents written / not written because the stored one says the same (tests, diagnostics) */
+  readonly counts = { written: 0, unchanged: 0 };
 
   constructor(
     private readonly store: Store,
     readonly clusterId: string,
     private readonly log: Logger,
-    private readonly throttleMs = 1000,
+    private readonly throttleMs = CHECKPOINT_THROTTLE_MS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lastCheck = now();
+    this.firstRun = store.kv.get(keyOf(clusterId), z.unknown()) === undefined;
+  }
 
   /** where the baseline and the sim state come from */
   attach(source: ClusterSource, baseline: () => ClusterSnapshot | null): void {
@@ -54,18 +91,33 @@ export class Checkpoint {
     this.baselineOf = baseline;
   }
 
-  /** write now; throws (so a surrounding event transaction rolls back). baseline: the one being committed */
+  /**
+   * write now, unless the stored document already says the same apart from its times; throws (so a
+   * surrounding event transaction rolls back). baseline: the one being committed.
+   * The comparison is with what is in the database, not with what this object last wrote: inside a
+   * transaction that later rolls back, a remembered copy would be wrong.
+   */
   write(baseline?: ClusterSnapshot | null): void {
-    const doc: SavedCheckpoint = { version: 1, savedAt: this.now(), baseline: baseline ?? this.baselineOf() };
-    if (this.source) doc.sim = this.source.exportState();
-    this.store.kv.set(keyOf(this.clusterId), doc);
-    this.lastSave = this.now();
+    const b = baseline ?? this.baselineOf();
+    const doc: SavedCheckpoint = { version: 1, savedAt: this.now(), baseline: b ? durableBaseline(b) : null };
+    if (this.source) doc.sim = durableSimState(this.source.exportState() as SimState);
+    this.lastCheck = this.now();
     this.clearTimer();
+    const key = keyOf(this.clusterId);
+    const stored = this.store.kv.get(key, z.unknown());
+    if (stored !== undefined && contentOf(stored) === contentOf(doc)) {
+      this.counts.unchanged++;
+      return;
+    }
+    this.store.kv.set(key, doc);
+    this.counts.written++;
+    this.firstRun = false;
   }
 
   /** write now; a failure is logged, not thrown (a fault was already applied: reporting it failed helps no one) */
   saveNow(): void {
     if (this.closed) return;
+    this.firstRun = false; // a failure is not retried on every change
     try {
       this.write();
     } catch (err) {
@@ -76,7 +128,12 @@ export class Checkpoint {
   /** something changed: save, at most once per throttle interval (the last change always gets saved) */
   changed(): void {
     if (this.closed || this.timer) return;
-    const wait = this.lastSave + this.throttleMs - this.now();
+    if (this.firstRun) {
+      // the collector announces its first snapshot before it has a baseline: wait for one
+      if (this.baselineOf() !== null) this.saveNow();
+      return;
+    }
+    const wait = this.lastCheck + this.throttleMs - this.now();
     if (wait <= 0) return this.saveNow();
     this.timer = setTimeout(() => {
       this.timer = null;

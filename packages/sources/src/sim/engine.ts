@@ -92,6 +92,22 @@ export interface SimState {
   scheduled: ScheduledStep[];
 }
 
+/**
+ * What moves by itself every tick or so and matters to no event: the storage usage figures, the generator
+ * that drifts them, the tick bookkeeping. A durable state (what a checkpoint keeps) leaves them out, so it
+ * changes only when the cluster does; resuming from one starts them afresh from the seed (usage figures
+ * come back as on a fresh start; nothing else differs).
+ */
+export const VOLATILE_SIM_KEYS = ['rng', 'tickCount', 'nextTickAt', 'storage'] as const;
+export type DurableSimState = Omit<SimState, (typeof VOLATILE_SIM_KEYS)[number]>;
+
+/** the state without its volatile part (see VOLATILE_SIM_KEYS); createSimSource({ state }) resumes from it */
+export function durableSimState(state: SimState): DurableSimState {
+  const out: Partial<SimState> = { ...state };
+  for (const k of VOLATILE_SIM_KEYS) delete out[k];
+  return out as DurableSimState;
+}
+
 const FLAP_CYCLE_MS = 10_000;
 /** combined loss from which a link flaps: down for loss% of each 10 s cycle (100 % = always down) */
 const FLAP_THRESHOLD_PCT = 30;
@@ -117,7 +133,7 @@ export class SimEngine {
   /** pair-links waiting for knet to notice they are down (skip scans when 0) */
   private knetPending = 0;
 
-  constructor(config: SimConfig, startAt: number, state?: SimState) {
+  constructor(config: SimConfig, startAt: number, state?: SimState | DurableSimState) {
     this.config = config;
     this.n = config.nodeCount;
     this.L = config.linkCount;
@@ -138,8 +154,11 @@ export class SimEngine {
         this.baseLatency[j * this.n + i] = v;
       }
     if (state) {
-      this.s = structuredClone(state);
-      this.rng = new Rng(state.rng);
+      const saved: DurableSimState & Partial<SimState> = structuredClone(state);
+      // a durable state has no volatile part: start it afresh, as a new simulation of this seed would
+      this.rng = new Rng(saved.rng ?? this.seed ^ 0x5eed);
+      const storage = saved.storage ?? initialStorage(this.n, this.rng);
+      this.s = { ...saved, storage, rng: this.rng.state, tickCount: saved.tickCount ?? 0, nextTickAt: saved.nextTickAt ?? saved.clock + config.tickMs };
       for (const r of this.s.rings) this.rings.set(r.id, r);
     } else {
       this.rng = new Rng(this.seed ^ 0x5eed);

@@ -30,6 +30,6 @@ export type SimConfig = z.infer<typeof SimConfig>;
 export type SimOptions = z.input<typeof SimConfig> & {
   /** wall clock for start(); the simulated clock starts here (default Date.now) */
   now?: () => number;
-  /** resume from exportState(); its configuration wins over the fields above */
+  /** resume from exportState() (or durableSimState() of it); its configuration wins over the fields above */
   state?: unknown;
 };

@@ -2,7 +2,7 @@
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
 import type { ClusterSnapshot, SimFault } from '@quorate/model';
 import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
-import { SimEngine, type SimState } from './engine';
+import { SimEngine, type DurableSimState, type SimState } from './engine';
 import { SimFaultError } from './errors';
 import { SimConfig, type SimOptions } from './options';
 
@@ -20,10 +20,12 @@ export interface SimSource extends ClusterSource {
   exportState(): SimState;
 }
 
-function restoreState(raw: unknown): SimState {
+/** exportState() or durableSimState() of it */
+function restoreState(raw: unknown): SimState | DurableSimState {
   const st = raw as Partial<SimState> | null;
-  if (!st || typeof st !== 'object' || st.version !== 1 || !st.config) throw new SimFaultError('cannot resume the simulation: unknown state format');
-  return { ...(st as SimState), config: SimConfig.parse(st.config) };
+  if (!st || typeof st !== 'object' || st.version !== 1 || !st.config || typeof st.clock !== 'number')
+    throw new SimFaultError('cannot resume the simulation: unknown state format');
+  return { ...(st as DurableSimState), config: SimConfig.parse(st.config) };
 }
 
 export function createSimSource(options: SimOptions = {}): SimSource {
