@@ -1,6 +1,14 @@
 // The first thing on the page: is the cluster quorate? If not, what is missing and what do I do?
 import type { ReactNode } from 'react';
-import { configuredExpectedVotes, failureTolerance, type ClusterEvent, type ClusterNode, type ClusterSnapshot } from '@quorate/model';
+import {
+  configuredExpected,
+  expectedVotesOrigin,
+  failureTolerance,
+  quorateReason,
+  type ClusterEvent,
+  type ClusterNode,
+  type ClusterSnapshot,
+} from '@quorate/model';
 import type { SnapshotEntry } from '../live/api';
 import { linkNumbers, missingNodes, nodesToRestore } from '../lib/cluster';
 import { formatAgo, formatDateTime, listNames, plural } from '../lib/format';
@@ -62,6 +70,8 @@ function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean
   const q = s.quorum!;
   const tol = failureTolerance(s);
   const canLose = tol?.nodesCanLose ?? 0;
+  const oneByOne = tol?.nodesCanLoseOneByOne ?? null;
+  const reason = quorateReason(s);
   const critical = tol?.criticalNodes.length ? s.nodes.filter((n) => tol.criticalNodes.includes(n.id)).map((n) => n.name) : [];
   const tone = live
     ? 'border-emerald-600 bg-emerald-50 text-emerald-950 dark:border-emerald-500 dark:bg-emerald-950/60 dark:text-emerald-50'
@@ -79,12 +89,25 @@ function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean
         <p data-testid="votes-summary" className="text-lg font-semibold tabular-nums sm:text-xl">
           {q.totalVotes} of {q.expectedVotes} votes present · {q.quorum} needed ·{' '}
           {canLose > 0 ? (
-            <>can lose {plural(canLose, 'more node')}</>
+            <>can lose {plural(canLose, 'more node')}{oneByOne !== null && oneByOne > canLose ? ' at once' : ''}</>
           ) : (
-            <span className="underline decoration-2 underline-offset-4">cannot lose another node</span>
+            <span className="underline decoration-2 underline-offset-4">cannot lose another node{oneByOne ? ' at once' : ''}</span>
+          )}
+          {oneByOne !== null && oneByOne > canLose && (
+            <span data-testid="lms-one-by-one">
+              {' '}
+              · {plural(oneByOne, 'node')} one at a time (last_man_standing recalculates after each)
+            </span>
           )}
         </p>
       </div>
+      <SplitNote s={s} />
+      {reason && (
+        <p data-testid="quorate-reason" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">
+          <Icon name="info" />
+          {reason.text}
+        </p>
+      )}
       <div className="mt-1 flex flex-wrap justify-between gap-x-6 gap-y-1">
         <Flags s={s} />
         <Meta s={s} />
@@ -98,15 +121,47 @@ function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean
   );
 }
 
-/** quorate only because expected votes were lowered by hand (`pvecm expected`): say so, and who is still away */
+/**
+ * A split with a quorate side: this view is that side (the headline follows quorum); say who holds
+ * quorum and who is cut off and blocked.
+ */
+function SplitNote({ s }: { s: ClusterSnapshot }) {
+  const q = s.quorum!;
+  if (!s.partitioned) return null;
+  const members = new Set(q.members);
+  const here = s.nodes.filter((n) => members.has(n.id)).map((n) => n.name);
+  const away = s.nodes.filter((n) => !members.has(n.id)).map((n) => n.name);
+  return (
+    <p data-testid="split-note" className="mt-1 text-sm font-semibold">
+      Quorate side: {listNames(here)} hold {q.totalVotes} of {q.expectedVotes} votes
+      {away.length > 0 && (
+        <>
+          ; {listNames(away)} {away.length === 1 ? 'is' : 'are'} cut off and blocked (no quorum on their side: /etc/pve is read-only there)
+        </>
+      )}
+    </p>
+  );
+}
+
+/** quorate only because expected votes were lowered (by hand: `pvecm expected`; or by last_man_standing): say so, and who is still away */
 function ExpectedOverride({ s }: { s: ClusterSnapshot }) {
   const q = s.quorum!;
-  const configured = configuredExpectedVotes(
-    s.cluster.quorumOptions,
-    s.nodes.map((n) => ({ id: n.id, votes: n.votes })),
-    s.qdevice?.votes ?? 0,
-  );
+  const nodes = s.nodes.map((n) => ({ id: n.id, votes: n.votes }));
+  const qdevice = s.qdevice ? { votes: s.qdevice.votes, algorithm: s.qdevice.algorithm, castsVote: s.qdevice.castsVote } : null;
+  const view = { options: s.cluster.quorumOptions, nodes, qdevice, observed: q };
+  // a QDevice's votes count only while it operates (flag Qdevice)
+  const configured = configuredExpected(view);
   if (q.expectedVotes >= configured) return null;
+  if (expectedVotesOrigin(view) === 'last-man-standing') {
+    // not by hand: votequorum did it after the window; when it is what keeps quorum, quorateReason says so
+    if (quorateReason(s)?.mode === 'last-man-standing') return null;
+    return (
+      <p data-testid="expected-lms" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">
+        <Icon name="info" />
+        Expected votes recalculated to {q.expectedVotes} by last_man_standing (configured: {configured})
+      </p>
+    );
+  }
   const away = missingNodes(s).map((n) => n.name);
   return (
     <p data-testid="expected-override" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">

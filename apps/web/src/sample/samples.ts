@@ -1,4 +1,4 @@
-// Static snapshots for looking at layouts without a BFF (?sample=quorate|lost|warning|partition|unknown).
+// Static snapshots for looking at layouts without a BFF (?sample=quorate|lost|warning|partition|lms|unknown).
 // Loaded on demand only; never part of the initial bundle.
 import type { QueryClient } from '@tanstack/react-query';
 import type { ClusterEvent, ClusterList, ClusterSnapshot, LinkObservation } from '@quorate/model';
@@ -90,6 +90,15 @@ function variant(name: string, now: number): { s: ClusterSnapshot; events: Clust
     ];
     s.storage = null;
     s.qdevice = { votes: 1, state: 'connected', algorithm: 'ffsplit', host: '198.18.0.9', castsVote: true };
+  }
+  if (name === 'lms') {
+    // last_man_standing: pve3 left, the window passed, expected votes were recalculated to 2
+    s.cluster.quorumOptions = { ...s.cluster.quorumOptions, lastManStanding: true };
+    const n3 = s.nodes[2];
+    if (n3) Object.assign(n3, { state: 'offline', since: now - 60_000 });
+    for (const l of s.links) if (l.from === 3 || l.to === 3) Object.assign(l, { connected: false, latencyAvgMs: null });
+    s.quorum = { expectedVotes: 2, highestExpected: 2, totalVotes: 2, quorum: 2, quorate: true, flags: ['Quorate', 'LastManStanding'], ringId: '1.38', members: [1, 2] };
+    s.views = s.views.map((v) => (v.nodeId === 3 ? { ...v, reachable: false, reason: 'no Corosync running', quorum: null } : { ...v, quorum: s.quorum }));
   }
   if (name === 'unknown') {
     s.quorum = null;
