@@ -50,6 +50,8 @@ const bff: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/
     LOG_LEVEL: 'warn',
     QUORATE_SIM_TICK_MS: '100',
     QUORATE_API_TOKEN: TOKEN,
+    // every client uses the one token: lift the per-identity socket cap (default 20)
+    QUORATE_MAX_SOCKETS_PER_IDENTITY: '1000',
     QUORATE_DATA_DIR: DATA_DIR,
   },
   stdio: ['ignore', 'inherit', 'inherit'],
