@@ -2,7 +2,7 @@
 // tools/corosync-cfgtool.c. Parsed loosely: older releases print `Printing link status.`, `LINK ID 0`
 // without a transport, other spacing, and corosync 2 printed `RING ID 0` / `id = ...` / `status = ...`.
 import { fail, guard, ok, requireText, type ParseResult } from './result';
-import { splitLines } from './text';
+import { hasLineBreak, splitLines } from './text';
 
 export type CfgtoolLinkState = 'localhost' | 'connected' | 'disconnected' | 'other';
 
@@ -37,6 +37,17 @@ function header(line: string): { localNodeId: number; transport: string | null }
   const m = /^\s*Local node ID\s+(\d+)(?:,\s*transport\s+(\S+))?\s*$/.exec(line);
   if (!m || m[1] === undefined) return null;
   return { localNodeId: Number(m[1]), transport: m[2] ?? null };
+}
+
+/**
+ * The trimmed rest of a `key = value` line whose start matches `prefix`; null when it does not, or when the
+ * value holds a line break. Trimmed by hand: `\s*(.*?)\s*$` is quadratic on a long blank run in the value.
+ */
+function valueAfter(line: string, prefix: RegExp): string | null {
+  const m = prefix.exec(line);
+  if (!m) return null;
+  const value = line.slice(m[0].length).trim();
+  return hasLineBreak(value) ? null : value;
 }
 
 function stateOf(word: string): CfgtoolLinkState {
@@ -76,9 +87,9 @@ export function parseCfgtoolStatus(text: string): ParseResult<CfgtoolStatus> {
         warnings.push(`line ${no}: text outside a link: ${JSON.stringify(line)}`);
         continue;
       }
-      const am = /^\s*(?:addr|id)\s*=\s*(.*?)\s*$/.exec(line);
-      if (am && am[1] !== undefined) {
-        link.address = am[1] === '' ? null : am[1];
+      const address = valueAfter(line, /^\s*(?:addr|id)\s*=/);
+      if (address !== null) {
+        link.address = address === '' ? null : address;
         continue;
       }
       if (/^\s*status:\s*$/.test(line)) continue;
@@ -90,10 +101,10 @@ export function parseCfgtoolStatus(text: string): ParseResult<CfgtoolStatus> {
         if (stateOf(nm[2]) === 'other') warnings.push(`line ${no}: unknown link state ${JSON.stringify(nm[2])}`);
         continue;
       }
-      const sm = /^\s*status\s*=\s*(.*?)\s*$/.exec(line);
-      if (sm && sm[1] !== undefined) {
-        if (/^[n0-9?d]+$/.test(sm[1])) link.brief = sm[1];
-        else link.legacyStatus = sm[1];
+      const status = valueAfter(line, /^\s*status\s*=/);
+      if (status !== null) {
+        if (/^[n0-9?d]+$/.test(status)) link.brief = status;
+        else link.legacyStatus = status;
         continue;
       }
       warnings.push(`line ${no}: unrecognised: ${JSON.stringify(line)}`);
@@ -165,6 +176,30 @@ export interface CfgtoolNodes {
   nodes: CfgtoolNode[];
 }
 
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
+
+/**
+ * `LINK: 0 udp (198.18.0.11->198.18.0.12) enabled connected mtu: 1397`, read left to right by hand. The former
+ * `^\s*LINK:?\s*(\d+)\s*([^\s(]*)\s*\(([^)]*)\)(.*)$` let the digits and the transport word share a digit run,
+ * which made a long `LINK: 111…` line quadratic; this reads the same lines.
+ */
+function linkLine(line: string): { link: string; transport: string; inside: string; tail: string } | null {
+  const m = /^\s*LINK:?\s*(\d+)/.exec(line);
+  if (!m || m[1] === undefined) return null;
+  let i = m[0].length;
+  while (isSpace(line[i])) i++;
+  const wordStart = i;
+  while (i < line.length && !isSpace(line[i]) && line[i] !== '(') i++;
+  const transport = line.slice(wordStart, i);
+  while (isSpace(line[i])) i++;
+  if (line[i] !== '(') return null;
+  const close = line.indexOf(')', i + 1);
+  if (close < 0) return null;
+  const tail = line.slice(close + 1);
+  if (hasLineBreak(tail)) return null;
+  return { link: m[1], transport, inside: line.slice(i + 1, close), tail };
+}
+
 export function parseCfgtoolNodes(text: string): ParseResult<CfgtoolNodes> {
   return guard('corosync-cfgtool -n', () => {
     const input = requireText(text, 'corosync-cfgtool -n');
@@ -186,11 +221,14 @@ export function parseCfgtoolNodes(text: string): ParseResult<CfgtoolNodes> {
         out.transport = h.transport;
         continue;
       }
-      const nm = /^\s*nodeid:?\s*(\d+):?(.*)$/.exec(line);
-      if (nm && nm[1] !== undefined && !/^\s*LINK/.test(line)) {
-        const rest = nm[2] ?? '';
+      // the prefix alone, then the rest by hand: `(\d+):?(.*)$` retried every digit split when the line
+      // held a line break (quadratic on a long digit run)
+      const nm = /^\s*nodeid:?\s*(\d+):?/.exec(line);
+      const rest = nm ? line.slice(nm[0].length) : '';
+      if (nm && nm[1] !== undefined && !hasLineBreak(rest) && !/^\s*LINK/.test(line)) {
         const onwire = /onwire \(min\/max\/cur\):\s*(\d+),\s*(\d+),\s*(\d+)/.exec(rest);
-        const words = rest.replace(/onwire.*$/, '').trim().split(/\s+/).filter((w) => w !== '');
+        const onwireAt = rest.indexOf('onwire');
+        const words = (onwireAt >= 0 ? rest.slice(0, onwireAt) : rest).trim().split(/\s+/).filter((w) => w !== '');
         node = {
           nodeId: Number(nm[1]),
           reachable: words.includes('reachable'),
@@ -206,18 +244,19 @@ export function parseCfgtoolNodes(text: string): ParseResult<CfgtoolNodes> {
         out.nodes.push(node);
         continue;
       }
-      const lm = /^\s*LINK:?\s*(\d+)\s*([^\s(]*)\s*\(([^)]*)\)(.*)$/.exec(line);
-      if (lm && lm[1] !== undefined && node) {
-        const inside = lm[3] ?? '';
+      const lm = linkLine(line);
+      if (lm && node) {
+        const inside = lm.inside;
         const arrow = inside.indexOf('->');
         const src = arrow >= 0 ? inside.slice(0, arrow).trim() : inside.trim();
         const dst = arrow >= 0 ? inside.slice(arrow + 2).trim() : '';
-        const tail = lm[4] ?? '';
+        const tail = lm.tail;
         const mtu = /mtu:\s*(\d+)/.exec(tail);
-        const words = tail.replace(/mtu:.*$/, '').trim().split(/\s+/);
+        const mtuAt = tail.indexOf('mtu:');
+        const words = (mtuAt >= 0 ? tail.slice(0, mtuAt) : tail).trim().split(/\s+/);
         node.links.push({
-          link: Number(lm[1]),
-          transport: lm[2] === undefined || lm[2] === '' ? null : lm[2],
+          link: Number(lm.link),
+          transport: lm.transport === '' ? null : lm.transport,
           sourceAddress: src === '' ? null : src,
           destinationAddress: dst === '' ? null : dst,
           enabled: words.includes('enabled'),

@@ -44,7 +44,8 @@ export function parseCmapEntry(line: string): CmapEntry | null {
     case 'flt':
     case 'dbl': {
       const t = raw.trim();
-      value = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) || /^-?(inf|nan)$/i.test(t) ? Number(t.replace(/^(-?)inf$/i, '$1Infinity')) : null;
+      // `\d+(?:\.\d*)?`, not `\d+\.?\d*`: the latter can split a digit run two ways (quadratic on a long one)
+      value = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i.test(t) || /^-?(inf|nan)$/i.test(t) ? Number(t.replace(/^(-?)inf$/i, '$1Infinity')) : null;
       if (value === null) return null;
       break;
     }

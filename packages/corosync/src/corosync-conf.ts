@@ -6,7 +6,7 @@
 // (split at the first colon; `#` later in the line is part of the value); else a line containing `}`
 // closes the section; anything else is ignored by corosync (we warn).
 import { fail, guard, ok, requireText, type ParseResult } from './result';
-import { splitLines } from './text';
+import { splitLines, trimEndOf, trimStartOf } from './text';
 
 export type ConfItem =
   | { type: 'pair'; key: string; value: string }
@@ -27,8 +27,8 @@ export function parseCorosyncConf(text: string): ParseResult<CorosyncConf> {
     const lines = splitLines(input.value);
     for (let i = 0; i < lines.length; i++) {
       const no = i + 1;
-      const line = (lines[i] ?? '').replace(/[ \t]+$/, '');
-      const trimmed = line.replace(/^[ \t]+/, '');
+      // blanks cut by hand: `replace(/[ \t]+$/, '')` retries from every blank of an inner run (quadratic)
+      const trimmed = trimStartOf(trimEndOf(lines[i] ?? ''));
       const top = stack[stack.length - 1];
       if (!top) return fail('internal: empty section stack', no);
       if (trimmed === '') continue;
@@ -38,7 +38,7 @@ export function parseCorosyncConf(text: string): ParseResult<CorosyncConf> {
       }
       const brace = trimmed.indexOf('{');
       if (brace >= 0) {
-        const name = trimmed.slice(0, brace).replace(/[ \t:]+$/, '');
+        const name = trimEndOf(trimmed.slice(0, brace), ' \t:');
         const after = trimmed.slice(brace + 1).trim();
         if (after !== '') warnings.push(`line ${no}: text after "{" is ignored by corosync: ${JSON.stringify(after)}`);
         if (name === '') warnings.push(`line ${no}: section without a name`);
@@ -49,8 +49,8 @@ export function parseCorosyncConf(text: string): ParseResult<CorosyncConf> {
       }
       const colon = trimmed.indexOf(':');
       if (colon >= 0) {
-        const key = trimmed.slice(0, colon).replace(/[ \t]+$/, '');
-        const value = trimmed.slice(colon + 1).replace(/^[ \t]+/, '');
+        const key = trimEndOf(trimmed.slice(0, colon));
+        const value = trimStartOf(trimmed.slice(colon + 1));
         if (key === '') warnings.push(`line ${no}: value without a key`);
         top.items.push({ type: 'pair', key, value });
         continue;
@@ -80,7 +80,7 @@ export function validateCorosyncConf(conf: CorosyncConf): string[] {
       } else if (item.type === 'pair') {
         const where = `${path}${path ? '.' : ''}${item.key}`;
         if (!/^[^\s#{}:][^{}:\r\n]*$/.test(item.key) || item.key !== item.key.trim()) problems.push(`${where}: unwritable key`);
-        if (/[{\r\n]/.test(item.value) || item.value !== item.value.replace(/^[ \t]+|[ \t]+$/g, '')) {
+        if (/[{\r\n]/.test(item.value) || item.value !== trimStartOf(trimEndOf(item.value))) {
           problems.push(`${where}: unwritable value ${JSON.stringify(item.value)}`);
         }
       } else {

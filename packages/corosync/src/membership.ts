@@ -1,6 +1,6 @@
 // The "Membership information" table that corosync-quorumtool prints for -s, -l and -m
 // (tools/corosync-quorumtool.c, display_nodes_data).
-import { parseNodeId, parseUInt } from './text';
+import { hasLineBreak, parseNodeId, parseUInt } from './text';
 
 /** The per-node Qdevice column: `A,V,NMW` style flags, or `NR` when no QDevice is registered on that node. */
 export interface QdeviceColumn {
@@ -102,10 +102,13 @@ export function parseMembershipRow(line: string, header: MembershipHeader): { ro
   const isQdevice = nodeId === 0;
   let qdeviceVotes: number | null = null;
   if (isQdevice) {
-    const vm = /^(.*?)\s*\(votes (\d+)\)$/.exec(name);
-    if (vm && vm[1] !== undefined) {
-      name = vm[1];
-      qdeviceVotes = parseUInt(vm[2]);
+    // `<name> (votes N)`: found from the end (a `^(.*?)\s*\(votes (\d+)\)$` regex was quadratic on blank runs)
+    const open = name.lastIndexOf('(votes ');
+    const votesText = open >= 0 && name.endsWith(')') ? name.slice(open + 7, -1) : '';
+    const before = open >= 0 ? name.slice(0, open).trimEnd() : '';
+    if (/^\d+$/.test(votesText) && !hasLineBreak(before)) {
+      name = before;
+      qdeviceVotes = parseUInt(votesText);
     }
   }
   return { row: { nodeId, votes, name, local, qdevice, isQdevice, qdeviceVotes }, hex: /^0x/i.test(idText) };

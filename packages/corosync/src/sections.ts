@@ -1,6 +1,6 @@
 // Splits the human-readable reports of corosync-quorumtool / pvecm into their titled sections
 // ("Quorum information" + a dashed underline, then `Label:   value` lines or a table).
-import { splitLines } from './text';
+import { hasLineBreak, splitLines } from './text';
 
 export const SECTION_TITLES = [
   'Cluster information',
@@ -55,9 +55,20 @@ export function splitSections(text: string): SplitReport {
   return { preamble, sections };
 }
 
-/** `Label:   value` (label letters and spaces; the value keeps everything after the colon, minus leading blanks). */
+const LABEL = /^[A-Za-z][A-Za-z ]*$/;
+
+/**
+ * `Label:   value` (label letters and spaces; the value keeps everything after the colon, minus leading blanks).
+ * Split at the first colon rather than matched with one regex: linear on any input, however long.
+ */
 export function parseLabelLine(text: string): { label: string; value: string } | null {
-  const m = /^([A-Za-z][A-Za-z ]*?):[ \t]*(.*)$/.exec(text);
-  if (!m || m[1] === undefined || m[2] === undefined) return null;
-  return { label: m[1], value: m[2] };
+  const colon = text.indexOf(':');
+  if (colon < 1) return null;
+  const label = text.slice(0, colon);
+  if (!LABEL.test(label)) return null;
+  let from = colon + 1;
+  while (text[from] === ' ' || text[from] === '\t') from++;
+  const value = text.slice(from);
+  // a line break inside the line (a stray CR) makes it no label line, as the former `(.*)$` did
+  return hasLineBreak(value) ? null : { label, value };
 }

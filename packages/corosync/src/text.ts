@@ -27,3 +27,25 @@ export function parseNodeId(text: string | undefined): number | null {
   }
   return parseUInt(t);
 }
+
+/** True when the text holds a character a regex `.` does not match (a line break of some kind). */
+export function hasLineBreak(text: string): boolean {
+  return /[\n\r\u2028\u2029]/.test(text);
+}
+
+/**
+ * Strips blanks (`chars`, default space and tab) from the end. A loop, not `replace(/[ \t]+$/, '')`: that
+ * regex retries from every blank of a long inner run and is quadratic in its length.
+ */
+export function trimEndOf(text: string, chars = ' \t'): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1] ?? '')) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** Strips blanks (`chars`, default space and tab) from the start. */
+export function trimStartOf(text: string, chars = ' \t'): string {
+  let start = 0;
+  while (start < text.length && chars.includes(text[start] ?? '')) start++;
+  return start === 0 ? text : text.slice(start);
+}
