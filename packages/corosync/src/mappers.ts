@@ -7,11 +7,12 @@ import type { QuorumtoolStatus } from './quorumtool-status';
 
 /**
  * The model's QuorumState from a parsed `-s` / `-m` report. Null when the report has no votequorum
- * section (another quorum provider, or a fragment): the numbers are unknown then.
+ * section (another quorum provider, or a fragment) or no membership table (a report cut short): the numbers
+ * or the members are unknown then, never "no members".
  */
 export function toQuorumState(status: QuorumtoolStatus): QuorumState | null {
   const vq = status.votequorum;
-  if (!vq) return null;
+  if (!vq || !status.membership) return null;
   return {
     expectedVotes: vq.expectedVotes,
     highestExpected: vq.highestExpected,
@@ -20,7 +21,7 @@ export function toQuorumState(status: QuorumtoolStatus): QuorumState | null {
     quorate: status.quorum?.quorate ?? vq.flags.includes('Quorate'),
     flags: [...vq.flags],
     ringId: status.quorum?.ringId ?? null,
-    members: (status.membership?.rows ?? [])
+    members: status.membership.rows
       .filter((r) => !r.isQdevice && r.nodeId <= 65535)
       .map((r) => r.nodeId)
       .sort((a, b) => a - b),

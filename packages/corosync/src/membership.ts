@@ -83,13 +83,13 @@ export function parseMembershipRow(line: string, header: MembershipHeader): { ro
 
   let qdevice: QdeviceColumn | null = null;
   if (header.hasQdeviceColumn) {
-    // Blank on the pseudo-row; a real row always has flags or NR.
+    // Blank on the pseudo-row; a real row always has flags or NR (a row without is cut short or garbled).
     const peek = /^\s+(\S+)(?=\s|$)/.exec(rest);
     const candidate = peek?.[1] !== undefined ? parseQdeviceColumn(peek[1]) : null;
     if (candidate && peek) {
       qdevice = candidate;
       rest = rest.slice(peek[0].length);
-    }
+    } else if (nodeId !== 0) return null;
   }
 
   let name = rest.trim();

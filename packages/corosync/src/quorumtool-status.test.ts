@@ -181,6 +181,8 @@ describe('parseQuorumtoolStatus formats from the code', () => {
       '    Nodeid      Votes    Qdevice Name',
       '0x0000000a          1         NR 10.0.0.10 (local)',
       '0x0000000b          1   NA,NV,MW fe80::1',
+      // a QDevice registered on any node: the pseudo-row follows (votes 0 here: the local node casts none)
+      '0x00000000          0            Qdevice (votes 1)',
       '',
     ].join('\n');
     const r = parseQuorumtoolStatus(text);
@@ -194,7 +196,9 @@ describe('parseQuorumtoolStatus formats from the code', () => {
     expect(r.value.membership?.rows.map((x) => [x.nodeId, x.name, x.local, x.qdevice])).toEqual([
       [10, '10.0.0.10', true, { raw: 'NR', registered: false, alive: null, castsVote: null, masterWins: null }],
       [11, 'fe80::1', false, { raw: 'NA,NV,MW', registered: true, alive: false, castsVote: false, masterWins: true }],
+      [0, 'Qdevice', false, null],
     ]);
+    expect(r.value.membership?.rows[2]).toMatchObject({ isQdevice: true, votes: 0, qdeviceVotes: 1 });
   });
 
   it('reads a non-votequorum report (no Votes column, old ring id) and an unresolved name', () => {
@@ -225,16 +229,27 @@ describe('parseQuorumtoolStatus formats from the code', () => {
     ]);
   });
 
-  it('warns about interleaved error lines and a Nodes/rows mismatch', () => {
-    const base = fixture('quorumtool-s__quorate-3of3__node1.txt').replace('         2          1 pve2\n', 'Unable to get node 2 info\n');
+  it('warns about interleaved error lines and more rows than "Nodes:"', () => {
+    // the tool prints "Unable to get node N info" before the table, i.e. at the end of the votequorum section
+    const base = fixture('quorumtool-s__quorate-3of3__node1.txt')
+      .replace('Flags:            Quorate \n', 'Flags:            Quorate \nUnable to get node 2 info\n')
+      .replace('Nodes:            3', 'Nodes:            2');
     const r = parseQuorumtoolStatus(base);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.membership?.rows.map((x) => x.nodeId)).toEqual([1, 3]);
+    expect(r.value.membership?.rows.map((x) => x.nodeId)).toEqual([1, 2, 3]);
     expect(r.warnings).toEqual([
-      'line 22: not a membership row: "Unable to get node 2 info"',
-      '"Nodes: 3" but 2 membership rows',
+      'line 17: unexpected text in Votequorum information: "Unable to get node 2 info"',
+      '"Nodes: 2" but 3 membership rows',
     ]);
+  });
+
+  it('rejects a table with fewer rows than "Nodes:" (a row missing is a member missing)', () => {
+    const base = fixture('quorumtool-s__quorate-3of3__node1.txt').replace('         2          1 pve2\n', 'Unable to get node 2 info\n');
+    expect(parseQuorumtoolStatus(base)).toEqual({
+      ok: false,
+      error: { line: 18, message: 'Membership information: 2 of 3 member rows ("Nodes: 3"): the table is cut short' },
+    });
   });
 });
 

@@ -224,8 +224,49 @@ export function buildStatus(
       ? fail('no quorum, votequorum or membership section found', first.no, first.text)
       : fail('no quorum, votequorum or membership section found');
   }
+  const cut = completeness(status, sections);
+  if (cut) return cut;
   crossCheck(status, warnings);
   return ok(status, warnings);
+}
+
+/**
+ * A report cut short (output cap, a killed tool, a dropped connection) must not read as a state: quorate
+ * with no members, or with members missing. What corosync-quorumtool always prints (display_quorum_data):
+ * "Quorum information" (six lines, checked by parseQuorumSection); with votequorum as the provider, then
+ * "Votequorum information" and "Membership information" with one row per member ("Nodes:") and, when a
+ * QDevice is registered, its pseudo-row last. Without votequorum it stops after "Quorate:". A report without
+ * the quorum section (a fragment) has no row count: its rows' votes must then add up to "Total votes".
+ */
+function completeness(s: QuorumtoolStatus, sections: Section[]): ParseResult<never> | null {
+  const at = (title: string): number => sections.find((x) => x.title === title)?.no ?? 0;
+  const votequorum = s.quorum ? s.quorum.provider === 'corosync_votequorum' : s.votequorum !== null;
+  if (s.quorum && votequorum && !s.votequorum) {
+    return fail('no "Votequorum information" section after a votequorum "Quorum information": the report is cut short');
+  }
+  if (!votequorum) return null;
+  if (!s.membership) return fail('no "Membership information" section: the report is cut short');
+  const rows = s.membership.rows;
+  const members = rows.filter((r) => !r.isQdevice);
+  if (s.quorum && members.length < s.quorum.nodes) {
+    return fail(
+      `Membership information: ${members.length} of ${s.quorum.nodes} member rows ("Nodes: ${s.quorum.nodes}"): the table is cut short`,
+      at('Membership information'),
+    );
+  }
+  if (rows.some((r) => r.qdevice?.registered) && !rows.some((r) => r.isQdevice)) {
+    return fail('Membership information: a QDevice is registered but its row is missing: the table is cut short', at('Membership information'));
+  }
+  if (!s.quorum && s.votequorum && s.membership.hasVotes) {
+    const sum = rows.reduce((n, r) => n + (r.votes ?? 0), 0);
+    if (sum < s.votequorum.totalVotes) {
+      return fail(
+        `Membership information: the rows hold ${sum} of ${s.votequorum.totalVotes} votes ("Total votes"): the table is cut short`,
+        at('Membership information'),
+      );
+    }
+  }
+  return null;
 }
 
 function crossCheck(s: QuorumtoolStatus, warnings: string[]): void {
