@@ -1,6 +1,8 @@
+import { constants } from 'node:zlib';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 // The BFF serves the built app; in dev, Vite proxies the same-origin paths to it.
 // changeOrigin stays false: the BFF lets sign-in and socket handshakes through only when the browser's
@@ -13,8 +15,20 @@ const proxy = {
   '/socket.io': { target: bff, changeOrigin: false, ws: true },
 };
 
+// Precompressed copies (`x.js.br`, `x.js.gz`) beside the built files, at the highest levels (compressed once, at
+// build time): the BFF serves them to clients that accept them (apps/bff/src/web.ts). Files under 1 KiB and
+// copies no smaller than the original are skipped.
+const precompress = compression({
+  algorithms: [
+    defineAlgorithm('brotliCompress', { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }),
+    defineAlgorithm('gzip', { level: 9 }),
+  ],
+  threshold: 1024,
+  logLevel: 'silent',
+});
+
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precompress],
   server: { proxy },
   preview: { proxy },
   build: {
