@@ -16,33 +16,17 @@ import { ringSeq, type NodeSnapshot } from './node';
  * The node whose view leads the page. By quorum, not by id:
  *  - never a node alone in a fresh ring of its own (`joining`: a Corosync that just started) while any
  *    other node can be asked;
- *  - never a stale view: one that counts in a node which has already moved on to a newer ring (a
- *    higher ring id) — members of one ring share its id, so this view has not caught up yet;
- *  - then a quorate view before any other, then more votes and members (a node cut off alone never
- *    leads while a larger live view exists), then the current observer (no flapping between equal
- *    views), then the lowest id.
+ *  - ranked by where its view is going (projectedView): quorate first, then more votes, then more
+ *    members — so a node cut off alone never leads while a larger side exists, and a view about to
+ *    lose a side that already moved on to a newer ring is judged without it;
+ *  - then the current observer (no flapping between equal views), then the lowest id.
  */
 export function chooseObserver(nodes: readonly NodeSnapshot[], current: string | null = null, joining: ReadonlySet<number> = new Set()): NodeSnapshot | null {
   const live = nodes.filter((n) => n.reachable && n.quorum !== null && n.nodeId !== null);
-  const byId = new Map(live.map((n) => [n.nodeId!, n]));
-  const stale = (n: NodeSnapshot): boolean => {
-    const mine = ringSeq(n.quorum!.ringId);
-    if (mine === null) return false;
-    return n.quorum!.members.some((id) => {
-      const other = id === n.nodeId || joining.has(id) ? undefined : byId.get(id);
-      const theirs = other ? ringSeq(other.quorum!.ringId) : null;
-      return theirs !== null && theirs > mine;
-    });
+  const key = (n: NodeSnapshot): number[] => {
+    const p = projectedView(n, live, joining);
+    return [joining.has(n.nodeId!) ? 0 : 1, p.quorate ? 1 : 0, p.votes, p.members, n.name === current ? 1 : 0, -n.nodeId!];
   };
-  const key = (n: NodeSnapshot): number[] => [
-    joining.has(n.nodeId!) ? 0 : 1,
-    stale(n) ? 0 : 1,
-    n.quorum!.quorate ? 1 : 0,
-    n.quorum!.totalVotes,
-    n.quorum!.members.length,
-    n.name === current ? 1 : 0,
-    -n.nodeId!,
-  ];
   let best: NodeSnapshot | null = null;
   let bestKey: number[] = [];
   for (const n of live) {
@@ -53,6 +37,35 @@ export function chooseObserver(nodes: readonly NodeSnapshot[], current: string |
     }
   }
   return best;
+}
+
+/**
+ * Where a node's view is going, from the other nodes' newer rings (members of one ring share its id,
+ * and ring ids only grow): if another node reports a newer ring that includes this node, this node is
+ * in that ring too and just has not said so yet — its view is that ring's; if a member reports a newer
+ * ring without this node, that side split off — this view is about to lose it. Otherwise the view as it is.
+ */
+export function projectedView(n: NodeSnapshot, live: readonly NodeSnapshot[], joining: ReadonlySet<number>): { quorate: boolean; votes: number; members: number }{
+  const q = n.quorum!;
+  const mine = ringSeq(q.ringId);
+  if (mine === null) return { quorate: q.quorate, votes: q.totalVotes, members: q.members.length };
+  let ahead: NodeSnapshot | null = null;
+  const left = new Set(q.members);
+  for (const o of live) {
+    if (o === n || joining.has(o.nodeId!)) continue;
+    const theirs = ringSeq(o.quorum!.ringId);
+    if (theirs === null || theirs <= mine) continue;
+    if (o.quorum!.members.includes(n.nodeId!)) {
+      if (!ahead || theirs > ringSeq(ahead.quorum!.ringId)!) ahead = o;
+    } else if (left.has(o.nodeId!)) {
+      for (const id of o.quorum!.members) left.delete(id);
+    }
+  }
+  if (ahead) return { quorate: ahead.quorum!.quorate, votes: ahead.quorum!.totalVotes, members: ahead.quorum!.members.length };
+  if (left.size === q.members.length) return { quorate: q.quorate, votes: q.totalVotes, members: q.members.length };
+  const votesOf = new Map((n.config?.nodelist ?? []).filter((e) => e.nodeId !== null).map((e) => [e.nodeId as number, e.quorumVotes ?? 1]));
+  const votes = [...left].reduce((sum, id) => sum + (votesOf.get(id) ?? 1), 0);
+  return { quorate: votes >= q.quorum, votes, members: left.size };
 }
 
 function greater(a: readonly number[], b: readonly number[]): boolean {

@@ -4,7 +4,7 @@ import { RunnerError } from '../runners';
 import { FakeCorosync, fixture, knetStats, trackingLines } from './fake-corosync.test-helper';
 import { createCorosyncSource, type CorosyncSource } from './source';
 import { createLabSource } from './lab';
-import { HOLD_MS, expectedDropMs } from './warnings';
+import { HOLD_MS, SETTLE_MS, expectedDropMs } from './warnings';
 
 const Q3 = [1, 2, 3].map((n) => fixture(`quorumtool-s__quorate-3of3__node${n}.txt`));
 const Q2OF3_N1 = fixture('quorumtool-s__quorate-2of3__node3-sigkill__node1.txt');
@@ -145,7 +145,7 @@ describe('createCorosyncSource over captured Corosync output', () => {
     const r = await rig();
     const n1 = r.nodes[0]!;
     // the observer has watched the links for a while (a new observer's first samples tell no history)
-    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
     n1.knet = knetStats(1, [
       { nodeId: 2, connected: true },
       { nodeId: 3, connected: false, downCount: 1 },
@@ -185,7 +185,7 @@ describe('createCorosyncSource over captured Corosync output', () => {
   it('replaces the warning by the membership change when Corosync drops the node', async () => {
     const r = await rig();
     const [n1, n2] = r.nodes as [FakeCorosync, FakeCorosync];
-    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
     n1.knet = knetStats(1, [
       { nodeId: 2, connected: true },
       { nodeId: 3, connected: false },

@@ -93,7 +93,8 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   let lastEmitAt = 0;
   let lastConfig: CorosyncConfig | null = null;
   let lastObserver: string | null = null;
-  let warnSample: unknown = null;
+  /** the last knet sample of each node the tracker has seen */
+  const fedSamples = new Map<string, unknown>();
   let warnings: UnreachableWarning[] = [];
   let running = false;
   let ready = false;
@@ -127,6 +128,13 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       log(`observer: ${lastObserver ?? 'none'} -> ${observerName ?? 'none'}${why}`);
       lastObserver = observerName;
     }
+    // every node's knet history (not only the observer's): a new observer comes with its own
+    for (const n of nodes) {
+      if (n.knet && n.nodeId !== null && fedSamples.get(n.name) !== n.knet) {
+        fedSamples.set(n.name, n.knet);
+        tracker.observe(n.nodeId, n.knet, t);
+      }
+    }
     if (observer && observer.quorum && observer.nodeId !== null && config) {
       const numbered = config.nodelist.filter((e) => e.nodeId !== null);
       const qdevice = qdeviceFrom(observer.status, config);
@@ -137,15 +145,8 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
         observed: observer.quorum,
       };
       const names = new Map(numbered.map((e) => [e.nodeId as number, e.name ?? `node${e.nodeId}`]));
-      const base = { observerId: observer.nodeId, view, runtimeTokenMs: config.runtimeTokenMs, names, now: t };
-      if (observer.knet && observer.knet !== warnSample) {
-        warnSample = observer.knet;
-        warnings = tracker.update({ ...base, stats: observer.knet });
-      } else {
-        warnings = tracker.current(base);
-      }
+      warnings = tracker.warnings({ observerId: observer.nodeId, view, runtimeTokenMs: config.runtimeTokenMs, names, now: t });
     } else {
-      tracker.reset();
       warnings = [];
     }
     return assembleSnapshot({ clusterId: options.clusterId, kind: options.kind, now: t, nodes, config, warnings, since, observer, joining });

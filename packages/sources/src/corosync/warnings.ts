@@ -5,30 +5,21 @@
 // crashed) is one: Corosync drops the node a token timeout later. A lossy link flaps: knet marks it down
 // for a second or two again and again while Corosync keeps (or only sometimes drops) the node — under
 // 30 % loss a warning each time would page the admin for nothing. So a node is warned about only when
-//  - all its links from the observer have been down for HOLD_MS (two knet samples), and
-//  - none of them was unstable in the LOOKBACK_MS before: no earlier down in that time, and pings
-//    answered (at most MAX_PONG_DEFICIT missing pongs while the link was up), and
-//  - the observer has watched the node for at least HOLD_MS (a thawed or new observer's first
-//    samples say nothing about the past).
+//  - all its links from the observer have been down for HOLD_MS, and
+//  - the observer watched them for SETTLE_MS before, and none was unstable in the LOOKBACK_MS before:
+//    no earlier down, and pings answered (fewer than MIN_PONG_DEFICIT pongs missing while up, not
+//    counting the last GRACE_MS before the drop, when pongs stop because the link is going down).
+// Every node's knet samples are kept (the observer's every 250 ms, the others' every second), across
+// membership and observer changes, so a new observer or a rejoined node comes with its history.
 // The quorum after the drop is computed by the full votequorum rules (quorumAfterLoss).
 import type { KnetLinkStats } from '@quorate/corosync';
 import { knetLinkDownDetectionMs, membershipDetectionMs, quorumAfterLoss, type ObservedView, type UnreachableWarning } from '@quorate/model';
 
-export interface WarningInput {
-  observerId: number;
-  /** the observer's view of quorum (its members are the candidates), the options and the nodelist's votes */
-  view: ObservedView;
-  /** the observer's latest knet sample */
-  stats: readonly KnetLinkStats[];
-  runtimeTokenMs: number;
-  /** id -> name from the nodelist */
-  names: ReadonlyMap<number, string>;
-  now: number;
-}
-
 export const HOLD_MS = 500;
+export const SETTLE_MS = 5_000;
 export const LOOKBACK_MS = 30_000;
-export const MAX_PONG_DEFICIT = 2;
+export const GRACE_MS = 2_000;
+export const MIN_PONG_DEFICIT = 2;
 
 /** Members whose every enabled link from the observer is disconnected (a node without stats is not judged). */
 export function membersAllLinksDown(observerId: number, members: readonly number[], stats: readonly KnetLinkStats[]): number[] {
@@ -53,10 +44,12 @@ interface Sample {
   rxPong: number | null;
 }
 
-/** one node's links as the observer's knet saw them over the last LOOKBACK_MS */
-class NodeHistory {
-  readonly firstAt: number;
+/** one peer's links as one node's knet saw them over the last LOOKBACK_MS */
+class PeerHistory {
   private readonly links = new Map<number, Sample[]>();
+  /** the oldest sample kept */
+  firstAt: number;
+  lastAt: number;
   /** when every link was first seen down in the current stretch; null while any is up */
   downSince: number | null = null;
   /** the links were unstable before this stretch went down: no warning for it */
@@ -64,6 +57,7 @@ class NodeHistory {
 
   constructor(at: number) {
     this.firstAt = at;
+    this.lastAt = at;
   }
 
   add(stats: readonly KnetLinkStats[], at: number): void {
@@ -74,6 +68,8 @@ class NodeHistory {
       while (list.length > 0 && list[0]!.at < at - LOOKBACK_MS) list.shift();
       this.links.set(s.link, list);
     }
+    this.lastAt = at;
+    this.firstAt = Math.max(this.firstAt, at - LOOKBACK_MS);
     const allDown = judged.length > 0 && judged.every((s) => s.connected === false);
     if (!allDown) {
       this.downSince = null;
@@ -81,58 +77,66 @@ class NodeHistory {
     } else if (this.downSince === null) {
       this.downSince = at;
       // judged once, at the moment it went down, from what came before
-      this.unstable = [...this.links.values()].some((list) => wasUnstable(list.slice(0, -1)));
+      const before = (list: Sample[]) => list.filter((x) => x.at < at);
+      this.unstable = [...this.links.values()].some((list) => wasUnstable(before(list), at));
     }
   }
 }
 
-/** a link that went down before, or lost pongs while up, within the samples given */
-function wasUnstable(samples: readonly Sample[]): boolean {
-  const up = samples.filter((s) => s.connected);
+/** a link that was down before, or lost pongs while up (not counting the last GRACE_MS), within these samples */
+function wasUnstable(samples: readonly Sample[], downAt: number): boolean {
   if (samples.some((s) => !s.connected)) return true;
+  const up = samples.filter((s) => s.at <= downAt - GRACE_MS);
   if (up.length < 2) return false;
   const a = up[0]!;
   const b = up[up.length - 1]!;
   if (a.txPing === null || b.txPing === null || a.rxPong === null || b.rxPong === null) return false;
-  return b.txPing - a.txPing - (b.rxPong - a.rxPong) > MAX_PONG_DEFICIT;
+  return b.txPing - a.txPing - (b.rxPong - a.rxPong) >= MIN_PONG_DEFICIT;
+}
+
+export interface WarningsInput {
+  observerId: number;
+  /** the observer's view of quorum (its members are the candidates), the options and the nodelist's votes */
+  view: ObservedView;
+  runtimeTokenMs: number;
+  /** id -> name from the nodelist */
+  names: ReadonlyMap<number, string>;
+  now: number;
 }
 
 /**
- * Keeps each member's link history across samples; a node's warning lasts while all its links stay
- * down and ends when a link comes back or the membership no longer has it (Corosync dropped it: the
- * membership change replaces the warning).
+ * Keeps every node's knet history of its peers; the observer's decides the warnings. A node's warning
+ * lasts while all its links stay down and ends when a link comes back or the membership no longer has
+ * it (Corosync dropped it: the membership change replaces the warning).
  */
 export class WarningTracker {
-  private nodes = new Map<number, NodeHistory>();
-  private observer: number | null = null;
+  /** vantage node id -> peer id -> history */
+  private vantages = new Map<number, Map<number, PeerHistory>>();
 
-  update(input: WarningInput): UnreachableWarning[] {
-    if (this.observer !== input.observerId) {
-      this.nodes.clear();
-      this.observer = input.observerId;
+  /** a knet sample of node `vantageId` (its links to every peer) */
+  observe(vantageId: number, stats: readonly KnetLinkStats[], now: number): void {
+    const peers = this.vantages.get(vantageId) ?? new Map<number, PeerHistory>();
+    this.vantages.set(vantageId, peers);
+    const byPeer = new Map<number, KnetLinkStats[]>();
+    for (const s of stats) if (s.nodeId !== vantageId) (byPeer.get(s.nodeId) ?? byPeer.set(s.nodeId, []).get(s.nodeId)!).push(s);
+    for (const [peer, list] of byPeer) {
+      const h = peers.get(peer) ?? new PeerHistory(now);
+      h.add(list, now);
+      peers.set(peer, h);
     }
-    const members = new Set(input.view.observed.members);
-    for (const id of [...this.nodes.keys()]) if (!members.has(id)) this.nodes.delete(id);
-    for (const id of members) {
-      if (id === input.observerId) continue;
-      const history = this.nodes.get(id) ?? new NodeHistory(input.now);
-      history.add(
-        input.stats.filter((s) => s.nodeId === id),
-        input.now,
-      );
-      this.nodes.set(id, history);
-    }
-    return this.current(input);
+    // peers gone from the stats for a whole lookback: forgotten
+    for (const [peer, h] of peers) if (h.lastAt < now - LOOKBACK_MS) peers.delete(peer);
   }
 
-  /** Re-evaluates the warnings against a newer quorum view without a new knet sample. */
-  current(input: Omit<WarningInput, 'stats'>): UnreachableWarning[] {
-    if (this.observer !== input.observerId) return [];
+  /** the warnings as the observer's history has them now */
+  warnings(input: WarningsInput): UnreachableWarning[] {
+    const peers = this.vantages.get(input.observerId);
+    if (!peers) return [];
     const members = new Set(input.view.observed.members);
     const warned: { nodeId: number; since: number }[] = [];
-    for (const [id, h] of this.nodes) {
-      if (!members.has(id) || h.downSince === null || h.unstable) continue;
-      if (input.now - h.downSince < HOLD_MS || h.downSince - h.firstAt < HOLD_MS) continue;
+    for (const [id, h] of peers) {
+      if (id === input.observerId || !members.has(id) || h.downSince === null || h.unstable) continue;
+      if (input.now - h.downSince < HOLD_MS || h.downSince - h.firstAt < SETTLE_MS) continue;
       warned.push({ nodeId: id, since: h.downSince });
     }
     if (warned.length === 0) return [];
@@ -152,10 +156,5 @@ export class WarningTracker {
         totalVotesAfterDrop: after.totalVotes,
         expectedVotesAfterDrop: after.expectedVotes,
       }));
-  }
-
-  reset(): void {
-    this.nodes.clear();
-    this.observer = null;
   }
 }
