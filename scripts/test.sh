@@ -10,6 +10,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v corosync >/dev/null 2>&1 || missing+=(corosync)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== installing system packages: ${missing[*]}"

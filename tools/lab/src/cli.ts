@@ -1,20 +1,33 @@
 // `npm run lab -- <command>`: a thin shell over the lab library (./index.ts).
 import { parseArgs } from 'node:util';
 import { DEFAULT_PREFIX, Lab, LabError, down, type FaultAction, type NodeStatus } from './index';
+import { describePartition } from './partition';
+import { QuorumOptionError, describeQuorum, parseQuorumOptions, parseVotes, type LabQuorumOptions } from './quorum';
 
 const USAGE = `usage: npm run lab -- <command> [options]
 
-  up --nodes N [--links L] [--token MS] [--prefix P]
+  up --nodes N [--links L] [--token MS] [--quorum OPT[,OPT...]] [--votes NODE=V[,...]] [--sshd] [--prefix P]
         build a real Corosync 3 cluster of N (2-5) nodes pve1..pveN in network namespaces
         (L = 1 or 2 links, default 1; token default 3000 ms; prefix default ${DEFAULT_PREFIX})
+        --quorum  votequorum options (votequorum(5)): two_node (2 nodes only), wait_for_all,
+                  auto_tie_breaker[,auto_tie_breaker_node=lowest|highest|ID+ID...],
+                  last_man_standing[,last_man_standing_window=MS]; OPT=0 writes it as off
+        --votes   quorum_votes per node, e.g. pve3=2 (default 1 each)
+        --sshd    an OpenSSH server in every node (link-0 address, port 22, key auth), reachable from
+                  this host through a host link per bridge (one --sshd lab at a time)
   down [--prefix P]                     remove everything (idempotent, also after a crash)
   status [--prefix P]                   process, quorum, members and links of every node
   fault NODE kill|stop|freeze|thaw|start [--prefix P]
         SIGKILL crash | SIGTERM clean leave | SIGSTOP | SIGCONT | start corosync again
   fault NODE link-down|link-up [LINK]   the node's bridge port(s); all links when none named
   fault NODE loss PCT                   drop PCT % of the node's egress UDP (0 clears)
+  partition GROUP GROUP [GROUP...]      cut the cluster into groups (e.g. pve1,pve2 pve3,pve4): traffic
+                                        between groups dropped on every link (nftables); replaces an
+                                        earlier partition
+  heal                                  remove the partition (only that: kill/stop/freeze, link-down
+                                        and loss faults stay until undone with their own fault command)
 
-  NODE is pve2 or 2. Needs root.`;
+  NODE is pve2 or 2; GROUP is nodes separated by commas. Needs root.`;
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -49,9 +62,31 @@ function faultAction(words: string[]): FaultAction {
 function describeNode(s: NodeStatus): string {
   const proc = s.pid === null ? 'not running' : `${s.process} (pid ${s.pid})`;
   const q = s.quorum;
-  const quorum = q === null ? '-' : q.timedOut ? 'timeout' : `${q.quorate ? 'quorate' : 'NOT quorate'}, ${q.members ?? '?'} members${q.activityBlocked ? ', activity blocked' : ''}`;
+  const quorum =
+    q === null
+      ? '-'
+      : q.timedOut
+        ? 'timeout'
+        : `${q.quorate ? 'quorate' : 'NOT quorate'}, ${q.members ?? '?'} members, votes ${q.totalVotes ?? '?'}/${q.expectedVotes ?? '?'}${q.activityBlocked ? ', activity blocked' : ''}`;
   const links = s.links.map((l) => `link${l.link}: ${l.connected.length}/${l.connected.length + l.disconnected.length} peers connected`).join(', ');
   return `${s.name.padEnd(5)} ${s.namespace.padEnd(12)} ${proc.padEnd(22)} ${quorum}${links ? ` | ${links}` : ''}${s.note ? ` (${s.note})` : ''}`;
+}
+
+function describeSshd(s: NodeStatus): string | null {
+  if (!s.sshd) return null;
+  return `  ${s.name.padEnd(5)} sshd ${s.sshd.pid === null ? 'NOT running' : `pid ${s.sshd.pid}`} on ${s.sshd.address}:${s.sshd.port}, host key ${s.sshd.hostKey}`;
+}
+
+function quorumArgs(quorum: string | undefined, votes: string | undefined): { quorum: LabQuorumOptions; votes: Record<number, number> } {
+  try {
+    return {
+      quorum: quorum === undefined ? {} : parseQuorumOptions(quorum),
+      votes: votes === undefined ? {} : parseVotes(votes),
+    };
+  } catch (err) {
+    if (err instanceof QuorumOptionError) throw new LabError(err.message, 2);
+    throw err;
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -62,6 +97,9 @@ async function main(argv: string[]): Promise<number> {
       nodes: { type: 'string' },
       links: { type: 'string' },
       token: { type: 'string' },
+      quorum: { type: 'string' },
+      votes: { type: 'string' },
+      sshd: { type: 'boolean' },
       prefix: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -72,26 +110,45 @@ async function main(argv: string[]): Promise<number> {
     print(USAGE);
     return command === undefined && !values.help ? 2 : 0;
   }
+  const onlyFor = (what: string, cmds: string[]) => {
+    if (!cmds.includes(command)) throw new LabError(`${what} only goes with ${cmds.join(', ')}\n\n${USAGE}`, 2);
+  };
+  if (values.quorum !== undefined) onlyFor('--quorum', ['up']);
+  if (values.votes !== undefined) onlyFor('--votes', ['up']);
+  if (values.sshd !== undefined) onlyFor('--sshd', ['up']);
+  const pfx = prefix === DEFAULT_PREFIX ? '' : ` --prefix ${prefix}`;
   switch (command) {
     case 'up': {
+      if (rest.length > 0) throw new LabError(`up takes no arguments, got ${JSON.stringify(rest.join(' '))}\n\n${USAGE}`, 2);
+      const { quorum, votes } = quorumArgs(values.quorum, values.votes);
       const lab = await Lab.up({
         nodes: int('--nodes', values.nodes),
         links: int('--links', values.links, 1),
         token: int('--token', values.token, 3000),
+        quorum,
+        votes,
+        sshd: values.sshd === true,
         prefix,
         log: print,
       });
       const s = lab.state;
       print('');
       print(`lab '${s.prefix}' is up: cluster ${s.clusterName}, ${s.nodes.length} nodes, ${s.links} link(s), token ${s.token} ms`);
-      for (const n of s.nodes) print(`  ${n.name}  nodeid ${n.nodeid}  netns ${n.namespace}  ${n.addresses.join(', ')}  pid ${n.pid}  ${n.conf}`);
+      print(`  quorum: ${describeQuorum(s.quorum, s.nodes.map((n) => n.votes))}`);
+      for (const n of s.nodes) print(`  ${n.name}  nodeid ${n.nodeid}  votes ${n.votes}  netns ${n.namespace}  ${n.addresses.join(', ')}  pid ${n.pid}  ${n.conf}`);
       print(`  bridges in netns ${s.bridgeNamespace}; state file /run/quorate-lab/${s.prefix}.json; logs ${s.dir}/n*/corosync.log`);
+      if (s.sshd) {
+        print(`  sshd: client key ${s.sshd.clientKey} (user ${s.sshd.user}), known_hosts ${s.sshd.knownHosts}`);
+        for (const n of s.nodes) if (n.sshd) print(`    ${n.name}  ${n.sshd.address}:${n.sshd.port}  host key ${n.sshd.hostKey}`);
+      }
       print('');
       print('reach it:');
       print(`  ip netns exec ${s.nodes[0]?.namespace} corosync-quorumtool -s`);
-      print(`  npm run lab -- status${prefix === DEFAULT_PREFIX ? '' : ` --prefix ${prefix}`}`);
-      print(`  QUORATE_SOURCE=lab npm start`);
-      print(`  npm run lab -- down${prefix === DEFAULT_PREFIX ? '' : ` --prefix ${prefix}`}`);
+      const n1 = s.nodes[0]?.sshd;
+      if (s.sshd && n1) print(`  ssh -i ${s.sshd.clientKey} -o UserKnownHostsFile=${s.sshd.knownHosts} ${s.sshd.user}@${n1.address} corosync-quorumtool -s`);
+      print(`  npm run lab -- status${pfx}`);
+      print(`  QUORATE_SOURCE=lab${prefix === DEFAULT_PREFIX ? '' : ` QUORATE_LAB_PREFIX=${prefix}`} npm start`);
+      print(`  npm run lab -- down${pfx}`);
       return 0;
     }
     case 'down':
@@ -99,15 +156,38 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'status': {
       const lab = await Lab.open(prefix);
-      print(`lab '${prefix}': ${lab.state.nodes.length} nodes, ${lab.state.links} link(s), token ${lab.state.token} ms`);
-      for (const s of await lab.status()) print(describeNode(s));
+      const st = lab.state;
+      print(`lab '${prefix}': ${st.nodes.length} nodes, ${st.links} link(s), token ${st.token} ms`);
+      print(`quorum: ${describeQuorum(st.quorum, st.nodes.map((n) => n.votes))}`);
+      print(`partition: ${st.partition ? describePartition(st.partition) : 'none'}`);
+      const nodes = await lab.status();
+      for (const s of nodes) print(describeNode(s));
+      if (st.sshd) {
+        print(`sshd: client key ${st.sshd.clientKey} (user ${st.sshd.user}), known_hosts ${st.sshd.knownHosts}, host links ${st.sshd.hostLinks.map((h) => `${h.iface} ${h.address}`).join(', ')}`);
+        for (const s of nodes) {
+          const line = describeSshd(s);
+          if (line) print(line);
+        }
+      }
+      return 0;
+    }
+    case 'partition': {
+      const lab = await Lab.open(prefix);
+      print(await lab.partition(rest));
+      return 0;
+    }
+    case 'heal': {
+      if (rest.length > 0) throw new LabError(`heal takes no arguments (it removes the whole partition)\n\n${USAGE}`, 2);
+      const lab = await Lab.open(prefix);
+      print(await lab.heal());
       return 0;
     }
     case 'fault': {
       const [node, ...words] = rest;
       if (node === undefined) throw new LabError(`fault needs a NODE\n\n${USAGE}`, 2);
-      const lab = await Lab.open(prefix);
-      print(await lab.fault(node, faultAction(words)));
+      const action = faultAction(words);
+      const lab = await Lab.open(prefix, print);
+      print(await lab.fault(node, action));
       return 0;
     }
     default:

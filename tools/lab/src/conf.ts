@@ -1,4 +1,5 @@
 // corosync.conf for one lab node. Pure, so it can be unit-tested without root.
+import { quorumConfLines, type LabQuorumOptions } from './quorum';
 
 export interface ConfInput {
   clusterName: string;
@@ -10,6 +11,10 @@ export interface ConfInput {
   stateDir: string;
   /** address of node i (1-based) on link l (0-based) */
   address: (node: number, link: number) => string;
+  /** votequorum options for the `quorum {}` section (none: votequorum's defaults) */
+  quorum?: LabQuorumOptions;
+  /** quorum_votes of node i at index i - 1 (default 1 each) */
+  votes?: readonly number[];
 }
 
 export function renderCorosyncConf(c: ConfInput): string {
@@ -32,7 +37,7 @@ export function renderCorosyncConf(c: ConfInput): string {
   for (const l of linkIds) lines.push('  interface {', `    linknumber: ${l}`, '  }');
   lines.push('}', 'nodelist {');
   for (const i of nodeIds) {
-    lines.push('  node {', `    name: pve${i}`, `    nodeid: ${i}`, '    quorum_votes: 1');
+    lines.push('  node {', `    name: pve${i}`, `    nodeid: ${i}`, `    quorum_votes: ${c.votes?.[i - 1] ?? 1}`);
     for (const l of linkIds) lines.push(`    ring${l}_addr: ${c.address(i, l)}`);
     lines.push('  }');
   }
@@ -40,6 +45,7 @@ export function renderCorosyncConf(c: ConfInput): string {
     '}',
     'quorum {',
     '  provider: corosync_votequorum',
+    ...quorumConfLines(c.quorum ?? {}).map((l) => `  ${l}`),
     '}',
     'logging {',
     '  to_logfile: yes',

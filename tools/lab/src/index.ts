@@ -1,5 +1,18 @@
 export { Lab, LabError, down, labAvailable, requireRoot, isRoot, resolveNode } from './lab';
-export type { FaultAction, NodeStatus, QuorumView, UpOptions, Log } from './lab';
+export type { DownResult, FaultAction, NodeStatus, QuorumView, UpOptions, Log } from './lab';
+export {
+  parseQuorumOptions,
+  parseVotes,
+  validateQuorum,
+  quorumConfLines,
+  describeQuorum,
+  QuorumOptionError,
+  LabQuorumOptionsSchema,
+  type LabQuorumOptions,
+} from './quorum';
+export { parsePartition, partitionRules, describePartition, PartitionError, PARTITION_TABLE } from './partition';
+export { renderSshdConfig, parseKeygenFingerprint, knownHostsLine, hostLinkAddress, hostLinkIface } from './sshd';
+export { removeQbLeftovers } from './procs';
 export {
   DEFAULT_PREFIX,
   STATE_DIR,
@@ -7,9 +20,15 @@ export {
   LabNodeSchema,
   labDir,
   readState,
+  readStateEx,
+  LabStateExSchema,
   stateFile,
   type LabNode,
   type LabState,
+  type LabNodeEx,
+  type LabStateEx,
+  type LabSshd,
+  type LabSshdNode,
 } from './state';
 export { parseLinkStatus, parseQuorumStatus, type LinkView, type QuorumSummary } from './parse';
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { LocalRunner, NetnsRunner, RunnerError } from '@quorate/sources';
-import { Lab, down, labAvailable, parseLinkStatus, parseQuorumStatus, readState, stateFile } from './index';
+import { Lab, down, labAvailable, parseLinkStatus, parseQuorumStatus, readState, readStateEx, stateFile } from './index';
 import { isAlive, sleep } from './procs';
 
 const avail = await labAvailable().catch((err: unknown) => ({ ok: false, reason: String(err) }));
@@ -80,12 +80,23 @@ if (!avail.ok && onCi) {
       expect((noNs as RunnerError).reason).toBe('unreachable');
     });
 
+    let killedPid3 = 0;
+
     it('kill pve3 (SIGKILL): pve1 sees 2 members and stays quorate; a quorumtool -m watcher reports it', async () => {
       const lines: string[] = [];
       const watcher = new NetnsRunner(`${prefix}-n1`).spawnStream('stdbuf', ['-oL', 'corosync-quorumtool', '-m'], { onLine: (l) => lines.push(l) });
+      // a watcher on pve3 too: its IPC connections are what a killed corosync leaves in /dev/shm
+      const lines3: string[] = [];
+      const watcher3 = new NetnsRunner(`${prefix}-n3`).spawnStream('stdbuf', ['-oL', 'corosync-quorumtool', '-m'], { onLine: (l) => lines3.push(l) });
       try {
-        while (!lines.some((l) => /^Nodes:\s+3$/.test(l))) await sleep(50);
+        while (!lines.some((l) => /^Nodes:\s+3$/.test(l)) || !lines3.some((l) => /^Nodes:\s+3$/.test(l))) await sleep(50);
+        killedPid3 = lab.node(3).pid ?? 0;
         await lab.fault('pve3', { kind: 'kill' });
+        // libqb's leftovers of the killed corosync: its blackbox and one dir per IPC connection of the watcher
+        const shm = readdirSync('/dev/shm');
+        expect(shm).toContain(`qb-corosync-${killedPid3}-blackbox-data`);
+        expect(shm.filter((f) => f.startsWith(`qb-${killedPid3}-`)).length).toBeGreaterThanOrEqual(3);
+        expect((await watcher3.exited).code).not.toBe(0);
         await timed('kill pve3 -> pve1 sees 2 members', () => lab.waitQuorum(1, { quorate: true, members: 2 }, wait.timeoutMs));
         const q = await lab.quorum(1);
         expect(q).toMatchObject({ exitCode: 0, quorate: true, members: 2, totalVotes: 2 });
@@ -94,6 +105,7 @@ if (!avail.ok && onCi) {
         expect(lines.some((l) => /^Nodes:\s+2$/.test(l))).toBe(true);
       } finally {
         watcher.kill();
+        watcher3.kill();
       }
       expect((await watcher.exited).signal).toBe('SIGTERM');
     });
@@ -109,10 +121,34 @@ if (!avail.ok && onCi) {
       expect(st.map((s) => s.process)).toEqual(['running', 'frozen', 'gone']);
     });
 
-    it('thaw pve2 + start pve3: back to quorate 3/3 everywhere', async () => {
+    it('thaw pve2 + start pve3: back to quorate 3/3 everywhere; the start removed the killed corosync\'s /dev/shm leftovers', async () => {
       await lab.fault(2, { kind: 'thaw' });
       await lab.fault(3, { kind: 'start' });
+      expect(readdirSync('/dev/shm').filter((f) => f.startsWith(`qb-${killedPid3}-`) || f.startsWith(`qb-corosync-${killedPid3}-`))).toEqual([]);
       await timed('thaw pve2 + start pve3 -> 3/3 on all nodes', () => allQuorate(3));
+    });
+
+    it('partition pve1,pve2 | pve3 on both links, the same again, then heal: 3/3', async () => {
+      expect(await lab.partition(['pve1,pve2', '3'])).toMatch(/pve1,pve2 \| pve3/);
+      try {
+        await timed('partition pve3 off -> pve1 2 members', () => lab.waitQuorum(1, { quorate: true, members: 2 }, wait.timeoutMs));
+        await timed('partition pve3 off -> pve3 alone', () => lab.waitQuorum(3, { quorate: false, members: 1 }, wait.timeoutMs));
+        const rules = await new NetnsRunner(`${prefix}-n3`).run('nft', ['list', 'table', 'inet', 'quorate_lab_partition']);
+        expect(rules.stdout).toMatch(/ip daddr \{ 198\.18\.0\.11, 198\.18\.0\.12, 198\.18\.1\.11, 198\.18\.1\.12 \}/);
+        // idempotent: the same partition again leaves one table with the same rules
+        await lab.partition(['pve1,pve2', 'pve3']);
+        const again = await new NetnsRunner(`${prefix}-n3`).run('nft', ['list', 'tables']);
+        expect(again.stdout.match(/quorate_lab_partition/g)).toHaveLength(1);
+        expect((await readStateEx(prefix))?.partition).toEqual([[1, 2], [3]]);
+        await expect(lab.partition(['pve1', 'pve2'])).rejects.toThrow(/pve3 in no group/);
+      } finally {
+        await lab.heal();
+      }
+      const gone = await new NetnsRunner(`${prefix}-n3`).run('nft', ['list', 'table', 'inet', 'quorate_lab_partition']);
+      expect(gone.code).not.toBe(0);
+      expect((await readStateEx(prefix))?.partition).toBeNull();
+      await timed('heal -> 3/3 on all nodes', () => allQuorate(3));
+      expect(await lab.heal()).toMatch(/no partition was in place/);
     });
 
     it('link-down pve3 on link 0 only: membership holds over link 1', async () => {
@@ -170,17 +206,25 @@ if (!avail.ok && onCi) {
       await timed('loss 0 -> 3/3 on all nodes', () => allQuorate(3));
     });
 
-    it('down removes every namespace, process, blackbox file and the state file', async () => {
+    it('down removes every namespace, process, blackbox file and the state file, and counts only corosyncs as such', async () => {
       const pids = (await readState(prefix))?.pastPids ?? [];
       expect(pids.length).toBeGreaterThanOrEqual(4); // 3 + the restarted pve3
-      await timed('down', () => down(prefix));
+      // like a BFF's watcher: a process in a node namespace that is not a corosync
+      const watcher = new NetnsRunner(`${prefix}-n1`).spawnStream('stdbuf', ['-oL', 'corosync-quorumtool', '-m'], { onLine: () => {} });
+      await sleep(500);
+      const said: string[] = [];
+      const result = await timed('down', () => down(prefix, (l) => said.push(l)));
+      await watcher.exited;
+      expect(result.corosync).toBe(3);
+      expect(result.killed.length).toBeGreaterThanOrEqual(4);
+      expect(said.join('\n')).toMatch(/stopped 3 corosync, 1 other process \(corosync-quorum\)/);
       const ns = await new LocalRunner().run('ip', ['netns', 'list']);
       expect(ns.stdout.split('\n').filter((l) => l.startsWith(`${prefix}-`))).toEqual([]);
       expect(existsSync(stateFile(prefix))).toBe(false);
       const alive: number[] = [];
       for (const p of pids) if (await isAlive(p)) alive.push(p);
       expect(alive).toEqual([]);
-      const shm = readdirSync('/dev/shm').filter((f) => pids.some((p) => f.startsWith(`qb-corosync-${p}-`)));
+      const shm = readdirSync('/dev/shm').filter((f) => pids.some((p) => f.startsWith(`qb-corosync-${p}-`) || f.startsWith(`qb-${p}-`)));
       expect(shm).toEqual([]);
       const again = await down(prefix);
       expect(again.found).toBe(false);

@@ -1,12 +1,26 @@
 // The real-Corosync lab: N corosync processes, one network namespace each, one bridge per link in a
-// separate namespace. Nothing is added to the host's root network namespace except the namespaces.
+// separate namespace. Nothing is added to the host's root network namespace except the namespaces, and,
+// with `--sshd` only, one veth per link into the bridges (the way in for SSH clients on this host).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { LocalRunner, NetnsRunner, RunnerError, type CommandResult, type CommandRunner } from '@quorate/sources';
 import { renderCorosyncConf } from './conf';
 import { parseLinkStatus, parseQuorumStatus, type LinkView, type QuorumSummary } from './parse';
-import { cmdline, isAlive, netnsOf, procState, removeBlackboxes, signal, sleep, waitGone, type ProcState } from './procs';
+import { PartitionError, describePartition, parsePartition, partitionRules } from './partition';
+import { cmdline, comm, isAlive, netnsOf, procState, removeQbLeftovers, signal, sleep, waitGone, type ProcState } from './procs';
+import { QuorumOptionError, validateQuorum, type LabQuorumOptions } from './quorum';
+import {
+  SSHD_BIN,
+  SSH_PORT,
+  hostLinkAddress,
+  hostLinkIface,
+  hostLinkPort,
+  knownHostsLine,
+  parseKeygenFingerprint,
+  renderSshdConfig,
+} from './sshd';
 import {
   CLUSTER_NAME,
   DEFAULT_PREFIX,
@@ -18,11 +32,11 @@ import {
   nodeAddress,
   nodeIface,
   nodeNamespace,
-  readState,
+  readStateEx,
   removeState,
   writeState,
-  type LabNode,
-  type LabState,
+  type LabNodeEx as LabNode,
+  type LabStateEx as LabState,
 } from './state';
 
 export class LabError extends Error {
@@ -46,6 +60,12 @@ export interface UpOptions {
   prefix?: string;
   /** how long to wait for every node to be quorate with all members (default 60 s) */
   waitTimeoutMs?: number;
+  /** votequorum options for corosync.conf's `quorum {}` (parseQuorumOptions reads the CLI's syntax) */
+  quorum?: LabQuorumOptions;
+  /** quorum_votes per node id, e.g. {3: 2} (default 1 each) */
+  votes?: Record<number, number>;
+  /** an OpenSSH server in every node's namespace, reachable from this host (see README) */
+  sshd?: boolean;
   log?: Log;
 }
 
@@ -70,8 +90,12 @@ export interface NodeStatus {
   name: string;
   nodeid: number;
   namespace: string;
+  /** quorum_votes in corosync.conf */
+  votes: number;
   pid: number | null;
   process: ProcState;
+  /** `up --sshd`: the node's sshd, null without */
+  sshd: { pid: number | null; address: string; port: number; hostKey: string } | null;
   /** null when the node could not be asked (frozen, not running, timeout) */
   quorum: QuorumView | null;
   links: LinkView[];
@@ -82,6 +106,7 @@ const local = new LocalRunner();
 /** tool calls against corosync: short, since a frozen corosync blocks them until the timeout */
 const TOOL_TIMEOUT_MS = 3_000;
 const LOSS_TABLE = 'quorate_lab_loss';
+const SSH_WAIT_MS = 10_000;
 
 function check(r: CommandResult, what: string): CommandResult {
   if (r.code !== 0) {
@@ -106,8 +131,11 @@ export function requireRoot(): void {
   }
 }
 
-/** Whether a lab can run here: root, and ip, corosync, its tools and nft installed. */
-export async function labAvailable(): Promise<{ ok: boolean; reason: string | null }> {
+/**
+ * Whether a lab can run here: root, and ip, corosync, its tools and nft installed; with `sshd`, also
+ * OpenSSH's sshd and ssh-keygen (for `up --sshd`).
+ */
+export async function labAvailable(opts: { sshd?: boolean } = {}): Promise<{ ok: boolean; reason: string | null }> {
   if (!isRoot()) return { ok: false, reason: 'not root (the lab needs network namespaces and bind mounts)' };
   const probes: Array<[string, string[], string]> = [
     ['ip', ['-V'], 'iproute2 (apt-get install -y iproute2)'],
@@ -116,6 +144,10 @@ export async function labAvailable(): Promise<{ ok: boolean; reason: string | nu
     ['corosync-cfgtool', ['-h'], 'corosync-cfgtool (apt-get install -y corosync)'],
     ['nft', ['--version'], 'nft (apt-get install -y nftables)'],
   ];
+  if (opts.sshd) {
+    // `sshd -V` prints its version and exits (1 on 9.2, but it runs); a missing binary is a RunnerError
+    probes.push([SSHD_BIN, ['-V'], `${SSHD_BIN} (apt-get install -y openssh-server)`], ['ssh-keygen', ['-?'], 'ssh-keygen (apt-get install -y openssh-client)']);
+  }
   for (const [cmd, args, what] of probes) {
     try {
       await local.run(cmd, args, { timeoutMs: 5_000 });
@@ -149,13 +181,12 @@ export class Lab {
 
   static async open(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promise<Lab> {
     requireRoot();
-    const state = await readState(checkPrefix(prefix));
+    const state = await readStateEx(checkPrefix(prefix));
     if (!state) throw new LabError(`no lab '${prefix}' is up (no state file); start one with: npm run lab -- up --nodes 3`, 1);
     return new Lab(state, log);
   }
 
   static async up(opts: UpOptions): Promise<Lab> {
-    requireRoot();
     const prefix = checkPrefix(opts.prefix ?? DEFAULT_PREFIX);
     const n = opts.nodes;
     const links = opts.links ?? 1;
@@ -164,12 +195,22 @@ export class Lab {
     if (!Number.isInteger(n) || n < 2 || n > 5) throw new LabError(`--nodes must be 2..5, got ${n}`, 2);
     if (!Number.isInteger(links) || links < 1 || links > 2) throw new LabError(`--links must be 1 or 2, got ${links}`, 2);
     if (!Number.isInteger(token) || token < 200 || token > 60_000) throw new LabError(`--token must be 200..60000 ms, got ${token}`, 2);
+    const quorum = opts.quorum ?? {};
+    let votes: number[];
+    try {
+      votes = validateQuorum(n, quorum, opts.votes ?? {});
+    } catch (err) {
+      if (err instanceof QuorumOptionError) throw new LabError(err.message, 2);
+      throw err;
+    }
+    requireRoot();
 
-    const avail = await labAvailable();
+    const avail = await labAvailable({ sshd: opts.sshd === true });
     if (!avail.ok) throw new LabError(`cannot build a lab here: ${avail.reason}`, 2);
 
     const left = await down(prefix, () => {});
     if (left.found) log(`removed leftovers of an earlier lab '${prefix}'`);
+    if (opts.sshd) await checkHostLinksFree(prefix, links);
 
     const dir = labDir(prefix);
     const state: LabState = {
@@ -191,6 +232,8 @@ export class Lab {
           log: `${d}/corosync.log`,
           pidFile: `${d}/run/corosync.pid`,
           pid: null,
+          votes: votes[k] ?? 1,
+          sshd: null,
         };
       }),
       bridgeNamespace: bridgeNamespace(prefix),
@@ -199,6 +242,9 @@ export class Lab {
       authkey: `${dir}/authkey`,
       createdAt: new Date().toISOString(),
       pastPids: [],
+      quorum,
+      partition: null,
+      sshd: null,
     };
     const lab = new Lab(state, log);
     try {
@@ -211,6 +257,11 @@ export class Lab {
       const t1 = performance.now();
       await Promise.all(state.nodes.map((node) => lab.startNode(node)));
       log(`corosync started on ${n} nodes (pids ${state.nodes.map((x) => x.pid).join(' ')}) in ${ms(t1)}`);
+      if (opts.sshd) {
+        const t3 = performance.now();
+        await lab.startSshd();
+        log(`sshd listening on ${state.nodes.map((x) => `${x.sshd?.address}:${x.sshd?.port}`).join(', ')} (host links ${state.sshd?.hostLinks.map((h) => `${h.iface} ${h.address}`).join(', ')}) in ${ms(t3)}`);
+      }
       const t2 = performance.now();
       await Promise.all(state.nodes.map((node) => lab.waitQuorum(node.nodeid, { quorate: true, members: n }, opts.waitTimeoutMs ?? 60_000)));
       log(`all ${n} nodes quorate with ${n} members after ${ms(t2)} (total ${ms(t0)})`);
@@ -311,12 +362,49 @@ export class Lab {
     }
   }
 
+  /**
+   * Cuts the cluster into groups (node names or ids, comma-separated, every node in exactly one): an
+   * nftables table `inet quorate_lab_partition` in each node's namespace drops IPv4 to and from the other
+   * groups' addresses on every link. Replaces an earlier partition; the same call twice changes nothing.
+   */
+  async partition(groups: readonly string[]): Promise<string> {
+    let parsed: number[][];
+    try {
+      parsed = parsePartition(groups, this.state.nodes.map((n) => n.nodeid));
+    } catch (err) {
+      if (err instanceof PartitionError) throw new LabError(err.message, 2);
+      throw err;
+    }
+    const groupOf = new Map(parsed.flatMap((g, gi) => g.map((id) => [id, gi] as const)));
+    await Promise.all(
+      this.state.nodes.map((node) => {
+        const cut = this.state.nodes.filter((o) => groupOf.get(o.nodeid) !== groupOf.get(node.nodeid)).flatMap((o) => o.addresses);
+        return sh(this.runner(node.nodeid), `${node.name} partition`, 'nft', ['-f', '-'], partitionRules(cut));
+      }),
+    );
+    this.state.partition = parsed;
+    await writeState(this.state);
+    return `partitioned: ${describePartition(parsed)} (traffic between the groups dropped on every link)`;
+  }
+
+  /** Removes every partition rule (idempotent). Leaves kill/stop/freeze, link-down and loss faults alone. */
+  async heal(): Promise<string> {
+    await Promise.all(this.state.nodes.map((node) => sh(this.runner(node.nodeid), `${node.name} heal`, 'nft', ['-f', '-'], partitionRules([]))));
+    const was = this.state.partition;
+    this.state.partition = null;
+    await writeState(this.state);
+    return was ? `healed: partition ${describePartition(was)} removed` : 'healed: no partition was in place (rules checked on every node)';
+  }
+
   async status(): Promise<NodeStatus[]> {
     return Promise.all(
       this.state.nodes.map(async (node): Promise<NodeStatus> => {
         const pid = await this.ourPid(node);
         const proc: ProcState = pid === null ? 'gone' : await procState(pid);
-        const base = { name: node.name, nodeid: node.nodeid, namespace: node.namespace, pid, process: proc };
+        const sshd = node.sshd
+          ? { pid: await this.sshdPid(node), address: node.sshd.address, port: node.sshd.port, hostKey: node.sshd.hostKey }
+          : null;
+        const base = { name: node.name, nodeid: node.nodeid, namespace: node.namespace, votes: node.votes, pid, process: proc, sshd };
         if (proc !== 'running') {
           const note = proc === 'frozen' ? 'frozen (SIGSTOP): its tools would block, not asked' : 'corosync not running';
           return { ...base, quorum: null, links: [], note };
@@ -343,6 +431,13 @@ export class Lab {
       throw new LabError(`no link ${link} (this lab has link${this.state.links > 1 ? 's 0..' + (this.state.links - 1) : ' 0'})`, 2);
     }
     return [link];
+  }
+
+  /** The node's sshd (its listener) if it is alive and in the node's namespace. */
+  private async sshdPid(node: LabNode): Promise<number | null> {
+    if (!node.sshd) return null;
+    const pid = await readPidFile(node.sshd.pidFile);
+    return pid !== null && (await isAlive(pid)) && (await netnsOf(local, pid)) === node.namespace ? pid : null;
   }
 
   /** The node's corosync pid if it is alive AND in the node's namespace: we never signal anything else. */
@@ -402,6 +497,8 @@ export class Lab {
         logfile: node.log,
         stateDir: `${node.dir}/state`,
         address: nodeAddress,
+        quorum: s.quorum,
+        votes: s.nodes.map((x) => x.votes),
       });
       await writeFile(node.conf, conf);
     }
@@ -418,6 +515,10 @@ export class Lab {
    * The sh script is a constant; paths go in as positional parameters, never into the script text.
    */
   private async startNode(node: LabNode): Promise<void> {
+    // libqb's leftovers of this lab's dead corosyncs (a killed one leaves ~8 MiB + ~3 MiB per open IPC
+    // connection in /dev/shm): gone before the next one starts, so kill/start cycles do not pile them up
+    const left = await removeQbLeftovers(this.state.pastPids);
+    if (left.removed.length > 0) this.log(`removed ${left.removed.length} libqb leftovers of dead corosyncs from /dev/shm (${mib(left.bytes)})`);
     await rm(node.pidFile, { force: true });
     const r = await this.runner(node.nodeid).run(
       'sh',
@@ -437,6 +538,97 @@ export class Lab {
     // also outside the state file, so `down` finds the blackbox files of killed pids even without it
     await appendFile(`${this.state.dir}/pids`, `${pid}\n`);
     await writeState(this.state);
+  }
+
+  /**
+   * `up --sshd`: keys, configs and host links, then an sshd in every node's namespace. Like corosync it
+   * runs with the node's run dir bound over /run (its privilege separation dir /run/sshd lives there, the
+   * host's /run is left alone), and its sessions share that mount namespace.
+   */
+  private async startSshd(): Promise<void> {
+    const s = this.state;
+    const sshDir = `${s.dir}/ssh`;
+    await mkdir(sshDir, { recursive: true, mode: 0o700 });
+    const clientKey = `${sshDir}/id_ed25519`;
+    await sh(local, 'client key', 'ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `quorate-lab-${s.prefix}`, '-f', clientKey]);
+    await chmod(clientKey, 0o600);
+    const hostLinks = await this.addHostLinks();
+    s.sshd = { user: 'root', clientKey, knownHosts: `${sshDir}/known_hosts`, hostLinks };
+    const known: string[] = [];
+    for (const node of s.nodes) {
+      const d = `${node.dir}/ssh`;
+      await mkdir(d, { recursive: true, mode: 0o700 });
+      const hostKeyFile = `${d}/ssh_host_ed25519_key`;
+      await sh(local, `${node.name} host key`, 'ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${node.name}`, '-f', hostKeyFile]);
+      const fp = parseKeygenFingerprint((await sh(local, `${node.name} host key`, 'ssh-keygen', ['-l', '-f', `${hostKeyFile}.pub`])).stdout);
+      if (fp === null) throw new LabError(`${node.name}: could not read the fingerprint of ${hostKeyFile}.pub`);
+      const address = node.addresses[0] ?? nodeAddress(node.nodeid, 0);
+      const config = `${d}/sshd_config`;
+      const pidFile = `${d}/sshd.pid`;
+      await writeFile(
+        config,
+        renderSshdConfig({ node: node.name, listenAddress: address, port: SSH_PORT, hostKeyFile, pidFile, authorizedKeysFile: `${clientKey}.pub` }),
+        { mode: 0o600 },
+      );
+      known.push(knownHostsLine(address, SSH_PORT, await readFile(`${hostKeyFile}.pub`, 'utf8')));
+      node.sshd = { address, port: SSH_PORT, hostKey: fp, hostKeyFile, config, pidFile, log: `${d}/sshd.log` };
+    }
+    await writeFile(s.sshd.knownHosts, `${known.join('\n')}\n`, { mode: 0o644 });
+    await writeState(s);
+    // config check first: one clear error instead of N dead daemons
+    const first = s.nodes[0];
+    if (first?.sshd) check(await this.sshdInNode(first, ['-t', '-f', first.sshd.config]), `${first.name}: sshd -t (config check)`);
+    await Promise.all(s.nodes.map((node) => this.startNodeSshd(node)));
+  }
+
+  /** `sshd ARGS` in the node's namespace with its run dir over /run (sshd needs /run/sshd, owned by root). */
+  private sshdInNode(node: LabNode, args: string[]): Promise<CommandResult> {
+    return this.runner(node.nodeid).run(
+      'sh',
+      ['-c', 'mount --bind "$1" /run && mkdir -p -m 755 /run/sshd && shift && exec "$@"', 'sh', `${node.dir}/run`, SSHD_BIN, ...args],
+      { timeoutMs: 15_000 },
+    );
+  }
+
+  private async startNodeSshd(node: LabNode): Promise<void> {
+    const ssh = node.sshd;
+    if (!ssh) return;
+    await rm(ssh.pidFile, { force: true });
+    check(await this.sshdInNode(node, ['-f', ssh.config, '-E', ssh.log]), `${node.name}: starting sshd`);
+    const deadline = Date.now() + SSH_WAIT_MS;
+    for (;;) {
+      if (await tcpOpen(ssh.address, ssh.port, 1_000)) break;
+      if (Date.now() > deadline) {
+        const tail = await readFile(ssh.log, 'utf8').catch(() => '');
+        throw new LabError(`${node.name}: sshd does not answer on ${ssh.address}:${ssh.port} after ${SSH_WAIT_MS} ms${tail ? `; ${ssh.log}:\n${tail.trimEnd()}` : ''}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /**
+   * One veth per link from the root namespace into the bridge namespace, a port of that link's bridge,
+   * with `198.18.<l>.254/24` on the root side: this host (the BFF, a test) reaches every node's address.
+   * Only one lab at a time can have them (every lab uses the same addresses); checkHostLinksFree refuses a second.
+   */
+  private async addHostLinks(): Promise<{ link: number; iface: string; address: string }[]> {
+    const { prefix, links } = this.state;
+    const br = this.state.bridgeNamespace;
+    const out: { link: number; iface: string; address: string }[] = [];
+    for (let l = 0; l < links; l++) {
+      const iface = hostLinkIface(prefix, l);
+      const port = hostLinkPort(l);
+      const address = hostLinkAddress(l);
+      await sh(local, `host link ${l}`, 'ip', ['link', 'add', iface, 'type', 'veth', 'peer', 'name', port, 'netns', br]);
+      // recorded at once, so `down` removes it even if a later step fails
+      out.push({ link: l, iface, address });
+      await sh(local, `host link ${l}`, 'sysctl', ['-q', '-w', `net.ipv6.conf.${iface}.disable_ipv6=1`]);
+      await sh(local, `host link ${l}`, 'ip', ['-n', br, 'link', 'set', port, 'master', bridgeName(l)]);
+      await sh(local, `host link ${l}`, 'ip', ['-n', br, 'link', 'set', port, 'up']);
+      await sh(local, `host link ${l}`, 'ip', ['addr', 'add', `${address}/24`, 'dev', iface]);
+      await sh(local, `host link ${l}`, 'ip', ['link', 'set', iface, 'up']);
+    }
+    return out;
   }
 
   private async logTails(): Promise<string> {
@@ -466,15 +658,79 @@ function ms(t0: number): string {
   return `${Math.round(performance.now() - t0)} ms`;
 }
 
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Whether something accepts TCP connections at host:port (from this, the root, namespace). */
+function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host, port });
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+/** `--sshd` puts 198.18.<l>.254/24 into the root namespace: refuse when another lab (or anything) has it. */
+async function checkHostLinksFree(prefix: string, links: number): Promise<void> {
+  for (let l = 0; l < links; l++) {
+    const r = await local.run('ip', ['-4', '-o', 'route', 'show', 'root', `198.18.${l}.0/24`], { timeoutMs: 5_000 });
+    const taken = r.stdout.trim();
+    if (taken !== '') {
+      const dev = /\bdev (\S+)/.exec(taken)?.[1] ?? '?';
+      const other = /^([a-z][a-z0-9]{0,11})-h\d$/.exec(dev)?.[1];
+      throw new LabError(
+        `--sshd: this host already routes 198.18.${l}.0/24 (via ${dev}${other ? `, the host link of lab '${other}'` : ''}); ` +
+          `only one lab at a time can be reached from the root namespace${other && other !== prefix ? `: npm run lab -- down --prefix ${other}, or run this lab without --sshd` : ''}`,
+        2,
+      );
+    }
+  }
+}
+
+/** Interfaces in the root namespace named like our host links (`<prefix>-h<l>`). */
+async function hostLinksOf(prefix: string): Promise<string[]> {
+  const r = await local.run('ip', ['-o', 'link', 'show'], { timeoutMs: 5_000 });
+  const re = new RegExp(`^\\d+: (${prefix}-h\\d)[@:]`);
+  return r.stdout
+    .split('\n')
+    .map((l) => re.exec(l)?.[1])
+    .filter((x): x is string => x !== undefined);
+}
+
+/** What `down` did. */
+export interface DownResult {
+  found: boolean;
+  /** every process signalled (corosync, sshd and whatever else lived in the lab's namespaces) */
+  killed: number[];
+  /** of those, how many were corosync / sshd (by /proc/<pid>/comm) */
+  corosync: number;
+  sshd: number;
+  namespaces: string[];
+  /** root-namespace host links removed (`--sshd`) */
+  hostLinks: string[];
+  /** /dev/shm entries of dead corosyncs removed */
+  shm: string[];
+}
+
 /**
- * Removes the lab with this prefix and leftovers of earlier runs, also without a state file: corosync
- * processes (by pid, only those in our namespaces or started from our dir), libqb blackbox files,
- * namespaces (which takes the veths and bridges with them), the working dir and the state file.
+ * Removes the lab with this prefix and leftovers of earlier runs, also without a state file: the
+ * processes living in our namespaces (corosync, sshd, and any other, e.g. a BFF's quorumtool watchers),
+ * found by pid (state file, pid files, `ip netns pids`) and only signalled when they live in our
+ * namespaces or (namespace gone) were started from our dir; libqb's /dev/shm leftovers of every corosync
+ * the lab started; the host links of `--sshd`; the namespaces (which takes the veths and bridges with
+ * them), the working dir and the state file.
  */
-export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promise<{ found: boolean; killed: number[]; namespaces: string[] }> {
+export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promise<DownResult> {
   requireRoot();
   checkPrefix(prefix);
-  const state = await readState(prefix).catch(() => null);
+  const state = await readStateEx(prefix).catch(() => null);
   const dir = labDir(prefix);
   const ours = new RegExp(`^${prefix}-(n\\d+|br)$`);
 
@@ -486,53 +742,72 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
 
   // candidate pids: the state file, the pid files in our dir, and whatever runs in our namespaces
   const candidates = new Set<number>();
-  for (const node of state?.nodes ?? []) if (node.pid !== null) candidates.add(node.pid);
-  for (const p of state?.pastPids ?? []) candidates.add(p);
+  const corosyncPids = new Set<number>();
+  for (const node of state?.nodes ?? []) if (node.pid !== null) corosyncPids.add(node.pid);
+  for (const p of state?.pastPids ?? []) corosyncPids.add(p);
   const pidFiles: number[] = [];
   if (existsSync(dir)) {
     for (const entry of await readdir(dir)) {
       const pid = await readPidFile(`${dir}/${entry}/run/corosync.pid`);
-      if (pid !== null) pidFiles.push(pid);
+      if (pid !== null) {
+        pidFiles.push(pid);
+        corosyncPids.add(pid);
+      }
+      const sshd = await readPidFile(`${dir}/${entry}/ssh/sshd.pid`);
+      if (sshd !== null) {
+        pidFiles.push(sshd);
+        candidates.add(sshd);
+      }
     }
   }
-  pidFiles.forEach((p) => candidates.add(p));
-  // every pid this lab started (kept in the dir as well as in the state file)
+  // every corosync pid this lab started (kept in the dir as well as in the state file)
   const started = await readFile(`${dir}/pids`, 'utf8').catch(() => '');
-  for (const tok of started.split('\n')) if (/^\d+$/.test(tok)) candidates.add(Number(tok));
+  for (const tok of started.split('\n')) if (/^\d+$/.test(tok)) corosyncPids.add(Number(tok));
+  corosyncPids.forEach((p) => candidates.add(p));
   for (const ns of namespaces) {
     const r = await local.run('ip', ['netns', 'pids', ns], { timeoutMs: 5_000 });
     for (const tok of r.stdout.split(/\s+/)) if (/^\d+$/.test(tok)) candidates.add(Number(tok));
   }
 
-  const victims: number[] = [];
+  const victims: { pid: number; name: string }[] = [];
   for (const pid of candidates) {
     if (!(await isAlive(pid))) continue;
     const ns = await netnsOf(local, pid);
-    // in one of our namespaces, or (namespace already gone) a corosync started from our dir
-    if (ours.test(ns) || (ns === '' && (await cmdline(pid)).includes(`${dir}/`))) victims.push(pid);
+    // in one of our namespaces, or (namespace already gone) a process started from our dir
+    if (ours.test(ns) || (ns === '' && (await cmdline(pid)).includes(`${dir}/`))) victims.push({ pid, name: await comm(pid) });
   }
-  for (const pid of victims) {
+  for (const { pid } of victims) {
     signal(pid, 'SIGCONT'); // a frozen process would not act on SIGTERM
     signal(pid, 'SIGTERM');
   }
   // corosync needs about a second for a clean shutdown
-  const stubborn = await waitGone(victims, 10_000);
+  const stubborn = await waitGone(victims.map((v) => v.pid), 10_000);
   for (const pid of stubborn) signal(pid, 'SIGKILL');
   if (stubborn.length > 0) await waitGone(stubborn, 2_000);
 
-  const removed = await removeBlackboxes([...candidates]);
+  const shm = await removeQbLeftovers(corosyncPids);
   for (const ns of namespaces) await local.run('ip', ['netns', 'del', ns], { timeoutMs: 10_000 });
+  // deleting the bridge namespace destroys the peers and with them these; a crash half-way may leave one
+  const hostLinks = await hostLinksOf(prefix);
+  for (const iface of hostLinks) await local.run('ip', ['link', 'del', iface], { timeoutMs: 5_000 });
   await rm(dir, { recursive: true, force: true });
   await removeState(prefix);
 
-  const found = state !== null || namespaces.length > 0 || victims.length > 0 || pidFiles.length > 0;
+  const corosync = victims.filter((v) => v.name === 'corosync').length;
+  const sshd = victims.filter((v) => v.name === 'sshd').length;
+  const others = victims.filter((v) => v.name !== 'corosync' && v.name !== 'sshd');
+  const found = state !== null || namespaces.length > 0 || victims.length > 0 || pidFiles.length > 0 || hostLinks.length > 0;
   if (found) {
+    const parts = [`${corosync} corosync`];
+    if (sshd > 0) parts.push(`${sshd} sshd`);
+    if (others.length > 0) parts.push(`${others.length} other process${others.length > 1 ? 'es' : ''} (${[...new Set(others.map((o) => o.name || '?'))].join(', ')})`);
     log(
-      `lab '${prefix}' down: stopped ${victims.length} corosync (${stubborn.length} needed SIGKILL), ` +
-        `removed ${namespaces.length} namespaces, ${removed.length} blackbox files`,
+      `lab '${prefix}' down: stopped ${parts.join(', ')}${stubborn.length > 0 ? ` (${stubborn.length} needed SIGKILL)` : ''}, ` +
+        `removed ${namespaces.length} namespaces${hostLinks.length > 0 ? `, ${hostLinks.length} host links` : ''}, ` +
+        `${shm.removed.length} libqb leftovers in /dev/shm (${mib(shm.bytes)})`,
     );
   } else {
     log(`lab '${prefix}': nothing to remove`);
   }
-  return { found, killed: victims, namespaces };
+  return { found, killed: victims.map((v) => v.pid), corosync, sshd, namespaces, hostLinks, shm: shm.removed };
 }

@@ -1,5 +1,5 @@
 // Process helpers. Signals go to PIDs we started, after checking they live in our namespaces: never by name.
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import type { CommandRunner } from '@quorate/sources';
 
 export type ProcState = 'running' | 'frozen' | 'zombie' | 'gone';
@@ -64,22 +64,62 @@ export async function waitGone(pids: readonly number[], timeoutMs: number): Prom
   }
 }
 
-/** libqb leaves /dev/shm/qb-corosync-<pid>-blackbox-{data,header} behind when corosync dies by SIGKILL. */
-export async function removeBlackboxes(pids: Iterable<number>): Promise<string[]> {
-  const wanted = new Set([...pids].map((p) => `qb-corosync-${p}-`));
+/** The process's name (`/proc/<pid>/comm`: corosync, sshd, corosync-quorum, ...), '' when gone. */
+export async function comm(pid: number): Promise<string> {
+  try {
+    return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+  } catch {
+    return '';
+  }
+}
+
+export interface QbLeftovers {
+  /** names under /dev/shm that were removed */
+  removed: string[];
+  /** their size in bytes (files, and the files inside the IPC dirs) */
+  bytes: number;
+}
+
+/**
+ * libqb's shared memory of corosync processes that are gone. A corosync leaves two kinds when it dies by
+ * SIGKILL (a clean SIGTERM exit removes them itself):
+ * - `qb-corosync-<pid>-blackbox-{data,header}`: its flight recorder (~8 MiB);
+ * - `qb-<pid>-<clientpid>-<conn>-<random>/`: one dir per IPC connection that was open when it died
+ *   (request/response/event rings, ~3 MiB each): every quorumtool, cfgtool and cmapctl call in flight and
+ *   every `corosync-quorumtool -m` watcher (the BFF keeps one per node), each service (cmap, quorum,
+ *   votequorum, cfg) a dir of its own. While the server lives it removes them when the client goes.
+ * Only entries keyed by the given pids are touched, and only for pids that are not alive (a pid reused
+ * by a live process keeps its files).
+ */
+export async function removeQbLeftovers(pids: Iterable<number>): Promise<QbLeftovers> {
+  const wanted = new Set<number>();
+  for (const p of pids) if (!(await isAlive(p))) wanted.add(p);
   let entries: string[];
   try {
     entries = await readdir('/dev/shm');
   } catch {
-    return [];
+    return { removed: [], bytes: 0 };
   }
-  const removed: string[] = [];
+  const out: QbLeftovers = { removed: [], bytes: 0 };
   for (const name of entries) {
-    const m = /^qb-corosync-\d+-/.exec(name);
-    if (m && wanted.has(m[0])) {
-      await rm(`/dev/shm/${name}`, { force: true });
-      removed.push(name);
-    }
+    const m = /^qb-corosync-(\d+)-blackbox-/.exec(name) ?? /^qb-(\d+)-\d+-\d+-[A-Za-z0-9]+$/.exec(name);
+    if (!m || !wanted.has(Number(m[1]))) continue;
+    const path = `/dev/shm/${name}`;
+    out.bytes += await sizeOf(path);
+    await rm(path, { recursive: true, force: true });
+    out.removed.push(name);
   }
-  return removed;
+  return out;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    const st = await stat(path);
+    if (!st.isDirectory()) return st.size;
+    let total = 0;
+    for (const e of await readdir(path)) total += await sizeOf(`${path}/${e}`);
+    return total;
+  } catch {
+    return 0;
+  }
 }

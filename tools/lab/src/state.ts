@@ -1,6 +1,10 @@
 // Writing the lab's state file; its schema, paths and reader are shared with the lab source (@quorate/sources).
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { stateFile, STATE_DIR, type LabState } from '@quorate/sources';
+// The lab adds fields of its own (quorum options, votes, partition, sshd): the shared schema ignores them,
+// so the BFF's reader keeps working, and the lab reads them with LabStateExSchema below.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { LabNodeSchema, LabStateSchema, stateFile, STATE_DIR } from '@quorate/sources';
+import { LabQuorumOptionsSchema } from './quorum';
 
 export {
   STATE_DIR,
@@ -22,11 +26,67 @@ export {
   type LabState,
 } from '@quorate/sources';
 
+/** A node's OpenSSH server (`up --sshd`). */
+export const LabSshdNodeSchema = z.object({
+  /** where it listens: the node's link-0 address, port 22 */
+  address: z.string(),
+  port: z.number().int(),
+  /** `SHA256:...` of its ed25519 host key, as `ssh-keygen -lf` prints it: pin this */
+  hostKey: z.string(),
+  hostKeyFile: z.string(),
+  config: z.string(),
+  pidFile: z.string(),
+  log: z.string(),
+});
+
+/** The lab's sshd setup: one client key for all nodes, and the root namespace's way into the lab. */
+export const LabSshdSchema = z.object({
+  user: z.string(),
+  /** private key (mode 600) whose .pub every node's sshd accepts for root */
+  clientKey: z.string(),
+  /** `known_hosts` with every node's host key, for OpenSSH's client */
+  knownHosts: z.string(),
+  /** veths in the root namespace into the bridge namespace, one per link, with an address on its /24 */
+  hostLinks: z.array(z.object({ link: z.number().int(), iface: z.string(), address: z.string() })),
+});
+
+export const LabNodeExSchema = LabNodeSchema.extend({
+  /** quorum_votes in corosync.conf */
+  votes: z.number().int().default(1),
+  sshd: LabSshdNodeSchema.nullable().default(null),
+});
+
+export const LabStateExSchema = LabStateSchema.extend({
+  nodes: z.array(LabNodeExSchema),
+  /** votequorum options written into corosync.conf (`up --quorum`) */
+  quorum: LabQuorumOptionsSchema.default({}),
+  /** `lab partition`: node ids per group, null when none is in place */
+  partition: z.array(z.array(z.number().int())).nullable().default(null),
+  sshd: LabSshdSchema.nullable().default(null),
+});
+
+export type LabNodeEx = z.infer<typeof LabNodeExSchema>;
+export type LabStateEx = z.infer<typeof LabStateExSchema>;
+export type LabSshd = z.infer<typeof LabSshdSchema>;
+export type LabSshdNode = z.infer<typeof LabSshdNodeSchema>;
+
+/** The state with the lab's own fields (defaults for a file written before they existed), or null. */
+export async function readStateEx(prefix: string): Promise<LabStateEx | null> {
+  let text: string;
+  try {
+    text = await readFile(stateFile(prefix), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  return LabStateExSchema.parse(JSON.parse(text));
+}
+
 let writes: Promise<void> = Promise.resolve();
 let tmpSeq = 0;
 
 /** Writes are queued (nodes start in parallel) and atomic (tmp + rename): readers never see half a file. */
-export function writeState(state: LabState): Promise<void> {
+export function writeState(state: LabStateEx): Promise<void> {
   const text = `${JSON.stringify(state, null, 2)}\n`; // as of the call, not of the turn in the queue
   const file = stateFile(state.prefix);
   const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
