@@ -325,9 +325,8 @@ describe("quorum modes: the model's votequorum rules give what Corosync printed"
 
   // Corosync re-arms wait_for_all when a partition loses quorum (runtime.votequorum.wait_for_all_status = 1
   // in wfa__2of3-after-quorum-lost and lms__1of4-past-window): pve1 and pve2 back together hold 2 of 3
-  // votes, enough for quorum, yet stay inquorate until all 3 are seen again. The model's QuorumMemory.seenAll
-  // stays true once set, so it calls them quorate. Reported; flip to it() once packages/model re-arms it.
-  it.fails('wfa__2of3-after-quorum-lost: wait_for_all is re-armed after quorum was lost (known model gap)', () => {
+  // votes, enough for quorum, yet stay inquorate until all 3 are seen again. So does the model.
+  it('wfa__2of3-after-quorum-lost: wait_for_all is re-armed after quorum was lost', () => {
     const options = QuorumOptions.parse({ waitForAll: true });
     const nodes: VoteNode[] = [1, 2, 3].map((id) => ({ id, votes: 1 }));
     let memory = initialQuorumMemory();

@@ -13,7 +13,7 @@ export interface VoteNode {
 
 /** what votequorum remembers between membership changes (per partition) */
 export interface QuorumMemory {
-  /** wait_for_all: has this partition seen all votes at once? (corosync: wait_for_all_status cleared) */
+  /** wait_for_all: has this partition seen all votes at once since it was last inquorate? (corosync: wait_for_all_status cleared) */
   seenAll: boolean;
   /**
    * runtime expected votes when they differ from the configuration: set by `corosync-quorumtool -e` /
@@ -184,6 +184,11 @@ export function evaluateQuorum(input: QuorumInput): QuorumEvaluation {
   } else {
     memory.lmsStableSince = null;
   }
+
+  // wait_for_all is re-armed when a partition is (or becomes) inquorate: regaining quorum then needs all
+  // votes seen together again, not just a majority (runtime.votequorum.wait_for_all_status = 1, lab
+  // capture wfa__2of3-after-quorum-lost)
+  if (eff.waitForAll && !quorate) memory.seenAll = false;
 
   const flags = FLAG_ORDER.filter((f) => {
     switch (f) {
