@@ -341,9 +341,8 @@ if (!avail.ok && onCi) {
       expect((err as RunnerError).message).toContain(`expected ${fp('pve2')}, the server presented ${fp('pve1')}`);
     });
 
-    // Known gap (reported, not fixed here: packages/sources/src/corosync/reasons.ts maps the runner error to the
-    // bare words "host key mismatch"): the dashboard's reason should name both fingerprints. Flip to it() once it does.
-    it.fails('a wrong pinned host key: the dashboard reason names the pinned and the presented fingerprint', async () => {
+    // the dashboard's reason names both fingerprints (a reinstall and an attack look the same otherwise)
+    it('a wrong pinned host key: the dashboard reason names the pinned and the presented fingerprint', async () => {
       const fp = (name: string) => state.nodes.find((n) => n.name === name)!.sshd!.hostKey;
       const wrong = createSshCorosyncSource(config((name) => (name === 'pve1' ? fp('pve2') : fp(name))));
       try {
@@ -363,14 +362,10 @@ if (!avail.ok && onCi) {
       }
     });
 
-    // Known bug (reported, not fixed here): SshRunner.spawnStream with holdStdin: false ends the channel's
-    // stdin right after exec, and ssh2's channel.signal() sends nothing once the channel is not writable, so
-    // kill() only sends a channel close. OpenSSH keeps a session open while its command runs ("has child" in
-    // sshd's debug log), and `corosync-quorumtool -m` runs until its next write fails: the stream's `exited`
-    // never settles, NodeWatcher.stop() waits for it, and source.stop() does not return while the nodes are
-    // up; the remote watcher stays behind on each node. (ssh2's own test server closes the channel anyway,
-    // hence unseen before.) Flip to it() once stop() returns.
-    it.fails('stopping the source ends its remote watchers and returns (known bug: hangs against OpenSSH)', async () => {
+    // The -m watcher runs behind streamCommand: EOF on its stdin ends it. OpenSSH keeps a session open while
+    // its command runs and refuses signal requests for root without privilege separation, so a channel
+    // close or a signal alone left the watcher running and stop() waiting for it.
+    it('stopping the source ends its remote watchers and returns', async () => {
       const before = await quorumtools(lab);
       const t0 = performance.now();
       const r = await stopBounded(source, 15_000);

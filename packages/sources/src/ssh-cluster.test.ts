@@ -3,6 +3,7 @@
 // that replay captured fixture outputs from a per-node directory (status, cmap, knet, mode ok|hang):
 // so the remote `timeout` really runs on the "node" and really ends a hung tool there.
 import { sshKeyPair } from './runners/ssh-keys.test-helper';
+import { streamCommand } from './runners/ssh';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -231,11 +232,13 @@ describe('createSshCorosyncSource over SSH', () => {
       expect(s.links.filter((l) => l.connected)).toHaveLength(6);
       expect(s.storage).toBeNull();
       for (const n of nodes) {
-        const tools = n.commands.filter((c) => !c.startsWith('stdbuf '));
+        const isWatcher = (c: string) => c.startsWith('sh -c ') && c.includes('stdbuf -oL corosync-quorumtool -m');
+        const tools = n.commands.filter((c) => !isWatcher(c));
         expect(tools.length).toBeGreaterThanOrEqual(3);
         for (const c of tools) expect(c).toMatch(/^timeout -k 1 5 corosync-(quorumtool|cmapctl) /);
         expect(tools).toContain('timeout -k 1 5 corosync-quorumtool -s');
-        expect(n.commands.filter((c) => c === 'stdbuf -oL corosync-quorumtool -m')).toHaveLength(1);
+        // the watcher: not under timeout, and ended by EOF on its stdin (streamCommand)
+        expect(n.commands.filter(isWatcher)).toEqual([streamCommand('stdbuf', ['-oL', 'corosync-quorumtool', '-m'])]);
       }
     } finally {
       await source.stop();
@@ -289,9 +292,11 @@ describe('createSshCorosyncSource over SSH', () => {
     await source.start();
     try {
       const s = await until(() => source.current(), 'a snapshot');
-      expect(s.views.find((v) => v.name === 'pve3')).toMatchObject({ reachable: false, reason: 'host key mismatch' });
+      const reason = s.views.find((v) => v.name === 'pve3')?.reason ?? '';
+      expect(reason).toMatch(/^host key mismatch: pinned SHA256:\S+, the node presented SHA256:\S+$/);
+      expect(s.views.find((v) => v.name === 'pve3')).toMatchObject({ reachable: false });
       expect(s.quorum?.members).toEqual([1, 2, 3]);
-      expect(source.health()).toMatchObject({ state: 'degraded', message: 'pve3: host key mismatch' });
+      expect(source.health()).toMatchObject({ state: 'degraded', message: `pve3: ${reason}` });
     } finally {
       await source.stop();
     }

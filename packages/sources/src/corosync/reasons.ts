@@ -33,8 +33,11 @@ export function resultReason(r: CommandResult, timeoutMs: number, okCodes: reado
 export function runnerErrorReason(err: unknown): string {
   if (!(err instanceof RunnerError)) return `failed: ${err instanceof Error ? err.message : String(err)}`;
   switch (err.reason) {
-    case 'host-key-mismatch':
-      return 'host key mismatch';
+    case 'host-key-mismatch': {
+      // the runner's message names both fingerprints: the admin needs them to tell a reinstall from an attack
+      const m = /expected (\S+), the server presented (\S+)/.exec(err.message);
+      return m ? `host key mismatch: pinned ${m[1]}, the node presented ${m[2]}` : 'host key mismatch';
+    }
     case 'unknown-host':
       return 'unknown host key (none pinned)';
     case 'auth-failed':

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { normalizeFingerprint, sshFingerprint } from './fingerprint';
 import { CappedBuffer, LineSplitter, commandResult } from './output';
-import { shellCommand } from './shell-quote';
+import { quoteShellArg, shellCommand } from './shell-quote';
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_LINE_BYTES,
@@ -122,7 +122,7 @@ export class SshRunner implements CommandRunner {
     const exited = (async (): Promise<StreamExit> => {
       let exit: ExitRecord;
       try {
-        ({ channel, exit } = await this.openExec(shellCommand(cmd, args)));
+        ({ channel, exit } = await this.openExec(streamCommand(cmd, args)));
       } catch (err) {
         return { code: null, signal: null, error: err instanceof RunnerError ? err : new RunnerError('failed', String(err), this.label) };
       }
@@ -139,7 +139,7 @@ export class SshRunner implements CommandRunner {
           const lost = !exit.got && !killed && this.conn === null;
           resolve({ code: exit.code, signal: exit.signal, error: lost ? new RunnerError('connection-lost', `${this.label}: connection lost while running ${cmd}`, this.label) : null });
         });
-        if (opts.holdStdin === false) ch.end();
+        // stdin stays open whatever opts.holdStdin says: its end is what stops the remote command
       });
     })();
 
@@ -148,7 +148,15 @@ export class SshRunner implements CommandRunner {
       exited,
       kill: (sig: NodeJS.Signals = 'SIGTERM') => {
         killed = true;
-        if (channel) stopChannel(channel, sig.replace(/^SIG/, ''));
+        if (!channel) return;
+        // EOF on stdin ends the remote command (streamCommand); a signal alone does not reach it: OpenSSH
+        // refuses signal requests for root sessions without privilege separation
+        try {
+          channel.end();
+        } catch {
+          // already closed
+        }
+        stopChannel(channel, sig.replace(/^SIG/, ''));
       },
     };
   }
@@ -291,6 +299,19 @@ export class SshRunner implements CommandRunner {
     }
     return new RunnerError('failed', `${this.label}: ${err.message}`, this.label, { cause: err });
   }
+}
+
+/**
+ * A long-lived remote command that ends when our side ends its stdin: the command runs in the
+ * background, a watcher waits for EOF on stdin and then kills it; the shell exits with the command's
+ * status, also when the command ends by itself. Without it, closing the channel leaves the command
+ * running on the node (sshd keeps a session with a live child, and refuses signals for root sessions
+ * without privilege separation). Every word is quoted (shellCommand); the script around it is constant.
+ */
+export function streamCommand(cmd: string, args: readonly string[]): string {
+  // a background job's stdin is /dev/null in a non-interactive shell: the watcher reads a copy (fd 3)
+  const script = `exec 3<&0; ${shellCommand(cmd, args)} 3<&- & p=$!; { cat <&3 >/dev/null 2>&1; kill $p 2>/dev/null; } & w=$!; exec 3<&-; wait $p; s=$?; kill $w 2>/dev/null; exit $s`;
+  return `sh -c ${quoteShellArg(script)}`;
 }
 
 /** Asks the remote side to signal the process (OpenSSH honours it since 7.9), then closes the channel. */
