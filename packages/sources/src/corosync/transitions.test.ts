@@ -253,6 +253,31 @@ describe('early warnings that are forecasts', () => {
     await r.source.stop();
   });
 
+  it('a flap seen by another node first counts too: the observer’s first spell down is then no forecast', async () => {
+    const r = await rig(3);
+    const [n1, n2] = r.nodes as [FakeCorosync, FakeCorosync];
+    await vi.advanceTimersByTimeAsync(SETTLE_MS + 500);
+    // pve2's link to pve3 flaps (pve2's knet is asked once a second)
+    n2.knet = knetStats(2, [
+      { nodeId: 1, connected: true },
+      { nodeId: 3, connected: false },
+    ]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    n2.knet = knetStats(2, [
+      { nodeId: 1, connected: true },
+      { nodeId: 3, connected: true },
+    ]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    // then the observer loses pve3 on every link for the first time
+    n1.knet = knetStats(1, [
+      { nodeId: 2, connected: true },
+      { nodeId: 3, connected: false },
+    ]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(last(r).warnings).toEqual([]);
+    await r.source.stop();
+  });
+
   it('a clean cut is warned about after the hold, with quorum after the drop by the full rules (auto_tie_breaker)', async () => {
     const r = await rig(4, { quorum: { auto_tie_breaker: '1' }, expected: 4, flags: ['AutoTieBreaker'] });
     const n1 = r.nodes[0]!;

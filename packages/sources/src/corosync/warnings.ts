@@ -7,9 +7,10 @@
 // 30 % loss a warning each time would page the admin for nothing (lab: down spells of 1.4-2.4 s every
 // 5-9 s, some ending in a drop 1.7 s in, some not). So a node is warned about only when
 //  - all its links from the observer have been down for HOLD_MS, and
-//  - the observer watched them for SETTLE_MS before, and none was unstable in the LOOKBACK_MS before:
-//    no earlier down, and pings answered (fewer than MIN_PONG_DEFICIT pongs missing while up, not
-//    counting the last GRACE_MS before the drop, when pongs stop because the link is going down).
+//  - the observer watched them for SETTLE_MS before, and the node's links were stable in the LOOKBACK_MS
+//    before as every node saw them (its peers' links to it, its own to them): no flap (down, then up
+//    again), and pings answered (fewer than MIN_PONG_DEFICIT pongs missing while up, not counting the
+//    last GRACE_MS before the drop, when pongs stop because the link is going down).
 // Every node's knet samples are kept (the observer's every 250 ms, the others' every second), across
 // membership and observer changes, so a new observer or a rejoined node comes with its history.
 // The quorum after the drop is computed by the full votequorum rules (quorumAfterLoss).
@@ -53,8 +54,10 @@ class PeerHistory {
   lastAt: number;
   /** when every link was first seen down in the current stretch; null while any is up */
   downSince: number | null = null;
-  /** the links were unstable before this stretch went down: no warning for it */
-  unstable = false;
+  /** when a link came back up after being down (a flap), within the look-back */
+  readonly recoveries: number[] = [];
+  /** the verdict on the current stretch (judged once, from every node's history) */
+  unstable: boolean | null = null;
 
   constructor(at: number) {
     this.firstAt = at;
@@ -65,34 +68,41 @@ class PeerHistory {
     const judged = stats.filter((s) => s.enabled !== false && s.connected !== null);
     for (const s of judged) {
       const list = this.links.get(s.link) ?? [];
+      const before = list.at(-1);
+      if (before && !before.connected && s.connected === true) this.recoveries.push(at);
       list.push({ at, connected: s.connected === true, txPing: s.txPingPackets, rxPong: s.rxPongPackets });
       while (list.length > 0 && list[0]!.at < at - LOOKBACK_MS) list.shift();
       this.links.set(s.link, list);
     }
+    while (this.recoveries.length > 0 && this.recoveries[0]! < at - LOOKBACK_MS) this.recoveries.shift();
     this.lastAt = at;
     this.firstAt = Math.max(this.firstAt, at - LOOKBACK_MS);
     const allDown = judged.length > 0 && judged.every((s) => s.connected === false);
     if (!allDown) {
       this.downSince = null;
-      this.unstable = false;
+      this.unstable = null;
     } else if (this.downSince === null) {
       this.downSince = at;
-      // judged once, at the moment it went down, from what came before
-      const before = (list: Sample[]) => list.filter((x) => x.at < at);
-      this.unstable = [...this.links.values()].some((list) => wasUnstable(before(list), at));
     }
   }
-}
 
-/** a link that was down before, or lost pongs while up (not counting the last GRACE_MS), within these samples */
-function wasUnstable(samples: readonly Sample[], downAt: number): boolean {
-  if (samples.some((s) => !s.connected)) return true;
-  const up = samples.filter((s) => s.at <= downAt - GRACE_MS);
-  if (up.length < 2) return false;
-  const a = up[0]!;
-  const b = up[up.length - 1]!;
-  if (a.txPing === null || b.txPing === null || a.rxPong === null || b.rxPong === null) return false;
-  return b.txPing - a.txPing - (b.rxPong - a.rxPong) >= MIN_PONG_DEFICIT;
+  /** a flap (down, then up again) within (t - LOOKBACK_MS, t) */
+  flappedBefore(t: number): boolean {
+    return this.recoveries.some((r) => r < t && r >= t - LOOKBACK_MS);
+  }
+
+  /** pongs missing on some link while it was up, in the samples up to t */
+  lostPongsBefore(t: number): boolean {
+    for (const list of this.links.values()) {
+      const up = list.filter((x) => x.connected && x.at <= t);
+      if (up.length < 2) continue;
+      const a = up[0]!;
+      const b = up[up.length - 1]!;
+      if (a.txPing === null || b.txPing === null || a.rxPong === null || b.rxPong === null) continue;
+      if (b.txPing - a.txPing - (b.rxPong - a.rxPong) >= MIN_PONG_DEFICIT) return true;
+    }
+    return false;
+  }
 }
 
 export interface WarningsInput {
@@ -129,6 +139,21 @@ export class WarningTracker {
     for (const [peer, h] of peers) if (h.lastAt < now - LOOKBACK_MS) peers.delete(peer);
   }
 
+  /**
+   * Were the node's links unstable before `downAt`, as any node saw them (the observer's links to it,
+   * every other node's links to it, its own links to the others)? A lossy node flaps on every vantage,
+   * and not at the same moment: another node may have seen a flap before the observer's first one.
+   */
+  private unstable(nodeId: number, downAt: number): boolean {
+    for (const [vantage, peers] of this.vantages) {
+      for (const [peer, h] of peers) {
+        if (vantage !== nodeId && peer !== nodeId) continue;
+        if (h.flappedBefore(downAt) || h.lostPongsBefore(downAt - GRACE_MS)) return true;
+      }
+    }
+    return false;
+  }
+
   /** the warnings as the observer's history has them now */
   warnings(input: WarningsInput): UnreachableWarning[] {
     const peers = this.vantages.get(input.observerId);
@@ -136,8 +161,10 @@ export class WarningTracker {
     const members = new Set(input.view.observed.members);
     const warned: { nodeId: number; since: number }[] = [];
     for (const [id, h] of peers) {
-      if (id === input.observerId || !members.has(id) || h.downSince === null || h.unstable) continue;
+      if (id === input.observerId || !members.has(id) || h.downSince === null) continue;
       if (input.now - h.downSince < HOLD_MS || h.downSince - h.firstAt < SETTLE_MS) continue;
+      h.unstable ??= this.unstable(id, h.downSince);
+      if (h.unstable) continue;
       warned.push({ nodeId: id, since: h.downSince });
     }
     if (warned.length === 0) return [];
