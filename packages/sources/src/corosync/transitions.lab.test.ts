@@ -48,6 +48,9 @@ async function rig(name: string, opts: Omit<UpOptions, 'prefix'>): Promise<Rig> 
     for (const e of diffSnapshots(baseline, s)) {
       events.push({ at, e });
       log(prefix, `event: ${e.message}`);
+      // what every node said at that moment (for a quorum change or a new observer)
+      if (e.body.type === 'quorum-lost' || e.body.type === 'observer-changed')
+        log(prefix, `  views: ${s.views.map((v) => `${v.name} ${v.reachable ? `ring ${v.quorum?.ringId} [${v.quorum?.members.join(',')}] ${v.quorum?.quorate ? 'quorate' : 'NOT quorate'}` : `unreachable (${v.reason})`}`).join('; ')}`);
     }
     baseline = carryForwardKnown(baseline, s);
   });

@@ -6,7 +6,7 @@ import { ClusterSnapshot, carryForwardKnown, diffSnapshots, type EventDraft } fr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeCorosync, knetStats, type KnetPeer } from './fake-corosync.test-helper';
 import { createCorosyncSource, type CorosyncSource } from './source';
-import { GRACE_MS, HOLD_MS, SETTLE_MS } from './warnings';
+import { HOLD_MS, SETTLE_MS } from './warnings';
 
 interface Report {
   nodeId: number;
@@ -293,24 +293,32 @@ describe('early warnings that are forecasts', () => {
     await r.source.stop();
   });
 
-  it('lost pongs before the cut mark the link lossy: no warning', async () => {
-    const r = await rig(3);
-    const n1 = r.nodes[0]!;
-    // pings go out, pongs do not all come back (the fake counts 100 each by default: vary tx)
-    const base = knetStats(1, [
-      { nodeId: 2, connected: true },
-      { nodeId: 3, connected: true },
-    ]);
-    n1.knet = base;
-    await vi.advanceTimersByTimeAsync(SETTLE_MS);
-    n1.knet = base.replace('stats.knet.node3.link0.tx_ping_packets (u64) = 100', 'stats.knet.node3.link0.tx_ping_packets (u64) = 110');
-    await vi.advanceTimersByTimeAsync(GRACE_MS + 1_000);
-    n1.knet = knetStats(1, [
-      { nodeId: 2, connected: true },
-      { nodeId: 3, connected: false },
-    ]).replace('stats.knet.node3.link0.tx_ping_packets (u64) = 100', 'stats.knet.node3.link0.tx_ping_packets (u64) = 114');
-    await vi.advanceTimersByTimeAsync(2_000);
-    expect(last(r).warnings).toEqual([]);
-    await r.source.stop();
+  it('pongs missing while others still come back mark the link lossy: no warning; pongs stopping at a clean cut do not', async () => {
+    /** pve1's knet with its counters to pve3 (tx pings, rx pongs) */
+    const sample = (up3: boolean, tx: number, rx: number) =>
+      knetStats(1, [
+        { nodeId: 2, connected: true },
+        { nodeId: 3, connected: up3 },
+      ])
+        .replace('stats.knet.node3.link0.tx_ping_packets (u64) = 100', `stats.knet.node3.link0.tx_ping_packets (u64) = ${tx}`)
+        .replace('stats.knet.node3.link0.rx_pong_packets (u64) = 100', `stats.knet.node3.link0.rx_pong_packets (u64) = ${rx}`);
+    for (const [lossy, expected] of [
+      [true, 0],
+      [false, 1],
+    ] as const) {
+      const r = await rig(3);
+      const n1 = r.nodes[0]!;
+      n1.knet = sample(true, 100, 100);
+      await vi.advanceTimersByTimeAsync(SETTLE_MS);
+      // lossy: 10 pings, 6 pongs back; clean: every pong back until the cut, then none for the last 3 pings
+      n1.knet = lossy ? sample(true, 110, 106) : sample(true, 110, 110);
+      await vi.advanceTimersByTimeAsync(1_000);
+      n1.knet = lossy ? sample(true, 113, 106) : sample(true, 113, 110);
+      await vi.advanceTimersByTimeAsync(500);
+      n1.knet = sample(false, 114, lossy ? 106 : 110);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(last(r).warnings.length, lossy ? 'lossy' : 'clean').toBe(expected);
+      await r.source.stop();
+    }
   });
 });

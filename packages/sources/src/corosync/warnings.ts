@@ -9,8 +9,8 @@
 //  - all its links from the observer have been down for HOLD_MS, and
 //  - the observer watched them for SETTLE_MS before, and the node's links were stable in the LOOKBACK_MS
 //    before as every node saw them (its peers' links to it, its own to them): no flap (down, then up
-//    again), and pings answered (fewer than MIN_PONG_DEFICIT pongs missing while up, not counting the
-//    last GRACE_MS before the drop, when pongs stop because the link is going down).
+//    again), and pings answered (fewer than MIN_PONG_DEFICIT pongs missing by the last pong that came
+//    back: pings unanswered because the link is going down do not count).
 // Every node's knet samples are kept (the observer's every 250 ms, the others' every second), across
 // membership and observer changes, so a new observer or a rejoined node comes with its history.
 // The quorum after the drop is computed by the full votequorum rules (quorumAfterLoss).
@@ -20,7 +20,6 @@ import { knetLinkDownDetectionMs, membershipDetectionMs, quorumAfterLoss, type O
 export const HOLD_MS = 500;
 export const SETTLE_MS = 5_000;
 export const LOOKBACK_MS = 15_000;
-export const GRACE_MS = 2_000;
 export const MIN_PONG_DEFICIT = 2;
 
 /** Members whose every enabled link from the observer is disconnected (a node without stats is not judged). */
@@ -91,15 +90,20 @@ class PeerHistory {
     return this.recoveries.some((r) => r < t && r >= t - LOOKBACK_MS);
   }
 
-  /** pongs missing on some link while it was up, in the samples up to t */
+  /**
+   * Pongs missing on some link while pongs still came back, in the samples before t: a lossy link. The
+   * deficit is read at the last sample where a pong arrived, so the pings that went unanswered because
+   * the link was going down (a clean cut) do not count, and losses right before the drop do.
+   */
   lostPongsBefore(t: number): boolean {
     for (const list of this.links.values()) {
-      const up = list.filter((x) => x.connected && x.at <= t);
+      const up = list.filter((x) => x.connected && x.at < t && x.txPing !== null && x.rxPong !== null);
       if (up.length < 2) continue;
       const a = up[0]!;
-      const b = up[up.length - 1]!;
-      if (a.txPing === null || b.txPing === null || a.rxPong === null || b.rxPong === null) continue;
-      if (b.txPing - a.txPing - (b.rxPong - a.rxPong) >= MIN_PONG_DEFICIT) return true;
+      let k = up.length - 1;
+      while (k > 0 && up[k]!.rxPong === up[k - 1]!.rxPong) k--;
+      const b = up[k]!;
+      if (b.txPing! - a.txPing! - (b.rxPong! - a.rxPong!) >= MIN_PONG_DEFICIT) return true;
     }
     return false;
   }
@@ -148,7 +152,7 @@ export class WarningTracker {
     for (const [vantage, peers] of this.vantages) {
       for (const [peer, h] of peers) {
         if (vantage !== nodeId && peer !== nodeId) continue;
-        if (h.flappedBefore(downAt) || h.lostPongsBefore(downAt - GRACE_MS)) return true;
+        if (h.flappedBefore(downAt) || h.lostPongsBefore(downAt)) return true;
       }
     }
     return false;
