@@ -1,0 +1,124 @@
+// @vitest-environment happy-dom
+// The nodes panel: each node's state in words, votes, per-link state and addresses; the QDevice; and
+// how it looks when the data is not live.
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { ClusterSnapshot } from '@quorate/model';
+import { frozenClock, healthy, pageSample, setLink, valid, words } from '../test/component';
+import { NodesPanel } from './NodesPanel';
+
+frozenClock();
+
+function panel(s: ClusterSnapshot, stale = false) {
+  render(<NodesPanel s={valid(s)} stale={stale} />);
+  return screen.getByRole('region', { name: /^Nodes/ });
+}
+
+const COLUMNS = ['Node', 'State', 'Votes', 'Links', 'Addresses'] as const;
+
+/** the cells of a node's row, by column header */
+function row(name: string): Record<(typeof COLUMNS)[number], HTMLElement> {
+  const tr = screen.getByTestId(`node-row-${name}`);
+  const headers = screen.getAllByRole('columnheader').map((h) => h.textContent ?? '');
+  const cells = [within(tr).getByRole('rowheader'), ...within(tr).getAllByRole('cell')];
+  const at = (column: string) => {
+    const c = cells[headers.indexOf(column)];
+    if (!c) throw new Error(`no ${column} cell for ${name}`);
+    return c;
+  };
+  return { Node: at('Node'), State: at('State'), Votes: at('Votes'), Links: at('Links'), Addresses: at('Addresses') };
+}
+
+describe('NodesPanel', () => {
+  it('a healthy cluster: every node online with its votes, links up and addresses; the observer marked', () => {
+    const region = panel(pageSample('quorate').entry.snapshot);
+    expect(words(within(region).getByRole('heading', { level: 2 }))).toBe('Nodes (3 of 3 online)');
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([...COLUMNS]);
+    for (const [i, name] of ['pve1', 'pve2', 'pve3'].entries()) {
+      const r = row(name);
+      expect(words(r.Node)).toBe(`${name} #${i + 1}${name === 'pve1' ? ' observer' : ''}`);
+      expect(r.State).toHaveTextContent(/^online$/);
+      expect(r.Votes).toHaveTextContent(/^1$/);
+      expect(words(r.Links)).toBe('link0 up link1 up');
+      expect(words(r.Addresses)).toBe(`link0 198.18.0.${i + 1} link1 198.19.0.${i + 1}`);
+    }
+    expect(screen.getAllByText('observer')).toHaveLength(1);
+    expect(within(region).queryByText('last known')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('qdevice')).not.toBeInTheDocument();
+  });
+
+  it('nodes lost: offline for how long, the votes they had, and the survivor’s links down', () => {
+    const region = panel(pageSample('lost').entry.snapshot);
+    expect(words(within(region).getByRole('heading', { level: 2 }))).toBe('Nodes (1 of 3 online)');
+    for (const name of ['pve2', 'pve3']) {
+      expect(screen.getByTestId(`node-row-${name}`)).toHaveAttribute('data-state', 'offline');
+      expect(words(row(name).State)).toBe('offline 2 min (was 1 vote)');
+      expect(words(row(name).Links)).toBe('link0 down link1 down');
+    }
+    expect(row('pve1').State).toHaveTextContent(/^online$/);
+    expect(words(row('pve1').Links)).toBe('link0 down link1 down');
+  });
+
+  it('a link down to one peer of two counts as partly connected, either side’s report counts', () => {
+    const s = healthy();
+    setLink(s, 3, 1, 0, { connected: false, latencyAvgMs: null, downCount: 1 });
+    panel(s);
+    expect(words(row('pve1').Links)).toBe('link0 1/2 link1 up');
+    expect(words(row('pve3').Links)).toBe('link0 1/2 link1 up');
+    expect(words(row('pve2').Links)).toBe('link0 up link1 up');
+    expect(within(row('pve1').Links).getByTitle('link0: connected to 1 of 2 peers')).toBeInTheDocument();
+  });
+
+  it('a link with no report is "no data", a disabled one does not count', () => {
+    const s = healthy({ links: 3 });
+    s.links = s.links.filter((l) => l.link !== 2);
+    for (const l of s.links) if (l.link === 1 && (l.from === 2 || l.to === 2)) l.enabled = false;
+    panel(s);
+    expect(words(row('pve1').Links)).toBe('link0 up link1 1/2 link2 no data');
+    expect(words(row('pve2').Links)).toBe('link0 up link1 no data link2 no data');
+  });
+
+  it('a node online but outside the observer’s membership says so', () => {
+    const split = pageSample('partition').entry.snapshot;
+    split.nodes[2]!.state = 'online';
+    panel(split);
+    expect(words(row('pve3').State)).toBe('online (outside this membership)');
+    expect(row('pve2').State).toHaveTextContent(/^online$/);
+  });
+
+  it('no node could be asked: every node unknown, last seen when', () => {
+    const region = panel(pageSample('unknown').entry.snapshot);
+    expect(words(within(region).getByRole('heading', { level: 2 }))).toBe('Nodes (0 of 3 online)');
+    for (const name of ['pve1', 'pve2', 'pve3']) expect(words(row(name).State)).toBe('unknown — last seen 40 s ago');
+    expect(screen.queryByText('observer')).not.toBeInTheDocument();
+  });
+
+  it('not live: the panel is tagged "last known" and online nodes say so', () => {
+    const region = panel(pageSample('quorate').entry.snapshot, true);
+    expect(words(within(region).getByRole('heading', { level: 2 }))).toBe('Nodes (3 of 3 online) last known');
+    expect(words(row('pve2').State)).toBe('online (last known)');
+  });
+
+  it('a node without addresses shows a dash', () => {
+    const s = healthy();
+    s.nodes[1]!.addresses = [];
+    panel(s);
+    expect(row('pve2').Addresses).toHaveTextContent(/^—$/);
+  });
+
+  it('the QDevice: state, votes, whether it casts its vote, algorithm', () => {
+    panel(pageSample('partition').entry.snapshot);
+    const qd = screen.getByTestId('qdevice');
+    expect(within(qd).getByRole('heading', { level: 3 })).toHaveTextContent('QDevice · 198.18.0.9');
+    expect(words(qd)).toBe('QDevice · 198.18.0.9 connected 1 vote casting its vote algorithm ffsplit');
+  });
+
+  it('a QDevice that failed to connect does not cast its vote', () => {
+    const s = healthy();
+    s.qdevice = { votes: 1, state: 'connect-failed', algorithm: 'lms', host: null, castsVote: false };
+    panel(s);
+    const qd = screen.getByTestId('qdevice');
+    expect(within(qd).getByRole('heading', { level: 3 })).toHaveTextContent(/^QDevice$/);
+    expect(words(qd)).toBe('QDevice connect-failed 1 vote not casting its vote algorithm lms');
+  });
+});
