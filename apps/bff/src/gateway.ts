@@ -7,9 +7,9 @@ import { Server, type Socket } from 'socket.io';
 import {
   SocketEvents,
   SubscribeRequest,
+  type ClientToServer,
   type ClusterEvent,
-  type PatchMessage,
-  type SnapshotMessage,
+  type ServerToClient,
   type SubscribeAck,
 } from '@quorate/model';
 import type { Store } from '@quorate/store';
@@ -20,14 +20,11 @@ import type { EventStore } from './event-store';
 import type { Logger } from './logger';
 import { IdentitySockets, TokenBucket, boundBuffer, defaultSocketLimits, type SocketLimits } from './socket-limits';
 
-export interface ServerToClient {
-  snapshot: (msg: SnapshotMessage) => void;
-  patch: (msg: PatchMessage) => void;
-  event: (event: ClusterEvent) => void;
-}
-export interface ClientToServer {
-  subscribe: (req: unknown, ack?: (reply: SubscribeAck) => void) => void;
-}
+/**
+ * The model's contract (ClientToServer), as this end must treat it: a client may send anything, so the
+ * request is unknown until parsed and the ack may be missing.
+ */
+type ClientToServerUnchecked = { [E in keyof ClientToServer]: (req: unknown, ack?: Parameters<ClientToServer[E]>[1]) => void };
 export interface SocketData {
   clusterId?: string;
   /** who opened the socket (checked once, in the handshake middleware) */
@@ -35,8 +32,8 @@ export interface SocketData {
   /** subscribe requests this socket may still make (rate limit) */
   subscribes?: TokenBucket;
 }
-export type GatewayServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
-type GatewaySocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+export type GatewayServer = Server<ClientToServerUnchecked, ServerToClient, Record<string, never>, SocketData>;
+type GatewaySocket = Socket<ClientToServerUnchecked, ServerToClient, Record<string, never>, SocketData>;
 
 export const roomOf = (clusterId: string): string => `cluster:${clusterId}`;
 

@@ -42,6 +42,22 @@ export const SocketEvents = {
   event: 'event',
 } as const;
 
+/**
+ * The whole socket.io contract, typed for both ends (socket.io's generics): the BFF's
+ * `Server<ClientToServer, ServerToClient>` and the browser's `Socket<ServerToClient, ClientToServer>`.
+ * A wrong event name or payload fails the type check on either side. Payloads are validated by the
+ * schemas above where they cross the trust boundary (the BFF parses every subscribe request).
+ */
+export interface ServerToClient {
+  [SocketEvents.snapshot]: (msg: SnapshotMessage) => void;
+  [SocketEvents.patch]: (msg: PatchMessage) => void;
+  [SocketEvents.event]: (event: ClusterEvent) => void;
+}
+export interface ClientToServer {
+  /** the request is `unknown` on the server until SubscribeRequest has parsed it */
+  [SocketEvents.subscribe]: (req: SubscribeRequest, ack: (reply: SubscribeAck) => void) => void;
+}
+
 /** REST */
 export const EventsQuery = z.object({
   since: z.coerce.number().int().min(0).default(0),

@@ -1,9 +1,13 @@
-// The one socket of the app. socket.io's reconnect backoff is jittered (randomizationFactor).
+// The one socket of the app, typed by the model's contract. socket.io's reconnect backoff is jittered
+// (randomizationFactor).
+import type { ClientToServer, ServerToClient } from '@quorate/model';
 import { io, type Socket } from 'socket.io-client';
 
-let socket: Socket | null = null;
+export type AppSocket = Socket<ServerToClient, ClientToServer>;
 
-export function getSocket(): Socket {
+let socket: AppSocket | null = null;
+
+export function getSocket(): AppSocket {
   socket ??= io({
     autoConnect: false,
     transports: ['websocket', 'polling'],
