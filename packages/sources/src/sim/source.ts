@@ -2,7 +2,8 @@
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
 import type { ClusterSnapshot, SimFault } from '@quorate/model';
 import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
-import { SimEngine, type DurableSimState, type SimState } from './engine';
+import { SimEngine } from './engine';
+import type { DurableSimState, SimState } from './state';
 import { SimFaultError } from './errors';
 import { SimConfig, type SimOptions } from './options';
 
