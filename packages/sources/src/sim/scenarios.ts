@@ -1,5 +1,6 @@
 // Canned fault sequences, as steps in simulated time (ms after the scenario starts).
 import { majority, type SimFault } from '@quorate/model';
+import { at } from './invariant';
 
 export interface ScheduledStep {
   /** simulated time (ms since epoch) when the step applies */
@@ -27,7 +28,7 @@ export function scenarioSteps(name: ScenarioName, names: readonly string[]): Arr
     }
     case 'flapping-link': {
       // link 0 of the last node goes down and up every 5 s for a minute
-      const node = names[n - 1]!;
+      const node = at(names, n - 1, 'node');
       const steps: Array<{ afterMs: number; fault: SimFault }> = [];
       for (let t = 0; t < 60_000; t += 10_000) {
         steps.push({ afterMs: t, fault: { action: 'link-down', node, link: 0 } });

@@ -1,6 +1,7 @@
 // Simulated storage: the usual PVE mix of shared and node-local storage with realistic sizes whose
 // usage drifts slowly and deterministically each tick.
 import type { Storage } from '@quorate/model';
+import { at, SimInvariantError } from './invariant';
 import type { Rng } from './rng';
 
 const GiB = 2 ** 30;
@@ -42,7 +43,7 @@ export function initialStorage(nodeCount: number, rng: Rng): StorageUsage {
 /** one tick: each used figure moves by up to ±0.05 % of the size (backups grow a bit faster), within 5–95 % */
 export function driftStorage(usage: StorageUsage, running: (nodeIndex: number) => boolean, rng: Rng): void {
   for (const def of STORAGE_DEFS) {
-    const rows = usage[def.id]!;
+    const rows = rowsOf(usage, def);
     rows.forEach((row, i) => {
       const delta = rng.range(-0.0005, def.content.includes('backup') ? 0.0007 : 0.0005) * row[0];
       if (!def.shared && !running(i)) return; // a node that is down writes nothing
@@ -58,8 +59,15 @@ export function storageSnapshot(usage: StorageUsage, names: readonly string[], r
     content: [...def.content],
     shared: def.shared,
     nodes: names.map((node, i) => {
-      const [total, used] = usage[def.id]![def.shared ? 0 : i]!;
+      const [total, used] = at(rowsOf(usage, def), def.shared ? 0 : i, 'usage row');
       return { node, enabled: true, active: running(i), totalBytes: total, usedBytes: used, availBytes: total - used };
     }),
   }));
+}
+
+/** a storage's usage rows: every storage of STORAGE_DEFS has them (initialStorage makes them all) */
+function rowsOf(usage: StorageUsage, def: StorageDef): Array<[number, number]> {
+  const rows = usage[def.id];
+  if (!rows) throw new SimInvariantError(`no usage figures for storage ${def.id}`);
+  return rows;
 }
