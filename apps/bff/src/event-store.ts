@@ -59,5 +59,3 @@ export class MemoryEventStore implements EventStore {
     return this.events[0]?.seq ?? this.last + 1;
   }
 }
-
-export const memoryEventStores: EventStoreFactory = (clusterId) => new MemoryEventStore(clusterId);

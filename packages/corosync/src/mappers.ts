@@ -1,5 +1,5 @@
 // Parsed tool output -> the model's types (packages/model/src/snapshot.ts).
-import { ClusterNode, LinkObservation, type QuorumState } from '@quorate/model';
+import { ClusterNode, LinkObservation, nodeVotes, type QuorumState } from '@quorate/model';
 import type { CfgtoolStatus } from './cfgtool';
 import { usToMs, type KnetLinkStats } from './knet-stats';
 import type { MembershipTable } from './membership';
@@ -66,7 +66,7 @@ export function buildClusterNodes(nodelist: readonly NodelistEntry[], memberIds:
     const candidate = ClusterNode.safeParse({
       id: n.nodeId,
       name: n.name ?? '',
-      votes: n.quorumVotes ?? 1,
+      votes: nodeVotes(n.quorumVotes),
       state: members === null ? 'unknown' : members.has(n.nodeId) ? 'online' : 'offline',
       addresses: n.addresses.filter((a) => a.link >= 0 && a.link <= 7 && a.address !== ''),
       since: null,

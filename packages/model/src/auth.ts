@@ -100,7 +100,6 @@ export const UserPatch = z
   .refine((p) => p.role !== undefined || p.password !== undefined, { message: 'change at least one of role, password' });
 export type UserPatch = z.infer<typeof UserPatch>;
 
-export const UserResponse = z.object({ user: UserRecord });
 
 // ---------------------------------------------------------------- API tokens (admin)
 

@@ -33,7 +33,6 @@ export const SnapshotMessage = z.object({ clusterId: z.string(), rev: z.number()
 export type SnapshotMessage = z.infer<typeof SnapshotMessage>;
 export const PatchMessage = z.object({ clusterId: z.string(), patch: SnapshotPatch });
 export type PatchMessage = z.infer<typeof PatchMessage>;
-export const EventMessage = ClusterEvent;
 
 export const SocketEvents = {
   subscribe: 'subscribe',

@@ -56,6 +56,10 @@ export type TieBreaker = 'lowest' | 'highest' | number;
 
 export const CS_ERR_INVALID_PARAM = 'Unable to set expected votes: CS_ERR_INVALID_PARAM';
 
+/** a node's votes when the nodelist gives no quorum_votes (corosync.conf(5): 1) */
+export const DEFAULT_NODE_VOTES = 1;
+export const nodeVotes = (quorumVotes: number | null | undefined): number => quorumVotes ?? DEFAULT_NODE_VOTES;
+
 export function initialQuorumMemory(): QuorumMemory {
   return { seenAll: false, expectedOverride: null, lmsExpected: null, lmsStableSince: null, lastMembers: null };
 }

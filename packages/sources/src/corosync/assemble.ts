@@ -1,7 +1,9 @@
 // Node states -> one ClusterSnapshot. Pure: the source calls it on every change.
 import { buildClusterNodes, knetToLinkObservations, type QuorumtoolStatus } from '@quorate/corosync';
 import {
+  DEFAULT_NODE_VOTES,
   QuorumOptions,
+  nodeVotes,
   type ClusterNode,
   type ClusterSnapshot,
   type LinkObservation,
@@ -63,8 +65,8 @@ export function projectedView(n: NodeSnapshot, live: readonly NodeSnapshot[], jo
   }
   if (ahead) return { quorate: ahead.quorum!.quorate, votes: ahead.quorum!.totalVotes, members: ahead.quorum!.members.length };
   if (left.size === q.members.length) return { quorate: q.quorate, votes: q.totalVotes, members: q.members.length };
-  const votesOf = new Map((n.config?.nodelist ?? []).filter((e) => e.nodeId !== null).map((e) => [e.nodeId as number, e.quorumVotes ?? 1]));
-  const votes = [...left].reduce((sum, id) => sum + (votesOf.get(id) ?? 1), 0);
+  const votesOf = new Map((n.config?.nodelist ?? []).filter((e) => e.nodeId !== null).map((e) => [e.nodeId as number, nodeVotes(e.quorumVotes)]));
+  const votes = [...left].reduce((sum, id) => sum + (votesOf.get(id) ?? DEFAULT_NODE_VOTES), 0);
   return { quorate: votes >= q.quorum, votes, members: left.size };
 }
 

@@ -1,6 +1,6 @@
 // A ClusterSource over real Corosync 3: the namespace lab (kind 'lab', NetnsRunner per node) or a PVE
 // cluster (kind 'pve', SshRunner per node). One instance per cluster; nothing here runs per subscriber.
-import type { ClusterSnapshot, ObservedView, UnreachableWarning } from '@quorate/model';
+import { nodeVotes, type ClusterSnapshot, type ObservedView, type UnreachableWarning } from '@quorate/model';
 import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
 import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
 import type { CorosyncConfig } from './config';
@@ -140,7 +140,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       const qdevice = qdeviceFrom(observer.status, config);
       const view: ObservedView = {
         options: config.quorumOptions,
-        nodes: numbered.map((e) => ({ id: e.nodeId as number, votes: e.quorumVotes ?? 1 })),
+        nodes: numbered.map((e) => ({ id: e.nodeId as number, votes: nodeVotes(e.quorumVotes) })),
         qdevice: qdevice ? { votes: qdevice.votes, algorithm: qdevice.algorithm, castsVote: qdevice.castsVote } : null,
         observed: observer.quorum,
       };
