@@ -1,5 +1,6 @@
 // The configured clusters, each with its source and its one collector; `?cluster=` and `clusterId` resolve here.
 import type { ClusterSummary } from '@quorate/model';
+import { capabilityNames } from '@quorate/sources';
 import type { z } from 'zod';
 import type { Collector } from './collector';
 import type { ClusterConfig } from './config';
@@ -30,6 +31,12 @@ export class ClusterRegistry {
   }
 
   summaries(): z.infer<typeof ClusterSummary>[] {
-    return this.all().map((c) => ({ id: c.config.id, name: c.config.name, source: c.config.source, default: c.config.id === this.defaultId }));
+    return this.all().map((c) => ({
+      id: c.config.id,
+      name: c.config.name,
+      source: c.config.source,
+      default: c.config.id === this.defaultId,
+      capabilities: capabilityNames(c.collector.source.capabilities),
+    }));
   }
 }

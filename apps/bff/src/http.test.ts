@@ -22,9 +22,27 @@ describe('GET /api/v1/clusters', () => {
     expect(res.status).toBe(200);
     const body = ClusterList.parse(await res.json());
     expect(body.clusters).toEqual([
-      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true },
-      { id: 'edge', name: 'Edge site', source: 'sim', default: false },
+      // the fake source takes faults and nothing else: that is what the page may offer
+      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true, capabilities: ['faults'] },
+      { id: 'edge', name: 'Edge site', source: 'sim', default: false, capabilities: ['faults'] },
     ]);
+  });
+
+  it('reports what each source can do: the simulator every capability, a lab source expected votes', async () => {
+    const { createServer } = await import('./app');
+    const { testConfig, simCluster } = await import('./testing/harness');
+    const { pino } = await import('pino');
+    const server = createServer(testConfig([simCluster('s1', 's1', true), { id: 'l1', name: 'l1', default: false, source: 'lab', labPrefix: 'qnolab9' }]), {
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      expect(server.clusters.summaries().map((c) => [c.id, c.capabilities])).toEqual([
+        ['s1', ['faults', 'expectedVotes', 'stateExport']],
+        ['l1', ['expectedVotes']],
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -196,8 +214,8 @@ describe('POST /api/v1/sim/faults', () => {
   it('409s on a cluster that is not simulated', async () => {
     const lab = await startFake([{ id: 'real', name: 'real', default: true, source: 'lab', labPrefix: 'qlab' }]);
     try {
-      // the fake reports kind 'sim'; make this one look like a lab source
-      Object.defineProperty(lab.sources.get('real')!, 'kind', { value: 'lab' });
+      // the fake takes faults; make this one a source without that capability (like a lab source)
+      Object.defineProperty(lab.sources.get('real')!, 'capabilities', { value: {} });
       const res = await lab.api('/api/v1/sim/faults', { method: 'POST', body: '{"action":"heal"}' });
       expect(res.status).toBe(409);
       expect(ApiError.parse(await res.json()).error).toMatch(/not simulated/);

@@ -21,7 +21,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('createSource: ssh cluster', () => {
-  it('is a pve source that is down with the reason while no node answers, and offers expected votes', async () => {
+  it('is an ssh source that is down with the reason while no node answers, and offers expected votes', async () => {
     const key = join(dir, 'id_ed25519');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const port = await closedPort();
@@ -29,12 +29,12 @@ describe('createSource: ssh cluster', () => {
     const config = loadConfig({ QUORATE_CLUSTERS: JSON.stringify([{ id: 'prod', source: 'ssh', nodes: [node('pve1'), node('pve2')] }]) });
     const logs: string[] = [];
     const source = createSource(config.clusters[0]!, (m) => logs.push(m));
-    expect(source.kind).toBe('pve');
+    expect(source.kind).toBe('ssh');
     expect(source.clusterId).toBe('prod');
     await source.start();
     try {
       // a snapshot that says so: nobody to observe from, every view with its reason
-      expect(source.current()).toMatchObject({ source: 'pve', observer: null, quorum: null });
+      expect(source.current()).toMatchObject({ source: 'ssh', observer: null, quorum: null });
       expect(source.current()?.views.map((v) => [v.name, v.reachable, v.reason])).toEqual([
         ['pve1', false, 'unreachable'],
         ['pve2', false, 'unreachable'],

@@ -1,6 +1,5 @@
 // Cluster configuration -> ClusterSource: the simulator, the real-Corosync lab in network namespaces, or a
 // real PVE / Corosync cluster over SSH.
-import type { SimFault } from '@quorate/model';
 import {
   SimConfig,
   createSimSource,
@@ -8,7 +7,8 @@ import {
   createSshCorosyncSource,
   deferredSource,
   type ClusterSource,
-  type ExpectedVotesResult,
+  type ExpectedVotesControl,
+  type FaultInjection,
   type SimSource,
 } from '@quorate/sources';
 import type { ClusterConfig } from './config';
@@ -18,23 +18,13 @@ import { shiftSimTimes } from './persistence/checkpoint';
 export type SourceFactory = (cluster: ClusterConfig, log?: (message: string) => void, resume?: unknown) => ClusterSource;
 
 /** what the fault route needs of a source: only the simulator has it */
-export interface FaultTarget {
-  applyFault(fault: SimFault): void;
-}
-
-export function faultTarget(source: ClusterSource): FaultTarget | null {
-  const s = source as ClusterSource & Partial<FaultTarget>;
-  return source.kind === 'sim' && typeof s.applyFault === 'function' ? (s as FaultTarget) : null;
+export function faultTarget(source: ClusterSource): FaultInjection | null {
+  return source.capabilities.faults ?? null;
 }
 
 /** what the expected-votes operation needs of a source: the simulator (void), real Corosync (the command's log) */
-export interface ExpectedVotesTarget {
-  setExpectedVotes(n: number): void | ExpectedVotesResult | Promise<void | ExpectedVotesResult>;
-}
-
-export function expectedVotesTarget(source: ClusterSource): ExpectedVotesTarget | null {
-  const s = source as ClusterSource & Partial<ExpectedVotesTarget>;
-  return typeof s.setExpectedVotes === 'function' ? (s as ExpectedVotesTarget) : null;
+export function expectedVotesTarget(source: ClusterSource): ExpectedVotesControl | null {
+  return source.capabilities.expectedVotes ?? null;
 }
 
 /** the saved state when it was made with the same simulator settings; null (start fresh) otherwise */
@@ -94,7 +84,7 @@ export const createSource: SourceFactory = (cluster, log, resume) => {
       // the reason, never stops the BFF
       return deferredSource({
         clusterId: cluster.id,
-        kind: 'pve',
+        kind: 'ssh',
         create: async () => createSshCorosyncSource(cluster.ssh, { log: (line) => log?.(`cluster '${cluster.id}': ${line}`) }),
         onError: (message) => log?.(`cluster '${cluster.id}': ${message}`),
       });

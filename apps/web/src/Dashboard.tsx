@@ -105,6 +105,7 @@ export function Dashboard() {
             entry={entry}
             clustersError={clusters.error}
             clusterSource={list.find((c) => c.id === clusterId)?.source ?? null}
+            capabilities={list.find((c) => c.id === clusterId)?.capabilities ?? null}
             sample={sample !== null}
           />
         )}

@@ -66,11 +66,17 @@ export const EventsQuery = z.object({
 export const EventsPage = z.object({ events: z.array(ClusterEvent), next: z.number().int() });
 export type EventsPage = z.infer<typeof EventsPage>;
 
+/** what a cluster's source can do besides watching (packages/sources SourceCapabilities) */
+export const Capability = z.enum(['faults', 'expectedVotes', 'stateExport']);
+export type Capability = z.infer<typeof Capability>;
+
 export const ClusterSummary = z.object({
   id: z.string(),
   name: z.string(),
   source: z.string(),
   default: z.boolean(),
+  /** the page shows only what the cluster can do (lab controls: faults; the pvecm expected dialog: expectedVotes) */
+  capabilities: z.array(Capability),
 });
 export const ClusterList = z.object({ clusters: z.array(ClusterSummary) });
 export type ClusterList = z.infer<typeof ClusterList>;

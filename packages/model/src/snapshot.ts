@@ -135,7 +135,8 @@ export const UnreachableWarning = z.object({
 });
 export type UnreachableWarning = z.infer<typeof UnreachableWarning>;
 
-export const SourceKind = z.enum(['sim', 'lab', 'pve']);
+/** sim: the simulator; lab: Corosync in network namespaces; ssh: Corosync tools over SSH; pve: the Proxmox VE HTTP API */
+export const SourceKind = z.enum(['sim', 'lab', 'ssh', 'pve']);
 export type SourceKind = z.infer<typeof SourceKind>;
 
 export const ClusterSnapshot = z.object({

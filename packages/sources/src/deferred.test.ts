@@ -41,7 +41,7 @@ describe('deferredSource: setting expected votes', () => {
   const bare = (clusterId: string): ClusterSource => {
     const sim = createSimSource({ clusterId, tickMs: 100000 });
     // everything a ClusterSource has, nothing more
-    return { kind: sim.kind, clusterId, start: () => sim.start(), stop: () => sim.stop(), current: () => sim.current(), subscribe: (l) => sim.subscribe(l), health: () => sim.health() };
+    return { kind: sim.kind, clusterId, start: () => sim.start(), stop: () => sim.stop(), current: () => sim.current(), subscribe: (l) => sim.subscribe(l), health: () => sim.health(), capabilities: {} };
   };
 
   it('is forwarded to an inner source that has it; before there is one it rejects with the reason', async () => {

@@ -3,7 +3,7 @@
 // says what is missing instead of refusing to start.
 import type { ClusterSnapshot, SourceKind } from '@quorate/model';
 import type { ExpectedVotesResult } from './corosync';
-import type { ClusterSource, SnapshotListener, SourceHealth } from './source';
+import type { ClusterSource, SnapshotListener, SourceCapabilities, SourceHealth } from './source';
 
 export interface DeferredSourceOptions {
   clusterId: string;
@@ -72,6 +72,11 @@ export function deferredSource(opts: DeferredSourceOptions): DeferredSource {
       return () => listeners.delete(listener);
     },
     health: (): SourceHealth => inner?.health() ?? { state: 'down', message: failure, lastObservedAt: null },
+    // the inner source's, once there is one; before, only expected votes (which then says why it cannot)
+    get capabilities(): SourceCapabilities {
+      if (inner === null) return { expectedVotes: { setExpectedVotes: (n: number) => this.setExpectedVotes!(n) } };
+      return inner.capabilities;
+    },
     get setExpectedVotes(): SetExpectedVotes | undefined {
       if (inner === null) {
         return () => Promise.reject(new Error(`cluster '${opts.clusterId}' cannot be reached: ${failure ?? 'not started'}`));

@@ -215,7 +215,7 @@ if (!avail.ok && onCi) {
 
     it('baseline: 3/3 quorate, every node asked over SSH, as quorumtool says', async () => {
       const { s } = await settle('baseline 3/3', whole);
-      expect(s.source).toBe('pve');
+      expect(s.source).toBe('ssh');
       expect(s.cluster).toMatchObject({ name: 'lab-cluster', tokenMs: 1000 });
       expect(s.quorum).toMatchObject({ quorate: true, totalVotes: 3, expectedVotes: 3, quorum: 2, members: [1, 2, 3] });
       expect(s.nodes.map((n) => [n.name, n.state])).toEqual([

@@ -222,7 +222,7 @@ describe('createSshCorosyncSource over SSH', () => {
     await source.start();
     try {
       const s = await until(() => snaps.at(-1), 'a first snapshot');
-      expect(s).toMatchObject({ clusterId: 'prod', source: 'pve', observer: { nodeId: 1, name: 'pve1' } });
+      expect(s).toMatchObject({ clusterId: 'prod', source: 'ssh', observer: { nodeId: 1, name: 'pve1' } });
       expect(s.quorum).toMatchObject({ quorate: true, totalVotes: 3, members: [1, 2, 3] });
       expect(s.views.map((v) => [v.name, v.reachable])).toEqual([
         ['pve1', true],

@@ -142,7 +142,7 @@ export function createSshCorosyncSource(config: SshClusterConfigInput, options: 
     runners.push(runner);
     return { name: n.name, runner };
   });
-  const source = createCorosyncSource({ toolTimeoutMs: remoteTimeoutS * 1000, ...rest, clusterId: c.id, kind: 'pve', nodes });
+  const source = createCorosyncSource({ toolTimeoutMs: remoteTimeoutS * 1000, ...rest, clusterId: c.id, kind: 'ssh', nodes });
   // the SSH connections are the source's: closed when it stops
   const stop = source.stop.bind(source);
   return Object.assign(source, {

@@ -14,6 +14,7 @@ import { expectedVotes } from './expected-votes';
 class CorosyncLike extends FakeSource {
   readonly calls: number[] = [];
   fail: string | null = null;
+  override readonly capabilities = { expectedVotes: { setExpectedVotes: (n: number) => this.setExpectedVotes(n) } };
 
   async setExpectedVotes(n: number): Promise<ExpectedVotesResult> {
     this.calls.push(n);

@@ -29,13 +29,8 @@ export const CHECKPOINT_THROTTLE_MS = 60_000;
 
 const keyOf = (clusterId: string) => `checkpoint.${clusterId}`;
 
-interface Exporter {
-  exportState(): unknown;
-}
-function exporterOf(source: ClusterSource): Exporter | null {
-  const s = source as ClusterSource & Partial<Exporter>;
-  return source.kind === 'sim' && typeof s.exportState === 'function' ? (s as Exporter) : null;
-}
+type Exporter = NonNullable<ClusterSource['capabilities']['stateExport']>;
+const exporterOf = (source: ClusterSource): Exporter | null => source.capabilities.stateExport ?? null;
 
 export function loadCheckpoint(store: Store, clusterId: string): SavedCheckpoint | null {
   return store.kv.get(keyOf(clusterId), Saved) ?? null;

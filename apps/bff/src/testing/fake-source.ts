@@ -1,6 +1,6 @@
 // A small hand-driven ClusterSource for tests: three nodes, two links, `stop`/`start`/`heal` faults.
 import { QuorumOptions, type ClusterSnapshot, type SimFault } from '@quorate/model';
-import type { ClusterSource, SnapshotListener, SourceHealth } from '@quorate/sources';
+import type { ClusterSource, SnapshotListener, SourceCapabilities, SourceHealth } from '@quorate/sources';
 
 export class FakeFaultError extends Error {
   override name = 'SimFaultError';
@@ -8,6 +8,8 @@ export class FakeFaultError extends Error {
 
 export class FakeSource implements ClusterSource {
   readonly kind = 'sim' as const;
+  /** like the simulator, it takes faults (nothing else) */
+  readonly capabilities: SourceCapabilities = { faults: { applyFault: (fault) => this.applyFault(fault) } };
   readonly faults: SimFault[] = [];
   subscribeCalls = 0;
   started = false;

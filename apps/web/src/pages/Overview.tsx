@@ -1,5 +1,6 @@
 // The overview: hero first, then early warning, partition, nodes, links, storage, events, lab controls.
 import { lazy, Suspense, useState } from 'react';
+import type { Capability } from '@quorate/model';
 import type { SnapshotEntry } from '../live/api';
 import { useConnection } from '../live/connection';
 import { useEvents } from '../live/useClusterLive';
@@ -24,10 +25,12 @@ interface Props {
   entry: SnapshotEntry | undefined;
   clustersError: Error | null;
   clusterSource: string | null;
+  /** what the cluster can do (GET /clusters); null while unknown */
+  capabilities: readonly Capability[] | null;
   sample: boolean;
 }
 
-export function Overview({ clusterId, entry, clustersError, clusterSource, sample }: Props) {
+export function Overview({ clusterId, entry, clustersError, clusterSource, capabilities, sample }: Props) {
   const { events, loading, error } = useEvents(sample ? null : clusterId);
   const { freshness, age } = useFreshness(entry);
   const conn = useConnection();
@@ -55,7 +58,9 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, sampl
   const s = entry.snapshot;
   // not live, or no node could be asked: every figure below is a last known one
   const stale = freshness !== 'live' || s.observer === null;
-  const sim = (clusterSource ?? s.source) === 'sim';
+  // lab controls where the cluster takes faults; before the list is known, a simulated cluster does
+  const sim = capabilities ? capabilities.includes('faults') : (clusterSource ?? s.source) === 'sim';
+  const canSetVotes = capabilities ? capabilities.includes('expectedVotes') : true;
   return (
     <div className="flex flex-col gap-3 sm:gap-4">
       <QuorumHero
@@ -63,7 +68,7 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, sampl
         events={events}
         freshness={freshness}
         age={age}
-        onSetExpectedVotes={operator ? () => setVotesOpen(true) : undefined}
+        onSetExpectedVotes={operator && canSetVotes ? () => setVotesOpen(true) : undefined}
       />
       <EarlyWarning s={s} />
       <PartitionBanner s={s} />
@@ -75,7 +80,7 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, sampl
         </div>
         <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
           <EventFeed events={events} loading={loading} error={error} />
-          {operator && <OperationsPanel s={s} onSetExpectedVotes={() => setVotesOpen(true)} />}
+          {operator && canSetVotes && <OperationsPanel s={s} onSetExpectedVotes={() => setVotesOpen(true)} />}
           {sim && clusterId && operator && (
             <Suspense fallback={<p className="panel text-sm">Loading lab controls…</p>}>
               <LabControls clusterId={clusterId} snapshot={s} />

@@ -164,7 +164,7 @@ export function snapshotArb(options: SnapshotArbOptions = {}): fc.Arbitrary<Clus
     return fc.record({
       clusterId: fc.constant(clusterId),
       observedAt: fc.integer({ min: T0, max: T0 + 3 }),
-      source: fc.constantFrom('sim' as const, 'lab' as const, 'pve' as const),
+      source: fc.constantFrom('sim' as const, 'lab' as const, 'ssh' as const, 'pve' as const),
       observer: ids.length === 0 ? fc.constant(null) : fc.option(fc.constantFrom(...ids).map((id) => ({ nodeId: id, name: nodeName(id) })), { nil: null }),
       cluster: clusterArb,
       quorum: fc.option(quorumArb(ids), { nil: null }),

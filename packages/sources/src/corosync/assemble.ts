@@ -151,7 +151,7 @@ export function linksFrom(nodes: readonly NodeSnapshot[]): LinkObservation[] {
 
 export interface AssembleInput {
   clusterId: string;
-  kind: 'lab' | 'pve';
+  kind: 'lab' | 'ssh';
   now: number;
   nodes: readonly NodeSnapshot[];
   /** the observer's config, else any node's, else the last one seen */

@@ -23,7 +23,7 @@ interface Rig {
 
 async function rig(): Promise<Rig> {
   const nodes = [1, 2, 3].map((id) => new FakeCorosync(id, Q3[id - 1]!)) as Rig['nodes'];
-  const source = createCorosyncSource({ clusterId: 'c1', kind: 'pve', nodes: nodes.map((r, i) => ({ name: `pve${i + 1}`, runner: r })) });
+  const source = createCorosyncSource({ clusterId: 'c1', kind: 'ssh', nodes: nodes.map((r, i) => ({ name: `pve${i + 1}`, runner: r })) });
   const snaps: ClusterSnapshot[] = [];
   source.subscribe((s) => snaps.push(ClusterSnapshot.parse(s)));
   await source.start();

@@ -84,6 +84,9 @@ function followLab(prefix: string, first: LabState, options: LabSourceOptions): 
 
   return {
     kind: 'lab',
+    get capabilities() {
+      return inner.capabilities;
+    },
     get mode() {
       return inner.mode;
     },

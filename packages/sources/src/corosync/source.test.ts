@@ -30,7 +30,7 @@ async function rig(): Promise<Rig> {
   const logs: string[] = [];
   const source = createCorosyncSource({
     clusterId: 'c1',
-    kind: 'pve',
+    kind: 'ssh',
     nodes: nodes.map((r, i) => ({ name: `pve${i + 1}`, runner: r })),
     log: (l) => logs.push(l),
   });
@@ -60,7 +60,7 @@ describe('createCorosyncSource over captured Corosync output', () => {
   it('starts with 3/3 quorate, the config from cmap and one view per node', async () => {
     const r = await rig();
     const s = last(r);
-    expect(s.source).toBe('pve');
+    expect(s.source).toBe('ssh');
     expect(s.observer).toEqual({ nodeId: 1, name: 'pve1' });
     expect(s.quorum).toMatchObject({ quorate: true, totalVotes: 3, expectedVotes: 3, quorum: 2, members: [1, 2, 3] });
     expect(s.cluster).toMatchObject({ name: 'lab', configVersion: 1, transport: 'knet', secureAuth: true, tokenMs: 3000, runtimeTokenMs: 3650 });
@@ -300,7 +300,7 @@ describe('createCorosyncSource over captured Corosync output', () => {
 
   it('reports the QDevice the observer shows', async () => {
     const n1 = new FakeCorosync(1, fixture('quorumtool-s__qdevice__2nodes-plus-qnetd__node1.txt'));
-    const source = createCorosyncSource({ clusterId: 'q', kind: 'pve', nodes: [{ name: 'pve1', runner: n1 }] });
+    const source = createCorosyncSource({ clusterId: 'q', kind: 'ssh', nodes: [{ name: 'pve1', runner: n1 }] });
     await source.start();
     const s = ClusterSnapshot.parse(source.current());
     expect(s.qdevice).toMatchObject({ votes: 1, state: 'connected', castsVote: true });
@@ -321,7 +321,7 @@ describe('createCorosyncSource in poll mode (the Proxmox GUI model)', () => {
     const logs: string[] = [];
     const source = createCorosyncSource({
       clusterId: 'c1',
-      kind: 'pve',
+      kind: 'ssh',
       mode: 'poll',
       pollMs,
       nodes: nodes.map((r, i) => ({ name: `pve${i + 1}`, runner: r })),
@@ -400,6 +400,6 @@ describe('createCorosyncSource in poll mode (the Proxmox GUI model)', () => {
   });
 
   it('rejects a poll interval below 100 ms', () => {
-    expect(() => createCorosyncSource({ clusterId: 'x', kind: 'pve', mode: 'poll', pollMs: 10, nodes: [{ name: 'pve1', runner: new FakeCorosync(1, Q3[0]!) }] })).toThrow(/pollMs/);
+    expect(() => createCorosyncSource({ clusterId: 'x', kind: 'ssh', mode: 'poll', pollMs: 10, nodes: [{ name: 'pve1', runner: new FakeCorosync(1, Q3[0]!) }] })).toThrow(/pollMs/);
   });
 });

@@ -1,5 +1,5 @@
 // A ClusterSource over real Corosync 3: the namespace lab (kind 'lab', NetnsRunner per node) or a PVE
-// cluster (kind 'pve', SshRunner per node). One instance per cluster; nothing here runs per subscriber.
+// cluster over SSH (kind 'ssh', SshRunner per node). One instance per cluster; nothing here runs per subscriber.
 import { nodeVotes, type ClusterSnapshot, type ObservedView, type UnreachableWarning } from '@quorate/model';
 import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
 import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
@@ -10,7 +10,7 @@ import { WarningTracker } from './warnings';
 
 export interface CorosyncSourceOptions {
   clusterId: string;
-  kind: 'lab' | 'pve';
+  kind: 'lab' | 'ssh';
   nodes: NodeSpec[];
   /**
    * 'watch' (default): a `corosync-quorumtool -m` watcher per node (membership changes the moment Corosync
@@ -43,7 +43,7 @@ export interface CorosyncSourceOptions {
 }
 
 export interface CorosyncSource extends ClusterSource {
-  readonly kind: 'lab' | 'pve';
+  readonly kind: 'lab' | 'ssh';
   readonly mode: 'watch' | 'poll';
   /** per-node state, for diagnostics and tests */
   nodeStates(): NodeSnapshot[];
@@ -213,10 +213,13 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     pollTimers.set(w, timer);
   }
 
-  return {
+  const self: CorosyncSource = {
     kind: options.kind,
     mode,
     clusterId: options.clusterId,
+    get capabilities() {
+      return { expectedVotes: { setExpectedVotes: (n: number) => self.setExpectedVotes(n) } };
+    },
     async start() {
       if (running) return;
       running = true;
@@ -281,4 +284,5 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       return setExpectedVotesOn(watcher, n, toolTimeoutMs, watchers);
     },
   };
+  return self;
 }

@@ -59,7 +59,7 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     schedule();
   };
 
-  return {
+  const source: Omit<SimSource, 'capabilities'> = {
     kind: 'sim',
     clusterId: config.clusterId,
     async start() {
@@ -97,4 +97,10 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     now: () => engine.clock,
     exportState: () => engine.exportState(),
   };
+  const capabilities = {
+    faults: { applyFault: (f: SimFault) => source.applyFault(f) },
+    expectedVotes: { setExpectedVotes: (n: number) => source.setExpectedVotes(n) },
+    stateExport: { exportState: () => source.exportState() },
+  };
+  return Object.assign(source, { capabilities });
 }
