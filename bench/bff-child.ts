@@ -2,7 +2,7 @@
 // holds its RSS and its disk writes, nobody else's) on port 0 and a temporary data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './quorum-latency/util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -100,17 +100,7 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not become healthy`);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** bytes this process caused to be written to storage so far (/proc/<pid>/io write_bytes) */
 export function writeBytes(pid: number): number {

@@ -1,9 +1,9 @@
 // Writing the lab's state file; its schema, paths and reader are shared with the lab source (@quorate/sources).
 // The lab adds fields of its own (quorum options, votes, partition, sshd): the shared schema ignores them,
 // so the BFF's reader keeps working, and the lab reads them with LabStateExSchema below.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { LabNodeSchema, LabStateSchema, stateFile, STATE_DIR } from '@quorate/sources';
+import { LabNodeSchema, LabStateSchema, readStateWith, stateFile, STATE_DIR } from '@quorate/sources';
 import { LabQuorumOptionsSchema } from './quorum';
 
 export {
@@ -72,14 +72,7 @@ export type LabSshdNode = z.infer<typeof LabSshdNodeSchema>;
 
 /** The state with the lab's own fields (defaults for a file written before they existed), or null. */
 export async function readStateEx(prefix: string): Promise<LabStateEx | null> {
-  let text: string;
-  try {
-    text = await readFile(stateFile(prefix), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  return LabStateExSchema.parse(JSON.parse(text));
+  return readStateWith(prefix, LabStateExSchema);
 }
 
 let writes: Promise<void> = Promise.resolve();

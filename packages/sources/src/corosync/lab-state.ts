@@ -60,6 +60,11 @@ export type LabState = z.infer<typeof LabStateSchema>;
 
 /** The lab's state, or null when no lab with this prefix is up. Throws on a corrupt file. */
 export async function readState(prefix = DEFAULT_PREFIX): Promise<LabState | null> {
+  return readStateWith(prefix, LabStateSchema);
+}
+
+/** The state file read with a schema of the reader's (the lab tool's has fields of its own), or null when absent. */
+export async function readStateWith<S extends z.ZodType>(prefix: string, schema: S): Promise<z.output<S> | null> {
   let text: string;
   try {
     text = await readFile(stateFile(prefix), 'utf8');
@@ -67,6 +72,5 @@ export async function readState(prefix = DEFAULT_PREFIX): Promise<LabState | nul
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  return LabStateSchema.parse(JSON.parse(text));
+  return schema.parse(JSON.parse(text));
 }
-
