@@ -8,7 +8,8 @@ import { openStore, type Store } from '@quorate/store';
 import { createServer, type QuorateServer } from '../app';
 import { loadConfig } from '../config';
 import { tempDataDir } from '../testing/harness';
-import { Checkpoint, contentOf, durableBaseline, loadCheckpoint, shiftSimTimes } from './checkpoint';
+import { shiftSimTimes } from '@quorate/sources';
+import { Checkpoint, contentOf, durableBaseline, loadCheckpoint } from './checkpoint';
 
 const dirs: string[] = [];
 const servers: QuorateServer[] = [];

@@ -150,20 +150,3 @@ export class Checkpoint {
     this.timer = null;
   }
 }
-
-/**
- * Moves every absolute time in a saved sim state (numbers that are epoch milliseconds) forward by
- * deltaMs, outside its config: the simulated cluster was paused while the BFF was down, so it resumes
- * with the same faults and pending steps, and its clock (observedAt) is the wall clock again.
- */
-export function shiftSimTimes(state: unknown, deltaMs: number): unknown {
-  const EPOCH_MS = 1e12; // 2001-09-09: smaller numbers are durations, counters, ids
-  const shift = (v: unknown, key: string | null): unknown => {
-    if (key === 'config') return v;
-    if (typeof v === 'number') return v >= EPOCH_MS ? v + deltaMs : v;
-    if (Array.isArray(v)) return v.map((x) => shift(x, null));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shift(x, k)]));
-    return v;
-  };
-  return shift(state, null);
-}

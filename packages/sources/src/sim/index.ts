@@ -1,4 +1,5 @@
 export { createSimSource, type SimSource } from './source';
+export { resumeSimSource, shiftSimTimes } from './resume';
 export { SimFaultError } from './errors';
 export { SimConfig, SimQdeviceOptions, type SimOptions } from './options';
 export type { SimState, SimRing, NodeStatus, DurableSimState } from './state';
