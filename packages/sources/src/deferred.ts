@@ -3,7 +3,8 @@
 // says what is missing instead of refusing to start.
 import type { ClusterSnapshot, SourceKind } from '@quorate/model';
 import type { ExpectedVotesResult } from './corosync';
-import type { ClusterSource, SnapshotListener, SourceCapabilities, SourceHealth } from './source';
+import type { ClusterSource, SourceCapabilities, SourceHealth } from './source';
+import { Subscribable } from './subscribable';
 
 export interface DeferredSourceOptions {
   clusterId: string;
@@ -26,7 +27,7 @@ export interface DeferredSource extends ClusterSource {
 }
 
 export function deferredSource(opts: DeferredSourceOptions): DeferredSource {
-  const listeners = new Set<SnapshotListener>();
+  const listeners = new Subscribable<ClusterSnapshot>();
   let inner: ClusterSource | null = null;
   let unsubscribe: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -38,7 +39,7 @@ export function deferredSource(opts: DeferredSourceOptions): DeferredSource {
     try {
       const source = await opts.create();
       if (stopped) return;
-      unsubscribe = source.subscribe((s) => listeners.forEach((l) => l(s)));
+      unsubscribe = source.subscribe((s) => listeners.emit(s));
       await source.start();
       inner = source;
       failure = null;
@@ -68,8 +69,7 @@ export function deferredSource(opts: DeferredSourceOptions): DeferredSource {
     },
     current: (): ClusterSnapshot | null => inner?.current() ?? null,
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.subscribe(listener);
     },
     health: (): SourceHealth => inner?.health() ?? { state: 'down', message: failure, lastObservedAt: null },
     // the inner source's, once there is one; before, only expected votes (which then says why it cannot)

@@ -1,4 +1,5 @@
 export * from './source';
+export { Subscribable } from './subscribable';
 export * from './runners';
 export * from './corosync';
 export * from './sim';

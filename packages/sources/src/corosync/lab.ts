@@ -2,7 +2,8 @@
 // Given a prefix, it follows the lab: when the lab is rebuilt (another state file: other nodes, a new
 // start), it re-attaches with the new node list instead of watching the old one forever.
 import { NetnsRunner } from '../runners';
-import type { SnapshotListener } from '../source';
+import type { ClusterSnapshot } from '@quorate/model';
+import { Subscribable } from '../subscribable';
 import { DEFAULT_PREFIX, readState, stateFile, type LabState } from './lab-state';
 import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from './source';
 
@@ -40,10 +41,10 @@ export async function createLabSource(lab: LabState | string = DEFAULT_PREFIX, o
 
 function followLab(prefix: string, first: LabState, options: LabSourceOptions): CorosyncSource {
   const log = options.log ?? (() => {});
-  const listeners = new Set<SnapshotListener>();
+  const listeners = new Subscribable<ClusterSnapshot>();
   let state = first;
   let inner = sourceFor(first, options);
-  let unsubscribe = inner.subscribe((s) => listeners.forEach((l) => l(s)));
+  let unsubscribe = inner.subscribe((s) => listeners.emit(s));
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
   let gone = false;
@@ -66,7 +67,7 @@ function followLab(prefix: string, first: LabState, options: LabSourceOptions): 
         if (!running) return;
         state = now;
         inner = sourceFor(now, options);
-        unsubscribe = inner.subscribe((s) => listeners.forEach((l) => l(s)));
+        unsubscribe = inner.subscribe((s) => listeners.emit(s));
         await inner.start();
       } else if (gone) {
         log(`${describe(now)} is back`);
@@ -109,10 +110,7 @@ function followLab(prefix: string, first: LabState, options: LabSourceOptions): 
     },
     current: () => inner.current(),
     subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+      return listeners.subscribe(listener);
     },
     health: () => inner.health(),
     nodeStates: () => inner.nodeStates(),

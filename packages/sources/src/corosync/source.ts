@@ -1,7 +1,8 @@
 // A ClusterSource over real Corosync 3: the namespace lab (kind 'lab', NetnsRunner per node) or a PVE
 // cluster over SSH (kind 'ssh', SshRunner per node). One instance per cluster; nothing here runs per subscriber.
 import { nodeVotes, type ClusterSnapshot, type ObservedView, type UnreachableWarning } from '@quorate/model';
-import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
+import type { ClusterSource, SourceHealth } from '../source';
+import { Subscribable } from '../subscribable';
 import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
 import type { CorosyncConfig } from './config';
 import { ExpectedVotesError, setExpectedVotesOn, type ExpectedVotesResult } from './expected-votes';
@@ -83,7 +84,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     monitorBackoffMaxMs: options.monitorBackoffMaxMs ?? 5_000,
   };
 
-  const listeners = new Set<SnapshotListener>();
+  const listeners = new Subscribable<ClusterSnapshot>((err) => log(`a snapshot listener threw: ${err instanceof Error ? err.message : String(err)}`));
   const tracker = new WarningTracker();
   const since = new Map<number, { state: 'online' | 'offline' | 'unknown'; since: number | null }>();
   const pollTimers = new Map<NodeWatcher, ReturnType<typeof setTimeout>>();
@@ -175,13 +176,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     lastSignature = sig;
     lastEmitAt = t;
     latest = snap;
-    for (const l of [...listeners]) {
-      try {
-        l(snap);
-      } catch (err) {
-        log(`a snapshot listener threw: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+    listeners.emit(snap);
   }
 
   /** Poll mode: every node on a fixed cadence (one call in flight per node; a slow answer skips ticks). */
@@ -255,10 +250,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     },
     current: () => latest,
     subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+      return listeners.subscribe(listener);
     },
     health(): SourceHealth {
       const nodes = watchers.map((w) => w.snapshot());

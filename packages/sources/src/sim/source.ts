@@ -1,7 +1,8 @@
 // The simulated cluster as a ClusterSource: the engine on its own clock, driven by real timers after
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
 import type { ClusterSnapshot, SimFault } from '@quorate/model';
-import type { ClusterSource, SnapshotListener, SourceHealth } from '../source';
+import type { ClusterSource, SourceHealth } from '../source';
+import { Subscribable } from '../subscribable';
 import { SimEngine } from './engine';
 import type { DurableSimState, SimState } from './state';
 import { SimFaultError } from './errors';
@@ -34,14 +35,14 @@ export function createSimSource(options: SimOptions = {}): SimSource {
   const state = options.state !== undefined ? restoreState(options.state) : undefined;
   const config = state?.config ?? SimConfig.parse(options);
   const engine = new SimEngine(config, wall(), state);
-  const listeners = new Set<SnapshotListener>();
+  const listeners = new Subscribable<ClusterSnapshot>();
   let latest: ClusterSnapshot = engine.snapshot();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
 
   const emit = () => {
     latest = engine.snapshot();
-    for (const l of [...listeners]) l(latest);
+    listeners.emit(latest);
   };
   const advance = (ms: number) => engine.advance(ms, emit);
 
@@ -77,8 +78,7 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     },
     current: () => latest,
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.subscribe(listener);
     },
     health(): SourceHealth {
       return { state: running ? 'ok' : 'starting', message: running ? null : 'simulation not started', lastObservedAt: latest.observedAt };
