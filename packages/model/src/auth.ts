@@ -7,10 +7,7 @@ export const Role = z.enum(['viewer', 'operator', 'admin']);
 export type Role = z.infer<typeof Role>;
 export const ROLES: readonly Role[] = Role.options;
 
-const roleRank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-export function hasRole(role: Role | null | undefined, needed: Role): boolean {
-  return role !== null && role !== undefined && roleRank[role] >= roleRank[needed];
-}
+export { hasRole } from './roles';
 
 export const Username = z
   .string()

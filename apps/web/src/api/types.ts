@@ -27,8 +27,5 @@ export type {
 /** the same list as the model's Role.options, without pulling zod into the page */
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 
-// same order as the model's hasRole (auth.ts), which cannot be imported without zod
-const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-export function roleAtLeast(role: Role | null | undefined, needed: Role): boolean {
-  return role !== null && role !== undefined && rank[role] >= rank[needed];
-}
+/** the model's hasRole (roles.ts has no zod): one rule for the BFF and the page */
+export { hasRole as roleAtLeast } from '@quorate/model';
