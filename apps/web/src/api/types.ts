@@ -1,6 +1,7 @@
 // Shapes of the accounts / history / audit / operations REST API: the shared zod types of @quorate/model
 // (auth.ts, operations.ts). Types only: importing any value from those modules would pull their
-// top-level zod schemas (and zod) into the initial bundle; the BFF validates.
+// top-level zod schemas (and zod) into the initial bundle; the BFF validates. (hasRole comes from the
+// model's zod-free roles.ts.)
 import type { Role } from '@quorate/model';
 
 export type {
