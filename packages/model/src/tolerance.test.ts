@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterSnapshot, QuorumOptions, type QDevice } from './snapshot';
-import { failureTolerance } from './tolerance';
+import { failureTolerance, nodesToRestore } from './tolerance';
 import { evaluateQuorum, initialQuorumMemory, type QuorumMemory } from './votequorum';
 
 function snap(o: {
@@ -131,5 +131,15 @@ describe('failureTolerance: not quorate (what restores it)', () => {
     expect(t.votesShort).toBe(13);
     expect(t.recoveryOptions.length).toBeGreaterThan(0);
     for (const set of t.recoveryOptions) expect(set).toHaveLength(13);
+  });
+});
+
+describe('nodesToRestore', () => {
+  it('most votes first, then the lowest id; everyone when even that is short; nodes without votes never', () => {
+    const n = (id: number, votes: number) => ({ id, votes });
+    expect(nodesToRestore([n(2, 1), n(3, 2), n(4, 1)], 2)).toEqual([n(3, 2)]);
+    expect(nodesToRestore([n(4, 1), n(2, 1), n(5, 0)], 2)).toEqual([n(2, 1), n(4, 1)]);
+    expect(nodesToRestore([n(2, 1), n(5, 0)], 3)).toEqual([n(2, 1)]);
+    expect(nodesToRestore([], 1)).toEqual([]);
   });
 });

@@ -184,3 +184,19 @@ function recoveryOptions(members: number[], offline: OfflineNode[], quorate: (id
   }
   return [];
 }
+
+/**
+ * Which of the missing nodes to bring back to make up `votesShort` votes: most votes first (then the
+ * lowest id); all of them when even that is not enough. Nodes without votes never help.
+ */
+export function nodesToRestore<N extends { id: number; votes: number }>(missing: readonly N[], votesShort: number): N[] {
+  const sorted = [...missing].filter((n) => n.votes > 0).sort((a, b) => b.votes - a.votes || a.id - b.id);
+  const out: N[] = [];
+  let got = 0;
+  for (const n of sorted) {
+    if (got >= votesShort) break;
+    out.push(n);
+    got += n.votes;
+  }
+  return got >= votesShort ? out : sorted;
+}

@@ -239,6 +239,13 @@ export function mergeQuorumMemory(memories: readonly QuorumMemory[]): QuorumMemo
   };
 }
 
+/** quorum corosync computes after `pvecm expected n` with `total` votes present on `presentNodes` nodes (see validateExpectedVotes) */
+export function quorumAfterSetExpected(n: number, options: QuorumOptions, nodeCount: number, hasQdevice: boolean, total: number, presentNodes: number): number {
+  const eff = effectiveOptions(options, nodeCount, hasQdevice);
+  if (eff.twoNode && presentNodes <= 2) return 1;
+  return Math.max(majority(n), majority(total));
+}
+
 /**
  * `corosync-quorumtool -e N` / `pvecm expected N`: null when corosync accepts N, else its refusal.
  * setexpected recomputes quorum with N as the highest expected (allow_decrease) and refuses when the
@@ -255,8 +262,7 @@ export function validateExpectedVotes(
   const qdevVotes = eff.qdevice && input.qdevice?.castsVote ? input.qdevice.votes : 0;
   const total = present.reduce((s, x) => s + x.votes, 0) + qdevVotes;
   if (n < total) return `${CS_ERR_INVALID_PARAM} (expected votes ${n} is below the ${total} votes present)`;
-  let q = Math.max(majority(n), majority(total));
-  if (eff.twoNode && present.length <= 2) q = 1;
+  const q = quorumAfterSetExpected(n, input.options, input.nodes.length, Boolean(input.qdevice), total, present.length);
   if (q > total) return `${CS_ERR_INVALID_PARAM} (expected votes ${n} needs ${q} votes for quorum, only ${total} present)`;
   return null;
 }

@@ -4,9 +4,8 @@
 // 3-node cluster: it can lose no node afterwards) need the cluster name typed.
 import {
   ExpectedVotesRequest,
-  effectiveOptions,
+  quorumAfterSetExpected,
   failureTolerance,
-  majority,
   nameList,
   plural,
   validateExpectedVotes,
@@ -21,11 +20,8 @@ import type { OperationDef } from './guard';
 type Plan = ExpectedVotesPlan & { refusal: string | null };
 
 /** quorum corosync computes after setexpected N with these votes present (see validateExpectedVotes) */
-function quorumAfter(n: number, snapshot: ClusterSnapshot, total: number, presentNodes: number): number {
-  const eff = effectiveOptions(snapshot.cluster.quorumOptions, snapshot.nodes.length, snapshot.qdevice !== null);
-  if (eff.twoNode && presentNodes <= 2) return 1;
-  return Math.max(majority(n), majority(total));
-}
+const quorumAfter = (n: number, snapshot: ClusterSnapshot, total: number, presentNodes: number): number =>
+  quorumAfterSetExpected(n, snapshot.cluster.quorumOptions, snapshot.nodes.length, snapshot.qdevice !== null, total, presentNodes);
 
 export function splitBrainRisk(snapshot: ClusterSnapshot, n: number): string {
   const members = new Set(snapshot.quorum?.members ?? []);

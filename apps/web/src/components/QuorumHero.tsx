@@ -4,13 +4,14 @@ import {
   configuredExpected,
   expectedVotesOrigin,
   failureTolerance,
+  nodesToRestore,
   quorateReason,
   type ClusterEvent,
   type ClusterNode,
   type ClusterSnapshot,
 } from '@quorate/model';
 import type { SnapshotEntry } from '../live/api';
-import { linkNumbers, missingNodes, nodesToRestore } from '../lib/cluster';
+import { linkNumbers, missingNodes } from '../lib/cluster';
 import { formatAgo, formatDateTime, listNames, plural } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import type { Freshness } from './ConnectionIndicator';

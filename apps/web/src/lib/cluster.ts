@@ -20,18 +20,6 @@ export function missingNodes(s: ClusterSnapshot): ClusterNode[] {
 }
 
 /** the fewest missing nodes (most votes first) whose return restores quorum */
-export function nodesToRestore(missing: readonly ClusterNode[], votesShort: number): ClusterNode[] {
-  const sorted = [...missing].filter((n) => n.votes > 0).sort((a, b) => b.votes - a.votes || a.id - b.id);
-  const out: ClusterNode[] = [];
-  let got = 0;
-  for (const n of sorted) {
-    if (got >= votesShort) break;
-    out.push(n);
-    got += n.votes;
-  }
-  return got >= votesShort ? out : sorted;
-}
-
 export function linkNumbers(s: ClusterSnapshot): number[] {
   const set = new Set<number>();
   for (const l of s.links) set.add(l.link);
