@@ -1,6 +1,7 @@
 // Failures of callers we do not know (wrong passwords, throttled sign-ins, requests without a valid
 // session or token) go to the audit trail as one record per client address and window, not one per
 // request: nobody can flood the audit table, and the admin still sees "40 failed sign-ins from X".
+import { plural } from '@quorate/model';
 import type { Store } from '@quorate/store';
 
 export type AnonymousFailure = 'sign-in-failed' | 'throttled' | 'unauthenticated';
@@ -57,9 +58,9 @@ export class AnonymousFailures {
     const seconds = Math.round(this.opts.windowMs / 1000);
     for (const [ip, t] of tallies) {
       const parts = [
-        t.counts['sign-in-failed'] ? `${t.counts['sign-in-failed']} failed sign-in${t.counts['sign-in-failed'] === 1 ? '' : 's'}` : null,
+        t.counts['sign-in-failed'] ? plural(t.counts['sign-in-failed'], 'failed sign-in') : null,
         t.counts.throttled ? `${t.counts.throttled} refused as too many` : null,
-        t.counts.unauthenticated ? `${t.counts.unauthenticated} request${t.counts.unauthenticated === 1 ? '' : 's'} without a valid session or token` : null,
+        t.counts.unauthenticated ? `${plural(t.counts.unauthenticated, 'request')} without a valid session or token` : null,
       ].filter(Boolean);
       const names = [...t.usernames];
       try {

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import type { TrustProxy } from '../config';
+import { first } from './origin';
 
 export interface HostPolicy {
   allowedHosts: readonly string[];
@@ -17,8 +18,6 @@ export interface HostPolicy {
 
 /** the machine's addresses can change (DHCP, VPN up): re-read them at most this often on a miss */
 const INTERFACES_REFRESH_MS = 5000;
-
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v?.split(',')[0]?.trim());
 
 /** the host part of a Host header, lower case, without port, brackets, zone or trailing dot; null when malformed */
 export function hostOf(header: string): string | null {

@@ -12,7 +12,8 @@ export interface OriginPolicy {
   trustProxy: TrustProxy;
 }
 
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v?.split(',')[0]?.trim());
+/** the first value of a header that may be repeated or a comma-separated list */
+export const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v?.split(',')[0]?.trim());
 
 export function originAllowed(headers: IncomingHttpHeaders, policy: OriginPolicy): boolean {
   const site = first(headers['sec-fetch-site']);

@@ -3,5 +3,5 @@ export { ExpectedVotesError, type ExpectedVotesResult } from './expected-votes';
 export { createLabSource, type LabSourceOptions } from './lab';
 export type { NodeSpec, NodeSnapshot } from './node';
 export { configFromCmap, quorumOptionsFromCmap, type CorosyncConfig } from './config';
-export { expectedDropMs, membersAllLinksDown } from './warnings';
+export { expectedDropMs } from './warnings';
 export * from './lab-state';

@@ -2,7 +2,7 @@
 // Given a prefix, it follows the lab: when the lab is rebuilt (another state file: other nodes, a new
 // start), it re-attaches with the new node list instead of watching the old one forever.
 import { NetnsRunner } from '../runners';
-import type { ClusterSnapshot } from '@quorate/model';
+import { plural, type ClusterSnapshot } from '@quorate/model';
 import { Subscribable } from '../subscribable';
 import { DEFAULT_PREFIX, readState, stateFile, type LabState } from './lab-state';
 import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from './source';
@@ -18,7 +18,7 @@ const noLab = (prefix: string) =>
 
 /** what makes a lab another lab: when it was built and which nodes it has */
 const identity = (s: LabState) => JSON.stringify([s.createdAt, s.nodes.map((n) => [n.name, n.nodeid, n.namespace])]);
-const describe = (s: LabState) => `lab '${s.prefix}' (built ${s.createdAt}): ${s.nodes.length} nodes ${s.nodes.map((n) => n.name).join(', ')}, ${s.links} link${s.links === 1 ? '' : 's'}, token ${s.token} ms`;
+const describe = (s: LabState) => `lab '${s.prefix}' (built ${s.createdAt}): ${s.nodes.length} nodes ${s.nodes.map((n) => n.name).join(', ')}, ${plural(s.links, 'link')}, token ${s.token} ms`;
 
 function sourceFor(state: LabState, options: LabSourceOptions): CorosyncSource {
   const { reloadMs: _reloadMs, ...rest } = options;

@@ -1,6 +1,6 @@
 // A ClusterSource over real Corosync 3: the namespace lab (kind 'lab', NetnsRunner per node) or a PVE
 // cluster over SSH (kind 'ssh', SshRunner per node). One instance per cluster; nothing here runs per subscriber.
-import { nodeVotes, type ClusterSnapshot, type ObservedView, type UnreachableWarning } from '@quorate/model';
+import { nodeVotes, plural, type ClusterSnapshot, type ObservedView, type UnreachableWarning } from '@quorate/model';
 import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
 import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
@@ -125,7 +125,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     if (config) lastConfig = config;
     const observerName = observer?.name ?? null;
     if (observerName !== lastObserver) {
-      const why = observer?.quorum ? ` (${observer.quorum.quorate ? 'quorate' : 'not quorate'}, ${observer.quorum.members.length} member${observer.quorum.members.length === 1 ? '' : 's'})` : '';
+      const why = observer?.quorum ? ` (${observer.quorum.quorate ? 'quorate' : 'not quorate'}, ${plural(observer.quorum.members.length, 'member')})` : '';
       log(`observer: ${lastObserver ?? 'none'} -> ${observerName ?? 'none'}${why}`);
       lastObserver = observerName;
     }

@@ -22,17 +22,6 @@ export const SETTLE_MS = 5_000;
 export const LOOKBACK_MS = 15_000;
 export const MIN_PONG_DEFICIT = 2;
 
-/** Members whose every enabled link from the observer is disconnected (a node without stats is not judged). */
-export function membersAllLinksDown(observerId: number, members: readonly number[], stats: readonly KnetLinkStats[]): number[] {
-  const out: number[] = [];
-  for (const id of members) {
-    if (id === observerId) continue;
-    const links = stats.filter((s) => s.nodeId === id && s.enabled !== false && s.connected !== null);
-    if (links.length > 0 && links.every((s) => s.connected === false)) out.push(id);
-  }
-  return out;
-}
-
 /** ms from knet marking the last link down to Corosync dropping the node. */
 export function expectedDropMs(runtimeToken: number): number {
   return Math.max(0, membershipDetectionMs(runtimeToken) - knetLinkDownDetectionMs(runtimeToken));
