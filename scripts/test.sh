@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README): system packages, static checks, unit tests, lab tests on real Corosync,
-# the web build and the Playwright end-to-end tests in Debian's Chromium. Ends with "N passed, N failed".
+# the build (and the built BFF starting), the Playwright end-to-end tests in Debian's Chromium.
+# Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p artifacts
@@ -47,7 +48,11 @@ if [ -f vitest.lab.config.ts ]; then
   step "lab tests (real Corosync in network namespaces)"
   npx vitest run -c vitest.lab.config.ts --reporter=default --reporter=json --outputFile.json=artifacts/vitest-lab.json || status=1
 fi
-step "web build"; npm run -s build:web || status=1
+step "build (web app, BFF bundle)"; npm run -s build || status=1
+# what `npm start` runs: the bundled BFF answers /healthz (counted in the summary as one test)
+step "start from built files"
+rm -f artifacts/start-smoke.json
+node scripts/start.mjs smoke --report artifacts/start-smoke.json || status=1
 step "end-to-end tests (Playwright, Debian chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=artifacts/playwright.json npx playwright test --reporter=list,json || status=1
 rm -f artifacts/playwright-lab.json  # no stale counts when the step is skipped
@@ -61,6 +66,6 @@ fi
 end_stage
 echo; echo "== stage times (total ${SECONDS} s)"
 printf '%s\n' "${timings[@]}"
-node scripts/test-summary.mjs artifacts/vitest-unit.json artifacts/vitest-lab.json artifacts/playwright.json artifacts/playwright-lab.json
+node scripts/test-summary.mjs artifacts/vitest-unit.json artifacts/vitest-lab.json artifacts/start-smoke.json artifacts/playwright.json artifacts/playwright-lab.json
 [ $status -eq 0 ] || echo "some step failed (see above)" >&2
 exit $status
