@@ -1,14 +1,30 @@
-// The gate: first run → create the admin account; no session → login; else the live dashboard.
+// The gate: first run → create the admin account; no session → login; else the router (Dashboard and its
+// pages). Auth comes before routes: a page's URL is kept through sign-in, and shown once signed in.
 import { lazy, Suspense, useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
 import { setUnauthorizedHandler } from './api/http';
 import { authQuery, sessionLost } from './auth/session';
-import { Dashboard } from './Dashboard';
-import { LoginPage } from './pages/LoginPage';
 import { AuthShell } from './components/AuthShell';
+import { loadSocket } from './live/socket';
+import { appRouter, preloadCurrentPage } from './router';
 
 // seen once per installation: its own chunk
 const SetupPage = lazy(() => import('./pages/SetupPage'));
+// not seen by a signed-in user coming back: its own chunk (with the form library)
+const LoginPage = lazy(() => import('./pages/LoginPage'));
+
+const isSample = () => new URLSearchParams(location.search).has('sample');
+
+function Waiting({ children }: { children: string }) {
+  return (
+    <AuthShell title="Quorate">
+      <p data-testid="auth-waiting" className="text-sm">
+        {children}
+      </p>
+    </AuthShell>
+  );
+}
 
 export function App() {
   const qc = useQueryClient();
@@ -18,26 +34,24 @@ export function App() {
     setUnauthorizedHandler(() => sessionLost(qc));
     return () => setUnauthorizedHandler(null);
   }, [qc]);
+  // the page's chunk and the socket library load alongside the sign-in state, not after it
+  useEffect(() => {
+    preloadCurrentPage();
+    if (!isSample()) void loadSocket().catch(() => undefined);
+  }, []);
 
   // ?sample=…: static layouts without a BFF, no session needed
-  if (new URLSearchParams(location.search).has('sample')) return <Dashboard />;
+  if (isSample()) return <RouterProvider router={appRouter()} />;
   if (!auth.data) {
-    return (
-      <AuthShell title="Quorate">
-        <p data-testid="auth-waiting" className="text-sm">
-          {auth.error ? `The server cannot be reached yet (${auth.error.message}); retrying.` : 'Connecting to the server…'}
-        </p>
-      </AuthShell>
-    );
+    return <Waiting>{auth.error ? `The server cannot be reached yet (${auth.error.message}); retrying.` : 'Connecting to the server…'}</Waiting>;
   }
-  if (auth.data.setupRequired) {
+  if (!auth.data.user) {
     return (
-      <Suspense fallback={<AuthShell title="Quorate">Loading…</AuthShell>}>
-        <SetupPage />
+      <Suspense fallback={<Waiting>Loading…</Waiting>}>
+        {auth.data.setupRequired ? <SetupPage /> : <LoginPage />}
       </Suspense>
     );
   }
-  if (!auth.data.user) return <LoginPage />;
   // keyed by user: nothing of one session's page state survives into the next
-  return <Dashboard key={auth.data.user.id} />;
+  return <RouterProvider key={auth.data.user.id} router={appRouter()} />;
 }

@@ -1,49 +1,34 @@
-// The signed-in page: header, live cache for the chosen cluster, and the page the hash names.
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+// The signed-in layout (the router's root): skip link, header, live cache for the chosen cluster, and the
+// page the path names (<Outlet />). The chosen cluster is `?cluster=` (so it survives a reload), else the
+// default one; the pages get it through SelectionContext.
+import { useEffect, useMemo, type MouseEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { fetchClusters, queryKeys } from './live/api';
-import { useClusterLive, useSnapshot } from './live/useClusterLive';
+import { Outlet, useNavigate, useSearch } from '@tanstack/react-router';
+import { fetchClusters } from './api/clusters';
 import { retryUnlessClientError } from './api/http';
-import { roleAtLeast } from './api/types';
-import { useRole } from './auth/session';
-import { useRoute, useSearchParam } from './lib/route';
+import { queryKeys } from './api/keys';
+import { useClusterLive, useSnapshot } from './live/useClusterLive';
+import { SelectionContext, type Selection } from './lib/selection';
 import { Header } from './components/Header';
 import { QuorumAnnouncer } from './components/QuorumAnnouncer';
 import { FreshnessNotice } from './components/FreshnessNotice';
-import { Overview } from './pages/Overview';
 
-// secondary pages: their own chunks
-const HistoryPage = lazy(() => import('./pages/HistoryPage'));
-const AuditPage = lazy(() => import('./pages/AuditPage'));
-const AdminPage = lazy(() => import('./pages/AdminPage'));
-const AccountPage = lazy(() => import('./pages/AccountPage'));
-
-function selectCluster(id: string): void {
-  const url = new URL(location.href);
-  url.searchParams.set('cluster', id);
-  history.pushState(null, '', url);
-  window.dispatchEvent(new PopStateEvent('popstate'));
-}
-
-function NeedsRole({ role }: { role: string }) {
-  return (
-    <section className="panel" data-testid="needs-role">
-      <h2 className="panel-title">Not available</h2>
-      <p>This page needs the role {role}. Ask an admin.</p>
-    </section>
-  );
+/** to the main content without touching the URL (an href="#main" would be a navigation) */
+function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  const main = document.getElementById('main');
+  main?.focus();
+  main?.scrollIntoView();
 }
 
 export function Dashboard() {
   const qc = useQueryClient();
-  const route = useRoute();
-  const role = useRole();
-  // ?sample=quorate|lost|warning|partition: static snapshots for looking at layouts without a BFF
-  const sample = useSearchParam('sample');
-  const wanted = useSearchParam('cluster');
+  const navigate = useNavigate();
+  // ?sample=quorate|lost|warning|partition|…: static snapshots for looking at layouts without a BFF
+  const { cluster: wanted, sample = null } = useSearch({ from: '__root__' });
 
   const clusters = useQuery({
-    queryKey: [...queryKeys.clusters, sample],
+    queryKey: queryKeys.clusters(sample),
     queryFn: sample ? () => import('./sample/samples').then((m) => m.seedSample(qc, sample)) : fetchClusters,
     staleTime: Infinity,
     retry: retryUnlessClientError(1000), // the BFF may still be starting: keep trying (backoff below)
@@ -66,49 +51,31 @@ export function Dashboard() {
     document.title = `${state}${name} — Quorate`;
   }, [entry, q]);
 
-  const loading = <p className="p-4">Loading…</p>;
-  let page;
-  switch (route) {
-    case 'history':
-      page = <HistoryPage clusterId={clusterId} />;
-      break;
-    case 'audit':
-      page = roleAtLeast(role, 'admin') ? <AuditPage clusterId={clusterId} /> : <NeedsRole role="admin" />;
-      break;
-    case 'admin':
-      page = roleAtLeast(role, 'admin') ? <AdminPage /> : <NeedsRole role="admin" />;
-      break;
-    case 'account':
-      page = <AccountPage />;
-      break;
-    default:
-      page = null;
-  }
+  // another cluster: same page, its first page of results
+  const selectCluster = (id: string) => void navigate({ to: '.', search: (prev) => ({ ...prev, cluster: id, offset: undefined }) });
+
+  const selection = useMemo<Selection>(
+    () => ({ clusterId, clusters: list, clustersError: clusters.error, entry, sample }),
+    [clusterId, list, clusters.error, entry, sample],
+  );
 
   return (
     <div className="min-h-screen">
       <a
         href="#main"
+        onClick={skipToMain}
         className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900"
+        data-testid="skip-link"
       >
         Skip to content
       </a>
-      <Header entry={entry} clusters={list} clusterId={clusterId} onSelectCluster={selectCluster} route={route} sample={sample} />
+      <Header entry={entry} clusters={list} clusterId={clusterId} onSelectCluster={selectCluster} sample={sample} />
       <QuorumAnnouncer entry={entry} />
       <FreshnessNotice />
       <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-3 pb-12 pt-3 sm:px-6 sm:pt-5">
-        {page ? (
-          <Suspense fallback={loading}>{page}</Suspense>
-        ) : (
-          <Overview
-            clusterId={clusterId}
-            entry={entry}
-            clustersError={clusters.error}
-            clusterSource={list.find((c) => c.id === clusterId)?.source ?? null}
-            capabilities={list.find((c) => c.id === clusterId)?.capabilities ?? null}
-            sample={sample !== null}
-          />
-        )}
+        <SelectionContext.Provider value={selection}>
+          <Outlet />
+        </SelectionContext.Provider>
       </main>
     </div>
   );

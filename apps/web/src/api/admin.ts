@@ -2,12 +2,6 @@
 import { query, request } from './http';
 import type { AuditPage, AuditResult, CreatedToken, HistoryPage, RetentionSettings, RetentionUpdate, Role, TokenRecord, UserRecord } from './types';
 
-export const adminKeys = {
-  users: ['users'] as const,
-  tokens: ['tokens'] as const,
-  retention: ['retention'] as const,
-};
-
 export const fetchUsers = () => request<{ users: UserRecord[] }>('/api/v1/users');
 export const createUser = (u: { username: string; password: string; role: Role }) =>
   request<unknown>('/api/v1/users', { method: 'POST', body: u });
@@ -26,6 +20,8 @@ export interface HistoryFilter {
   cluster: string;
   type?: string;
   severity?: string;
+  /** only events before this time (ms since the epoch) */
+  before?: number;
   limit: number;
   offset: number;
 }
@@ -34,7 +30,7 @@ export const fetchHistory = (f: HistoryFilter) => request<HistoryPage>(`/api/v1/
 export interface AuditFilter {
   cluster?: string;
   operation?: string;
-  result?: AuditResult | '';
+  result?: AuditResult;
   limit: number;
   offset: number;
 }

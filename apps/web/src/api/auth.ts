@@ -2,8 +2,6 @@
 import { request, setCsrfToken } from './http';
 import type { AuthState, SignedIn } from './types';
 
-export const authKey = ['auth-state'] as const;
-
 export async function fetchAuthState(): Promise<AuthState> {
   const s = await request<AuthState>('/api/v1/auth/state', { signIn: true });
   setCsrfToken(s.csrfToken);

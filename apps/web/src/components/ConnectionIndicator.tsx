@@ -1,5 +1,5 @@
 // live / reconnecting / stale, with the age of the data, ticking once a second.
-import type { SnapshotEntry } from '../live/api';
+import type { SnapshotEntry } from '../live/cache';
 import { useConnection } from '../live/connection';
 import { dataAge, STALE_AFTER_MS } from '../lib/cluster';
 import { formatDuration } from '../lib/format';

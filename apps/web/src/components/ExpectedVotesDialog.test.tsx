@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExpectedVotesPlan, type ClusterSnapshot, type OperationTask } from '@quorate/model';
-import { queryKeys } from '../live/api';
+import { queryKeys } from '../api/keys';
 import { entryOf, healthy, pageSample, without, words } from '../test/component';
 import ExpectedVotesDialog from './ExpectedVotesDialog';
 

@@ -6,12 +6,13 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { failureTolerance } from '@quorate/model';
+import { queryKeys } from '../api/keys';
 import { planExpectedVotes, setExpectedVotes } from '../api/operations';
 import type { ExpectedVotesPlan, OperationResponse } from '../api/types';
 import { useSnapshot } from '../live/useClusterLive';
 import { missingNodes } from '../lib/cluster';
 import { formatDateTime, listNames, plural } from '../lib/format';
-import { ErrorBox } from './AuthShell';
+import { ErrorBox, Field, SubmitButton } from './form';
 import { Icon } from './Icon';
 
 interface Props {
@@ -87,7 +88,7 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
   // the BFF's dry run: what would happen, nothing done. Asked again when the value or the quorum changes.
   const quorumKey = s?.quorum ? `${s.quorum.totalVotes}/${s.quorum.expectedVotes}/${s.quorum.quorum}` : 'none';
   const dry = useQuery({
-    queryKey: ['expected-votes-plan', clusterId, n, quorumKey],
+    queryKey: queryKeys.expectedVotesPlan(clusterId, n, quorumKey),
     queryFn: () => planExpectedVotes(clusterId, n),
     enabled: valid && s !== undefined,
     retry: false,
@@ -146,8 +147,15 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
         <div className="flex-1 space-y-3 overflow-y-auto px-4 py-3">
           {!task && (
             <>
-              <label className="flex flex-wrap items-center gap-2">
-                <span className="font-semibold">New expected votes</span>
+              <Field
+                label="New expected votes"
+                layout="inline"
+                after={
+                  <span className="text-sm text-slate-600 dark:text-slate-400">
+                    runs <code>pvecm expected {valid ? n : '…'}</code> on {s.observer?.name ?? 'the observer node'}
+                  </span>
+                }
+              >
                 <input
                   type="number"
                   min={1}
@@ -159,10 +167,7 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                   data-testid="ev-input"
                   autoFocus
                 />
-                <span className="text-sm text-slate-600 dark:text-slate-400">
-                  runs <code>pvecm expected {valid ? n : '…'}</code> on {s.observer?.name ?? 'the observer node'}
-                </span>
-              </label>
+              </Field>
 
               <section aria-label="What it would do" className="rounded-md border border-slate-200 p-3 dark:border-slate-700" data-testid="ev-dry-run" aria-live="polite">
                 <h3 className="mb-1 text-sm font-semibold">
@@ -193,13 +198,17 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                 </p>
               )}
               {!needsName ? (
-                <label className="flex items-start gap-2 text-sm">
+                <Field
+                  layout="check"
+                  label={
+                    <>
+                      I want to change the expected votes of the running cluster <strong>{name}</strong>. It changes how many votes are needed
+                      for quorum until the configuration or membership changes again.
+                    </>
+                  }
+                >
                   <input type="checkbox" className="mt-1" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} data-testid="ev-confirm" />
-                  <span>
-                    I want to change the expected votes of the running cluster <strong>{name}</strong>. It changes how many votes are needed
-                    for quorum until the configuration or membership changes again.
-                  </span>
-                </label>
+                </Field>
               ) : (
                 <div
                   className="rounded-md border-2 border-red-700 bg-red-50 p-3 text-sm text-red-950 dark:border-red-400 dark:bg-red-950/60 dark:text-red-50"
@@ -239,12 +248,17 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                       </p>
                     </>
                   )}
-                  <label className="mt-2 block">
-                    <span className="font-semibold">
-                      Type the cluster name <code className="select-all">{name}</code> to confirm
-                    </span>
+                  <Field
+                    className="mt-2"
+                    labelClassName="mb-1 block font-semibold"
+                    label={
+                      <>
+                        Type the cluster name <code className="select-all">{name}</code> to confirm
+                      </>
+                    }
+                  >
                     <input
-                      className="input mt-1 text-slate-900 dark:text-slate-100"
+                      className="input text-slate-900 dark:text-slate-100"
                       value={typedName}
                       onChange={(e) => setTypedName(e.target.value)}
                       autoComplete="off"
@@ -252,7 +266,7 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
                       aria-invalid={typedName !== '' && typedName.trim() !== name}
                       data-testid="ev-cluster-name"
                     />
-                  </label>
+                  </Field>
                 </div>
               )}
               <ErrorBox error={run.error} testId="ev-error" />
@@ -297,9 +311,9 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
               <button type="button" className="btn" onClick={() => ref.current?.close()} data-testid="ev-cancel">
                 Cancel
               </button>
-              <button type="submit" className="btn btn-danger" disabled={!canRun} data-testid="ev-submit">
-                {run.isPending ? 'Running…' : valid ? `Set expected votes to ${n}` : 'Set expected votes'}
-              </button>
+              <SubmitButton pending={run.isPending} pendingLabel="Running…" disabled={!canRun} className="btn btn-danger" testId="ev-submit">
+                {valid ? `Set expected votes to ${n}` : 'Set expected votes'}
+              </SubmitButton>
             </>
           )}
         </div>

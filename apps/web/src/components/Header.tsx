@@ -1,12 +1,13 @@
 import type { ClusterList } from '@quorate/model';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { SnapshotEntry } from '../live/api';
+import { Link } from '@tanstack/react-router';
+import type { SnapshotEntry } from '../live/cache';
 import { logout } from '../api/auth';
 import { roleAtLeast } from '../api/types';
 import { signedOut, useSessionUser } from '../auth/session';
-import type { Route } from '../lib/route';
 import { useTheme } from '../lib/theme';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { Field } from './form/Field';
 import { Icon } from './Icon';
 
 interface Props {
@@ -14,13 +15,14 @@ interface Props {
   clusters: ClusterList['clusters'];
   clusterId: string | null;
   onSelectCluster: (id: string) => void;
-  route: Route;
   sample: string | null;
 }
 
 const navLink = 'rounded px-2 py-1 hover:bg-slate-200 dark:hover:bg-slate-800';
+// active: aria-current="page" (set by Link); ?cluster= and ?sample= do not make another page
+const active = { includeSearch: false } as const;
 
-export function Header({ entry, clusters, clusterId, onSelectCluster, route, sample }: Props) {
+export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: Props) {
   const [theme, toggleTheme] = useTheme();
   const qc = useQueryClient();
   const user = useSessionUser();
@@ -49,29 +51,29 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, route, sam
           )}
         </div>
         <nav aria-label="Pages" className="ml-auto flex flex-wrap items-center gap-1 text-sm">
-          <a href="#/" className={navLink} aria-current={route === 'overview' ? 'page' : undefined}>
+          <Link to="/" className={navLink} activeOptions={{ ...active, exact: true }} data-testid="nav-overview">
             Overview
-          </a>
-          <a href="#/history" className={navLink} aria-current={route === 'history' ? 'page' : undefined} data-testid="nav-history">
+          </Link>
+          <Link to="/history" className={navLink} activeOptions={active} data-testid="nav-history">
             History
-          </a>
+          </Link>
           {admin && (
             <>
-              <a href="#/audit" className={navLink} aria-current={route === 'audit' ? 'page' : undefined} data-testid="nav-audit">
+              <Link to="/audit" className={navLink} activeOptions={active} data-testid="nav-audit">
                 Audit
-              </a>
-              <a href="#/admin" className={navLink} aria-current={route === 'admin' ? 'page' : undefined} data-testid="nav-admin">
+              </Link>
+              <Link to="/admin" className={navLink} activeOptions={active} data-testid="nav-admin">
                 Admin
-              </a>
+              </Link>
             </>
           )}
           {clusters.length > 1 && (
-            <label className="ml-2 flex items-center gap-1">
-              <span className="sr-only sm:not-sr-only">Cluster</span>
+            <Field label="Cluster" layout="inline" className="ml-2" labelClassName="sr-only sm:not-sr-only">
               <select
                 value={clusterId ?? ''}
                 onChange={(e) => onSelectCluster(e.target.value)}
                 className="rounded border border-slate-300 bg-white px-1 py-1 dark:border-slate-700 dark:bg-slate-800"
+                data-testid="cluster-select"
               >
                 {clusters.map((c) => (
                   <option key={c.id} value={c.id}>
@@ -79,7 +81,7 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, route, sam
                   </option>
                 ))}
               </select>
-            </label>
+            </Field>
           )}
           <button
             type="button"
@@ -92,16 +94,16 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, route, sam
           </button>
           {user && (
             <span className="flex items-center gap-1 border-slate-300 sm:ml-1 sm:border-l sm:pl-2 dark:border-slate-700">
-              <a
-                href="#/account"
+              <Link
+                to="/account"
                 className={navLink}
-                aria-current={route === 'account' ? 'page' : undefined}
+                activeOptions={active}
                 title="Your account: change the password"
                 data-testid="current-user"
                 data-role={user.role}
               >
                 {user.username} <span className="text-xs text-slate-500 dark:text-slate-400">({user.role})</span>
-              </a>
+              </Link>
               <button type="button" className={navLink} onClick={() => out.mutate()} disabled={out.isPending} data-testid="logout">
                 Sign out
               </button>

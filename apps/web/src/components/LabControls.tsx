@@ -2,8 +2,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import type { ClusterSnapshot, SimFault } from '@quorate/model';
-import { HttpError, postFault } from '../live/api';
+import { HttpError } from '../api/http';
+import { postFault } from '../api/sim';
 import { linkNumbers } from '../lib/cluster';
+import { Field } from './form/Field';
 import { Icon } from './Icon';
 
 function describeFault(f: SimFault): string {
@@ -35,14 +37,6 @@ function Fieldset({ legend, children }: { legend: string; children: ReactNode })
   );
 }
 
-function Labeled({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <label className="flex flex-col text-xs">
-      <span className="mb-0.5 text-slate-600 dark:text-slate-400">{label}</span>
-      {children}
-    </label>
-  );
-}
 
 export default function LabControls({ clusterId, snapshot }: { clusterId: string; snapshot: ClusterSnapshot }) {
   const names = snapshot.nodes.map((n) => n.name);
@@ -113,10 +107,9 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
         <Fieldset legend="Nodes">
           <div className="flex flex-wrap gap-2" role="group" aria-label="Pick nodes">
             {names.map((n) => (
-              <label key={n} className="inline-flex items-center gap-1 text-sm">
-                <input type="checkbox" checked={picked.includes(n)} onChange={() => togglePicked(n)} data-testid={`lab-pick-${n}`} />
-                {n}
-              </label>
+              <Field key={n} label={n} layout="check">
+                <input type="checkbox" className="mt-1" checked={picked.includes(n)} onChange={() => togglePicked(n)} data-testid={`lab-pick-${n}`} />
+              </Field>
             ))}
           </div>
           <button type="button" className="btn btn-danger" onClick={() => send({ action: 'stop', nodes: picked })} data-testid="lab-stop" title="crash: peers notice after the detection delay">
@@ -131,14 +124,14 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
         </Fieldset>
 
         <Fieldset legend="Link">
-          <Labeled label="Node">
+          <Field layout="compact" label="Node">
             <select className="field" value={node} onChange={(e) => setLinkNode(e.target.value)}>
               {names.map((n) => (
                 <option key={n}>{n}</option>
               ))}
             </select>
-          </Labeled>
-          <Labeled label="Link">
+          </Field>
+          <Field layout="compact" label="Link">
             <select className="field" value={link} onChange={(e) => setLink(e.target.value)}>
               <option value="all">all links</option>
               {links.map((l) => (
@@ -147,7 +140,7 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
                 </option>
               ))}
             </select>
-          </Labeled>
+          </Field>
           <button type="button" className="btn btn-danger" onClick={() => send({ action: 'link-down', node, link: linkArg })}>
             Link down
           </button>
@@ -157,15 +150,15 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
         </Fieldset>
 
         <Fieldset legend="Link quality (node and link above)">
-          <Labeled label="Latency ms">
+          <Field layout="compact" label="Latency ms">
             <input className="field w-20" type="number" min={0} value={latency} onChange={(e) => setLatency(e.target.value)} />
-          </Labeled>
-          <Labeled label="Loss %">
+          </Field>
+          <Field layout="compact" label="Loss %">
             <input className="field w-16" type="number" min={0} max={100} value={loss} onChange={(e) => setLoss(e.target.value)} />
-          </Labeled>
-          <Labeled label="Jitter ms">
+          </Field>
+          <Field layout="compact" label="Jitter ms">
             <input className="field w-20" type="number" min={0} value={jitter} onChange={(e) => setJitter(e.target.value)} />
-          </Labeled>
+          </Field>
           <button
             type="button"
             className="btn"
@@ -178,13 +171,13 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
         <form onSubmit={partition}>
           <Fieldset legend="Partition">
             {names.map((n) => (
-              <Labeled key={n} label={n}>
+              <Field key={n} layout="compact" label={n}>
                 <select className="field" value={groups[n] ?? '1'} onChange={(e) => setGroups((g) => ({ ...g, [n]: e.target.value }))}>
                   <option value="1">group 1</option>
                   <option value="2">group 2</option>
                   <option value="3">group 3</option>
                 </select>
-              </Labeled>
+              </Field>
             ))}
             <button type="submit" className="btn btn-danger">
               Partition
@@ -193,13 +186,13 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
         </form>
 
         <Fieldset legend="Scenario">
-          <Labeled label="Name">
+          <Field layout="compact" label="Name">
             <select className="field" value={scenario} onChange={(e) => setScenario(e.target.value as typeof scenario)}>
               <option value="rolling-failure">rolling failure</option>
               <option value="flapping-link">flapping link</option>
               <option value="split-brain">split brain</option>
             </select>
-          </Labeled>
+          </Field>
           <button type="button" className="btn" onClick={() => send({ action: 'scenario', name: scenario })}>
             Run scenario
           </button>

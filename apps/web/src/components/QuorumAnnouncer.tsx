@@ -1,6 +1,6 @@
 // Screen readers hear a quorum change once, when it happens, not on every patch.
 import { useEffect, useRef, useState } from 'react';
-import type { SnapshotEntry } from '../live/api';
+import type { SnapshotEntry } from '../live/cache';
 
 type QState = 'quorate' | 'not-quorate' | 'unknown';
 

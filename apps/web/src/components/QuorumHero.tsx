@@ -10,7 +10,7 @@ import {
   type ClusterNode,
   type ClusterSnapshot,
 } from '@quorate/model';
-import type { SnapshotEntry } from '../live/api';
+import type { SnapshotEntry } from '../live/cache';
 import { linkNumbers, missingNodes } from '../lib/cluster';
 import { formatAgo, formatDateTime, listNames, plural } from '../lib/format';
 import { useNow } from '../lib/useNow';

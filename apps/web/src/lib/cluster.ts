@@ -1,6 +1,6 @@
 // What the views derive from a snapshot: missing nodes, the way back to quorum, link summaries, data age.
 import type { ClusterNode, ClusterSnapshot, LinkObservation } from '@quorate/model';
-import type { SnapshotEntry } from '../live/api';
+import type { SnapshotEntry } from '../live/cache';
 
 /** data older than this is shown as stale, even with the socket up */
 export const STALE_AFTER_MS = 10_000;

@@ -1,20 +1,32 @@
 // The one socket of the app, typed by the model's contract. socket.io's reconnect backoff is jittered
-// (randomizationFactor).
+// (randomizationFactor). socket.io-client is its own chunk: loadSocket() fetches it (once), started early
+// (App.tsx) so it arrives while the sign-in state is asked for; the login page never needs it.
 import type { ClientToServer, ServerToClient } from '@quorate/model';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 
 export type AppSocket = Socket<ServerToClient, ClientToServer>;
 
 let socket: AppSocket | null = null;
+let loading: Promise<AppSocket> | null = null;
 
-export function getSocket(): AppSocket {
-  socket ??= io({
-    autoConnect: false,
-    transports: ['websocket', 'polling'],
-    reconnection: true,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
-    randomizationFactor: 0.5,
+export function loadSocket(): Promise<AppSocket> {
+  loading ??= import('socket.io-client').then(({ io }) => {
+    socket ??= io({
+      autoConnect: false,
+      transports: ['websocket', 'polling'],
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      randomizationFactor: 0.5,
+    });
+    return socket;
   });
+  // a failed chunk load may be retried by the next caller
+  loading.catch(() => (loading = null));
+  return loading;
+}
+
+/** the socket if it was made already (nothing to close otherwise) */
+export function existingSocket(): AppSocket | null {
   return socket;
 }

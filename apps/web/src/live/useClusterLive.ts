@@ -11,10 +11,12 @@ import {
   type SubscribeAck,
   type SubscribeRequest,
 } from '@quorate/model';
-import { fetchRecentEvents, mergeEvents, queryKeys, type SnapshotEntry } from './api';
+import { fetchRecentEvents } from '../api/clusters';
+import { queryKeys } from '../api/keys';
+import { mergeEvents, type SnapshotEntry } from './cache';
 import { announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
-import { getSocket } from './socket';
+import { loadSocket, type AppSocket } from './socket';
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
 
@@ -38,128 +40,145 @@ export function useClusterLive(clusterId: string | null): void {
 
   useEffect(() => {
     if (!clusterId) return;
-    const socket = getSocket();
-    const snapKey = queryKeys.snapshot(clusterId);
-    const eventsKey = queryKeys.events(clusterId);
-    let resyncing = false;
-    let everSubscribed = false;
-    let retryTimer: ReturnType<typeof setTimeout> | null = null;
-    let disposed = false;
-
-    const current = () => qc.getQueryData<SnapshotEntry>(snapKey);
-    // the newest event we hold; 0 when the timeline was loaded and empty (so a resume still counts what we missed)
-    const lastSeq = () => {
-      const events = qc.getQueryData<ClusterEvent[]>(eventsKey);
-      return events ? (events[0]?.seq ?? 0) : undefined;
-    };
-
-    const subscribe = (resume: boolean) => {
-      const req: SubscribeRequest = { clusterId };
-      const entry = current();
-      const seq = lastSeq();
-      if (resume && entry) req.rev = entry.rev;
-      if (resume && seq !== undefined) req.seq = seq;
-      socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', req, (err: Error | null, ack?: SubscribeAck) => {
-        if (disposed) return;
-        if (err || !ack) {
-          setConnection({ error: 'the server did not answer the subscription' });
-          retry();
-          return;
-        }
-        if (!ack.ok) {
-          resyncing = false;
-          setConnection({ error: ack.error });
-          retry();
-          return;
-        }
-        setConnection({ status: 'live', error: null, resumed: ack.resumed });
-        if (everSubscribed && resume) {
-          // say briefly how the page caught up after the gap (disconnect or BFF restart)
-          announceFreshness(catchUpText(ack.resumed, ack.catchUp));
-          // the BFF no longer had our events (or could not say): reload the feed from REST
-          if (ack.catchUp?.tooFarBehind || (!ack.catchUp && ack.resumed === 'snapshot')) void qc.invalidateQueries({ queryKey: eventsKey });
-        }
-        everSubscribed = true;
-      });
-    };
-
-    const retry = () => {
-      if (retryTimer) return;
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        if (!disposed && socket.connected) subscribe(false);
-      }, 1000 + Math.random() * 1000);
-    };
-
-    /** our rev does not fit the patch: ask for a fresh snapshot (once until it arrives) */
-    const resync = () => {
-      if (resyncing) return;
-      resyncing = true;
-      subscribe(false);
-    };
-
-    const onSnapshot = (msg: SnapshotMessage) => {
-      if (msg.clusterId !== clusterId) return;
-      resyncing = false;
-      qc.setQueryData<SnapshotEntry>(snapKey, { rev: msg.rev, snapshot: msg.snapshot, receivedAt: Date.now() });
-    };
-
-    const onPatch = (msg: PatchMessage) => {
-      if (msg.clusterId !== clusterId) return;
-      const entry = current();
-      const { patch } = msg;
-      if (entry && patch.rev <= entry.rev) return; // already have it
-      if (!entry || patch.baseRev !== entry.rev) {
-        resync();
-        return;
-      }
-      qc.setQueryData<SnapshotEntry>(snapKey, { rev: patch.rev, snapshot: applyPatch(entry.snapshot, patch), receivedAt: Date.now() });
-    };
-
-    const onEvent = (event: ClusterEvent) => {
-      if (event.clusterId !== clusterId) return;
-      qc.setQueryData<ClusterEvent[]>(eventsKey, (old) => mergeEvents(old, [event]));
-    };
-
-    const onConnect = () => {
-      setConnection({ status: 'connecting', error: null });
-      subscribe(true);
-    };
-    const onDisconnect = (reason: string) => {
-      setConnection({ status: 'reconnecting', error: reason === 'io client disconnect' ? null : `connection lost (${reason})` });
-      // the server closed us on purpose: socket.io does not reconnect by itself then
-      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1000);
-    };
-    const onConnectError = (err: Error) => {
-      // the session expired or was revoked: socket.io will not retry a refused handshake; go to login
-      if (err.message === 'unauthorized') {
-        setConnection({ status: 'offline', error: 'not signed in' });
-        reportUnauthorized();
-        return;
-      }
-      setConnection({ status: 'reconnecting', error: err.message });
-    };
-
-    socket.on('snapshot', onSnapshot);
-    socket.on('patch', onPatch);
-    socket.on('event', onEvent);
-    socket.on('connect', onConnect);
-    socket.on('disconnect', onDisconnect);
-    socket.on('connect_error', onConnectError);
-    if (socket.connected) subscribe(true);
-    else socket.connect();
-
+    let stop: (() => void) | null = null;
+    let gone = false;
+    loadSocket().then(
+      (socket) => {
+        if (!gone) stop = follow(qc, socket, clusterId);
+      },
+      (err: Error) => {
+        if (!gone) setConnection({ status: 'offline', error: `the live connection could not be loaded (${err.message}); reload the page` });
+      },
+    );
     return () => {
-      disposed = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      socket.off('snapshot', onSnapshot);
-      socket.off('patch', onPatch);
-      socket.off('event', onEvent);
-      socket.off('connect', onConnect);
-      socket.off('disconnect', onDisconnect);
-      socket.off('connect_error', onConnectError);
+      gone = true;
+      stop?.();
     };
   }, [clusterId, qc]);
+}
+
+/** subscribe to one cluster on the socket and keep its cache entries current; returns the unsubscribe */
+function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => void {
+  const snapKey = queryKeys.snapshot(clusterId);
+  const eventsKey = queryKeys.events(clusterId);
+  let resyncing = false;
+  let everSubscribed = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+
+  const current = () => qc.getQueryData<SnapshotEntry>(snapKey);
+  // the newest event we hold; 0 when the timeline was loaded and empty (so a resume still counts what we missed)
+  const lastSeq = () => {
+    const events = qc.getQueryData<ClusterEvent[]>(eventsKey);
+    return events ? (events[0]?.seq ?? 0) : undefined;
+  };
+
+  const subscribe = (resume: boolean) => {
+    const req: SubscribeRequest = { clusterId };
+    const entry = current();
+    const seq = lastSeq();
+    if (resume && entry) req.rev = entry.rev;
+    if (resume && seq !== undefined) req.seq = seq;
+    socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', req, (err: Error | null, ack?: SubscribeAck) => {
+      if (disposed) return;
+      if (err || !ack) {
+        setConnection({ error: 'the server did not answer the subscription' });
+        retry();
+        return;
+      }
+      if (!ack.ok) {
+        resyncing = false;
+        setConnection({ error: ack.error });
+        retry();
+        return;
+      }
+      setConnection({ status: 'live', error: null, resumed: ack.resumed });
+      if (everSubscribed && resume) {
+        // say briefly how the page caught up after the gap (disconnect or BFF restart)
+        announceFreshness(catchUpText(ack.resumed, ack.catchUp));
+        // the BFF no longer had our events (or could not say): reload the feed from REST
+        if (ack.catchUp?.tooFarBehind || (!ack.catchUp && ack.resumed === 'snapshot')) void qc.invalidateQueries({ queryKey: eventsKey });
+      }
+      everSubscribed = true;
+    });
+  };
+
+  const retry = () => {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (!disposed && socket.connected) subscribe(false);
+    }, 1000 + Math.random() * 1000);
+  };
+
+  /** our rev does not fit the patch: ask for a fresh snapshot (once until it arrives) */
+  const resync = () => {
+    if (resyncing) return;
+    resyncing = true;
+    subscribe(false);
+  };
+
+  const onSnapshot = (msg: SnapshotMessage) => {
+    if (msg.clusterId !== clusterId) return;
+    resyncing = false;
+    qc.setQueryData<SnapshotEntry>(snapKey, { rev: msg.rev, snapshot: msg.snapshot, receivedAt: Date.now() });
+  };
+
+  const onPatch = (msg: PatchMessage) => {
+    if (msg.clusterId !== clusterId) return;
+    const entry = current();
+    const { patch } = msg;
+    if (entry && patch.rev <= entry.rev) return; // already have it
+    if (!entry || patch.baseRev !== entry.rev) {
+      resync();
+      return;
+    }
+    qc.setQueryData<SnapshotEntry>(snapKey, { rev: patch.rev, snapshot: applyPatch(entry.snapshot, patch), receivedAt: Date.now() });
+  };
+
+  const onEvent = (event: ClusterEvent) => {
+    if (event.clusterId !== clusterId) return;
+    qc.setQueryData<ClusterEvent[]>(eventsKey, (old) => mergeEvents(old, [event]));
+  };
+
+  const onConnect = () => {
+    setConnection({ status: 'connecting', error: null });
+    subscribe(true);
+  };
+  const onDisconnect = (reason: string) => {
+    setConnection({ status: 'reconnecting', error: reason === 'io client disconnect' ? null : `connection lost (${reason})` });
+    // the server closed us on purpose: socket.io does not reconnect by itself then
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1000);
+  };
+  const onConnectError = (err: Error) => {
+    // the session expired or was revoked: socket.io will not retry a refused handshake; go to login
+    if (err.message === 'unauthorized') {
+      setConnection({ status: 'offline', error: 'not signed in' });
+      reportUnauthorized();
+      return;
+    }
+    setConnection({ status: 'reconnecting', error: err.message });
+  };
+
+  socket.on('snapshot', onSnapshot);
+  socket.on('patch', onPatch);
+  socket.on('event', onEvent);
+  socket.on('connect', onConnect);
+  socket.on('disconnect', onDisconnect);
+  socket.on('connect_error', onConnectError);
+  if (socket.connected) subscribe(true);
+  else socket.connect();
+
+  return () => {
+    disposed = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    socket.off('snapshot', onSnapshot);
+    socket.off('patch', onPatch);
+    socket.off('event', onEvent);
+    socket.off('connect', onConnect);
+    socket.off('disconnect', onDisconnect);
+    socket.off('connect_error', onConnectError);
+  };
 }
 
 /** Views read the live cache; they never fetch what the socket pushes. */

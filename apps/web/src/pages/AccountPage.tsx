@@ -1,32 +1,30 @@
 // Your account: change your password (needs the current one).
-import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { changePassword, MIN_PASSWORD } from '../api/auth';
+import { PasswordForm } from '../auth/forms';
 import { useSessionUser } from '../auth/session';
-import { ErrorBox, FormField } from '../components/AuthShell';
+import { ErrorBox, Field, SubmitButton } from '../components/form';
+
+const EMPTY: PasswordForm = { current: '', next: '', repeat: '' };
 
 export default function AccountPage() {
   const user = useSessionUser();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [tried, setTried] = useState(false);
+  const {
+    register,
+    handleSubmit,
+    reset,
+    formState: { errors },
+  } = useForm<PasswordForm>({ resolver: zodResolver(PasswordForm), defaultValues: EMPTY });
   const m = useMutation({
-    mutationFn: () => changePassword(current, next),
-    onSuccess: () => {
-      setCurrent('');
-      setNext('');
-      setRepeat('');
-      setTried(false);
-    },
+    mutationFn: (v: PasswordForm) => changePassword(v.current, v.next),
+    onSuccess: () => reset(EMPTY),
   });
-  const problem = next.length < MIN_PASSWORD ? `The new password needs at least ${MIN_PASSWORD} characters.` : next !== repeat ? 'The two new passwords differ.' : null;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setTried(true);
+  const submit = handleSubmit((v) => {
     m.reset();
-    if (!problem) m.mutate();
-  };
+    m.mutate(v);
+  });
   return (
     <section aria-labelledby="account-title" className="panel max-w-lg" data-testid="account-page">
       <h2 id="account-title" className="panel-title">
@@ -39,17 +37,16 @@ export default function AccountPage() {
       )}
       <form onSubmit={submit} className="space-y-3" aria-label="Change password" noValidate>
         <h3 className="font-semibold">Change password</h3>
-        <FormField label="Current password">
-          <input className="input" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} data-testid="password-current" />
-        </FormField>
-        <FormField label="New password" hint={`At least ${MIN_PASSWORD} characters.`}>
-          <input className="input" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} data-testid="password-new" />
-        </FormField>
-        <FormField label="Repeat the new password">
-          <input className="input" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} data-testid="password-repeat" />
-        </FormField>
+        <Field label="Current password" error={errors.current?.message}>
+          <input className="input" type="password" autoComplete="current-password" {...register('current')} data-testid="password-current" />
+        </Field>
+        <Field label="New password" hint={`At least ${MIN_PASSWORD} characters.`} error={errors.next?.message}>
+          <input className="input" type="password" autoComplete="new-password" {...register('next')} data-testid="password-new" />
+        </Field>
+        <Field label="Repeat the new password" error={errors.repeat?.message}>
+          <input className="input" type="password" autoComplete="new-password" {...register('repeat')} data-testid="password-repeat" />
+        </Field>
         <div aria-live="polite">
-          {tried && problem && <p className="text-sm font-semibold text-red-800 dark:text-red-300">{problem}</p>}
           <ErrorBox error={m.error} testId="password-error" />
           {m.isSuccess && (
             <p className="text-sm font-semibold text-emerald-800 dark:text-emerald-300" data-testid="password-done">
@@ -57,9 +54,9 @@ export default function AccountPage() {
             </p>
           )}
         </div>
-        <button type="submit" className="btn-primary" disabled={m.isPending} data-testid="password-submit">
-          {m.isPending ? 'Changing…' : 'Change password'}
-        </button>
+        <SubmitButton pending={m.isPending} pendingLabel="Changing…" testId="password-submit">
+          Change password
+        </SubmitButton>
       </form>
     </section>
   );

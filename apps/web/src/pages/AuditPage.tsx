@@ -1,15 +1,19 @@
-// Admin: who did what to which cluster, and how it ended. Filter by operation and result; paged.
-import { useState } from 'react';
+// Admin: who did what to which cluster, and how it ended. Filter by operation and result; paged. The
+// filters live in the URL (`/audit?result=failed`): a reload or a shared link shows the same list.
+import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { fetchAudit, type AuditFilter } from '../api/admin';
 import type { AuditRecord, AuditResult } from '../api/types';
-import { queryKeys } from '../live/api';
+import { queryKeys } from '../api/keys';
 import { formatDateTime } from '../lib/format';
+import { useSelection } from '../lib/selection';
+import { AUDIT_RESULTS, type AuditSearch } from '../routes/search';
+import { Field, FilterSelect } from '../components/form';
 import { Icon } from '../components/Icon';
 import { Pager } from '../components/Pager';
 
 const PAGE = 50;
-const RESULTS: AuditResult[] = ['ok', 'refused', 'failed'];
 
 function ResultTag({ result }: { result: AuditResult }) {
   const cls =
@@ -56,21 +60,28 @@ function Row({ r }: { r: AuditRecord }) {
   );
 }
 
-export default function AuditPage({ clusterId }: { clusterId: string | null }) {
-  const [operation, setOperation] = useState('');
-  const [result, setResult] = useState<AuditResult | ''>('');
-  const [allClusters, setAllClusters] = useState(true);
-  const [offset, setOffset] = useState(0);
+export default function AuditPage() {
+  const { clusterId } = useSelection();
+  const { operation, result, scope, offset = 0 } = useSearch({ from: '/audit' });
+  const navigate = useNavigate({ from: '/audit' });
+  // a new filter starts at the newest page; typing replaces the history entry instead of adding one per key
+  const setFilter = (patch: Partial<AuditSearch>, replace = false) =>
+    void navigate({ search: (prev) => ({ ...prev, ...patch, offset: undefined }), replace });
+  const setOffset = (next: number) => void navigate({ search: (prev) => ({ ...prev, offset: next || undefined }) });
+  // the text as typed (the URL drops surrounding blanks); follows the URL on back and forward
+  const [typed, setTyped] = useState(operation ?? '');
+  useEffect(() => setTyped((t) => (t.trim() === (operation ?? '') ? t : (operation ?? ''))), [operation]);
+
+  const onlyThisCluster = scope === 'cluster' && clusterId !== null;
   const filter: AuditFilter = {
-    cluster: allClusters ? undefined : (clusterId ?? undefined),
-    operation: operation.trim() || undefined,
+    cluster: onlyThisCluster ? clusterId : undefined,
+    operation,
     result,
     limit: PAGE,
     offset,
   };
   const q = useQuery({ queryKey: queryKeys.audit(filter), queryFn: () => fetchAudit(filter), placeholderData: keepPreviousData });
   const records = q.data?.records ?? [];
-  const reset = () => setOffset(0);
   return (
     <section aria-labelledby="audit-title" className="panel" data-testid="audit-page">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -82,48 +93,30 @@ export default function AuditPage({ clusterId }: { clusterId: string | null }) {
         </button>
       </div>
       <div className="mb-3 flex flex-wrap items-end gap-3">
-        <label className="flex flex-col text-xs">
-          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Operation</span>
+        <Field label="Operation" layout="compact">
           <input
             className="field w-48"
-            value={operation}
+            value={typed}
             placeholder="e.g. expected-votes"
             onChange={(e) => {
-              setOperation(e.target.value);
-              reset();
+              setTyped(e.target.value);
+              setFilter({ operation: e.target.value.trim() || undefined }, true);
             }}
             data-testid="audit-operation"
           />
-        </label>
-        <label className="flex flex-col text-xs">
-          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Result</span>
-          <select
-            className="field"
-            value={result}
-            onChange={(e) => {
-              setResult(e.target.value as AuditResult | '');
-              reset();
-            }}
-            data-testid="audit-result"
-          >
-            <option value="">all results</option>
-            {RESULTS.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </label>
+        </Field>
+        <FilterSelect<AuditResult>
+          label="Result"
+          value={result ?? ''}
+          onChange={(v) => setFilter({ result: v || undefined })}
+          options={AUDIT_RESULTS}
+          allLabel="all results"
+          testId="audit-result"
+        />
         {clusterId && (
-          <label className="flex items-center gap-1 text-sm">
-            <input
-              type="checkbox"
-              checked={!allClusters}
-              onChange={(e) => {
-                setAllClusters(!e.target.checked);
-                reset();
-              }}
-            />
-            only this cluster
-          </label>
+          <Field label="only this cluster" layout="check">
+            <input type="checkbox" className="mt-1" checked={onlyThisCluster} onChange={(e) => setFilter({ scope: e.target.checked ? 'cluster' : undefined })} data-testid="audit-this-cluster" />
+          </Field>
         )}
         <Pager offset={offset} limit={PAGE} total={q.data?.total ?? 0} shown={records.length} onOffset={setOffset} testId="audit-pager" />
       </div>

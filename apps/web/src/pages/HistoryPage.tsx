@@ -1,36 +1,39 @@
-// The stored timeline of one cluster, newest first: filter by type and severity, page through it.
-import { useState } from 'react';
+// The stored timeline of one cluster, newest first: filter by type, severity and time, page through it.
+// The filters live in the URL (`/history?severity=critical&offset=50`): a reload or a shared link shows
+// the same list.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { EventType, Severity } from '@quorate/model';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { fetchHistory, type HistoryFilter } from '../api/admin';
-import { queryKeys } from '../live/api';
+import { queryKeys } from '../api/keys';
+import { useSelection } from '../lib/selection';
+import { EVENT_TYPE_LABELS, SEVERITIES, type HistorySearch } from '../routes/search';
 import { EventLine } from '../components/EventRow';
+import { Field, FilterSelect } from '../components/form';
 import { Pager } from '../components/Pager';
 
 const PAGE = 50;
+const TYPE_OPTIONS = Object.entries(EVENT_TYPE_LABELS).map(([value, label]) => ({ value: value as keyof typeof EVENT_TYPE_LABELS, label }));
 
-const TYPES: Record<EventType, string> = {
-  'quorum-lost': 'quorum lost',
-  'quorum-regained': 'quorum regained',
-  'node-left': 'node left',
-  'node-joined': 'node joined',
-  'node-unreachable-warning': 'early warning',
-  'node-unreachable-cleared': 'early warning cleared',
-  'expected-votes-changed': 'expected votes changed',
-  'link-down': 'link down',
-  'link-up': 'link up',
-  'partition-changed': 'partition',
-  'observer-changed': 'observer changed',
-  'config-version-changed': 'config version changed',
-  'storage-state-changed': 'storage state',
-};
-const SEVERITIES: Severity[] = ['critical', 'warning', 'info'];
+/** ms since the epoch ↔ the value of a datetime-local input (local time, to the minute) */
+function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+function fromLocalInput(value: string): number | undefined {
+  const ms = value ? new Date(value).getTime() : NaN;
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
 
-export default function HistoryPage({ clusterId }: { clusterId: string | null }) {
-  const [type, setType] = useState('');
-  const [severity, setSeverity] = useState('');
-  const [offset, setOffset] = useState(0);
-  const filter: HistoryFilter = { cluster: clusterId ?? '', type, severity, limit: PAGE, offset };
+export default function HistoryPage() {
+  const { clusterId } = useSelection();
+  const { type, severity, before, offset = 0 } = useSearch({ from: '/history' });
+  const navigate = useNavigate({ from: '/history' });
+  // a new filter starts at the newest page
+  const setFilter = (patch: Partial<HistorySearch>) => void navigate({ search: (prev) => ({ ...prev, ...patch, offset: undefined }) });
+  const setOffset = (next: number) => void navigate({ search: (prev) => ({ ...prev, offset: next || undefined }) });
+
+  const filter: HistoryFilter = { cluster: clusterId ?? '', type, severity, before, limit: PAGE, offset };
   const q = useQuery({
     queryKey: queryKeys.history(filter),
     queryFn: () => fetchHistory(filter),
@@ -49,48 +52,30 @@ export default function HistoryPage({ clusterId }: { clusterId: string | null })
           <button type="button" className="btn" onClick={() => void q.refetch()} disabled={q.isFetching}>
             Refresh
           </button>
-          <a href="#/" className="btn">
+          <Link to="/" className="btn">
             ← Overview
-          </a>
+          </Link>
         </div>
       </div>
       <div className="mb-3 flex flex-wrap items-end gap-3">
-        <label className="flex flex-col text-xs">
-          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Type</span>
-          <select
+        <FilterSelect label="Type" value={type ?? ''} onChange={(v) => setFilter({ type: v || undefined })} options={TYPE_OPTIONS} allLabel="all types" testId="history-type" />
+        <FilterSelect
+          label="Severity"
+          value={severity ?? ''}
+          onChange={(v) => setFilter({ severity: v || undefined })}
+          options={SEVERITIES}
+          allLabel="all severities"
+          testId="history-severity"
+        />
+        <Field label="Before" layout="compact">
+          <input
+            type="datetime-local"
             className="field"
-            value={type}
-            onChange={(e) => {
-              setType(e.target.value);
-              setOffset(0);
-            }}
-            data-testid="history-type"
-          >
-            <option value="">all types</option>
-            {Object.entries(TYPES).map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col text-xs">
-          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Severity</span>
-          <select
-            className="field"
-            value={severity}
-            onChange={(e) => {
-              setSeverity(e.target.value);
-              setOffset(0);
-            }}
-            data-testid="history-severity"
-          >
-            <option value="">all severities</option>
-            {SEVERITIES.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
+            value={before === undefined ? '' : toLocalInput(before)}
+            onChange={(e) => setFilter({ before: fromLocalInput(e.target.value) })}
+            data-testid="history-before"
+          />
+        </Field>
         <Pager offset={offset} limit={PAGE} total={total} shown={events.length} onOffset={setOffset} testId="history-pager" />
       </div>
       {q.error && <p className="text-red-700 dark:text-red-300">Could not load the history: {q.error.message}</p>}

@@ -1,11 +1,15 @@
 // Sign in. A 429 shows a countdown until the next attempt is allowed.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { login } from '../api/auth';
 import { HttpError } from '../api/http';
+import { LoginForm } from '../auth/forms';
 import { signedIn } from '../auth/session';
 import { useNow } from '../lib/useNow';
-import { AuthShell, ErrorBox, FormField } from '../components/AuthShell';
+import { AuthShell } from '../components/AuthShell';
+import { ErrorBox, Field, SubmitButton } from '../components/form';
 
 function retryAfterMs(err: unknown): number | null {
   if (!(err instanceof HttpError) || err.status !== 429) return null;
@@ -21,55 +25,37 @@ function refusalReason(err: unknown): string | null {
   return /^too many attempts$/i.test(why) ? null : why.charAt(0).toUpperCase() + why.slice(1) + '.';
 }
 
-export function LoginPage() {
+export default function LoginPage() {
   const qc = useQueryClient();
   const now = useNow();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
+  const {
+    register,
+    handleSubmit,
+    setValue,
+    formState: { errors },
+  } = useForm<LoginForm>({ resolver: zodResolver(LoginForm), defaultValues: { username: '', password: '' } });
   const m = useMutation({
-    mutationFn: () => login(username.trim(), password),
+    mutationFn: (v: LoginForm) => login(v.username, v.password),
     onSuccess: (r) => signedIn(qc, r),
     onError: (err) => {
       const ms = retryAfterMs(err);
       if (ms !== null) setBlockedUntil(Date.now() + ms);
-      setPassword('');
+      setValue('password', '');
     },
   });
   const waitS = blockedUntil === null ? 0 : Math.ceil((blockedUntil - now) / 1000);
   const blocked = waitS > 0;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!blocked) m.mutate();
-  };
   const err = m.error;
   return (
     <AuthShell title="Sign in" subtitle="to the live view of your Proxmox VE clusters">
-      <form onSubmit={submit} className="space-y-4" data-testid="login-form" aria-label="Sign in">
-        <FormField label="Username">
-          <input
-            className="input"
-            name="username"
-            autoComplete="username"
-            required
-            autoFocus
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            data-testid="login-username"
-          />
-        </FormField>
-        <FormField label="Password">
-          <input
-            className="input"
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            data-testid="login-password"
-          />
-        </FormField>
+      <form onSubmit={handleSubmit((v) => !blocked && m.mutate(v))} className="space-y-4" data-testid="login-form" aria-label="Sign in" noValidate>
+        <Field label="Username" error={errors.username?.message}>
+          <input className="input" autoComplete="username" autoFocus {...register('username')} data-testid="login-username" />
+        </Field>
+        <Field label="Password" error={errors.password?.message}>
+          <input className="input" type="password" autoComplete="current-password" {...register('password')} data-testid="login-password" />
+        </Field>
         <div aria-live="polite">
           {blocked ? (
             <p role="alert" data-testid="login-wait" className="rounded border-2 border-amber-600 bg-amber-50 p-2 text-sm font-semibold text-amber-950 dark:bg-amber-950 dark:text-amber-50">
@@ -84,9 +70,9 @@ export function LoginPage() {
             <ErrorBox error={err} testId="login-error" />
           ) : null}
         </div>
-        <button type="submit" className="btn-primary w-full" disabled={m.isPending || blocked} data-testid="login-submit">
-          {m.isPending ? 'Signing in…' : 'Sign in'}
-        </button>
+        <SubmitButton pending={m.isPending} pendingLabel="Signing in…" disabled={blocked} className="btn-primary w-full" testId="login-submit">
+          Sign in
+        </SubmitButton>
       </form>
     </AuthShell>
   );

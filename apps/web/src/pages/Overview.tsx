@@ -1,7 +1,7 @@
 // The overview: hero first, then early warning, partition, nodes, links, storage, events, lab controls.
 import { lazy, Suspense, useState } from 'react';
 import type { Capability } from '@quorate/model';
-import type { SnapshotEntry } from '../live/api';
+import type { SnapshotEntry } from '../live/cache';
 import { useConnection } from '../live/connection';
 import { useEvents } from '../live/useClusterLive';
 import { useFreshness } from '../components/ConnectionIndicator';
@@ -14,6 +14,7 @@ import { EventFeed } from '../components/EventFeed';
 import { OperationsPanel } from '../components/OperationsPanel';
 import { roleAtLeast } from '../api/types';
 import { useRole } from '../auth/session';
+import { useSelection } from '../lib/selection';
 
 // only sim clusters have it: its own chunk
 const LabControls = lazy(() => import('../components/LabControls'));
@@ -94,5 +95,21 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
         </Suspense>
       )}
     </div>
+  );
+}
+
+/** the `/` route: the overview of the chosen cluster */
+export function OverviewPage() {
+  const { clusterId, clusters, clustersError, entry, sample } = useSelection();
+  const cluster = clusters.find((c) => c.id === clusterId);
+  return (
+    <Overview
+      clusterId={clusterId}
+      entry={entry}
+      clustersError={clustersError}
+      clusterSource={cluster?.source ?? null}
+      capabilities={cluster?.capabilities ?? null}
+      sample={sample !== null}
+    />
   );
 }

@@ -2,7 +2,8 @@
 // Loaded on demand only; never part of the initial bundle.
 import type { QueryClient } from '@tanstack/react-query';
 import type { ClusterEvent, ClusterList, ClusterSnapshot, LinkObservation } from '@quorate/model';
-import { queryKeys, type SnapshotEntry } from '../live/api';
+import { queryKeys } from '../api/keys';
+import type { SnapshotEntry } from '../live/cache';
 import { setConnection } from '../live/connection';
 
 const GiB = 1024 ** 3;

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { QueryClient } from '@tanstack/react-query';
 import { ClusterSnapshot, type ClusterEvent, type LinkObservation, type QuorumState } from '@quorate/model';
 import { sampleSnapshot, type SampleOptions } from '@quorate/model/testing';
-import { queryKeys, type SnapshotEntry } from '../live/api';
+import { queryKeys } from '../api/keys';
+import type { SnapshotEntry } from '../live/cache';
 import { seedSample } from '../sample/samples';
 
 afterEach(() => cleanup());

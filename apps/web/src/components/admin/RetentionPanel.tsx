@@ -1,9 +1,10 @@
 // Admin: how long events and audit records are kept.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { adminKeys, fetchRetention, saveRetention } from '../../api/admin';
+import { fetchRetention, saveRetention } from '../../api/admin';
+import { queryKeys } from '../../api/keys';
 import type { RetentionSettings } from '../../api/types';
-import { ErrorBox } from '../AuthShell';
+import { ErrorBox, Field, SubmitButton } from '../form';
 
 // flat in the form, nested on the wire ({events: {maxAgeDays, maxPerCluster}, audit: {maxAgeDays}})
 type Field = 'eventsMaxAgeDays' | 'eventsMaxCount' | 'auditMaxAgeDays';
@@ -24,7 +25,7 @@ function RetentionForm({ initial }: { initial: RetentionSettings }) {
   const m = useMutation({
     mutationFn: saveRetention,
     onSuccess: (r) => {
-      qc.setQueryData(adminKeys.retention, r);
+      qc.setQueryData(queryKeys.retention, r);
       setForm(toForm(r));
     },
   });
@@ -38,8 +39,7 @@ function RetentionForm({ initial }: { initial: RetentionSettings }) {
   return (
     <form onSubmit={submit} className="space-y-2" aria-label="Retention">
       {FIELDS.map((f) => (
-        <label key={f.key} className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="w-44">{f.label}</span>
+        <Field key={f.key} label={f.label} layout="inline" className="text-sm" labelClassName="w-44" after={<span>{f.unit}</span>}>
           <input
             className="field w-28 tabular-nums"
             type="number"
@@ -49,13 +49,12 @@ function RetentionForm({ initial }: { initial: RetentionSettings }) {
             onChange={(e) => setForm((x) => ({ ...x, [f.key]: e.target.value }))}
             data-testid={`retention-${f.key}`}
           />
-          <span>{f.unit}</span>
-        </label>
+        </Field>
       ))}
       <div className="flex items-center gap-2">
-        <button type="submit" className="btn" disabled={m.isPending} data-testid="retention-save">
+        <SubmitButton pending={m.isPending} pendingLabel="Saving…" className="btn" testId="retention-save">
           Save
-        </button>
+        </SubmitButton>
         <span aria-live="polite" className="text-sm text-emerald-800 dark:text-emerald-300">
           {m.isSuccess ? 'Saved.' : ''}
         </span>
@@ -66,7 +65,7 @@ function RetentionForm({ initial }: { initial: RetentionSettings }) {
 }
 
 export function RetentionPanel() {
-  const q = useQuery({ queryKey: adminKeys.retention, queryFn: fetchRetention });
+  const q = useQuery({ queryKey: queryKeys.retention, queryFn: fetchRetention });
   return (
     <section aria-labelledby="retention-title" className="panel" data-testid="admin-retention">
       <h3 id="retention-title" className="panel-title">

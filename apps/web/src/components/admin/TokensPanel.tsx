@@ -2,10 +2,11 @@
 // The secret lives in this component's state only: gone when dismissed, never stored by the page.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { adminKeys, createToken, fetchTokens, revokeToken } from '../../api/admin';
+import { createToken, fetchTokens, revokeToken } from '../../api/admin';
+import { queryKeys } from '../../api/keys';
 import type { Role, TokenRecord } from '../../api/types';
 import { formatDateTime } from '../../lib/format';
-import { ErrorBox } from '../AuthShell';
+import { ErrorBox, Field, SubmitButton } from '../form';
 import { Icon } from '../Icon';
 import { ConfirmButton, ROLE_HELP, RoleSelect } from './common';
 
@@ -52,7 +53,7 @@ function creatorLabel(createdBy: string, tokens: readonly TokenRecord[]): string
 
 function TokenRow({ t, tokens }: { t: TokenRecord; tokens: readonly TokenRecord[] }) {
   const qc = useQueryClient();
-  const revoke = useMutation({ mutationFn: () => revokeToken(t.id), onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.tokens }) });
+  const revoke = useMutation({ mutationFn: () => revokeToken(t.id), onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.tokens }) });
   return (
     <tr data-testid={`token-row-${t.name}`}>
       <td className="font-semibold">{t.name}</td>
@@ -75,7 +76,7 @@ function TokenRow({ t, tokens }: { t: TokenRecord; tokens: readonly TokenRecord[
 
 export function TokensPanel() {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: adminKeys.tokens, queryFn: fetchTokens });
+  const q = useQuery({ queryKey: queryKeys.tokens, queryFn: fetchTokens });
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
@@ -84,7 +85,7 @@ export function TokensPanel() {
     onSuccess: (r) => {
       setSecret({ name: name.trim(), token: r.token });
       setName('');
-      void qc.invalidateQueries({ queryKey: adminKeys.tokens });
+      void qc.invalidateQueries({ queryKey: queryKeys.tokens });
     },
   });
   const submit = (e: FormEvent) => {
@@ -132,17 +133,15 @@ export function TokensPanel() {
       <form onSubmit={submit} className="mt-3 rounded border border-slate-200 p-3 dark:border-slate-700" aria-label="Create a token">
         <h4 className="mb-2 text-sm font-semibold">Create a token</h4>
         <div className="flex flex-wrap items-end gap-2">
-          <label className="flex flex-col text-xs">
-            <span className="mb-0.5 text-slate-600 dark:text-slate-400">Name</span>
+          <Field label="Name" layout="compact">
             <input className="field" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} required data-testid="token-create-name" />
-          </label>
-          <label className="flex flex-col text-xs">
-            <span className="mb-0.5 text-slate-600 dark:text-slate-400">Role</span>
+          </Field>
+          <Field label="Role" layout="compact">
             <RoleSelect value={role} onChange={setRole} testId="token-create-role" />
-          </label>
-          <button type="submit" className="btn" disabled={create.isPending} data-testid="token-create-submit">
+          </Field>
+          <SubmitButton pending={create.isPending} pendingLabel="Creating…" className="btn" testId="token-create-submit">
             Create token
-          </button>
+          </SubmitButton>
         </div>
         <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
           {role}: {ROLE_HELP[role]}

@@ -1,12 +1,13 @@
 // Admin: users — list, create with a role, change role, reset password, delete.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { adminKeys, createUser, deleteUser, fetchUsers, updateUser } from '../../api/admin';
+import { createUser, deleteUser, fetchUsers, updateUser } from '../../api/admin';
+import { queryKeys } from '../../api/keys';
 import { MIN_PASSWORD } from '../../api/auth';
 import type { Role, UserRecord } from '../../api/types';
 import { useSessionUser } from '../../auth/session';
 import { formatDateTime } from '../../lib/format';
-import { ErrorBox } from '../AuthShell';
+import { ErrorBox, Field, SubmitButton } from '../form';
 import { ConfirmButton, ROLE_HELP, RoleSelect } from './common';
 
 function ResetPassword({ user, onDone }: { user: UserRecord; onDone: () => void }) {
@@ -21,20 +22,21 @@ function ResetPassword({ user, onDone }: { user: UserRecord; onDone: () => void 
         if (!short) m.mutate();
       }}
     >
-      <input
-        className="field"
-        type="password"
-        autoComplete="new-password"
-        placeholder={`new password (≥ ${MIN_PASSWORD})`}
-        aria-label={`New password for ${user.username}`}
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        data-testid={`user-reset-password-${user.username}`}
-        autoFocus
-      />
-      <button type="submit" className="btn" disabled={short || m.isPending} data-testid={`user-reset-save-${user.username}`}>
+      <Field label={`New password for ${user.username}`} hideLabel>
+        <input
+          className="field"
+          type="password"
+          autoComplete="new-password"
+          placeholder={`new password (≥ ${MIN_PASSWORD})`}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          data-testid={`user-reset-password-${user.username}`}
+          autoFocus
+        />
+      </Field>
+      <SubmitButton pending={m.isPending} pendingLabel="Setting…" disabled={short} className="btn" testId={`user-reset-save-${user.username}`}>
         Set password
-      </button>
+      </SubmitButton>
       <button type="button" className="btn" onClick={onDone}>
         Cancel
       </button>
@@ -49,9 +51,9 @@ function UserRow({ u, self }: { u: UserRecord; self: boolean }) {
   const [notice, setNotice] = useState<string | null>(null);
   const done = (text: string) => {
     setNotice(text);
-    void qc.invalidateQueries({ queryKey: adminKeys.users });
+    void qc.invalidateQueries({ queryKey: queryKeys.users });
     // removing or demoting a user revokes the API tokens they made (all, or those above the new role)
-    void qc.invalidateQueries({ queryKey: adminKeys.tokens });
+    void qc.invalidateQueries({ queryKey: queryKeys.tokens });
   };
   const role = useMutation({ mutationFn: (r: Role) => updateUser(u.id, { role: r }), onSuccess: (_d, r) => done(`role set to ${r}`) });
   const del = useMutation({ mutationFn: () => deleteUser(u.id), onSuccess: () => done('deleted') });
@@ -62,13 +64,9 @@ function UserRow({ u, self }: { u: UserRecord; self: boolean }) {
         {self && <span className="ml-1 text-xs font-normal text-slate-500">(you)</span>}
       </td>
       <td>
-        <RoleSelect
-          value={u.role}
-          onChange={(r) => role.mutate(r)}
-          testId={`user-role-${u.username}`}
-          disabled={self || role.isPending}
-          label={`Role of ${u.username}`}
-        />
+        <Field label={`Role of ${u.username}`} hideLabel>
+          <RoleSelect value={u.role} onChange={(r) => role.mutate(r)} testId={`user-role-${u.username}`} disabled={self || role.isPending} />
+        </Field>
       </td>
       <td className="whitespace-nowrap text-xs tabular-nums">{formatDateTime(u.createdAt)}</td>
       <td>
@@ -108,7 +106,7 @@ function CreateUser() {
       setCreated(`${username.trim()} (${role})`);
       setUsername('');
       setPassword('');
-      void qc.invalidateQueries({ queryKey: adminKeys.users });
+      void qc.invalidateQueries({ queryKey: queryKeys.users });
     },
   });
   const submit = (e: FormEvent) => {
@@ -119,12 +117,10 @@ function CreateUser() {
     <form onSubmit={submit} className="mt-3 rounded border border-slate-200 p-3 dark:border-slate-700" aria-label="Create a user">
       <h4 className="mb-2 text-sm font-semibold">Create a user</h4>
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col text-xs">
-          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Username</span>
+        <Field label="Username" layout="compact">
           <input className="field" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} required data-testid="user-create-username" />
-        </label>
-        <label className="flex flex-col text-xs">
-          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Password (≥ {MIN_PASSWORD})</span>
+        </Field>
+        <Field label={`Password (≥ ${MIN_PASSWORD})`} layout="compact">
           <input
             className="field"
             type="password"
@@ -135,14 +131,13 @@ function CreateUser() {
             minLength={MIN_PASSWORD}
             data-testid="user-create-password"
           />
-        </label>
-        <label className="flex flex-col text-xs">
-          <span className="mb-0.5 text-slate-600 dark:text-slate-400">Role</span>
+        </Field>
+        <Field label="Role" layout="compact">
           <RoleSelect value={role} onChange={setRole} testId="user-create-role" />
-        </label>
-        <button type="submit" className="btn" disabled={m.isPending} data-testid="user-create-submit">
+        </Field>
+        <SubmitButton pending={m.isPending} pendingLabel="Creating…" className="btn" testId="user-create-submit">
           Create user
-        </button>
+        </SubmitButton>
       </div>
       <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
         {role}: {ROLE_HELP[role]}
@@ -161,7 +156,7 @@ function CreateUser() {
 
 export function UsersPanel() {
   const me = useSessionUser();
-  const q = useQuery({ queryKey: adminKeys.users, queryFn: fetchUsers });
+  const q = useQuery({ queryKey: queryKeys.users, queryFn: fetchUsers });
   const users = q.data?.users ?? [];
   return (
     <section aria-labelledby="users-title" className="panel" data-testid="admin-users">

@@ -1,10 +1,16 @@
 // Small pieces shared by the admin panels.
-import { useState, type ReactNode } from 'react';
+import { useState, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ROLES, type Role } from '../../api/types';
 
-export function RoleSelect({ value, onChange, testId, disabled, label = 'Role' }: { value: Role; onChange: (r: Role) => void; testId: string; disabled?: boolean; label?: string }) {
+/** the roles, in a select; its label comes from the Field around it (which also passes id and aria-* on) */
+export function RoleSelect({
+  value,
+  onChange,
+  testId,
+  ...rest
+}: { value: Role; onChange: (r: Role) => void; testId: string } & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'value' | 'onChange'>) {
   return (
-    <select className="field" aria-label={label} value={value} onChange={(e) => onChange(e.target.value as Role)} data-testid={testId} disabled={disabled}>
+    <select {...rest} className="field" value={value} onChange={(e) => onChange(e.target.value as Role)} data-testid={testId}>
       {ROLES.map((r) => (
         <option key={r} value={r}>
           {r}

@@ -1,0 +1,22 @@
+// Every TanStack Query key of the page, in one registry: each useQuery, setQueryData, invalidateQueries and
+// removeQueries names its key through here, so two places can never disagree on a key's shape.
+// Types only from the api modules: this file stays free of runtime imports.
+import type { AuditFilter, HistoryFilter } from './admin';
+
+export const queryKeys = {
+  /** GET /auth/state: the session (kept when the user's other data is dropped at sign-out) */
+  auth: ['auth-state'] as const,
+  /** GET /clusters, or the `?sample=` stand-in for it */
+  clusters: (sample: string | null) => ['clusters', sample] as const,
+  /** the live snapshot the socket keeps (never fetched by a query) */
+  snapshot: (clusterId: string) => ['snapshot', clusterId] as const,
+  /** the live event feed: first page from REST, then the socket */
+  events: (clusterId: string) => ['events', clusterId] as const,
+  history: (filter: HistoryFilter) => ['history', filter] as const,
+  audit: (filter: AuditFilter) => ['audit', filter] as const,
+  users: ['users'] as const,
+  tokens: ['tokens'] as const,
+  retention: ['retention'] as const,
+  /** the BFF's dry run of `pvecm expected`, per value and per quorum situation */
+  expectedVotesPlan: (clusterId: string, expectedVotes: number, quorum: string) => ['expected-votes-plan', clusterId, expectedVotes, quorum] as const,
+};

@@ -1,0 +1,149 @@
+// The page's routes (TanStack Router, code-based): one path per page, typed search params per page
+// (routes/search.ts), the secondary pages in their own chunks. `cluster` and `sample` ride along on every
+// link. The sign-in gate (App.tsx) comes before: the router only runs for a session (or a `?sample=` page).
+//
+// Adding a page: a component in pages/ (default export), a createRoute below with its path, its search
+// schema if it has filters (routes/search.ts), and lazyRouteComponent (every page is its own chunk); add
+// it to routeTree; link to it with <Link to=…>.
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Link,
+  redirect,
+  retainSearchParams,
+  type AnyRoute,
+  type AsyncRouteComponent,
+  type RouterHistory,
+} from '@tanstack/react-router';
+import { roleAtLeast, type Role } from './api/types';
+import { useRole } from './auth/session';
+import { Dashboard } from './Dashboard';
+import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
+import { parseSearch, stringifySearch } from './routes/serialize';
+
+function NeedsRole({ role }: { role: Role }) {
+  return (
+    <section className="panel" data-testid="needs-role">
+      <h2 className="panel-title">Not available</h2>
+      <p>This page needs the role {role}. Ask an admin.</p>
+    </section>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="panel" data-testid="not-found">
+      <h2 className="panel-title">No such page</h2>
+      <p>
+        <Link to="/" className="underline">
+          Back to the overview
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+function Loading() {
+  return <p className="p-4">Loading…</p>;
+}
+
+/** the page for `role` and above; others get a note (the BFF refuses them anyway) */
+function withRole(role: Role, Page: AsyncRouteComponent<object>) {
+  function Guarded() {
+    return roleAtLeast(useRole(), role) ? <Page /> : <NeedsRole role={role} />;
+  }
+  // the router loads the chunk before it shows the page
+  Guarded.preload = Page.preload;
+  return Guarded;
+}
+
+const rootRoute = createRootRoute({
+  validateSearch: rootSearch,
+  search: { middlewares: [retainSearchParams<RootSearch>(['cluster', 'sample'])] },
+  component: Dashboard,
+  notFoundComponent: NotFound,
+});
+
+const overviewRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('./pages/Overview'), 'OverviewPage'),
+});
+
+const historyRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'history',
+  validateSearch: historySearch,
+  component: lazyRouteComponent(() => import('./pages/HistoryPage')),
+});
+
+/** the old name of the history page */
+const eventsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'events',
+  beforeLoad: () => {
+    throw redirect({ to: '/history', search: true, replace: true });
+  },
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'audit',
+  validateSearch: auditSearch,
+  component: withRole('admin', lazyRouteComponent(() => import('./pages/AuditPage'))),
+});
+
+const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'admin',
+  component: withRole('admin', lazyRouteComponent(() => import('./pages/AdminPage'))),
+});
+
+const accountRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'account',
+  component: lazyRouteComponent(() => import('./pages/AccountPage')),
+});
+
+export const routeTree = rootRoute.addChildren([overviewRoute, historyRoute, eventsRoute, auditRoute, adminRoute, accountRoute]);
+
+/** a router over the browser's URL, or (tests) over the history given */
+export function createAppRouter(history?: RouterHistory) {
+  return createRouter({
+    routeTree,
+    history,
+    parseSearch,
+    stringifySearch,
+    defaultPendingComponent: Loading,
+    defaultPreload: 'intent',
+  });
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: AppRouter;
+  }
+}
+
+let router: AppRouter | null = null;
+/** the page's one router, made on first use (after routes/legacy.ts has rewritten an old hash URL) */
+export function appRouter(): AppRouter {
+  router ??= createAppRouter();
+  return router;
+}
+
+/**
+ * Start loading the chunks of the page the URL names (every page is its own chunk, the overview too), so
+ * they arrive while the sign-in state is still being asked for rather than after it.
+ */
+export function preloadCurrentPage(): void {
+  const r = appRouter();
+  for (const m of r.matchRoutes(r.latestLocation)) {
+    const route = (r.routesById as Record<string, AnyRoute>)[m.routeId];
+    if (route) void r.loadRouteChunk(route)?.catch(() => undefined);
+  }
+}
