@@ -13,8 +13,10 @@ import { SignInGuard, type SignInLimits } from './auth/sign-in-guard';
 import { AnonymousFailures, type AggregateOptions } from './audit/anonymous-failures';
 import { auditAttempts } from './audit/attempts';
 import { recordUnaudited } from './audit/unaudited';
+import { ClusterAdmin } from './cluster-admin';
+import { clusterBuilder, stopCluster } from './cluster-build';
 import { ClusterRegistry } from './clusters';
-import { Collector } from './collector';
+import type { Collector } from './collector';
 import { ConfigError, type Config } from './config';
 import { clientIp, type AppContext } from './context';
 import type { EventStoreFactory } from './event-store';
@@ -22,7 +24,6 @@ import { createGateway, type GatewayServer } from './gateway';
 import { HttpError, apiNotFound, errorHandler } from './http-errors';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
-import { CHECKPOINT_THROTTLE_MS, Checkpoint, loadCheckpoint } from './persistence/checkpoint';
 import { sqliteEventStores } from './persistence/sqlite-events';
 import { authRouter } from './routes/auth';
 import { clustersRouter } from './routes/clusters';
@@ -34,11 +35,13 @@ import { operationsRouter } from './routes/operations';
 import { settingsRouter } from './routes/settings';
 import { simRouter } from './routes/sim';
 import { snapshotRouter } from './routes/snapshot';
+import { tasksRouter } from './routes/tasks';
 import { tokensRouter } from './routes/tokens';
 import { usersRouter } from './routes/users';
 import { noStore, securityHeaders } from './security';
 import type { SocketLimits } from './socket-limits';
 import { createSource, type SourceFactory } from './sources';
+import { TaskRunner } from './tasks/runner';
 import { webRouter } from './web';
 
 export interface ServerDeps {
@@ -67,7 +70,8 @@ export interface QuorateServer {
   app: Express;
   httpServer: HttpServer | HttpsServer;
   io: GatewayServer;
-  collectors: Map<string, Collector>;
+  /** each cluster's collector, by cluster id (a fresh map of the clusters watched now) */
+  readonly collectors: Map<string, Collector>;
   clusters: ClusterRegistry;
   metrics: Registry;
   logger: Logger;
@@ -127,31 +131,20 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   if (config.apiToken !== null) store.tokens.ensureStatic(config.apiToken, 'operator');
   const makeEvents = deps.createEventStore ?? sqliteEventStores(store);
 
-  const collectors = new Map<string, Collector>();
-  const checkpoints = new Map<string, Checkpoint>();
-  const clusters = new ClusterRegistry(
-    config.clusters.map((cluster) => {
-      const saved = loadCheckpoint(store, cluster.id);
-      const source = makeSource(cluster, (message) => logger.warn(message), saved?.sim);
-      if (source.clusterId !== cluster.id) throw new Error(`source for cluster '${cluster.id}' reports cluster id '${source.clusterId}'`);
-      const checkpoint = new Checkpoint(store, cluster.id, logger, deps.checkpointThrottleMs ?? CHECKPOINT_THROTTLE_MS);
-      const collector = new Collector({
-        source,
-        store: makeEvents(cluster.id),
-        logger,
-        initialBaseline: saved?.baseline ?? null,
-        persist: (baseline) => checkpoint.write(baseline),
-        ...(deps.firstRev !== undefined ? { firstRev: deps.firstRev } : {}),
-        ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
-      });
-      checkpoint.attach(source, () => collector.diffBaseline());
-      collector.on('patch', () => checkpoint.changed());
-      collector.on('snapshot', () => checkpoint.changed());
-      collectors.set(cluster.id, collector);
-      checkpoints.set(cluster.id, checkpoint);
-      return { config: cluster, collector };
-    }),
-  );
+  const tasksBusy = new Set<string>();
+  const build = clusterBuilder({
+    store,
+    logger,
+    makeSource,
+    makeEvents,
+    ...(deps.firstRev !== undefined ? { firstRev: deps.firstRev } : {}),
+    ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
+    ...(deps.checkpointThrottleMs !== undefined ? { checkpointThrottleMs: deps.checkpointThrottleMs } : {}),
+  });
+  // the configured clusters, then those added through the API (a stored default wins over the configured one)
+  const clusters = new ClusterRegistry(config.clusters.map(build));
+  const clusterAdmin = new ClusterAdmin({ store, clusters, build, kindDefaults: config.kindDefaults, logger, busy: tasksBusy });
+  for (const stored of clusterAdmin.stored(config.clusters)) clusters.put(build(stored));
 
   const app = express();
   app.disable('x-powered-by');
@@ -160,10 +153,12 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   const origins = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
   const hostRefusal = hostChecker({ allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy, listenHost: config.host });
   const io = createGateway(httpServer, clusters, logger, { store, origins, hostRefusal }, { ...deps.socketLimits, maxPerIdentity: config.maxSocketsPerIdentity });
+  clusterAdmin.attach(io);
+  const tasks = new TaskRunner(store, io, logger);
   const metrics = createMetrics(clusters, io);
   const anonymous = new AnonymousFailures(store, (err) => logger.error({ err }, 'could not write the audit record'), deps.anonymousAudit);
   const signIn = new SignInGuard(store, deps.signInLimits);
-  const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: deviceCookieKey(store), anonymous, origins, checkpoints, busy: new Set() };
+  const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy };
   const attempts = auditAttempts(recordUnaudited(ctx), anonymous, clientIp);
 
   // before anything else, the static files included: a rebound page must not even read the app
@@ -190,7 +185,8 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(authRouter(ctx));
   // everything else: signed in (viewer+); routes ask for more where they change something
   api.use(requireRole('viewer'));
-  api.use(clustersRouter(clusters));
+  api.use(clustersRouter(ctx));
+  api.use(tasksRouter(ctx));
   api.use(snapshotRouter(clusters));
   api.use(eventsRouter(clusters));
   api.use(historyRouter(ctx));
@@ -221,7 +217,9 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     app,
     httpServer,
     io,
-    collectors,
+    get collectors() {
+      return new Map(clusters.all().map((c) => [c.config.id, c.collector]));
+    },
     clusters,
     metrics,
     logger,
@@ -230,6 +228,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       if (!started) {
         started = true;
         await bootstrapAdmin(config, store, logger);
+        tasks.recover();
         prune();
         pruneTimer = setInterval(() => {
           prune();
@@ -238,7 +237,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
           if (health.state === 'corrupt') logger.error({ store: health }, 'database integrity check failed');
         }, deps.pruneIntervalMs ?? HOUR_MS);
         pruneTimer.unref();
-        await Promise.all([...collectors.values()].map((c) => c.start()));
+        await Promise.all(clusters.all().map((c) => c.collector.start()));
       }
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -257,9 +256,8 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
-      await Promise.all([...collectors.values()].map((c) => c.stop()));
       // the sources are still now: what they hold is what the next start resumes
-      for (const c of checkpoints.values()) c.close();
+      await Promise.all(clusters.all().map(stopCluster));
       anonymous.flush();
       signIn.stop();
       httpServer.closeAllConnections();

@@ -12,7 +12,7 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('info');
     expect(c.webDist).toBe(`${repoRoot}/apps/web/dist`);
     expect(c.clusters).toEqual([
-      { id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'sim', sim: { nodeCount: 3, linkCount: 2, tokenMs: 3000, tickMs: 1000 } },
+      { id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'sim', settings: { nodes: 3, links: 2, tokenMs: 3000, tickMs: 1000 }, origin: 'config' },
     ]);
   });
 
@@ -76,13 +76,13 @@ describe('loadConfig', () => {
     const c = loadConfig({ PORT: '0', QUORATE_SIM_NODES: '5', QUORATE_SIM_LINKS: '1', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_SIM_SEED: '42', HOST: '' });
     expect(c.host).toBe('127.0.0.1');
     expect(c.port).toBe(0);
-    expect(c.clusters[0]).toMatchObject({ source: 'sim', sim: { nodeCount: 5, linkCount: 1, tokenMs: 200, tickMs: 100, seed: 42 } });
-    expect(loadConfig({ QUORATE_SIM_SEED: 'demo' }).clusters[0]).toMatchObject({ sim: { seed: 'demo' } });
+    expect(c.clusters[0]).toMatchObject({ source: 'sim', settings: { nodes: 5, links: 1, tokenMs: 200, tickMs: 100, seed: 42 } });
+    expect(loadConfig({ QUORATE_SIM_SEED: 'demo' }).clusters[0]).toMatchObject({ settings: { seed: 'demo' } });
   });
 
   it('QUORATE_SOURCE=lab makes the default cluster a lab cluster', () => {
-    expect(loadConfig({ QUORATE_SOURCE: 'lab' }).clusters).toEqual([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'lab', labPrefix: 'qlab' }]);
-    expect(loadConfig({ QUORATE_SOURCE: 'lab', QUORATE_LAB_PREFIX: 'qe2e' }).clusters[0]).toMatchObject({ labPrefix: 'qe2e' });
+    expect(loadConfig({ QUORATE_SOURCE: 'lab' }).clusters).toEqual([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'lab', settings: { prefix: 'qlab' }, origin: 'config' }]);
+    expect(loadConfig({ QUORATE_SOURCE: 'lab', QUORATE_LAB_PREFIX: 'qe2e' }).clusters[0]).toMatchObject({ settings: { prefix: 'qe2e' } });
     expect(() => loadConfig({ QUORATE_SOURCE: 'lab', QUORATE_LAB_PREFIX: 'Bad-Prefix' })).toThrow(/QUORATE_LAB_PREFIX/);
   });
 
@@ -92,8 +92,8 @@ describe('loadConfig', () => {
       QUORATE_CLUSTERS: JSON.stringify([{ id: 'a', source: 'sim' }, { id: 'b', name: 'Bee', nodes: 5, tokenMs: 200, default: true }]),
     });
     expect(c.clusters).toEqual([
-      { id: 'a', name: 'a', default: false, source: 'sim', sim: { nodeCount: 3, linkCount: 2, tokenMs: 1000, tickMs: 1000 } },
-      { id: 'b', name: 'Bee', default: true, source: 'sim', sim: { nodeCount: 5, linkCount: 2, tokenMs: 200, tickMs: 1000 } },
+      { id: 'a', name: 'a', default: false, source: 'sim', settings: { nodes: 3, links: 2, tokenMs: 1000, tickMs: 1000 }, origin: 'config' },
+      { id: 'b', name: 'Bee', default: true, source: 'sim', settings: { nodes: 5, links: 2, tokenMs: 200, tickMs: 1000 }, origin: 'config' },
     ]);
     expect(loadConfig({ QUORATE_CLUSTERS: '[{"id":"x"},{"id":"y"}]' }).clusters.map((k) => k.default)).toEqual([true, false]);
   });
@@ -146,14 +146,13 @@ describe('loadConfig: QUORATE_CLUSTERS ssh entries (real clusters over SSH)', ()
       name: 'Production',
       default: true,
       source: 'ssh',
-      ssh: {
-        id: 'prod',
-        name: 'Production',
+      settings: {
         nodes: [
           { name: 'pve1', host: '10.0.0.1', port: 22, user: 'root', keyPath: key, hostKey: HOST_KEY },
           { name: 'pve2', host: '10.0.0.2', port: 22, user: 'root', keyPath: key, hostKey: HOST_KEY },
         ],
       },
+      origin: 'config',
     });
     expect(c.clusters[0]).toMatchObject({ id: 'sim1', default: false, source: 'sim' });
   });

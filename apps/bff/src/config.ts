@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { QuorumOptions } from '@quorate/model';
 import { Password, Username } from '@quorate/model';
-import { SimQdeviceOptions, SshClusterConfig, checkKeyFile } from '@quorate/sources';
+import { issuesText, parseClusterEntry, type ClusterConfig, type KindDefaults } from './cluster-entry';
+
+export type { ClusterConfig } from './cluster-entry';
 
 /** the repository root: relative paths (QUORATE_WEB_DIST) are resolved from here, not from the cwd */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -13,23 +14,6 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-export interface SimSettings {
-  nodeCount: number;
-  linkCount: number;
-  tokenMs: number;
-  tokenCoefficientMs?: number;
-  tickMs: number;
-  seed?: number | string;
-  quorumOptions?: QuorumOptions;
-  qdevice?: z.input<typeof SimQdeviceOptions> | null;
-}
-
-export type ClusterConfig =
-  | { id: string; name: string; default: boolean; source: 'sim'; sim: SimSettings }
-  | { id: string; name: string; default: boolean; source: 'lab'; labPrefix: string }
-  /** a real PVE / Corosync cluster over SSH (see packages/sources/src/ssh-cluster.ts) */
-  | { id: string; name: string; default: boolean; source: 'ssh'; ssh: SshClusterConfig };
 
 /** Express's `trust proxy`: false, true, a hop count, or addresses/subnets ('loopback', '10.0.0.0/8') */
 export type TrustProxy = boolean | number | string[];
@@ -39,7 +23,10 @@ export interface Config {
   port: number;
   logLevel: LogLevel;
   webDist: string;
+  /** the clusters of QUORATE_CLUSTERS (or the one of QUORATE_SOURCE); more are added through the API */
   clusters: ClusterConfig[];
+  /** what a kind's settings default to (QUORATE_SIM_*, QUORATE_LAB_PREFIX), here and for clusters added later */
+  kindDefaults: KindDefaults;
   /** SQLite database, secret key (unless secretKeyFile), sim state */
   dataDir: string;
   /** AES key for stored cluster credentials; default <dataDir>/secret.key */
@@ -63,12 +50,10 @@ export interface Config {
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export type LogLevel = z.infer<typeof LogLevel>;
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-/** cluster ids are room names and query values: keep them plain */
-const ClusterId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, at most 64 characters');
+/** clusters in one BFF, configured and added together (each has its collector and its sockets) */
+export const MAX_CLUSTERS = 64;
 
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** a host name (RFC 1123 labels) */
 const hostName = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const ListenHost = z.union([z.ipv4(), z.ipv6(), z.string().regex(hostName)], {
@@ -123,69 +108,6 @@ const Env = z.object({
   QUORATE_MAX_SOCKETS_PER_IDENTITY: int(1, 100_000).default(20),
 });
 
-/** one entry of QUORATE_CLUSTERS; sim settings missing here come from the QUORATE_SIM_* variables */
-const ClusterEntry = z
-  .object({
-    id: ClusterId,
-    name: z.string().min(1).max(128).optional(),
-    // 'ssh' entries are validated by SshEntry (their `nodes` is a list of hosts, not a count)
-    source: z.enum(['sim', 'lab'], { error: "'sim', 'lab' or 'ssh'" }).default('sim'),
-    default: z.boolean().optional(),
-    nodes: z.number().int().min(2).max(32).optional(),
-    links: z.number().int().min(1).max(8).optional(),
-    tokenMs: z.number().int().min(100).max(600_000).optional(),
-    tokenCoefficientMs: z.number().int().min(0).max(10_000).optional(),
-    tickMs: z.number().int().min(10).max(600_000).optional(),
-    seed: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
-    quorumOptions: QuorumOptions.optional(),
-    /** a QDevice for the simulator: {algorithm?: 'ffsplit'|'lms', host?, votes?, tieBreaker?}; null = none */
-    qdevice: SimQdeviceOptions.nullable().optional(),
-  })
-  .strict();
-/** `{"id":"prod","source":"ssh","nodes":[{name, host, port, user, keyPath, hostKey}]}`: SshClusterConfig plus source/default */
-const SshEntry = z
-  .object({ source: z.literal('ssh'), default: z.boolean().optional() })
-  .loose()
-  .transform(({ source: _source, default: isDefault, ...rest }, ctx) => {
-    const ssh = SshClusterConfig.safeParse(rest);
-    if (!ssh.success) {
-      for (const issue of ssh.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-      return z.NEVER;
-    }
-    const { id, name } = ssh.data;
-    return { id, ...(name !== undefined ? { name } : {}), ...(isDefault !== undefined ? { default: isDefault } : {}), source: 'ssh' as const, ssh: ssh.data };
-  });
-/** an entry is an ssh cluster or a sim/lab one, by its `source` (the two have different `nodes`) */
-const AnyEntry = z.unknown().transform((v, ctx) => {
-  const ssh = typeof v === 'object' && v !== null && (v as { source?: unknown }).source === 'ssh';
-  const r = ssh ? SshEntry.safeParse(v) : ClusterEntry.safeParse(v);
-  if (!r.success) {
-    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    return z.NEVER;
-  }
-  return r.data;
-});
-const ClusterEntries = z
-  .array(AnyEntry)
-  .min(1, 'name at least one cluster')
-  .superRefine((list, ctx) => {
-    const seen = new Set<string>();
-    list.forEach((c, i) => {
-      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate cluster id '${c.id}'` });
-      seen.add(c.id);
-    });
-    if (list.filter((c) => c.default).length > 1) ctx.addIssue({ code: 'custom', path: [], message: 'at most one cluster may be the default' });
-  });
-
-function issuesText(prefix: string, error: z.ZodError): string {
-  return error.issues
-    .map((i) => {
-      const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-      return `${prefix}${path}: ${i.message}`;
-    })
-    .join('; ');
-}
-
 /** parse the environment; throws ConfigError whose message names each bad variable */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // an empty variable means "not set" (docker-compose and shells often pass FOO=)
@@ -196,56 +118,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${text}`);
   }
   const e = parsed.data;
-  const simDefaults: SimSettings = {
-    nodeCount: e.QUORATE_SIM_NODES,
-    linkCount: e.QUORATE_SIM_LINKS,
-    tokenMs: e.QUORATE_SIM_TOKEN_MS,
-    tickMs: e.QUORATE_SIM_TICK_MS,
-    ...(e.QUORATE_SIM_SEED !== undefined ? { seed: e.QUORATE_SIM_SEED } : {}),
+  const kindDefaults: KindDefaults = {
+    sim: {
+      nodes: e.QUORATE_SIM_NODES,
+      links: e.QUORATE_SIM_LINKS,
+      tokenMs: e.QUORATE_SIM_TOKEN_MS,
+      tickMs: e.QUORATE_SIM_TICK_MS,
+      ...(e.QUORATE_SIM_SEED !== undefined ? { seed: e.QUORATE_SIM_SEED } : {}),
+    },
+    lab: { prefix: e.QUORATE_LAB_PREFIX },
   };
-
-  let clusters: ClusterConfig[];
-  if (e.QUORATE_CLUSTERS === undefined) {
-    const base = { id: 'lab-cluster', name: 'lab-cluster', default: true };
-    clusters = [e.QUORATE_SOURCE === 'sim' ? { ...base, source: 'sim', sim: simDefaults } : { ...base, source: 'lab', labPrefix: e.QUORATE_LAB_PREFIX }];
-  } else {
-    let json: unknown;
-    try {
-      json = JSON.parse(e.QUORATE_CLUSTERS);
-    } catch (err) {
-      throw new ConfigError(`invalid environment: QUORATE_CLUSTERS: not valid JSON (${(err as Error).message})`);
-    }
-    const list = ClusterEntries.safeParse(json);
-    if (!list.success) throw new ConfigError(`invalid environment: ${issuesText('QUORATE_CLUSTERS', list.error)}`);
-    const hasDefault = list.data.some((c) => c.default);
-    clusters = list.data.map((c, i): ClusterConfig => {
-      const base = { id: c.id, name: c.name ?? c.id, default: hasDefault ? c.default === true : i === 0 };
-      if (c.source === 'lab') return { ...base, source: 'lab', labPrefix: e.QUORATE_LAB_PREFIX };
-      if (c.source === 'ssh') {
-        // a key file others can read (or none at all) is a mistake to fix now, not a cluster to show as down
-        c.ssh.nodes.forEach((n, j) => {
-          try {
-            checkKeyFile(n.keyPath);
-          } catch (err) {
-            throw new ConfigError(`invalid environment: QUORATE_CLUSTERS[${i}].nodes[${j}].keyPath: ${(err as Error).message}`);
-          }
-        });
-        return { ...base, source: 'ssh', ssh: c.ssh };
-      }
-      const sim: SimSettings = {
-        ...simDefaults,
-        ...(c.nodes !== undefined ? { nodeCount: c.nodes } : {}),
-        ...(c.links !== undefined ? { linkCount: c.links } : {}),
-        ...(c.tokenMs !== undefined ? { tokenMs: c.tokenMs } : {}),
-        ...(c.tokenCoefficientMs !== undefined ? { tokenCoefficientMs: c.tokenCoefficientMs } : {}),
-        ...(c.tickMs !== undefined ? { tickMs: c.tickMs } : {}),
-        ...(c.seed !== undefined ? { seed: c.seed } : {}),
-        ...(c.quorumOptions !== undefined ? { quorumOptions: c.quorumOptions } : {}),
-        ...(c.qdevice !== undefined ? { qdevice: c.qdevice } : {}),
-      };
-      return { ...base, source: 'sim', sim };
-    });
-  }
+  const clusters = e.QUORATE_CLUSTERS === undefined ? [defaultCluster(e.QUORATE_SOURCE, kindDefaults)] : parseClusters(e.QUORATE_CLUSTERS, kindDefaults);
 
   const fromRoot = (p: string) => (isAbsolute(p) ? p : resolve(repoRoot, p));
   if (e.QUORATE_ADMIN_PASSWORD !== undefined && e.QUORATE_ADMIN_PASSWORD_FILE !== undefined)
@@ -261,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     webDist: fromRoot(e.QUORATE_WEB_DIST),
     clusters,
+    kindDefaults,
     dataDir: fromRoot(e.QUORATE_DATA_DIR),
     ...(e.QUORATE_SECRET_KEY_FILE !== undefined ? { secretKeyFile: fromRoot(e.QUORATE_SECRET_KEY_FILE) } : {}),
     admin: { username: e.QUORATE_ADMIN_USER, password: adminPassword },
@@ -272,6 +156,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.QUORATE_SESSION_HOURS * 3_600_000,
     maxSocketsPerIdentity: e.QUORATE_MAX_SOCKETS_PER_IDENTITY,
   };
+}
+
+/** no QUORATE_CLUSTERS: one cluster, 'lab-cluster', of QUORATE_SOURCE */
+function defaultCluster(source: 'sim' | 'lab', defaults: KindDefaults): ClusterConfig {
+  const r = parseClusterEntry({ id: 'lab-cluster', source, default: true }, defaults, 'config');
+  if (!r.ok) throw new ConfigError(`invalid environment: ${issuesText('QUORATE_SOURCE', r.issues)}`);
+  return r.cluster;
+}
+
+/** QUORATE_CLUSTERS: a JSON array of entries (cluster-entry.ts); ids unique, at most one default (else the first) */
+function parseClusters(text: string, defaults: KindDefaults): ClusterConfig[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`invalid environment: QUORATE_CLUSTERS: not valid JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(json)) throw new ConfigError('invalid environment: QUORATE_CLUSTERS: a JSON array of cluster entries, e.g. [{"id":"lab","source":"sim"}]');
+  if (json.length === 0) throw new ConfigError('invalid environment: QUORATE_CLUSTERS: name at least one cluster');
+  if (json.length > MAX_CLUSTERS) throw new ConfigError(`invalid environment: QUORATE_CLUSTERS: at most ${MAX_CLUSTERS} clusters`);
+  const problems: string[] = [];
+  const clusters: ClusterConfig[] = [];
+  const seen = new Set<string>();
+  json.forEach((entry, i) => {
+    const id: unknown = (entry as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') {
+      if (seen.has(id)) problems.push(`QUORATE_CLUSTERS[${i}].id: duplicate cluster id '${id}'`);
+      seen.add(id);
+    }
+    const r = parseClusterEntry(entry, defaults, 'config');
+    if (!r.ok) return void problems.push(issuesText(`QUORATE_CLUSTERS[${i}]`, r.issues));
+    clusters.push(r.cluster);
+  });
+  if (clusters.filter((c) => c.default).length > 1) problems.push('QUORATE_CLUSTERS: at most one cluster may be the default');
+  if (problems.length > 0) throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+  if (!clusters.some((c) => c.default) && clusters[0]) clusters[0].default = true;
+  return clusters;
 }
 
 function parseTrustProxy(v: string): TrustProxy {

@@ -11,7 +11,8 @@ import type { ClusterRegistry } from './clusters';
 import type { Config } from './config';
 import type { GatewayServer } from './gateway';
 import type { Logger } from './logger';
-import type { Checkpoint } from './persistence/checkpoint';
+import type { ClusterAdmin } from './cluster-admin';
+import type { TaskRunner } from './tasks/runner';
 
 export interface AppContext {
   config: Config;
@@ -25,7 +26,10 @@ export interface AppContext {
   /** unknown callers' failures, one audit record per address and window */
   anonymous: AnonymousFailures;
   origins: OriginPolicy;
-  checkpoints: Map<string, Checkpoint>;
+  /** long operations: 202, then a task (socket `task`, GET /api/v1/tasks) */
+  tasks: TaskRunner;
+  /** clusters added, changed and removed at runtime */
+  clusterAdmin: ClusterAdmin;
   /** clusters with an operation in progress (one at a time per cluster) */
   busy: Set<string>;
 }

@@ -9,13 +9,16 @@ import {
   SubscribeRequest,
   type ClientToServer,
   type ClusterEvent,
+  type PatchMessage,
   type ServerToClient,
+  type SnapshotMessage,
   type SubscribeAck,
 } from '@quorate/model';
 import type { Store } from '@quorate/store';
 import { identify, type Identity } from './auth/identity';
 import { originAllowed, type OriginPolicy } from './auth/origin';
-import type { ClusterRegistry } from './clusters';
+import type { Cluster, ClusterRegistry } from './clusters';
+import type { Collector } from './collector';
 import type { EventStore } from './event-store';
 import type { Logger } from './logger';
 import { IdentitySockets, TokenBucket, boundBuffer, defaultSocketLimits, type SocketLimits } from './socket-limits';
@@ -85,12 +88,22 @@ export function createGateway(
     next();
   });
 
-  for (const { collector } of clusters.all()) {
+  // each cluster's collector publishes into its room; clusters come and go at runtime (cluster-admin.ts)
+  const unwire = new Map<Collector, () => void>();
+  const wire = ({ collector }: Cluster) => {
     const room = roomOf(collector.clusterId);
-    collector.on('snapshot', (msg) => io.to(room).emit(SocketEvents.snapshot, msg));
-    collector.on('patch', (msg) => io.to(room).emit(SocketEvents.patch, msg));
-    collector.on('event', (ev) => io.to(room).emit(SocketEvents.event, ev));
-  }
+    const snapshot = (msg: SnapshotMessage) => io.to(room).emit(SocketEvents.snapshot, msg);
+    const patch = (msg: PatchMessage) => io.to(room).emit(SocketEvents.patch, msg);
+    const event = (ev: ClusterEvent) => io.to(room).emit(SocketEvents.event, ev);
+    collector.on('snapshot', snapshot).on('patch', patch).on('event', event);
+    unwire.set(collector, () => collector.off('snapshot', snapshot).off('patch', patch).off('event', event));
+  };
+  for (const c of clusters.all()) wire(c);
+  clusters.on('added', wire);
+  clusters.on('removed', ({ collector }) => {
+    unwire.get(collector)?.();
+    unwire.delete(collector);
+  });
 
   io.on('connection', (socket) => {
     closeAtExpiry(socket, auth.store);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, AuditPage, ClusterList, EventsPage, HistoryPage, SnapshotMessage } from '@quorate/model';
-import { simCluster, startFake, type Harness } from './testing/harness';
+import { labCluster, simCluster, startFake, type Harness } from './testing/harness';
 
 let h: Harness;
 const get = (path: string) => h.api(path);
@@ -23,8 +23,8 @@ describe('GET /api/v1/clusters', () => {
     const body = ClusterList.parse(await res.json());
     expect(body.clusters).toEqual([
       // the fake source takes faults and nothing else: that is what the page may offer
-      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true, capabilities: ['faults'] },
-      { id: 'edge', name: 'Edge site', source: 'sim', default: false, capabilities: ['faults'] },
+      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true, origin: 'config', capabilities: ['faults'] },
+      { id: 'edge', name: 'Edge site', source: 'sim', default: false, origin: 'config', capabilities: ['faults'] },
     ]);
   });
 
@@ -32,7 +32,7 @@ describe('GET /api/v1/clusters', () => {
     const { createServer } = await import('./app');
     const { testConfig, simCluster } = await import('./testing/harness');
     const { pino } = await import('pino');
-    const server = createServer(testConfig([simCluster('s1', 's1', true), { id: 'l1', name: 'l1', default: false, source: 'lab', labPrefix: 'qnolab9' }]), {
+    const server = createServer(testConfig([simCluster('s1', 's1', true), labCluster('l1', 'qnolab9', false)]), {
       logger: pino({ level: 'silent' }),
     });
     try {
@@ -212,7 +212,7 @@ describe('POST /api/v1/sim/faults', () => {
   });
 
   it('409s on a cluster that is not simulated', async () => {
-    const lab = await startFake([{ id: 'real', name: 'real', default: true, source: 'lab', labPrefix: 'qlab' }]);
+    const lab = await startFake([labCluster('real', 'qlab', true)]);
     try {
       // the fake takes faults; make this one a source without that capability (like a lab source)
       Object.defineProperty(lab.sources.get('real')!, 'capabilities', { value: {} });

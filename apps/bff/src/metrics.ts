@@ -71,11 +71,14 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Reg
 
   const events = new Counter({ name: 'quorate_events_total', help: 'cluster events recorded by this process', labelNames: ['cluster', 'severity'], registers: [register] });
   const dropped = new Counter({ name: 'quorate_snapshots_dropped_total', help: 'invalid snapshots from sources, dropped', labelNames: ['cluster'], registers: [register] });
-  for (const c of clusters.all()) {
+  const count = (c: Cluster) => {
     const cluster = c.config.id;
     dropped.inc({ cluster }, 0);
     c.collector.on('event', (ev) => events.inc({ cluster, severity: ev.severity }));
     c.collector.on('dropped', () => dropped.inc({ cluster }));
-  }
+  };
+  for (const c of clusters.all()) count(c);
+  // a cluster added at runtime is counted from then on (a removed one's collector is stopped: silent)
+  clusters.on('added', count);
   return register;
 }

@@ -1,17 +1,18 @@
 // Guarded operations on the real simulator: expected votes (dry run, confirmation, corosync's refusals,
 // the recovery path while inquorate), and the guard itself (role, quorate gate, audit of every refusal).
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { ApiError, DryRunResponse, OperationResponse, SnapshotMessage, type ClusterSnapshot, type Role } from '@quorate/model';
+import { ApiError, DryRunResponse, SnapshotMessage, TaskAccepted, type ClusterSnapshot, type Role } from '@quorate/model';
 import type { SimSource } from '@quorate/sources';
 import express, { type Request, type Response } from 'express';
 import { createServer, type QuorateServer } from './app';
 import { loadConfig } from './config';
 import type { AppContext } from './context';
 import { guarded, type OperationDef } from './operations/guard';
-import { bearerFetch, roleTokens, startFake, simCluster, tempDataDir, type Harness } from './testing/harness';
+import { TaskRunner } from './tasks/runner';
+import { bearerFetch, endedTask, roleTokens, startFake, simCluster, tempDataDir, type Harness } from './testing/harness';
 
 let server: QuorateServer | null = null;
 let dataDir = '';
@@ -80,16 +81,21 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect((await quorum()).expectedVotes).toBe(3);
     expect(auditTrail()[0]).toMatchObject({ result: 'refused' });
     const res = await op({ expectedVotes: 4, confirm: true, clusterName: 'lab-cluster' });
-    expect(res.status).toBe(200);
-    const { task } = OperationResponse.parse(await res.json());
-    expect(task).toMatchObject({ operation: 'expected-votes', clusterId: 'lab-cluster', result: 'ok' });
-    expect(task.finishedAt).toBeGreaterThanOrEqual(task.startedAt);
-    expect(task.log.join('\n')).toMatch(/pvecm expected 4/);
-    expect(task.log.join('\n')).toMatch(/expected votes 3 -> 4; quorum 2 -> 3/);
+    // 202 at once: it runs as a task, followed through GET /api/v1/tasks/:id
+    expect(res.status).toBe(202);
+    const task = await endedTask(url, tokens.operator, res);
+    expect(task).toMatchObject({ operation: 'expected-votes', clusterId: 'lab-cluster', status: 'ok', message: 'expected votes set to 4', actor: { kind: 'token', name: 'test-operator' } });
+    expect(task.endedAt).toBeGreaterThanOrEqual(task.startedAt);
+    const lines = task.log.map((l) => l.line);
+    expect(lines.join('\n')).toMatch(/pvecm expected 4/);
+    expect(lines.join('\n')).toMatch(/expected votes 3 -> 4; quorum 2 -> 3/);
+    // listed for the cluster, newest first
+    const listed = await (await bearerFetch(`${url}/api/v1/tasks?cluster=lab-cluster`, tokens.viewer)).json();
+    expect(listed).toMatchObject({ total: 1, tasks: [{ id: task.id, status: 'ok' }] });
     expect(await quorum()).toMatchObject({ expectedVotes: 4, quorum: 3, quorate: true });
     const events = server!.store.events.list({ limit: 10, types: ['expected-votes-changed'] }).events;
     expect(events.map((e) => e.body)).toEqual([{ type: 'expected-votes-changed', from: 3, to: 4 }]);
-    expect(auditTrail()).toMatchObject([{ result: 'ok', confirmed: true, message: 'expected votes set to 4', actor: { kind: 'token', name: 'test-operator' }, role: 'operator', taskLog: task.log }, { result: 'refused' }]);
+    expect(auditTrail()).toMatchObject([{ result: 'ok', confirmed: true, message: 'expected votes set to 4', actor: { kind: 'token', name: 'test-operator' }, role: 'operator', taskLog: lines }, { result: 'refused' }]);
   });
 
   it('below the votes present: corosync refuses (409 with its text), nothing changes, audited', async () => {
@@ -128,10 +134,9 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect(await error(tooHigh)).toMatch(/needs 2 votes for quorum, only 1 present/);
 
     const res = await op({ expectedVotes: 1, confirm: true, clusterName: 'lab-cluster' });
-    expect(res.status).toBe(200);
-    const { task } = OperationResponse.parse(await res.json());
-    expect(task.result).toBe('ok');
-    expect(task.log[0]).toMatch(/recovery path/);
+    const task = await endedTask(url, tokens.operator, res);
+    expect(task.status).toBe('ok');
+    expect(task.log[0]!.line).toMatch(/recovery path/);
     expect(await quorum()).toMatchObject({ quorate: true, expectedVotes: 1, quorum: 1, totalVotes: 1 });
     expect(auditTrail().map((r) => r.result)).toEqual(['ok', 'refused', 'refused', 'refused', 'refused', 'ok']);
     expect(auditTrail().at(-1)!.message).toMatch(/^dry run only/);
@@ -187,7 +192,8 @@ describe('the guard', () => {
       deviceKey: Buffer.alloc(32),
       anonymous: null as unknown as AppContext['anonymous'],
       origins: { allowedOrigins: [], trustProxy: false },
-      checkpoints: new Map(),
+      tasks: new TaskRunner(h.server.store, h.server.io, pino({ level: 'silent' })),
+      clusterAdmin: null as unknown as AppContext['clusterAdmin'],
       busy: new Set(),
     };
     // mounted in front of the app's own routes, behind its authentication
@@ -205,11 +211,13 @@ describe('the guard', () => {
       fetch(`${hh.url}/test/delnode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hh.tokens[as]}` }, body: JSON.stringify(body) });
     // the test route sits after the error handler: read status only
     expect((await call({ node: 'pve3', confirm: true }, 'viewer')).status).toBe(403);
-    expect((await call({ node: 'pve3', confirm: true })).status).toBe(200);
+    expect((await call({ node: 'pve3', confirm: true })).status).toBe(202);
     expect(runs).toEqual(['pve3']);
     const failed = await call({ node: 'pve2', confirm: true });
-    expect(failed.status).toBe(200);
-    expect(OperationResponse.parse(await failed.json()).task).toMatchObject({ result: 'failed', log: [expect.any(String), 'failed: pvecm delnode: node is online'] });
+    expect(failed.status).toBe(202);
+    const { task } = TaskAccepted.parse(await failed.json());
+    await vi.waitFor(() => expect(hh.server.store.tasks.get(task.id)?.status).toBe('failed'));
+    expect(hh.server.store.tasks.get(task.id)!.log.map((l) => l.line)).toEqual([expect.any(String), 'failed: pvecm delnode: node is online']);
     hh.sources.get('lab-cluster')!.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
     expect((await call({ node: 'pve3', confirm: true })).status).toBe(409);
     expect(runs).toEqual(['pve3']);

@@ -32,7 +32,7 @@ describe('secrets never leave the server', () => {
       },
     });
     const config = {
-      ...testConfig([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'sim', sim: { nodeCount: 3, linkCount: 2, tokenMs: 200, tickMs: 50 } }], '/nonexistent', dataDir),
+      ...testConfig([{ id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'sim', settings: { nodes: 3, links: 2, tokenMs: 200, tickMs: 50 }, origin: 'config' }], '/nonexistent', dataDir),
       logLevel: 'trace' as const,
       admin: { username: 'admin', password: ADMIN_PASSWORD },
       apiToken: STATIC_TOKEN,

@@ -12,3 +12,5 @@ export * from './describe';
 export * from './timing';
 export * from './auth';
 export * from './operations';
+export * from './tasks';
+export * from './clusters';

@@ -28,22 +28,6 @@ export const ExpectedVotesRequest = z
   .strict();
 export type ExpectedVotesRequest = z.infer<typeof ExpectedVotesRequest>;
 
-export const TaskResult = z.enum(['ok', 'failed']);
-export const OperationTask = z.object({
-  id: z.string(),
-  operation: z.string(),
-  clusterId: z.string(),
-  startedAt: z.number(),
-  finishedAt: z.number(),
-  result: TaskResult,
-  log: z.array(z.string()),
-});
-export type OperationTask = z.infer<typeof OperationTask>;
-
-/** 200 of an operation that ran (result tells whether it worked) */
-export const OperationResponse = z.object({ ok: z.literal(true), task: OperationTask });
-export type OperationResponse = z.infer<typeof OperationResponse>;
-
 const QuorumFigures = z.object({
   expectedVotes: z.number().int(),
   quorum: z.number().int(),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ClusterSnapshot } from './snapshot';
 import { ClusterEvent } from './events';
 import { SnapshotPatch } from './patch';
+import { ClusterOrigin, RemovedCluster } from './clusters';
+import { TaskMessage } from './tasks';
 
 /** client -> server: join a cluster's room, optionally resuming. Ack: SubscribeAck. */
 export const SubscribeRequest = z.object({
@@ -39,6 +41,8 @@ export const SocketEvents = {
   snapshot: 'snapshot',
   patch: 'patch',
   event: 'event',
+  task: 'task',
+  clusters: 'clusters',
 } as const;
 
 /**
@@ -51,6 +55,10 @@ export interface ServerToClient {
   [SocketEvents.snapshot]: (msg: SnapshotMessage) => void;
   [SocketEvents.patch]: (msg: PatchMessage) => void;
   [SocketEvents.event]: (event: ClusterEvent) => void;
+  /** a task on the subscribed cluster: new log lines and its state (to the cluster's room) */
+  [SocketEvents.task]: (msg: TaskMessage) => void;
+  /** the cluster list changed (added, changed, removed): to every socket */
+  [SocketEvents.clusters]: (list: ClusterList) => void;
 }
 export interface ClientToServer {
   /** the request is `unknown` on the server until SubscribeRequest has parsed it */
@@ -75,10 +83,15 @@ export const ClusterSummary = z.object({
   name: z.string(),
   source: z.string(),
   default: z.boolean(),
+  origin: ClusterOrigin,
   /** the page shows only what the cluster can do (lab controls: faults; the pvecm expected dialog: expectedVotes) */
   capabilities: z.array(Capability),
 });
-export const ClusterList = z.object({ clusters: z.array(ClusterSummary) });
+export const ClusterList = z.object({
+  clusters: z.array(ClusterSummary),
+  /** removed clusters whose history is kept (their events stay readable in /history) */
+  removed: z.array(RemovedCluster).optional(),
+});
 export type ClusterList = z.infer<typeof ClusterList>;
 
 /** the one error shape of the REST API */

@@ -20,3 +20,6 @@ export { checkPrivateFile } from './private-file';
 export type { KvStore } from './kv';
 export { Retention, RetentionPatch, defaultRetention } from './settings';
 export type { Settings } from './settings';
+export { StoredCluster } from './clusters';
+export type { ClusterStore, ClusterWrite } from './clusters';
+export type { TaskStore, TaskListQuery } from './tasks';

@@ -94,6 +94,37 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'clusters and tasks',
+    sql: `
+      -- Clusters added through the API (QUORATE_CLUSTERS ones are not stored). settings is the kind's
+      -- settings without secrets (those are in secrets, as cluster/<id>/<name>). A removed cluster keeps
+      -- its row (removed_at) so its history stays readable by name.
+      CREATE TABLE clusters (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        settings TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        removed_at INTEGER
+      ) STRICT;
+
+      -- Long operations. json holds the whole task (log included); the columns are for listing.
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        cluster_id TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        json TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX tasks_cluster_started ON tasks (cluster_id, started_at);
+      CREATE INDEX tasks_started ON tasks (started_at);
+    `,
+  },
 ];
 
 /** Applies pending migrations in one write transaction. Returns the versions applied. */

@@ -9,6 +9,8 @@ import { createSessionStore } from './sessions';
 import { createTokenStore } from './tokens';
 import { createSecretStore } from './secrets';
 import { createKvStore } from './kv';
+import { createClusterStore } from './clusters';
+import { createTaskStore } from './tasks';
 import { createSettings, DAY_MS } from './settings';
 import { loadOrCreateKey } from './secret-key';
 import { warnCorrupt } from './corrupt';
@@ -46,13 +48,18 @@ export function openStore(options: StoreOptions) {
     const events = createEventStore(db, now, reportCorrupt);
     const audit = createAuditStore(db, now, reportCorrupt);
     const sessions = createSessionStore(db, now);
+    const secrets = createSecretStore(db, key, now);
+    const tasks = createTaskStore(db, now, reportCorrupt);
     return {
       events,
       audit,
       users: createUserStore(db, now),
       sessions,
       tokens: createTokenStore(db, now),
-      secrets: createSecretStore(db, key, now),
+      secrets,
+      /** clusters added through the API (their secrets in secrets) */
+      clusters: createClusterStore(db, secrets, now, reportCorrupt),
+      tasks,
       kv,
       settings,
 
@@ -74,12 +81,14 @@ export function openStore(options: StoreOptions) {
         return backupDatabase(db, file, backupOptions);
       },
 
-      /** Applies the retention settings to events and audit and drops expired sessions. */
-      prune(): { events: number; audit: number; sessions: number } {
+      /** Applies the retention settings to events, audit and tasks and drops expired sessions. */
+      prune(): { events: number; audit: number; sessions: number; tasks: number } {
         const r = settings.retention.get();
         return {
           events: events.prune({ maxAgeMs: r.events.maxAgeDays * DAY_MS, maxEvents: r.events.maxPerCluster }),
           audit: audit.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
+          // task logs are the audit trail's detail: kept as long
+          tasks: tasks.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
           sessions: sessions.pruneExpired(),
         };
       },

@@ -2,12 +2,12 @@
 // with the command's log, its failures keep what the command printed, and only a source without the
 // method is 501.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError, DryRunResponse, OperationResponse, type ClusterSnapshot } from '@quorate/model';
+import { ApiError, DryRunResponse, type ClusterSnapshot } from '@quorate/model';
 import { ExpectedVotesError, deferredSource, type ExpectedVotesResult } from '@quorate/sources';
 import type { Cluster } from '../clusters';
 import type { ClusterConfig } from '../config';
 import { FakeSource } from '../testing/fake-source';
-import { startFake, type Harness } from '../testing/harness';
+import { endedTask, labCluster, startFake, type Harness } from '../testing/harness';
 import { expectedVotes } from './expected-votes';
 
 /** what the Corosync source does, by hand: -e n on the observer, then the refreshed view */
@@ -28,7 +28,7 @@ class CorosyncLike extends FakeSource {
   }
 }
 
-const labCluster: ClusterConfig = { id: 'lab-cluster', name: 'lab-cluster', default: true, source: 'lab', labPrefix: 'qlab' };
+const lab: ClusterConfig = labCluster('lab-cluster', 'qlab', true);
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 async function start(inner: FakeSource): Promise<Harness> {
-  h = await startFake([labCluster], {
+  h = await startFake([lab], {
     createSource: (c) => deferredSource({ clusterId: c.id, kind: 'lab', create: async () => inner }),
   });
   return h;
@@ -51,11 +51,10 @@ describe('expected votes on a lab cluster', () => {
     const hh = await start(inner);
     inner.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
     const res = await op(hh, { expectedVotes: 1, confirm: true, clusterName: 'lab-cluster' });
-    expect(res.status).toBe(200);
-    const { task } = OperationResponse.parse(await res.json());
-    expect(task.result).toBe('ok');
+    const task = await endedTask(hh.url, hh.tokens.operator, res);
+    expect(task.status).toBe('ok');
     expect(inner.calls).toEqual([1]);
-    expect(task.log.slice(1)).toEqual([
+    expect(task.log.slice(1).map((l) => l.line)).toEqual([
       'pve1: pvecm expected 1',
       'pve1: corosync-quorumtool -e 1',
       'pve1: exit 0',
@@ -68,9 +67,9 @@ describe('expected votes on a lab cluster', () => {
     const hh = await start(inner);
     inner.fail = 'Unable to set expected votes: CS_ERR_TRY_AGAIN (pve1: corosync-quorumtool -e 4, exit 1)';
     const res = await op(hh, { expectedVotes: 4, confirm: true, clusterName: 'lab-cluster' });
-    const { task } = OperationResponse.parse(await res.json());
-    expect(task.result).toBe('failed');
-    expect(task.log.slice(-3)).toEqual([
+    const task = await endedTask(hh.url, hh.tokens.operator, res);
+    expect(task.status).toBe('failed');
+    expect(task.log.slice(-3).map((l) => l.line)).toEqual([
       'pve1: corosync-quorumtool -e 4',
       'pve1: Unable to set expected votes: CS_ERR_TRY_AGAIN',
       `failed: ${inner.fail}`,
@@ -142,7 +141,7 @@ describe('a change that leaves the cluster fragile needs the typed name', () => 
     expect(inner.calls).toEqual([]);
     expect(hh.server.store.audit.list({ limit: 10, operation: 'expected-votes' }).records[0]).toMatchObject({ result: 'refused' });
     const ok = await op(hh, { expectedVotes: 5, confirm: true, clusterName: 'lab-cluster' });
-    expect(OperationResponse.parse(await ok.json()).task.result).toBe('ok');
+    expect((await endedTask(hh.url, hh.tokens.operator, ok)).status).toBe('ok');
     expect(inner.calls).toEqual([5]);
   });
 });

@@ -1,13 +1,13 @@
 // The one guard every cluster operation goes through (expected votes now; create, join, delnode later):
 //   role (operator+) -> cluster -> valid params -> confirmed -> observed -> one at a time ->
 //   quorate (or the operation's recovery path) -> what corosync would refuse -> cluster name typed
-//   -> run as a task -> audit.
+//   -> 202 and run as a task in the background (tasks/runner.ts) -> audit when it ends.
 // Every refusal is audited as well, with the reason the caller got. A dry run stops before running
 // and answers with the plan (what would happen, the risk); it is audited too.
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { hasRole, type ClusterSnapshot, type OperationResponse, type OperationTask, type Role } from '@quorate/model';
+import { hasRole, type ClusterSnapshot, type Role, type TaskAccepted } from '@quorate/model';
+import { markAudited } from '../audit/attempts';
 import { signedIn } from '../auth/middleware';
 import type { Identity } from '../auth/identity';
 import type { Cluster } from '../clusters';
@@ -41,13 +41,14 @@ export interface OperationDef<P extends GuardedParams, Plan extends OperationPla
   unsupported(cluster: Cluster): string | null;
   /** what would happen on this snapshot; may refuse */
   plan(p: P, cluster: Cluster, snapshot: ClusterSnapshot): Plan;
-  /** do it; log() lines become the task log. Throwing fails the task (audited as failed). */
-  run(p: P, cluster: Cluster, log: (line: string) => void): Promise<void> | void;
+  /**
+   * do it; log() lines become the task log. Throwing fails the task (audited as failed); when signal
+   * was aborted (cancel) and it throws, the task is cancelled.
+   */
+  run(p: P, cluster: Cluster, log: (line: string) => void, signal: AbortSignal): Promise<void> | void;
   /** a line for the audit trail once it ran */
   summary(p: P): string;
 }
-
-const taskId = () => `task_${randomBytes(8).toString('hex')}`;
 
 export async function guarded<P extends GuardedParams, Plan extends OperationPlan>(
   ctx: AppContext,
@@ -105,30 +106,35 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
   if (plan.needsClusterName && p.clusterName !== name)
     refuse(400, `type the cluster name '${name}' to confirm`, [{ path: 'clusterName', message: `type the cluster name '${name}' to confirm` }]);
 
-  const task: OperationTask = { id: taskId(), operation: def.name, clusterId, startedAt: Date.now(), finishedAt: 0, result: 'ok', log: [] };
-  const log = (line: string) => task.log.push(line);
-  log(`${who.kind === 'user' ? 'user' : 'token'} ${who.name} (${who.role}) runs ${def.name} on cluster '${clusterId}'${plan.recovery ? ' — recovery path: the cluster is not quorate' : ''}`);
+  const task = ctx.tasks.begin({ operation: def.name, clusterId, actor: { kind: who.kind, id: who.id, name: who.name }, params });
+  task.log(`${who.kind === 'user' ? 'user' : 'token'} ${who.name} (${who.role}) runs ${def.name} on cluster '${clusterId}'${plan.recovery ? ' — recovery path: the cluster is not quorate' : ''}`);
   ctx.busy.add(clusterId);
+  // the outcome is audited when the task ends (below), not with this response
+  markAudited();
+  const body: TaskAccepted = { ok: true, task: task.snapshot() };
+  res.status(202).json(body);
+
+  const id = clusterId;
+  let failure: string | null = null;
   try {
-    await def.run(p, cluster, log);
+    await def.run(p, cluster, (line) => task.log(line), task.signal);
   } catch (err) {
-    task.result = 'failed';
-    log(`failed: ${(err as Error).message}`);
+    failure = (err as Error).message;
   } finally {
-    ctx.busy.delete(clusterId);
-    task.finishedAt = Date.now();
+    ctx.busy.delete(id);
   }
+  const cancelled = failure !== null && task.signal.aborted;
+  if (failure !== null) task.log(`${cancelled ? 'cancelled' : 'failed'}: ${failure}`);
+  const ended = task.end(failure === null ? 'ok' : cancelled ? 'cancelled' : 'failed', failure === null ? def.summary(p) : (cancelled ? `cancelled: ${failure}` : `failed: ${failure}`));
   // whatever the outcome, the cluster's state now is what a restart must resume from
-  ctx.checkpoints.get(clusterId)?.saveNow();
+  cluster.checkpoint.saveNow();
   audit(ctx, who, {
     operation: def.name,
-    clusterId,
-    params,
+    clusterId: id,
+    params: { ...params, task: ended.id },
     confirmed: true,
-    result: task.result,
-    message: task.result === 'ok' ? def.summary(p) : (task.log.at(-1) ?? 'failed'),
-    taskLog: task.log,
+    result: ended.status === 'ok' ? 'ok' : 'failed',
+    message: ended.message ?? ended.status,
+    taskLog: ended.log.map((l) => l.line),
   });
-  const body: OperationResponse = { ok: true, task };
-  res.json(body);
 }

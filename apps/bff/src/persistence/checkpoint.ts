@@ -150,3 +150,8 @@ export class Checkpoint {
     this.timer = null;
   }
 }
+
+/** a removed cluster's saved state goes with it (the same id added again starts afresh; its events stay) */
+export function dropCheckpoint(store: Store, clusterId: string): void {
+  store.kv.delete(keyOf(clusterId));
+}

@@ -1,11 +1,81 @@
-// GET /api/v1/clusters -> ClusterList
-import { Router } from 'express';
-import type { ClusterList } from '@quorate/model';
-import type { ClusterRegistry } from '../clusters';
+// GET /api/v1/clusters (viewer) -> ClusterList (with removed clusters whose history is kept)
+// GET /api/v1/clusters/:id (admin) -> ClusterDetail (secrets by name only)
+// POST /api/v1/clusters (admin) -> 201 ClusterDetail: the entry shape of QUORATE_CLUSTERS, watched at once
+// PATCH /api/v1/clusters/:id (admin) -> ClusterDetail: name, default, or settings (a new collector)
+// DELETE /api/v1/clusters/:id (admin) -> its collector stopped, its history kept
+import { Router, type Request } from 'express';
+import { BASE_KEYS, ClusterIdParam } from '@quorate/model';
+import { requireRole, signedIn } from '../auth/middleware';
+import { settingsOf } from '../cluster-entry';
+import { audit, type AppContext } from '../context';
+import { HttpError } from '../http-errors';
 
-export function clustersRouter(clusters: ClusterRegistry): Router {
-  return Router().get('/clusters', (_req, res) => {
-    const body: ClusterList = { clusters: clusters.summaries() };
-    res.json(body);
+const idOf = (req: Request): string => {
+  const id = ClusterIdParam.safeParse(req.params.id);
+  if (!id.success) throw new HttpError(400, `invalid cluster id: ${id.error.issues[0]?.message ?? ''}`);
+  return id.data;
+};
+
+/** what the audit trail keeps of a request body: the common fields, and only the names of the settings (values may be secrets) */
+function redacted(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const b = body as Record<string, unknown>;
+  const base = Object.fromEntries(BASE_KEYS.filter((k) => k in b).map((k) => [k, typeof b[k] === 'string' ? (b[k] as string).slice(0, 128) : b[k]]));
+  return { ...base, settings: Object.keys(settingsOf(b)).slice(0, 32) };
+}
+
+export function clustersRouter(ctx: AppContext): Router {
+  const router = Router();
+  const admin = ctx.clusterAdmin;
+
+  router.get('/clusters', (_req, res) => {
+    res.json(admin.list());
   });
+
+  router.get('/clusters/:id', requireRole('admin'), (req, res) => {
+    res.json(admin.detail(idOf(req)));
+  });
+
+  router.post('/clusters', requireRole('admin'), async (req, res) => {
+    const who = signedIn(req.identity);
+    const params = redacted(req.body);
+    const clusterId = typeof params.id === 'string' ? params.id.slice(0, 64) : null;
+    try {
+      const detail = await admin.add(req.body);
+      audit(ctx, who, { operation: 'cluster-add', clusterId: detail.id, params, confirmed: true, result: 'ok', message: `cluster '${detail.id}' (${detail.source}) added` });
+      res.status(201).json(detail);
+    } catch (err) {
+      if (err instanceof HttpError) audit(ctx, who, { operation: 'cluster-add', clusterId, params, result: 'refused', message: err.message });
+      throw err;
+    }
+  });
+
+  router.patch('/clusters/:id', requireRole('admin'), async (req, res) => {
+    const who = signedIn(req.identity);
+    const id = idOf(req);
+    const params = redacted(req.body);
+    try {
+      const detail = await admin.patch(id, req.body);
+      audit(ctx, who, { operation: 'cluster-change', clusterId: id, params, confirmed: true, result: 'ok', message: `cluster '${id}' changed` });
+      res.json(detail);
+    } catch (err) {
+      if (err instanceof HttpError) audit(ctx, who, { operation: 'cluster-change', clusterId: id, params, result: 'refused', message: err.message });
+      throw err;
+    }
+  });
+
+  router.delete('/clusters/:id', requireRole('admin'), async (req, res) => {
+    const who = signedIn(req.identity);
+    const id = idOf(req);
+    try {
+      const gone = await admin.remove(id);
+      audit(ctx, who, { operation: 'cluster-remove', clusterId: id, params: {}, confirmed: true, result: 'ok', message: `cluster '${id}' removed; its history is kept` });
+      res.json({ ok: true, removed: gone });
+    } catch (err) {
+      if (err instanceof HttpError) audit(ctx, who, { operation: 'cluster-remove', clusterId: id, params: {}, result: 'refused', message: err.message });
+      throw err;
+    }
+  });
+
+  return router;
 }

@@ -11,7 +11,7 @@ import { clusterOf } from './cluster-param';
 export function simRouter(ctx: AppContext): Router {
   return Router().post('/sim/faults', requireRole('operator'), (req, res) => {
     const who = signedIn(req.identity);
-    const { config, collector } = clusterOf(req, ctx.clusters);
+    const { config, collector, checkpoint } = clusterOf(req, ctx.clusters);
     const target = faultTarget(collector.source);
     if (!target) throw new HttpError(409, `cluster '${config.id}' is not simulated (source '${config.source}'): faults apply to sim clusters only`);
     const fault = SimFault.safeParse(req.body);
@@ -29,7 +29,7 @@ export function simRouter(ctx: AppContext): Router {
       refused((err as Error).message, fault.data);
       throw err;
     }
-    ctx.checkpoints.get(config.id)?.saveNow();
+    checkpoint.saveNow();
     audit(ctx, who, { operation: 'sim-fault', clusterId: config.id, params: fault.data, confirmed: true, result: 'ok', message: `fault ${fault.data.action} applied` });
     res.status(202).json({ ok: true, fault: fault.data });
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Role } from '@quorate/model';
+import { Task, TaskAccepted, type Role } from '@quorate/model';
 import type { ClusterEvent, PatchMessage, SnapshotMessage, SubscribeAck, SubscribeRequest } from '@quorate/model';
 import { pino } from 'pino';
 import { createServer, type QuorateServer, type ServerDeps } from '../app';
@@ -22,6 +22,7 @@ export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/qu
     logLevel: 'silent',
     webDist,
     clusters,
+    kindDefaults: { sim: { nodes: 3, links: 2, tokenMs: 3000, tickMs: 1000 }, lab: { prefix: 'qlab' } },
     dataDir,
     admin: { username: 'admin', password: null },
     apiToken: null,
@@ -56,8 +57,11 @@ export const simCluster = (id: string, name = id, isDefault = false): ClusterCon
   name,
   default: isDefault,
   source: 'sim',
-  sim: { nodeCount: 3, linkCount: 2, tokenMs: 3000, tickMs: 1000 },
+  settings: { nodes: 3, links: 2, tokenMs: 3000, tickMs: 1000 },
+  origin: 'config',
 });
+
+export const labCluster = (id: string, prefix: string, isDefault = false): ClusterConfig => ({ id, name: id, default: isDefault, source: 'lab', settings: { prefix }, origin: 'config' });
 
 export interface Harness {
   server: QuorateServer;
@@ -188,4 +192,20 @@ export async function signIn(url: string, path: '/api/v1/auth/setup' | '/api/v1/
 export function sessionFetch(url: string, s: TestSession, init: { method?: string; body?: unknown; csrf?: boolean | string; headers?: Record<string, string> } = {}): Promise<Response> {
   const csrf: Record<string, string> = init.csrf === false ? {} : { 'x-csrf-token': typeof init.csrf === 'string' ? init.csrf : s.csrf };
   return bearerFetch(url, null, { method: init.method ?? 'GET', body: init.body, headers: { cookie: s.cookie, ...csrf, ...init.headers } });
+}
+
+/**
+ * An operation's 202 → the task when it has ended (polls GET /api/v1/tasks/:id; fails after timeoutMs).
+ * status: what the POST answered (202 unless it was refused).
+ */
+export async function endedTask(baseUrl: string, token: string, res: Response, timeoutMs = 10_000): Promise<Task> {
+  if (res.status !== 202) throw new Error(`expected 202, got ${res.status}: ${await res.text()}`);
+  const { task } = TaskAccepted.parse(await res.json());
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = Task.parse(await (await bearerFetch(`${baseUrl}/api/v1/tasks/${task.id}`, token)).json());
+    if (now.status !== 'running') return now;
+    if (Date.now() > deadline) throw new Error(`task ${task.id} still running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -6,7 +6,7 @@ import { Lab, down, labAvailable } from '@quorate/lab';
 import { ClusterSnapshot } from '@quorate/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetnsRunner, type StreamHandle } from '../runners';
-import { createLabSource } from './lab';
+import { createLabSource } from '../lab/source';
 import type { CorosyncSource } from './source';
 import { LOOKBACK_MS } from './warnings';
 

@@ -6,7 +6,7 @@ import { Lab, down, labAvailable } from '@quorate/lab';
 import { ClusterSnapshot } from '@quorate/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpectedVotesError } from './expected-votes';
-import { createLabSource } from './lab';
+import { createLabSource } from '../lab/source';
 import type { CorosyncSource } from './source';
 
 const avail = await labAvailable().catch((err: unknown) => ({ ok: false, reason: String(err) }));

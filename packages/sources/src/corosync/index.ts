@@ -1,7 +1,7 @@
 export { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from './source';
 export { ExpectedVotesError, type ExpectedVotesResult } from './expected-votes';
-export { createLabSource, type LabSourceOptions } from './lab';
+
 export type { NodeSpec, NodeSnapshot } from './node';
 export { configFromCmap, quorumOptionsFromCmap, type CorosyncConfig } from './config';
 export { expectedDropMs } from './warnings';
-export * from './lab-state';
+

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunnerError } from '../runners';
 import { FakeCorosync, fixture, knetStats, trackingLines } from './fake-corosync.test-helper';
 import { createCorosyncSource, type CorosyncSource } from './source';
-import { createLabSource } from './lab';
+import { createLabSource } from '../lab/source';
 import { HOLD_MS, SETTLE_MS, expectedDropMs } from './warnings';
 
 const Q3 = [1, 2, 3].map((n) => fixture(`quorumtool-s__quorate-3of3__node${n}.txt`));

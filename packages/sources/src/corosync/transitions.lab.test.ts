@@ -10,7 +10,7 @@ import { Lab, down, labAvailable, type UpOptions } from '@quorate/lab';
 import { ClusterSnapshot, carryForwardKnown, diffSnapshots, expectedVotesOrigin, type EventDraft, type QuorumState } from '@quorate/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NetnsRunner } from '../runners';
-import { createLabSource } from './lab';
+import { createLabSource } from '../lab/source';
 import { createCorosyncSource, type CorosyncSource } from './source';
 import { SETTLE_MS, expectedDropMs } from './warnings';
 

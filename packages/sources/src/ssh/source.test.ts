@@ -2,8 +2,8 @@
 // The server runs each exec request with /bin/sh -c like sshd, with fake corosync tools first on PATH
 // that replay captured fixture outputs from a per-node directory (status, cmap, knet, mode ok|hang):
 // so the remote `timeout` really runs on the "node" and really ends a hung tool there.
-import { sshKeyPair } from './runners/ssh-keys.test-helper';
-import { streamCommand } from './runners/ssh';
+import { sshKeyPair } from '../runners/ssh-keys.test-helper';
+import { streamCommand } from '../runners/ssh';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { ClusterSnapshot } from '@quorate/model';
 import { Server, utils, type ParsedKey } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, knetStats } from './corosync/fake-corosync.test-helper';
-import { sshFingerprint } from './runners';
-import { RemoteTimeoutRunner, SshClusterConfig, checkKeyFile, createSshCorosyncSource, type SshClusterConfigInput } from './ssh-cluster';
+import { fixture, knetStats } from '../corosync/fake-corosync.test-helper';
+import { sshFingerprint } from '../runners';
+import { RemoteTimeoutRunner, SshClusterConfig, checkKeyFile, createSshCorosyncSource, type SshClusterConfigInput } from './source';
 
 const Q3 = [1, 2, 3].map((n) => fixture(`quorumtool-s__quorate-3of3__node${n}.txt`));
 const Q2OF3_N1 = fixture('quorumtool-s__quorate-2of3__node3-sigkill__node1.txt');

@@ -9,6 +9,7 @@
 //     "nodes": [                          // every node of the corosync nodelist, by its nodelist name
 //       { "name": "pve1", "host": "10.0.0.11", "port": 22, "user": "root",
 //         "keyPath": "/etc/quorate/id_ed25519",              // absolute; mode 600 (refused when group/others can read it)
+//                                                            // or "privateKey": "-----BEGIN OPENSSH PRIVATE KEY-----..." (kept encrypted)
 //         "hostKey": "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU" }  // `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`
 //     ]
 //   }
@@ -19,8 +20,11 @@
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from './corosync';
-import { normalizeFingerprint, SshRunner, type CommandResult, type CommandRunner, type RunOptions, type StreamHandle, type StreamOptions } from './runners';
+import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from '../corosync';
+import { normalizeFingerprint, SshRunner, type CommandResult, type CommandRunner, type RunOptions, type StreamHandle, type StreamOptions } from '../runners';
+
+/** an ed25519 key is ~400 characters, RSA 4096 ~3.3 K: anything far bigger is not a key */
+const MAX_PRIVATE_KEY = 16_384;
 
 export const SshNodeConfig = z
   .object({
@@ -29,27 +33,42 @@ export const SshNodeConfig = z
     host: z.string().min(1).max(253),
     port: z.number().int().min(1).max(65535).default(22),
     user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/, 'a user name').default('root'),
-    keyPath: z.string().min(1).refine(isAbsolute, 'an absolute path to the private key'),
+    /** a private key file on the BFF's machine (mode 600) ... */
+    keyPath: z.string().min(1).refine(isAbsolute, 'an absolute path to the private key').optional(),
+    /** ... or the key itself (OpenSSH PEM): a secret, kept in the encrypted store, never shown again */
+    privateKey: z
+      .string()
+      .max(MAX_PRIVATE_KEY, `at most ${MAX_PRIVATE_KEY} characters`)
+      .regex(/^\s*-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, 'an OpenSSH or PEM private key (-----BEGIN ... PRIVATE KEY-----)')
+      .optional(),
     hostKey: z
       .string()
       .refine((v) => /^SHA256:/i.test(v.trim()) && normalizeFingerprint(v) !== null, 'SHA256:<43 base64 characters>, as `ssh-keygen -lf` prints it'),
   })
   .strict();
 
+/** every node of the corosync nodelist, by name, each with exactly one key */
+export const SshNodes = z
+  .array(SshNodeConfig)
+  .min(1)
+  .max(32)
+  .superRefine((nodes, ctx) => {
+    const seen = new Set<string>();
+    nodes.forEach((n, i) => {
+      if (seen.has(n.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate node name '${n.name}'` });
+      seen.add(n.name);
+      if ((n.keyPath === undefined) === (n.privateKey === undefined))
+        ctx.addIssue({ code: 'custom', path: [i, 'keyPath'], message: 'give keyPath (a key file here) or privateKey (the key itself), one of them' });
+    });
+  });
+
 export const SshClusterConfig = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, at most 64 characters'),
     name: z.string().min(1).max(128).optional(),
-    nodes: z.array(SshNodeConfig).min(1).max(32),
+    nodes: SshNodes,
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    const seen = new Set<string>();
-    c.nodes.forEach((n, i) => {
-      if (seen.has(n.name)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'name'], message: `duplicate node name '${n.name}'` });
-      seen.add(n.name);
-    });
-  });
+  .strict();
 
 export type SshClusterConfig = z.infer<typeof SshClusterConfig>;
 export type SshClusterConfigInput = z.input<typeof SshClusterConfig>;
@@ -57,6 +76,7 @@ export type SshNodeConfig = z.infer<typeof SshNodeConfig>;
 
 /** The remote `timeout` in seconds: a tool blocked on a frozen Corosync is killed on the node after this. */
 export const REMOTE_TIMEOUT_S = 5;
+
 
 /**
  * Refuses a private key file that group or others may access (OpenSSH refuses those too) or that cannot
@@ -125,7 +145,7 @@ export type SshCorosyncSourceOptions = Omit<CorosyncSourceOptions, 'kind' | 'nod
  */
 export function createSshCorosyncSource(config: SshClusterConfigInput, options: SshCorosyncSourceOptions = {}): CorosyncSource {
   const c = SshClusterConfig.parse(config);
-  for (const keyPath of new Set(c.nodes.map((n) => n.keyPath))) checkKeyFile(keyPath);
+  for (const keyPath of new Set(c.nodes.flatMap((n) => (n.keyPath !== undefined ? [n.keyPath] : [])))) checkKeyFile(keyPath);
   const { remoteTimeoutS = REMOTE_TIMEOUT_S, connectTimeoutMs, ...rest } = options;
   const runners: CommandRunner[] = [];
   const nodes = c.nodes.map((n) => {
@@ -133,7 +153,7 @@ export function createSshCorosyncSource(config: SshClusterConfigInput, options: 
       host: n.host,
       port: n.port,
       username: n.user,
-      privateKeyPath: n.keyPath,
+      ...(n.privateKey !== undefined ? { privateKey: n.privateKey } : { privateKeyPath: n.keyPath ?? '' }),
       hostKeyFingerprint: n.hostKey,
       ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
       label: `ssh ${n.user}@${n.host}:${n.port} (${n.name})`,

@@ -4,8 +4,8 @@
 import { NetnsRunner } from '../runners';
 import { plural, type ClusterSnapshot } from '@quorate/model';
 import { Subscribable } from '../subscribable';
-import { DEFAULT_PREFIX, readState, stateFile, type LabState } from './lab-state';
-import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from './source';
+import { DEFAULT_PREFIX, readState, stateFile, type LabState } from './state';
+import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from '../corosync/source';
 
 export type LabSourceOptions = Omit<CorosyncSourceOptions, 'kind' | 'nodes' | 'clusterId'> & {
   clusterId?: string;

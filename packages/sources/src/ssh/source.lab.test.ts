@@ -9,9 +9,9 @@ import { parseQuorumtoolStatus, toQuorumState } from '@quorate/corosync';
 import { Lab, down, labAvailable, type LabStateEx } from '@quorate/lab';
 import { ClusterSnapshot } from '@quorate/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRunner, NetnsRunner, RunnerError, SshRunner } from './runners';
-import { RemoteTimeoutRunner, createSshCorosyncSource, type SshClusterConfigInput } from './ssh-cluster';
-import type { CorosyncSource } from './corosync';
+import { LocalRunner, NetnsRunner, RunnerError, SshRunner } from '../runners';
+import { RemoteTimeoutRunner, createSshCorosyncSource, type SshClusterConfigInput } from './source';
+import type { CorosyncSource } from '../corosync';
 
 const avail = await labAvailable({ sshd: true }).catch((err: unknown) => ({ ok: false, reason: String(err) }));
 const onCi = process.env.CI === 'true';

@@ -4,8 +4,8 @@
 // simply unreachable).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STATE_DIR, stateFile, type LabState } from './lab-state';
-import { createLabSource } from './lab';
+import { STATE_DIR, stateFile, type LabState } from './state';
+import { createLabSource } from './source';
 
 const PREFIX = 'qfollow';
 const isRoot = process.getuid?.() === 0;

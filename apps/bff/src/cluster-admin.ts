@@ -1,0 +1,186 @@
+// Clusters added, changed and removed while the BFF runs (POST/PATCH/DELETE /api/v1/clusters): each
+// validated by its kind's schema, persisted (secrets in the encrypted store), its collector started or
+// stopped, and every socket told (`clusters`). Clusters of QUORATE_CLUSTERS are read-only here.
+// Changes run one at a time: two requests for the same id cannot both pass the checks.
+import { ClusterPatchBase, SocketEvents, type ClusterDetail, type ClusterList } from '@quorate/model';
+import type { Store, StoredCluster } from '@quorate/store';
+import { isRegisteredKind, kindOf } from '@quorate/sources';
+import { parseClusterEntry, parseSettings, settingsOf, type ClusterConfig, type EntryIssue, type KindDefaults } from './cluster-entry';
+import { stopCluster, type ClusterBuilder } from './cluster-build';
+import type { ClusterRegistry } from './clusters';
+import { MAX_CLUSTERS } from './config';
+import { roomOf, type GatewayServer } from './gateway';
+import { HttpError } from './http-errors';
+import type { Logger } from './logger';
+import { dropCheckpoint } from './persistence/checkpoint';
+
+const invalid = (issues: EntryIssue[]) =>
+  new HttpError(
+    400,
+    `invalid cluster: ${issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`,
+    issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
+
+export interface ClusterAdminDeps {
+  store: Store;
+  clusters: ClusterRegistry;
+  build: ClusterBuilder;
+  kindDefaults: KindDefaults;
+  logger: Logger;
+  /** clusters with an operation running: not removed or rebuilt under it */
+  busy: Set<string>;
+}
+
+export class ClusterAdmin {
+  private queue: Promise<unknown> = Promise.resolve();
+  private io: GatewayServer | null = null;
+
+  constructor(private readonly d: ClusterAdminDeps) {}
+
+  /** the gateway, once it exists (it needs the registry first) */
+  attach(io: GatewayServer): void {
+    this.io = io;
+    this.d.clusters.on('changed', () => this.io?.emit(SocketEvents.clusters, this.list()));
+  }
+
+  /**
+   * The stored clusters to watch at start, with their secrets. One that no longer validates (a kind this
+   * version lacks, a key file gone) or whose id the configuration now uses is left out and logged; its
+   * row stays, so nothing is lost.
+   */
+  stored(configured: ClusterConfig[]): ClusterConfig[] {
+    const out: ClusterConfig[] = [];
+    for (const row of this.d.store.clusters.list()) {
+      if (row.removedAt !== null) continue;
+      if (configured.some((c) => c.id === row.id)) {
+        this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' added through the API is not watched: QUORATE_CLUSTERS now defines that id`);
+        continue;
+      }
+      const c = this.fromRow(row);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  list(): ClusterList {
+    const removed = this.d.store.clusters
+      .list()
+      .filter((c) => c.removedAt !== null && !this.d.clusters.has(c.id))
+      .map((c) => ({ id: c.id, name: c.name, source: c.kind, removedAt: c.removedAt ?? 0 }));
+    return { clusters: this.d.clusters.summaries(), removed };
+  }
+
+  detail(id: string): ClusterDetail {
+    const c = this.d.clusters.get(id);
+    if (!c) throw new HttpError(404, `unknown cluster '${id}'`);
+    const def = kindOf(c.config.source);
+    const { settings, secrets } = def.takeSecrets(c.config.settings);
+    return {
+      id: c.config.id,
+      name: c.config.name,
+      source: c.config.source,
+      default: c.config.id === this.d.clusters.defaultId,
+      origin: c.config.origin,
+      settings: settings as Record<string, unknown>,
+      secrets: Object.keys(secrets),
+    };
+  }
+
+  add(raw: unknown): Promise<ClusterDetail> {
+    return this.serial(async () => {
+      const r = parseClusterEntry(raw, this.d.kindDefaults, 'runtime');
+      if (!r.ok) throw invalid(r.issues);
+      const config = r.cluster;
+      if (this.d.clusters.has(config.id)) throw new HttpError(409, `cluster '${config.id}' exists: choose another id, or change it with PATCH`);
+      if (this.d.clusters.all().length >= MAX_CLUSTERS) throw new HttpError(409, `at most ${MAX_CLUSTERS} clusters: remove one first`);
+      await this.bringUp(config);
+      return this.detail(config.id);
+    });
+  }
+
+  patch(id: string, raw: unknown): Promise<ClusterDetail> {
+    return this.serial(async () => {
+      const current = this.runtimeCluster(id);
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid([{ path: [], message: 'an object: {"name"?, "default"?: true, <settings>?}' }]);
+      const body = raw as Record<string, unknown>;
+      if ('id' in body && body.id !== id) throw invalid([{ path: ['id'], message: 'the id cannot change: add a new cluster and remove this one' }]);
+      if ('source' in body && body.source !== current.source) throw invalid([{ path: ['source'], message: 'the source kind cannot change: add a new cluster and remove this one' }]);
+      const base = ClusterPatchBase.safeParse({ name: body.name, default: body.default });
+      if (!base.success) throw invalid(base.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
+      const changes = settingsOf(body);
+      const next: ClusterConfig = { ...current, ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) };
+      if (Object.keys(changes).length === 0) {
+        this.persist(next);
+        this.d.clusters.update(id, { ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) });
+        return this.detail(id);
+      }
+      // new settings: merged onto the stored ones (secrets left out stay as they are), a new collector
+      const settings = parseSettings(current.source, { ...current.settings, ...changes }, {});
+      if (!settings.ok) throw invalid(settings.issues);
+      if (this.d.busy.has(id)) throw new HttpError(409, `an operation is running on cluster '${id}': change it when it has finished`);
+      const old = this.d.clusters.get(id);
+      if (old) await stopCluster(old);
+      await this.bringUp({ ...next, settings: settings.settings });
+      return this.detail(id);
+    });
+  }
+
+  remove(id: string): Promise<{ id: string; name: string }> {
+    return this.serial(async () => {
+      const current = this.runtimeCluster(id);
+      if (this.d.busy.has(id)) throw new HttpError(409, `an operation is running on cluster '${id}': remove it when it has finished`);
+      if (this.d.clusters.all().length === 1) throw new HttpError(409, 'the last cluster cannot be removed');
+      const cluster = this.d.clusters.remove(id);
+      this.io?.in(roomOf(id)).socketsLeave(roomOf(id));
+      if (cluster) await stopCluster(cluster);
+      this.d.store.clusters.remove(id);
+      dropCheckpoint(this.d.store, id);
+      this.d.logger.info({ clusterId: id }, `cluster '${id}' removed; its history is kept`);
+      return { id, name: current.name };
+    });
+  }
+
+  /** build, persist, start, then list it: a cluster that cannot be stored is not watched either */
+  private async bringUp(config: ClusterConfig): Promise<void> {
+    const cluster = this.d.build(config);
+    this.persist(config);
+    await cluster.collector.start();
+    this.d.clusters.put(cluster);
+  }
+
+  private persist(config: ClusterConfig): void {
+    const { settings, secrets } = kindOf(config.source).takeSecrets(config.settings);
+    this.d.store.clusters.save({ id: config.id, name: config.name, kind: config.source, isDefault: config.default, settings: settings as Record<string, unknown>, secrets });
+  }
+
+  private runtimeCluster(id: string): ClusterConfig {
+    const c = this.d.clusters.get(id);
+    if (!c) throw new HttpError(404, `unknown cluster '${id}'`);
+    if (c.config.origin === 'config') throw new HttpError(409, `cluster '${id}' comes from QUORATE_CLUSTERS: change it there and restart`);
+    return c.config;
+  }
+
+  private fromRow(row: StoredCluster): ClusterConfig | null {
+    const skip = (why: string) => {
+      this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' (added through the API) is not watched: ${why}`);
+      return null;
+    };
+    if (!isRegisteredKind(row.kind)) return skip(`its source '${row.kind}' is not known to this version`);
+    let secrets: Record<string, string>;
+    try {
+      secrets = this.d.store.clusters.secrets(row.id);
+    } catch (err) {
+      return skip((err as Error).message);
+    }
+    const withSecrets = kindOf(row.kind).giveSecrets(row.settings, secrets) as Record<string, unknown>;
+    const settings = parseSettings(row.kind, withSecrets, {});
+    if (!settings.ok) return skip(settings.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return { id: row.id, name: row.name, default: row.isDefault, source: row.kind, settings: settings.settings, origin: 'runtime' };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

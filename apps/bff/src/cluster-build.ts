@@ -1,0 +1,50 @@
+// One cluster, built: its source (from the kind registry), its collector and its checkpoint, wired the
+// same way for clusters from the configuration and clusters added at runtime.
+import type { ClusterConfig } from './cluster-entry';
+import type { Cluster } from './clusters';
+import { Collector } from './collector';
+import type { EventStoreFactory } from './event-store';
+import type { Logger } from './logger';
+import { CHECKPOINT_THROTTLE_MS, Checkpoint, loadCheckpoint } from './persistence/checkpoint';
+import type { SourceFactory } from './sources';
+import type { Store } from '@quorate/store';
+
+export interface ClusterBuildDeps {
+  store: Store;
+  logger: Logger;
+  makeSource: SourceFactory;
+  makeEvents: EventStoreFactory;
+  firstRev?: number;
+  patchCapacity?: number;
+  checkpointThrottleMs?: number;
+}
+
+export type ClusterBuilder = (config: ClusterConfig) => Cluster;
+
+export function clusterBuilder(deps: ClusterBuildDeps): ClusterBuilder {
+  return (config) => {
+    const saved = loadCheckpoint(deps.store, config.id);
+    const source = deps.makeSource(config, (message) => deps.logger.warn(message), saved?.sim);
+    if (source.clusterId !== config.id) throw new Error(`source for cluster '${config.id}' reports cluster id '${source.clusterId}'`);
+    const checkpoint = new Checkpoint(deps.store, config.id, deps.logger, deps.checkpointThrottleMs ?? CHECKPOINT_THROTTLE_MS);
+    const collector = new Collector({
+      source,
+      store: deps.makeEvents(config.id),
+      logger: deps.logger,
+      initialBaseline: saved?.baseline ?? null,
+      persist: (baseline) => checkpoint.write(baseline),
+      ...(deps.firstRev !== undefined ? { firstRev: deps.firstRev } : {}),
+      ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
+    });
+    checkpoint.attach(source, () => collector.diffBaseline());
+    collector.on('patch', () => checkpoint.changed());
+    collector.on('snapshot', () => checkpoint.changed());
+    return { config, collector, checkpoint };
+  };
+}
+
+/** stop watching: the collector (and its source), then the final checkpoint */
+export async function stopCluster(c: Cluster): Promise<void> {
+  await c.collector.stop();
+  c.checkpoint.close();
+}

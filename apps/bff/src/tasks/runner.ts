@@ -1,0 +1,144 @@
+// Long operations as tasks (model/tasks.ts): each starts at once, its log lines stream to the cluster's
+// room (socket `task`) and are kept (store.tasks; saved at most once a second while it runs, and at its
+// end). A task left running by a stopped process is marked interrupted at the next start.
+import { randomBytes } from 'node:crypto';
+import { SocketEvents, TASK_MAX_LINE_CHARS, TASK_MAX_LINES, type Task, type TaskLogLine, type TaskStatus } from '@quorate/model';
+import type { Store } from '@quorate/store';
+import { roomOf, type GatewayServer } from '../gateway';
+import type { Logger } from '../logger';
+
+/** while a task runs, its document is written at most this often (every line still streams at once) */
+export const TASK_SAVE_MS = 1_000;
+
+export const INTERRUPTED_LINE =
+  'interrupted: the BFF stopped while this task ran (restart or crash); what it did on the cluster is not known — check the cluster before running it again';
+
+export interface TaskStart {
+  operation: string;
+  clusterId: string;
+  actor: Task['actor'];
+  params: Record<string, unknown>;
+}
+
+export class RunningTask {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private cut = false;
+
+  constructor(
+    private task: Task,
+    private readonly save: (t: Task) => void,
+    private readonly publish: (t: Task, lines: TaskLogLine[]) => void,
+  ) {}
+
+  get id(): string {
+    return this.task.id;
+  }
+
+  /** aborted when someone cancels it: an operation that can stop midway listens */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  snapshot(): Task {
+    return structuredClone(this.task);
+  }
+
+  get running(): boolean {
+    return this.task.status === 'running';
+  }
+
+  log(text: string): void {
+    if (!this.running) return;
+    if (this.task.log.length >= TASK_MAX_LINES) {
+      if (this.cut) return;
+      this.cut = true;
+      text = `(log cut: more than ${TASK_MAX_LINES} lines; the rest is not kept)`;
+    }
+    const line = { at: Date.now(), line: text.length > TASK_MAX_LINE_CHARS ? `${text.slice(0, TASK_MAX_LINE_CHARS)}…` : text };
+    this.task.log.push(line);
+    this.publish(this.task, [line]);
+    this.scheduleSave();
+  }
+
+  /** asks it to stop; whether it did is its end status (cancelled, or ok when it had already finished) */
+  cancel(by: string): void {
+    if (!this.running || this.controller.signal.aborted) return;
+    this.log(`cancel requested by ${by}`);
+    this.controller.abort(new Error(`cancelled by ${by}`));
+  }
+
+  end(status: Exclude<TaskStatus, 'running' | 'interrupted'>, message: string): Task {
+    if (!this.running) return this.snapshot();
+    this.task = { ...this.task, status, endedAt: Date.now(), message };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.save(this.task);
+    this.publish(this.task, []);
+    return this.snapshot();
+  }
+
+  private scheduleSave(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.running) this.save(this.task);
+    }, TASK_SAVE_MS);
+    this.timer.unref?.();
+  }
+}
+
+export class TaskRunner {
+  private readonly live = new Map<string, RunningTask>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly io: GatewayServer,
+    private readonly logger: Logger,
+  ) {}
+
+  /** at start: what a previous process left running is marked interrupted (and logged) */
+  recover(): void {
+    for (const t of this.store.tasks.endRunning('interrupted', INTERRUPTED_LINE))
+      this.logger.warn({ task: t.id, operation: t.operation, clusterId: t.clusterId }, 'a task was interrupted by the last stop');
+  }
+
+  begin(start: TaskStart): RunningTask {
+    const task: Task = { id: `task_${randomBytes(8).toString('hex')}`, ...start, status: 'running', startedAt: Date.now(), endedAt: null, message: null, log: [] };
+    const running = new RunningTask(
+      task,
+      (t) => this.save(t),
+      (t, lines) => {
+        const { log: _log, ...rest } = t;
+        this.io.to(roomOf(t.clusterId)).emit(SocketEvents.task, { task: rest, lines });
+        if (t.status !== 'running') this.live.delete(t.id);
+      },
+    );
+    this.live.set(task.id, running);
+    this.save(task);
+    return running;
+  }
+
+  /** the task (the live copy while it runs) */
+  get(id: string): Task | null {
+    return this.live.get(id)?.snapshot() ?? this.store.tasks.get(id);
+  }
+
+  running(id: string): RunningTask | undefined {
+    return this.live.get(id);
+  }
+
+  /** tasks still running on a cluster */
+  runningOn(clusterId: string): RunningTask[] {
+    return [...this.live.values()].filter((t) => t.snapshot().clusterId === clusterId);
+  }
+
+  private save(t: Task): void {
+    try {
+      this.store.tasks.save(t);
+    } catch (err) {
+      // the task goes on; its page shows the live copy
+      this.logger.error({ err, task: t.id }, 'could not save the task');
+    }
+  }
+}

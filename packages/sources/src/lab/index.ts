@@ -1,0 +1,3 @@
+export { createLabSource, type LabSourceOptions } from './source';
+export * from './state';
+export { labKind, LabSettings } from './kind';
