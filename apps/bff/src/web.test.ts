@@ -136,6 +136,20 @@ describe('web app: precompressed assets', () => {
     }
   });
 
+  it("the page's path routes get index.html, with or without a query; API paths never do", async () => {
+    for (const path of ['/history', '/history?severity=critical&cluster=lab', '/audit?x=1', '/events', '/admin', '/account', '/#/history']) {
+      const r = await get(base, path);
+      expect(r.status, path).toBe(200);
+      expect(r.headers['content-type'], path).toMatch(/^text\/html/);
+      expect(r.body.toString(), path).toContain('<title>Quorate</title>');
+    }
+    for (const path of ['/api/v1/history', '/socket.io/', '/healthz', '/metrics']) {
+      const r = await get(base, path);
+      expect(r.status, path).toBe(404);
+      expect(r.body.toString(), path).not.toContain('<title>Quorate</title>');
+    }
+  });
+
   it('an unknown asset is a 404, never the page', async () => {
     for (const accept of ['br, gzip', '']) {
       const r = await get(base, '/assets/index-gone99.js', accept ? { 'accept-encoding': accept } : {});

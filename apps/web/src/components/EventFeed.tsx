@@ -2,6 +2,7 @@
 import { useRef } from 'react';
 import type { ClusterEvent } from '@quorate/model';
 import { EventLine } from './EventRow';
+import { Link } from '@tanstack/react-router';
 
 const SHOWN = 15;
 
@@ -17,9 +18,9 @@ export function EventFeed({ events, loading, error }: { events: readonly Cluster
         <h2 id="events-title" className="panel-title">
           Events
         </h2>
-        <a href="#/history" className="rounded px-1 text-sm text-sky-700 underline underline-offset-2 dark:text-sky-300">
+        <Link to="/history" className="rounded px-1 text-sm text-sky-700 underline underline-offset-2 dark:text-sky-300">
           History →
-        </a>
+        </Link>
       </div>
       {error && <p className="text-sm text-red-700 dark:text-red-300">Could not load earlier events: {error.message}</p>}
       {loading && !events.length && <p className="text-sm text-slate-500">Loading events…</p>}
