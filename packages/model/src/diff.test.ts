@@ -551,6 +551,26 @@ describe('an observer change (issue 8)', () => {
     }, prev);
     expect(diffSnapshots(prev, next).map((e) => e.body.type)).toEqual(['observer-changed', 'node-joined']);
   });
+
+  it('to the quorate side of a split: the minority left; the old observer\'s warnings end without a "cleared" line each', () => {
+    // pve1 was cut off from pve2 and pve3 and warned they would be dropped; Corosync split the ring and
+    // the headline moved to the quorate side, from which pve1 left
+    const prev = after((s) => {
+      s.warnings = [warning(2, false), warning(3, false)];
+    });
+    const next = after((s) => {
+      s.observer = { nodeId: 2, name: 'pve2' };
+      s.warnings = [];
+      node(s, 1).state = 'offline';
+      quorumOf(s, [2, 3]);
+      s.partitioned = true;
+    }, prev);
+    expect(diffSnapshots(prev, next).map((e) => e.message)).toEqual([
+      'observer changed from pve1 to pve2',
+      'pve1 left the cluster (1 vote)',
+      'cluster partitioned: reachable nodes disagree on membership',
+    ]);
+  });
 });
 
 describe('a revised forecast (issue 8)', () => {

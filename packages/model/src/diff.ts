@@ -81,17 +81,20 @@ export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapsho
 
   // stable sort: the per-kind order set by the helpers is kept
   bodies.sort((a, b) => (rank.get(a.type) ?? 0) - (rank.get(b.type) ?? 0));
-  return withoutConsequences(bodies).map((body) => ({ at: next.observedAt, severity: eventSeverity(body), message: describeEvent(body), body }));
+  return withoutConsequences(bodies, observerMoved).map((body) => ({ at: next.observedAt, severity: eventSeverity(body), message: describeEvent(body), body }));
 }
 
 /** A node that left or joined explains its storage going (in)active and its unreachable warning ending:
- * one timeline line for the cause instead of one per storage and warning. */
-function withoutConsequences(bodies: EventBody[]): EventBody[] {
+ * one timeline line for the cause instead of one per storage and warning. A new observer explains every
+ * warning ending: warnings are the observer's forecast from its own links, and the old one's (say, that
+ * the majority it was cut off from would be dropped) ends because the headline moved, not because a link
+ * came back. */
+function withoutConsequences(bodies: EventBody[], observerMoved: boolean): EventBody[] {
   const moved = new Set<string>();
   for (const b of bodies) if (b.type === 'node-left' || b.type === 'node-joined') moved.add(b.name);
-  if (moved.size === 0) return bodies;
+  if (moved.size === 0 && !observerMoved) return bodies;
   return bodies.filter(
-    (b) => !((b.type === 'storage-state-changed' && moved.has(b.node)) || (b.type === 'node-unreachable-cleared' && moved.has(b.name))),
+    (b) => !((b.type === 'storage-state-changed' && moved.has(b.node)) || (b.type === 'node-unreachable-cleared' && (observerMoved || moved.has(b.name)))),
   );
 }
 

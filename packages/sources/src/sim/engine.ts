@@ -4,7 +4,7 @@
 // - links.ts: the knet link matrix (physical state, what knet reports and when, latency, flapping)
 // - membership.ts: rings per partition, formed after Corosync's detection delays; quorum.ts: votequorum
 // - faults.ts: injected faults, checked whole before they change anything
-// - project.ts: the ClusterSnapshot the observer reports
+// - project.ts: the ClusterSnapshot the observer reports; observer.ts: which node that is
 import type { ClusterSnapshot, SimFault } from '@quorate/model';
 import { SimFaultError } from './errors';
 import { applyFault, resolveFault } from './faults';
@@ -14,7 +14,7 @@ import type { SimConfig } from './options';
 import { projectSnapshot } from './project';
 import { setExpectedVotes } from './quorum';
 import { Rng } from './rng';
-import type { DurableSimState, SimState } from './state';
+import type { DurableSimState, NodeStatus, SimState } from './state';
 import { driftStorage, initialStorage } from './storage';
 import { Topology } from './topology';
 
@@ -34,11 +34,13 @@ export class SimEngine {
     const topo = new Topology(config);
     this.topo = topo;
     if (state) {
-      const saved: DurableSimState & Partial<SimState> = structuredClone(state);
+      const saved: Omit<DurableSimState, 'observer'> & Partial<SimState> = structuredClone(state);
       // a durable state has no volatile part: start it afresh, as a new simulation of this seed would
       this.rng = new Rng(saved.rng ?? topo.seed ^ 0x5eed);
       const storage = saved.storage ?? initialStorage(topo.n, this.rng);
-      this.s = { ...saved, storage, rng: this.rng.state, tickCount: saved.tickCount ?? 0, nextTickAt: saved.nextTickAt ?? saved.clock + config.tickMs };
+      // saved before the observer was kept: it was the lowest running node
+      const observer = saved.observer !== undefined ? saved.observer : lowestRunning(saved.status);
+      this.s = { ...saved, observer, storage, rng: this.rng.state, tickCount: saved.tickCount ?? 0, nextTickAt: saved.nextTickAt ?? saved.clock + config.tickMs };
     } else {
       this.rng = new Rng(topo.seed ^ 0x5eed);
       this.s = this.freshState(startAt);
@@ -67,6 +69,7 @@ export class SimEngine {
       ...healthyLinks(topo),
       groups: null,
       ...connectedPairLinks(topo, t),
+      observer: null, // chosen by the first step
       nodeState: topo.names.map(() => 'online'),
       nodeSince: topo.names.map(() => t),
       storage: initialStorage(topo.n, this.rng),
@@ -176,4 +179,9 @@ export class SimEngine {
     }
     s.rng = this.rng.state;
   }
+}
+
+function lowestRunning(status: readonly NodeStatus[]): number | null {
+  const i = status.indexOf('running');
+  return i < 0 ? null : i + 1;
 }

@@ -4,6 +4,7 @@
 // ring's votequorum makes of its members is quorum.ts.
 import { initialQuorumMemory, mergeQuorumMemory, type QuorumMemory } from '@quorate/model';
 import { at, SimInvariantError } from './invariant';
+import { chooseSimObserver, type Vantage } from './observer';
 import { evaluateRings } from './quorum';
 import { ringId, type SimRing, type SimState } from './state';
 import type { Topology } from './topology';
@@ -53,10 +54,10 @@ export class Membership {
     return ring;
   }
 
-  /** the lowest running node: whose Corosync the snapshot reports */
+  /** whose Corosync the snapshot reports (observer.ts), as chosen by the last update */
   observerIndex(): number | null {
-    const i = this.s.status.indexOf('running');
-    return i < 0 ? null : i;
+    const id = this.s.observer;
+    return id !== null && this.s.status[id - 1] === 'running' ? id - 1 : null;
   }
 
   observerRing(): SimRing | null {
@@ -123,6 +124,7 @@ export class Membership {
     this.formDue(comp.values());
     this.gc();
     evaluateRings(this.topo, this.all(), this.s.clock, this.changed);
+    this.chooseObserver();
     this.updateNodeStates();
   }
 
@@ -167,6 +169,22 @@ export class Membership {
       if (dues.length === 0 || t < Math.max(...dues)) continue;
       const ring = this.newRing(c, mergeQuorumMemory(involved.map((r) => r.memory)));
       for (const id of c) this.s.ringOf[id - 1] = ring.id;
+    }
+  }
+
+  /** the running node whose ring ranks best (observer.ts); the current one while none is better */
+  private chooseObserver(): void {
+    const { s } = this;
+    const candidates: Vantage[] = [];
+    for (let i = 0; i < this.topo.n; i++) {
+      if (s.status[i] !== 'running') continue;
+      const r = this.runningRing(i);
+      candidates.push({ id: i + 1, quorate: r.state?.quorate ?? false, votes: r.state?.totalVotes ?? 0, members: r.members.length });
+    }
+    const next = chooseSimObserver(candidates, s.observer);
+    if (next !== s.observer) {
+      s.observer = next;
+      this.changed();
     }
   }
 

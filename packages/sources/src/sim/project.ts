@@ -1,4 +1,4 @@
-// The simulated cluster as a ClusterSnapshot: what the observer (the lowest running node) reports, as the
+// The simulated cluster as a ClusterSnapshot: what the observer (observer.ts: the best view) reports, as the
 // corosync source would read it from a real node — its ring's quorum, knet's link matrix, every node's
 // own view, storage as PVE shows it, and the early warning for members knet has already lost.
 import { type ClusterNode, type ClusterSnapshot, type LinkObservation, type NodeView, type UnreachableWarning } from '@quorate/model';

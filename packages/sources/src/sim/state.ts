@@ -50,6 +50,9 @@ export interface SimState {
   changedAt: number[];
   downCount: number[];
   disconnectedAt: number[];
+  /** node id whose view the snapshot reports (observer.ts), null when none runs. Added after version 1
+   * first shipped: a state saved without it resumes with the lowest running node, whom it reported. */
+  observer: number | null;
   nodeState: Array<'online' | 'offline' | 'unknown'>;
   nodeSince: number[];
   storage: StorageUsage;
