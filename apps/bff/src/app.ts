@@ -73,6 +73,8 @@ export interface QuorateServer {
   /** each cluster's collector, by cluster id (a fresh map of the clusters watched now) */
   readonly collectors: Map<string, Collector>;
   clusters: ClusterRegistry;
+  /** long operations (202 → task) */
+  tasks: TaskRunner;
   metrics: Registry;
   logger: Logger;
   store: Store;
@@ -221,6 +223,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       return new Map(clusters.all().map((c) => [c.config.id, c.collector]));
     },
     clusters,
+    tasks,
     metrics,
     logger,
     store,
@@ -258,6 +261,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       });
       // the sources are still now: what they hold is what the next start resumes
       await Promise.all(clusters.all().map(stopCluster));
+      tasks.flush();
       anonymous.flush();
       signIn.stop();
       httpServer.closeAllConnections();

@@ -133,6 +133,11 @@ export class TaskRunner {
     return [...this.live.values()].filter((t) => t.snapshot().clusterId === clusterId);
   }
 
+  /** at shutdown: what the running tasks logged so far is kept (the next start marks them interrupted) */
+  flush(): void {
+    for (const t of this.live.values()) this.save(t.snapshot());
+  }
+
   private save(t: Task): void {
     try {
       this.store.tasks.save(t);
