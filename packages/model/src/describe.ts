@@ -41,6 +41,12 @@ function versionWord(v: number | null): string {
   return v === null ? 'unknown' : String(v);
 }
 
+/** "82 ms, 5 % loss" (what is known of it) */
+function linkFigures(b: { latencyMs: number | null; lossPct: number | null }): string {
+  const parts = [b.latencyMs !== null ? `${Math.round(b.latencyMs * 10) / 10} ms` : null, b.lossPct !== null ? `${Math.round(b.lossPct * 10) / 10} % loss` : null];
+  return parts.filter(Boolean).join(', ') || 'no figures';
+}
+
 /** One line for humans per event body; the diff uses it for EventDraft.message. */
 export function describeEvent(body: EventBody): string {
   switch (body.type) {
@@ -80,5 +86,9 @@ export function describeEvent(body: EventBody): string {
       );
     case 'node-unreachable-cleared':
       return `unreachable warning for ${body.name} cleared`;
+    case 'link-degraded':
+      return `${linkLabel(body.link, body.fromName, body.toName)} degraded: ${linkFigures(body)}`;
+    case 'link-recovered':
+      return `${linkLabel(body.link, body.fromName, body.toName)} recovered: ${linkFigures(body)}`;
   }
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LinkNumber, NodeId, NodeName } from './snapshot';
 
 const nodeRef = { nodeId: NodeId, name: NodeName };
+const linkRef = { from: NodeId, to: NodeId, link: LinkNumber, fromName: NodeName, toName: NodeName };
 
 export const EventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('node-left'), ...nodeRef, votes: z.number().int() }),
@@ -48,6 +49,19 @@ export const EventBody = z.discriminatedUnion('type', [
     revised: z.boolean().optional(),
   }),
   z.object({ type: z.literal('node-unreachable-cleared'), ...nodeRef }),
+  /**
+   * A connected link between two nodes (per pair: from < to) worse than the cluster's thresholds for long
+   * enough (hysteresis: see the link-health tracker): latency in ms and loss in % as measured then.
+   */
+  z.object({
+    type: z.literal('link-degraded'),
+    ...linkRef,
+    latencyMs: z.number().nullable(),
+    lossPct: z.number().nullable(),
+    /** which threshold: 'latency' (above the bad mark) or 'loss' (sustained loss) */
+    cause: z.enum(['latency', 'loss']),
+  }),
+  z.object({ type: z.literal('link-recovered'), ...linkRef, latencyMs: z.number().nullable(), lossPct: z.number().nullable() }),
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 export type EventType = EventBody['type'];

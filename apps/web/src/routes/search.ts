@@ -28,6 +28,8 @@ export const EVENT_TYPE_LABELS: Record<EventType, string> = {
   'expected-votes-changed': 'expected votes changed',
   'link-down': 'link down',
   'link-up': 'link up',
+  'link-degraded': 'link degraded',
+  'link-recovered': 'link recovered',
   'partition-changed': 'partition',
   'observer-changed': 'observer changed',
   'config-version-changed': 'config version changed',
