@@ -17,6 +17,7 @@ export function eventSeverity(body: EventBody): Severity {
       return 'critical';
     case 'node-left':
     case 'link-down':
+    case 'link-degraded':
     case 'node-unreachable-warning':
       return 'warning';
     case 'storage-state-changed':
