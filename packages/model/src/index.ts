@@ -14,3 +14,4 @@ export * from './auth';
 export * from './operations';
 export * from './tasks';
 export * from './clusters';
+export * from './health';
