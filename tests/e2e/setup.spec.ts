@@ -19,11 +19,15 @@ test.describe('first run', () => {
     await page.getByTestId('setup-password').fill('short');
     await page.getByTestId('setup-password-repeat').fill('short');
     await page.getByTestId('setup-submit').click();
-    await expect(page.getByTestId('setup-problem')).toContainText('at least 10 characters');
+    // each problem beside its field, which is marked invalid and gets the focus
+    await expect(page.getByTestId('setup-password-error')).toContainText('at least 10 characters');
+    await expect(page.getByTestId('setup-password')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('setup-password')).toBeFocused();
     await page.getByTestId('setup-password').fill(SETUP_PASSWORD);
     await page.getByTestId('setup-password-repeat').fill(`${SETUP_PASSWORD}x`);
     await page.getByTestId('setup-submit').click();
-    await expect(page.getByTestId('setup-problem')).toContainText('differ');
+    await expect(page.getByTestId('setup-password-error')).toHaveCount(0);
+    await expect(page.getByTestId('setup-password-repeat-error')).toContainText('differ');
 
     await page.getByTestId('setup-password-repeat').fill(SETUP_PASSWORD);
     await page.getByTestId('setup-submit').click();

@@ -20,6 +20,7 @@ import {
 import { roleAtLeast, type Role } from './api/types';
 import { useRole } from './auth/session';
 import { Dashboard } from './Dashboard';
+import { pathForLegacyHash } from './routes/legacy';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
 import { parseSearch, stringifySearch } from './routes/serialize';
 
@@ -146,4 +147,12 @@ export function preloadCurrentPage(): void {
     const route = (r.routesById as Record<string, AnyRoute>)[m.routeId];
     if (route) void r.loadRouteChunk(route)?.catch(() => undefined);
   }
+}
+
+/** an old `#/page` link followed inside the open page (a hash change, no reload): to its path as well */
+export function followLegacyHashLinks(): void {
+  window.addEventListener('hashchange', () => {
+    const to = pathForLegacyHash(location.href);
+    if (to !== null) appRouter().history.replace(to);
+  });
 }

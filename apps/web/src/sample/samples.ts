@@ -116,5 +116,5 @@ export function seedSample(qc: QueryClient, name: string): ClusterList {
   qc.setQueryData<SnapshotEntry>(queryKeys.snapshot('lab'), { rev: 1, snapshot: s, receivedAt: name === 'stale' ? now - 42_000 : now });
   qc.setQueryData(queryKeys.events(''), events);
   setConnection({ status: name === 'stale' ? 'reconnecting' : 'live' });
-  return { clusters: [{ id: 'lab', name: 'lab-cluster', source: 'sim', default: true, capabilities: ['faults', 'expectedVotes', 'stateExport'] }] };
+  return { clusters: [{ id: 'lab', name: 'lab-cluster', source: 'sim', default: true, origin: 'config', capabilities: ['faults', 'expectedVotes', 'stateExport'] }] };
 }
