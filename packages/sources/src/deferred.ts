@@ -2,8 +2,7 @@
 // reachable host). Until then it reports itself down with the reason and retries, so the dashboard runs and
 // says what is missing instead of refusing to start.
 import type { ClusterSnapshot, SourceKind } from '@quorate/model';
-import type { ExpectedVotesResult } from './corosync';
-import type { ClusterSource, SourceCapabilities, SourceHealth } from './source';
+import type { ClusterSource, ExpectedVotesOutcome, SourceCapabilities, SourceHealth } from './source';
 import { Subscribable } from './subscribable';
 
 export interface DeferredSourceOptions {
@@ -15,7 +14,7 @@ export interface DeferredSourceOptions {
   onError?: (message: string) => void;
 }
 
-type SetExpectedVotes = (n: number) => Promise<ExpectedVotesResult | void>;
+type SetExpectedVotes = (n: number) => Promise<ExpectedVotesOutcome | void>;
 
 export interface DeferredSource extends ClusterSource {
   /**
@@ -81,10 +80,9 @@ export function deferredSource(opts: DeferredSourceOptions): DeferredSource {
       if (inner === null) {
         return () => Promise.reject(new Error(`cluster '${opts.clusterId}' cannot be reached: ${failure ?? 'not started'}`));
       }
-      const target = inner as ClusterSource & { setExpectedVotes?: (n: number) => ExpectedVotesResult | void | Promise<ExpectedVotesResult | void> };
-      const set = target.setExpectedVotes;
-      if (typeof set !== 'function') return undefined;
-      return async (n) => set.call(target, n);
+      const control = inner.capabilities.expectedVotes;
+      if (control === undefined) return undefined;
+      return async (n) => (await control.setExpectedVotes(n)) ?? undefined;
     },
   };
 }

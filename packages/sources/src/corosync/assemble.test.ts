@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeView } from '@quorate/model';
-import { membershipsDisagree } from './assemble';
+import { assembleSnapshot, membershipsDisagree } from './assemble';
+import type { NodeSnapshot } from './node';
 
 const view = (nodeId: number, members: number[] | null): NodeView => ({
   nodeId,
@@ -21,5 +22,38 @@ describe('membershipsDisagree', () => {
   it('is not one when every reachable node agrees, or only one answers', () => {
     expect(membershipsDisagree([view(1, [1, 2, 3]), view(2, [1, 2, 3]), view(3, [1, 2, 3])])).toBe(false);
     expect(membershipsDisagree([view(1, [1]), view(2, null), view(3, null)])).toBe(false);
+  });
+});
+
+describe('assembleSnapshot before any node could be read', () => {
+  const unreachable = (name: string, reason: string): NodeSnapshot => ({
+    name,
+    nodeId: null,
+    reachable: false,
+    reason,
+    lastOkAt: null,
+    quorum: null,
+    status: null,
+    knet: null,
+    knetBaseline: null,
+    config: null,
+    monitorRunning: false,
+    monitorStarts: 0,
+    viewSince: null,
+    sawOthers: false,
+  });
+  it('shows the configured name and nodes (state unknown), each view with its reason — never "0 of 0"', () => {
+    const nodes = [unreachable('pve1', 'connection refused'), unreachable('pve2', 'host key mismatch: expected SHA256:a…, got SHA256:b…')];
+    const s = assembleSnapshot({ clusterId: 'prod', kind: 'ssh', now: 1000, nodes, config: null, warnings: [], observer: null, since: new Map(), clusterName: 'Production' });
+    expect(s.cluster.name).toBe('Production');
+    expect(s.quorum).toBeNull();
+    expect(s.nodes.map((n) => [n.id, n.name, n.state])).toEqual([
+      [1, 'pve1', 'unknown'],
+      [2, 'pve2', 'unknown'],
+    ]);
+    expect(s.views.map((v) => [v.name, v.reachable, v.reason])).toEqual([
+      ['pve1', false, 'connection refused'],
+      ['pve2', false, 'host key mismatch: expected SHA256:a…, got SHA256:b…'],
+    ]);
   });
 });

@@ -163,6 +163,27 @@ export interface AssembleInput {
   joining?: ReadonlySet<number>;
   /** when each node's state last changed; updated in place */
   since: Map<number, { state: ClusterNode['state']; since: number | null }>;
+  /** the name the dashboard was given for this cluster: shown until a node's corosync.conf says its name */
+  clusterName?: string;
+}
+
+/**
+ * Before any node could be read (no nodelist yet): the configured nodes, state unknown, so the page can
+ * name each with its reason (views) instead of "0 of 0". Ids are the nodes' own once known, else their
+ * place in the configuration; the first real nodelist replaces them.
+ */
+function configuredNodes(nodes: readonly NodeSnapshot[]): ClusterNode[] {
+  const used = new Set(nodes.flatMap((n) => (n.nodeId !== null ? [n.nodeId] : [])));
+  let next = 1;
+  return nodes.map((n) => {
+    let id = n.nodeId;
+    if (id === null) {
+      while (used.has(next)) next++;
+      id = next;
+      used.add(id);
+    }
+    return { id, name: n.name, votes: DEFAULT_NODE_VOTES, state: 'unknown' as const, addresses: [], since: null };
+  });
 }
 
 export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
@@ -170,7 +191,8 @@ export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
   const views = input.nodes.map((n, i) => toView(n, i, config, now));
   const observerView = observer ? views.find((v) => v.name === observer.name) : undefined;
   const ordered = observerView ? [observerView, ...views.filter((v) => v !== observerView)] : views;
-  const clusterNodes = buildClusterNodes(config?.nodelist ?? [], observer?.quorum?.members ?? null).map((node) => {
+  const known = buildClusterNodes(config?.nodelist ?? [], observer?.quorum?.members ?? null);
+  const clusterNodes = (config === null ? configuredNodes(input.nodes) : known).map((node) => {
     const prev = input.since.get(node.id);
     if (!prev) input.since.set(node.id, { state: node.state, since: null });
     else if (prev.state !== node.state) input.since.set(node.id, { state: node.state, since: now });
@@ -182,7 +204,7 @@ export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
     source: input.kind,
     observer: observer && observer.nodeId !== null ? { nodeId: observer.nodeId, name: observer.name } : null,
     cluster: {
-      name: config?.clusterName ?? '',
+      name: config?.clusterName ?? input.clusterName ?? '',
       configVersion: config?.configVersion ?? null,
       transport: config?.transport ?? null,
       secureAuth: config?.secureAuth ?? null,

@@ -11,6 +11,8 @@ import { WarningTracker } from './warnings';
 
 export interface CorosyncSourceOptions {
   clusterId: string;
+  /** the dashboard's name for the cluster: shown until a node's corosync.conf could be read */
+  clusterName?: string;
   kind: 'lab' | 'ssh';
   nodes: NodeSpec[];
   /**
@@ -150,7 +152,18 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     } else {
       warnings = [];
     }
-    return assembleSnapshot({ clusterId: options.clusterId, kind: options.kind, now: t, nodes, config, warnings, since, observer, joining });
+    return assembleSnapshot({
+      clusterId: options.clusterId,
+      kind: options.kind,
+      now: t,
+      nodes,
+      config,
+      warnings,
+      since,
+      observer,
+      joining,
+      ...(options.clusterName !== undefined ? { clusterName: options.clusterName } : {}),
+    });
   }
 
   /** What makes a snapshot worth sending at once: everything except latency figures and timestamps. */

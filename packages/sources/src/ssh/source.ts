@@ -162,7 +162,7 @@ export function createSshCorosyncSource(config: SshClusterConfigInput, options: 
     runners.push(runner);
     return { name: n.name, runner };
   });
-  const source = createCorosyncSource({ toolTimeoutMs: remoteTimeoutS * 1000, ...rest, clusterId: c.id, kind: 'ssh', nodes });
+  const source = createCorosyncSource({ toolTimeoutMs: remoteTimeoutS * 1000, ...rest, clusterId: c.id, ...(c.name !== undefined ? { clusterName: c.name } : {}), kind: 'ssh', nodes });
   // the SSH connections are the source's: closed when it stops
   const stop = source.stop.bind(source);
   return Object.assign(source, {
