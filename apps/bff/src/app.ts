@@ -110,7 +110,7 @@ function tlsServer(config: Config, app: Express): HttpsServer {
 }
 
 export function createServer(config: Config, deps: ServerDeps = {}): QuorateServer {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  const logger = deps.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const makeSource = deps.createSource ?? createSource;
   const ownStore = deps.store === undefined;
   const store =
@@ -274,7 +274,6 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
 async function bootstrapAdmin(config: Config, store: Store, logger: Logger): Promise<void> {
   const { username, password } = config.admin;
   if (password === null) {
-    if (store.users.count() === 0) logger.info('no user yet: open the dashboard to create the admin account');
     return;
   }
   if (store.users.count() > 0) {
@@ -290,7 +289,7 @@ async function bootstrapAdmin(config: Config, store: Store, logger: Logger): Pro
     params: { username: user.username },
     confirmed: true,
     result: 'ok',
-    message: `first admin ${user.username} created from the environment`,
+    message: `first admin account '${user.username}' created from QUORATE_ADMIN_PASSWORD`,
   });
   logger.info({ username: user.username }, 'admin account created from QUORATE_ADMIN_PASSWORD');
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { Password, Username } from '@quorate/model';
 import { issuesText, parseClusterEntry, type ClusterConfig, type KindDefaults } from './cluster-entry';
+import { chooseFormat, type LogFormat } from './log-format';
 
 export type { ClusterConfig } from './cluster-entry';
 
@@ -22,6 +23,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: LogLevel;
+  /** pretty (a terminal) or json */
+  logFormat: LogFormat;
   webDist: string;
   /** the clusters of QUORATE_CLUSTERS (or the one of QUORATE_SOURCE); more are added through the API */
   clusters: ClusterConfig[];
@@ -68,6 +71,8 @@ const Env = z.object({
   HOST: ListenHost.default('127.0.0.1'),
   PORT: int(0, 65535).default(8080),
   LOG_LEVEL: LogLevel.default('info'),
+  /** pretty lines on a terminal, JSON otherwise; this forces one */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   QUORATE_SOURCE: z.enum(['sim', 'lab']).default('sim'),
   /** which lab (`npm run lab -- up --prefix P`) the lab source attaches to */
   QUORATE_LAB_PREFIX: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'a lab prefix: lower-case letters and digits').default('qlab'),
@@ -142,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFormat: chooseFormat(e.LOG_FORMAT, process.stdout.isTTY === true),
     webDist: fromRoot(e.QUORATE_WEB_DIST),
     clusters,
     kindDefaults,

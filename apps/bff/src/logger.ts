@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LogLevel } from './config';
+import { prettyStream, type LogFormat } from './log-format';
 
 export type { Logger };
 
@@ -26,9 +27,11 @@ export const redactPaths = [
   '*.*["set-cookie"]',
 ];
 
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+/** format: readable lines (a terminal) or JSON (default unless told; see log-format.ts) */
+export function createLogger(level: LogLevel, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
   const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  return format === 'pretty' ? pino(options, prettyStream()) : pino(options);
 }
 
 /**

@@ -23,6 +23,8 @@ const { logger } = server;
 try {
   const { url } = await server.start();
   logger.info({ url, dataDir: config.dataDir, clusters: config.clusters.map((c) => `${c.id} (${c.source})`) }, `Quorate listening on ${url}`);
+  // the first-run hint, with the address to open, as the last line a newcomer reads
+  if (server.store.users.count() === 0) logger.info(`first run: open ${url} in a browser to create the admin account`);
 } catch (err) {
   logger.fatal({ err }, 'could not start');
   process.exit(1);

@@ -58,7 +58,7 @@ describe('expected votes on a lab cluster', () => {
       'pve1: pvecm expected 1',
       'pve1: corosync-quorumtool -e 1',
       'pve1: exit 0',
-      'expected votes 3 -> 1; quorum 2 -> 1; 1 votes present; quorate',
+      'expected votes 3 -> 1; quorum 2 -> 1; 1 vote present; quorate',
     ]);
   });
 

@@ -133,7 +133,7 @@ export const expectedVotes: OperationDef<ExpectedVotesRequest, Plan> = {
     if (before && after)
       log(
         `expected votes ${before.expectedVotes} -> ${after.expectedVotes}; quorum ${before.quorum} -> ${after.quorum}; ` +
-          `${after.totalVotes} votes present; ${after.quorate ? 'quorate' : 'NOT quorate'}`,
+          `${plural(after.totalVotes, 'vote')} present; ${after.quorate ? 'quorate' : 'NOT quorate'}`,
       );
   },
 

@@ -61,7 +61,7 @@ export function authRouter(ctx: AppContext): Router {
       settingUp = false;
     }
     const who = { kind: 'user' as const, id: user.id, name: user.username, role: user.role };
-    audit(ctx, who, { operation: 'setup', clusterId: null, params: { username: user.username }, confirmed: true, result: 'ok', message: `first admin ${user.username} created` });
+    audit(ctx, who, { operation: 'setup', clusterId: null, params: { username: user.username }, confirmed: true, result: 'ok', message: `first admin account '${user.username}' created` });
     ctx.logger.info({ username: user.username }, 'first admin created');
     res.status(201).json(startSession(req, res, user));
   });

@@ -20,6 +20,7 @@ export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/qu
     host: '127.0.0.1',
     port: 0,
     logLevel: 'silent',
+    logFormat: 'json',
     webDist,
     clusters,
     kindDefaults: { sim: { nodes: 3, links: 2, tokenMs: 3000, tickMs: 1000 }, lab: { prefix: 'qlab' } },
