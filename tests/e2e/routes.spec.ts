@@ -1,5 +1,6 @@
 // Path routes: a page's filters live in its URL (a reload keeps them), the chosen cluster rides along on
 // every link, old hash bookmarks land on their path, and the skip link moves the focus without navigating.
+import { ADMIN_PASSWORD, ADMIN_USER } from './credentials';
 import { expect, healAndOpen, test } from './helpers';
 
 test.describe('routes', () => {
@@ -76,5 +77,23 @@ test.describe('routes', () => {
     expect(page.url()).toBe(before);
     await expect(page.getByTestId('history-page')).toBeVisible();
     await expect(page.getByTestId('history-severity')).toHaveValue('critical');
+  });
+
+  test('signing out and in again on a page: the same page, its filter kept', async ({ page, api }) => {
+    await healAndOpen(page, api);
+    await page.goto('/history?severity=warning');
+    await expect(page.getByTestId('history-severity')).toHaveValue('warning');
+    await page.getByTestId('logout').click();
+    await expect(page.getByTestId('login-form')).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe('/history');
+    await page.getByTestId('login-username').fill(ADMIN_USER);
+    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('history-page')).toBeVisible();
+    await expect(page.getByTestId('history-severity')).toHaveValue('warning');
+    // and the router still follows the links
+    await page.getByTestId('nav-overview').click();
+    await expect(page.getByTestId('quorum-hero')).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe('/');
   });
 });
