@@ -5,8 +5,8 @@ import type { ClusterSnapshot, SimFault } from '@quorate/model';
 import { HttpError } from '../api/http';
 import { postFault } from '../api/sim';
 import { linkNumbers } from '../lib/cluster';
+import { ErrorBox } from './form/ErrorBox';
 import { Field } from './form/Field';
-import { Icon } from './Icon';
 
 function describeFault(f: SimFault): string {
   switch (f.action) {
@@ -87,19 +87,8 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
         )}
       </div>
       {err && (
-        <div role="alert" data-testid="lab-error" className="mb-2 rounded border-2 border-red-700 bg-red-50 p-2 text-sm text-red-950 dark:bg-red-950 dark:text-red-100">
-          <p className="flex items-center gap-1 font-bold">
-            <Icon name="bad" /> Rejected{err instanceof HttpError ? ` (HTTP ${err.status})` : ''}: {err.message}
-          </p>
-          {err instanceof HttpError && err.body?.issues?.length ? (
-            <ul className="mt-1 list-disc pl-5">
-              {err.body.issues.map((i, k) => (
-                <li key={k}>
-                  {i.path ? <code>{i.path}</code> : null} {i.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+        <div className="mb-2">
+          <ErrorBox error={err} testId="lab-error" title={`Rejected${err instanceof HttpError ? ` (HTTP ${err.status})` : ''}`} />
         </div>
       )}
 
