@@ -15,3 +15,4 @@ export * from './operations';
 export * from './tasks';
 export * from './clusters';
 export * from './health';
+export * from './incidents';

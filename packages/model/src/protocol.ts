@@ -5,6 +5,7 @@ import { ClusterEvent } from './events';
 import { SnapshotPatch } from './patch';
 import { ClusterOrigin, RemovedCluster } from './clusters';
 import { TaskMessage } from './tasks';
+import type { IncidentChange } from './incidents';
 
 /** client -> server: join a cluster's room, optionally resuming. Ack: SubscribeAck. */
 export const SubscribeRequest = z.object({
@@ -43,6 +44,7 @@ export const SocketEvents = {
   event: 'event',
   task: 'task',
   clusters: 'clusters',
+  incident: 'incident',
 } as const;
 
 /**
@@ -57,6 +59,8 @@ export interface ServerToClient {
   [SocketEvents.event]: (event: ClusterEvent) => void;
   /** a task on the subscribed cluster: new log lines and its state (to the cluster's room) */
   [SocketEvents.task]: (msg: TaskMessage) => void;
+  /** an incident on the subscribed cluster opened, changed or closed (to the cluster's room) */
+  [SocketEvents.incident]: (msg: IncidentChange) => void;
   /** the cluster list changed (added, changed, removed): to every socket */
   [SocketEvents.clusters]: (list: ClusterList) => void;
 }
