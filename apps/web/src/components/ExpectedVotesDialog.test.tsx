@@ -7,7 +7,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ExpectedVotesPlan, type ClusterSnapshot, type OperationTask } from '@quorate/model';
+import { ExpectedVotesPlan, type ClusterSnapshot, type Task } from '@quorate/model';
 import { queryKeys } from '../api/keys';
 import { entryOf, healthy, pageSample, without, words } from '../test/component';
 import ExpectedVotesDialog from './ExpectedVotesDialog';
@@ -15,12 +15,17 @@ import ExpectedVotesDialog from './ExpectedVotesDialog';
 type Body = { expectedVotes: number; dryRun: boolean; confirm?: boolean; clusterName?: string };
 type Reply = { status: number; json: unknown };
 
-/** a fake BFF: every POST to the operation, answered by `answer` (a dry run or a run) */
-function server(answer: (body: Body) => Reply | Promise<Reply>) {
+/** a fake BFF: every POST to the operation, answered by `answer` (a dry run or a run); GET of a task by `task` */
+function server(answer: (body: Body) => Reply | Promise<Reply>, task?: (id: string) => Reply) {
   const calls: Body[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
+      const taskId = /^\/api\/v1\/tasks\/([^/?]+)$/.exec(url)?.[1];
+      if (taskId !== undefined && task) {
+        const reply = task(taskId);
+        return new Response(JSON.stringify(reply.json), { status: reply.status, headers: { 'content-type': 'application/json' } });
+      }
       expect(url).toBe('/api/v1/operations/expected-votes?cluster=lab');
       expect(init.method).toBe('POST');
       const body = JSON.parse(String(init.body)) as Body;
@@ -51,9 +56,25 @@ function planReply(s: ClusterSnapshot, n: number, before: Figures, after: Figure
   return { status: 200, json: { ok: true, dryRun: true, plan } };
 }
 
-function taskReply(result: OperationTask['result'], log: string[]): Reply {
-  const task: OperationTask = { id: 'task_1', operation: 'expected-votes', clusterId: 'lab', startedAt: Date.now() - 300, finishedAt: Date.now(), result, log };
-  return { status: 200, json: { ok: true, task } };
+function taskOf(status: Task['status'], log: string[]): Task {
+  const ended = status !== 'running';
+  return {
+    id: 'task_1',
+    operation: 'expected-votes',
+    clusterId: 'lab',
+    status,
+    startedAt: Date.now() - 300,
+    endedAt: ended ? Date.now() : null,
+    actor: { kind: 'user', id: 'u1', name: 'alice' },
+    params: {},
+    message: status === 'failed' ? `failed: ${log.at(-1) ?? ''}` : ended ? 'done' : null,
+    log: log.map((line) => ({ at: Date.now(), line })),
+  };
+}
+
+/** the BFF's 202: the task as it stood when accepted */
+function taskReply(status: Task['status'], log: string[]): Reply {
+  return { status: 202, json: { ok: true, task: taskOf(status, log) } };
 }
 
 function open(s: ClusterSnapshot) {
@@ -91,7 +112,7 @@ describe('ExpectedVotesDialog: the recovery path (not quorate)', () => {
     const s = lost();
     let answerPlan: () => void = () => {};
     const bff = server(async (b) => {
-      if (!b.dryRun) return taskReply('ok', ['pve1: pvecm expected 1', 'expected votes 3 -> 1; quorum 2 -> 1; 1 votes present; quorate']);
+      if (!b.dryRun) return taskReply('ok', ['pve1: pvecm expected 1', 'expected votes 3 -> 1; quorum 2 -> 1; 1 vote present; quorate']);
       await new Promise<void>((r) => (answerPlan = r));
       return planReply(
         s,
@@ -266,8 +287,31 @@ describe('ExpectedVotesDialog: a quorate cluster', () => {
     await user.click(submit());
     const result = await screen.findByRole('region', { name: 'Result' });
     expect(result).toHaveAttribute('data-result', 'failed');
-    expect(result).toHaveTextContent('Failed: failed');
+    expect(result).toHaveTextContent('Failed');
+    expect(screen.getByTestId('ev-task-message')).toHaveTextContent('failed: Unable to set expected votes: CS_ERR_INVALID_PARAM');
     expect(screen.getByTestId('ev-task-log')).toHaveTextContent('Unable to set expected votes: CS_ERR_INVALID_PARAM');
+  });
+
+  it('a task still running when accepted is followed until it ends (GET /tasks/:id), its log growing', async () => {
+    const s = pageSample('quorate').entry.snapshot;
+    let asked = 0;
+    server(
+      (b) => (b.dryRun ? planReply(s, 3, HEALTHY, HEALTHY) : taskReply('running', ['alice (operator) runs expected-votes'])),
+      () => {
+        asked++;
+        return { status: 200, json: asked < 2 ? taskOf('running', ['alice (operator) runs expected-votes']) : taskOf('ok', ['alice (operator) runs expected-votes', 'pve1: pvecm expected 3']) };
+      },
+    );
+    const { user } = open(s);
+    await screen.findByTestId('ev-plan');
+    await user.click(screen.getByRole('checkbox'));
+    await user.click(submit());
+    const result = await screen.findByRole('region', { name: 'Result' });
+    expect(result).toHaveAttribute('data-result', 'running');
+    expect(result).toHaveTextContent('Running pvecm expected 3…');
+    await waitFor(() => expect(result).toHaveAttribute('data-result', 'ok'), { timeout: 5000 });
+    expect(result).toHaveTextContent('Expected votes set to 3');
+    expect(screen.getByTestId('ev-task-log')).toHaveTextContent('pve1: pvecm expected 3');
   });
 
   it('only a whole number of at least 1 is put to the server', async () => {

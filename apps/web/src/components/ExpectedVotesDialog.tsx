@@ -8,7 +8,8 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { failureTolerance } from '@quorate/model';
 import { queryKeys } from '../api/keys';
 import { planExpectedVotes, setExpectedVotes } from '../api/operations';
-import type { ExpectedVotesPlan, OperationResponse } from '../api/types';
+import { fetchTask, isRunning } from '../api/tasks';
+import type { ExpectedVotesPlan, Task, TaskAccepted } from '../api/types';
 import { useSnapshot } from '../live/useClusterLive';
 import { missingNodes } from '../lib/cluster';
 import { formatDateTime, listNames, plural } from '../lib/format';
@@ -21,6 +22,7 @@ interface Props {
 }
 
 type Figures = ExpectedVotesPlan['before'];
+const ENDED_WORD: Record<Task['status'], string> = { running: 'Running', ok: 'Done', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted' };
 const state = (f: Figures) => (f.quorate ? 'QUORATE' : 'NOT QUORATE');
 
 function PlanTable({ plan }: { plan: ExpectedVotesPlan }) {
@@ -100,8 +102,19 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
   // the split-brain warning belongs to the recovery path; otherwise the typed name guards lost tolerance
   const recovery = plan ? plan.recovery : !quorateAtOpen;
 
-  const run = useMutation<OperationResponse>({
+  const run = useMutation<TaskAccepted>({
     mutationFn: () => setExpectedVotes(clusterId, { expectedVotes: n, confirm: true, ...(needsName ? { clusterName: typedName.trim() } : {}) }),
+  });
+  // 202: the task runs on the server; the socket's `task` messages update this query, polling backs them up
+  const accepted = run.data?.task;
+  const followed = useQuery({
+    queryKey: queryKeys.task(accepted?.id ?? ''),
+    queryFn: () => fetchTask(accepted?.id ?? ''),
+    enabled: accepted !== undefined,
+    ...(accepted ? { initialData: accepted } : {}),
+    refetchInterval: (query) => (isRunning(query.state.data) ? 1000 : false),
+    // an ended task does not change: never asked for again
+    staleTime: (query) => (isRunning(query.state.data) ? 0 : Infinity),
   });
 
   if (!s) return null;
@@ -115,7 +128,8 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
     if (canRun) run.mutate();
   };
 
-  const task = run.data?.task;
+  const task = accepted ? (followed.data ?? accepted) : undefined;
+  const running = task?.status === 'running';
   return (
     <dialog
       ref={ref}
@@ -274,18 +288,27 @@ export default function ExpectedVotesDialog({ clusterId, onClose }: Props) {
           )}
 
           {task && (
-            <section aria-label="Result" data-testid="ev-result" data-result={task.result}>
-              <p className={`flex items-center gap-1.5 text-lg font-bold ${task.result === 'ok' ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}`}>
-                <Icon name={task.result === 'ok' ? 'ok' : 'bad'} className="size-5" />
-                {task.result === 'ok' ? `Expected votes set to ${n}` : `Failed: ${task.result}`}
+            <section aria-label="Result" data-testid="ev-result" data-result={task.status} aria-live="polite">
+              <p
+                className={`flex items-center gap-1.5 text-lg font-bold ${
+                  running ? '' : task.status === 'ok' ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'
+                }`}
+              >
+                {!running && <Icon name={task.status === 'ok' ? 'ok' : 'bad'} className="size-5" />}
+                {running ? `Running pvecm expected ${n}…` : task.status === 'ok' ? `Expected votes set to ${n}` : ENDED_WORD[task.status]}
               </p>
+              {!running && task.status !== 'ok' && task.message && (
+                <p className="text-sm font-semibold text-red-800 dark:text-red-300" data-testid="ev-task-message">
+                  {task.message}
+                </p>
+              )}
               <p className="text-sm text-slate-600 dark:text-slate-400">
                 task {task.id} · started {formatDateTime(task.startedAt)}
-                 · finished {formatDateTime(task.finishedAt)}
+                {task.endedAt !== null && <> · finished {formatDateTime(task.endedAt)}</>}
               </p>
               <h3 className="mt-2 text-sm font-semibold">Task log ({plural(task.log.length, 'line')})</h3>
-              <pre className="mt-1 max-h-60 overflow-auto rounded bg-slate-950 p-2 text-xs text-slate-100" data-testid="ev-task-log">
-                {task.log.join('\n')}
+              <pre className="mt-1 max-h-60 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-2 text-xs text-slate-100" data-testid="ev-task-log">
+                {task.log.map((l) => l.line).join('\n')}
               </pre>
               <p className="mt-2 text-sm" data-testid="ev-now">
                 Now:{' '}

@@ -6,13 +6,17 @@ import { queryOptions, skipToken, useQuery, useQueryClient, type QueryClient } f
 import {
   applyPatch,
   type ClusterEvent,
+  type ClusterList,
   type PatchMessage,
   type SnapshotMessage,
   type SubscribeAck,
   type SubscribeRequest,
+  type Task,
+  type TaskMessage,
 } from '@quorate/model';
 import { fetchRecentEvents } from '../api/clusters';
 import { queryKeys } from '../api/keys';
+import { applyTaskMessage } from '../api/tasks';
 import { mergeEvents, type SnapshotEntry } from './cache';
 import { announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
@@ -141,6 +145,16 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
     qc.setQueryData<ClusterEvent[]>(eventsKey, (old) => mergeEvents(old, [event]));
   };
 
+  // a task's messages keep its cached copy live, for whoever shows it (the operation dialog)
+  const onTask = (msg: TaskMessage) => {
+    if (msg.task.clusterId !== clusterId) return;
+    qc.setQueryData<Task>(queryKeys.task(msg.task.id), (old) => applyTaskMessage(old, msg));
+  };
+  // the cluster list changed (added, renamed, removed): the picker and the page follow
+  const onClusters = (list: ClusterList) => {
+    qc.setQueriesData<ClusterList>({ queryKey: ['clusters'] }, () => list);
+  };
+
   const onConnect = () => {
     setConnection({ status: 'connecting', error: null });
     subscribe(true);
@@ -163,6 +177,8 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   socket.on('snapshot', onSnapshot);
   socket.on('patch', onPatch);
   socket.on('event', onEvent);
+  socket.on('task', onTask);
+  socket.on('clusters', onClusters);
   socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
   socket.on('connect_error', onConnectError);
@@ -175,6 +191,8 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
     socket.off('snapshot', onSnapshot);
     socket.off('patch', onPatch);
     socket.off('event', onEvent);
+    socket.off('task', onTask);
+    socket.off('clusters', onClusters);
     socket.off('connect', onConnect);
     socket.off('disconnect', onDisconnect);
     socket.off('connect_error', onConnectError);
