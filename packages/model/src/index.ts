@@ -16,3 +16,4 @@ export * from './tasks';
 export * from './clusters';
 export * from './health';
 export * from './incidents';
+export * from './link-health';
