@@ -23,3 +23,5 @@ export type { Settings } from './settings';
 export { StoredCluster } from './clusters';
 export type { ClusterStore, ClusterWrite } from './clusters';
 export type { TaskStore, TaskListQuery } from './tasks';
+export { LinkRollup, LINK_ROLLUP_KEEP_MS } from './link-rollups';
+export type { LinkRollupStore } from './link-rollups';

@@ -125,6 +125,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX tasks_started ON tasks (started_at);
     `,
   },
+  {
+    version: 3,
+    name: 'link rollups',
+    sql: `
+      -- Link latency and loss per node pair (a < b) and link, one row a minute (link-rollups.ts), kept 7 days.
+      -- The key starts with the minute so that a minute's rows are appended together at the end of the tree
+      -- (one transaction touches a few pages, not one per pair: ~0.4 MB/min instead of ~45 MB/min at 32
+      -- nodes x 8 links, see bench/link-series.ts) and pruning removes a range at its start.
+      -- Integers (us, parts per million) store in 1-4 bytes where a REAL takes 8.
+      CREATE TABLE link_rollups (
+        cluster_id TEXT NOT NULL,
+        -- start of the minute, ms since epoch
+        minute INTEGER NOT NULL CHECK (minute % 60000 = 0),
+        a INTEGER NOT NULL,
+        b INTEGER NOT NULL CHECK (a < b),
+        link INTEGER NOT NULL CHECK (link BETWEEN 0 AND 7),
+        avg_us INTEGER,
+        max_us INTEGER,
+        loss_ppm INTEGER,
+        loss_max_ppm INTEGER,
+        PRIMARY KEY (cluster_id, minute, a, b, link)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies pending migrations in one write transaction. Returns the versions applied. */

@@ -11,6 +11,7 @@ import { createSecretStore } from './secrets';
 import { createKvStore } from './kv';
 import { createClusterStore } from './clusters';
 import { createTaskStore } from './tasks';
+import { createLinkRollupStore } from './link-rollups';
 import { createSettings, DAY_MS } from './settings';
 import { loadOrCreateKey } from './secret-key';
 import { warnCorrupt } from './corrupt';
@@ -62,6 +63,8 @@ export function openStore(options: StoreOptions) {
       tasks,
       kv,
       settings,
+      /** 1-minute link latency/loss per node pair and link; prune() them hourly (a week is kept) */
+      linkRollups: createLinkRollupStore(db, now),
 
       /** ok, or corrupt (with what was found and what to do) since the check at open, a failed query or checkIntegrity() */
       health: health.health,
