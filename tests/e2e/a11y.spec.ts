@@ -1,0 +1,43 @@
+// The accessibility gate: axe-core on every page, light and dark, fails on any serious or critical
+// violation. No rule is disabled. A new page joins PAGES.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, healAndOpen, test } from './helpers';
+
+/** every page of the app, by path, and what shows it is there */
+const PAGES = [
+  { path: '/', ready: 'quorum-state' },
+  { path: '/history', ready: 'history-page' },
+  { path: '/audit', ready: 'audit-page' },
+  { path: '/admin', ready: 'admin-page' },
+  { path: '/account', ready: 'account-page' },
+] as const;
+
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`accessibility (${theme})`, () => {
+    test.use({ colorScheme: theme });
+
+    for (const p of PAGES) {
+      test(`${p.path}: no serious or critical axe violations`, async ({ page, api }) => {
+        await healAndOpen(page, api);
+        await page.evaluate((t) => localStorage.setItem('quorate-theme', t), theme);
+        await page.goto(p.path);
+        await expect(page.getByTestId(p.ready).first()).toBeVisible({ timeout: 15_000 });
+        const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        const report = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+        expect(report, report.join('\n')).toEqual([]);
+      });
+    }
+
+    test('login page: no serious or critical axe violations', async ({ browser }) => {
+      const context = await browser.newContext({ colorScheme: theme });
+      const page = await context.newPage();
+      await page.goto('/');
+      await expect(page.getByTestId('login-form')).toBeVisible();
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+      await context.close();
+    });
+  });
+}
