@@ -22,6 +22,7 @@ import { clientIp, type AppContext } from './context';
 import type { EventStoreFactory } from './event-store';
 import { createGateway, type GatewayServer } from './gateway';
 import { HttpError, apiNotFound, errorHandler } from './http-errors';
+import { Incidents } from './incidents';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { sqliteEventStores } from './persistence/sqlite-events';
@@ -30,6 +31,7 @@ import { clustersRouter } from './routes/clusters';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
 import { historyRouter } from './routes/history';
+import { incidentsRouter } from './routes/incidents';
 import { metricsRouter } from './routes/metrics';
 import { operationsRouter } from './routes/operations';
 import { settingsRouter } from './routes/settings';
@@ -161,6 +163,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   const anonymous = new AnonymousFailures(store, (err) => logger.error({ err }, 'could not write the audit record'), deps.anonymousAudit);
   const signIn = new SignInGuard(store, deps.signInLimits);
   const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy };
+  const incidents = new Incidents(clusters, io, logger);
   const attempts = auditAttempts(recordUnaudited(ctx), anonymous, clientIp);
 
   // before anything else, the static files included: a rebound page must not even read the app
@@ -191,6 +194,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(tasksRouter(ctx));
   api.use(snapshotRouter(clusters));
   api.use(eventsRouter(clusters));
+  api.use(incidentsRouter(clusters, incidents));
   api.use(historyRouter(ctx));
   api.use(simRouter(ctx));
   api.use(operationsRouter(ctx));

@@ -1,0 +1,122 @@
+// One IncidentTracker per cluster (the rules are the model's: packages/model/src/incidents.ts), fed from
+// its collector's events and clock. When a cluster is watched (at start, or added at runtime) its tracker
+// is rebuilt from the newest stored events, so open incidents survive a restart. Changes go to the
+// cluster's room (socket `incident`): one message per incident per batch of events, not one per event.
+import {
+  IncidentTracker,
+  SocketEvents,
+  type ClusterSnapshot,
+  type Incident,
+  type IncidentChange,
+  type IncidentTopology,
+} from '@quorate/model';
+import type { Cluster, ClusterRegistry } from './clusters';
+import type { Collector } from './collector';
+import { roomOf, type GatewayServer } from './gateway';
+import type { Logger } from './logger';
+
+/** how many of a cluster's newest events a restart replays: bounds the time and memory of the rebuild */
+export const INCIDENT_REPLAY_EVENTS = 5_000;
+
+interface Watched {
+  collector: Collector;
+  tracker: IncidentTracker;
+  unwire: () => void;
+}
+
+export class Incidents {
+  private readonly watched = new Map<string, Watched>();
+  private readonly log: Logger;
+
+  constructor(
+    clusters: ClusterRegistry,
+    private readonly io: GatewayServer,
+    logger: Logger,
+    private readonly replayEvents = INCIDENT_REPLAY_EVENTS,
+  ) {
+    this.log = logger.child({ component: 'incidents' });
+    for (const c of clusters.all()) this.watch(c);
+    clusters.on('added', (c) => this.watch(c));
+    clusters.on('removed', (c) => this.unwatch(c));
+  }
+
+  /** a cluster's incidents, newest first; undefined for a cluster not watched */
+  list(clusterId: string, filter: { open?: boolean; limit?: number }): Incident[] | undefined {
+    return this.watched.get(clusterId)?.tracker.list(filter);
+  }
+
+  private watch({ collector }: Cluster): void {
+    const clusterId = collector.clusterId;
+    this.watched.get(clusterId)?.unwire();
+    const tracker = new IncidentTracker(clusterId, { topology: topologyOf(collector.current()?.snapshot ?? collector.diffBaseline() ?? collector.source.current()) });
+    this.replay(tracker, collector);
+
+    // a collector emits the events of one observation synchronously: send what they changed once, after them
+    const batch = new Map<string, IncidentChange>();
+    const flush = () => {
+      for (const change of batch.values()) this.io.to(roomOf(clusterId)).emit(SocketEvents.incident, change);
+      batch.clear();
+    };
+    const publish = (changes: IncidentChange[]) => {
+      if (changes.length === 0) return;
+      if (batch.size === 0) queueMicrotask(flush);
+      for (const c of changes) {
+        // a client that hears of an incident first must hear 'opened' (or 'closed'), not 'updated'
+        const before = batch.get(c.incident.id)?.change;
+        batch.set(c.incident.id, before === 'opened' && c.change === 'updated' ? { ...c, change: 'opened' } : c);
+      }
+    };
+    // a throwing tracker must not cut the collector's listeners short (the gateway's event would be lost)
+    const guard = (what: string, f: () => IncidentChange[]) => {
+      try {
+        publish(f());
+      } catch (err) {
+        this.log.error({ err, clusterId }, `incidents: ${what} failed`);
+      }
+    };
+    const onEvent = (e: Parameters<IncidentTracker['add']>[0]) => guard('event', () => tracker.add(e));
+    const onObserved = () =>
+      guard('tick', () => {
+        const s = collector.current()?.snapshot;
+        if (!s) return [];
+        tracker.setTopology(topologyOf(s));
+        return tracker.tick(s.observedAt);
+      });
+    collector.on('event', onEvent).on('patch', onObserved).on('snapshot', onObserved);
+    const unwire = () => collector.off('event', onEvent).off('patch', onObserved).off('snapshot', onObserved);
+    this.watched.set(clusterId, { collector, tracker, unwire });
+  }
+
+  private unwatch({ collector }: Cluster): void {
+    const w = this.watched.get(collector.clusterId);
+    if (!w || w.collector !== collector) return;
+    w.unwire();
+    this.watched.delete(collector.clusterId);
+  }
+
+  /** the newest events, oldest first (the tracker ignores any it is then handed again live) */
+  private replay(tracker: IncidentTracker, collector: Collector): void {
+    try {
+      const last = collector.store.lastSeq();
+      let since = Math.max(0, last - this.replayEvents);
+      while (since < last) {
+        const page = collector.store.since(since, Math.min(1_000, last - since));
+        if (page.events.length === 0) break;
+        for (const e of page.events) tracker.add(e);
+        since = page.next;
+      }
+      const open = tracker.list({ open: true }).length;
+      if (open > 0) this.log.info({ clusterId: collector.clusterId, open }, 'incidents: open ones restored from the stored events');
+    } catch (err) {
+      this.log.error({ err, clusterId: collector.clusterId }, 'incidents: could not replay the stored events');
+    }
+  }
+}
+
+/** the configured nodes and links ("all 15 peers", "both links", the threshold for a shared cause) */
+function topologyOf(s: ClusterSnapshot | null | undefined): IncidentTopology | null {
+  if (!s || s.nodes.length === 0) return null;
+  const links = new Set<number>();
+  for (const n of s.nodes) for (const a of n.addresses) links.add(a.link);
+  return { nodes: s.nodes.map((n) => n.name), links: [...links].sort((a, b) => a - b) };
+}
