@@ -207,6 +207,22 @@ describe('IncidentTracker: links', () => {
     expect(changes).toEqual([{ change: 'closed', incident: expect.objectContaining({ subject: 'pve2–pve5 link1', startedAt: T0, endedAt: T0 + 2_000, eventCount: 2 }) }]);
   });
 
+  it('a flapping link is one incident that opens again, not one per flap', () => {
+    const ev = numbering();
+    const t = new IncidentTracker('c1', { topology: topo16 });
+    const ids = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const changes = feed(t, [...linksTo(ev, i * 10_000, 'link-down', 'pve16', undefined, [0]), ...linksTo(ev, i * 10_000 + 800, 'link-up', 'pve16', undefined, [0])]);
+      expect(changes.at(-1)!.change).toBe('closed');
+      for (const c of changes) ids.add(c.incident.id);
+    }
+    expect(ids.size).toBe(1);
+    expect(t.list()).toEqual([expect.objectContaining({ title: 'link 0 of pve16 down to all 15 peers (4 times)', eventCount: 120, startedAt: T0, endedAt: T0 + 30_800 })]);
+    // after a quiet window, a new loss is a new incident
+    feed(t, linksTo(ev, 45_000, 'link-down', 'pve16', undefined, [0]));
+    expect(t.list({ open: true })).toEqual([expect.objectContaining({ title: 'link 0 of pve16 down to all 15 peers', startedAt: T0 + 45_000 })]);
+  });
+
   it('links between two unrelated pairs at once: one incident per pair', () => {
     const ev = numbering();
     const all = incidentsFrom([ev(0, link('link-down', 'pve1', 'pve2', 0)), ev(0, link('link-down', 'pve9', 'pve10', 0))], { topology: topo16 });

@@ -23,6 +23,8 @@
 //     nodes (usually a pair: "link 0 between pve1 and pve3 down"); later link-downs between two of its
 //     nodes join it; it closes when all its links are up. A link-up of a pending link-down settles the
 //     pending list at once (a blip becomes an incident with its duration, not two loose lines).
+//   · a link-only incident (cause link-down, or link-degraded) closed less than W ago opens again when the
+//     same node or pair loses a link again: a flapping link is one incident ("… (6 times)"), not six.
 // - link-degraded/-recovered: the same pending/hub/group rules with their own incidents ('link-degraded'),
 //   except that they belong to a node incident whose node is unreachable or has left.
 // - quorum-lost opens 'quorum-lost' (one at a time; a further quorum-lost and expected-votes-changed join
@@ -146,6 +148,8 @@ interface Open {
   inactive: Set<string>;
   // quorum: the newest quorum-lost line
   message: string;
+  /** how many times a link-only incident opened again (a flapping link) */
+  reopened: number;
 }
 
 interface Pending {
@@ -363,7 +367,7 @@ export class IncidentTracker {
 
   private linkDown(e: ClusterEvent, b: Body<'link-down'>): void {
     const p: Pending = { event: e, kind: 'down', a: b.fromName, b: b.toName, key: `${b.fromName}>${b.toName}|${b.link}`, link: b.link };
-    const holder = this.nodeOf(p.a, p.b) ?? this.groupOf('links', p.a, p.b);
+    const holder = this.nodeOf(p.a, p.b) ?? this.groupOf('links', p.a, p.b) ?? this.reopen('down', p.a, p.b);
     if (holder) {
       this.addLink(holder, p);
       this.attach(holder, e);
@@ -391,7 +395,7 @@ export class IncidentTracker {
       return;
     }
     const p: Pending = { event: e, kind: 'degraded', a: b.fromName, b: b.toName, key: `${b.fromName}|${b.toName}|${b.link}`, link: b.link };
-    const holder = this.degradedHubs.get(p.a) ?? this.degradedHubs.get(p.b) ?? this.groupOf('degraded-links', p.a, p.b);
+    const holder = this.degradedHubs.get(p.a) ?? this.degradedHubs.get(p.b) ?? this.groupOf('degraded-links', p.a, p.b) ?? this.reopen('degraded', p.a, p.b);
     if (holder) {
       this.addLink(holder, p);
       this.attach(holder, e);
@@ -577,6 +581,7 @@ export class IncidentTracker {
       reasons: new Set(),
       inactive: new Set(),
       message: first.message,
+      reopened: 0,
     };
     this.open.set(o.id, o);
     this.openedNow.add(o.id);
@@ -605,6 +610,30 @@ export class IncidentTracker {
       o.affected.add(p.b);
     }
     if (p.event.body.type === 'link-degraded') o.reasons.add(p.event.body.cause);
+  }
+
+  /** a link-only incident of node a or b (or of both) that closed within the window, open again */
+  private reopen(kind: LinkKind, a: string, b: string): Open | undefined {
+    const [hub, group] = kind === 'down' ? (['node', 'links'] as const) : (['degraded-hub', 'degraded-links'] as const);
+    const due = this.now - this.windowMs;
+    let found: Open | undefined;
+    for (let i = this.closed.length - 1; i >= 0 && !found; i--) {
+      const c = this.closed[i]!;
+      if (c.endedAt === null || c.endedAt < due) continue;
+      if (c.tag === hub && !c.warned && !c.left && (c.name === a || c.name === b)) found = c;
+      else if (c.tag === group && c.affected.has(a) && c.affected.has(b)) found = c;
+    }
+    if (!found || this.open.size >= this.maxOpen) return undefined;
+    if (found.tag === hub && (kind === 'down' ? this.nodes : this.degradedHubs).has(found.name)) return undefined;
+    this.closed.splice(this.closed.indexOf(found), 1);
+    found.endedAt = null;
+    found.reopened++;
+    this.open.set(found.id, found);
+    this.openedNow.add(found.id);
+    if (found.tag === 'node') this.nodes.set(found.name, found);
+    else if (found.tag === 'degraded-hub') this.degradedHubs.set(found.name, found);
+    else this.groups.push(found);
+    return found;
   }
 
   private relate(a: Open, b: Open): void {
@@ -696,6 +725,11 @@ export class IncidentTracker {
   }
 
   private titleOf(o: Open): string {
+    const title = this.describe(o);
+    return o.reopened > 0 ? `${title} (${o.reopened + 1} times)` : title;
+  }
+
+  private describe(o: Open): string {
     const links = this.linksPhrase(o.links);
     const peers = this.peersPhrase(o.peers);
     const reasons = o.reasons.size > 0 ? ` (${[...o.reasons].sort().join(', ')})` : '';
