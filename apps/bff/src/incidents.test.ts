@@ -165,6 +165,19 @@ describe('GET /api/v1/incidents and socket `incident` on a 16-node sim', () => {
     expect(await incidents()).toEqual([expect.objectContaining({ id: before!.id, endedAt: expect.any(Number) })]);
   });
 
+  it('a cluster added at runtime gets its incidents too', async () => {
+    await start();
+    const added = await bearerFetch(`${url}/api/v1/clusters`, tokens.admin, { method: 'POST', body: { id: 'edge', source: 'sim', nodes: 5, links: 1 } });
+    expect(added.status).toBe(201);
+    const edge = server!.collectors.get('edge')!.source as SimSource;
+    expect((await bearerFetch(`${url}/api/v1/sim/faults?cluster=edge`, tokens.operator, { method: 'POST', body: { action: 'stop', nodes: ['pve2'] } })).status).toBe(202);
+    edge.advance(PAST_DROP_MS);
+    expect(await incidents('?cluster=edge&open=true')).toEqual([
+      expect.objectContaining({ clusterId: 'edge', subject: 'pve2', cause: 'node-left', title: 'pve2 left the cluster after being unreachable from all 4 peers on link 0' }),
+    ]);
+    expect(await incidents('?open=true')).toEqual([]);
+  });
+
   it('the query is checked: unknown parameters, a bad open, an unknown cluster', async () => {
     await start();
     for (const q of ['?open=yes', '?limit=0', '?since=3']) {
