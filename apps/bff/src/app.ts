@@ -22,6 +22,7 @@ import { clientIp, type AppContext } from './context';
 import type { EventStoreFactory } from './event-store';
 import { createGateway, type GatewayServer } from './gateway';
 import { HttpError, apiNotFound, errorHandler } from './http-errors';
+import { LinkSeriesService } from './link-series';
 import { Incidents } from './incidents';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -31,6 +32,7 @@ import { clustersRouter } from './routes/clusters';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
 import { historyRouter } from './routes/history';
+import { linksRouter } from './routes/links';
 import { incidentsRouter } from './routes/incidents';
 import { metricsRouter } from './routes/metrics';
 import { operationsRouter } from './routes/operations';
@@ -164,6 +166,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   const signIn = new SignInGuard(store, deps.signInLimits);
   const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy };
   const incidents = new Incidents(clusters, io, logger);
+  const linkSeries = new LinkSeriesService(store, clusters, logger);
   const attempts = auditAttempts(recordUnaudited(ctx), anonymous, clientIp);
 
   // before anything else, the static files included: a rebound page must not even read the app
@@ -196,11 +199,12 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(eventsRouter(clusters));
   api.use(incidentsRouter(clusters, incidents));
   api.use(historyRouter(ctx));
+  api.use(linksRouter(clusters, linkSeries));
   api.use(simRouter(ctx));
   api.use(operationsRouter(ctx));
   api.use(usersRouter(ctx));
   api.use(tokensRouter(ctx));
-  api.use(settingsRouter(ctx));
+  api.use(settingsRouter(ctx, linkSeries));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);
@@ -214,6 +218,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     try {
       const n = store.prune();
       if (n.events + n.audit > 0) logger.info(n, 'retention: pruned old records');
+      linkSeries.prune();
     } catch (err) {
       logger.error({ err }, 'retention: prune failed');
     }

@@ -1,13 +1,16 @@
 // One collector per cluster, however many browsers watch it: it listens to the source, validates each
-// snapshot, turns changes into patches (rev) and events (seq), and tells its listeners (the gateway, metrics).
+// snapshot, turns changes into patches (rev) and events (seq) — the diff's and the link-health tracker's,
+// numbered in one stream — and tells its listeners (the gateway, metrics, the link series).
 import { EventEmitter } from 'node:events';
 import {
   ClusterSnapshot,
   EventDraft,
+  LinkHealthTracker,
   carryForwardKnown,
   diffSnapshots,
   makePatch,
   type ClusterEvent,
+  type LinkHealthState,
   type PatchMessage,
   type SnapshotMessage,
   type SnapshotPatch,
@@ -45,6 +48,8 @@ export interface CollectorEvents {
   event: [ClusterEvent];
   /** a snapshot from the source failed validation and was dropped */
   dropped: [reason: string];
+  /** every validated snapshot, after its events are stored (the link series record it) */
+  observed: [ClusterSnapshot];
 }
 
 export interface Revision {
@@ -66,6 +71,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private readonly persist: ((baseline: ClusterSnapshot) => void) | undefined;
   /** snapshots from the source that failed validation */
   droppedSnapshots = 0;
+  /** link-degraded / link-recovered with hysteresis; its thresholds are the cluster's (setThresholds) */
+  readonly linkHealth = new LinkHealthTracker();
+  /** saves the tracker's degraded links with the events that changed them (see keepLinkHealth) */
+  private saveLinkHealth: ((state: LinkHealthState) => void) | null = null;
 
   constructor(opts: CollectorOptions) {
     super();
@@ -77,6 +86,15 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.firstRev = opts.firstRev ?? Date.now();
     this.persist = opts.persist;
     if (opts.initialBaseline && opts.initialBaseline.clusterId === this.clusterId) this.eventBaseline = opts.initialBaseline;
+  }
+
+  /**
+   * Resume the link-health tracker from what a previous run saved, and save its degraded links in the
+   * transaction that stores each link-degraded / link-recovered (both or neither).
+   */
+  keepLinkHealth(saved: LinkHealthState | undefined, save: (state: LinkHealthState) => void): void {
+    if (saved) this.linkHealth.restore(saved);
+    this.saveLinkHealth = save;
   }
 
   /** the snapshot events are diffed against (what the next observation is compared with) */
@@ -150,7 +168,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
       return;
     }
     const prev = this.latest;
-    const { drafts, baseline } = this.diff(next);
+    const { drafts: diffDrafts, baseline } = this.diff(next);
+    const linkDrafts = this.linkEvents(next);
+    const drafts = linkDrafts.length > 0 ? [...diffDrafts, ...linkDrafts] : diffDrafts;
 
     if (!prev) {
       this.baseline(this.firstRev, next);
@@ -175,14 +195,41 @@ export class Collector extends EventEmitter<CollectorEvents> {
 
     if (drafts.length === 0) {
       this.eventBaseline = baseline;
+      this.emit('observed', next);
       return;
     }
     const persist = this.persist;
+    const saveLinks = linkDrafts.length > 0 ? this.saveLinkHealth : null;
+    const alsoCommit =
+      persist || saveLinks
+        ? () => {
+            persist?.(baseline);
+            saveLinks?.(this.linkHealth.exportState());
+          }
+        : undefined;
     // the baseline moves on only once the events are stored: if the append fails, the next observation
-    // is diffed against the old baseline and the change is recorded then, not lost
-    const events = this.store.append(drafts, persist ? () => persist(baseline) : undefined);
+    // is diffed against the old baseline and the change is recorded then, not lost (the tracker likewise)
+    let events: ClusterEvent[];
+    try {
+      events = this.store.append(drafts, alsoCommit);
+    } catch (err) {
+      this.linkHealth.revert();
+      throw err;
+    }
     this.eventBaseline = baseline;
     for (const event of events) this.emit('event', event);
+    this.emit('observed', next);
+  }
+
+  /** the tracker's events for this snapshot, judged at its observation time (the source's clock) */
+  private linkEvents(next: ClusterSnapshot): EventDraft[] {
+    try {
+      return this.linkHealth.observe(next, next.observedAt);
+    } catch (err) {
+      this.linkHealth.revert();
+      this.log.error({ err }, 'link health failed; no link events for this snapshot');
+      return [];
+    }
   }
 
   private baseline(rev: number, snapshot: ClusterSnapshot): void {
