@@ -17,6 +17,8 @@ export const queryKeys = {
   users: ['users'] as const,
   tokens: ['tokens'] as const,
   retention: ['retention'] as const,
+  /** the cluster's incidents (newest first): REST, kept live by the socket */
+  incidents: (clusterId: string) => ['incidents', clusterId] as const,
   /** one task (long operation): the socket's `task` messages update it, GET /tasks/:id backs it */
   task: (id: string) => ['task', id] as const,
   /** the BFF's dry run of `pvecm expected`, per value and per quorum situation */
