@@ -1,9 +1,10 @@
 // The gate: first run → create the admin account; no session → login; else the router (Dashboard and its
 // pages). Auth comes before routes: a page's URL is kept through sign-in, and shown once signed in.
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { setUnauthorizedHandler } from './api/http';
+import { UNREACHABLE_AFTER_MS, waitingText } from './lib/waiting';
 import { authQuery, sessionLost } from './auth/session';
 import { AuthShell } from './components/AuthShell';
 import { loadSocket } from './live/socket';
@@ -15,6 +16,16 @@ const SetupPage = lazy(() => import('./pages/SetupPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 
 const isSample = () => new URLSearchParams(location.search).has('sample');
+
+/** true once `ms` have passed since mount */
+function useAfter(ms: number): boolean {
+  const [passed, setPassed] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setPassed(true), ms);
+    return () => clearTimeout(t);
+  }, [ms]);
+  return passed;
+}
 
 function Waiting({ children }: { children: string }) {
   return (
@@ -29,6 +40,7 @@ function Waiting({ children }: { children: string }) {
 export function App() {
   const qc = useQueryClient();
   const auth = useQuery(authQuery);
+  const late = useAfter(UNREACHABLE_AFTER_MS);
 
   useEffect(() => {
     setUnauthorizedHandler(() => sessionLost(qc));
@@ -43,7 +55,8 @@ export function App() {
   // ?sample=…: static layouts without a BFF, no session needed
   if (isSample()) return <RouterProvider router={appRouter()} />;
   if (!auth.data) {
-    return <Waiting>{auth.error ? `The server cannot be reached yet (${auth.error.message}); retrying.` : 'Connecting to the server…'}</Waiting>;
+    // the query keeps retrying (failureReason is the last failure, error only after the last retry)
+    return <Waiting>{waitingText(auth.error ?? auth.failureReason, late)}</Waiting>;
   }
   if (!auth.data.user) {
     return (

@@ -1,7 +1,7 @@
 // The signed-in layout (the router's root): skip link, header, live cache for the chosen cluster, and the
 // page the path names (<Outlet />). The chosen cluster is `?cluster=` (so it survives a reload), else the
 // default one; the pages get it through SelectionContext.
-import { useEffect, useMemo, type MouseEvent } from 'react';
+import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Outlet, useNavigate, useSearch } from '@tanstack/react-router';
 import { fetchClusters } from './api/clusters';
@@ -12,6 +12,9 @@ import { SelectionContext, type Selection } from './lib/selection';
 import { Header } from './components/Header';
 import { QuorumAnnouncer } from './components/QuorumAnnouncer';
 import { FreshnessNotice } from './components/FreshnessNotice';
+
+// the tab title, favicon and quorum-lost alerts: the model's health rules, in their own chunk
+const HealthSignals = lazy(() => import('./components/HealthSignals'));
 
 /** to the main content without touching the URL (an href="#main" would be a navigation) */
 function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
@@ -44,12 +47,7 @@ export function Dashboard() {
   useClusterLive(sample ? null : clusterId);
   const entry = useSnapshot(clusterId);
 
-  const q = entry?.snapshot.quorum;
-  useEffect(() => {
-    const name = entry?.snapshot.cluster.name ?? 'Quorate';
-    const state = !entry ? '' : q === null || q === undefined ? 'UNKNOWN · ' : q.quorate ? '' : 'NOT QUORATE · ';
-    document.title = `${state}${name} — Quorate`;
-  }, [entry, q]);
+  const listName = list.find((c) => c.id === clusterId)?.name ?? '';
 
   // another cluster: same page, its first page of results
   const selectCluster = (id: string) => void navigate({ to: '.', search: (prev) => ({ ...prev, cluster: id, offset: undefined }) });
@@ -71,6 +69,9 @@ export function Dashboard() {
       </a>
       <Header entry={entry} clusters={list} clusterId={clusterId} onSelectCluster={selectCluster} sample={sample} />
       <QuorumAnnouncer entry={entry} />
+      <Suspense fallback={null}>
+        <HealthSignals clusterId={clusterId} entry={entry} listName={listName} />
+      </Suspense>
       <FreshnessNotice />
       <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-3 pb-12 pt-3 sm:px-6 sm:pt-5">
         <SelectionContext.Provider value={selection}>

@@ -13,6 +13,20 @@ export class HttpError extends Error {
   }
 }
 
+/** no answer at all: the server is down, restarting, or the network between is */
+export class UnreachableError extends Error {
+  constructor(cause: unknown) {
+    super('the server cannot be reached', { cause });
+    this.name = 'UnreachableError';
+  }
+}
+
+/** an error in words for the page: never the browser's raw "Failed to fetch" */
+export function errorText(err: unknown): string {
+  if (err instanceof TypeError && /fetch|network|load failed/i.test(err.message)) return 'the server cannot be reached';
+  return err instanceof Error ? err.message : String(err);
+}
+
 // The CSRF token lives in memory only (never localStorage): a reload asks /auth/state for it again.
 let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void {
@@ -39,12 +53,19 @@ export async function request<T>(url: string, { method = 'GET', body, signIn = f
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(url, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    // the browser's own words ("Failed to fetch", "NetworkError when attempting…", "Load failed") say nothing
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new UnreachableError(err);
+  }
   const text = await res.text();
   let parsed: unknown = null;
   try {

@@ -8,6 +8,7 @@ import { signedOut, useSessionUser } from '../auth/session';
 import { useTheme } from '../lib/theme';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { Field } from './form/Field';
+import { Brand } from './BrandMark';
 import { Icon } from './Icon';
 
 interface Props {
@@ -30,11 +31,13 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
   const out = useMutation({ mutationFn: logout, onSettled: () => signedOut(qc) });
   const admin = roleAtLeast(user?.role, 'admin');
   const s = entry?.snapshot;
-  const name = s?.cluster.name ?? clusters.find((c) => c.id === clusterId)?.name ?? 'Quorate';
+  // a source that could not read a node yet may still name the cluster: '' is no name
+  const name = s?.cluster.name || clusters.find((c) => c.id === clusterId)?.name || 'Quorate';
   return (
     <header className="border-b border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-900/90">
       <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-3 py-2 sm:px-6">
         <div className="flex min-w-0 flex-wrap items-baseline gap-x-2 gap-y-0.5">
+          <Brand className="self-center border-r border-slate-300 pr-2 text-sm dark:border-slate-700" />
           <h1 className="text-lg font-bold">{name}</h1>
           {s && (
             <span className="text-sm text-slate-600 dark:text-slate-400">

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-// The nodes panel: each node's state in words, votes, per-link state and addresses; the QDevice; and
-// how it looks when the data is not live.
+// The nodes panel: each node's state in words, votes, per-link state and addresses; the QDevice; why a
+// node could not be asked; and how it looks when the data is not live.
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshot } from '@quorate/model';
@@ -86,11 +86,32 @@ describe('NodesPanel', () => {
     expect(row('pve2').State).toHaveTextContent(/^online$/);
   });
 
-  it('no node could be asked: every node unknown, last seen when', () => {
+  it('before any node could be read: the configured nodes, each with the concrete reason, not "0 of 0"', () => {
     const region = panel(pageSample('unknown').entry.snapshot);
     expect(words(within(region).getByRole('heading', { level: 2 }))).toBe('Nodes (0 of 3 online)');
-    for (const name of ['pve1', 'pve2', 'pve3']) expect(words(row(name).State)).toBe('unknown — last seen 40 s ago');
+    expect(words(row('pve1').State)).toBe('unknown · ssh: connection refused');
+    expect(words(row('pve2').State)).toBe('unknown · ssh: timed out after 10 s');
+    expect(words(row('pve3').State)).toBe('unknown · ssh: host key mismatch: expected SHA256:q3xT…, got SHA256:Zk9v…');
+    for (const name of ['pve1', 'pve2', 'pve3']) expect(row(name).Addresses).toHaveTextContent(/^—$/);
     expect(screen.queryByText('observer')).not.toBeInTheDocument();
+    expect(within(region).queryByText('last known')).not.toBeInTheDocument();
+  });
+
+  it('no node could be asked after a known state: unknown, last seen when, and why', () => {
+    const s = healthy();
+    s.quorum = null;
+    s.observer = null;
+    for (const n of s.nodes) Object.assign(n, { state: 'unknown', since: Date.now() - 40_000 });
+    s.views = s.views.map((v) => ({ ...v, reachable: false, reason: v.nodeId === 2 ? 'ssh: authentication failed for root (the server refused the key)' : null, quorum: null }));
+    panel(s, true);
+    expect(words(row('pve1').State)).toBe('unknown — last seen 40 s ago · unreachable');
+    expect(words(row('pve2').State)).toBe('unknown — last seen 40 s ago · ssh: authentication failed for root (the server refused the key)');
+  });
+
+  it('an offline node that cannot be asked says why beside how long it has been away', () => {
+    panel(pageSample('degraded').entry.snapshot);
+    expect(words(row('pve3').State)).toBe('offline 1 min (was 1 vote) · Corosync is not running');
+    expect(screen.getAllByTestId('node-reason')).toHaveLength(1);
   });
 
   it('not live: the panel is tagged "last known" and online nodes say so', () => {

@@ -1,4 +1,5 @@
 // Nodes: state in words + icon, votes, per-link state, addresses. A table that turns into cards below 640 px.
+// A node that could not be asked says why (its view's reason: connection refused, timeout, host key…).
 import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
 import { linkIndex, linkNumbers, nodeLinkSummary } from '../lib/cluster';
 import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format';
@@ -12,6 +13,7 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
   const links = linkNumbers(s);
   const index = linkIndex(s.links);
   const members = s.quorum ? new Set(s.quorum.members) : null;
+  const reasons = unreachableReasons(s);
   return (
     <section aria-labelledby="nodes-title" className={`panel ${stale ? 'grayscale' : ''}`}>
       <h2 id="nodes-title" className="panel-title">
@@ -45,7 +47,7 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
                 )}
               </th>
               <td className={td} data-label="State">
-                <NodeStateText n={n} member={members ? members.has(n.id) : null} stale={stale} />
+                <NodeStateText n={n} member={members ? members.has(n.id) : null} stale={stale} reason={reasons.get(n.name) ?? null} />
               </td>
               <td className={`${td} sm:text-right tabular-nums`} data-label="Votes">
                 {n.votes}
@@ -98,7 +100,21 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
   );
 }
 
-function NodeStateText({ n, member, stale }: { n: ClusterNode; member: boolean | null; stale: boolean }) {
+/** why each node that could not be asked could not be, by node name (the views name their node) */
+function unreachableReasons(s: ClusterSnapshot): Map<string, string> {
+  return new Map(s.views.filter((v) => !v.reachable).map((v) => [v.name, v.reason ?? 'unreachable']));
+}
+
+function Reason({ reason }: { reason: string | null }) {
+  if (reason === null) return null;
+  return (
+    <span data-testid="node-reason" className="basis-full break-all text-xs font-normal sm:basis-auto">
+      · {reason}
+    </span>
+  );
+}
+
+function NodeStateText({ n, member, stale, reason }: { n: ClusterNode; member: boolean | null; stale: boolean; reason: string | null }) {
   const now = useNow();
   const dur = n.since !== null ? formatDuration(now - n.since) : null;
   const title = n.since !== null ? `since ${formatDateTime(n.since)}` : undefined;
@@ -118,14 +134,16 @@ function NodeStateText({ n, member, stale }: { n: ClusterNode; member: boolean |
         <Icon name="bad" />
         <span className="font-semibold">offline{dur ? ` ${dur}` : ''}</span>
         <span>(was {plural(n.votes, 'vote')})</span>
+        <Reason reason={reason} />
       </span>
     );
   }
   return (
-    <span className="inline-flex items-center gap-1" title={title}>
+    <span className="inline-flex flex-wrap items-center gap-1" title={title}>
       <Icon name="unknown" />
       <span className="font-semibold">unknown</span>
       {n.since !== null && <span>— last seen {formatAgo(n.since, now)}</span>}
+      <Reason reason={reason} />
     </span>
   );
 }

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
-// The hero in every state: quorate (plain, a split, the modes that make a side quorate, expected votes
-// lowered, no node to spare), not quorate (what is missing since when, what is blocked, what restores it),
-// waiting for all, unknown, and not live. The e2e specs reach only what the simulator does on a 3-node
-// cluster (healthy, 2 nodes stopped, expected lowered by hand); the rest is here.
+// The hero in every state: healthy and degraded (each reason in words with its fix; a split, the modes
+// that make a side quorate, expected votes lowered, no node to spare), not quorate (what is missing since
+// when, what is blocked, what restores it), waiting for all, unknown (never known, or no longer), and not
+// live. The e2e specs reach only what the simulator does on a 3-node cluster (healthy, a node or two
+// stopped, expected lowered by hand); the rest is here.
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -18,11 +19,23 @@ interface HeroOptions {
   freshness?: Freshness;
   age?: number | null;
   onSetExpectedVotes?: () => void;
+  /** an earlier snapshot on the page had a quorum */
+  hadQuorum?: boolean;
 }
 
-function hero(s: ClusterSnapshot, { events = [], freshness = 'live', age = 400, onSetExpectedVotes }: HeroOptions = {}) {
-  render(<QuorumHero entry={entryOf(s)} events={events} freshness={freshness} age={age} onSetExpectedVotes={onSetExpectedVotes} />);
+function hero(s: ClusterSnapshot, { events = [], freshness = 'live', age = 400, onSetExpectedVotes, hadQuorum }: HeroOptions = {}) {
+  const entry = { ...entryOf(s), hadQuorum: hadQuorum ?? s.quorum !== null };
+  render(<QuorumHero entry={entry} events={events} freshness={freshness} age={age} onSetExpectedVotes={onSetExpectedVotes} />);
   return screen.getByRole('region', { name: /quorum|quorate/i });
+}
+
+/** the degraded reasons as shown: [code, text, fix] */
+function reasons(): [string | null, string, string][] {
+  const list = screen.queryByTestId('health-reasons');
+  if (!list) return [];
+  return within(list)
+    .getAllByRole('listitem')
+    .map((li) => [li.getAttribute('data-reason'), words(within(li).getByTestId('reason-text')), words(within(li).getByTestId('reason-fix'))]);
 }
 
 const summary = () => screen.getByTestId('votes-summary');
@@ -46,7 +59,7 @@ describe('QuorumHero: quorate', () => {
     const { entry } = pageSample('partition');
     hero(entry.snapshot);
     expect(screen.getByTestId('split-note')).toHaveTextContent(
-      'Quorate side: pve1 and pve2 hold 2 of 3 votes; pve3 is cut off and blocked (no quorum on their side: /etc/pve is read-only there)',
+      'Quorate side: pve1 and pve2 with the QDevice hold 3 of 4 votes; pve3 is cut off and blocked (no quorum on their side: /etc/pve is read-only there)',
     );
   });
 
@@ -115,12 +128,15 @@ describe('QuorumHero: quorate', () => {
     expect(screen.getByText('Losing pve1 would lose quorum.')).toBeInTheDocument();
   });
 
-  it('expected votes lowered by hand: says so and who is still missing', () => {
+  it('expected votes lowered by hand: a degraded reason, beside who is missing', () => {
     const s = without(healthy(), [3], { expectedVotes: 2, highestExpected: 2, quorum: 2 });
     hero(s);
-    expect(screen.getByTestId('expected-override')).toHaveTextContent(
-      'Expected votes lowered by hand to 2 (configured: 3) · pve3 still missing: bring them back and check that they rejoin this side',
-    );
+    expect(reasons().map(([code]) => code)).toEqual(['nodes-offline', 'expected-override', 'no-margin']);
+    expect(reasons()[1]).toEqual([
+      'expected-override',
+      'quorate only by a manual override: expected votes 2 (configured 3, set with pvecm expected)',
+      'Fix: bring the missing nodes back: Corosync returns to the configured expected votes when they rejoin',
+    ]);
     expect(screen.queryByTestId('expected-lms')).not.toBeInTheDocument();
   });
 
@@ -245,19 +261,34 @@ describe('QuorumHero: not quorate', () => {
 });
 
 describe('QuorumHero: unknown and not live', () => {
-  it('unknown: no node could be asked, and why each one failed', () => {
+  it('unknown before anything was known: each configured node with why it could not be asked, no figures', () => {
     const { entry } = pageSample('unknown');
     const region = hero(entry.snapshot);
     expect(region).toHaveAttribute('data-quorate', 'unknown');
+    expect(region).toHaveAttribute('data-hero-state', 'unknown');
     expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('QUORUM UNKNOWN');
-    expect(summary()).toHaveTextContent('No node could be asked, so nothing here is live.');
-    expect(within(region).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+    expect(summary()).toHaveTextContent('No node of 3 could be asked yet, so nothing is known about quorum. Retrying.');
+    expect(within(screen.getByTestId('unknown-reasons')).getAllByRole('listitem').map((li) => words(li))).toEqual([
       'pve1: ssh: connection refused',
-      'pve2: ssh: connection refused',
-      'pve3: ssh: connection refused',
+      'pve2: ssh: timed out after 10 s',
+      'pve3: ssh: host key mismatch: expected SHA256:q3xT…, got SHA256:Zk9v…',
     ]);
-    expect(region).toHaveTextContent('config v3 · knet · 2 links');
+    expect(region).toHaveTextContent('Operations stay off until quorum is known.');
+    // nothing was read: no "config version unknown · transport unknown · 0 links"
+    expect(region).not.toHaveTextContent('config');
     expect(region).not.toHaveTextContent('seen from');
+  });
+
+  it('unknown after a known state: "nothing here is live", and the figures of the config', () => {
+    const s = healthy();
+    s.quorum = null;
+    s.observer = null;
+    for (const n of s.nodes) Object.assign(n, { state: 'unknown' });
+    s.views = s.views.map((v) => ({ ...v, reachable: false, reason: 'ssh: connection refused', quorum: null }));
+    const region = hero(s, { hadQuorum: true });
+    expect(summary()).toHaveTextContent('No node could be asked, so nothing here is live.');
+    expect(screen.getByTestId('unreachable-pve2')).toHaveTextContent('pve2: ssh: connection refused');
+    expect(region).toHaveTextContent('config v3 · knet · 2 links');
   });
 
   it('stale data: quorate shown as the last known state, with its age and the cause', () => {
@@ -273,10 +304,20 @@ describe('QuorumHero: unknown and not live', () => {
     expect(screen.getByText(/Last known state, as of/)).toHaveTextContent('Last known state, as of 42 s ago — the connection to the server is down');
   });
 
-  it('unknown and not live: the note is there too', () => {
+  it('unknown and not live after a known state: the note is there too', () => {
     const { entry } = pageSample('unknown');
-    hero(entry.snapshot, { freshness: 'connecting', age: 5_000 });
+    hero(entry.snapshot, { freshness: 'connecting', age: 5_000, hadQuorum: true });
     expect(screen.getByText(/Last known state, as of/)).toHaveTextContent('Last known state, as of 5.0 s ago — no fresh data from the source');
+  });
+
+  it('never known: no "last known state" however old the snapshot, for there was none', () => {
+    const { entry } = pageSample('unknown');
+    for (const freshness of ['stale', 'connecting', 'reconnecting'] as const) {
+      hero(entry.snapshot, { freshness, age: 13_000, hadQuorum: false });
+      expect(screen.getByTestId('quorum-hero')).toHaveAttribute('data-hero-state', 'unknown');
+      expect(screen.queryByText(/Last known state/)).not.toBeInTheDocument();
+      cleanup();
+    }
   });
 
   it('live data, or no age yet: no note', () => {
@@ -287,5 +328,136 @@ describe('QuorumHero: unknown and not live', () => {
     hero(healthy(), { freshness: 'stale', age: null });
     expect(screen.getByTestId('votes-summary')).toBeInTheDocument();
     expect(screen.queryByText(/Last known state/)).not.toBeInTheDocument();
+  });
+});
+
+describe('QuorumHero: four states, green only for healthy', () => {
+  const state = () => screen.getByTestId('quorum-hero').getAttribute('data-hero-state');
+  const tone = () => screen.getByTestId('quorum-hero').className;
+
+  it('healthy: green, QUORATE, no reasons', () => {
+    hero(healthy());
+    expect(state()).toBe('healthy');
+    expect(tone()).toContain('emerald');
+    expect(screen.getByTestId('quorum-state')).toHaveTextContent('QUORATE');
+    expect(screen.queryByTestId('hero-state-word')).not.toBeInTheDocument();
+    expect(reasons()).toEqual([]);
+  });
+
+  it('degraded: amber, the word DEGRADED, still quorate, each reason with its fix', () => {
+    const region = hero(pageSample('degraded').entry.snapshot);
+    expect(state()).toBe('degraded');
+    expect(region).toHaveAccessibleName('Quorum: degraded');
+    expect(tone()).toContain('amber');
+    expect(tone()).not.toContain('emerald');
+    expect(screen.getByTestId('hero-state-word')).toHaveTextContent('DEGRADED');
+    expect(screen.getByTestId('quorum-state')).toHaveTextContent(/^QUORATE$/);
+    expect(summary()).toHaveTextContent('2 of 3 votes present · 2 needed · cannot lose another node');
+    expect(reasons()).toEqual([
+      ['nodes-offline', 'pve3 is offline (2 of 3 nodes online)', 'Fix: start it again, or remove a node for good with pvecm delnode'],
+      ['no-margin', 'can lose 0 more: one more node failure loses quorum', 'Fix: bring the offline nodes back to regain margin'],
+    ]);
+  });
+
+  it('lost: red, NOT QUORATE', () => {
+    const { entry, events } = pageSample('lost');
+    hero(entry.snapshot, { events });
+    expect(state()).toBe('lost');
+    expect(tone()).toContain('red');
+    expect(reasons()).toEqual([]);
+  });
+
+  it('unknown: grey', () => {
+    hero(pageSample('unknown').entry.snapshot);
+    expect(state()).toBe('unknown');
+    expect(tone()).toContain('slate');
+    expect(tone()).not.toMatch(/emerald|amber/);
+  });
+
+  it('not live: the state stays, the colour goes grey (no green for old data)', () => {
+    hero(pageSample('degraded').entry.snapshot, { freshness: 'stale', age: 42_000 });
+    expect(state()).toBe('degraded');
+    expect(tone()).not.toMatch(/emerald|amber/);
+    expect(screen.getByText(/Last known state/)).toBeInTheDocument();
+    cleanup();
+    hero(healthy(), { freshness: 'reconnecting', age: 42_000 });
+    expect(state()).toBe('healthy');
+    expect(tone()).not.toContain('emerald');
+  });
+});
+
+describe('QuorumHero: each degraded reason, in words with what fixes it', () => {
+  const codes = () => reasons().map(([code]) => code);
+
+  it('a 2-node cluster without QDevice: amber by design, "can lose 0 more", and what fixes it', () => {
+    hero(pageSample('two-node').entry.snapshot);
+    expect(screen.getByTestId('quorum-hero')).toHaveAttribute('data-hero-state', 'degraded');
+    expect(reasons()).toEqual([
+      [
+        'two-node',
+        'can lose 0 more: a 2-node cluster without a QDevice loses quorum when either node fails',
+        'Fix: add a QDevice on a third machine (pvecm qdevice setup <address>) or a third node',
+      ],
+    ]);
+  });
+
+  it('two_node set: says that one node keeps quorum but a cut races to fence', () => {
+    const s = healthy({ nodes: 2 });
+    s.cluster.quorumOptions.twoNode = true;
+    Object.assign(s.quorum!, { quorum: 1, flags: ['2Node', 'Quorate', 'WaitForAll'] });
+    hero(s);
+    expect(codes()).toEqual(['two-node']);
+    expect(reasons()[0]![1]).toBe(
+      'a 2-node cluster without a QDevice: two_node keeps quorum on one node, but a cut between them leaves both sides racing to fence',
+    );
+  });
+
+  it('no margin: a node offline and the next failure loses quorum', () => {
+    hero(pageSample('degraded').entry.snapshot);
+    expect(codes()).toEqual(['nodes-offline', 'no-margin']);
+  });
+
+  it('quorate only by a manual expected-votes override', () => {
+    hero(pageSample('override').entry.snapshot);
+    expect(codes()).toEqual(['nodes-offline', 'expected-override', 'no-margin']);
+    expect(reasons()[0]![1]).toBe('pve2, pve3 are offline (1 of 3 nodes online)');
+    expect(reasons()[1]![1]).toBe('quorate only by a manual override: expected votes 1 (configured 3, set with pvecm expected)');
+    expect(summary()).toHaveTextContent('1 of 1 votes present · 1 needed');
+  });
+
+  it('partitioned: the groups disagree; the split note says who is where', () => {
+    hero(pageSample('partition').entry.snapshot);
+    expect(codes()).toEqual(['partitioned', 'nodes-offline', 'no-margin']);
+    expect(reasons()[0]).toEqual([
+      'partitioned',
+      'partitioned: reachable nodes disagree on membership',
+      'Fix: find the cut between the groups (switch, cable, firewall on the Corosync networks); they merge by themselves once they reach each other',
+    ]);
+    expect(summary()).toHaveTextContent('3 of 4 votes present · 3 needed');
+    expect(screen.getByTestId('quorum-hero')).toHaveTextContent('flags: Quorate · Qdevice');
+  });
+
+  it('QDevice lost: its vote is missing, though the nodes keep a margin', () => {
+    hero(pageSample('qdevice-lost').entry.snapshot);
+    expect(reasons()).toEqual([
+      [
+        'qdevice-lost',
+        'the QDevice (198.18.0.9) is disconnected: its 1 vote is missing',
+        'Fix: check corosync-qnetd on the QDevice host and the network to it (corosync-qdevice-tool -s on a node)',
+      ],
+    ]);
+    expect(summary()).toHaveTextContent('4 of 5 votes present · 3 needed · can lose 1 more node');
+  });
+
+  it('fewer working links than configured between members', () => {
+    hero(pageSample('links-down').entry.snapshot);
+    expect(reasons()).toEqual([
+      [
+        'links-down',
+        'fewer working links than configured: link1 pve1–pve2 (link1)',
+        'Fix: check the NICs and switch ports of that Corosync network; with every link of a pair down the pair loses contact',
+      ],
+    ]);
+    expect(summary()).toHaveTextContent('can lose 1 more node');
   });
 });

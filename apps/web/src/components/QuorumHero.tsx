@@ -1,12 +1,17 @@
-// The first thing on the page: is the cluster quorate? If not, what is missing and what do I do?
+// The first thing on the page: is the cluster healthy? Four states (the model's clusterHealth): healthy
+// (green: quorate with margin), degraded (amber: quorate, with each reason in words and what fixes it),
+// lost (red: what is missing since when, what is blocked, what restores it) and unknown (grey: why no node
+// could be asked). `data-hero-state` carries the state for tests.
 import type { ReactNode } from 'react';
 import {
+  clusterHealth,
   configuredExpected,
   expectedVotesOrigin,
   failureTolerance,
   nodesToRestore,
   quorateReason,
   type ClusterEvent,
+  type ClusterHealth,
   type ClusterNode,
   type ClusterSnapshot,
 } from '@quorate/model';
@@ -29,10 +34,18 @@ interface Props {
 export function QuorumHero({ entry, events, freshness, age, onSetExpectedVotes }: Props) {
   const s = entry.snapshot;
   const live = freshness === 'live';
-  const staleNote = !live && age !== null ? <StaleNote freshness={freshness} age={age} /> : null;
-  if (!s.quorum) return <UnknownHero s={s} staleNote={staleNote} />;
-  if (s.quorum.quorate) return <QuorateHero s={s} live={live} staleNote={staleNote} />;
-  return <LostHero s={s} events={events} live={live} staleNote={staleNote} onSetExpectedVotes={onSetExpectedVotes} />;
+  const health = clusterHealth(s);
+  // nothing was ever known (no quorum now, none before on this page): there is no "last known state"
+  const neverKnown = isNeverKnown(entry);
+  const staleNote = !live && age !== null && !neverKnown ? <StaleNote freshness={freshness} age={age} /> : null;
+  if (health.state === 'unknown') return <UnknownHero s={s} staleNote={staleNote} neverKnown={neverKnown} />;
+  if (health.state === 'lost') return <LostHero s={s} events={events} live={live} staleNote={staleNote} onSetExpectedVotes={onSetExpectedVotes} />;
+  return <QuorateHero s={s} health={health} live={live} staleNote={staleNote} />;
+}
+
+/** no quorum in this snapshot nor in any before it on this page */
+export function isNeverKnown(entry: SnapshotEntry): boolean {
+  return entry.snapshot.quorum === null && !entry.hadQuorum;
 }
 
 function StaleNote({ freshness, age }: { freshness: Freshness; age: number }) {
@@ -67,26 +80,49 @@ function Flags({ s }: { s: ClusterSnapshot }) {
   );
 }
 
-function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean; staleNote: ReactNode }) {
+const TONE = {
+  healthy: 'border-emerald-600 bg-emerald-50 text-emerald-950 dark:border-emerald-500 dark:bg-emerald-950/60 dark:text-emerald-50',
+  degraded: 'border-amber-500 bg-amber-50 text-amber-950 dark:border-amber-400 dark:bg-amber-950/70 dark:text-amber-50',
+  notLive: 'border-slate-400 bg-slate-100 text-slate-700 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-300',
+} as const;
+
+function QuorateHero({ s, health, live, staleNote }: { s: ClusterSnapshot; health: ClusterHealth; live: boolean; staleNote: ReactNode }) {
   const q = s.quorum!;
+  const degraded = health.state === 'degraded';
   const tol = failureTolerance(s);
   const canLose = tol?.nodesCanLose ?? 0;
   const oneByOne = tol?.nodesCanLoseOneByOne ?? null;
   const reason = quorateReason(s);
   const critical = tol?.criticalNodes.length ? s.nodes.filter((n) => tol.criticalNodes.includes(n.id)).map((n) => n.name) : [];
-  const tone = live
-    ? 'border-emerald-600 bg-emerald-50 text-emerald-950 dark:border-emerald-500 dark:bg-emerald-950/60 dark:text-emerald-50'
-    : 'border-slate-400 bg-slate-100 text-slate-700 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-300';
+  const tone = !live ? TONE.notLive : degraded ? TONE.degraded : TONE.healthy;
   return (
-    <section data-testid="quorum-hero" data-quorate="true" aria-labelledby="hero-title" className={`rounded-lg border-l-8 px-4 py-3 shadow-sm sm:px-6 sm:py-4 ${tone}`}>
+    <section
+      data-testid="quorum-hero"
+      data-quorate="true"
+      data-hero-state={health.state}
+      aria-labelledby="hero-title"
+      className={`rounded-lg border-l-8 px-4 py-3 shadow-sm sm:px-6 sm:py-4 ${tone}`}
+    >
       <h2 id="hero-title" className="sr-only">
-        Quorum
+        {degraded ? 'Quorum: degraded' : 'Quorum: healthy'}
       </h2>
       <div className="flex flex-wrap items-center gap-x-6 gap-y-1">
-        <p className="flex items-center gap-2 text-3xl font-black tracking-tight sm:text-4xl">
-          <Icon name="ok" className="size-8 sm:size-9" />
-          <span data-testid="quorum-state">QUORATE</span>
-        </p>
+        {degraded ? (
+          <p className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span className="flex items-center gap-2 text-3xl font-black tracking-tight sm:text-4xl">
+              <Icon name="warn" className="size-8 sm:size-9" />
+              <span data-testid="hero-state-word">DEGRADED</span>
+            </span>
+            <span className="rounded border-2 border-current px-1.5 text-sm font-bold tracking-wide">
+              still <span data-testid="quorum-state">QUORATE</span>
+            </span>
+          </p>
+        ) : (
+          <p className="flex items-center gap-2 text-3xl font-black tracking-tight sm:text-4xl">
+            <Icon name="ok" className="size-8 sm:size-9" />
+            <span data-testid="quorum-state">QUORATE</span>
+          </p>
+        )}
         <p data-testid="votes-summary" className="text-lg font-semibold tabular-nums sm:text-xl">
           {q.totalVotes} of {q.expectedVotes} votes present · {q.quorum} needed ·{' '}
           {canLose > 0 ? (
@@ -102,6 +138,7 @@ function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean
           )}
         </p>
       </div>
+      {degraded && <HealthReasons health={health} />}
       <SplitNote s={s} />
       {reason && (
         <p data-testid="quorate-reason" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">
@@ -122,6 +159,27 @@ function QuorateHero({ s, live, staleNote }: { s: ClusterSnapshot; live: boolean
   );
 }
 
+/** why it is degraded, most important first, each with what fixes it */
+function HealthReasons({ health }: { health: ClusterHealth }) {
+  return (
+    <ul data-testid="health-reasons" aria-label="Why it is degraded" className="mt-2 space-y-1.5">
+      {health.reasons.map((r) => (
+        <li key={r.code} data-reason={r.code} className="flex gap-2">
+          <Icon name="warn" className="mt-0.5 size-5 shrink-0" />
+          <span>
+            <span data-testid="reason-text" className="text-base font-bold sm:text-lg">
+              {r.text}
+            </span>
+            <span data-testid="reason-fix" className="block text-sm">
+              <span className="font-semibold">Fix:</span> {r.fix}
+            </span>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * A split with a quorate side: this view is that side (the headline follows quorum); say who holds
  * quorum and who is cut off and blocked.
@@ -134,7 +192,8 @@ function SplitNote({ s }: { s: ClusterSnapshot }) {
   const away = s.nodes.filter((n) => !members.has(n.id)).map((n) => n.name);
   return (
     <p data-testid="split-note" className="mt-1 text-sm font-semibold">
-      Quorate side: {listNames(here)} hold {q.totalVotes} of {q.expectedVotes} votes
+      Quorate side: {listNames(here)}
+      {s.qdevice?.castsVote ? ' with the QDevice' : ''} hold {q.totalVotes} of {q.expectedVotes} votes
       {away.length > 0 && (
         <>
           ; {listNames(away)} {away.length === 1 ? 'is' : 'are'} cut off and blocked (no quorum on their side: /etc/pve is read-only there)
@@ -144,7 +203,10 @@ function SplitNote({ s }: { s: ClusterSnapshot }) {
   );
 }
 
-/** quorate only because expected votes were lowered (by hand: `pvecm expected`; or by last_man_standing): say so, and who is still away */
+/**
+ * expected votes recalculated by last_man_standing: say so (lowered by hand is a degraded reason of its own,
+ * with its fix, in the reasons list)
+ */
 function ExpectedOverride({ s }: { s: ClusterSnapshot }) {
   const q = s.quorum!;
   const nodes = s.nodes.map((n) => ({ id: n.id, votes: n.votes }));
@@ -153,22 +215,12 @@ function ExpectedOverride({ s }: { s: ClusterSnapshot }) {
   // a QDevice's votes count only while it operates (flag Qdevice)
   const configured = configuredExpected(view);
   if (q.expectedVotes >= configured) return null;
-  if (expectedVotesOrigin(view) === 'last-man-standing') {
-    // not by hand: votequorum did it after the window; when it is what keeps quorum, quorateReason says so
-    if (quorateReason(s)?.mode === 'last-man-standing') return null;
-    return (
-      <p data-testid="expected-lms" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">
-        <Icon name="info" />
-        Expected votes recalculated to {q.expectedVotes} by last_man_standing (configured: {configured})
-      </p>
-    );
-  }
-  const away = missingNodes(s).map((n) => n.name);
+  // not by hand: votequorum did it after the window; when it is what keeps quorum, quorateReason says so
+  if (expectedVotesOrigin(view) !== 'last-man-standing' || quorateReason(s)?.mode === 'last-man-standing') return null;
   return (
-    <p data-testid="expected-override" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">
-      <Icon name="warn" />
-      Expected votes lowered by hand to {q.expectedVotes} (configured: {configured})
-      {away.length > 0 && <> · {listNames(away)} still missing: bring them back and check that they rejoin this side</>}
+    <p data-testid="expected-lms" className="mt-1 flex flex-wrap items-center gap-x-1.5 text-sm font-semibold">
+      <Icon name="info" />
+      Expected votes recalculated to {q.expectedVotes} by last_man_standing (configured: {configured})
     </p>
   );
 }
@@ -234,6 +286,7 @@ function LostHero({ s, events, live, staleNote, onSetExpectedVotes }: LostProps)
     <section
       data-testid="quorum-hero"
       data-quorate="false"
+      data-hero-state="lost"
       aria-labelledby="hero-title"
       className={`animate-flash-in rounded-lg border-l-[12px] px-4 py-4 shadow-lg sm:px-6 ${tone}`}
     >
@@ -340,10 +393,16 @@ function maxSince(nodes: ClusterNode[]): number | null {
   return xs.length ? Math.max(...xs) : null;
 }
 
-function UnknownHero({ s, staleNote }: { s: ClusterSnapshot; staleNote: ReactNode }) {
+function UnknownHero({ s, staleNote, neverKnown }: { s: ClusterSnapshot; staleNote: ReactNode; neverKnown: boolean }) {
   const reasons = s.views.filter((v) => !v.reachable);
   return (
-    <section data-testid="quorum-hero" data-quorate="unknown" aria-labelledby="hero-title" className="rounded-lg border-l-8 border-slate-500 bg-slate-200 px-4 py-4 text-slate-900 dark:bg-slate-800 dark:text-slate-100 sm:px-6">
+    <section
+      data-testid="quorum-hero"
+      data-quorate="unknown"
+      data-hero-state="unknown"
+      aria-labelledby="hero-title"
+      className="rounded-lg border-l-8 border-slate-500 bg-slate-200 px-4 py-4 text-slate-900 dark:bg-slate-800 dark:text-slate-100 sm:px-6"
+    >
       <h2 id="hero-title" className="flex flex-wrap items-center gap-x-3 text-3xl font-black sm:text-4xl">
         <Icon name="unknown" className="size-9" />
         <span>
@@ -351,21 +410,30 @@ function UnknownHero({ s, staleNote }: { s: ClusterSnapshot; staleNote: ReactNod
         </span>
       </h2>
       <p data-testid="votes-summary" className="mt-1 text-lg">
-        No node could be asked, so nothing here is live.
+        {neverKnown
+          ? `No node of ${s.nodes.length} could be asked yet, so nothing is known about quorum. Retrying.`
+          : 'No node could be asked, so nothing here is live.'}
       </p>
       {reasons.length > 0 && (
-        <ul className="mt-2 list-disc pl-5">
+        <ul className="mt-2 space-y-0.5" data-testid="unknown-reasons">
           {reasons.map((v) => (
-            <li key={v.nodeId}>
-              {v.name}: {v.reason ?? 'unreachable'}
+            <li key={v.nodeId} data-testid={`unreachable-${v.name}`} className="flex flex-wrap items-baseline gap-x-1.5">
+              <Icon name="bad" className="size-4 self-center" />
+              <span className="font-bold">{v.name}:</span> <span className="break-all">{v.reason ?? 'unreachable'}</span>
             </li>
           ))}
         </ul>
       )}
+      <p className="mt-2 text-sm">
+        Check that the nodes are up and reachable from this server, and the connection settings (address, user, key, host key
+        fingerprint). Operations stay off until quorum is known.
+      </p>
       {staleNote}
-      <div className="mt-2">
-        <Meta s={s} />
-      </div>
+      {s.cluster.configVersion !== null && (
+        <div className="mt-2">
+          <Meta s={s} />
+        </div>
+      )}
     </section>
   );
 }

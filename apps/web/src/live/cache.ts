@@ -8,6 +8,16 @@ export interface SnapshotEntry {
   snapshot: ClusterSnapshot;
   /** local clock when the last snapshot or patch arrived: ages survive server clock skew */
   receivedAt: number;
+  /**
+   * some snapshot of this cluster on this page had a quorum: a figure was known once. Without it a
+   * snapshot with no quorum is "nothing known yet", never a "last known state".
+   */
+  hadQuorum?: boolean;
+}
+
+/** the entry for a snapshot that arrived now, remembering whether a quorum was ever known */
+export function nextEntry(prev: SnapshotEntry | undefined, rev: number, snapshot: ClusterSnapshot, receivedAt: number): SnapshotEntry {
+  return { rev, snapshot, receivedAt, hadQuorum: (prev?.hadQuorum ?? false) || snapshot.quorum !== null };
 }
 
 /** merge newest-first, dedupe by seq, cap the length */

@@ -5,7 +5,10 @@ describe('catchUpText', () => {
   it('counts the missed events the BFF replays', () => {
     expect(catchUpText('patches', { events: 3, tooFarBehind: false })).toBe('Reconnected: caught up on 3 missed events');
     expect(catchUpText('snapshot', { events: 1, tooFarBehind: false })).toBe('Reconnected: caught up on 1 missed event');
-    expect(catchUpText('patches', { events: 0, tooFarBehind: false })).toBe('Reconnected: caught up on 0 missed events');
+  });
+  it('never "caught up on 0 missed events": nothing missed is said in words', () => {
+    expect(catchUpText('patches', { events: 0, tooFarBehind: false })).toBe('Reconnected: nothing was missed');
+    expect(catchUpText('snapshot', { events: 0, tooFarBehind: false })).toBe('Reconnected: nothing was missed');
   });
   it('says when the client was too far behind and reloaded everything', () => {
     expect(catchUpText('snapshot', { events: 0, tooFarBehind: true })).toBe('Reconnected: was too far behind: reloaded the full state');

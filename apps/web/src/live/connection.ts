@@ -37,6 +37,8 @@ export function announceFreshness(text: string): void {
 /** words for a resubscribe after a gap: from SubscribeAck.catchUp, else from how we were resumed */
 export function catchUpText(resumed: 'snapshot' | 'patches', catchUp: { events: number; tooFarBehind: boolean } | undefined): string {
   if (catchUp?.tooFarBehind) return 'Reconnected: was too far behind: reloaded the full state';
+  // nothing happened while away: say so, not "caught up on 0 missed events"
+  if (catchUp?.events === 0) return 'Reconnected: nothing was missed';
   if (catchUp) return `Reconnected: caught up on ${catchUp.events} missed event${catchUp.events === 1 ? '' : 's'}`;
   return resumed === 'snapshot' ? 'Reconnected: reloaded the full state' : 'Reconnected: caught up';
 }

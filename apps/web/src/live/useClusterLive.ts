@@ -17,7 +17,7 @@ import {
 import { fetchRecentEvents } from '../api/clusters';
 import { queryKeys } from '../api/keys';
 import { applyTaskMessage } from '../api/tasks';
-import { mergeEvents, type SnapshotEntry } from './cache';
+import { mergeEvents, nextEntry, type SnapshotEntry } from './cache';
 import { announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
 import { loadSocket, type AppSocket } from './socket';
@@ -97,6 +97,9 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
         return;
       }
       setConnection({ status: 'live', error: null, resumed: ack.resumed });
+      // the server is back: what failed while it was away (the feed's first page, a page's list) asks again,
+      // so no "cannot be reached" stays on screen after the connection is
+      void qc.refetchQueries({ type: 'active', predicate: (q) => q.state.status === 'error' });
       if (everSubscribed && resume) {
         // say briefly how the page caught up after the gap (disconnect or BFF restart)
         announceFreshness(catchUpText(ack.resumed, ack.catchUp));
@@ -125,7 +128,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   const onSnapshot = (msg: SnapshotMessage) => {
     if (msg.clusterId !== clusterId) return;
     resyncing = false;
-    qc.setQueryData<SnapshotEntry>(snapKey, { rev: msg.rev, snapshot: msg.snapshot, receivedAt: Date.now() });
+    qc.setQueryData<SnapshotEntry>(snapKey, (prev) => nextEntry(prev, msg.rev, msg.snapshot, Date.now()));
   };
 
   const onPatch = (msg: PatchMessage) => {
@@ -137,7 +140,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
       resync();
       return;
     }
-    qc.setQueryData<SnapshotEntry>(snapKey, { rev: patch.rev, snapshot: applyPatch(entry.snapshot, patch), receivedAt: Date.now() });
+    qc.setQueryData<SnapshotEntry>(snapKey, nextEntry(entry, patch.rev, applyPatch(entry.snapshot, patch), Date.now()));
   };
 
   const onEvent = (event: ClusterEvent) => {

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { fetchAudit, type AuditFilter } from '../api/admin';
+import { errorText } from '../api/http';
 import type { AuditRecord, AuditResult } from '../api/types';
 import { queryKeys } from '../api/keys';
 import { formatDateTime } from '../lib/format';
@@ -52,7 +53,7 @@ function Row({ r }: { r: AuditRecord }) {
         {r.taskLog && r.taskLog.length > 0 && (
           <details className="mt-1">
             <summary className="cursor-pointer text-xs text-sky-700 dark:text-sky-300">task log ({r.taskLog.length} lines)</summary>
-            <pre className="mt-1 max-h-48 overflow-auto rounded bg-slate-950 p-2 text-xs text-slate-100">{r.taskLog.join('\n')}</pre>
+            <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-2 text-xs text-slate-100">{r.taskLog.join('\n')}</pre>
           </details>
         )}
       </td>
@@ -120,7 +121,7 @@ export default function AuditPage() {
         )}
         <Pager offset={offset} limit={PAGE} total={q.data?.total ?? 0} shown={records.length} onOffset={setOffset} testId="audit-pager" />
       </div>
-      {q.error && <p className="text-red-700 dark:text-red-300">Could not load the audit trail: {q.error.message}</p>}
+      {q.error && <p className="text-red-700 dark:text-red-300">Could not load the audit trail: {errorText(q.error)}</p>}
       {q.isPending && <p>Loading…</p>}
       {!q.isPending && !records.length && <p className="text-sm text-slate-500">No audit records match.</p>}
       {records.length > 0 && (

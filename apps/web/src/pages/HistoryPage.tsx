@@ -4,6 +4,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { fetchHistory, type HistoryFilter } from '../api/admin';
+import { errorText } from '../api/http';
 import { queryKeys } from '../api/keys';
 import { useSelection } from '../lib/selection';
 import { EVENT_TYPE_LABELS, SEVERITIES, type HistorySearch } from '../routes/search';
@@ -78,7 +79,7 @@ export default function HistoryPage() {
         </Field>
         <Pager offset={offset} limit={PAGE} total={total} shown={events.length} onOffset={setOffset} testId="history-pager" />
       </div>
-      {q.error && <p className="text-red-700 dark:text-red-300">Could not load the history: {q.error.message}</p>}
+      {q.error && <p className="text-red-700 dark:text-red-300">Could not load the history: {errorText(q.error)}</p>}
       {q.isPending && clusterId && <p>Loading…</p>}
       {!q.isPending && !events.length && <p className="text-sm text-slate-500">No events match.</p>}
       <ol className={`text-sm ${q.isPlaceholderData ? 'opacity-60' : ''}`} aria-label="newest first" data-testid="history-events">

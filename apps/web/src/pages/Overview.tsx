@@ -5,7 +5,9 @@ import type { SnapshotEntry } from '../live/cache';
 import { useConnection } from '../live/connection';
 import { useEvents } from '../live/useClusterLive';
 import { useFreshness } from '../components/ConnectionIndicator';
-import { QuorumHero } from '../components/QuorumHero';
+import { isNeverKnown, QuorumHero } from '../components/QuorumHero';
+import { AlertSettings } from '../components/AlertSettings';
+import { errorText } from '../api/http';
 import { EarlyWarning, PartitionBanner } from '../components/Banners';
 import { NodesPanel } from '../components/NodesPanel';
 import { LinkMatrix } from '../components/LinkMatrix';
@@ -47,7 +49,7 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
         </h2>
         <p className="text-sm">
           {clustersError
-            ? `The server cannot be reached yet (${clustersError.message}); retrying.`
+            ? `The cluster list could not be loaded (${errorText(clustersError)}); retrying.`
             : conn.error
               ? `Connection: ${conn.error}; retrying.`
               : 'Connecting to the server.'}
@@ -57,11 +59,14 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
   }
 
   const s = entry.snapshot;
+  // nothing known yet (no node could ever be asked): the panels show the configured nodes, not a "last known" state
+  const neverKnown = isNeverKnown(entry);
   // not live, or no node could be asked: every figure below is a last known one
-  const stale = freshness !== 'live' || s.observer === null;
+  const stale = !neverKnown && (freshness !== 'live' || s.observer === null);
+  // no operation while quorum is unknown: its arithmetic needs the figures
+  const votesAction = operator && canSetVotesOn(capabilities) && s.quorum !== null;
   // lab controls where the cluster takes faults; before the list is known, a simulated cluster does
   const sim = capabilities ? capabilities.includes('faults') : (clusterSource ?? s.source) === 'sim';
-  const canSetVotes = capabilities ? capabilities.includes('expectedVotes') : true;
   return (
     <div className="flex flex-col gap-3 sm:gap-4">
       <QuorumHero
@@ -69,7 +74,7 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
         events={events}
         freshness={freshness}
         age={age}
-        onSetExpectedVotes={operator && canSetVotes ? () => setVotesOpen(true) : undefined}
+        onSetExpectedVotes={votesAction ? () => setVotesOpen(true) : undefined}
       />
       <EarlyWarning s={s} />
       <PartitionBanner s={s} />
@@ -81,12 +86,13 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
         </div>
         <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
           <EventFeed events={events} loading={loading} error={error} />
-          {operator && canSetVotes && <OperationsPanel s={s} onSetExpectedVotes={() => setVotesOpen(true)} />}
+          {votesAction && <OperationsPanel s={s} onSetExpectedVotes={() => setVotesOpen(true)} />}
           {sim && clusterId && operator && (
             <Suspense fallback={<p className="panel text-sm">Loading lab controls…</p>}>
               <LabControls clusterId={clusterId} snapshot={s} />
             </Suspense>
           )}
+          <AlertSettings />
         </div>
       </div>
       {votesOpen && clusterId && (
@@ -96,6 +102,11 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
       )}
     </div>
   );
+}
+
+/** before the cluster list is known, assume the action is there (the BFF refuses it otherwise) */
+function canSetVotesOn(capabilities: readonly Capability[] | null): boolean {
+  return capabilities ? capabilities.includes('expectedVotes') : true;
 }
 
 /** the `/` route: the overview of the chosen cluster */

@@ -1,5 +1,6 @@
-// Static snapshots for looking at layouts without a BFF (?sample=quorate|lost|warning|partition|lms|unknown).
-// Loaded on demand only; never part of the initial bundle.
+// Static snapshots for looking at layouts without a BFF: ?sample= one of SAMPLE_NAMES (healthy is quorate;
+// degraded, two-node, override, qdevice-lost, links-down and partition are each a degraded reason; lost,
+// stale and unknown). Loaded on demand only; never part of the initial bundle.
 import type { QueryClient } from '@tanstack/react-query';
 import type { ClusterEvent, ClusterList, ClusterSnapshot, LinkObservation } from '@quorate/model';
 import { queryKeys } from '../api/keys';
@@ -9,11 +10,27 @@ import { setConnection } from '../live/connection';
 const GiB = 1024 ** 3;
 const TiB = 1024 ** 4;
 
-function base(now: number): ClusterSnapshot {
-  const names = ['pve1', 'pve2', 'pve3'];
+export const SAMPLE_NAMES = [
+  'quorate',
+  'healthy',
+  'degraded',
+  'two-node',
+  'override',
+  'qdevice-lost',
+  'links-down',
+  'partition',
+  'warning',
+  'lms',
+  'lost',
+  'stale',
+  'unknown',
+] as const;
+
+function base(now: number, count = 3): ClusterSnapshot {
+  const names = Array.from({ length: count }, (_, i) => `pve${i + 1}`);
   const links: LinkObservation[] = [];
-  for (let f = 1; f <= 3; f++)
-    for (let t = 1; t <= 3; t++)
+  for (let f = 1; f <= count; f++)
+    for (let t = 1; t <= count; t++)
       for (const link of [0, 1])
         if (f !== t)
           links.push({ from: f, to: t, link, enabled: true, connected: true, latencyAvgMs: 0.2 + link * 0.1 + f * 0.03, latencyMaxMs: 1.1, lossPct: 0, downCount: 0 });
@@ -48,7 +65,7 @@ function base(now: number): ClusterSnapshot {
     storage: [
       { id: 'ceph-rbd', type: 'rbd', content: ['images', 'rootdir'], shared: true, nodes: names.map((node) => ({ node, enabled: true, active: true, totalBytes: 12 * TiB, usedBytes: 4.9 * TiB, availBytes: 7.1 * TiB })) },
       { id: 'nfs-backup', type: 'nfs', content: ['backup', 'iso'], shared: true, nodes: names.map((node) => ({ node, enabled: true, active: true, totalBytes: 4 * TiB, usedBytes: 3.1 * TiB, availBytes: 0.9 * TiB })) },
-      { id: 'local-zfs', type: 'zfspool', content: ['images', 'rootdir'], shared: false, nodes: names.map((node, i) => ({ node, enabled: true, active: true, totalBytes: 900 * GiB, usedBytes: (200 + i * 310) * GiB, availBytes: (700 - i * 310) * GiB })) },
+      { id: 'local-zfs', type: 'zfspool', content: ['images', 'rootdir'], shared: false, nodes: names.map((node, i) => ({ node, enabled: true, active: true, totalBytes: 900 * GiB, usedBytes: (200 + (i % 3) * 310) * GiB, availBytes: (700 - (i % 3) * 310) * GiB })) },
     ],
     views: names.map((name, i) => ({ nodeId: i + 1, name, reachable: true, reason: null, observedAt: now - 400, quorum: null })),
     partitioned: false,
@@ -56,8 +73,17 @@ function base(now: number): ClusterSnapshot {
   };
 }
 
+/** `ids` offline since `since`, their links down; the rest is the membership */
+function stop(s: ClusterSnapshot, ids: readonly number[], since: number): void {
+  const away = new Set(ids);
+  for (const n of s.nodes) if (away.has(n.id)) Object.assign(n, { state: 'offline', since });
+  for (const l of s.links) if (away.has(l.from) || away.has(l.to)) Object.assign(l, { connected: false, latencyAvgMs: null, latencyMaxMs: null, downCount: 1 });
+  s.views = s.views.map((v) => (away.has(v.nodeId) ? { ...v, reachable: false, reason: 'Corosync is not running', quorum: null } : v));
+  for (const st of s.storage ?? []) for (const n of st.nodes) if (s.nodes.find((x) => x.name === n.node && away.has(x.id))) n.active = false;
+}
+
 function variant(name: string, now: number): { s: ClusterSnapshot; events: ClusterEvent[] } {
-  const s = base(now);
+  const s = base(now, name === 'two-node' ? 2 : name === 'qdevice-lost' ? 4 : 3);
   const ev = (seq: number, at: number, severity: ClusterEvent['severity'], message: string, body: ClusterEvent['body']): ClusterEvent => ({ seq, at, severity, message, body, clusterId: 'lab' });
   const events: ClusterEvent[] = [ev(1, now - 600_000, 'info', 'pve1 is the observer', { type: 'observer-changed', from: null, to: { nodeId: 1, name: 'pve1' } })];
   if (name === 'lost' || name === 'stale') {
@@ -78,16 +104,50 @@ function variant(name: string, now: number): { s: ClusterSnapshot; events: Clust
     const l = s.links.find((x) => x.from === 1 && x.to === 2 && x.link === 1);
     if (l) Object.assign(l, { latencyAvgMs: 62, latencyMaxMs: 140, lossPct: 2.5 });
   }
+  if (name === 'degraded') {
+    // one node down of three: still quorate, but the next failure loses quorum
+    stop(s, [3], now - 95_000);
+    s.quorum = { expectedVotes: 3, highestExpected: 3, totalVotes: 2, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.2e', members: [1, 2] };
+    events.push(ev(2, now - 95_000, 'warning', 'pve3 left (1 vote)', { type: 'node-left', nodeId: 3, name: 'pve3', votes: 1 }));
+  }
+  if (name === 'two-node') {
+    // two nodes, no QDevice, no two_node: either failure loses quorum
+    s.quorum = { expectedVotes: 2, highestExpected: 2, totalVotes: 2, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.8', members: [1, 2] };
+  }
+  if (name === 'override') {
+    // pve2 and pve3 down, expected votes lowered by hand (pvecm expected 1) to get quorum back
+    stop(s, [2, 3], now - 20 * 60_000);
+    s.quorum = { expectedVotes: 1, highestExpected: 1, totalVotes: 1, quorum: 1, quorate: true, flags: ['Quorate'], ringId: '1.30', members: [1] };
+    events.push(
+      ev(2, now - 20 * 60_000, 'warning', 'pve2 left (1 vote)', { type: 'node-left', nodeId: 2, name: 'pve2', votes: 1 }),
+      ev(3, now - 20 * 60_000, 'warning', 'pve3 left (1 vote)', { type: 'node-left', nodeId: 3, name: 'pve3', votes: 1 }),
+      ev(4, now - 20 * 60_000, 'critical', 'quorum lost: 1 of 3 votes, 2 needed (missing pve2, pve3)', { type: 'quorum-lost', totalVotes: 1, quorum: 2, expectedVotes: 3, missing: [{ nodeId: 2, name: 'pve2' }, { nodeId: 3, name: 'pve3' }] }),
+      ev(5, now - 12 * 60_000, 'warning', 'expected votes changed from 3 to 1', { type: 'expected-votes-changed', from: 3, to: 1 }),
+      ev(6, now - 12 * 60_000, 'info', 'quorum regained: 1 of 1 votes, 1 needed', { type: 'quorum-regained', totalVotes: 1, quorum: 1, expectedVotes: 1 }),
+    );
+  }
+  if (name === 'qdevice-lost') {
+    // four nodes and a QDevice that lost its qnetd: its vote is missing, the nodes still have margin
+    s.qdevice = { votes: 1, state: 'disconnected', algorithm: 'ffsplit', host: '198.18.0.9', castsVote: false };
+    s.quorum = { expectedVotes: 5, highestExpected: 5, totalVotes: 4, quorum: 3, quorate: true, flags: ['Quorate'], ringId: '1.40', members: [1, 2, 3, 4] };
+  }
+  if (name === 'links-down') {
+    // link1 between pve1 and pve2 is down: they still talk on link0, one failure from losing contact
+    for (const l of s.links)
+      if (l.link === 1 && ((l.from === 1 && l.to === 2) || (l.from === 2 && l.to === 1)))
+        Object.assign(l, { connected: false, latencyAvgMs: null, latencyMaxMs: null, downCount: 3 });
+  }
   if (name === 'partition') {
+    // pve3 cut off; the ffsplit QDevice gives its vote to the pve1+pve2 side (3 of 4, 3 needed)
     s.partitioned = true;
-    s.quorum = { expectedVotes: 3, highestExpected: 3, totalVotes: 2, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.34', members: [1, 2] };
+    s.quorum = { expectedVotes: 4, highestExpected: 4, totalVotes: 3, quorum: 3, quorate: true, flags: ['Quorate', 'Qdevice'], ringId: '1.34', members: [1, 2] };
     const n3 = s.nodes[2];
     if (n3) Object.assign(n3, { state: 'offline', since: now - 20_000 });
     for (const l of s.links) if (l.from === 3 || l.to === 3) Object.assign(l, { connected: false, latencyAvgMs: null });
     s.views = [
       { nodeId: 1, name: 'pve1', reachable: true, reason: null, observedAt: now, quorum: s.quorum },
       { nodeId: 2, name: 'pve2', reachable: true, reason: null, observedAt: now, quorum: s.quorum },
-      { nodeId: 3, name: 'pve3', reachable: true, reason: null, observedAt: now, quorum: { expectedVotes: 3, highestExpected: 3, totalVotes: 1, quorum: 2, quorate: false, flags: [], ringId: '3.34', members: [3] } },
+      { nodeId: 3, name: 'pve3', reachable: true, reason: null, observedAt: now, quorum: { expectedVotes: 4, highestExpected: 4, totalVotes: 1, quorum: 3, quorate: false, flags: ['Qdevice'], ringId: '3.34', members: [3] } },
     ];
     s.storage = null;
     s.qdevice = { votes: 1, state: 'connected', algorithm: 'ffsplit', host: '198.18.0.9', castsVote: true };
@@ -102,17 +162,28 @@ function variant(name: string, now: number): { s: ClusterSnapshot; events: Clust
     s.views = s.views.map((v) => (v.nodeId === 3 ? { ...v, reachable: false, reason: 'no Corosync running', quorum: null } : { ...v, quorum: s.quorum }));
   }
   if (name === 'unknown') {
+    // before any node could be read (what the SSH source sends at first): the configured name and nodes,
+    // each with the reason it could not be asked; nothing else is known
     s.quorum = null;
     s.observer = null;
-    for (const n of s.nodes) Object.assign(n, { state: 'unknown', since: now - 40_000 });
-    s.views = s.views.map((v) => ({ ...v, reachable: false, reason: 'ssh: connection refused' }));
+    s.cluster = { ...s.cluster, configVersion: null, transport: null, secureAuth: null, tokenMs: null, runtimeTokenMs: null };
+    s.nodes = s.nodes.map((n) => ({ ...n, state: 'unknown', addresses: [], since: null }));
+    s.links = [];
+    s.storage = null;
+    const reasons = [
+      'ssh: connection refused',
+      'ssh: timed out after 10 s',
+      'ssh: host key mismatch: expected SHA256:q3xT…, got SHA256:Zk9v…',
+    ];
+    s.views = s.views.map((v, i) => ({ ...v, reachable: false, reason: reasons[i] ?? 'unreachable', quorum: null }));
+    events.length = 0;
   }
   return { s, events: events.reverse() };
 }
 
 export function seedSample(qc: QueryClient, name: string): ClusterList {
   const now = Date.now();
-  const { s, events } = variant(name, now);
+  const { s, events } = variant(name === 'healthy' ? 'quorate' : name, now);
   qc.setQueryData<SnapshotEntry>(queryKeys.snapshot('lab'), { rev: 1, snapshot: s, receivedAt: name === 'stale' ? now - 42_000 : now });
   qc.setQueryData(queryKeys.events(''), events);
   setConnection({ status: name === 'stale' ? 'reconnecting' : 'live' });

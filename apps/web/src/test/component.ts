@@ -9,7 +9,7 @@ import { ClusterSnapshot, type ClusterEvent, type LinkObservation, type QuorumSt
 import { sampleSnapshot, type SampleOptions } from '@quorate/model/testing';
 import { queryKeys } from '../api/keys';
 import type { SnapshotEntry } from '../live/cache';
-import { seedSample } from '../sample/samples';
+import { seedSample, type SAMPLE_NAMES } from '../sample/samples';
 
 afterEach(() => cleanup());
 
@@ -40,7 +40,7 @@ export function healthy(options: SampleOptions = {}): ClusterSnapshot {
   return sampleSnapshot({ storage: false, observedAt: Date.now(), ...options });
 }
 
-export type PageSample = 'quorate' | 'lost' | 'stale' | 'warning' | 'partition' | 'lms' | 'unknown';
+export type PageSample = (typeof SAMPLE_NAMES)[number];
 
 /** one of the page's `?sample=` snapshots (sample/samples.ts) with its events, newest first */
 export function pageSample(name: PageSample): { entry: SnapshotEntry; events: ClusterEvent[] } {

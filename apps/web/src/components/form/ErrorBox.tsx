@@ -1,6 +1,7 @@
 // What the server refused, as it said it: the API error shape {error, issues?} (HttpError.body), with each
 // field issue on its own line. Any other error shows its message.
 import type { ApiError } from '@quorate/model';
+import { errorText } from '../../api/http';
 import { Icon } from '../Icon';
 
 function issuesOf(error: unknown): NonNullable<ApiError['issues']> {
@@ -11,7 +12,7 @@ function issuesOf(error: unknown): NonNullable<ApiError['issues']> {
 
 export function ErrorBox({ error, testId, id, title }: { error: unknown; testId?: string; id?: string; title?: string }) {
   if (!error) return null;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const issues = issuesOf(error);
   return (
     <div
