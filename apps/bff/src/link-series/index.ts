@@ -96,11 +96,6 @@ export class LinkSeriesService {
     return { clusterId: id, node: nodeName, range: 'hour', resolutionMs: stepS * 1000, series };
   }
 
-  /** bytes the rings hold, per cluster */
-  memory(): Record<string, number> {
-    return Object.fromEntries([...this.watched].map(([id, w]) => [id, w.recorder.ring.bytes()]));
-  }
-
   /** drop rollups older than a week (hourly, with the store's retention); never throws */
   prune(): number {
     try {

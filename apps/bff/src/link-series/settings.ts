@@ -17,9 +17,6 @@ export function linkSettings(store: Store) {
       if (JSON.stringify(value) === JSON.stringify(defaultLinkThresholds)) store.kv.delete(thresholdsKey(clusterId));
       else store.kv.set(thresholdsKey(clusterId), value);
     },
-    isDefault(clusterId: string): boolean {
-      return store.kv.get(thresholdsKey(clusterId), LinkThresholds) === undefined;
-    },
     health(clusterId: string): LinkHealthState | undefined {
       return store.kv.get(healthKey(clusterId), LinkHealthState);
     },
