@@ -52,8 +52,11 @@ test.describe('expected votes', () => {
     await expect(page.getByTestId('quorum-state')).toHaveText('QUORATE', { timeout: DETECTION });
     await expect(page.getByTestId('votes-summary')).toContainText('1 of 1 votes', { timeout: DETECTION });
     await expect(page.getByTestId('votes-summary')).toContainText('1 needed');
-    await expect(page.getByTestId('expected-override')).toContainText('lowered by hand to 1 (configured: 3)');
-    await expect(page.getByTestId('expected-override')).toContainText('pve2 and pve3 still missing');
+    // quorate only by the override: amber, with the reason and who is missing
+    await expect(page.getByTestId('quorum-hero')).toHaveAttribute('data-hero-state', 'degraded');
+    const reasons = page.getByTestId('health-reasons');
+    await expect(reasons.locator('[data-reason="expected-override"]')).toContainText('quorate only by a manual override: expected votes 1 (configured 3');
+    await expect(reasons.locator('[data-reason="nodes-offline"]')).toContainText('pve2, pve3 are offline');
     await page.screenshot({ path: `${screenshotDir}expected-votes-after.png`, fullPage: true });
 
     // the history has the change; the audit lists the operation with its task log

@@ -108,7 +108,7 @@ function unreachableReasons(s: ClusterSnapshot): Map<string, string> {
 function Reason({ reason }: { reason: string | null }) {
   if (reason === null) return null;
   return (
-    <span data-testid="node-reason" className="basis-full break-all text-xs font-normal sm:basis-auto">
+    <span data-testid="node-reason" className="basis-full text-xs font-normal [overflow-wrap:anywhere] sm:basis-auto">
       · {reason}
     </span>
   );

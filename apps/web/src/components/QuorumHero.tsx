@@ -63,7 +63,7 @@ function Meta({ s }: { s: ClusterSnapshot }) {
   const links = linkNumbers(s).length;
   const c = s.cluster;
   return (
-    <p className="text-sm opacity-90">
+    <p className="text-sm">
       {c.configVersion !== null ? `config v${c.configVersion}` : 'config version unknown'} · {c.transport ?? 'transport unknown'} ·{' '}
       {plural(links, 'link')}
       {s.observer && <> · seen from {s.observer.name}</>}
@@ -75,7 +75,7 @@ function Flags({ s }: { s: ClusterSnapshot }) {
   const flags = s.quorum?.flags ?? [];
   return (
     <p className="text-sm">
-      <span className="opacity-80">flags:</span> {flags.length ? flags.join(' · ') : 'none'}
+      <span>flags:</span> {flags.length ? flags.join(' · ') : 'none'}
     </p>
   );
 }
@@ -380,7 +380,7 @@ function LostHero({ s, events, live, staleNote, onSetExpectedVotes }: LostProps)
           </ol>
         </div>
       </div>
-      <div className="mt-3 flex flex-wrap justify-between gap-x-6 gap-y-1 opacity-90">
+      <div className="mt-3 flex flex-wrap justify-between gap-x-6 gap-y-1">
         <Flags s={s} />
         <Meta s={s} />
       </div>
@@ -403,8 +403,8 @@ function UnknownHero({ s, staleNote, neverKnown }: { s: ClusterSnapshot; staleNo
       aria-labelledby="hero-title"
       className="rounded-lg border-l-8 border-slate-500 bg-slate-200 px-4 py-4 text-slate-900 dark:bg-slate-800 dark:text-slate-100 sm:px-6"
     >
-      <h2 id="hero-title" className="flex flex-wrap items-center gap-x-3 text-3xl font-black sm:text-4xl">
-        <Icon name="unknown" className="size-9" />
+      <h2 id="hero-title" className="flex items-center gap-x-3 text-3xl font-black sm:text-4xl">
+        <Icon name="unknown" className="size-9 shrink-0" />
         <span>
           QUORUM <span data-testid="quorum-state">UNKNOWN</span>
         </span>
@@ -417,9 +417,9 @@ function UnknownHero({ s, staleNote, neverKnown }: { s: ClusterSnapshot; staleNo
       {reasons.length > 0 && (
         <ul className="mt-2 space-y-0.5" data-testid="unknown-reasons">
           {reasons.map((v) => (
-            <li key={v.nodeId} data-testid={`unreachable-${v.name}`} className="flex flex-wrap items-baseline gap-x-1.5">
-              <Icon name="bad" className="size-4 self-center" />
-              <span className="font-bold">{v.name}:</span> <span className="break-all">{v.reason ?? 'unreachable'}</span>
+            <li key={v.nodeId} data-testid={`unreachable-${v.name}`} className="relative pl-6 [overflow-wrap:anywhere]">
+              <Icon name="bad" className="absolute left-0 top-1 size-4" />
+              <span className="font-bold">{v.name}:</span> {v.reason ?? 'unreachable'}
             </li>
           ))}
         </ul>
