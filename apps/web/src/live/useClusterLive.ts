@@ -174,7 +174,8 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
       reportUnauthorized();
       return;
     }
-    setConnection({ status: 'reconnecting', error: err.message });
+    // socket.io's own words ("xhr poll error", "websocket error") only as the detail
+    setConnection({ status: 'reconnecting', error: `the server cannot be reached (${err.message})` });
   };
 
   socket.on('snapshot', onSnapshot);
