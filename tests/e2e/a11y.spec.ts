@@ -29,6 +29,21 @@ for (const theme of ['light', 'dark'] as const) {
       });
     }
 
+    // the hero in each state (static samples: no sign-in needed)
+    for (const sample of ['lost', 'partition', 'warning', 'unknown', 'lms'] as const) {
+      test(`overview ?sample=${sample}: no serious or critical axe violations`, async ({ browser }) => {
+        const context = await browser.newContext({ colorScheme: theme });
+        const page = await context.newPage();
+        await page.addInitScript((t) => localStorage.setItem('quorate-theme', t), theme);
+        await page.goto(`/?sample=${sample}`);
+        await expect(page.getByTestId('quorum-state').first()).toBeVisible({ timeout: 15_000 });
+        const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect(bad.map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+        await context.close();
+      });
+    }
+
     test('login page: no serious or critical axe violations', async ({ browser }) => {
       const context = await browser.newContext({ colorScheme: theme });
       const page = await context.newPage();
