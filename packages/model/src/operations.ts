@@ -122,6 +122,8 @@ export const HistoryQuery = z
     severity: listOf(Severity).optional(),
     /** only events before this time (ms since epoch) */
     before: z.coerce.number().int().min(0).optional(),
+    /** only events at or after this time (ms since epoch): with `before`, the range [after, before) */
+    after: z.coerce.number().int().min(0).optional(),
     limit: limit(1000, 50),
     offset,
   })

@@ -134,6 +134,11 @@ describe('events', () => {
     const before = s.events.list({ clusterId: 'a', before: 1_700_000_002_000, limit: 10 });
     expect(before.events.map((e) => e.seq)).toEqual([2, 1]);
     expect(before.total).toBe(2);
+    // after is inclusive, before exclusive: [after, before)
+    const range = s.events.list({ clusterId: 'a', after: 1_700_000_002_000, before: 1_700_000_004_000, limit: 10 });
+    expect(range.events.map((e) => e.seq)).toEqual([4, 3]);
+    expect(range.total).toBe(2);
+    expect(s.events.list({ after: 1_700_000_000_500, limit: 10 }).events.map((e) => `${e.clusterId}${e.seq}`)).toEqual(['a6', 'a5', 'a4', 'a3', 'a2', 'b1']);
     expect(() => s.events.list({ limit: 0 })).toThrow(/limit|Too small/);
   });
 });

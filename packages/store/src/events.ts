@@ -13,6 +13,8 @@ export const EventListQuery = z.object({
   severity: z.union([Severity, z.array(Severity)]).optional(),
   /** only events with at < before (ms since epoch) */
   before: z.number().optional(),
+  /** only events with at >= after (ms since epoch): with `before`, the range [after, before) */
+  after: z.number().optional(),
   limit: z.number().int().min(1).max(1000),
   offset: z.number().int().min(0).optional(),
 });
@@ -141,6 +143,10 @@ export function createEventStore(db: Db, now: () => number, reportCorrupt: Corru
       if (q.before !== undefined) {
         where.push('at < ?');
         args.push(q.before);
+      }
+      if (q.after !== undefined) {
+        where.push('at >= ?');
+        args.push(q.after);
       }
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
       const total = db.prepare(`SELECT count(*) FROM events ${clause}`).pluck().get(...args) as number;

@@ -13,7 +13,7 @@ export function historyRouter(ctx: AppContext): Router {
   router.get('/history', (req, res) => {
     const q = HistoryQuery.safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
-    const { cluster, type, severity, before, limit, offset } = q.data;
+    const { cluster, type, severity, before, after, limit, offset } = q.data;
     const body: HistoryPage = store.events.list({
       limit,
       offset,
@@ -21,6 +21,7 @@ export function historyRouter(ctx: AppContext): Router {
       ...(type !== undefined ? { types: type } : {}),
       ...(severity !== undefined ? { severity } : {}),
       ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
     });
     res.json(body);
   });
