@@ -39,7 +39,8 @@ function reasons(): [string | null, string, string][] {
 }
 
 const summary = () => screen.getByTestId('votes-summary');
-const DATE_TIME = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
+/** a local date and time with its zone (lib/format.ts formatDateTime): "2025-11-25 21:39:02 CET" */
+const DATE_TIME = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (?:[A-Z]{2,5}|UTC[+-]\d\d:\d\d)/;
 
 describe('QuorumHero: quorate', () => {
   it('says QUORATE with the arithmetic, the flags and where the figures come from', () => {

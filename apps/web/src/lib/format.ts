@@ -36,15 +36,57 @@ export function formatAgo(at: number, now: number): string {
   return `${formatDuration(now - at)} ago`;
 }
 
-export function formatClock(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+/** how a time says its zone */
+export interface ZoneOptions {
+  /** add the time zone ("CET", "UTC+05:30"); default true */
+  zone?: boolean;
 }
 
-/** absolute time for titles and "since" lines: "2025-11-25 22:41:07" in local time */
-export function formatDateTime(at: number): string {
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** the offset from UTC at that moment in local time: "UTC+01:00", "UTC-03:30", "UTC" */
+export function formatUtcOffset(at: number): string {
+  const minutes = -new Date(at).getTimezoneOffset();
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+// one formatter for the page's life (building one is slow); the zone is the browser's
+let zoneNames: Intl.DateTimeFormat | null = null;
+
+/**
+ * The local time zone at that moment, short: its abbreviation where the locale has a letters-only one
+ * ("CET", "CEST", "EST", "UTC"), else the offset ("UTC+05:30") rather than a locale's "GMT+5:30".
+ */
+export function formatZone(at: number): string {
+  zoneNames ??= new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+  const name = zoneNames.formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return /^[A-Z]{2,5}$/.test(name) ? name : formatUtcOffset(at);
+}
+
+const withZone = (text: string, at: number, o: ZoneOptions | undefined) => (o?.zone === false ? text : `${text} ${formatZone(at)}`);
+
+/** "22:41:07 CET" in local time (24 h); `{ zone: false }`: "22:41:07" */
+export function formatClock(at: number, o?: ZoneOptions): string {
   const d = new Date(at);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return withZone(`${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`, at, o);
+}
+
+/** absolute time for lists, titles and "since" lines: "2025-11-25 22:41:07 CET" in local time */
+export function formatDateTime(at: number, o?: ZoneOptions): string {
+  const d = new Date(at);
+  return withZone(`${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`, at, o);
+}
+
+/** ISO 8601 in local time with its offset, for files: "2025-11-25T22:41:07.000+01:00" ("…Z" in UTC) */
+export function formatIsoLocal(at: number): string {
+  const d = new Date(at);
+  const minutes = -d.getTimezoneOffset();
+  const abs = Math.abs(minutes);
+  const offset = minutes === 0 ? 'Z' : `${minutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+  const ms = String(d.getMilliseconds()).padStart(3, '0');
+  return `${formatDateTime(at, { zone: false }).replace(' ', 'T')}.${ms}${offset}`;
 }
 
 /** "1 vote", "3 votes": the model's wording helper (pure, no zod), so page and BFF messages agree */
