@@ -22,6 +22,8 @@ export interface HistoryFilter {
   severity?: string;
   /** only events before this time (ms since the epoch) */
   before?: number;
+  /** only events at or after this time (ms since the epoch) */
+  after?: number;
   limit: number;
   offset: number;
 }
