@@ -4,7 +4,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshot } from '@quorate/model';
-import { frozenClock, healthy, pageSample, setLink, valid, words } from '../test/component';
+import { frozenClock, healthy, pageSample, setLink, valid, without, words } from '../test/component';
 import { NodesPanel } from './NodesPanel';
 
 frozenClock();
@@ -47,7 +47,7 @@ describe('NodesPanel', () => {
     expect(screen.queryByTestId('qdevice')).not.toBeInTheDocument();
   });
 
-  it('nodes lost: offline for how long, the votes they had, and the survivor’s links down', () => {
+  it('nodes lost: offline for how long, the votes they had; their links down, the survivor has no live peer', () => {
     const region = panel(pageSample('lost').entry.snapshot);
     expect(words(within(region).getByRole('heading', { level: 2 }))).toBe('Nodes (1 of 3 online)');
     for (const name of ['pve2', 'pve3']) {
@@ -56,7 +56,44 @@ describe('NodesPanel', () => {
       expect(words(row(name).Links)).toBe('link0 down link1 down');
     }
     expect(row('pve1').State).toHaveTextContent(/^online$/);
-    expect(words(row('pve1').Links)).toBe('link0 down link1 down');
+    // its links to the dead are not pve1's problem: neutral, not red
+    expect(words(row('pve1').Links)).toBe('link0 no live peer link1 no live peer');
+    expect(within(row('pve1').Links).getByTitle('link0: no live peer to connect to (2 peers down or outside the membership, not counted)')).toHaveAttribute('data-link-state', 'neutral');
+  });
+
+  it('one crash in 16 nodes: the 15 healthy rows stay "up" (a dead peer is not their problem), the dead row is down', () => {
+    const s = without(healthy({ nodes: 16 }), [7], {});
+    panel(s);
+    for (let i = 1; i <= 16; i++) {
+      const name = `pve${i}`;
+      const badges = within(row(name).Links).getAllByTestId('link-badge');
+      if (i === 7) {
+        expect(words(row(name).Links)).toBe('link0 down link1 down');
+        expect(badges.map((b) => b.dataset.linkState)).toEqual(['down', 'down']);
+      } else {
+        expect(words(row(name).Links)).toBe('link0 up link1 up');
+        expect(badges.map((b) => b.dataset.linkState)).toEqual(['up', 'up']);
+      }
+    }
+    expect(within(row('pve1').Links).getByTitle('link0: connected to 14 of 14 live peers (1 peer down or outside the membership, not counted)')).toBeInTheDocument();
+    expect(within(row('pve7').Links).getByTitle('link0: connected to 0 of 15 live peers')).toBeInTheDocument();
+  });
+
+  it('a link down between two live members still turns both amber while a peer is dead', () => {
+    const s = without(healthy({ nodes: 4 }), [4], {});
+    setLink(s, 1, 2, 1, { connected: false, latencyAvgMs: null, downCount: 1 });
+    panel(s);
+    expect(words(row('pve1').Links)).toBe('link0 up link1 1/2');
+    expect(words(row('pve2').Links)).toBe('link0 up link1 1/2');
+    expect(words(row('pve3').Links)).toBe('link0 up link1 up');
+  });
+
+  it('a node online but outside the membership is not a live peer of the members', () => {
+    const split = pageSample('partition').entry.snapshot;
+    split.nodes[2]!.state = 'online';
+    panel(split);
+    expect(words(row('pve1').Links)).toBe('link0 up link1 up');
+    expect(words(row('pve3').Links)).toBe('link0 down link1 down');
   });
 
   it('a link down to one peer of two counts as partly connected, either side’s report counts', () => {
@@ -66,7 +103,7 @@ describe('NodesPanel', () => {
     expect(words(row('pve1').Links)).toBe('link0 1/2 link1 up');
     expect(words(row('pve3').Links)).toBe('link0 1/2 link1 up');
     expect(words(row('pve2').Links)).toBe('link0 up link1 up');
-    expect(within(row('pve1').Links).getByTitle('link0: connected to 1 of 2 peers')).toBeInTheDocument();
+    expect(within(row('pve1').Links).getByTitle('link0: connected to 1 of 2 live peers')).toBeInTheDocument();
   });
 
   it('a link with no report is "no data", a disabled one does not count', () => {

@@ -1,7 +1,7 @@
 // Nodes: state in words + icon, votes, per-link state, addresses. A table that turns into cards below 640 px.
 // A node that could not be asked says why (its view's reason: connection refused, timeout, host key…).
 import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
-import { linkIndex, linkNumbers, nodeLinkSummary } from '../lib/cluster';
+import { linkIndex, linkNumbers, liveNodeIds, nodeLinkSummary, type NodeLinkSummary } from '../lib/cluster';
 import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { Icon } from './Icon';
@@ -12,6 +12,7 @@ const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibo
 export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean }) {
   const links = linkNumbers(s);
   const index = linkIndex(s.links);
+  const live = liveNodeIds(s);
   const members = s.quorum ? new Set(s.quorum.members) : null;
   const reasons = unreachableReasons(s);
   return (
@@ -54,28 +55,9 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
               </td>
               <td className={td} data-label="Links">
                 <span className="inline-flex flex-wrap gap-1.5">
-                  {links.map((l) => {
-                    const sum = nodeLinkSummary(s, n.id, l, index);
-                    const ok = !sum.unknown && sum.connected === sum.peers;
-                    const none = !sum.unknown && sum.connected === 0;
-                    const cls = sum.unknown || stale
-                      ? 'border-slate-300 text-slate-500 dark:border-slate-600'
-                      : ok
-                        ? 'border-emerald-600 text-emerald-800 dark:text-emerald-300'
-                        : none
-                          ? 'border-red-600 text-red-800 dark:text-red-300'
-                          : 'border-amber-600 text-amber-800 dark:text-amber-300';
-                    return (
-                      <span
-                        key={l}
-                        className={`inline-flex items-center gap-1 rounded border px-1.5 text-xs ${cls}`}
-                        title={`link${l}: connected to ${sum.connected} of ${sum.peers} peers`}
-                      >
-                        <Icon name={sum.unknown ? 'unknown' : ok ? 'ok' : none ? 'bad' : 'warn'} className="size-3" />
-                        link{l} {sum.unknown ? 'no data' : ok ? 'up' : none ? 'down' : `${sum.connected}/${sum.peers}`}
-                      </span>
-                    );
-                  })}
+                  {links.map((l) => (
+                    <LinkBadge key={l} sum={nodeLinkSummary(s, n.id, l, index, live)} stale={stale} />
+                  ))}
                 </span>
               </td>
               <td className={`${td} font-mono text-xs`} data-label="Addresses">
@@ -97,6 +79,35 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
       </table>
       {s.qdevice && <QDevicePanel qd={s.qdevice} />}
     </section>
+  );
+}
+
+/**
+ * One link of one node: up (connected to every live peer), down (to none), "3/4" (amber: some live peer is
+ * unreachable), or "no live peer". Peers that are down themselves are left out (the title says how many).
+ */
+function LinkBadge({ sum, stale }: { sum: NodeLinkSummary; stale: boolean }) {
+  const l = sum.link;
+  const lonely = !sum.unknown && sum.peers === 0;
+  const ok = !sum.unknown && !lonely && sum.connected === sum.peers;
+  const none = !sum.unknown && !lonely && sum.connected === 0;
+  const neutral = sum.unknown || lonely || stale;
+  const cls = neutral
+    ? 'border-slate-300 text-slate-500 dark:border-slate-600'
+    : ok
+      ? 'border-emerald-600 text-emerald-800 dark:text-emerald-300'
+      : none
+        ? 'border-red-600 text-red-800 dark:text-red-300'
+        : 'border-amber-600 text-amber-800 dark:text-amber-300';
+  const dead = sum.deadPeers > 0 ? ` (${plural(sum.deadPeers, 'peer')} down or outside the membership, not counted)` : '';
+  const title = lonely ? `link${l}: no live peer to connect to${dead}` : `link${l}: connected to ${sum.connected} of ${sum.peers} live peers${dead}`;
+  const icon = sum.unknown || lonely ? 'unknown' : ok ? 'ok' : none ? 'bad' : 'warn';
+  const word = sum.unknown ? 'no data' : lonely ? 'no live peer' : ok ? 'up' : none ? 'down' : `${sum.connected}/${sum.peers}`;
+  return (
+    <span className={`inline-flex items-center gap-1 rounded border px-1.5 text-xs ${cls}`} title={title} data-testid="link-badge" data-link-state={neutral ? 'neutral' : ok ? 'up' : none ? 'down' : 'partial'}>
+      <Icon name={icon} className="size-3" />
+      link{l} {word}
+    </span>
   );
 }
 

@@ -37,27 +37,45 @@ export function linkIndex(links: readonly LinkObservation[]): Map<string, LinkOb
 
 export interface NodeLinkSummary {
   link: number;
+  /** the live peers: online members other than the node (links to a dead peer are the dead node's row) */
   peers: number;
   connected: number;
+  /** peers left out because they are offline, unknown or outside the membership */
+  deadPeers: number;
   /** no observation at all for this node on this link */
   unknown: boolean;
 }
 
-/** per link: to how many peers is this node connected (either direction's report counts against it if down) */
-export function nodeLinkSummary(s: ClusterSnapshot, nodeId: number, link: number, index = linkIndex(s.links)): NodeLinkSummary {
+/** the nodes whose links count: online, and in the observer's membership when there is one */
+export function liveNodeIds(s: ClusterSnapshot): Set<number> {
+  const members = s.quorum ? new Set(s.quorum.members) : null;
+  return new Set(s.nodes.filter((n) => n.state === 'online' && (members === null || members.has(n.id))).map((n) => n.id));
+}
+
+/**
+ * Per link: to how many of its live peers is this node connected (either direction's report counts
+ * against it if down). A link to a dead peer is not this node's problem: one crashed node must not turn
+ * every healthy row amber ("link0 14/15"); its own row says it is down.
+ */
+export function nodeLinkSummary(s: ClusterSnapshot, nodeId: number, link: number, index = linkIndex(s.links), live = liveNodeIds(s)): NodeLinkSummary {
   let peers = 0;
   let connected = 0;
+  let deadPeers = 0;
   let seen = false;
   for (const peer of s.nodes) {
     if (peer.id === nodeId) continue;
-    peers++;
     const obs = [index.get(linkKey(nodeId, peer.id, link)), index.get(linkKey(peer.id, nodeId, link))].filter(
       (o): o is LinkObservation => o !== undefined && o.enabled,
     );
     if (obs.length) seen = true;
+    if (!live.has(peer.id)) {
+      deadPeers++;
+      continue;
+    }
+    peers++;
     if (obs.length && obs.every((o) => o.connected)) connected++;
   }
-  return { link, peers, connected, unknown: !seen };
+  return { link, peers, connected, deadPeers, unknown: !seen };
 }
 
 export function nodeName(s: ClusterSnapshot, id: number): string {

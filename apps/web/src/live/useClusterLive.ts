@@ -1,5 +1,6 @@
 // The live cache: one socket feeds TanStack Query. Snapshot -> setQueryData; patches -> applyPatch;
-// events -> appended (deduped by seq) to the events query, whose first page comes from REST.
+// events -> appended (deduped by seq) to the events query, whose first page comes from REST; incidents ->
+// replaced by id in the incidents query (REST too, reloaded on every subscribe: the socket does not replay them).
 // On reconnect we re-subscribe with our last rev and seq so the BFF can resume with patches.
 import { useEffect } from 'react';
 import { queryOptions, skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
@@ -7,6 +8,9 @@ import {
   applyPatch,
   type ClusterEvent,
   type ClusterList,
+  type Incident,
+  type IncidentChange,
+  type IncidentList,
   type PatchMessage,
   type SnapshotMessage,
   type SubscribeAck,
@@ -17,6 +21,7 @@ import {
 import { fetchRecentEvents } from '../api/clusters';
 import { queryKeys } from '../api/keys';
 import { applyTaskMessage } from '../api/tasks';
+import { applyIncidentChange, fetchIncidents, mergeIncidents } from '../api/incidents';
 import { mergeEvents, nextEntry, type SnapshotEntry } from './cache';
 import { announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
@@ -37,10 +42,31 @@ function eventsQueryOptions(qc: QueryClient, clusterId: string | null) {
   });
 }
 
+/** when the socket brought each incident copy: a fetch keeps those that came while it was on its way */
+const incidentArrivals = new WeakMap<Incident, number>();
+
+function incidentsQueryOptions(qc: QueryClient, clusterId: string | null) {
+  return queryOptions<IncidentList>({
+    queryKey: queryKeys.incidents(clusterId ?? ''),
+    queryFn: clusterId
+      ? async () => {
+          const started = Date.now();
+          const fetched = await fetchIncidents(clusterId);
+          const cached = qc.getQueryData<IncidentList>(queryKeys.incidents(clusterId));
+          return mergeIncidents(cached, fetched, (i) => (incidentArrivals.get(i) ?? -Infinity) >= started);
+        }
+      : skipToken,
+    staleTime: Infinity,
+    gcTime: Infinity,
+    retry: 3,
+  });
+}
+
 export function useClusterLive(clusterId: string | null): void {
   const qc = useQueryClient();
-  // initial events page (REST); afterwards the socket appends
+  // initial events page and incidents (REST); afterwards the socket keeps them
   useQuery(eventsQueryOptions(qc, clusterId));
+  useQuery(incidentsQueryOptions(qc, clusterId));
 
   useEffect(() => {
     if (!clusterId) return;
@@ -65,6 +91,7 @@ export function useClusterLive(clusterId: string | null): void {
 function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => void {
   const snapKey = queryKeys.snapshot(clusterId);
   const eventsKey = queryKeys.events(clusterId);
+  const incidentsKey = queryKeys.incidents(clusterId);
   let resyncing = false;
   let everSubscribed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -100,6 +127,9 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
       // the server is back: what failed while it was away (the feed's first page, a page's list) asks again,
       // so no "cannot be reached" stays on screen after the connection is
       void qc.refetchQueries({ type: 'active', predicate: (q) => q.state.status === 'error' });
+      // incidents are not replayed on a (re)subscribe: what changed before we were in the room comes from
+      // REST, merged with the socket's messages that arrive meanwhile
+      void qc.invalidateQueries({ queryKey: incidentsKey });
       if (everSubscribed && resume) {
         // say briefly how the page caught up after the gap (disconnect or BFF restart)
         announceFreshness(catchUpText(ack.resumed, ack.catchUp));
@@ -148,6 +178,12 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
     qc.setQueryData<ClusterEvent[]>(eventsKey, (old) => mergeEvents(old, [event]));
   };
 
+  const onIncident = (msg: IncidentChange) => {
+    if (msg.incident.clusterId !== clusterId) return;
+    incidentArrivals.set(msg.incident, Date.now());
+    qc.setQueryData<IncidentList>(incidentsKey, (old) => applyIncidentChange(old, msg));
+  };
+
   // a task's messages keep its cached copy live, for whoever shows it (the operation dialog)
   const onTask = (msg: TaskMessage) => {
     if (msg.task.clusterId !== clusterId) return;
@@ -181,6 +217,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   socket.on('snapshot', onSnapshot);
   socket.on('patch', onPatch);
   socket.on('event', onEvent);
+  socket.on('incident', onIncident);
   socket.on('task', onTask);
   socket.on('clusters', onClusters);
   socket.on('connect', onConnect);
@@ -195,6 +232,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
     socket.off('snapshot', onSnapshot);
     socket.off('patch', onPatch);
     socket.off('event', onEvent);
+    socket.off('incident', onIncident);
     socket.off('task', onTask);
     socket.off('clusters', onClusters);
     socket.off('connect', onConnect);
@@ -218,3 +256,10 @@ export function useEvents(clusterId: string | null): { events: ClusterEvent[]; l
   const q = useQuery(eventsQueryOptions(qc, clusterId));
   return { events: q.data ?? [], loading: q.isPending && clusterId !== null, error: q.error };
 }
+
+/** the cluster's incidents, newest first (empty while loading or for a `?sample=` page without any) */
+export function useIncidents(clusterId: string | null): Incident[] {
+  const qc = useQueryClient();
+  return useQuery(incidentsQueryOptions(qc, clusterId)).data?.incidents ?? EMPTY_INCIDENTS;
+}
+const EMPTY_INCIDENTS: Incident[] = [];

@@ -3,7 +3,7 @@ import { lazy, Suspense, useState } from 'react';
 import type { Capability } from '@quorate/model';
 import type { SnapshotEntry } from '../live/cache';
 import { useConnection } from '../live/connection';
-import { useEvents } from '../live/useClusterLive';
+import { useEvents, useIncidents } from '../live/useClusterLive';
 import { useFreshness } from '../components/ConnectionIndicator';
 import { isNeverKnown, QuorumHero } from '../components/QuorumHero';
 import { AlertSettings } from '../components/AlertSettings';
@@ -35,6 +35,7 @@ interface Props {
 
 export function Overview({ clusterId, entry, clustersError, clusterSource, capabilities, sample }: Props) {
   const { events, loading, error } = useEvents(sample ? null : clusterId);
+  const incidents = useIncidents(sample ? null : clusterId);
   const { freshness, age } = useFreshness(entry);
   const conn = useConnection();
   // viewers get no operation buttons and no lab controls at all (the BFF refuses them anyway)
@@ -85,7 +86,7 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
           <StoragePanel s={s} stale={stale} />
         </div>
         <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
-          <EventFeed events={events} loading={loading} error={error} />
+          <EventFeed events={events} incidents={incidents} loading={loading} error={error} />
           {votesAction && <OperationsPanel s={s} onSetExpectedVotes={() => setVotesOpen(true)} />}
           {sim && clusterId && operator && (
             <Suspense fallback={<p className="panel text-sm">Loading lab controls…</p>}>

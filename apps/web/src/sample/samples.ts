@@ -1,8 +1,8 @@
 // Static snapshots for looking at layouts without a BFF: ?sample= one of SAMPLE_NAMES (healthy is quorate;
 // degraded, two-node, override, qdevice-lost, links-down and partition are each a degraded reason; lost,
-// stale and unknown). Loaded on demand only; never part of the initial bundle.
+// stale and unknown), with their events and incidents. Loaded on demand only; never part of the initial bundle.
 import type { QueryClient } from '@tanstack/react-query';
-import type { ClusterEvent, ClusterList, ClusterSnapshot, LinkObservation } from '@quorate/model';
+import type { ClusterEvent, ClusterList, ClusterSnapshot, Incident, IncidentList, LinkObservation } from '@quorate/model';
 import { queryKeys } from '../api/keys';
 import type { SnapshotEntry } from '../live/cache';
 import { setConnection } from '../live/connection';
@@ -82,10 +82,31 @@ function stop(s: ClusterSnapshot, ids: readonly number[], since: number): void {
   for (const st of s.storage ?? []) for (const n of st.nodes) if (s.nodes.find((x) => x.name === n.node && away.has(x.id))) n.active = false;
 }
 
-function variant(name: string, now: number): { s: ClusterSnapshot; events: ClusterEvent[] } {
+/** an incident of the sample (model incidents.ts) grouping sample events; its id is its first event's */
+function incident(events: readonly ClusterEvent[], cause: Incident['cause'], subject: string, title: string, seqs: number[], endedAt: number | null, related: number[] = []): Incident {
+  const own = events.filter((e) => seqs.includes(e.seq));
+  const rank = { info: 0, warning: 1, critical: 2 } as const;
+  return {
+    id: `lab:${seqs[0]}`,
+    clusterId: 'lab',
+    cause,
+    subject,
+    title,
+    startedAt: Math.min(...own.map((e) => e.at)),
+    endedAt,
+    severity: own.reduce<Incident['severity']>((w, e) => (rank[e.severity] > rank[w] ? e.severity : w), 'info'),
+    eventSeqs: seqs,
+    eventCount: seqs.length,
+    affected: cause === 'quorum-lost' || cause === 'partition' ? [] : [subject.split('–')[0] ?? subject],
+    related: related.map((r) => `lab:${r}`),
+  };
+}
+
+function variant(name: string, now: number): { s: ClusterSnapshot; events: ClusterEvent[]; incidents: Incident[] } {
   const s = base(now, name === 'two-node' ? 2 : name === 'qdevice-lost' ? 4 : 3);
   const ev = (seq: number, at: number, severity: ClusterEvent['severity'], message: string, body: ClusterEvent['body']): ClusterEvent => ({ seq, at, severity, message, body, clusterId: 'lab' });
   const events: ClusterEvent[] = [ev(1, now - 600_000, 'info', 'pve1 is the observer', { type: 'observer-changed', from: null, to: { nodeId: 1, name: 'pve1' } })];
+  const incidents: Incident[] = [];
   if (name === 'lost' || name === 'stale') {
     for (const n of s.nodes) if (n.id !== 1) Object.assign(n, { state: 'offline', since: now - 125_000 });
     for (const l of s.links) Object.assign(l, { connected: false, latencyAvgMs: null, downCount: 1 });
@@ -96,6 +117,11 @@ function variant(name: string, now: number): { s: ClusterSnapshot; events: Clust
       ev(3, now - 125_000, 'warning', 'pve3 left (1 vote)', { type: 'node-left', nodeId: 3, name: 'pve3', votes: 1 }),
       ev(4, now - 125_000, 'critical', 'quorum lost: 1 of 3 votes, 2 needed (missing pve2, pve3)', { type: 'quorum-lost', totalVotes: 1, quorum: 2, expectedVotes: 3, missing: [{ nodeId: 2, name: 'pve2' }, { nodeId: 3, name: 'pve3' }] }),
     );
+    incidents.push(
+      incident(events, 'node-left', 'pve2', 'pve2 left the cluster', [2], null, [4]),
+      incident(events, 'node-left', 'pve3', 'pve3 left the cluster', [3], null, [4]),
+      incident(events, 'quorum-lost', 'cluster', 'quorum lost: 1 of 3 votes, 2 needed (missing pve2, pve3)', [4], null, [2, 3]),
+    );
     if (name === 'stale') s.observedAt = now - 42_000;
   }
   if (name === 'warning') {
@@ -103,12 +129,19 @@ function variant(name: string, now: number): { s: ClusterSnapshot; events: Clust
     s.warnings = [{ nodeId: 3, name: 'pve3', since: now - 800, expectedDropInMs: 3650, quorateAfterDrop: true, totalVotesAfterDrop: 2, expectedVotesAfterDrop: 3 }];
     const l = s.links.find((x) => x.from === 1 && x.to === 2 && x.link === 1);
     if (l) Object.assign(l, { latencyAvgMs: 62, latencyMaxMs: 140, lossPct: 2.5 });
+    events.push(
+      ev(2, now - 240_000, 'warning', 'link 1 pve1→pve2 degraded: 58 ms, 2.5 % loss', {
+        type: 'link-degraded', from: 1, to: 2, link: 1, fromName: 'pve1', toName: 'pve2', latencyMs: 58, lossPct: 2.5, cause: 'latency',
+      }),
+    );
+    incidents.push(incident(events, 'link-degraded', 'pve1–pve2 link1', 'link 1 between pve1 and pve2 degraded (latency)', [2], null));
   }
   if (name === 'degraded') {
     // one node down of three: still quorate, but the next failure loses quorum
     stop(s, [3], now - 95_000);
     s.quorum = { expectedVotes: 3, highestExpected: 3, totalVotes: 2, quorum: 2, quorate: true, flags: ['Quorate'], ringId: '1.2e', members: [1, 2] };
     events.push(ev(2, now - 95_000, 'warning', 'pve3 left (1 vote)', { type: 'node-left', nodeId: 3, name: 'pve3', votes: 1 }));
+    incidents.push(incident(events, 'node-left', 'pve3', 'pve3 left the cluster', [2], null));
   }
   if (name === 'two-node') {
     // two nodes, no QDevice, no two_node: either failure loses quorum
@@ -151,6 +184,8 @@ function variant(name: string, now: number): { s: ClusterSnapshot; events: Clust
     ];
     s.storage = null;
     s.qdevice = { votes: 1, state: 'connected', algorithm: 'ffsplit', host: '198.18.0.9', castsVote: true };
+    events.push(ev(2, now - 20_000, 'critical', 'cluster partitioned: reachable nodes disagree on membership', { type: 'partition-changed', partitioned: true }));
+    incidents.push(incident(events, 'partition', 'cluster', 'cluster partitioned: reachable nodes disagree on membership', [2], null));
   }
   if (name === 'lms') {
     // last_man_standing: pve3 left, the window passed, expected votes were recalculated to 2
@@ -178,14 +213,15 @@ function variant(name: string, now: number): { s: ClusterSnapshot; events: Clust
     s.views = s.views.map((v, i) => ({ ...v, reachable: false, reason: reasons[i] ?? 'unreachable', quorum: null }));
     events.length = 0;
   }
-  return { s, events: events.reverse() };
+  return { s, events: events.reverse(), incidents: incidents.reverse() };
 }
 
 export function seedSample(qc: QueryClient, name: string): ClusterList {
   const now = Date.now();
-  const { s, events } = variant(name === 'healthy' ? 'quorate' : name, now);
+  const { s, events, incidents } = variant(name === 'healthy' ? 'quorate' : name, now);
   qc.setQueryData<SnapshotEntry>(queryKeys.snapshot('lab'), { rev: 1, snapshot: s, receivedAt: name === 'stale' ? now - 42_000 : now });
   qc.setQueryData(queryKeys.events(''), events);
+  qc.setQueryData<IncidentList>(queryKeys.incidents(''), { incidents });
   setConnection({ status: name === 'stale' ? 'reconnecting' : 'live' });
   return { clusters: [{ id: 'lab', name: 'lab-cluster', source: 'sim', default: true, origin: 'config', capabilities: ['faults', 'expectedVotes', 'stateExport'] }] };
 }
