@@ -19,6 +19,12 @@ export const queryKeys = {
   retention: ['retention'] as const,
   /** the cluster's incidents (newest first): REST, kept live by the socket */
   incidents: (clusterId: string) => ['incidents', clusterId] as const,
+  /** a cluster's link thresholds (GET /settings/links): the matrix colours by them, the admin form edits them */
+  linkSettings: (clusterId: string) => ['link-settings', clusterId] as const,
+  /** one pair and link over the last hour or week */
+  linkSeries: (clusterId: string, a: number, b: number, link: number, range: string) => ['link-series', clusterId, a, b, link, range] as const,
+  /** every link of one node, the last hour */
+  nodeLinkSeries: (clusterId: string, node: string) => ['node-link-series', clusterId, node] as const,
   /** one task (long operation): the socket's `task` messages update it, GET /tasks/:id backs it */
   task: (id: string) => ['task', id] as const,
   /** the BFF's dry run of `pvecm expected`, per value and per quorum situation */

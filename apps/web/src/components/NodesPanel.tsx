@@ -9,7 +9,7 @@ import { StaleTag } from './StaleTag';
 
 const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibold before:text-slate-500 before:content-[attr(data-label)] sm:before:content-none';
 
-export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean }) {
+export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stale: boolean; onOpenLinks?: (node: string) => void }) {
   const links = linkNumbers(s);
   const index = linkIndex(s.links);
   const live = liveNodeIds(s);
@@ -58,6 +58,18 @@ export function NodesPanel({ s, stale }: { s: ClusterSnapshot; stale: boolean })
                   {links.map((l) => (
                     <LinkBadge key={l} sum={nodeLinkSummary(s, n.id, l, index, live)} stale={stale} />
                   ))}
+                  {onOpenLinks && links.length > 0 && (
+                    <button
+                      type="button"
+                      className="rounded px-1 text-xs text-sky-700 underline underline-offset-2 dark:text-sky-300"
+                      aria-haspopup="dialog"
+                      aria-label={`trend: links of ${n.name}`}
+                      onClick={() => onOpenLinks(n.name)}
+                      data-testid={`node-links-${n.name}`}
+                    >
+                      trend
+                    </button>
+                  )}
                 </span>
               </td>
               <td className={`${td} font-mono text-xs`} data-label="Addresses">

@@ -1,7 +1,8 @@
-// Admin: users, API tokens, retention.
+// Admin: users, API tokens, retention, the chosen cluster's link thresholds.
 import { UsersPanel } from '../components/admin/UsersPanel';
 import { TokensPanel } from '../components/admin/TokensPanel';
 import { RetentionPanel } from '../components/admin/RetentionPanel';
+import { LinkThresholdsPanel } from '../components/admin/LinkThresholdsPanel';
 
 export default function AdminPage() {
   return (
@@ -11,8 +12,9 @@ export default function AdminPage() {
         <UsersPanel />
         <TokensPanel />
       </div>
-      <div className="max-w-xl">
+      <div className="grid gap-3 sm:gap-4 xl:grid-cols-2">
         <RetentionPanel />
+        <LinkThresholdsPanel />
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 // The overview: hero first, then early warning, partition, nodes, links, storage, events, lab controls.
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { Capability } from '@quorate/model';
 import type { SnapshotEntry } from '../live/cache';
 import { useConnection } from '../live/connection';
@@ -17,11 +17,17 @@ import { OperationsPanel } from '../components/OperationsPanel';
 import { roleAtLeast } from '../api/types';
 import { useRole } from '../auth/session';
 import { useSelection } from '../lib/selection';
+import { openDegradedLinks } from '../lib/link-health';
+import { useLinkThresholds } from '../lib/useLinkThresholds';
+import { nodeName } from '../lib/cluster';
+import type { ChartTarget } from '../components/links/LinkChartDialog';
 
 // only sim clusters have it: its own chunk
 const LabControls = lazy(() => import('../components/LabControls'));
 // opened rarely, by operators: its own chunk
 const ExpectedVotesDialog = lazy(() => import('../components/ExpectedVotesDialog'));
+// link trends: uPlot and its CSS, only when a chart is opened
+const LinkChartDialog = lazy(() => import('../components/links/LinkChartDialog'));
 
 interface Props {
   clusterId: string | null;
@@ -36,6 +42,11 @@ interface Props {
 export function Overview({ clusterId, entry, clustersError, clusterSource, capabilities, sample }: Props) {
   const { events, loading, error } = useEvents(sample ? null : clusterId);
   const incidents = useIncidents(sample ? null : clusterId);
+  const thresholds = useLinkThresholds(sample ? null : clusterId);
+  const degraded = useMemo(() => openDegradedLinks(events, incidents), [events, incidents]);
+  // the trend charts need the server's series: not on `?sample=` pages
+  const [chart, setChart] = useState<ChartTarget | null>(null);
+  const charts = !sample && clusterId !== null;
   const { freshness, age } = useFreshness(entry);
   const conn = useConnection();
   // viewers get no operation buttons and no lab controls at all (the BFF refuses them anyway)
@@ -81,8 +92,14 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
       <PartitionBanner s={s} />
       <div className="grid gap-3 sm:gap-4 xl:grid-cols-[minmax(0,1fr)_26rem]">
         <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
-          <NodesPanel s={s} stale={stale} />
-          <LinkMatrix s={s} stale={stale} />
+          <NodesPanel s={s} stale={stale} onOpenLinks={charts ? (node) => setChart({ kind: 'node', node }) : undefined} />
+          <LinkMatrix
+            s={s}
+            stale={stale}
+            thresholds={thresholds}
+            degraded={degraded}
+            onOpenPair={charts ? (a, b, link) => setChart({ kind: 'pair', a, b, link }) : undefined}
+          />
           <StoragePanel s={s} stale={stale} />
         </div>
         <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
@@ -96,6 +113,11 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
           <AlertSettings />
         </div>
       </div>
+      {chart && clusterId && (
+        <Suspense fallback={null}>
+          <LinkChartDialog clusterId={clusterId} target={chart} thresholds={thresholds} nameOf={(id) => nodeName(s, id)} onClose={() => setChart(null)} />
+        </Suspense>
+      )}
       {votesOpen && clusterId && (
         <Suspense fallback={null}>
           <ExpectedVotesDialog clusterId={clusterId} onClose={() => setVotesOpen(false)} />
