@@ -2,7 +2,8 @@
 // The nodes panel: each node's state in words, votes, per-link state and addresses; the QDevice; why a
 // node could not be asked; and how it looks when the data is not live.
 import { render, screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClusterSnapshot } from '@quorate/model';
 import { frozenClock, healthy, pageSample, setLink, valid, without, words } from '../test/component';
 import { NodesPanel } from './NodesPanel';
@@ -86,6 +87,18 @@ describe('NodesPanel', () => {
     expect(words(row('pve1').Links)).toBe('link0 up link1 1/2');
     expect(words(row('pve2').Links)).toBe('link0 up link1 1/2');
     expect(words(row('pve3').Links)).toBe('link0 up link1 up');
+  });
+
+  it("'trend' on a node's row asks for the chart of its links; without a handler there is none", async () => {
+    const onOpenLinks = vi.fn();
+    const { unmount } = render(<NodesPanel s={valid(healthy())} stale={false} onOpenLinks={onOpenLinks} />);
+    const button = within(row('pve3').Links).getByRole('button', { name: 'trend: links of pve3' });
+    expect(button).toHaveAttribute('aria-haspopup', 'dialog');
+    await userEvent.setup().click(button);
+    expect(onOpenLinks).toHaveBeenCalledWith('pve3');
+    unmount();
+    panel(healthy());
+    expect(screen.queryByRole('button')).toBeNull();
   });
 
   it('a node online but outside the membership is not a live peer of the members', () => {
