@@ -1,6 +1,7 @@
 import type { ClusterList } from '@quorate/model';
+import { useEffect } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+import { Link, useRouterState } from '@tanstack/react-router';
 import type { SnapshotEntry } from '../live/cache';
 import { logout } from '../api/auth';
 import { roleAtLeast } from '../api/types';
@@ -19,9 +20,44 @@ interface Props {
   sample: string | null;
 }
 
-const navLink = 'rounded px-2 py-1 hover:bg-slate-200 dark:hover:bg-slate-800';
-// active: aria-current="page" (set by Link); ?cluster= and ?sample= do not make another page
+// the current page (aria-current="page", set by Link): a tinted, underlined tab, so not by colour alone
+const navLink =
+  'rounded px-2 py-1 hover:bg-slate-200 dark:hover:bg-slate-800 aria-[current=page]:bg-slate-200 aria-[current=page]:font-semibold aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-4 dark:aria-[current=page]:bg-slate-800';
+// active: ?cluster= and ?sample= do not make another page
 const active = { includeSearch: false } as const;
+
+/** each page's name in the tab title; the overview's title is the cluster's health (HealthSignals) */
+const PAGE_TITLES: Record<string, string> = {
+  '/history': 'History',
+  '/audit': 'Audit',
+  '/admin': 'Admin',
+  '/account': 'Your account',
+};
+
+/**
+ * "History — lab-cluster — Quorate" while a page other than the overview is open. The health signal owns
+ * the overview's title and writes it when the health changes: a title it writes meanwhile is kept, to be
+ * put back when the page is left, and the page's own title stays.
+ */
+function usePageTitle(path: string, clusterName: string): void {
+  const page = path === '/' ? null : (PAGE_TITLES[path.replace(/\/+$/, '')] ?? 'No such page');
+  useEffect(() => {
+    if (page === null) return;
+    const own = [page, clusterName, 'Quorate'].filter(Boolean).join(' — ');
+    let base = document.title;
+    document.title = own;
+    const watch = new MutationObserver(() => {
+      if (document.title === own) return;
+      base = document.title;
+      document.title = own;
+    });
+    watch.observe(document.head, { subtree: true, childList: true, characterData: true });
+    return () => {
+      watch.disconnect();
+      if (document.title === own) document.title = base;
+    };
+  }, [page, clusterName]);
+}
 
 export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: Props) {
   const [theme, toggleTheme] = useTheme();
@@ -32,7 +68,9 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
   const admin = roleAtLeast(user?.role, 'admin');
   const s = entry?.snapshot;
   // a source that could not read a node yet may still name the cluster: '' is no name
-  const name = s?.cluster.name || clusters.find((c) => c.id === clusterId)?.name || 'Quorate';
+  const clusterName = s?.cluster.name || clusters.find((c) => c.id === clusterId)?.name || '';
+  const name = clusterName || 'Quorate';
+  usePageTitle(useRouterState({ select: (r) => r.location.pathname }), clusterName.trim());
   return (
     <header className="border-b border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-900/90">
       <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-3 py-2 sm:px-6">
@@ -105,7 +143,7 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
                 data-testid="current-user"
                 data-role={user.role}
               >
-                {user.username} <span className="text-xs text-slate-500 dark:text-slate-400">({user.role})</span>
+                {user.username} <span className="text-xs text-slate-600 dark:text-slate-400">({user.role})</span>
               </Link>
               <button type="button" className={navLink} onClick={() => out.mutate()} disabled={out.isPending} data-testid="logout">
                 Sign out
