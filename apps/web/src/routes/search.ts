@@ -41,8 +41,10 @@ export const SEVERITIES = ['critical', 'warning', 'info'] as const satisfies rea
 export const historySearch = z.object({
   type: optional(z.enum(EVENT_TYPES)),
   severity: optional(z.enum(SEVERITIES)),
-  /** only events before this time (ms since the epoch) */
+  /** only events before this time (ms since the epoch; the range's end, exclusive) */
   before: offset,
+  /** only events at or after this time (ms since the epoch; the range's start) */
+  after: offset,
   offset,
 });
 export type HistorySearch = z.output<typeof historySearch>;
