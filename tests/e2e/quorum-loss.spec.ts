@@ -23,9 +23,14 @@ test.describe('quorum loss', () => {
     await expect(page.getByTestId('recovery-options')).toContainText('pve2');
     await expect(page.getByTestId('node-row-pve2')).toHaveAttribute('data-state', 'offline');
 
+    // one entry for the quorum loss (an incident, open), its event inside
     const feed = page.getByTestId('event-feed');
-    await expect(feed.locator('li[data-type="quorum-lost"]').first()).toBeVisible({ timeout: DETECTION });
-    await expect(feed.locator('li[data-type="quorum-lost"]').first()).toContainText(/quorum lost/i);
+    const lost = feed.locator('[data-testid="incident"][data-cause="quorum-lost"]').first();
+    await expect(lost).toBeVisible({ timeout: DETECTION });
+    await expect(lost).toHaveAttribute('data-open', 'true');
+    await expect(lost).toContainText(/quorum lost/i);
+    await lost.locator('summary').click();
+    await expect(lost.locator('li[data-type="quorum-lost"]').first()).toBeVisible();
 
     // announced once for screen readers
     await expect(page.getByTestId('quorum-announcer')).toContainText('quorum lost');
@@ -39,7 +44,9 @@ test.describe('quorum loss', () => {
     await lab.getByTestId('lab-heal').click();
     await expect(page.getByTestId('quorum-state')).toHaveText('QUORATE', { timeout: 30_000 });
     await expect(page.getByTestId('votes-summary')).toContainText('3 of 3 votes', { timeout: 30_000 });
-    await expect(feed.locator('li[data-type="quorum-regained"]').first()).toBeVisible({ timeout: DETECTION });
+    // quorum regained closes the incident; the event is inside it
+    await expect(lost).toHaveAttribute('data-open', 'false', { timeout: DETECTION });
+    await expect(lost.locator('li[data-type="quorum-regained"]').first()).toBeVisible();
   });
 
   test('a fault posted to the API reaches the open page', async ({ page, api }) => {
