@@ -6,7 +6,7 @@ import { render, screen, within } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createMemoryHistory, createRootRoute, createRouter, RouterProvider } from '@tanstack/react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Capability, ClusterSnapshot } from '@quorate/model';
+import type { Capability, ClusterSnapshot, Incident } from '@quorate/model';
 import { frozenClock, pageSample, valid, words } from '../test/component';
 import { queryKeys } from '../api/keys';
 import type { SnapshotEntry } from '../live/cache';
@@ -15,9 +15,17 @@ import { Overview } from './Overview';
 
 frozenClock();
 
+/** what GET /api/v1/incidents answers in these tests */
+let incidents: Incident[] = [];
 beforeEach(() => {
-  // the feed's first page (REST): empty
-  vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ events: [], next: 0 }), { status: 200, headers: { 'content-type': 'application/json' } }));
+  incidents = [];
+  // the feed's first page and the incidents (REST): empty unless a test says; the thresholds: not found (the defaults apply)
+  vi.stubGlobal('fetch', async (url: string) => {
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    if (url.startsWith('/api/v1/incidents?')) return json({ incidents });
+    if (url.startsWith('/api/v1/settings/links?')) return json({ error: 'not here' }, 404);
+    return json({ events: [], next: 0 });
+  });
 });
 afterEach(() => vi.unstubAllGlobals());
 
@@ -79,5 +87,40 @@ describe('Overview before anything is known', () => {
     await overview(entry(s));
     expect(screen.getByTestId('operations-panel')).toBeInTheDocument();
     expect(screen.getByRole('checkbox', { name: 'Notify me when quorum is lost' })).not.toBeChecked();
+  });
+});
+
+describe('Overview: incidents and link trends', () => {
+  it("the feed shows the cluster's incidents (GET /incidents), one entry each", async () => {
+    const s = pageSample('degraded').entry.snapshot;
+    incidents = [
+      {
+        id: 'prod:7',
+        clusterId: 'prod',
+        cause: 'node-left',
+        subject: 'pve3',
+        title: 'pve3 left the cluster after being unreachable from all 2 peers on both links',
+        startedAt: Date.now() - 95_000,
+        endedAt: null,
+        severity: 'warning',
+        eventSeqs: [7, 8, 9],
+        eventCount: 3,
+        affected: ['pve3'],
+        related: [],
+      },
+    ];
+    setConnection({ status: 'live' });
+    await overview(entry(s));
+    const entryEl = await screen.findByTestId('incident');
+    expect(entryEl).toHaveAttribute('data-open', 'true');
+    expect(entryEl).toHaveTextContent('pve3 left the cluster after being unreachable from all 2 peers on both links — 1 min');
+  });
+
+  it('the matrix cells and node rows open the trend charts; thresholds not to be had: the defaults', async () => {
+    setConnection({ status: 'live' });
+    await overview(entry(pageSample('quorate').entry.snapshot));
+    expect(screen.getByRole('button', { name: 'trend: links of pve2' })).toBeInTheDocument();
+    expect(screen.getAllByRole('button', { name: /chart of pve1–pve2 link0$/ })).toHaveLength(1);
+    expect(screen.getByTestId('link-matrix')).toHaveTextContent('Green up to 5.0 ms, amber above it, orange above 10 ms or 1 % loss');
   });
 });
