@@ -4,7 +4,7 @@
 // filter, in the same order. Also §3: the nav marks the current page, and each page has its own tab title.
 import { readFile } from 'node:fs/promises';
 import type { APIRequestContext, Download, Page } from '@playwright/test';
-import { expect, healAndOpen, postFault, test } from './helpers';
+import { expect, healAndOpen, postFault, screenshotDir, test } from './helpers';
 
 interface ApiEvent {
   seq: number;
@@ -122,7 +122,10 @@ test.describe('history', () => {
     await page.goto(`/history?cluster=${encodeURIComponent(clusterId)}`);
     const rows = page.getByTestId('history-event');
     await expect(page.getByTestId('history-live')).toContainText('Live');
-    const top = Number((await rows.first().getAttribute('data-seq')) ?? 0);
+    // the first list (maybe empty: this spec may run on a fresh store)
+    await expect(page.getByTestId('history-page').getByText('Loading…')).toHaveCount(0);
+    await expect(page.getByTestId('history-pager-range')).toHaveText(/^(0–0 of 0|1–\d+ of \d+)$/);
+    const top = (await rows.count()) ? Number(await rows.first().getAttribute('data-seq')) : 0;
 
     await postFault(api, clusterId, { action: 'stop', nodes: ['pve3'] });
     // without a reload: a newer row at the top, marked new for a moment
@@ -143,6 +146,7 @@ test.describe('history', () => {
     await expect(incident).toHaveAttribute('data-open', 'true');
     await expect(incident).toContainText('ongoing');
     await expect(incident.getByTestId('incident-duration')).toHaveText(/^\d+ (s|min)$/);
+    await page.screenshot({ path: `${screenshotDir}history-live.png`, fullPage: true });
 
     await postFault(api, clusterId, { action: 'heal' });
     await expect(incident).toHaveAttribute('data-open', 'false', { timeout: 45_000 });
