@@ -33,6 +33,8 @@ test.describe('link degradation', () => {
     // healthy first: nothing degraded, every pve1 cell green
     await expect(page.getByTestId('link-cell-0-pve1-pve2')).toHaveAttribute('data-link-state', 'good');
     const before = await page.locator('[data-testid="incident"][data-cause="link-degraded"]').count();
+    const eventsUrl = (since: number) => `/api/v1/events?cluster=${encodeURIComponent(clusterId)}&since=${since}&limit=1000`;
+    const seqBefore = ((await (await api.get(eventsUrl(0))).json()) as { next: number }).next;
 
     await postFault(api, clusterId, { action: 'link-quality', node: 'pve1', link: 0, latencyMs: 80, lossPct: 0, jitterMs: 0 });
     // above the bad mark at once (orange), degraded once it lasted the sustain time (10 s on the BFF's clock)
@@ -46,6 +48,13 @@ test.describe('link degradation', () => {
     await expect(page.getByTestId('link-cell-1-pve1-pve2')).toHaveAttribute('data-link-state', 'good');
     // healthy nodes are not degraded: pve2–pve3 stays green
     await expect(page.getByTestId('link-cell-0-pve2-pve3')).toHaveAttribute('data-link-state', 'good');
+    // one link-degraded for the pair (80 ms stays bad: no repeat), none on link1
+    type Ev = { body: { type: string; from?: number; to?: number; link?: number } };
+    const pairEvents = async () =>
+      ((await (await api.get(eventsUrl(seqBefore))).json()) as { events: Ev[] }).events.filter(
+        (e) => e.body.type === 'link-degraded' && e.body.from === 1 && e.body.to === 2,
+      );
+    expect((await pairEvents()).map((e) => e.body.link)).toEqual([0]);
 
     // the pair's chart: a click on the cell
     await page.getByTestId('link-cell-0-pve1-pve2').getByRole('button').click();
@@ -95,6 +104,9 @@ test.describe('link degradation', () => {
     await expect(dialog.getByTestId('link-chart-title')).toContainText('Links of pve1');
     await page.keyboard.press('Escape');
     await expect(dialog).toHaveCount(0);
+
+    // still one link-degraded for the pair, seconds later
+    expect(await pairEvents()).toHaveLength(1);
 
     // healed: recovered after the cluster's recover time, the incident closes
     await postFault(api, clusterId, { action: 'heal' });
