@@ -29,10 +29,23 @@ describe('csvField (RFC 4180)', () => {
   it('quotes leading and trailing blanks, which some readers trim', () => {
     expect(csvField(' x')).toBe('" x"');
     expect(csvField('x ')).toBe('"x "');
-    expect(csvField('\tx')).toBe('"\tx"');
+    // a leading tab is also a formula trigger in some spreadsheets: defused instead
+    expect(csvField('\tx')).toBe("'\tx");
   });
   it('keeps non-ASCII as it is', () => {
     expect(csvField('link 0 pve1–pve2 ✓')).toBe('link 0 pve1–pve2 ✓');
+  });
+});
+
+describe('csv injection', () => {
+  it('a text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers', () => {
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('-cmd')).toBe("'-cmd");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('\t=1')).toBe("'\t=1");
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField('pve1 left the cluster')).toBe('pve1 left the cluster');
   });
 });
 

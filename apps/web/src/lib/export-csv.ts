@@ -6,11 +6,20 @@ import { formatIsoLocal } from './format';
 export const EVENT_CSV_COLUMNS = ['seq', 'time', 'cluster', 'severity', 'type', 'message'] as const;
 
 /**
+ * A text that a spreadsheet would run as a formula (=, +, -, @, or a tab/CR before one) gets a leading
+ * apostrophe (OWASP's CSV injection advice): a node or storage name in a message is not the admin's to run.
+ * Numbers are written as they are.
+ */
+export function defuseFormula(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/**
  * One CSV field (RFC 4180): quoted when it holds a comma, a double quote, CR or LF (quotes inside doubled);
- * also when it starts or ends with a blank, which some readers would trim.
+ * also when it starts or ends with a blank, which some readers would trim. Texts are defused (defuseFormula).
  */
 export function csvField(value: string | number | boolean | null | undefined): string {
-  const s = value === null || value === undefined ? '' : String(value);
+  const s = value === null || value === undefined ? '' : typeof value === 'string' ? defuseFormula(value) : String(value);
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
