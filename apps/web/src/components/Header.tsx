@@ -1,5 +1,5 @@
 import type { ClusterList } from '@quorate/model';
-import { useEffect } from 'react';
+import { useEffect, useState, type MouseEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useRouterState } from '@tanstack/react-router';
 import type { SnapshotEntry } from '../live/cache';
@@ -20,9 +20,11 @@ interface Props {
   sample: string | null;
 }
 
-// the current page (aria-current="page", set by Link): a tinted, underlined tab, so not by colour alone
+/** the current page (aria-current="page", set by Link): a tinted, underlined tab, so not by colour alone.
+ * On a phone (below 640 px) the header is one row: the cluster's name, the connection and a Menu button that
+ * opens the pages as a list; tap targets there are 44 px high. */
 const navLink =
-  'rounded px-2 py-1 hover:bg-slate-200 dark:hover:bg-slate-800 aria-[current=page]:bg-slate-200 aria-[current=page]:font-semibold aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-4 dark:aria-[current=page]:bg-slate-800';
+  'rounded px-2 py-1 max-sm:flex max-sm:min-h-11 max-sm:items-center hover:bg-slate-200 dark:hover:bg-slate-800 aria-[current=page]:bg-slate-200 aria-[current=page]:font-semibold aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-4 dark:aria-[current=page]:bg-slate-800';
 // active: ?cluster= and ?sample= do not make another page
 const active = { includeSearch: false } as const;
 
@@ -71,18 +73,25 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
   const clusterName = s?.cluster.name || clusters.find((c) => c.id === clusterId)?.name || '';
   const name = clusterName || 'Quorate';
   usePageTitle(useRouterState({ select: (r) => r.location.pathname }), clusterName.trim());
+  const [menuOpen, setMenuOpen] = useState(false);
+  // a link or button in the phone menu closes it (the page changes, or the action is done)
+  const closeOnAction = (e: MouseEvent<HTMLElement>) => {
+    if (e.target instanceof Element && e.target.closest('a,button')) setMenuOpen(false);
+  };
   return (
-    <header className="border-b border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-900/90">
-      <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-3 py-2 sm:px-6">
-        <div className="flex min-w-0 flex-wrap items-baseline gap-x-2 gap-y-0.5">
-          <Brand className="self-center border-r border-slate-300 pr-2 text-sm dark:border-slate-700" />
-          <h1 className="text-lg font-bold">{name}</h1>
+    <header className="relative border-b border-slate-200 bg-white/90 dark:border-slate-800 dark:bg-slate-900/90">
+      <div className="mx-auto flex max-w-[1600px] items-center gap-x-4 gap-y-1 px-3 py-1 sm:flex-wrap sm:px-6 sm:py-2">
+        <div className="flex min-w-0 flex-1 items-baseline gap-x-2 gap-y-0.5 sm:flex-none sm:flex-wrap">
+          <span className="hidden self-center sm:contents">
+            <Brand className="self-center border-r border-slate-300 pr-2 text-sm dark:border-slate-700" />
+          </span>
+          <h1 className="min-w-0 truncate text-lg font-bold">{name}</h1>
           {s && (
-            <span className="text-sm text-slate-600 dark:text-slate-400">
+            <span className="hidden text-sm text-slate-600 sm:inline dark:text-slate-400">
               {s.observer ? <>via {s.observer.name}</> : <>no observer</>} · {s.source}
             </span>
           )}
-          <span className="text-sm" aria-live="off">
+          <span className="shrink-0 text-sm" aria-live="off">
             <ConnectionIndicator entry={entry} />
           </span>
           {sample && (
@@ -91,7 +100,22 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
             </span>
           )}
         </div>
-        <nav aria-label="Pages" className="ml-auto flex flex-wrap items-center gap-1 text-sm">
+        <button
+          type="button"
+          className="ml-auto inline-flex min-h-11 min-w-11 shrink-0 items-center justify-center rounded border border-slate-300 px-2 text-sm font-semibold sm:hidden dark:border-slate-700"
+          aria-expanded={menuOpen}
+          aria-controls="pages-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+          data-testid="menu-toggle"
+        >
+          Menu
+        </button>
+        <nav
+          id="pages-nav"
+          aria-label="Pages"
+          onClick={closeOnAction}
+          className={`${menuOpen ? 'flex' : 'hidden'} ml-auto items-center gap-1 text-sm max-sm:absolute max-sm:right-2 max-sm:top-full max-sm:z-40 max-sm:mt-1 max-sm:w-64 max-sm:flex-col max-sm:items-stretch max-sm:rounded-lg max-sm:border max-sm:border-slate-200 max-sm:bg-white max-sm:p-2 max-sm:shadow-lg sm:flex sm:flex-wrap dark:max-sm:border-slate-700 dark:max-sm:bg-slate-900`}
+        >
           <Link to="/" className={navLink} activeOptions={{ ...active, exact: true }} data-testid="nav-overview">
             Overview
           </Link>
@@ -109,11 +133,11 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
             </>
           )}
           {clusters.length > 1 && (
-            <Field label="Cluster" layout="inline" className="ml-2" labelClassName="sr-only sm:not-sr-only">
+            <Field label="Cluster" layout="inline" className="ml-2 max-sm:ml-0" labelClassName="sr-only sm:not-sr-only">
               <select
                 value={clusterId ?? ''}
                 onChange={(e) => onSelectCluster(e.target.value)}
-                className="rounded border border-slate-300 bg-white px-1 py-1 dark:border-slate-700 dark:bg-slate-800"
+                className="rounded border border-slate-300 bg-white px-1 py-1 max-sm:min-h-11 max-sm:w-full dark:border-slate-700 dark:bg-slate-800"
                 data-testid="cluster-select"
               >
                 {clusters.map((c) => (
@@ -127,14 +151,15 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
           <button
             type="button"
             onClick={toggleTheme}
-            className="ml-1 inline-flex items-center gap-1 rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            className="ml-1 inline-flex items-center gap-1 rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 max-sm:ml-0 max-sm:min-h-11 dark:border-slate-700 dark:hover:bg-slate-800"
             aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
           >
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
-            <span className="hidden sm:inline">{theme === 'dark' ? 'Light' : 'Dark'}</span>
+            <span className="max-sm:hidden">{theme === 'dark' ? 'Light' : 'Dark'}</span>
+            <span className="sm:hidden">{theme === 'dark' ? 'Light theme' : 'Dark theme'}</span>
           </button>
           {user && (
-            <span className="flex items-center gap-1 border-slate-300 sm:ml-1 sm:border-l sm:pl-2 dark:border-slate-700">
+            <span className="flex items-center gap-1 border-slate-300 max-sm:flex-col max-sm:items-stretch sm:ml-1 sm:border-l sm:pl-2 dark:border-slate-700">
               <Link
                 to="/account"
                 className={navLink}

@@ -1,4 +1,5 @@
-// Nodes: state in words + icon, votes, per-link state, addresses. A table that turns into cards below 640 px.
+// Nodes: state in words + icon, votes, per-link state, addresses. A table that turns into cards below 640 px;
+// from 9 nodes on a compact grid of tiles (a 32-node cluster fits above the fold), addresses in a disclosure.
 // A node that could not be asked says why (its view's reason: connection refused, timeout, host key…).
 import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
 import { linkIndex, linkNumbers, liveNodeIds, nodeLinkSummary, type NodeLinkSummary } from '../lib/cluster';
@@ -9,18 +10,80 @@ import { StaleTag } from './StaleTag';
 
 const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibold before:text-slate-500 before:content-[attr(data-label)] sm:before:content-none';
 
+/** from this many nodes on, the compact grid */
+export const GRID_FROM_NODES = 9;
+
+const trendBtn = 'inline-flex items-center rounded px-1 text-xs text-sky-700 underline underline-offset-2 max-sm:min-h-11 max-sm:min-w-11 max-sm:justify-center dark:text-sky-300';
+
 export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stale: boolean; onOpenLinks?: (node: string) => void }) {
   const links = linkNumbers(s);
   const index = linkIndex(s.links);
   const live = liveNodeIds(s);
   const members = s.quorum ? new Set(s.quorum.members) : null;
   const reasons = unreachableReasons(s);
+  const grid = s.nodes.length >= GRID_FROM_NODES;
   return (
-    <section aria-labelledby="nodes-title" className={`panel ${stale ? 'grayscale' : ''}`}>
+    <section aria-labelledby="nodes-title" className={`panel ${stale ? 'grayscale' : ''}`} data-testid="node-grid">
       <h2 id="nodes-title" className="panel-title">
         Nodes <span className="font-normal text-slate-500">({s.nodes.filter((n) => n.state === 'online').length} of {s.nodes.length} online)</span>
         {stale && <StaleTag />}
       </h2>
+      {grid ? (
+        <>
+          <ul className="grid grid-cols-2 gap-1.5 text-sm sm:grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))]">
+            {s.nodes.map((n) => {
+              const sums = links.map((l) => nodeLinkSummary(s, n.id, l, index, live));
+              const problems = sums.filter((x) => !x.unknown && x.peers > 0 && x.connected < x.peers);
+              return (
+                <li
+                  key={n.id}
+                  data-testid={`node-row-${n.name}`}
+                  data-state={n.state}
+                  className={`flex min-w-0 flex-col gap-0.5 rounded border px-2 py-1 ${
+                    n.state === 'online' && !stale ? 'border-slate-200 dark:border-slate-700' : 'border-slate-300 bg-slate-50 text-slate-500 dark:border-slate-600 dark:bg-slate-800/50 dark:text-slate-400'
+                  }`}
+                >
+                  <span className="flex min-w-0 items-baseline gap-1">
+                    <span className="truncate font-bold">{n.name}</span>
+                    <span className="text-xs text-slate-500">#{n.id}</span>
+                    {onOpenLinks && links.length > 0 && (
+                      <button type="button" className={`ml-auto ${trendBtn}`} aria-haspopup="dialog" aria-label={`trend: links of ${n.name}`} onClick={() => onOpenLinks(n.name)} data-testid={`node-links-${n.name}`}>
+                        trend
+                      </button>
+                    )}
+                  </span>
+                  <span className="flex flex-wrap items-center gap-x-1 text-xs">
+                    <NodeStateText n={n} member={members ? members.has(n.id) : null} stale={stale} reason={reasons.get(n.name) ?? null} />
+                    <span className="tabular-nums">· {plural(n.votes, 'vote')}</span>
+                    {s.observer?.nodeId === n.id && (
+                      <span className="rounded bg-sky-100 px-1 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">observer</span>
+                    )}
+                  </span>
+                  <span className="flex flex-wrap items-center gap-px text-xs" data-testid="node-links">
+                    {sums.map((sum) => (
+                      <LinkBadge key={sum.link} sum={sum} stale={stale} compact />
+                    ))}
+                    <span className="ml-1">
+                      {sums.length === 0 ? '' : problems.length === 0 ? (sums.every((x) => x.unknown) ? 'no data' : 'all up') : problems.map((x) => `link${x.link} ${x.connected}/${x.peers}`).join(', ')}
+                    </span>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+          <details className="mt-2 text-sm">
+            <summary className="cursor-pointer py-1 text-sky-700 max-sm:min-h-11 max-sm:py-3 dark:text-sky-300">Addresses of {plural(s.nodes.length, 'node')}</summary>
+            <ul className="mt-1 grid gap-x-4 font-mono text-xs sm:grid-cols-2 xl:grid-cols-3">
+              {s.nodes.map((n) => (
+                <li key={n.id} className="[overflow-wrap:anywhere]">
+                  <span className="font-sans font-semibold">{n.name}</span>{' '}
+                  {n.addresses.length ? n.addresses.map((a) => `link${a.link} ${a.address}`).join(' · ') : '—'}
+                </li>
+              ))}
+            </ul>
+          </details>
+        </>
+      ) : (
       <table className="block w-full text-left text-sm sm:table">
         <thead className="hidden border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 sm:table-header-group dark:border-slate-700">
           <tr>
@@ -61,7 +124,7 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
                   {onOpenLinks && links.length > 0 && (
                     <button
                       type="button"
-                      className="rounded px-1 text-xs text-sky-700 underline underline-offset-2 dark:text-sky-300"
+                      className={trendBtn}
                       aria-haspopup="dialog"
                       aria-label={`trend: links of ${n.name}`}
                       onClick={() => onOpenLinks(n.name)}
@@ -89,6 +152,7 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
           ))}
         </tbody>
       </table>
+      )}
       {s.qdevice && <QDevicePanel qd={s.qdevice} />}
     </section>
   );
@@ -98,7 +162,7 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
  * One link of one node: up (connected to every live peer), down (to none), "3/4" (amber: some live peer is
  * unreachable), or "no live peer". Peers that are down themselves are left out (the title says how many).
  */
-function LinkBadge({ sum, stale }: { sum: NodeLinkSummary; stale: boolean }) {
+function LinkBadge({ sum, stale, compact = false }: { sum: NodeLinkSummary; stale: boolean; compact?: boolean }) {
   const l = sum.link;
   const lonely = !sum.unknown && sum.peers === 0;
   const ok = !sum.unknown && !lonely && sum.connected === sum.peers;
@@ -115,8 +179,19 @@ function LinkBadge({ sum, stale }: { sum: NodeLinkSummary; stale: boolean }) {
   const title = lonely ? `link${l}: no live peer to connect to${dead}` : `link${l}: connected to ${sum.connected} of ${sum.peers} live peers${dead}`;
   const icon = sum.unknown || lonely ? 'unknown' : ok ? 'ok' : none ? 'bad' : 'warn';
   const word = sum.unknown ? 'no data' : lonely ? 'no live peer' : ok ? 'up' : none ? 'down' : `${sum.connected}/${sum.peers}`;
+  const state = neutral ? 'neutral' : ok ? 'up' : none ? 'down' : 'partial';
+  if (compact)
+    // the tile says the problems in words next to these; the icon alone is the at-a-glance state
+    return (
+      <span className={`relative inline-flex ${cls}`} title={title} data-testid="link-badge" data-link-state={state}>
+        <Icon name={icon} className="size-3" />
+        <span className="sr-only">
+          link{l} {word}
+        </span>
+      </span>
+    );
   return (
-    <span className={`inline-flex items-center gap-1 rounded border px-1.5 text-xs ${cls}`} title={title} data-testid="link-badge" data-link-state={neutral ? 'neutral' : ok ? 'up' : none ? 'down' : 'partial'}>
+    <span className={`inline-flex items-center gap-1 rounded border px-1.5 text-xs ${cls}`} title={title} data-testid="link-badge" data-link-state={state}>
       <Icon name={icon} className="size-3" />
       link{l} {word}
     </span>

@@ -1,4 +1,5 @@
-// Storage grouped shared/local: type, content, usage bars with % and bytes, per-node active state.
+// Storage grouped shared/local, one row per storage: type, content, usage (shared: the one figure; local: the
+// sum and the fullest node, each node in a disclosure), and per-node state as dots with the states in words.
 import { storageStateWord, type ClusterSnapshot, type Storage } from '@quorate/model';
 import { formatBytes, percent } from '../lib/format';
 import { Icon } from './Icon';
@@ -29,25 +30,42 @@ function UsageBar({ used, total, label, stale }: { used: number; total: number; 
   );
 }
 
-function NodeChip({ n }: { n: OnNode }) {
-  const state = storageStateWord(n);
-  const cls =
-    state === 'active'
-      ? 'border-emerald-600 text-emerald-800 dark:text-emerald-300'
-      : state === 'inactive'
-        ? 'border-red-600 text-red-800 dark:text-red-300'
-        : 'border-slate-400 text-slate-500';
+const DOT: Record<string, string> = {
+  active: 'bg-emerald-600 dark:bg-emerald-400',
+  inactive: 'bg-red-600 dark:bg-red-400',
+};
+
+/** one dot per node (the picture), and the states in words (the values: never only a hover) */
+function NodeStates({ nodes, stale }: { nodes: OnNode[]; stale: boolean }) {
+  const words = nodes.map((n) => [n.node, storageStateWord(n)] as const);
+  const active = words.filter(([, w]) => w === 'active').length;
+  const other = words.filter(([, w]) => w !== 'active');
   return (
-    <span className={`inline-flex items-center gap-1 rounded border px-1.5 text-xs ${cls}`}>
-      <Icon name={state === 'active' ? 'ok' : state === 'inactive' ? 'bad' : 'unknown'} className="size-3" />
-      {n.node} {state}
+    <span className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1 text-xs" data-testid="storage-nodes">
+      <span aria-hidden="true" className="inline-flex max-w-full flex-wrap gap-0.5">
+        {words.map(([node, w]) => (
+          <span key={node} title={`${node}: ${w}`} className={`inline-block size-2.5 rounded-sm ${stale ? 'bg-slate-400' : (DOT[w] ?? 'border border-slate-400')}`} />
+        ))}
+      </span>
+      <span>
+        <span className="inline-flex items-center gap-1">
+          <Icon name={other.length ? 'warn' : 'ok'} className="size-3" />
+          {active} of {nodes.length} active
+        </span>
+        {other.length > 0 && <> · {other.map(([node, w]) => `${node} ${w}`).join(', ')}</>}
+      </span>
     </span>
   );
 }
 
 function StorageRow({ st, stale }: { st: Storage; stale: boolean }) {
-  // shared storage reports the same figures on every node: show one bar, from a node that has it active
+  // shared storage reports the same figures on every node: one bar, from a node that has it active;
+  // local storage: the sum over the nodes that report it, the fullest node named, each node in a disclosure
   const ref = st.nodes.find((n) => n.active && n.totalBytes > 0) ?? st.nodes[0];
+  const reporting = st.nodes.filter((n) => n.totalBytes > 0);
+  const used = reporting.reduce((a, n) => a + n.usedBytes, 0);
+  const total = reporting.reduce((a, n) => a + n.totalBytes, 0);
+  const fullest = reporting.reduce<OnNode | undefined>((m, n) => (!m || percent(n.usedBytes, n.totalBytes) > percent(m.usedBytes, m.totalBytes) ? n : m), undefined);
   return (
     <li className="border-b border-slate-200 py-2 last:border-0 dark:border-slate-800" data-testid={`storage-${st.id}`}>
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
@@ -56,24 +74,38 @@ function StorageRow({ st, stale }: { st: Storage; stale: boolean }) {
           {st.type} · {st.content.join(', ') || 'no content'}
         </span>
       </div>
-      {st.shared ? (
-        <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
-          {ref && <UsageBar used={ref.usedBytes} total={ref.totalBytes} label={`${st.id} usage`} stale={stale} />}
-          <span className="flex flex-wrap gap-1">
+      <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1">
+        {st.shared
+          ? ref && <UsageBar used={ref.usedBytes} total={ref.totalBytes} label={`${st.id} usage`} stale={stale} />
+          : total > 0 && (
+              <>
+                <UsageBar used={used} total={total} label={`${st.id} usage, all nodes`} stale={stale} />
+                {fullest && st.nodes.length > 1 && (
+                  <span className="text-xs">
+                    fullest: {fullest.node} <strong>{Math.round(percent(fullest.usedBytes, fullest.totalBytes))}%</strong>
+                  </span>
+                )}
+              </>
+            )}
+        <NodeStates nodes={st.nodes} stale={stale} />
+      </div>
+      {!st.shared && st.nodes.length > 1 && (
+        <details className="mt-1 text-xs">
+          <summary className="cursor-pointer text-sky-700 max-sm:flex max-sm:min-h-11 max-sm:items-center dark:text-sky-300">per node</summary>
+          <ul className="mt-1 grid gap-x-4 gap-y-0.5 sm:grid-cols-2">
             {st.nodes.map((n) => (
-              <NodeChip key={n.node} n={n} />
+              <li key={n.node} className="tabular-nums">
+                <span className="font-semibold">{n.node}</span> {storageStateWord(n)}
+                {n.totalBytes > 0 && (
+                  <>
+                    {' '}
+                    · {Math.round(percent(n.usedBytes, n.totalBytes))}% · {formatBytes(n.usedBytes)} of {formatBytes(n.totalBytes)}
+                  </>
+                )}
+              </li>
             ))}
-          </span>
-        </div>
-      ) : (
-        <ul className="mt-1 space-y-1">
-          {st.nodes.map((n) => (
-            <li key={n.node} className="flex flex-wrap items-center gap-x-3 gap-y-1">
-              <NodeChip n={n} />
-              <UsageBar used={n.usedBytes} total={n.totalBytes} label={`${st.id} on ${n.node} usage`} stale={stale} />
-            </li>
-          ))}
-        </ul>
+          </ul>
+        </details>
       )}
     </li>
   );

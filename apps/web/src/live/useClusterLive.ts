@@ -25,6 +25,7 @@ import { applyIncidentChange, fetchIncidents, mergeIncidents } from '../api/inci
 import { mergeEvents, nextEntry, type SnapshotEntry } from './cache';
 import { announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
+import { patchArrived } from './render-probe';
 import { loadSocket, type AppSocket } from './socket';
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
@@ -163,6 +164,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
 
   const onPatch = (msg: PatchMessage) => {
     if (msg.clusterId !== clusterId) return;
+    patchArrived();
     const entry = current();
     const { patch } = msg;
     if (entry && patch.rev <= entry.rev) return; // already have it

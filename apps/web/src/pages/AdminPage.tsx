@@ -8,11 +8,11 @@ export default function AdminPage() {
   return (
     <div className="flex flex-col gap-3 sm:gap-4" data-testid="admin-page">
       <h2 className="sr-only">Administration</h2>
-      <div className="grid gap-3 sm:gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 sm:gap-4 xl:grid-cols-2">
         <UsersPanel />
         <TokensPanel />
       </div>
-      <div className="grid gap-3 sm:gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 sm:gap-4 xl:grid-cols-2">
         <RetentionPanel />
         <LinkThresholdsPanel />
       </div>

@@ -1,5 +1,7 @@
 // The overview: hero first, then early warning, partition, nodes, links, storage, events, lab controls.
-import { lazy, Suspense, useMemo, useState } from 'react';
+// On a phone (below xl) the incident feed comes right after the hero, before the long panels (CSS order).
+import { lazy, Suspense, useCallback, useLayoutEffect, useMemo, useState } from 'react';
+import { revisionCommitted } from '../live/render-probe';
 import type { Capability } from '@quorate/model';
 import type { SnapshotEntry } from '../live/cache';
 import { useConnection } from '../live/connection';
@@ -47,11 +49,18 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
   // the trend charts need the server's series: not on `?sample=` pages
   const [chart, setChart] = useState<ChartTarget | null>(null);
   const charts = !sample && clusterId !== null;
+  // stable: the matrix's memoized cells keep it across patches
+  const openPair = useCallback((a: number, b: number, link: number) => setChart({ kind: 'pair', a, b, link }), []);
+  const openNode = useCallback((node: string) => setChart({ kind: 'node', node }), []);
   const { freshness, age } = useFreshness(entry);
   const conn = useConnection();
   // viewers get no operation buttons and no lab controls at all (the BFF refuses them anyway)
   const operator = roleAtLeast(useRole(), 'operator') && !sample && clusterId !== null;
   const [votesOpen, setVotesOpen] = useState(false);
+  const rev = entry?.rev;
+  useLayoutEffect(() => {
+    if (rev !== undefined) revisionCommitted();
+  }, [rev]);
 
   if (!entry) {
     return (
@@ -90,20 +99,16 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
       />
       <EarlyWarning s={s} />
       <PartitionBanner s={s} />
-      <div className="grid gap-3 sm:gap-4 xl:grid-cols-[minmax(0,1fr)_26rem]">
-        <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
-          <NodesPanel s={s} stale={stale} onOpenLinks={charts ? (node) => setChart({ kind: 'node', node }) : undefined} />
-          <LinkMatrix
-            s={s}
-            stale={stale}
-            thresholds={thresholds}
-            degraded={degraded}
-            onOpenPair={charts ? (a, b, link) => setChart({ kind: 'pair', a, b, link }) : undefined}
-          />
+      <div className="flex flex-col gap-3 sm:gap-4 xl:grid xl:grid-cols-[minmax(0,1fr)_26rem] xl:grid-rows-[auto_1fr] xl:items-start">
+        <div className="order-2 flex min-w-0 flex-col gap-3 sm:gap-4 xl:order-none xl:col-start-1 xl:row-span-2 xl:row-start-1">
+          <NodesPanel s={s} stale={stale} onOpenLinks={charts ? openNode : undefined} />
+          <LinkMatrix s={s} stale={stale} thresholds={thresholds} degraded={degraded} onOpenPair={charts ? openPair : undefined} />
           <StoragePanel s={s} stale={stale} />
         </div>
-        <div className="flex min-w-0 flex-col gap-3 sm:gap-4">
+        <div className="order-1 min-w-0 xl:order-none xl:col-start-2 xl:row-start-1">
           <EventFeed events={events} incidents={incidents} loading={loading} error={error} />
+        </div>
+        <div className="order-3 flex min-w-0 flex-col gap-3 sm:gap-4 xl:order-none xl:col-start-2 xl:row-start-2">
           {votesAction && <OperationsPanel s={s} onSetExpectedVotes={() => setVotesOpen(true)} />}
           {sim && clusterId && operator && (
             <Suspense fallback={<p className="panel text-sm">Loading lab controls…</p>}>
