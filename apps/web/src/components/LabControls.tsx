@@ -1,5 +1,5 @@
 // Fault injection for the simulated cluster (POST /api/v1/sim/faults). Shows the BFF's 400 errors as sent.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode, memo } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import type { ClusterSnapshot, SimFault } from '@quorate/model';
 import { HttpError } from '../api/http';
@@ -38,7 +38,7 @@ function Fieldset({ legend, children }: { legend: string; children: ReactNode })
 }
 
 
-export default function LabControls({ clusterId, snapshot }: { clusterId: string; snapshot: ClusterSnapshot }) {
+function LabControls({ clusterId, snapshot }: { clusterId: string; snapshot: ClusterSnapshot }) {
   const names = snapshot.nodes.map((n) => n.name);
   const links = linkNumbers(snapshot);
   const [picked, setPicked] = useState<string[]>([]);
@@ -190,3 +190,9 @@ export default function LabControls({ clusterId, snapshot }: { clusterId: string
     </section>
   );
 }
+
+/** the controls name nodes and links only: a patch that moves latencies does not re-render them */
+const sameShape = (a: { clusterId: string; snapshot: ClusterSnapshot }, b: { clusterId: string; snapshot: ClusterSnapshot }) =>
+  a.clusterId === b.clusterId && a.snapshot.nodes === b.snapshot.nodes && linkNumbers(a.snapshot).join() === linkNumbers(b.snapshot).join();
+
+export default memo(LabControls, sameShape);

@@ -62,22 +62,27 @@ describe('NodesPanel', () => {
     expect(within(row('pve1').Links).getByTitle('link0: no live peer to connect to (2 peers down or outside the membership, not counted)')).toHaveAttribute('data-link-state', 'neutral');
   });
 
-  it('one crash in 16 nodes: the 15 healthy rows stay "up" (a dead peer is not their problem), the dead row is down', () => {
+  it('one crash in 16 nodes: a compact grid; the 15 healthy tiles stay "up" (a dead peer is not their problem), the dead one is down', () => {
     const s = without(healthy({ nodes: 16 }), [7], {});
     panel(s);
+    expect(screen.queryByRole('table')).toBeNull();
+    const links = (name: string) => within(screen.getByTestId(`node-row-${name}`)).getByTestId('node-links');
     for (let i = 1; i <= 16; i++) {
       const name = `pve${i}`;
-      const badges = within(row(name).Links).getAllByTestId('link-badge');
+      const badges = within(links(name)).getAllByTestId('link-badge');
       if (i === 7) {
-        expect(words(row(name).Links)).toBe('link0 down link1 down');
+        expect(words(links(name))).toBe('link0 down link1 down link0 down, link1 down');
         expect(badges.map((b) => b.dataset.linkState)).toEqual(['down', 'down']);
       } else {
-        expect(words(row(name).Links)).toBe('link0 up link1 up');
+        expect(words(links(name))).toBe('link0 up link1 up all up');
         expect(badges.map((b) => b.dataset.linkState)).toEqual(['up', 'up']);
       }
     }
-    expect(within(row('pve1').Links).getByTitle('link0: connected to 14 of 14 live peers (1 peer down or outside the membership, not counted)')).toBeInTheDocument();
-    expect(within(row('pve7').Links).getByTitle('link0: connected to 0 of 15 live peers')).toBeInTheDocument();
+    expect(screen.getByTestId('node-row-pve7')).toHaveTextContent(/offline/);
+    expect(within(links('pve1')).getByTitle('link0: connected to 14 of 14 live peers (1 peer down or outside the membership, not counted)')).toBeInTheDocument();
+    expect(within(links('pve7')).getByTitle('link0: connected to 0 of 15 live peers')).toBeInTheDocument();
+    // the addresses: in a disclosure, not a hover
+    expect(screen.getByText('Addresses of 16 nodes')).toBeInTheDocument();
   });
 
   it('a link down between two live members still turns both amber while a peer is dead', () => {

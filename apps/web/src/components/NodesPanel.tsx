@@ -1,6 +1,7 @@
 // Nodes: state in words + icon, votes, per-link state, addresses. A table that turns into cards below 640 px;
 // from 9 nodes on a compact grid of tiles (a 32-node cluster fits above the fold), addresses in a disclosure.
 // A node that could not be asked says why (its view's reason: connection refused, timeout, host key…).
+import { memo } from 'react';
 import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
 import { linkIndex, linkNumbers, liveNodeIds, nodeLinkSummary, type NodeLinkSummary } from '../lib/cluster';
 import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format';
@@ -33,41 +34,18 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
           <ul className="grid grid-cols-2 gap-1.5 text-sm sm:grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))]">
             {s.nodes.map((n) => {
               const sums = links.map((l) => nodeLinkSummary(s, n.id, l, index, live));
-              const problems = sums.filter((x) => !x.unknown && x.peers > 0 && x.connected < x.peers);
               return (
-                <li
+                <NodeTile
                   key={n.id}
-                  data-testid={`node-row-${n.name}`}
-                  data-state={n.state}
-                  className={`flex min-w-0 flex-col gap-0.5 rounded border px-2 py-1 ${
-                    n.state === 'online' && !stale ? 'border-slate-200 dark:border-slate-700' : 'border-slate-300 bg-slate-50 text-slate-500 dark:border-slate-600 dark:bg-slate-800/50 dark:text-slate-400'
-                  }`}
-                >
-                  <span className="flex min-w-0 items-baseline gap-1">
-                    <span className="truncate font-bold">{n.name}</span>
-                    <span className="text-xs text-slate-500">#{n.id}</span>
-                    {onOpenLinks && links.length > 0 && (
-                      <button type="button" className={`ml-auto ${trendBtn}`} aria-haspopup="dialog" aria-label={`trend: links of ${n.name}`} onClick={() => onOpenLinks(n.name)} data-testid={`node-links-${n.name}`}>
-                        trend
-                      </button>
-                    )}
-                  </span>
-                  <span className="flex flex-wrap items-center gap-x-1 text-xs">
-                    <NodeStateText n={n} member={members ? members.has(n.id) : null} stale={stale} reason={reasons.get(n.name) ?? null} />
-                    <span className="tabular-nums">· {plural(n.votes, 'vote')}</span>
-                    {s.observer?.nodeId === n.id && (
-                      <span className="rounded bg-sky-100 px-1 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">observer</span>
-                    )}
-                  </span>
-                  <span className="flex flex-wrap items-center gap-px text-xs" data-testid="node-links">
-                    {sums.map((sum) => (
-                      <LinkBadge key={sum.link} sum={sum} stale={stale} compact />
-                    ))}
-                    <span className="ml-1">
-                      {sums.length === 0 ? '' : problems.length === 0 ? (sums.every((x) => x.unknown) ? 'no data' : 'all up') : problems.map((x) => `link${x.link} ${x.connected}/${x.peers}`).join(', ')}
-                    </span>
-                  </span>
-                </li>
+                  n={n}
+                  sums={sums}
+                  sumsKey={sums.map((x) => `${x.link}:${x.peers}:${x.connected}:${x.deadPeers}:${x.unknown}`).join()}
+                  observer={s.observer?.nodeId === n.id}
+                  member={members ? members.has(n.id) : null}
+                  reason={reasons.get(n.name) ?? null}
+                  stale={stale}
+                  onOpenLinks={onOpenLinks}
+                />
               );
             })}
           </ul>
@@ -157,6 +135,65 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
     </section>
   );
 }
+
+interface TileProps {
+  n: ClusterNode;
+  sums: NodeLinkSummary[];
+  /** what `sums` says, as a string: the tile re-renders when it changes, not when a latency moves */
+  sumsKey: string;
+  observer: boolean;
+  member: boolean | null;
+  reason: string | null;
+  stale: boolean;
+  onOpenLinks?: (node: string) => void;
+}
+
+/** one node of the compact grid: name and trend, state and votes, its links as icons and the problems in words */
+const NodeTile = memo(
+  function NodeTile({ n, sums, observer, member, reason, stale, onOpenLinks }: TileProps) {
+    const problems = sums.filter((x) => !x.unknown && x.peers > 0 && x.connected < x.peers);
+    return (
+      <li
+        data-testid={`node-row-${n.name}`}
+        data-state={n.state}
+        className={`flex min-w-0 flex-col gap-0.5 rounded border px-2 py-1 ${
+          n.state === 'online' && !stale ? 'border-slate-200 dark:border-slate-700' : 'border-slate-300 bg-slate-50 text-slate-500 dark:border-slate-600 dark:bg-slate-800/50 dark:text-slate-400'
+        }`}
+      >
+        <span className="flex min-w-0 items-baseline gap-1">
+          <span className="truncate font-bold">{n.name}</span>
+          <span className="text-xs text-slate-500">#{n.id}</span>
+          {onOpenLinks && sums.length > 0 && (
+            <button type="button" className={`ml-auto ${trendBtn}`} aria-haspopup="dialog" aria-label={`trend: links of ${n.name}`} onClick={() => onOpenLinks(n.name)} data-testid={`node-links-${n.name}`}>
+              trend
+            </button>
+          )}
+        </span>
+        <span className="flex flex-wrap items-center gap-x-1 text-xs">
+          <NodeStateText n={n} member={member} stale={stale} reason={reason} />
+          <span className="tabular-nums">· {plural(n.votes, 'vote')}</span>
+          {observer && <span className="rounded bg-sky-100 px-1 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">observer</span>}
+        </span>
+        <span className="flex flex-wrap items-center gap-px text-xs" data-testid="node-links">
+          {sums.map((sum) => (
+            <LinkBadge key={sum.link} sum={sum} stale={stale} compact />
+          ))}
+          <span className="ml-1">
+            {sums.length === 0
+              ? ''
+              : problems.length === 0
+                ? sums.every((x) => x.unknown)
+                  ? 'no data'
+                  : 'all up'
+                : problems.map((x) => `link${x.link} ${x.connected === 0 ? 'down' : `${x.connected}/${x.peers}`}`).join(', ')}
+          </span>
+        </span>
+      </li>
+    );
+  },
+  (a, b) =>
+    a.n === b.n && a.sumsKey === b.sumsKey && a.observer === b.observer && a.member === b.member && a.reason === b.reason && a.stale === b.stale && a.onOpenLinks === b.onOpenLinks,
+);
 
 /**
  * One link of one node: up (connected to every live peer), down (to none), "3/4" (amber: some live peer is

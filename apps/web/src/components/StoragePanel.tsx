@@ -1,5 +1,6 @@
 // Storage grouped shared/local, one row per storage: type, content, usage (shared: the one figure; local: the
 // sum and the fullest node, each node in a disclosure), and per-node state as dots with the states in words.
+import { memo } from 'react';
 import { storageStateWord, type ClusterSnapshot, type Storage } from '@quorate/model';
 import { formatBytes, percent } from '../lib/format';
 import { Icon } from './Icon';
@@ -58,7 +59,8 @@ function NodeStates({ nodes, stale }: { nodes: OnNode[]; stale: boolean }) {
   );
 }
 
-function StorageRow({ st, stale }: { st: Storage; stale: boolean }) {
+/** memoized: a patch keeps an unchanged storage's object (model applyPatch), so its row is skipped */
+const StorageRow = memo(function StorageRow({ st, stale }: { st: Storage; stale: boolean }) {
   // shared storage reports the same figures on every node: one bar, from a node that has it active;
   // local storage: the sum over the nodes that report it, the fullest node named, each node in a disclosure
   const ref = st.nodes.find((n) => n.active && n.totalBytes > 0) ?? st.nodes[0];
@@ -109,7 +111,7 @@ function StorageRow({ st, stale }: { st: Storage; stale: boolean }) {
       )}
     </li>
   );
-}
+});
 
 export function StoragePanel({ s, stale }: { s: ClusterSnapshot; stale: boolean }) {
   if (s.storage === null) {
