@@ -68,11 +68,27 @@ try {
     { action: 'heal' },
   ];
   await page.evaluate(() => ((window as unknown as { __quorateRenderProbe: number[] }).__quorateRenderProbe.length = 0));
+  // RENDER_PROFILE=1: Chromium's CPU profile over the run, the 25 functions with the most self time
+  const cdp = process.env.RENDER_PROFILE ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const end = Date.now() + SECONDS * 1000;
   let i = 0;
   while (Date.now() < end) {
     await fault(faults[i++ % faults.length]);
     await sleep(Math.min(3000, Math.max(0, end - Date.now())));
+  }
+  if (cdp) {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] } };
+    const self = new Map<string, number>();
+    for (const n of profile.nodes) {
+      const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+      self.set(k, (self.get(k) ?? 0) + (n.hitCount ?? 0));
+    }
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((100 * v) / total).toFixed(1)}% ${k}`);
   }
   const samples = await page.evaluate(() => (window as unknown as { __quorateRenderProbe: number[] }).__quorateRenderProbe.slice());
   const domNodes = await page.evaluate(() => document.querySelectorAll('*').length);

@@ -90,9 +90,7 @@ const Cell = memo(function Cell({ from, to, link, text, word, cls, state, title,
   const content = heat ? (
     <>
       <span aria-hidden="true">{SYMBOL[state]}</span>
-      <span className="sr-only">
-        {text} {word}
-      </span>
+      <span className="sr-only">{text ? `${text} ${word}` : word}</span>
     </>
   ) : (
     <>
@@ -253,11 +251,13 @@ export function LinkMatrix({ s, stale, thresholds = DEFAULT_LINK_THRESHOLDS, deg
                                 from={p.from.id}
                                 to={p.to.id}
                                 link={l}
-                                text={p.look.text}
+                                // heatmap: the state only (figures are a tap away in the chart, and the problem list has
+                                // them), so a cell re-renders when its state changes, not with every latency tick
+                                text={heat ? '' : p.look.text}
                                 word={p.look.word}
                                 cls={p.look.cls}
                                 state={p.look.state}
-                                title={tooltip(p.from.name, p.to.name, l, p.o, p.look.word)}
+                                title={heat ? `${p.from.name} → ${p.to.name} link${l}: ${p.look.word}` : tooltip(p.from.name, p.to.name, l, p.o, p.look.word)}
                                 testId={`link-cell-${l}-${p.from.name}-${p.to.name}`}
                                 chartName={`${p.from.name}–${p.to.name} link${l}`}
                                 heat={heat}
