@@ -99,6 +99,8 @@ export const StorageOnNode = z.object({
   totalBytes: z.number().min(0),
   usedBytes: z.number().min(0),
   availBytes: z.number().min(0),
+  /** true: the node is offline and its state and sizes are not known (pve); absent = known */
+  unknown: z.boolean().optional(),
 });
 export const Storage = z.object({
   id: z.string().min(1),
@@ -152,6 +154,10 @@ export const ClusterSnapshot = z.object({
     transport: z.string().nullable(),
     secureAuth: z.boolean().nullable(),
     quorumOptions: QuorumOptions,
+    /** false: quorumOptions are assumed defaults, not read from corosync.conf (pve without SSH), so expected votes and quorum are derived; absent = known */
+    quorumOptionsKnown: z.boolean().optional(),
+    /** true: a single node that is not in a cluster (pve: no cluster entry, node id 0) — not clustered, never 'quorum lost'; absent = false */
+    standalone: z.boolean().optional(),
     /** totem token (ms) as configured, and the runtime value for this node count */
     tokenMs: z.number().int().min(0).nullable(),
     runtimeTokenMs: z.number().int().min(0).nullable(),

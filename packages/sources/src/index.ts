@@ -7,5 +7,6 @@ export { SimSettings, simKind } from './sim/kind';
 export * from './lab';
 export * from './deferred';
 export * from './ssh';
+export * from './pve';
 export * from './kind';
 export * from './kinds';

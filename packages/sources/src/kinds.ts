@@ -1,16 +1,18 @@
 // The registry of source kinds: kind → settings schema + factory (kind.ts). A new kind is one folder
-// under packages/sources/src/ and one line here ('pve', the Proxmox HTTP API, is next).
+// under packages/sources/src/ and one line here.
 import type { z } from 'zod';
 import type { SourceKind } from '@quorate/model';
 import type { SourceKindDef } from './kind';
 import { labKind } from './lab/kind';
 import { simKind } from './sim/kind';
+import { pveKind } from './pve/kind';
 import { sshKind } from './ssh/kind';
 
 export const sourceKinds = {
   sim: simKind,
   lab: labKind,
   ssh: sshKind,
+  pve: pveKind,
 } as const satisfies Partial<Record<SourceKind, SourceKindDef>>;
 
 export type RegisteredKind = keyof typeof sourceKinds;

@@ -1,0 +1,5 @@
+export { pveKind, PveSettings, PveApiSettings, transportFor } from './kind';
+export { PveSource, observeOnce, DEFAULT_INTERVALS, type PveIntervals } from './source';
+export { PveClient, errorText, privilegeFor } from './client';
+export { buildSnapshot, type PveReplies } from './build';
+export { HttpsTransport, ReplayTransport, PveError, probeCertificate, fingerprintOf, normalizeFingerprint as normalizePveFingerprint, replayFileName, tokenAuthorizer, type PveReply, type PveTransport, type Trust, type PresentedCertificate } from './transport';

@@ -1,0 +1,137 @@
+// The 'pve' kind: a Proxmox VE 7/8/9 cluster over its HTTP API (API token), or a replay directory of
+// recorded replies. Entries are flat, so `api` (and later `ssh`) are settings keys:
+//   {"id","name","source":"pve","api":{"urls":[…],"tokenId","tokenSecret"|"tokenSecretFile","fingerprint"|"caFile"}}
+//   {"id","source":"pve","api":{"replay":"DIR"}}
+// The token secret is a secret (stored encrypted as "api.tokenSecret", never returned).
+import { readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { defineKind, type SettingsIssue } from '../kind';
+import { PveClient } from './client';
+import { PveSource } from './source';
+import { HttpsTransport, ReplayTransport, normalizeFingerprint, readCa, tokenAuthorizer, type HttpsTarget, type PveTransport, type Trust } from './transport';
+
+const Fingerprint = z.string().refine((s) => normalizeFingerprint(s) !== null, 'a SHA-256 fingerprint: 32 bytes in colon hex (AB:CD:…), as the Proxmox GUI shows it');
+const ApiUrl = z.url({ protocol: /^https$/ });
+
+export const PveApiSettings = z
+  .object({
+    urls: z.array(ApiUrl).min(1).optional(),
+    /** USER@REALM!TOKENID */
+    tokenId: z.string().regex(/^[^@\s]+@[^!\s]+![A-Za-z][A-Za-z0-9._-]*$/, 'USER@REALM!TOKENID, e.g. quorate@pve!dashboard').optional(),
+    tokenSecret: z.string().min(1).optional(),
+    tokenSecretFile: z.string().min(1).optional(),
+    /** one fingerprint for every URL, or one per URL */
+    fingerprint: z.union([Fingerprint, z.record(z.string(), Fingerprint)]).optional(),
+    caFile: z.string().min(1).optional(),
+    /** a directory of recorded replies instead of a live cluster */
+    replay: z.string().min(1).optional(),
+    /** hard timeout of one call, ms */
+    timeoutMs: z.number().int().min(100).max(60_000).optional(),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.replay !== undefined) {
+      if (a.urls !== undefined) ctx.addIssue({ code: 'custom', path: ['replay'], message: 'either replay or urls, not both' });
+      return;
+    }
+    if (a.urls === undefined) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'the API URLs of one or more nodes: ["https://10.0.0.1:8006", …]' });
+    if (a.tokenId === undefined) ctx.addIssue({ code: 'custom', path: ['tokenId'], message: 'the API token id: USER@REALM!TOKENID' });
+    if ((a.tokenSecret === undefined) === (a.tokenSecretFile === undefined)) ctx.addIssue({ code: 'custom', path: ['tokenSecret'], message: 'exactly one of tokenSecret or tokenSecretFile' });
+    if (a.fingerprint !== undefined && a.caFile !== undefined) ctx.addIssue({ code: 'custom', path: ['caFile'], message: 'either fingerprint or caFile, not both' });
+    if (a.fingerprint !== undefined && typeof a.fingerprint === 'object' && a.urls) {
+      for (const u of a.urls) if (!(u in a.fingerprint)) ctx.addIssue({ code: 'custom', path: ['fingerprint'], message: `no fingerprint for ${u}` });
+    }
+  });
+export type PveApiSettings = z.infer<typeof PveApiSettings>;
+
+export const PveSettings = z.object({ api: PveApiSettings }).strict();
+export type PveSettings = z.infer<typeof PveSettings>;
+
+const SECRET = 'api.tokenSecret';
+
+/** a file that holds a secret must exist and not be readable by group/others (like SSH keys) */
+export function checkSecretFile(path: string, what: string): void {
+  let mode: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error(`${what} ${path} is not a regular file`);
+    mode = st.mode & 0o777;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === undefined) throw err;
+    throw new Error(`${what} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code}`, { cause: err });
+  }
+  if ((mode & 0o077) !== 0) throw new Error(`${what} ${path} is accessible by group/others (mode ${mode.toString(8).padStart(4, '0')}); refusing to use it: run chmod 600 ${path}`);
+}
+
+function checkReadable(path: string, what: string, dir = false): string | null {
+  try {
+    const st = statSync(path);
+    if (dir ? !st.isDirectory() : !st.isFile()) return `${what} ${path} is not a ${dir ? 'directory' : 'regular file'}`;
+    if (!dir) readFileSync(path);
+    return null;
+  } catch (err) {
+    return `${what} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
+}
+
+/** the transport for settings (throws on a broken CA file: the source reports it as down) */
+export function transportFor(api: PveApiSettings): PveTransport {
+  if (api.replay !== undefined) return new ReplayTransport(api.replay);
+  const ca = api.caFile !== undefined ? readCa(api.caFile) : null;
+  const targets: HttpsTarget[] = api.urls!.map((url) => {
+    let trust: Trust = { kind: 'none' };
+    if (ca !== null) trust = { kind: 'ca', ca };
+    else if (typeof api.fingerprint === 'string') trust = { kind: 'fingerprint', fingerprint: api.fingerprint };
+    else if (api.fingerprint && api.fingerprint[url]) trust = { kind: 'fingerprint', fingerprint: api.fingerprint[url]! };
+    return { url, trust };
+  });
+  const secret = () => api.tokenSecret ?? readFileSync(api.tokenSecretFile!, 'utf8').trim();
+  return new HttpsTransport({ targets, auth: tokenAuthorizer(api.tokenId!, secret), timeoutMs: api.timeoutMs });
+}
+
+export const pveKind = defineKind({
+  kind: 'pve',
+  title: 'Proxmox VE API',
+  settings: PveSettings,
+  takeSecrets(s) {
+    const { tokenSecret, ...api } = s.api;
+    const secrets: Record<string, string> = {};
+    if (tokenSecret !== undefined) secrets[SECRET] = tokenSecret;
+    return { settings: { api }, secrets };
+  },
+  giveSecrets(s, secrets) {
+    return secrets[SECRET] !== undefined ? { api: { ...s.api, tokenSecret: secrets[SECRET] } } : s;
+  },
+  check(s) {
+    const issues: SettingsIssue[] = [];
+    const a = s.api;
+    if (a.caFile !== undefined) {
+      const m = checkReadable(a.caFile, 'CA file');
+      if (m) issues.push({ path: ['api', 'caFile'], message: m });
+    }
+    if (a.tokenSecretFile !== undefined) {
+      try {
+        checkSecretFile(a.tokenSecretFile, 'token secret file');
+      } catch (err) {
+        issues.push({ path: ['api', 'tokenSecretFile'], message: (err as Error).message });
+      }
+    }
+    if (a.replay !== undefined) {
+      const m = checkReadable(a.replay, 'replay directory', true);
+      if (m) issues.push({ path: ['api', 'replay'], message: m });
+    }
+    return issues;
+  },
+  create(s, ctx) {
+    const log = (line: string) => ctx.log(`cluster '${ctx.clusterId}': ${line}`);
+    let transport: PveTransport;
+    try {
+      transport = transportFor(s.api);
+    } catch (err) {
+      // a CA file broken since start: the source shows down with the reason, it does not throw
+      const message = (err as Error).message;
+      transport = { describe: 'broken settings', get: () => Promise.reject(new Error(message)) };
+    }
+    return new PveSource({ clusterId: ctx.clusterId, name: ctx.name, client: new PveClient(transport), log });
+  },
+});

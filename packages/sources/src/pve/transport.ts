@@ -1,0 +1,316 @@
+// How the pve source talks to the API: one GET at a time, returned as a raw reply (status, reason, headers,
+// body). Two transports run the same code above them: HTTPS to the configured nodes (failover, a hard timeout,
+// TLS trust by pinned fingerprint or CA file, back-off per URL) and a replay directory (one file per path).
+// Ticket auth (join/create) can be added as another Authorizer without touching the transport.
+import { X509Certificate, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import tls from 'node:tls';
+
+export interface PveReply {
+  status: number;
+  reason: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface PveTransport {
+  /** GET /api2/json/<path>; rejects with a PveError when no node answered */
+  get(path: string): Promise<PveReply>;
+  /** in words, for health: "https://10.0.0.1:8006" or "replay /dir" */
+  readonly describe: string;
+}
+
+export type PveErrorKind = 'dns' | 'refused' | 'timeout' | 'tls-untrusted' | 'tls-mismatch' | 'tls' | 'network' | 'http' | 'invalid';
+
+/** a call that failed before or instead of a usable reply; message is what health shows */
+export class PveError extends Error {
+  constructor(
+    readonly kind: PveErrorKind,
+    message: string,
+    readonly detail: { status?: number; url?: string; presented?: string; expected?: string } = {},
+  ) {
+    super(message);
+    this.name = 'PveError';
+  }
+}
+
+// ---- fingerprints -------------------------------------------------------------------------------------
+
+/** "ab:cd…", "ABCD…" → "AB:CD:…" (colon hex, upper case, as the Proxmox GUI shows it); null when not 32 bytes */
+export function normalizeFingerprint(fp: string): string | null {
+  const hex = fp.replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) return null;
+  return hex.match(/../g)!.join(':');
+}
+
+/** SHA-256 of a DER certificate, colon hex */
+export function fingerprintOf(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+}
+
+/** what a node presents: shown on first contact for the admin to accept */
+export interface PresentedCertificate {
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  subjectAltName: string | null;
+}
+
+export type Trust =
+  /** accept only this certificate (per URL) */
+  | { kind: 'fingerprint'; fingerprint: string }
+  /** verify the chain against this CA (pve-root-ca.pem) */
+  | { kind: 'ca'; ca: string }
+  /** nothing pinned yet: connect, show the certificate, send nothing */
+  | { kind: 'none' };
+
+// ---- HTTPS -----------------------------------------------------------------------------------------------
+
+export interface Authorizer {
+  /** headers for one request (the token; later a ticket cookie + CSRF) */
+  headers(): Record<string, string>;
+}
+
+/** `Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET` */
+export function tokenAuthorizer(tokenId: string, secret: () => string): Authorizer {
+  return { headers: () => ({ Authorization: `PVEAPIToken=${tokenId}=${secret()}` }) };
+}
+
+export interface HttpsTarget {
+  /** https://host:8006 (a path after it is ignored) */
+  url: string;
+  trust: Trust;
+}
+
+export interface HttpsTransportOptions {
+  targets: HttpsTarget[];
+  auth: Authorizer;
+  /** hard timeout for one call on one URL (connect, handshake, reply), ms */
+  timeoutMs?: number;
+  /** first back-off after a URL failed, doubled per failure up to maxBackoffMs */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+interface UrlState {
+  failures: number;
+  retryAt: number;
+}
+
+function connectError(err: NodeJS.ErrnoException, url: string, timeoutMs: number): PveError {
+  if (err instanceof PveError) return err;
+  const code = err.code ?? '';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new PveError('dns', `${url}: name not found (DNS ${code})`, { url });
+  if (code === 'ECONNREFUSED') return new PveError('refused', `${url}: connection refused (is pveproxy running on port 8006?)`, { url });
+  if (code === 'ETIMEDOUT' || code === 'PVE_TIMEOUT') return new PveError('timeout', `${url}: no reply within ${timeoutMs / 1000} s`, { url });
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL')) return new PveError('tls', `${url}: TLS: ${err.message}`, { url });
+  return new PveError('network', `${url}: ${err.message}${code ? ` (${code})` : ''}`, { url });
+}
+
+/** open a TLS connection and check the certificate BEFORE any request byte (the token) is written */
+function openTls(target: HttpsTarget, timeoutMs: number, signal: { timedOut: boolean }): Promise<tls.TLSSocket> {
+  const u = new URL(target.url);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(u.port || 8006);
+  return new Promise((resolve, reject) => {
+    const opts: tls.ConnectionOptions = { host, port, ALPNProtocols: ['http/1.1'] };
+    if (!isIP(host)) opts.servername = host;
+    if (target.trust.kind === 'ca') {
+      opts.ca = target.trust.ca;
+      opts.rejectUnauthorized = true;
+    } else {
+      opts.rejectUnauthorized = false; // checked below against the pin
+    }
+    const socket = tls.connect(opts);
+    const timer = setTimeout(() => {
+      signal.timedOut = true;
+      socket.destroy(Object.assign(new Error('timeout'), { code: 'PVE_TIMEOUT' }));
+    }, timeoutMs);
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(connectError(err, target.url, timeoutMs));
+    });
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const cert = socket.getPeerX509Certificate();
+      const presented = cert ? fingerprintOf(cert.raw) : '(none)';
+      if (target.trust.kind === 'fingerprint') {
+        const expected = normalizeFingerprint(target.trust.fingerprint) ?? target.trust.fingerprint;
+        if (presented !== expected) {
+          socket.destroy();
+          reject(new PveError('tls-mismatch', `${target.url}: certificate fingerprint mismatch: expected ${expected}, presented ${presented}; refusing to send the token`, { url: target.url, presented, expected }));
+          return;
+        }
+      } else if (target.trust.kind === 'none') {
+        socket.destroy();
+        reject(new PveError('tls-untrusted', `${target.url}: certificate not trusted yet: fingerprint ${presented}${cert ? ` (${cert.subject.replace(/\n/g, ', ')})` : ''}; accept it (api.fingerprint) or give the cluster's pve-root-ca.pem (api.caFile)`, { url: target.url, presented }));
+        return;
+      }
+      resolve(socket);
+    });
+  });
+}
+
+/** the certificate a node presents (first contact); never sends a request */
+export async function probeCertificate(url: string, timeoutMs = 5000): Promise<PresentedCertificate> {
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host, port: Number(u.port || 8006), rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timeout'), { code: 'PVE_TIMEOUT' })), timeoutMs);
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(connectError(err, url, timeoutMs));
+    });
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const c = socket.getPeerX509Certificate() as X509Certificate | undefined;
+      socket.destroy();
+      if (!c) return reject(new PveError('tls', `${url}: no certificate presented`, { url }));
+      resolve({ fingerprint: fingerprintOf(c.raw), subject: c.subject, issuer: c.issuer, validFrom: c.validFrom, validTo: c.validTo, subjectAltName: c.subjectAltName ?? null });
+    });
+  });
+}
+
+function oneRequest(target: HttpsTarget, path: string, headers: Record<string, string>, timeoutMs: number): Promise<PveReply> {
+  const signal = { timedOut: false };
+  const started = Date.now();
+  return openTls(target, timeoutMs, signal).then(
+    (socket) =>
+      new Promise<PveReply>((resolve, reject) => {
+        const base = new URL(target.url);
+        const left = Math.max(1, timeoutMs - (Date.now() - started));
+        const req = https.request(
+          { method: 'GET', host: base.hostname, port: base.port || 8006, path: `/api2/json/${path}`, headers: { Accept: 'application/json', ...headers }, createConnection: () => socket, agent: false },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              clearTimeout(timer);
+              const h: Record<string, string> = {};
+              for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+              resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: h, body: Buffer.concat(chunks).toString('utf8') });
+            });
+            res.on('error', (err) => reject(connectError(err, target.url, timeoutMs)));
+          },
+        );
+        const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'PVE_TIMEOUT' })), left);
+        req.on('error', (err) => {
+          clearTimeout(timer);
+          reject(connectError(err, target.url, timeoutMs));
+        });
+        req.end();
+      }),
+  );
+}
+
+/** a connection-level failure: another node may answer (an HTTP status is the cluster's answer: no failover) */
+const failsOver = (e: PveError) => e.kind !== 'http' && e.kind !== 'invalid';
+
+export class HttpsTransport implements PveTransport {
+  private readonly state = new Map<string, UrlState>();
+  private preferred = 0;
+  private readonly timeoutMs: number;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: HttpsTransportOptions) {
+    if (opts.targets.length === 0) throw new Error('pve: no API URL');
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.backoffMs = opts.backoffMs ?? 1000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get describe(): string {
+    return this.opts.targets.map((t) => t.url).join(', ');
+  }
+
+  /** the URL that answered last (tried first next time) */
+  get currentUrl(): string {
+    return this.opts.targets[this.preferred]!.url;
+  }
+
+  async get(path: string): Promise<PveReply> {
+    const n = this.opts.targets.length;
+    const order = Array.from({ length: n }, (_, i) => (this.preferred + i) % n);
+    // URLs in back-off go last (still tried: an all-down cluster must not wait for its timers)
+    const now = this.now();
+    const ready = order.filter((i) => (this.state.get(this.opts.targets[i]!.url)?.retryAt ?? 0) <= now);
+    const waiting = order.filter((i) => !ready.includes(i));
+    const errors: PveError[] = [];
+    for (const i of [...ready, ...waiting]) {
+      const t = this.opts.targets[i]!;
+      try {
+        const reply = await oneRequest(t, path, this.opts.auth.headers(), this.timeoutMs);
+        this.state.delete(t.url);
+        this.preferred = i;
+        return reply;
+      } catch (err) {
+        const e = err instanceof PveError ? err : connectError(err as NodeJS.ErrnoException, t.url, this.timeoutMs);
+        const s = this.state.get(t.url) ?? { failures: 0, retryAt: 0 };
+        s.failures += 1;
+        s.retryAt = this.now() + Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (s.failures - 1));
+        this.state.set(t.url, s);
+        errors.push(e);
+        if (!failsOver(e)) throw e;
+      }
+    }
+    if (errors.length === 1) throw errors[0]!;
+    // every node failed: the first error's kind leads (a mismatch must stay visible as one)
+    const lead = errors.find((e) => e.kind === 'tls-mismatch' || e.kind === 'tls-untrusted') ?? errors[0]!;
+    throw new PveError(lead.kind, errors.map((e) => e.message).join('; '), lead.detail);
+  }
+}
+
+// ---- replay --------------------------------------------------------------------------------------------
+
+/** `cluster/status` → `cluster__status.json` */
+export const replayFileName = (path: string) => `${path.replace(/^\/+|\/+$/g, '').split('?')[0]!.replace(/\//g, '__')}.json`;
+
+/**
+ * A recorded cluster: one file per path. A 2xx reply is its body as received; any other reply an envelope
+ * {status, reason, headers, body}; a missing file is an endpoint that answered 404.
+ */
+export class ReplayTransport implements PveTransport {
+  constructor(private readonly dir: string) {}
+
+  get describe(): string {
+    return `replay ${this.dir}`;
+  }
+
+  async get(path: string): Promise<PveReply> {
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, replayFileName(path)), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 404, reason: 'Not Found', headers: {}, body: '' };
+      throw new PveError('network', `replay ${this.dir}: ${(err as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { status: 200, reason: 'OK', headers: {}, body: text };
+    }
+    if (isEnvelope(parsed)) {
+      const body = parsed.body === null || parsed.body === undefined ? '' : typeof parsed.body === 'string' ? parsed.body : JSON.stringify(parsed.body);
+      return { status: parsed.status, reason: parsed.reason ?? '', headers: parsed.headers ?? {}, body };
+    }
+    return { status: 200, reason: 'OK', headers: {}, body: text };
+  }
+}
+
+function isEnvelope(v: unknown): v is { status: number; reason?: string; headers?: Record<string, string> | null; body?: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !('data' in v) && typeof (v as { status?: unknown }).status === 'number' && 'body' in v;
+}
+
+/** read a CA file for Trust ('ca') */
+export const readCa = (path: string): string => readFileSync(path, 'utf8');
