@@ -75,8 +75,8 @@ describe('clusters at runtime', () => {
     const bad = await call('POST', '/clusters', { id: 'x', source: 'sim', nodes: 99 });
     expect(bad.status).toBe(400);
     expect(ApiError.parse(await bad.json())).toMatchObject({ error: expect.stringMatching(/^invalid cluster: nodes: /), issues: [{ path: 'nodes' }] });
-    const kind = await call('POST', '/clusters', { id: 'x', source: 'pve' });
-    expect(ApiError.parse(await kind.json()).error).toMatch(/source: 'sim', 'lab' or 'ssh' \('pve', the Proxmox VE API, is not available yet\)/);
+    const kind = await call('POST', '/clusters', { id: 'x', source: 'vmware' });
+    expect(ApiError.parse(await kind.json()).error).toMatch(/source: 'sim', 'lab', 'ssh' or 'pve'/);
     expect((await call('POST', '/clusters', { id: 'x', source: 'ssh', nodes: [] })).status).toBe(400);
     expect((await call('POST', '/clusters', { id: 'bad id!', source: 'sim' })).status).toBe(400);
     expect((await call('POST', '/clusters', { id: 'lab-cluster', source: 'sim' })).status).toBe(409);

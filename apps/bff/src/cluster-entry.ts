@@ -53,8 +53,7 @@ export function parseClusterEntry(raw: unknown, defaults: KindDefaults, origin: 
   if (!base.success) return { ok: false, issues: issuesOf(base.error) };
   const { id, name, source, default: isDefault } = base.data;
   if (!isRegisteredKind(source)) {
-    const later = source === 'pve' ? " ('pve', the Proxmox VE API, is not available yet)" : '';
-    return { ok: false, issues: [{ path: ['source'], message: `${kindList}${later}` }] };
+    return { ok: false, issues: [{ path: ['source'], message: kindList }] };
   }
   const settings = parseSettings(source, settingsOf(raw as Record<string, unknown>), defaults);
   if (!settings.ok) return settings;
