@@ -4,7 +4,7 @@
 // Ticket auth (join/create) can be added as another Authorizer without touching the transport.
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
+import http from 'node:http';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -186,8 +186,9 @@ function oneRequest(target: HttpsTarget, path: string, headers: Record<string, s
       new Promise<PveReply>((resolve, reject) => {
         const base = new URL(target.url);
         const left = Math.max(1, timeoutMs - (Date.now() - started));
-        const req = https.request(
-          { method: 'GET', host: base.hostname, port: base.port || 8006, path: `/api2/json/${path}`, headers: { Accept: 'application/json', ...headers }, createConnection: () => socket, agent: false },
+        // plain HTTP/1.1 over the TLS socket checked above (no agent: it would open its own connection)
+        const req = http.request(
+          { method: 'GET', host: base.hostname, port: base.port || 8006, path: `/api2/json/${path}`, headers: { Host: base.host, Accept: 'application/json', ...headers }, createConnection: () => socket },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
