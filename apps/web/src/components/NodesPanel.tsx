@@ -3,7 +3,7 @@
 // A node that could not be asked says why (its view's reason: connection refused, timeout, host key…).
 import { memo } from 'react';
 import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
-import { linkIndex, linkNumbers, liveNodeIds, nodeLinkSummary, type NodeLinkSummary } from '../lib/cluster';
+import { linkNumbers, nodeLinkSummary, type NodeLinkSummary } from '../lib/cluster';
 import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { Icon } from './Icon';
@@ -18,8 +18,6 @@ const trendBtn = 'inline-flex items-center rounded px-1 text-xs text-sky-700 und
 
 export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stale: boolean; onOpenLinks?: (node: string) => void }) {
   const links = linkNumbers(s);
-  const index = linkIndex(s.links);
-  const live = liveNodeIds(s);
   const members = s.quorum ? new Set(s.quorum.members) : null;
   const reasons = unreachableReasons(s);
   const grid = s.nodes.length >= GRID_FROM_NODES;
@@ -33,7 +31,7 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
         <>
           <ul className="grid grid-cols-2 gap-1.5 text-sm sm:grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))]">
             {s.nodes.map((n) => {
-              const sums = links.map((l) => nodeLinkSummary(s, n.id, l, index, live));
+              const sums = links.map((l) => nodeLinkSummary(s, n.id, l));
               return (
                 <NodeTile
                   key={n.id}
@@ -97,7 +95,7 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
               <td className={td} data-label="Links">
                 <span className="inline-flex flex-wrap gap-1.5">
                   {links.map((l) => (
-                    <LinkBadge key={l} sum={nodeLinkSummary(s, n.id, l, index, live)} stale={stale} />
+                    <LinkBadge key={l} sum={nodeLinkSummary(s, n.id, l)} stale={stale} />
                   ))}
                   {onOpenLinks && links.length > 0 && (
                     <button

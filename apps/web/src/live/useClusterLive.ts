@@ -250,6 +250,8 @@ export function useSnapshot(clusterId: string | null): SnapshotEntry | undefined
     queryFn: skipToken,
     staleTime: Infinity,
     gcTime: Infinity,
+    // applyPatch already keeps what did not change; comparing thousands of links again per patch is waste
+    structuralSharing: false,
   }).data;
 }
 
