@@ -1,5 +1,5 @@
 // What the views derive from a snapshot: missing nodes, the way back to quorum, link summaries, data age.
-import { linkKeyNumber, type ClusterNode, type ClusterSnapshot, type LinkObservation } from '@quorate/model';
+import type { ClusterNode, ClusterSnapshot } from '@quorate/model';
 import type { SnapshotEntry } from '../live/cache';
 
 /** data older than this is shown as stale, even with the socket up */
@@ -31,22 +31,6 @@ export function linkNumbers(s: ClusterSnapshot): number[] {
   const out = [...set].sort((a, b) => a - b);
   numbers.set(s, out);
   return out;
-}
-
-/** a number per (from, to, link): the model's key (no string per lookup: thousands per render at 32 nodes) */
-export function linkKey(from: number, to: number, link: number): number {
-  return linkKeyNumber({ from, to, link });
-}
-
-/** the links by (from, to, link) — built once per links array (a patch that changes no link keeps the array) */
-const indexes = new WeakMap<readonly LinkObservation[], Map<number, LinkObservation>>();
-export function linkIndex(links: readonly LinkObservation[]): Map<number, LinkObservation> {
-  let index = indexes.get(links);
-  if (!index) {
-    index = new Map(links.map((l) => [linkKey(l.from, l.to, l.link), l]));
-    indexes.set(links, index);
-  }
-  return index;
 }
 
 export interface NodeLinkSummary {
