@@ -462,3 +462,21 @@ describe('QuorumHero: each degraded reason, in words with what fixes it', () => 
     expect(summary()).toHaveTextContent('can lose 1 more node');
   });
 });
+
+describe('QuorumHero: what the Proxmox API source cannot know', () => {
+  it('says expected and needed votes assume the default quorum options, and that link health needs SSH', () => {
+    const s = healthy();
+    hero({ ...s, source: 'pve', links: [], cluster: { ...s.cluster, quorumOptionsKnown: false } });
+    expect(screen.getByTestId('quorum-options-assumed')).toHaveTextContent('assume the default quorum options');
+    expect(screen.getByTestId('quorum-options-assumed')).toHaveTextContent('Add SSH');
+    expect(screen.getByText(/link health needs SSH/)).toBeInTheDocument();
+    expect(screen.queryByTestId('standalone')).not.toBeInTheDocument();
+  });
+
+  it('a standalone node is "not in a cluster", not a quorum story', () => {
+    const s = healthy({ nodes: 1 } as never);
+    hero({ ...s, source: 'pve', links: [], cluster: { ...s.cluster, standalone: true, quorumOptionsKnown: false } });
+    expect(screen.getByTestId('standalone')).toHaveTextContent('not in a cluster, so there is no quorum to lose');
+    expect(screen.queryByTestId('quorum-options-assumed')).not.toBeInTheDocument();
+  });
+});

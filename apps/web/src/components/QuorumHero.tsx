@@ -63,11 +63,24 @@ function Meta({ s }: { s: ClusterSnapshot }) {
   const links = linkNumbers(s).length;
   const c = s.cluster;
   return (
-    <p className="text-sm">
-      {c.configVersion !== null ? `config v${c.configVersion}` : 'config version unknown'} · {c.transport ?? 'transport unknown'} ·{' '}
-      {plural(links, 'link')}
-      {s.observer && <> · seen from {s.observer.name}</>}
-    </p>
+    <>
+      <p className="text-sm">
+        {c.configVersion !== null ? `config v${c.configVersion}` : 'config version unknown'} · {c.transport ?? 'transport unknown'} ·{' '}
+        {s.source === 'pve' && s.links.length === 0 ? 'link health needs SSH' : plural(links, 'link')}
+        {s.observer && <> · seen from {s.observer.name}</>}
+      </p>
+      {c.standalone && (
+        <p className="text-sm font-semibold" data-testid="standalone">
+          A standalone node: not in a cluster, so there is no quorum to lose (pvecm create or pvecm add makes one).
+        </p>
+      )}
+      {c.quorumOptionsKnown === false && !c.standalone && (
+        <p className="text-sm" data-testid="quorum-options-assumed">
+          Expected and needed votes assume the default quorum options: the Proxmox API does not show corosync.conf’s quorum
+          section. Add SSH to this cluster for exact figures.
+        </p>
+      )}
+    </>
   );
 }
 
