@@ -29,6 +29,8 @@ describe('wording helpers', () => {
     expect(formatDuration(125_000)).toBe('2 min 5 s');
     expect(formatDuration(120_000)).toBe('2 min');
     expect(storageStateWord({ enabled: true, active: true })).toBe('active');
+    // an offline node's view of a storage (the Proxmox API source) is not known: never 'inactive'
+    expect(storageStateWord({ enabled: true, active: false, unknown: true })).toBe('unknown');
     expect(storageStateWord({ enabled: true, active: false })).toBe('inactive');
     expect(storageStateWord({ enabled: false, active: true })).toBe('disabled');
   });

@@ -32,7 +32,9 @@ export function formatDuration(ms: number): string {
 }
 
 /** The one word a dashboard shows for a storage on a node: a disabled storage is "disabled", whatever it reports. */
-export function storageStateWord(s: { enabled: boolean; active: boolean }): 'active' | 'inactive' | 'disabled' {
+/** unknown: the node is offline, so its view of the storage is not known (the Proxmox API source) */
+export function storageStateWord(s: { enabled: boolean; active: boolean; unknown?: boolean | undefined }): 'active' | 'inactive' | 'disabled' | 'unknown' {
+  if (s.unknown) return 'unknown';
   if (!s.enabled) return 'disabled';
   return s.active ? 'active' : 'inactive';
 }
