@@ -183,6 +183,16 @@ const cases: Case[] = [
     ],
   },
   {
+    // the Proxmox API cannot ask an offline node: its storage turns unknown, which is no storage event
+    name: 'storage turns unknown (its node cannot be asked): no event',
+    edit: (s) => {
+      const x = storageOn(s, 'local', 'pve2');
+      x.active = false;
+      x.unknown = true;
+    },
+    expected: [],
+  },
+  {
     name: 'storage enabled flips (and active with it)',
     prev: after((s) => {
       const x = storageOn(s, 'ceph-pool', 'pve1');

@@ -225,6 +225,8 @@ function diffStorage(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBod
   for (const s of next.storage) {
     for (const n of s.nodes) {
       const p = before.get(`${s.id}\u0000${n.node}`);
+      // not known on one side (an offline node's storage): no state change to report, the node's own event says it
+      if (p?.unknown || n.unknown) continue;
       if (p && (p.active !== n.active || p.enabled !== n.enabled)) {
         found.push({ type: 'storage-state-changed', storage: s.id, node: n.node, active: n.active, enabled: n.enabled });
       }
