@@ -219,7 +219,7 @@ function diffQuorum(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody
 
 function diffStorage(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
   if (!prev.storage || !next.storage) return; // storage (un)available from the source: no state change
-  const before = new Map<string, { enabled: boolean; active: boolean }>();
+  const before = new Map<string, { enabled: boolean; active: boolean; unknown?: boolean | undefined }>();
   for (const s of prev.storage) for (const n of s.nodes) before.set(`${s.id}\u0000${n.node}`, n);
   const found: Extract<EventBody, { type: 'storage-state-changed' }>[] = [];
   for (const s of next.storage) {
