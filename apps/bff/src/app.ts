@@ -114,7 +114,9 @@ function tlsServer(config: Config, app: Express): HttpsServer {
 }
 
 export function createServer(config: Config, deps: ServerDeps = {}): QuorateServer {
-  const logger = deps.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
+  // a corruption error logged anywhere marks the store corrupt (/healthz says so), once the store exists
+  let noteError: ((err: unknown) => void) | null = null;
+  const logger = deps.logger ?? createLogger(config.logLevel, undefined, config.logFormat, (err) => noteError?.(err));
   const makeSource = deps.createSource ?? createSource;
   const ownStore = deps.store === undefined;
   const store =
@@ -125,6 +127,7 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
       onCorrupt: (row) => logger.warn(row, 'skipped a corrupt row in the database'),
       onWarning: (message) => logger.warn(message),
     });
+  noteError = (err) => store.noteError(err);
   try {
     return assemble(config, deps, logger, makeSource, store, ownStore);
   } catch (err) {

@@ -1,7 +1,10 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { createServer } from './app';
+import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { bearerFetch, simCluster, startFake, type Harness } from './testing/harness';
+import { bearerFetch, simCluster, startFake, tempDataDir, type Harness } from './testing/harness';
 
 describe('logger', () => {
   it('redacts authorization headers, cookies and credential fields', () => {
@@ -60,5 +63,31 @@ describe('access log', () => {
     ]);
     // a Referer keeps its origin and path
     expect(access[0]!.req!.headers!.referer).toBe(`${h.url}/history`);
+  });
+});
+
+describe('errors logged outside a request', () => {
+  it('reach onError (an error under err only), after redaction rules are set up', () => {
+    const seen: unknown[] = [];
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    const log = createLogger('info', sink, 'json', (err) => seen.push(err));
+    const boom = new Error('boom');
+    log.error({ err: boom }, 'could not save the cluster checkpoint');
+    log.info({ a: 1 }, 'nothing to see');
+    log.warn('a plain line');
+    expect(seen).toEqual([boom]);
+  });
+
+  it('a corruption error logged anywhere marks the store corrupt (/healthz then says so)', async () => {
+    const dataDir = tempDataDir();
+    const server = createServer(loadConfig({ PORT: '0', LOG_LEVEL: 'error', LOG_FORMAT: 'json', QUORATE_WEB_DIST: '/nonexistent', QUORATE_DATA_DIR: dataDir }));
+    try {
+      expect(server.store.health().state).toBe('ok');
+      server.logger.error({ err: Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }) }, 'could not save the cluster checkpoint');
+      expect(server.store.health()).toMatchObject({ state: 'corrupt' });
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,9 +27,28 @@ export const redactPaths = [
   '*.*["set-cookie"]',
 ];
 
-/** format: readable lines (a terminal) or JSON (default unless told; see log-format.ts) */
-export function createLogger(level: LogLevel, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
-  const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+/**
+ * format: readable lines (a terminal) or JSON (default unless told; see log-format.ts). onError: told of every
+ * error logged with `{err}` — the store hears of a corruption error wherever it surfaced (a checkpoint, the
+ * collector's event append, a task save), not only in a request. (Below LOG_LEVEL=error it hears nothing: the
+ * hourly quick_check still finds damage.)
+ */
+export function createLogger(level: LogLevel, destination?: DestinationStream, format: LogFormat = 'json', onError?: (err: unknown) => void): Logger {
+  const options = {
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    ...(onError
+      ? {
+          hooks: {
+            logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...a: Parameters<Logger['info']>) => void) {
+              const first: unknown = args[0];
+              if (first && typeof first === 'object' && 'err' in first && first.err instanceof Error) onError(first.err);
+              method.apply(this, args);
+            },
+          },
+        }
+      : {}),
+  };
   if (destination) return pino(options, destination);
   return format === 'pretty' ? pino(options, prettyStream()) : pino(options);
 }
