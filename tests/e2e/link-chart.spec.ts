@@ -1,13 +1,14 @@
 // Link degradation and trends (issue 10 §3): a simulated link at 80 ms raises one link-degraded (after the
 // cluster's sustain time), the matrix marks the pair degraded, and its chart — a click on the cell — shows
 // the rise above the bad mark, in the canvas, in words and in the data table; a node's links are a click
-// away from its row. Screenshots of the chart, light and dark, go to docs/screenshots/link-chart-*.png.
+// away from its row. Screenshots of the chart, light and dark, go to artifacts/screenshots/ (to docs/screenshots/
+// with UPDATE_DOCS_SCREENSHOTS=1, so a test run leaves the repository as it was).
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, healAndOpen, postFault, test } from './helpers';
+import { expect, healAndOpen, postFault, screenshotDir, test } from './helpers';
 
-const docsShots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const docsShots = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : screenshotDir;
 
 /** the accessibility gate's rule (a11y.spec.ts) on the open dialog: no serious or critical violation */
 async function expectAccessible(page: Page): Promise<void> {
