@@ -1,12 +1,14 @@
 // GET /api/v1/clusters (viewer) -> ClusterList (with removed clusters whose history is kept)
 // GET /api/v1/clusters/:id (admin) -> ClusterDetail (secrets by name only)
 // POST /api/v1/clusters (admin) -> 201 ClusterDetail: the entry shape of QUORATE_CLUSTERS, watched at once
+// POST /api/v1/clusters/test (admin) -> 200 ConnectResult: a pve entry tried step by step; nothing stored
 // PATCH /api/v1/clusters/:id (admin) -> ClusterDetail: name, default, or settings (a new collector)
 // DELETE /api/v1/clusters/:id (admin) -> its collector stopped, its history kept
 import { Router, type Request } from 'express';
 import { BASE_KEYS, ClusterIdParam } from '@quorate/model';
 import { requireRole, signedIn } from '../auth/middleware';
-import { settingsOf } from '../cluster-entry';
+import { testConnection, type PveApiSettings } from '@quorate/sources';
+import { parseClusterEntry, settingsOf } from '../cluster-entry';
 import { audit, type AppContext } from '../context';
 import { HttpError } from '../http-errors';
 
@@ -48,6 +50,30 @@ export function clustersRouter(ctx: AppContext): Router {
       if (err instanceof HttpError) audit(ctx, who, { operation: 'cluster-add', clusterId, params, result: 'refused', message: err.message });
       throw err;
     }
+  });
+
+  // "Test" in the connect form: the same validation as POST, then first contact (probeCertificate, the
+  // token only to a trusted certificate); the secret is never echoed nor audited
+  router.post('/clusters/test', requireRole('admin'), async (req, res) => {
+    const who = signedIn(req.identity);
+    const body: unknown = req.body;
+    const raw = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const params = redacted(raw);
+    const clusterId = typeof params.id === 'string' ? params.id.slice(0, 64) : null;
+    if (raw.source !== 'pve') throw new HttpError(400, 'testing is for pve clusters');
+    // an id is not needed to test: the form may not have one yet
+    const entry = parseClusterEntry({ id: 'test', ...raw }, ctx.config.kindDefaults, 'runtime');
+    if (!entry.ok) {
+      throw new HttpError(
+        400,
+        `invalid cluster: ${entry.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`,
+        entry.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
+    }
+    const result = await testConnection((entry.cluster.settings as { api: PveApiSettings }).api);
+    const failed = result.steps.find((s) => !s.ok);
+    audit(ctx, who, { operation: 'cluster-test', clusterId, params, result: result.ok ? 'ok' : 'failed', message: result.ok ? 'connection test passed' : `connection test failed at ${failed?.name ?? '?'}: ${failed?.message ?? ''}`.slice(0, 500) });
+    res.json(result);
   });
 
   router.patch('/clusters/:id', requireRole('admin'), async (req, res) => {

@@ -1,0 +1,180 @@
+// "Test" a pve cluster against a fake Proxmox API over HTTPS on 127.0.0.1 (openssl-made certificates):
+// every failure is explained in words — DNS (a name under .invalid: never resolves, RFC 2606), refused
+// (a closed loopback port), timeout (a loopback server that never answers), first contact (the certificate
+// to accept), a mismatch (both fingerprints), 401 (the PVEAPIToken hint), 403 (the privilege) — and the
+// token is never sent to an untrusted certificate.
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConnection } from './connect-test';
+import { fingerprintOf } from './transport';
+
+const TOKEN_ID = 'quorate@pve!dashboard';
+const SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
+/** a token without Sys.Audit on / */
+const AUDITLESS = '00000000-1d2e-4b7e-9a51-3c0f1e2d4a5b';
+/** a token without Datastore.Audit */
+const NO_STORAGE = '11111111-1d2e-4b7e-9a51-3c0f1e2d4a5b';
+const STATUS = readFileSync(join(import.meta.dirname, 'fixtures/healthy/cluster__status.json'), 'utf8');
+
+let dir: string;
+let server: https.Server;
+let url: string;
+let fp: string;
+let otherFp: string;
+let refusedUrl: string;
+let silent: net.Server;
+let silentUrl: string;
+const silentSockets = new Set<net.Socket>();
+const requests: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'quorate-pve-connect-'));
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const san = 'subjectAltName=IP:127.0.0.1';
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=pve1.lab', '-addext', san);
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=impostor', '-addext', san);
+  const pem = (n: string) => readFileSync(join(dir, n), 'utf8');
+  fp = fingerprintOf(new X509Certificate(pem('self.pem')).raw);
+  otherFp = fingerprintOf(new X509Certificate(pem('other.pem')).raw);
+  server = https.createServer({ key: pem('self.key'), cert: pem('self.pem') }, (req, res) => {
+    const auth = req.headers.authorization ?? '';
+    requests.push(auth);
+    const secret = auth.startsWith(`PVEAPIToken=${TOKEN_ID}=`) ? auth.slice(`PVEAPIToken=${TOKEN_ID}=`.length) : null;
+    if (secret === null || ![SECRET, AUDITLESS, NO_STORAGE].includes(secret)) {
+      res.writeHead(401, 'authentication failure');
+      return res.end();
+    }
+    const path = (req.url ?? '').replace(/^\/api2\/json\//, '');
+    if (path === 'cluster/status') {
+      if (secret === AUDITLESS) {
+        res.writeHead(403, 'Permission check failed (/, Sys.Audit)');
+        return res.end('{"data":null}');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(STATUS);
+    }
+    if (path === 'cluster/resources') {
+      if (secret === NO_STORAGE) {
+        res.writeHead(403, 'Permission check failed (/storage, Datastore.Audit)');
+        return res.end('{"data":null}');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end('{"data":[]}');
+    }
+    res.writeHead(404, 'Not Found');
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  refusedUrl = `https://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise((r) => probe.close(r));
+  silent = net.createServer((sock) => {
+    silentSockets.add(sock);
+    sock.on('error', () => {});
+  });
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  silentUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  for (const s of silentSockets) s.destroy();
+  await new Promise((r) => silent?.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const api = (over: Record<string, unknown> = {}) => ({ urls: [url], tokenId: TOKEN_ID, tokenSecret: SECRET, fingerprint: fp, ...over });
+const step = (r: Awaited<ReturnType<typeof testConnection>>, name: string) => r.steps.filter((s) => s.name === name);
+
+describe('testConnection (fake PVE API on 127.0.0.1)', () => {
+  it('all good: every step ok, the summary, and the secret in no message', async () => {
+    const r = await testConnection(api());
+    expect(r.ok).toBe(true);
+    expect(r.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['reach', true],
+      ['tls', true],
+      ['auth', true],
+      ['cluster-status', true],
+      ['resources', true],
+    ]);
+    expect(r.summary).toEqual({ clusterName: expect.any(String), nodes: 4, quorate: true });
+    expect(r.certificate).toBeUndefined();
+    expect(JSON.stringify(r)).not.toContain(SECRET);
+  });
+
+  it('first contact: the certificate to compare and accept; the token is not sent', async () => {
+    const before = requests.length;
+    const r = await testConnection(api({ fingerprint: undefined }));
+    expect(r.ok).toBe(false);
+    expect(r.certificate).toMatchObject({ url, fingerprint: fp, subject: expect.stringContaining('CN=pve1.lab'), issuer: expect.stringContaining('CN=pve1.lab'), validTo: expect.any(String) });
+    expect(step(r, 'tls')[0]).toMatchObject({ ok: false, message: expect.stringContaining('not trusted yet') });
+    expect(step(r, 'auth')).toEqual([]);
+    expect(requests.length).toBe(before);
+  });
+
+  it('a TLS mismatch names both fingerprints and shows the presented certificate', async () => {
+    const before = requests.length;
+    const r = await testConnection(api({ fingerprint: otherFp }));
+    expect(r.ok).toBe(false);
+    expect(step(r, 'tls')[0]!.message).toContain(`expected ${otherFp}, presented ${fp}`);
+    expect(r.certificate?.fingerprint).toBe(fp);
+    expect(requests.length).toBe(before);
+  });
+
+  it('DNS: a name that does not resolve (.invalid)', async () => {
+    const r = await testConnection(api({ urls: ['https://pve1.quorate.invalid:8006'] }));
+    expect(r.ok).toBe(false);
+    expect(step(r, 'reach')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/pve1\.quorate\.invalid does not resolve \(DNS\)/) });
+  });
+
+  it('refused: a closed port', async () => {
+    const r = await testConnection(api({ urls: [refusedUrl] }));
+    expect(step(r, 'reach')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/connection refused.*8006/) });
+  });
+
+  it('timeout: a server that never answers', async () => {
+    const r = await testConnection(api({ urls: [silentUrl] }), { timeoutMs: 300 });
+    expect(step(r, 'reach')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/no answer in time \(timeout\)/) });
+  });
+
+  it('one URL down, another fine: the down one is named, the API is still tested through the other', async () => {
+    const r = await testConnection(api({ urls: [refusedUrl, url] }));
+    expect(r.ok).toBe(false);
+    expect(r.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['reach', false],
+      ['reach', true],
+      ['tls', true],
+      ['auth', true],
+      ['cluster-status', true],
+      ['resources', true],
+    ]);
+  });
+
+  it('401: the wrong token, with the PVEAPIToken hint', async () => {
+    const r = await testConnection(api({ tokenSecret: 'wrong' }));
+    expect(step(r, 'auth')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/^401 .*wrong token or missing PVEAPIToken= prefix/) });
+    expect(JSON.stringify(r)).not.toContain('wrong"');
+  });
+
+  it('403 on cluster/status names Sys.Audit on /', async () => {
+    const r = await testConnection(api({ tokenSecret: AUDITLESS }));
+    expect(step(r, 'auth')[0]!.ok).toBe(true);
+    expect(step(r, 'cluster-status')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/^403 .*the token needs Sys\.Audit on \//) });
+  });
+
+  it('403 on cluster/resources names Datastore.Audit', async () => {
+    const r = await testConnection(api({ tokenSecret: NO_STORAGE }));
+    expect(r.ok).toBe(false);
+    expect(r.summary?.nodes).toBe(4);
+    expect(step(r, 'resources')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/^403 .*the token needs Datastore\.Audit/) });
+  });
+});
