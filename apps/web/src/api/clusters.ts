@@ -27,3 +27,34 @@ export async function fetchRecentEvents(clusterId: string): Promise<ClusterEvent
   }
   return all;
 }
+
+/** a cluster entry as POST /api/v1/clusters takes it (the kind's settings flat beside the common fields) */
+export type ClusterEntry = { id: string; name?: string; source: string } & Record<string, unknown>;
+
+/** one step of POST /api/v1/clusters/test, in words */
+export interface ConnectStep {
+  name: string;
+  ok: boolean;
+  message: string;
+}
+
+/** the answer of POST /api/v1/clusters/test: nothing was stored; the secret is never in it */
+export interface ConnectResult {
+  ok: boolean;
+  steps: ConnectStep[];
+  /** what to compare and accept: nothing pinned yet, or a mismatch */
+  certificate?: { url: string; fingerprint: string; subject: string; issuer: string; validTo: string };
+  summary?: { clusterName: string; nodes: number; quorate: boolean };
+}
+
+export function testCluster(entry: ClusterEntry): Promise<ConnectResult> {
+  return request<ConnectResult>('/api/v1/clusters/test', { method: 'POST', body: entry });
+}
+
+export function addCluster(entry: ClusterEntry): Promise<{ id: string }> {
+  return request<{ id: string }>('/api/v1/clusters', { method: 'POST', body: entry });
+}
+
+export function removeCluster(id: string): Promise<{ ok: boolean }> {
+  return request<{ ok: boolean }>(`/api/v1/clusters/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
