@@ -1,0 +1,111 @@
+// Connect a Proxmox VE cluster through the Admin page, against a fake Proxmox API this spec starts itself
+// (node:https on 127.0.0.1, an openssl certificate made in a temp dir; the BFF runs on this machine too):
+// Test → the certificate is shown → trust it → Test again: 403 on /cluster/resources, the missing
+// Datastore.Audit named → the privilege granted → Test passes → Add → the cluster is in the list and the
+// header's picker, opens with its 4 nodes → removed again.
+import { execFileSync } from 'node:child_process';
+import { X509Certificate, createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, signIn, test } from './helpers';
+
+const FIXTURES = fileURLToPath(new URL('../../packages/sources/src/pve/fixtures/healthy/', import.meta.url));
+const TOKEN_ID = 'quorate@pve!dashboard';
+const SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
+const id = `pve-${Date.now().toString(36)}`;
+
+let dir = '';
+let fake: https.Server | null = null;
+let fakeUrl = '';
+let fingerprint = '';
+/** the token's Datastore.Audit: granted halfway through */
+let storageGranted = false;
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'quorate-e2e-pve-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '2', '-subj', '/CN=node1.lab', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
+  const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
+  fingerprint = createHash('sha256').update(new X509Certificate(cert).raw).digest('hex').toUpperCase().match(/../g)!.join(':');
+  fake = https.createServer({ key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert }, (req, res) => {
+    if (req.headers.authorization !== `PVEAPIToken=${TOKEN_ID}=${SECRET}`) {
+      res.writeHead(401, 'authentication failure');
+      return res.end();
+    }
+    const path = (req.url ?? '').replace(/^\/api2\/json\//, '').split('?')[0]!;
+    if (path === 'cluster/resources' && !storageGranted) {
+      res.writeHead(403, 'Permission check failed (/storage, Datastore.Audit)');
+      return res.end('{"data":null}');
+    }
+    let body: string;
+    try {
+      body = readFileSync(join(FIXTURES, `${path.replace(/\//g, '__')}.json`), 'utf8');
+    } catch {
+      res.writeHead(404, 'Not Found');
+      return res.end();
+    }
+    res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
+    res.end(body);
+  });
+  await new Promise<void>((r) => fake!.listen(0, '127.0.0.1', r));
+  fakeUrl = `https://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+});
+
+test.afterAll(async ({ api }) => {
+  await api.delete(`/api/v1/clusters/${id}`); // in case the spec stopped before removing it
+  fake?.closeAllConnections();
+  await new Promise((r) => (fake ? fake.close(r) : r(undefined)));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('connect a Proxmox VE cluster: test, trust the certificate, a 403 explained, add, open, remove', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/admin');
+  const form = page.getByTestId('cluster-connect');
+  await expect(form).toBeVisible();
+  await page.getByTestId('cluster-connect-id').fill(id);
+  await page.getByTestId('cluster-connect-name').fill('Fake PVE');
+  await page.getByTestId('cluster-connect-urls').fill(fakeUrl);
+  await page.getByTestId('cluster-connect-token-id').fill(TOKEN_ID);
+  await page.getByTestId('cluster-connect-token-secret').fill(SECRET);
+
+  // first contact: the certificate to compare; the token was not sent
+  await page.getByTestId('cluster-connect-test').click();
+  await expect(page.getByTestId('cluster-test-step-tls')).toContainText('not trusted yet');
+  await expect(page.getByTestId('cluster-connect-certificate-fingerprint')).toHaveText(fingerprint);
+  await expect(page.getByTestId('cluster-connect-certificate')).toContainText('CN=node1.lab');
+  await page.getByTestId('cluster-connect-trust').click();
+  await expect(page.getByTestId('cluster-connect-fingerprint')).toHaveValue(fingerprint);
+
+  // trusted: the token works, but storage cannot be read — the privilege is named
+  await page.getByTestId('cluster-connect-test').click();
+  await expect(page.getByTestId('cluster-test-step-resources')).toContainText('the token needs Datastore.Audit');
+  await expect(page.getByTestId('cluster-test-step-resources')).toHaveAttribute('data-ok', 'false');
+  await expect(page.getByTestId('cluster-test-step-auth')).toHaveAttribute('data-ok', 'true');
+
+  // the admin grants it (pveum acl modify /storage …); Test passes
+  storageGranted = true;
+  await page.getByTestId('cluster-connect-test').click();
+  await expect(page.getByTestId('cluster-test-result')).toContainText('The test passed. clustername, 4 nodes, quorate.');
+
+  await page.getByTestId('cluster-connect-add').click();
+  await expect(page.getByTestId('cluster-connect-notice')).toHaveText(`Cluster ${id} added.`);
+  await expect(page.getByTestId('cluster-connect-token-secret')).toHaveValue('');
+  await expect(page.getByTestId(`cluster-row-${id}`)).toContainText('added here');
+  await expect(page.getByTestId('cluster-select').locator(`option[value="${id}"]`)).toHaveText('Fake PVE (pve)');
+
+  // open it: its nodes, read through the API
+  await page.getByTestId('cluster-select').selectOption(id);
+  await page.getByTestId('nav-overview').click();
+  await expect(page).toHaveURL(new RegExp(`cluster=${id}`));
+  for (const n of ['node1', 'node2', 'node3', 'node4']) await expect(page.getByTestId(`node-row-${n}`)).toBeVisible({ timeout: 30_000 });
+
+  // remove it again (after a confirm)
+  await page.goto(`/admin`);
+  await page.getByTestId(`cluster-remove-${id}`).click();
+  await page.getByTestId(`cluster-remove-${id}-yes`).click();
+  await expect(page.getByTestId(`cluster-row-${id}`)).toHaveCount(0);
+});
