@@ -6,11 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { ApiError, ClusterDetail, ClusterList, HistoryPage, SnapshotMessage, type Role } from '@quorate/model';
-import { createServer, type QuorateServer } from './app';
-import { loadConfig } from './config';
-import { TestClient, bearerFetch, roleTokens, tempDataDir } from './testing/harness';
+import type { QuorateServer } from './app';
+import { startSimServer, TestClient, bearerFetch, tempDataDir } from './testing/harness';
 
 let server: QuorateServer | null = null;
 let url = '';
@@ -23,10 +21,7 @@ afterEach(async () => {
 });
 
 async function start(dataDir: string): Promise<void> {
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_SIM_TOKEN_MS: '200', QUORATE_DATA_DIR: dataDir });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
-  url = (await server.start()).url;
-  tokens = roleTokens(server);
+  ({ server, url, tokens } = await startSimServer(dataDir, { QUORATE_SIM_TOKEN_MS: '200' }));
 }
 const call = (method: string, path: string, body?: unknown, as: Role = 'admin') => bearerFetch(`${url}/api/v1${path}`, tokens[as], { method, ...(body !== undefined ? { body } : {}) });
 const list = async () => ClusterList.parse(await (await call('GET', '/clusters', undefined, 'viewer')).json());

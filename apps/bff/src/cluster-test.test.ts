@@ -8,11 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { ApiError, ClusterList, type Role } from '@quorate/model';
-import { createServer, type QuorateServer } from './app';
-import { loadConfig } from './config';
-import { bearerFetch, roleTokens, tempDataDir } from './testing/harness';
+import type { QuorateServer } from './app';
+import { startSimServer, bearerFetch, tempDataDir } from './testing/harness';
 
 const TOKEN_ID = 'quorate@pve!dashboard';
 const SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
@@ -44,10 +42,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
   fakeUrl = `https://127.0.0.1:${(fake.address() as AddressInfo).port}`;
   dataDir = tempDataDir();
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_DATA_DIR: dataDir });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
-  url = (await server.start()).url;
-  tokens = roleTokens(server);
+  ({ server, url, tokens } = await startSimServer(dataDir));
 });
 
 afterAll(async () => {

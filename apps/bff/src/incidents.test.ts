@@ -2,7 +2,6 @@
 // events inside (the model's tracker over the sim's diffs, then the BFF: REST, socket, restart).
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import {
   ApiError,
   EventsPage,
@@ -17,9 +16,8 @@ import {
   type Role,
 } from '@quorate/model';
 import { createSimSource, type SimSource } from '@quorate/sources';
-import { createServer, type QuorateServer } from './app';
-import { loadConfig } from './config';
-import { TestClient, bearerFetch, roleTokens, tempDataDir } from './testing/harness';
+import type { QuorateServer } from './app';
+import { startSimServer, TestClient, bearerFetch, tempDataDir } from './testing/harness';
 
 /** the detection delay of a 16-node cluster (token 3000 + 650 per node beyond two, plus consensus) is ~21 s */
 const PAST_DROP_MS = 40_000;
@@ -90,10 +88,7 @@ describe('GET /api/v1/incidents and socket `incident` on a 16-node sim', () => {
   async function start(dir = tempDataDir()): Promise<SimSource> {
     dataDir = dir;
     // a long tick: the test moves the simulated clock itself
-    const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_NODES: '16', QUORATE_SIM_TICK_MS: '600000', QUORATE_DATA_DIR: dir });
-    server = createServer(config, { logger: pino({ level: 'silent' }) });
-    url = (await server.start()).url;
-    tokens = roleTokens(server);
+    ({ server, url, tokens } = await startSimServer(dir, { QUORATE_SIM_NODES: '16' }));
     return server.collectors.get('lab-cluster')!.source as SimSource;
   }
   const fault = async (body: unknown) => expect((await bearerFetch(`${url}/api/v1/sim/faults`, tokens.operator, { method: 'POST', body })).status).toBe(202);

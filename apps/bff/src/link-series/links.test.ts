@@ -3,12 +3,10 @@
 // thresholds are a per-cluster setting (viewer reads, admin writes, audited) that the running tracker follows.
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { HistoryPage, LinkSeriesPage, LinkSettings, NodeLinkSeriesPage, defaultLinkThresholds, type Role } from '@quorate/model';
 import type { SimSource } from '@quorate/sources';
-import { createServer, type QuorateServer } from '../app';
-import { loadConfig } from '../config';
-import { bearerFetch, roleTokens, tempDataDir } from '../testing/harness';
+import type { QuorateServer } from '../app';
+import { startSimServer, bearerFetch, tempDataDir } from '../testing/harness';
 
 let server: QuorateServer | null = null;
 let dataDir = '';
@@ -24,10 +22,7 @@ afterEach(async () => {
 /** a 3-node, 2-link sim ticking every simulated second; the test moves the clock with advance() */
 async function start(dir = tempDataDir()): Promise<SimSource> {
   dataDir = dir;
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '1000', QUORATE_DATA_DIR: dataDir });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
-  url = (await server.start()).url;
-  tokens = roleTokens(server);
+  ({ server, url, tokens } = await startSimServer(dataDir, { QUORATE_SIM_TICK_MS: '1000' }));
   return server.collectors.get('lab-cluster')!.source as SimSource;
 }
 

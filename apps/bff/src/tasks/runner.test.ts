@@ -2,11 +2,9 @@
 // by a stopped process is marked interrupted at the next start. Logs are bounded; cancel reaches the run.
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { TASK_MAX_LINES, Task, TaskMessage, type Role } from '@quorate/model';
-import { createServer, type QuorateServer } from '../app';
-import { loadConfig } from '../config';
-import { TestClient, bearerFetch, endedTask, roleTokens, tempDataDir } from '../testing/harness';
+import type { QuorateServer } from '../app';
+import { startSimServer, TestClient, bearerFetch, endedTask, tempDataDir } from '../testing/harness';
 import { INTERRUPTED_LINE } from './runner';
 
 let server: QuorateServer | null = null;
@@ -20,10 +18,7 @@ afterEach(async () => {
 });
 
 async function start(dataDir: string): Promise<void> {
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_SIM_TOKEN_MS: '200', QUORATE_DATA_DIR: dataDir });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
-  url = (await server.start()).url;
-  tokens = roleTokens(server);
+  ({ server, url, tokens } = await startSimServer(dataDir, { QUORATE_SIM_TOKEN_MS: '200' }));
 }
 const dir = () => {
   const d = tempDataDir();

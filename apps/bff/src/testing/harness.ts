@@ -8,7 +8,7 @@ import { Task, TaskAccepted, type Role } from '@quorate/model';
 import type { ClusterEvent, PatchMessage, SnapshotMessage, SubscribeAck, SubscribeRequest } from '@quorate/model';
 import { pino } from 'pino';
 import { createServer, type QuorateServer, type ServerDeps } from '../app';
-import type { ClusterConfig, Config } from '../config';
+import { loadConfig, type ClusterConfig, type Config } from '../config';
 import { FakeSource } from './fake-source';
 
 export function tempDataDir(): string {
@@ -34,6 +34,17 @@ export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/qu
     sessionTtlMs: 3_600_000,
     maxSocketsPerIdentity: 20,
   };
+}
+
+/**
+ * A real BFF (the simulator; no web app) on 127.0.0.1:0 over dataDir, and an API token per role. A long tick
+ * by default: the test moves the simulated clock itself. env adds or overrides variables.
+ */
+export async function startSimServer(dataDir: string, env: Record<string, string> = {}): Promise<{ server: QuorateServer; url: string; tokens: Record<Role, string> }> {
+  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_DATA_DIR: dataDir, ...env });
+  const server = createServer(config, { logger: pino({ level: 'silent' }) });
+  const { url } = await server.start();
+  return { server, url, tokens: roleTokens(server) };
 }
 
 /** an API token per role, created straight in the store */
