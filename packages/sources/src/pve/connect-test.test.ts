@@ -3,16 +3,14 @@
 // (a closed loopback port), timeout (a loopback server that never answers), first contact (the certificate
 // to accept), a mismatch (both fingerprints), 401 (the PVEAPIToken hint), 403 (the privilege) — and the
 // token is never sent to an untrusted certificate.
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnection } from './connect-test';
-import { fingerprintOf } from './transport';
+import { closedPortUrl, selfSignedCert, silentServer } from './tls.test-helper';
 
 const TOKEN_ID = 'quorate@pve!dashboard';
 const SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
@@ -28,21 +26,16 @@ let url: string;
 let fp: string;
 let otherFp: string;
 let refusedUrl: string;
-let silent: net.Server;
+let silent: Awaited<ReturnType<typeof silentServer>>;
 let silentUrl: string;
-const silentSockets = new Set<net.Socket>();
 const requests: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'quorate-pve-connect-'));
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const san = 'subjectAltName=IP:127.0.0.1';
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=pve1.lab', '-addext', san);
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=impostor', '-addext', san);
-  const pem = (n: string) => readFileSync(join(dir, n), 'utf8');
-  fp = fingerprintOf(new X509Certificate(pem('self.pem')).raw);
-  otherFp = fingerprintOf(new X509Certificate(pem('other.pem')).raw);
-  server = https.createServer({ key: pem('self.key'), cert: pem('self.pem') }, (req, res) => {
+  const self = selfSignedCert(dir, 'self', 'pve1.lab');
+  fp = self.fingerprint;
+  otherFp = selfSignedCert(dir, 'other', 'impostor').fingerprint;
+  server = https.createServer({ key: self.key, cert: self.cert }, (req, res) => {
     const auth = req.headers.authorization ?? '';
     requests.push(auth);
     const secret = auth.startsWith(`PVEAPIToken=${TOKEN_ID}=`) ? auth.slice(`PVEAPIToken=${TOKEN_ID}=`.length) : null;
@@ -72,23 +65,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  refusedUrl = `https://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise((r) => probe.close(r));
-  silent = net.createServer((sock) => {
-    silentSockets.add(sock);
-    sock.on('error', () => {});
-  });
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  silentUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  refusedUrl = await closedPortUrl();
+  silent = await silentServer();
+  silentUrl = silent.url;
 });
 
 afterAll(async () => {
   server?.closeAllConnections();
   await new Promise((r) => server?.close(r));
-  for (const s of silentSockets) s.destroy();
-  await new Promise((r) => silent?.close(r));
+  await silent?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,18 +1,17 @@
 // Contract tests over real HTTPS against a fake Proxmox API on 127.0.0.1 (test code only; no other address):
 // token header, 401/403/595, timeouts, failover to the second URL, a pinned fingerprint accepted, a mismatch
 // refused with both fingerprints (and the token never sent), a CA file (pve-root-ca.pem) accepted.
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PveClient } from './client';
 import { pveKind } from './kind';
 import { PveSource } from './source';
-import { HttpsTransport, PveError, fingerprintOf, probeCertificate, tokenAuthorizer, type Trust } from './transport';
+import { closedPortUrl, openssl as opensslIn, selfSignedCert, silentServer } from './tls.test-helper';
+import { HttpsTransport, PveError, probeCertificate, tokenAuthorizer, type Trust } from './transport';
 
 const TOKEN_ID = 'quorate@pve!dashboard';
 const SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
@@ -20,7 +19,7 @@ const STATUS = readFileSync(join(import.meta.dirname, 'fixtures/healthy/cluster_
 
 let dir: string;
 const pem = (name: string) => readFileSync(join(dir, name), 'utf8');
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+const openssl = (...args: string[]) => opensslIn(dir, ...args);
 
 interface Fake {
   url: string;
@@ -72,41 +71,31 @@ let caFile: string;
 /** a port nothing listens on */
 let refusedUrl: string;
 /** accepts TCP, never speaks TLS */
-let silent: net.Server;
+let silent: Awaited<ReturnType<typeof silentServer>>;
 let silentUrl: string;
-const silentSockets = new Set<net.Socket>();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'quorate-pve-tls-'));
   const san = 'subjectAltName=IP:127.0.0.1';
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=pve1.lab', '-addext', san);
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=impostor', '-addext', san);
+  const self = selfSignedCert(dir, 'self', 'pve1.lab');
+  otherFp = selfSignedCert(dir, 'other', 'impostor').fingerprint;
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'pve-root-ca.pem', '-days', '2', '-subj', '/CN=Proxmox Virtual Environment/OU=test/O=PVE Cluster Manager CA');
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'node.key', '-out', 'node.csr', '-subj', '/CN=pve2.lab');
   writeFileSync(join(dir, 'ext.cnf'), `${san}\n`);
   openssl('x509', '-req', '-in', 'node.csr', '-CA', 'pve-root-ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'node.pem', '-days', '2', '-extfile', 'ext.cnf');
-  selfSigned = await fakePve(pem('self.key'), pem('self.pem'));
+  selfSigned = await fakePve(self.key, self.cert);
   caSigned = await fakePve(pem('node.key'), pem('node.pem'));
-  selfFp = fingerprintOf(new X509Certificate(pem('self.pem')).raw);
-  otherFp = fingerprintOf(new X509Certificate(pem('other.pem')).raw);
+  selfFp = self.fingerprint;
   caFile = join(dir, 'pve-root-ca.pem');
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  refusedUrl = `https://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise((r) => probe.close(r));
-  silent = net.createServer((sock) => {
-    silentSockets.add(sock);
-    sock.on('error', () => {});
-  });
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  silentUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  refusedUrl = await closedPortUrl();
+  silent = await silentServer();
+  silentUrl = silent.url;
 });
 
 afterAll(async () => {
   await selfSigned?.close();
   await caSigned?.close();
-  for (const s of silentSockets) s.destroy();
-  await new Promise((r) => silent?.close(r));
+  await silent?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
