@@ -1,22 +1,14 @@
 // The accessibility gate: axe-core on every page, light and dark, fails on any serious or critical
-// violation. No rule is disabled. A new page joins PAGES.
+// violation. No rule is disabled. A new page joins APP_PAGES (helpers.ts).
 import AxeBuilder from '@axe-core/playwright';
-import { expect, healAndOpen, test } from './helpers';
+import { APP_PAGES, expect, healAndOpen, test } from './helpers';
 
-/** every page of the app, by path, and what shows it is there */
-const PAGES = [
-  { path: '/', ready: 'quorum-state' },
-  { path: '/history', ready: 'history-page' },
-  { path: '/audit', ready: 'audit-page' },
-  { path: '/admin', ready: 'admin-page' },
-  { path: '/account', ready: 'account-page' },
-] as const;
 
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`accessibility (${theme})`, () => {
     test.use({ colorScheme: theme });
 
-    for (const p of PAGES) {
+    for (const p of APP_PAGES) {
       test(`${p.path}: no serious or critical axe violations`, async ({ page, api }) => {
         await healAndOpen(page, api);
         await page.evaluate((t) => localStorage.setItem('quorate-theme', t), theme);

@@ -32,6 +32,21 @@ export async function postFault(api: APIRequestContext, clusterId: string, fault
   expect(res.status(), await res.text()).toBe(202);
 }
 
+/** every page of the app, by path, and what shows it is there: a new page joins this list (the a11y gate, the phone check) */
+export const APP_PAGES = [
+  { path: '/', ready: 'quorum-state' },
+  { path: '/history', ready: 'history-page' },
+  { path: '/audit', ready: 'audit-page' },
+  { path: '/admin', ready: 'admin-page' },
+  { path: '/account', ready: 'account-page' },
+] as const;
+
+/** the session's CSRF token (state-changing calls with the page's cookie send it as x-csrf-token) */
+export async function csrfToken(page: Page): Promise<string> {
+  const { csrfToken: token } = (await (await page.request.get('/api/v1/auth/state')).json()) as { csrfToken: string };
+  return token;
+}
+
 /** sign in through the API: the page's context gets the session cookie */
 export async function signIn(page: Page, username = ADMIN_USER, password = ADMIN_PASSWORD): Promise<void> {
   const res = await page.request.post('/api/v1/auth/login', { data: { username, password } });

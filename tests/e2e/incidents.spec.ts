@@ -3,22 +3,17 @@
 // dead; starting the node closes the incident with its duration. The 16-node cluster is added through the
 // admin API for this spec and removed at the end (its history is kept, as for any removed cluster).
 import type { Page } from '@playwright/test';
-import { expect, postFault, screenshotDir, signIn, test } from './helpers';
+import { csrfToken, expect, postFault, screenshotDir, signIn, test } from './helpers';
 
 const CLUSTER = `big-${Date.now().toString(36)}`;
 const NODES = 16;
-
-async function csrf(page: Page): Promise<string> {
-  const { csrfToken } = (await (await page.request.get('/api/v1/auth/state')).json()) as { csrfToken: string };
-  return csrfToken;
-}
 
 /** the feed's top-level entries: incidents and events of no incident */
 const topLevel = (page: Page) => page.getByTestId('event-feed').locator('ol[aria-label="newest first"] > li');
 
 test.describe('incidents', () => {
   test.afterEach(async ({ page }) => {
-    const res = await page.request.delete(`/api/v1/clusters/${CLUSTER}`, { headers: { 'x-csrf-token': await csrf(page) } });
+    const res = await page.request.delete(`/api/v1/clusters/${CLUSTER}`, { headers: { 'x-csrf-token': await csrfToken(page) } });
     expect([200, 404]).toContain(res.status());
   });
 
@@ -27,7 +22,7 @@ test.describe('incidents', () => {
     await signIn(page);
     const added = await page.request.post('/api/v1/clusters', {
       data: { id: CLUSTER, source: 'sim', nodes: NODES, tokenMs: 300, seed: 7 },
-      headers: { 'x-csrf-token': await csrf(page) },
+      headers: { 'x-csrf-token': await csrfToken(page) },
     });
     expect(added.status(), await added.text()).toBe(201);
 

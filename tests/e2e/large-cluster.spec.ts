@@ -1,21 +1,8 @@
 // Large clusters and phones (issue 11 §1, §2): on 16- and 32-node simulators with 8 links, no page scrolls
 // sideways at 375 px, and at 1440×900 the hero and the node grid's first row are above the fold. The clusters
 // are added through the admin API for this spec and removed at the end (as in incidents.spec.ts).
-import type { Page } from '@playwright/test';
-import { expect, screenshotDir, signIn, test } from './helpers';
+import { APP_PAGES, csrfToken, expect, screenshotDir, signIn, test } from './helpers';
 
-const PAGES = [
-  { path: '/', ready: 'quorum-state' },
-  { path: '/history', ready: 'history-page' },
-  { path: '/audit', ready: 'audit-page' },
-  { path: '/admin', ready: 'admin-page' },
-  { path: '/account', ready: 'account-page' },
-] as const;
-
-async function csrf(page: Page): Promise<string> {
-  const { csrfToken } = (await (await page.request.get('/api/v1/auth/state')).json()) as { csrfToken: string };
-  return csrfToken;
-}
 
 for (const nodes of [16, 32] as const) {
   test.describe(`${nodes} nodes × 8 links`, () => {
@@ -25,19 +12,19 @@ for (const nodes of [16, 32] as const) {
       await signIn(page);
       const added = await page.request.post('/api/v1/clusters', {
         data: { id: cluster, source: 'sim', nodes, links: 8, tokenMs: 300, seed: 11 },
-        headers: { 'x-csrf-token': await csrf(page) },
+        headers: { 'x-csrf-token': await csrfToken(page) },
       });
       expect(added.status(), await added.text()).toBe(201);
     });
     test.afterEach(async ({ page }) => {
-      const res = await page.request.delete(`/api/v1/clusters/${cluster}`, { headers: { 'x-csrf-token': await csrf(page) } });
+      const res = await page.request.delete(`/api/v1/clusters/${cluster}`, { headers: { 'x-csrf-token': await csrfToken(page) } });
       expect([200, 404]).toContain(res.status());
     });
 
     test('no page scrolls sideways at 375 px', async ({ page }) => {
       test.setTimeout(120_000);
       await page.setViewportSize({ width: 375, height: 800 });
-      for (const p of PAGES) {
+      for (const p of APP_PAGES) {
         await page.goto(`${p.path}?cluster=${cluster}`);
         await expect(page.getByTestId(p.ready).first()).toBeVisible({ timeout: 30_000 });
         if (p.path === '/') {

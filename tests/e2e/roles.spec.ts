@@ -1,7 +1,7 @@
 // Roles on the page: an admin creates a viewer and an operator; the viewer sees the live cluster but no
 // operation buttons and no lab controls (not even when quorum is lost); the operator sees them.
 import type { Browser, Page } from '@playwright/test';
-import { expect, expectHealthy, healAndOpen, postFault, screenshotDir, signInViaPage, test } from './helpers';
+import { csrfToken, expect, expectHealthy, healAndOpen, postFault, screenshotDir, signInViaPage, test } from './helpers';
 
 const stamp = Date.now().toString(36);
 const viewer = { username: `vera-${stamp}`, password: 'viewer-password-1' };
@@ -56,10 +56,10 @@ test.describe('roles', () => {
     await expect(v.getByTestId('nav-admin')).toHaveCount(0);
     await expect(v.getByTestId('nav-audit')).toHaveCount(0);
     // the server refuses a viewer's fault too (the page does not merely hide the buttons)
-    const { csrfToken } = (await (await v.request.get('/api/v1/auth/state')).json()) as { csrfToken: string };
+    const token = await csrfToken(v);
     const refused = await v.request.post(`/api/v1/sim/faults?cluster=${encodeURIComponent(clusterId)}`, {
       data: { action: 'heal' },
-      headers: { 'x-csrf-token': csrfToken },
+      headers: { 'x-csrf-token': token },
     });
     expect(refused.status()).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toBe('needs role operator');
@@ -104,9 +104,9 @@ test.describe('roles', () => {
 
 test('a session ended elsewhere sends the open page back to the login page', async ({ page, api }) => {
   await healAndOpen(page, api);
-  const { csrfToken } = (await (await page.request.get('/api/v1/auth/state')).json()) as { csrfToken: string };
+  const token = await csrfToken(page);
   // as if signed out in another tab: the BFF revokes the session and drops its socket
-  const out = await page.request.post('/api/v1/auth/logout', { headers: { 'x-csrf-token': csrfToken } });
+  const out = await page.request.post('/api/v1/auth/logout', { headers: { 'x-csrf-token': token } });
   expect(out.status()).toBe(204);
   await expect(page.getByTestId('login-form')).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId('quorum-hero')).toHaveCount(0);
