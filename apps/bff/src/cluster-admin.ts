@@ -5,7 +5,7 @@
 import { ClusterPatchBase, SocketEvents, type ClusterDetail, type ClusterList } from '@quorate/model';
 import type { Store, StoredCluster } from '@quorate/store';
 import { isRegisteredKind, kindOf } from '@quorate/sources';
-import { parseClusterEntry, parseSettings, settingsOf, type ClusterConfig, type EntryIssue, type KindDefaults } from './cluster-entry';
+import { invalidCluster, parseClusterEntry, parseSettings, settingsOf, type ClusterConfig, type KindDefaults } from './cluster-entry';
 import { stopCluster, type ClusterBuilder } from './cluster-build';
 import type { ClusterRegistry } from './clusters';
 import { MAX_CLUSTERS } from './config';
@@ -13,13 +13,6 @@ import { roomOf, type GatewayServer } from './gateway';
 import { HttpError } from './http-errors';
 import type { Logger } from './logger';
 import { dropCheckpoint } from './persistence/checkpoint';
-
-const invalid = (issues: EntryIssue[]) =>
-  new HttpError(
-    400,
-    `invalid cluster: ${issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`,
-    issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  );
 
 export interface ClusterAdminDeps {
   store: Store;
@@ -89,7 +82,7 @@ export class ClusterAdmin {
   add(raw: unknown): Promise<ClusterDetail> {
     return this.serial(async () => {
       const r = parseClusterEntry(raw, this.d.kindDefaults, 'runtime');
-      if (!r.ok) throw invalid(r.issues);
+      if (!r.ok) throw invalidCluster(r.issues);
       const config = r.cluster;
       if (this.d.clusters.has(config.id)) throw new HttpError(409, `cluster '${config.id}' exists: choose another id, or change it with PATCH`);
       if (this.d.clusters.all().length >= MAX_CLUSTERS) throw new HttpError(409, `at most ${MAX_CLUSTERS} clusters: remove one first`);
@@ -101,12 +94,12 @@ export class ClusterAdmin {
   patch(id: string, raw: unknown): Promise<ClusterDetail> {
     return this.serial(async () => {
       const current = this.runtimeCluster(id);
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid([{ path: [], message: 'an object: {"name"?, "default"?: true, <settings>?}' }]);
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidCluster([{ path: [], message: 'an object: {"name"?, "default"?: true, <settings>?}' }]);
       const body = raw as Record<string, unknown>;
-      if ('id' in body && body.id !== id) throw invalid([{ path: ['id'], message: 'the id cannot change: add a new cluster and remove this one' }]);
-      if ('source' in body && body.source !== current.source) throw invalid([{ path: ['source'], message: 'the source kind cannot change: add a new cluster and remove this one' }]);
+      if ('id' in body && body.id !== id) throw invalidCluster([{ path: ['id'], message: 'the id cannot change: add a new cluster and remove this one' }]);
+      if ('source' in body && body.source !== current.source) throw invalidCluster([{ path: ['source'], message: 'the source kind cannot change: add a new cluster and remove this one' }]);
       const base = ClusterPatchBase.safeParse({ name: body.name, default: body.default });
-      if (!base.success) throw invalid(base.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
+      if (!base.success) throw invalidCluster(base.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
       const changes = settingsOf(body);
       const next: ClusterConfig = { ...current, ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) };
       if (Object.keys(changes).length === 0) {
@@ -116,7 +109,7 @@ export class ClusterAdmin {
       }
       // new settings: merged onto the stored ones (secrets left out stay as they are), a new collector
       const settings = parseSettings(current.source, { ...current.settings, ...changes }, {});
-      if (!settings.ok) throw invalid(settings.issues);
+      if (!settings.ok) throw invalidCluster(settings.issues);
       if (this.d.busy.has(id)) throw new HttpError(409, `an operation is running on cluster '${id}': change it when it has finished`);
       const old = this.d.clusters.get(id);
       if (old) await stopCluster(old);

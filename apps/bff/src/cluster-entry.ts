@@ -3,6 +3,7 @@
 // schema from the registry (packages/sources/src/kinds.ts), then what only this machine can check (key files).
 import { BASE_KEYS, ClusterEntryBase, type ClusterOrigin } from '@quorate/model';
 import { isRegisteredKind, kindOf, registeredKinds, type RegisteredKind } from '@quorate/sources';
+import { HttpError } from './http-errors';
 
 export interface ClusterConfig {
   id: string;
@@ -58,6 +59,15 @@ export function parseClusterEntry(raw: unknown, defaults: KindDefaults, origin: 
   const settings = parseSettings(source, settingsOf(raw as Record<string, unknown>), defaults);
   if (!settings.ok) return settings;
   return { ok: true, cluster: { id, name: name ?? id, default: isDefault === true, source, settings: settings.settings, origin } };
+}
+
+/** the REST answer to an entry that does not validate: 400 with each issue at its path */
+export function invalidCluster(issues: EntryIssue[]): HttpError {
+  return new HttpError(
+    400,
+    `invalid cluster: ${issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`,
+    issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
 }
 
 /** "QUORATE_CLUSTERS[0].nodes[1].hostKey: ..." */

@@ -8,7 +8,7 @@ import { Router, type Request } from 'express';
 import { BASE_KEYS, ClusterIdParam } from '@quorate/model';
 import { requireRole, signedIn } from '../auth/middleware';
 import { testConnection, type PveApiSettings } from '@quorate/sources';
-import { parseClusterEntry, settingsOf } from '../cluster-entry';
+import { invalidCluster, parseClusterEntry, settingsOf } from '../cluster-entry';
 import { audit, type AppContext } from '../context';
 import { HttpError } from '../http-errors';
 
@@ -38,18 +38,24 @@ export function clustersRouter(ctx: AppContext): Router {
     res.json(admin.detail(idOf(req)));
   });
 
-  router.post('/clusters', requireRole('admin'), async (req, res) => {
+  /** a change, audited either way: done (with its line), or refused with the reason the caller got */
+  async function audited<T>(req: Request, operation: string, clusterId: string | null, params: Record<string, unknown>, change: () => Promise<T>, done: (r: T) => string): Promise<T> {
     const who = signedIn(req.identity);
-    const params = redacted(req.body);
-    const clusterId = typeof params.id === 'string' ? params.id.slice(0, 64) : null;
     try {
-      const detail = await admin.add(req.body);
-      audit(ctx, who, { operation: 'cluster-add', clusterId: detail.id, params, confirmed: true, result: 'ok', message: `cluster '${detail.id}' (${detail.source}) added` });
-      res.status(201).json(detail);
+      const r = await change();
+      audit(ctx, who, { operation, clusterId, params, confirmed: true, result: 'ok', message: done(r) });
+      return r;
     } catch (err) {
-      if (err instanceof HttpError) audit(ctx, who, { operation: 'cluster-add', clusterId, params, result: 'refused', message: err.message });
+      if (err instanceof HttpError) audit(ctx, who, { operation, clusterId, params, result: 'refused', message: err.message });
       throw err;
     }
+  }
+
+  router.post('/clusters', requireRole('admin'), async (req, res) => {
+    const params = redacted(req.body);
+    const clusterId = typeof params.id === 'string' ? params.id.slice(0, 64) : null;
+    const detail = await audited(req, 'cluster-add', clusterId, params, () => admin.add(req.body), (d) => `cluster '${d.id}' (${d.source}) added`);
+    res.status(201).json(detail);
   });
 
   // "Test" in the connect form: the same validation as POST, then first contact (probeCertificate, the
@@ -63,13 +69,7 @@ export function clustersRouter(ctx: AppContext): Router {
     if (raw.source !== 'pve') throw new HttpError(400, 'testing is for pve clusters');
     // an id is not needed to test: the form may not have one yet
     const entry = parseClusterEntry({ id: 'test', ...raw }, ctx.config.kindDefaults, 'runtime');
-    if (!entry.ok) {
-      throw new HttpError(
-        400,
-        `invalid cluster: ${entry.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`,
-        entry.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
-    }
+    if (!entry.ok) throw invalidCluster(entry.issues);
     const result = await testConnection((entry.cluster.settings as { api: PveApiSettings }).api);
     const failed = result.steps.find((s) => !s.ok);
     audit(ctx, who, { operation: 'cluster-test', clusterId, params, result: result.ok ? 'ok' : 'failed', message: result.ok ? 'connection test passed' : `connection test failed at ${failed?.name ?? '?'}: ${failed?.message ?? ''}`.slice(0, 500) });
@@ -77,30 +77,14 @@ export function clustersRouter(ctx: AppContext): Router {
   });
 
   router.patch('/clusters/:id', requireRole('admin'), async (req, res) => {
-    const who = signedIn(req.identity);
     const id = idOf(req);
-    const params = redacted(req.body);
-    try {
-      const detail = await admin.patch(id, req.body);
-      audit(ctx, who, { operation: 'cluster-change', clusterId: id, params, confirmed: true, result: 'ok', message: `cluster '${id}' changed` });
-      res.json(detail);
-    } catch (err) {
-      if (err instanceof HttpError) audit(ctx, who, { operation: 'cluster-change', clusterId: id, params, result: 'refused', message: err.message });
-      throw err;
-    }
+    res.json(await audited(req, 'cluster-change', id, redacted(req.body), () => admin.patch(id, req.body), () => `cluster '${id}' changed`));
   });
 
   router.delete('/clusters/:id', requireRole('admin'), async (req, res) => {
-    const who = signedIn(req.identity);
     const id = idOf(req);
-    try {
-      const gone = await admin.remove(id);
-      audit(ctx, who, { operation: 'cluster-remove', clusterId: id, params: {}, confirmed: true, result: 'ok', message: `cluster '${id}' removed; its history is kept` });
-      res.json({ ok: true, removed: gone });
-    } catch (err) {
-      if (err instanceof HttpError) audit(ctx, who, { operation: 'cluster-remove', clusterId: id, params: {}, result: 'refused', message: err.message });
-      throw err;
-    }
+    const gone = await audited(req, 'cluster-remove', id, {}, () => admin.remove(id), () => `cluster '${id}' removed; its history is kept`);
+    res.json({ ok: true, removed: gone });
   });
 
   return router;
