@@ -3,7 +3,7 @@
 // default one; the pages get it through SelectionContext.
 import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Outlet, useNavigate, useSearch } from '@tanstack/react-router';
+import { Outlet, useNavigate, useRouterState, useSearch } from '@tanstack/react-router';
 import { fetchClusters } from './api/clusters';
 import { retryUnlessClientError } from './api/http';
 import { queryKeys } from './api/keys';
@@ -48,6 +48,8 @@ export function Dashboard() {
   const entry = useSnapshot(clusterId);
 
   const listName = list.find((c) => c.id === clusterId)?.name ?? '';
+  // off the overview the tab title names the page (HealthSignals writes it)
+  const path = useRouterState({ select: (r) => r.location.pathname });
 
   // another cluster: same page, its first page of results
   const selectCluster = (id: string) => void navigate({ to: '.', search: (prev) => ({ ...prev, cluster: id, offset: undefined }) });
@@ -70,7 +72,7 @@ export function Dashboard() {
       <Header entry={entry} clusters={list} clusterId={clusterId} onSelectCluster={selectCluster} sample={sample} />
       <QuorumAnnouncer entry={entry} />
       <Suspense fallback={null}>
-        <HealthSignals clusterId={clusterId} entry={entry} listName={listName} />
+        <HealthSignals clusterId={clusterId} entry={entry} listName={listName} path={path} />
       </Suspense>
       <FreshnessNotice />
       <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-3 pb-12 pt-3 sm:px-6 sm:pt-5">

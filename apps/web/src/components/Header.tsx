@@ -1,7 +1,7 @@
 import type { ClusterList } from '@quorate/model';
-import { useEffect, useState, type MouseEvent } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, useRouterState } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import type { SnapshotEntry } from '../live/cache';
 import { logout } from '../api/auth';
 import { roleAtLeast } from '../api/types';
@@ -28,39 +28,6 @@ const navLink =
 // active: ?cluster= and ?sample= do not make another page
 const active = { includeSearch: false } as const;
 
-/** each page's name in the tab title; the overview's title is the cluster's health (HealthSignals) */
-const PAGE_TITLES: Record<string, string> = {
-  '/history': 'History',
-  '/audit': 'Audit',
-  '/admin': 'Admin',
-  '/account': 'Your account',
-};
-
-/**
- * "History — lab-cluster — Quorate" while a page other than the overview is open. The health signal owns
- * the overview's title and writes it when the health changes: a title it writes meanwhile is kept, to be
- * put back when the page is left, and the page's own title stays.
- */
-function usePageTitle(path: string, clusterName: string): void {
-  const page = path === '/' ? null : (PAGE_TITLES[path.replace(/\/+$/, '')] ?? 'No such page');
-  useEffect(() => {
-    if (page === null) return;
-    const own = [page, clusterName, 'Quorate'].filter(Boolean).join(' — ');
-    let base = document.title;
-    document.title = own;
-    const watch = new MutationObserver(() => {
-      if (document.title === own) return;
-      base = document.title;
-      document.title = own;
-    });
-    watch.observe(document.head, { subtree: true, childList: true, characterData: true });
-    return () => {
-      watch.disconnect();
-      if (document.title === own) document.title = base;
-    };
-  }, [page, clusterName]);
-}
-
 export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: Props) {
   const [theme, toggleTheme] = useTheme();
   const qc = useQueryClient();
@@ -72,7 +39,6 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
   // a source that could not read a node yet may still name the cluster: '' is no name
   const clusterName = s?.cluster.name || clusters.find((c) => c.id === clusterId)?.name || '';
   const name = clusterName || 'Quorate';
-  usePageTitle(useRouterState({ select: (r) => r.location.pathname }), clusterName.trim());
   const [menuOpen, setMenuOpen] = useState(false);
   // a link or button in the phone menu closes it (the page changes, or the action is done)
   const closeOnAction = (e: MouseEvent<HTMLElement>) => {

@@ -3,7 +3,7 @@
 // for "healthy", and the icon swapped on the page's one <link rel="icon">.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthState } from '@quorate/model';
-import { BRAND_FAVICON, faviconHref, faviconSvg, showHealth, signalState, STATE_COLOR, tabTitle } from './health-signal';
+import { BRAND_FAVICON, faviconHref, faviconSvg, pageTitle, showHealth, signalState, STATE_COLOR, tabTitle } from './health-signal';
 
 const STATES: HealthState[] = ['healthy', 'degraded', 'lost', 'unknown'];
 
@@ -18,6 +18,11 @@ describe('tabTitle', () => {
     expect(tabTitle(null, 'lab-cluster')).toBe('lab-cluster — Quorate');
     expect(tabTitle(null, '')).toBe('Quorate');
     expect(tabTitle('lost', '  ')).toBe('● QUORUM LOST — Quorate');
+    // another page: its name instead of the state (the icon keeps the state)
+    expect(tabTitle('degraded', 'lab-cluster', pageTitle('/history'))).toBe('History — lab-cluster — Quorate');
+    expect(tabTitle(null, '', pageTitle('/admin/'))).toBe('Admin — Quorate');
+    expect(pageTitle('/')).toBeNull();
+    expect(pageTitle('/nowhere')).toBe('No such page');
   });
 });
 

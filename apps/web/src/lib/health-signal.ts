@@ -26,10 +26,27 @@ export function signalState(health: HealthState, live: boolean): HealthState {
   return health === 'healthy' && !live ? 'unknown' : health;
 }
 
-/** "● DEGRADED — lab-cluster — Quorate"; just the name (or "Quorate") while nothing is known yet */
-export function tabTitle(state: HealthState | null, clusterName: string): string {
+/** each page's name in the tab title; the overview's title is the cluster's health */
+const PAGE_TITLES: Record<string, string> = {
+  '/history': 'History',
+  '/audit': 'Audit',
+  '/admin': 'Admin',
+  '/account': 'Your account',
+};
+
+/** the page's name for the title: null on the overview (its title is the health) */
+export function pageTitle(path: string): string | null {
+  return path === '/' ? null : (PAGE_TITLES[path.replace(/\/+$/, '')] ?? 'No such page');
+}
+
+/**
+ * "● DEGRADED — lab-cluster — Quorate" on the overview; just the name (or "Quorate") while nothing is known
+ * yet; "History — lab-cluster — Quorate" on another page (page: pageTitle's), where the icon keeps the state
+ */
+export function tabTitle(state: HealthState | null, clusterName: string, page: string | null = null): string {
   const name = clusterName.trim();
   const tail = name ? `${name} — Quorate` : 'Quorate';
+  if (page !== null) return `${page} — ${tail}`;
   return state === null ? tail : `● ${STATE_WORD[state]} — ${tail}`;
 }
 
@@ -56,8 +73,8 @@ export const BRAND_FAVICON = 'data:image/svg+xml,' + encodeURIComponent(
 );
 
 /** set the tab title and swap the icon on <link rel="icon"> (made when the page has none) */
-export function showHealth(state: HealthState | null, clusterName: string, doc: Document = document): void {
-  doc.title = tabTitle(state, clusterName);
+export function showHealth(state: HealthState | null, clusterName: string, doc: Document = document, page: string | null = null): void {
+  doc.title = tabTitle(state, clusterName, page);
   let link = doc.querySelector<HTMLLinkElement>('link[rel="icon"]');
   if (!link) {
     link = doc.createElement('link');
