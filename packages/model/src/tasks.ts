@@ -6,7 +6,6 @@ import { ClusterIdParam } from './operations';
 /** interrupted: the BFF stopped while it ran; what it did on the cluster is not known (look there) */
 export const TaskStatus = z.enum(['running', 'ok', 'failed', 'cancelled', 'interrupted']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
-export const TASK_ENDED: readonly TaskStatus[] = ['ok', 'failed', 'cancelled', 'interrupted'];
 
 /** a task's log is bounded: lines beyond these are cut (the cut is said in the log) */
 export const TASK_MAX_LINES = 2_000;

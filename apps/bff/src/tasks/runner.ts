@@ -128,11 +128,6 @@ export class TaskRunner {
     return this.live.get(id);
   }
 
-  /** tasks still running on a cluster */
-  runningOn(clusterId: string): RunningTask[] {
-    return [...this.live.values()].filter((t) => t.snapshot().clusterId === clusterId);
-  }
-
   /** at shutdown: what the running tasks logged so far is kept (the next start marks them interrupted) */
   flush(): void {
     for (const t of this.live.values()) this.save(t.snapshot());
