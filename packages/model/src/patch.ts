@@ -22,6 +22,9 @@ export const SnapshotPatch = z.object({
       warnings: z.array(UnreachableWarning),
       /** storage null <-> list switches are sent here; per-item changes go through `storage` below */
       storage: S.storage,
+      ha: S.ha.unwrap(),
+      ceph: S.ceph.unwrap(),
+      unavailable: S.unavailable.unwrap(),
     })
     .partial(),
   nodes: z.object({ upsert: S.nodes, remove: z.array(z.number().int()) }).optional(),

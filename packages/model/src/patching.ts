@@ -15,6 +15,8 @@ import type { ClusterNode, ClusterSnapshot, LinkObservation, NodeView, Storage }
 type SetPatch = SnapshotPatch['set'];
 /** the sections replaced whole, in the order they are compared; storage is handled apart */
 const SET_KEYS = ['observedAt', 'source', 'observer', 'cluster', 'quorum', 'qdevice', 'partitioned', 'warnings'] as const;
+/** optional sections (pve): a section that disappears is sent as its empty value (JSON has no undefined) */
+const OPTIONAL_KEYS = { ha: null, ceph: null, unavailable: [] as never[] } as const;
 
 /** The patch key of a link: `${from}:${to}:${link}`. */
 export function linkKey(l: Pick<LinkObservation, 'from' | 'to' | 'link'>): string {
@@ -42,6 +44,12 @@ export function makePatch(prev: ClusterSnapshot, next: ClusterSnapshot, baseRev:
   for (const key of SET_KEYS) {
     if (!deepEqual(prev[key], next[key])) {
       (set as Record<string, unknown>)[key] = next[key];
+      changed = true;
+    }
+  }
+  for (const key of Object.keys(OPTIONAL_KEYS) as (keyof typeof OPTIONAL_KEYS)[]) {
+    if (!deepEqual(prev[key], next[key])) {
+      (set as Record<string, unknown>)[key] = next[key] === undefined ? OPTIONAL_KEYS[key] : next[key];
       changed = true;
     }
   }
@@ -133,7 +141,7 @@ export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): Clu
   const out: ClusterSnapshot = { ...snapshot };
   const set = patch.set as Record<string, unknown>;
   // undefined = absent: none of these sections is optional in a snapshot
-  for (const key of [...SET_KEYS, 'storage'] as const) {
+  for (const key of [...SET_KEYS, 'storage', ...(Object.keys(OPTIONAL_KEYS) as (keyof typeof OPTIONAL_KEYS)[])] as const) {
     if (set[key] !== undefined) (out as Record<string, unknown>)[key] = set[key];
   }
   if (patch.nodes) out.nodes = applyKeyed(out.nodes, patch.nodes.upsert, new Set(patch.nodes.remove), nodeNum, byNodeId);

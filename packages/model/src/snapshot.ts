@@ -53,6 +53,65 @@ export const NodeAddress = z.object({ link: LinkNumber, address: z.string().min(
 export const NodeState = z.enum(['online', 'offline', 'unknown']);
 export type NodeState = z.infer<typeof NodeState>;
 
+/**
+ * What the Proxmox API says about one node (pve): load, versions and guests. Absent on other sources;
+ * every field is null when the node is offline or the token may not read it.
+ */
+export const NodeResources = z.object({
+  /** CPU use 0–1 of all its cores */
+  cpu: z.number().min(0).nullable(),
+  cpus: z.number().int().min(0).nullable(),
+  memUsedBytes: z.number().min(0).nullable(),
+  memTotalBytes: z.number().min(0).nullable(),
+  uptimeS: z.number().min(0).nullable(),
+  /** "pve-manager/8.2.4/faa83925" as /nodes/{node}/status reports it */
+  pveVersion: z.string().nullable(),
+  kernel: z.string().nullable(),
+  /** guests placed on this node (templates excluded); null when the token may not see guests (VM.Audit) */
+  guests: z
+    .object({
+      running: z.number().int().min(0),
+      stopped: z.number().int().min(0),
+      /** state not known: the node is offline (the API shows them 'unknown') */
+      unknown: z.number().int().min(0),
+      /** guests under HA management (hastate set) */
+      haManaged: z.number().int().min(0),
+    })
+    .nullable(),
+  /** the HA local resource manager on this node: 'active', 'idle', 'old timestamp - dead?', …; null without HA */
+  haLrm: z.string().nullable(),
+});
+export type NodeResources = z.infer<typeof NodeResources>;
+
+/** Proxmox HA: the manager's quorum and master, and every resource that is in error (pve). */
+export const HaStatus = z.object({
+  /** the HA manager's own view of cluster quorum */
+  quorate: z.boolean().nullable(),
+  master: z.string().nullable(),
+  /** HA resources, e.g. {sid: "vm:100", node: "pve1", state: "started"} */
+  services: z.array(z.object({ sid: z.string().min(1), node: z.string().nullable(), state: z.string() })),
+  /** nodes being fenced (PVE 9 'fencing' entries) */
+  fencing: z.array(z.string()),
+});
+export type HaStatus = z.infer<typeof HaStatus>;
+
+/** Ceph has its own quorum (monitors) that admins confuse with Corosync's: shown apart (pve). */
+export const CephStatus = z.object({
+  /** HEALTH_OK, HEALTH_WARN, HEALTH_ERR */
+  health: z.string(),
+  /** the short texts of the health checks (e.g. "1 osds down") */
+  checks: z.array(z.string()),
+  monitors: z.array(z.object({ name: z.string(), inQuorum: z.boolean() })),
+  osdsUp: z.number().int().min(0).nullable(),
+  osdsIn: z.number().int().min(0).nullable(),
+  osdsTotal: z.number().int().min(0).nullable(),
+});
+export type CephStatus = z.infer<typeof CephStatus>;
+
+/** Where a source cannot see something (pve without SSH: links, exact quorum options): one line each. */
+export const Unavailable = z.object({ what: z.enum(['links', 'quorum-options', 'early-warning', 'push', 'storage', 'guests', 'node-status', 'ha', 'ceph']), why: z.string() });
+export type Unavailable = z.infer<typeof Unavailable>;
+
 /** A configured cluster node, as the observer's view has it. */
 export const ClusterNode = z.object({
   id: NodeId,
@@ -63,6 +122,8 @@ export const ClusterNode = z.object({
   addresses: z.array(NodeAddress),
   /** when this node's state last changed (ms since epoch), if known */
   since: z.number().nullable().default(null),
+  /** pve: load, versions, guests; absent on other sources */
+  resources: NodeResources.optional(),
 });
 export type ClusterNode = z.infer<typeof ClusterNode>;
 
@@ -174,5 +235,11 @@ export const ClusterSnapshot = z.object({
   /** true when reachable nodes disagree on membership */
   partitioned: z.boolean(),
   warnings: z.array(UnreachableWarning).default([]),
+  /** pve: Proxmox HA (null: no HA configured or not readable); absent on other sources */
+  ha: HaStatus.nullable().optional(),
+  /** pve: Ceph (null: no Ceph); absent on other sources */
+  ceph: CephStatus.nullable().optional(),
+  /** what this source cannot see, and why (pve without SSH); absent = sees everything it shows */
+  unavailable: z.array(Unavailable).optional(),
 });
 export type ClusterSnapshot = z.infer<typeof ClusterSnapshot>;
