@@ -2,7 +2,9 @@
 // GET /api/v1/clusters/:id (admin) -> ClusterDetail (secrets by name only)
 // POST /api/v1/clusters (admin) -> 201 ClusterDetail: the entry shape of QUORATE_CLUSTERS, watched at once
 // POST /api/v1/clusters/test (admin) -> 200 ConnectResult: a pve entry tried step by step; nothing stored
-// PATCH /api/v1/clusters/:id (admin) -> ClusterDetail: name, default, or settings (a new collector)
+//   (an `id` naming a runtime pve cluster and no secret in `api`: tested with the stored secret)
+// PATCH /api/v1/clusters/:id (admin) -> ClusterDetail: name, default, or settings (a new collector); an
+//   `api` block without a secret keeps the stored one
 // DELETE /api/v1/clusters/:id (admin) -> its collector stopped, its history kept
 import { Router, type Request } from 'express';
 import { BASE_KEYS, ClusterIdParam } from '@quorate/model';
@@ -11,6 +13,7 @@ import { testConnection, type PveApiSettings } from '@quorate/sources';
 import { invalidCluster, parseClusterEntry, settingsOf } from '../cluster-entry';
 import { audit, type AppContext } from '../context';
 import { HttpError } from '../http-errors';
+import { withStoredSecret } from '../stored-secret';
 
 const idOf = (req: Request): string => {
   const id = ClusterIdParam.safeParse(req.params.id);
@@ -63,7 +66,9 @@ export function clustersRouter(ctx: AppContext): Router {
   router.post('/clusters/test', requireRole('admin'), async (req, res) => {
     const who = signedIn(req.identity);
     const body: unknown = req.body;
-    const raw = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const given = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    // editing a cluster: no secret typed = the stored one (never echoed)
+    const raw = withStoredSecret(given, given.id, ctx.clusters);
     const params = redacted(raw);
     const clusterId = typeof params.id === 'string' ? params.id.slice(0, 64) : null;
     if (raw.source !== 'pve') throw new HttpError(400, 'testing is for pve clusters');
@@ -78,7 +83,10 @@ export function clustersRouter(ctx: AppContext): Router {
 
   router.patch('/clusters/:id', requireRole('admin'), async (req, res) => {
     const id = idOf(req);
-    res.json(await audited(req, 'cluster-change', id, redacted(req.body), () => admin.patch(id, req.body), () => `cluster '${id}' changed`));
+    // a new `api` block replaces the stored one whole: its secret, when not typed again, stays as stored
+    const body: unknown = req.body;
+    const patch = typeof body === 'object' && body !== null && !Array.isArray(body) ? withStoredSecret(body as Record<string, unknown>, id, ctx.clusters) : body;
+    res.json(await audited(req, 'cluster-change', id, redacted(req.body), () => admin.patch(id, patch), () => `cluster '${id}' changed`));
   });
 
   router.delete('/clusters/:id', requireRole('admin'), async (req, res) => {
