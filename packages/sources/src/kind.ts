@@ -14,6 +14,8 @@ export interface KindContext {
   log: (line: string) => void;
   /** what the previous process's source exported (StateExport), when the kind can resume */
   resume?: unknown;
+  /** Quorate's own SSH private key (made once by the BFF, kept encrypted), for SSH settings without a key of their own */
+  sshIdentity?: () => string | null;
 }
 
 /** one problem with a cluster's settings, at a path inside them */

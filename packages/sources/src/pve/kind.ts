@@ -1,13 +1,20 @@
 // The 'pve' kind: a Proxmox VE 7/8/9 cluster over its HTTP API (API token), or a replay directory of
-// recorded replies. Entries are flat, so `api` (and later `ssh`) are settings keys:
+// recorded replies. Entries are flat, so `api` and `ssh` are settings keys:
 //   {"id","name","source":"pve","api":{"urls":[…],"tokenId","tokenSecret"|"tokenSecretFile","fingerprint"|"caFile"}}
 //   {"id","source":"pve","api":{"replay":"DIR"}}
-// The token secret is a secret (stored encrypted as "api.tokenSecret", never returned).
+//   optional "ssh": {user, port, keyPath|privateKey, nodes:[{name, host, hostKey}]} (ssh-settings.ts): Corosync
+//   over SSH beside the API (with-corosync.ts), for links, exact quorum options and push-speed changes.
+// The token secret and an inline SSH key are secrets (stored encrypted as "api.tokenSecret" and
+// "ssh.privateKey", never returned).
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { deferredSource } from '../deferred';
 import { defineKind, type SettingsIssue } from '../kind';
+import { checkKeyFile, createSshCorosyncSource } from '../ssh/source';
 import { PveClient } from './client';
 import { PveSource } from './source';
+import { PveSshSettings, sshClusterConfig } from './ssh-settings';
+import { PveWithCorosync } from './with-corosync';
 import { HttpsTransport, ReplayTransport, normalizeFingerprint, readCa, tokenAuthorizer, type HttpsTarget, type PveTransport, type Trust } from './transport';
 
 const Fingerprint = z.string().refine((s) => normalizeFingerprint(s) !== null, 'a SHA-256 fingerprint: 32 bytes in colon hex (AB:CD:…), as the Proxmox GUI shows it');
@@ -44,10 +51,16 @@ export const PveApiSettings = z
   });
 export type PveApiSettings = z.infer<typeof PveApiSettings>;
 
-export const PveSettings = z.object({ api: PveApiSettings }).strict();
+export const PveSettings = z
+  .object({ api: PveApiSettings, ssh: PveSshSettings.optional() })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.ssh !== undefined && s.api.replay !== undefined) ctx.addIssue({ code: 'custom', path: ['ssh'], message: 'a replay directory has no nodes to reach over SSH' });
+  });
 export type PveSettings = z.infer<typeof PveSettings>;
 
 const SECRET = 'api.tokenSecret';
+const SSH_KEY = 'ssh.privateKey';
 
 /** a file that holds a secret must exist and not be readable by group/others (like SSH keys) */
 export function checkSecretFile(path: string, what: string): void {
@@ -97,10 +110,15 @@ export const pveKind = defineKind({
     const { tokenSecret, ...api } = s.api;
     const secrets: Record<string, string> = {};
     if (tokenSecret !== undefined) secrets[SECRET] = tokenSecret;
-    return { settings: { api }, secrets };
+    if (s.ssh === undefined) return { settings: { api }, secrets };
+    const { privateKey, ...ssh } = s.ssh;
+    if (privateKey !== undefined) secrets[SSH_KEY] = privateKey;
+    return { settings: { api, ssh }, secrets };
   },
   giveSecrets(s, secrets) {
-    return secrets[SECRET] !== undefined ? { api: { ...s.api, tokenSecret: secrets[SECRET] } } : s;
+    const api = secrets[SECRET] !== undefined ? { ...s.api, tokenSecret: secrets[SECRET] } : s.api;
+    if (s.ssh === undefined) return { api };
+    return { api, ssh: secrets[SSH_KEY] !== undefined ? { ...s.ssh, privateKey: secrets[SSH_KEY] } : s.ssh };
   },
   check(s) {
     const issues: SettingsIssue[] = [];
@@ -120,6 +138,13 @@ export const pveKind = defineKind({
       const m = checkReadable(a.replay, 'replay directory', true);
       if (m) issues.push({ path: ['api', 'replay'], message: m });
     }
+    if (s.ssh?.keyPath !== undefined) {
+      try {
+        checkKeyFile(s.ssh.keyPath);
+      } catch (err) {
+        issues.push({ path: ['ssh', 'keyPath'], message: (err as Error).message });
+      }
+    }
     return issues;
   },
   create(s, ctx) {
@@ -132,6 +157,16 @@ export const pveKind = defineKind({
       const message = (err as Error).message;
       transport = { describe: 'broken settings', get: () => Promise.reject(new Error(message)) };
     }
-    return new PveSource({ clusterId: ctx.clusterId, name: ctx.name, client: new PveClient(transport), log });
+    const api = new PveSource({ clusterId: ctx.clusterId, name: ctx.name, client: new PveClient(transport), log });
+    const ssh = s.ssh;
+    if (ssh === undefined) return api;
+    // the SSH half comes up (and retries) on its own: a node unreachable over SSH leaves the API's view
+    const corosync = deferredSource({
+      clusterId: ctx.clusterId,
+      kind: 'pve',
+      create: async () => createSshCorosyncSource(sshClusterConfig(ctx.clusterId, ctx.name, ssh, ctx.sshIdentity?.() ?? null), { log }),
+      onError: (m) => log(`SSH: ${m}`),
+    });
+    return new PveWithCorosync(api, corosync);
   },
 });

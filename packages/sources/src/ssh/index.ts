@@ -1,2 +1,3 @@
 export * from './source';
 export { sshKind, SshSettings } from './kind';
+export * from './identity';
