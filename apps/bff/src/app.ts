@@ -44,7 +44,9 @@ import { tokensRouter } from './routes/tokens';
 import { usersRouter } from './routes/users';
 import { noStore, securityHeaders } from './security';
 import type { SocketLimits } from './socket-limits';
-import { createSource, type SourceFactory } from './sources';
+import { sourceFactory, type SourceFactory } from './sources';
+import { sshIdentity } from './ssh-identity';
+import { sshKeyRouter } from './routes/ssh-key';
 import { TaskRunner } from './tasks/runner';
 import { webRouter } from './web';
 
@@ -117,7 +119,6 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
   // a corruption error logged anywhere marks the store corrupt (/healthz says so), once the store exists
   let noteError: ((err: unknown) => void) | null = null;
   const logger = deps.logger ?? createLogger(config.logLevel, undefined, config.logFormat, (err) => noteError?.(err));
-  const makeSource = deps.createSource ?? createSource;
   const ownStore = deps.store === undefined;
   const store =
     deps.store ??
@@ -128,6 +129,7 @@ export function createServer(config: Config, deps: ServerDeps = {}): QuorateServ
       onWarning: (message) => logger.warn(message),
     });
   noteError = (err) => store.noteError(err);
+  const makeSource = deps.createSource ?? sourceFactory({ sshIdentity: () => sshIdentity(store.secrets, false)?.privateKey ?? null });
   try {
     return assemble(config, deps, logger, makeSource, store, ownStore);
   } catch (err) {
@@ -197,6 +199,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   // everything else: signed in (viewer+); routes ask for more where they change something
   api.use(requireRole('viewer'));
   api.use(clustersRouter(ctx));
+  api.use(sshKeyRouter(ctx));
   api.use(tasksRouter(ctx));
   api.use(snapshotRouter(clusters));
   api.use(eventsRouter(clusters));

@@ -16,10 +16,16 @@ export function expectedVotesTarget(source: ClusterSource): ExpectedVotesControl
   return source.capabilities.expectedVotes ?? null;
 }
 
-export const createSource: SourceFactory = (cluster, log, resume) =>
-  kindOf(cluster.source).create(cluster.settings, {
-    clusterId: cluster.id,
-    name: cluster.name,
-    log: (line) => log?.(line),
-    ...(resume !== undefined ? { resume } : {}),
-  });
+/** the factory, with what every kind may need of the BFF (Quorate's own SSH key, read when a source connects) */
+export function sourceFactory(shared: { sshIdentity?: () => string | null } = {}): SourceFactory {
+  return (cluster, log, resume) =>
+    kindOf(cluster.source).create(cluster.settings, {
+      clusterId: cluster.id,
+      name: cluster.name,
+      log: (line) => log?.(line),
+      ...(resume !== undefined ? { resume } : {}),
+      ...(shared.sshIdentity !== undefined ? { sshIdentity: shared.sshIdentity } : {}),
+    });
+}
+
+export const createSource: SourceFactory = sourceFactory();

@@ -7,3 +7,5 @@ export { testConnection, type ConnectResult, type ConnectStep, type ConnectCerti
 export { PveSshSettings, sshClusterConfig } from './ssh-settings';
 export { PveWithCorosync } from './with-corosync';
 export { mergeCorosync } from './merge';
+export { testSsh, PveSshTestSettings, type SshNodeResult } from './ssh-test';
+export { pveCli, PveCliError, PVE_USAGE, type PveCliIo, type RecordTarget } from './cli';

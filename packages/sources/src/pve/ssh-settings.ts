@@ -7,25 +7,30 @@
 import { z } from 'zod';
 import { SshNodeConfig, type SshClusterConfigInput } from '../ssh/source';
 
-const node = SshNodeConfig.pick({ name: true, host: true, hostKey: true });
+export const sshNodeSchema = SshNodeConfig.pick({ name: true, host: true, hostKey: true });
 
-export const PveSshSettings = z
-  .object({
-    user: SshNodeConfig.shape.user,
-    port: SshNodeConfig.shape.port,
-    keyPath: SshNodeConfig.shape.keyPath,
-    privateKey: SshNodeConfig.shape.privateKey,
-    nodes: z.array(node).min(1).max(32),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.keyPath !== undefined && s.privateKey !== undefined) ctx.addIssue({ code: 'custom', path: ['keyPath'], message: 'keyPath or privateKey, not both (neither: Quorate’s own key)' });
-    const seen = new Set<string>();
-    s.nodes.forEach((n, i) => {
-      if (seen.has(n.name)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'name'], message: `duplicate node name '${n.name}'` });
-      seen.add(n.name);
+/** the block, for a node schema (the Test takes nodes whose host key is not known yet) */
+export function sshSettingsSchema<N extends z.ZodType<{ name: string }>>(node: N) {
+  return z
+    .object({
+      user: SshNodeConfig.shape.user,
+      port: SshNodeConfig.shape.port,
+      keyPath: SshNodeConfig.shape.keyPath,
+      privateKey: SshNodeConfig.shape.privateKey,
+      nodes: z.array(node).min(1).max(32),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+      if (s.keyPath !== undefined && s.privateKey !== undefined) ctx.addIssue({ code: 'custom', path: ['keyPath'], message: 'keyPath or privateKey, not both (neither: Quorate’s own key)' });
+      const seen = new Set<string>();
+      s.nodes.forEach((n, i) => {
+        if (seen.has(n.name)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'name'], message: `duplicate node name '${n.name}'` });
+        seen.add(n.name);
+      });
     });
-  });
+}
+
+export const PveSshSettings = sshSettingsSchema(sshNodeSchema);
 export type PveSshSettings = z.infer<typeof PveSshSettings>;
 
 /** the ssh kind's config for these settings; `ownKey` is Quorate's key, used when neither key is given */

@@ -238,6 +238,7 @@ export class SshRunner implements CommandRunner {
             'unknown-host',
             `${this.label}: refusing unknown host: no host key fingerprint is pinned; the server presented ${presented} (check it out of band, e.g. \`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\` on the host, then pin it)`,
             this.label,
+            { presented },
           );
           return false;
         }
@@ -246,6 +247,7 @@ export class SshRunner implements CommandRunner {
             'host-key-mismatch',
             `${this.label}: HOST KEY MISMATCH, refusing to connect: expected ${this.pinned}, the server presented ${presented}`,
             this.label,
+            { presented },
           );
           return false;
         }

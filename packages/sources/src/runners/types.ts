@@ -80,12 +80,15 @@ export type RunnerErrorReason =
 /** The command could not be run at all (as opposed to: it ran and failed, which is a CommandResult). */
 export class RunnerError extends Error {
   override readonly name = 'RunnerError';
+  /** unknown-host / host-key-mismatch: the host key the server presented ("SHA256:…"), to compare and pin */
+  readonly presented: string | undefined;
   constructor(
     readonly reason: RunnerErrorReason,
     message: string,
     readonly runner: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; presented?: string },
   ) {
     super(message, options);
+    this.presented = options?.presented;
   }
 }
