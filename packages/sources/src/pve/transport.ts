@@ -273,12 +273,45 @@ export class HttpsTransport implements PveTransport {
 
 // ---- replay --------------------------------------------------------------------------------------------
 
-/** `cluster/status` → `cluster__status.json` */
-export const replayFileName = (path: string) => `${path.replace(/^\/+|\/+$/g, '').split('?')[0]!.replace(/\//g, '__')}.json`;
+const PVE_ERROR_KINDS: readonly PveErrorKind[] = ['dns', 'refused', 'timeout', 'tls-untrusted', 'tls-mismatch', 'tls', 'network', 'http', 'invalid'];
+
+/** every byte outside `keep` as %XX (UTF-8): a file name that decodeURIComponent turns back */
+const escapeChars = (s: string, keep: RegExp) => Array.from(s, (c) => (keep.test(c) ? c : encodeURIComponent(c).replace(/[!'()*~]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`))).join('');
+
+/** a path segment: `_` stays unless a neighbour is `_` or it is at an edge, so `__` only ever separates */
+const escapeSegment = (seg: string) =>
+  escapeChars(seg, /[A-Za-z0-9._-]/)
+    .split('')
+    .map((c, i, a) => (c === '_' && (i === 0 || i === a.length - 1 || a[i - 1] === '_' || a[i + 1] === '_') ? '%5F' : c))
+    .join('');
+
+/**
+ * `cluster/status` → `cluster__status.json`, `cluster/resources?type=vm` → `cluster__resources@type=vm.json`:
+ * `/` is `__`, the query follows `@`, any other unsafe byte is %XX (reversible: replayPathOf).
+ */
+export function replayFileName(path: string): string {
+  const [p = '', query = ''] = path.replace(/^\/+/, '').split(/\?(.*)/s);
+  const name = p.replace(/\/+$/, '').split('/').map(escapeSegment).join('__');
+  return `${name}${query ? `@${escapeChars(query, /[A-Za-z0-9._=-]/)}` : ''}.json`;
+}
+
+/** the path a replay file name stands for (replayFileName reversed); null when it is not one */
+export function replayPathOf(file: string): string | null {
+  const m = /^([^@]*)(?:@([^@]*))?\.json$/.exec(file);
+  if (!m) return null;
+  try {
+    const path = m[1]!.split('__').map(decodeURIComponent).join('/');
+    return m[2] !== undefined ? `${path}?${decodeURIComponent(m[2])}` : path;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A recorded cluster: one file per path. A 2xx reply is its body as received; any other reply an envelope
- * {status, reason, headers, body}; a missing file is an endpoint that answered 404.
+ * {status, reason, headers, body}; status 0 is a call that got no reply ({error: kind, reason: message}),
+ * replayed as the same PveError; a missing file is an endpoint that answered 404. A path with a query falls
+ * back to the file without it (directories recorded before queries were part of the name).
  */
 export class ReplayTransport implements PveTransport {
   constructor(private readonly dir: string) {}
@@ -287,14 +320,22 @@ export class ReplayTransport implements PveTransport {
     return `replay ${this.dir}`;
   }
 
-  async get(path: string): Promise<PveReply> {
-    let text: string;
-    try {
-      text = readFileSync(join(this.dir, replayFileName(path)), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 404, reason: 'Not Found', headers: {}, body: '' };
-      throw new PveError('network', `replay ${this.dir}: ${(err as Error).message}`);
+  private read(path: string): string | null {
+    const names = [replayFileName(path)];
+    if (path.includes('?')) names.push(replayFileName(path.split('?')[0]!));
+    for (const name of names) {
+      try {
+        return readFileSync(join(this.dir, name), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new PveError('network', `replay ${this.dir}: ${(err as Error).message}`);
+      }
     }
+    return null;
+  }
+
+  async get(path: string): Promise<PveReply> {
+    const text = this.read(path);
+    if (text === null) return { status: 404, reason: 'Not Found', headers: {}, body: '' };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -302,6 +343,10 @@ export class ReplayTransport implements PveTransport {
       return { status: 200, reason: 'OK', headers: {}, body: text };
     }
     if (isEnvelope(parsed)) {
+      if (parsed.status === 0) {
+        const kind = PVE_ERROR_KINDS.find((k) => k === parsed.error) ?? 'network';
+        throw new PveError(kind, parsed.reason ?? 'no reply', parsed.detail ?? {});
+      }
       const body = parsed.body === null || parsed.body === undefined ? '' : typeof parsed.body === 'string' ? parsed.body : JSON.stringify(parsed.body);
       return { status: parsed.status, reason: parsed.reason ?? '', headers: parsed.headers ?? {}, body };
     }
@@ -309,7 +354,7 @@ export class ReplayTransport implements PveTransport {
   }
 }
 
-function isEnvelope(v: unknown): v is { status: number; reason?: string; headers?: Record<string, string> | null; body?: unknown } {
+function isEnvelope(v: unknown): v is { status: number; reason?: string; headers?: Record<string, string> | null; body?: unknown; error?: unknown; detail?: PveError['detail'] } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !('data' in v) && typeof (v as { status?: unknown }).status === 'number' && 'body' in v;
 }
 
