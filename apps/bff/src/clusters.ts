@@ -1,11 +1,13 @@
 // The clusters the BFF watches, each with its source, its one collector and its checkpoint; `?cluster=`
 // and `clusterId` resolve here. The list changes at runtime (POST/PATCH/DELETE /api/v1/clusters, see
-// cluster-admin.ts): listeners (the socket gateway, metrics) hear of each cluster added and removed.
+// cluster-admin.ts): listeners (the socket gateway, metrics) hear of each cluster added and removed, and of
+// a cluster whose state (cluster-state.ts) changed: the list carries each one's state for the switcher.
 import { EventEmitter } from 'node:events';
 import type { ClusterSummary } from '@quorate/model';
 import { capabilityNames } from '@quorate/sources';
 import type { z } from 'zod';
 import type { ClusterConfig } from './cluster-entry';
+import { clusterState, stateKey } from './cluster-state';
 import type { Collector } from './collector';
 import type { Checkpoint } from './persistence/checkpoint';
 
@@ -18,17 +20,42 @@ export interface Cluster {
 interface RegistryEvents {
   added: [Cluster];
   removed: [Cluster];
-  /** anything in the list changed (added, removed, renamed, a new default) */
+  /** anything in the list changed (added, removed, renamed, a new default, a cluster's state) */
   changed: [];
 }
 
+
 export class ClusterRegistry extends EventEmitter<RegistryEvents> {
   private readonly byId = new Map<string, Cluster>();
+  /** per cluster: its last state key, and how to stop listening to its collector */
+  private readonly watched = new Map<string, { key: string; stop: () => void }>();
 
   constructor(clusters: Cluster[]) {
     super();
-    for (const c of clusters) this.byId.set(c.config.id, c);
+    for (const c of clusters) {
+      this.byId.set(c.config.id, c);
+      this.watch(c);
+    }
     if (clusters.length === 0) throw new Error('no cluster configured');
+  }
+
+  /** the list is sent again when a snapshot changes a cluster's state (its collector's `observed`) */
+  private watch(c: Cluster): void {
+    this.watched.get(c.config.id)?.stop();
+    const onObserved = () => {
+      const w = this.watched.get(c.config.id);
+      const key = stateKey(this.stateOf(c));
+      if (!w || w.key === key) return;
+      w.key = key;
+      // at once, inside the collector's ingest (its errors are caught there): a timer could fire after close
+      this.emit('changed');
+    };
+    c.collector.on('observed', onObserved);
+    this.watched.set(c.config.id, { key: stateKey(this.stateOf(c)), stop: () => c.collector.off('observed', onObserved) });
+  }
+
+  private stateOf(c: Cluster) {
+    return clusterState(c.collector.current()?.snapshot ?? null, c.collector.health());
   }
 
   /** the one marked default (the newest mark wins: see setDefault), else the first */
@@ -57,6 +84,7 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
     const before = this.byId.get(cluster.config.id);
     if (cluster.config.default) for (const c of this.byId.values()) c.config = { ...c.config, default: false };
     this.byId.set(cluster.config.id, cluster);
+    this.watch(cluster);
     if (before) this.emit('removed', before);
     this.emit('added', cluster);
     this.emit('changed');
@@ -68,6 +96,8 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
     if (!c) return undefined;
     if (this.byId.size === 1) throw new Error('the last cluster cannot be removed');
     this.byId.delete(id);
+    this.watched.get(id)?.stop();
+    this.watched.delete(id);
     this.emit('removed', c);
     this.emit('changed');
     return c;
@@ -91,6 +121,7 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
       default: c.config.id === defaultId,
       origin: c.config.origin,
       capabilities: capabilityNames(c.collector.source.capabilities),
+      state: this.stateOf(c),
     }));
   }
 }

@@ -23,8 +23,9 @@ describe('GET /api/v1/clusters', () => {
     const body = ClusterList.parse(await res.json());
     expect(body.clusters).toEqual([
       // the fake source takes faults and nothing else: that is what the page may offer
-      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true, origin: 'config', capabilities: ['faults'] },
-      { id: 'edge', name: 'Edge site', source: 'sim', default: false, origin: 'config', capabilities: ['faults'] },
+      // each with its state (the header's switcher shows it): the model's health of the newest snapshot
+      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true, origin: 'config', capabilities: ['faults'], state: { health: 'healthy', source: 'ok' } },
+      { id: 'edge', name: 'Edge site', source: 'sim', default: false, origin: 'config', capabilities: ['faults'], state: { health: 'healthy', source: 'ok' } },
     ]);
   });
 

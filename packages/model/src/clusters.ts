@@ -33,6 +33,15 @@ export const ClusterDetail = z.object({
   settings: z.record(z.string(), z.unknown()),
   /** names of the secrets kept for it (values never leave the BFF) */
   secrets: z.array(z.string()),
+  /** the source's health now; `certificate`: the pinned fingerprint no longer matches what a node presents */
+  health: z
+    .object({
+      state: z.enum(['starting', 'ok', 'degraded', 'down']),
+      message: z.string().nullable(),
+      lastObservedAt: z.number().nullable(),
+      certificate: z.object({ url: z.string(), pinned: z.string(), presented: z.string() }).optional(),
+    })
+    .optional(),
 });
 export type ClusterDetail = z.infer<typeof ClusterDetail>;
 

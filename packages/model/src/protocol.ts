@@ -82,6 +82,18 @@ export type EventsPage = z.infer<typeof EventsPage>;
 export const Capability = z.enum(['faults', 'expectedVotes', 'stateExport']);
 export type Capability = z.infer<typeof Capability>;
 
+/**
+ * A cluster's state in the cluster list (the header's switcher): the model's clusterHealth of the newest
+ * snapshot (healthy never without a live source), the source's own state, and whether a pinned TLS
+ * certificate stopped matching (the admin sees both fingerprints in GET /api/v1/clusters/:id).
+ */
+export const ClusterState = z.object({
+  health: z.enum(['healthy', 'degraded', 'lost', 'unknown']),
+  source: z.enum(['starting', 'ok', 'degraded', 'down']),
+  certificateChanged: z.boolean().optional(),
+});
+export type ClusterState = z.infer<typeof ClusterState>;
+
 export const ClusterSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -90,6 +102,8 @@ export const ClusterSummary = z.object({
   origin: ClusterOrigin,
   /** the page shows only what the cluster can do (lab controls: faults; the pvecm expected dialog: expectedVotes) */
   capabilities: z.array(Capability),
+  /** optional: a sample list (?sample=) has none */
+  state: ClusterState.optional(),
 });
 export const ClusterList = z.object({
   clusters: z.array(ClusterSummary),

@@ -9,6 +9,8 @@ export interface SourceHealth {
   message: string | null;
   /** when the last good observation was made (ms since epoch) */
   lastObservedAt: number | null;
+  /** a pinned TLS certificate that no longer matches (pve): both fingerprints, for the admin to compare */
+  certificate?: { url: string; pinned: string; presented: string };
 }
 
 export type SnapshotListener = (snapshot: ClusterSnapshot) => void;

@@ -1,5 +1,5 @@
-// GET /api/v1/clusters (viewer) -> ClusterList (with removed clusters whose history is kept)
-// GET /api/v1/clusters/:id (admin) -> ClusterDetail (secrets by name only)
+// GET /api/v1/clusters (viewer) -> ClusterList (each with its state; removed clusters whose history is kept)
+// GET /api/v1/clusters/:id (admin) -> ClusterDetail (secrets by name only; the source's health)
 // POST /api/v1/clusters (admin) -> 201 ClusterDetail: the entry shape of QUORATE_CLUSTERS, watched at once
 // POST /api/v1/clusters/test (admin) -> 200 ConnectResult: a pve entry tried step by step; nothing stored
 //   (an `id` naming a runtime pve cluster and no secret in `api`: tested with the stored secret)
@@ -13,6 +13,8 @@ import { testConnection, type PveApiSettings } from '@quorate/sources';
 import { invalidCluster, parseClusterEntry, settingsOf } from '../cluster-entry';
 import { audit, type AppContext } from '../context';
 import { HttpError } from '../http-errors';
+import { sshIdentity } from '../ssh-identity';
+import { sshTestPart } from '../ssh-test-part';
 import { withStoredSecret } from '../stored-secret';
 
 const idOf = (req: Request): string => {
@@ -38,7 +40,10 @@ export function clustersRouter(ctx: AppContext): Router {
   });
 
   router.get('/clusters/:id', requireRole('admin'), (req, res) => {
-    res.json(admin.detail(idOf(req)));
+    const detail = admin.detail(idOf(req));
+    // the source's health now: a changed certificate with both fingerprints (Admin → Clusters offers to trust it)
+    const h = ctx.clusters.get(detail.id)?.collector.health();
+    res.json(h ? { ...detail, health: { state: h.state, message: h.message, lastObservedAt: h.lastObservedAt, ...(h.certificate ? { certificate: h.certificate } : {}) } } : detail);
   });
 
   /** a change, audited either way: done (with its line), or refused with the reason the caller got */
@@ -73,11 +78,16 @@ export function clustersRouter(ctx: AppContext): Router {
     const clusterId = typeof params.id === 'string' ? params.id.slice(0, 64) : null;
     if (raw.source !== 'pve') throw new HttpError(400, 'testing is for pve clusters');
     // an id is not needed to test: the form may not have one yet
-    const entry = parseClusterEntry({ id: 'test', ...raw }, ctx.config.kindDefaults, 'runtime');
+    // the ssh block apart: its host keys may still be unknown (the test shows them for acceptance)
+    const ssh = sshTestPart(raw, ctx.clusters);
+    const entry = parseClusterEntry({ id: 'test', ...ssh.rest }, ctx.config.kindDefaults, 'runtime');
     if (!entry.ok) throw invalidCluster(entry.issues);
-    const result = await testConnection((entry.cluster.settings as { api: PveApiSettings }).api);
+    const [apiResult, sshResults] = await Promise.all([testConnection((entry.cluster.settings as { api: PveApiSettings }).api), ssh.run?.(sshIdentity(ctx.store.secrets, false)?.privateKey ?? null) ?? null]);
+    const result = sshResults === null ? apiResult : { ...apiResult, ok: apiResult.ok && sshResults.every((r) => r.ok), ssh: sshResults };
     const failed = result.steps.find((s) => !s.ok);
-    audit(ctx, who, { operation: 'cluster-test', clusterId, params, result: result.ok ? 'ok' : 'failed', message: result.ok ? 'connection test passed' : `connection test failed at ${failed?.name ?? '?'}: ${failed?.message ?? ''}`.slice(0, 500) });
+    const sshFailed = sshResults?.find((r) => !r.ok);
+    const why = failed ? `${failed.name}: ${failed.message}` : sshFailed ? `ssh ${sshFailed.name}: ${sshFailed.message}` : '?';
+    audit(ctx, who, { operation: 'cluster-test', clusterId, params, result: result.ok ? 'ok' : 'failed', message: result.ok ? 'connection test passed' : `connection test failed at ${why}`.slice(0, 500) });
     res.json(result);
   });
 

@@ -196,6 +196,9 @@ describe('pve client over HTTPS (fake API on 127.0.0.1)', () => {
     const down = pveKind.create(bad, ctx) as PveSource;
     await down.tick();
     expect(down.health()).toMatchObject({ state: 'down', message: expect.stringContaining(`presented ${selfFp}`) });
+    // structured too: the Admin page shows both side by side and offers to trust the new one
+    expect(down.health().certificate).toEqual({ url: selfSigned.url, pinned: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/), presented: selfFp });
+    expect(down.health().certificate?.pinned).not.toBe(selfFp);
     const good = pveKind.settings.parse({ api: { urls: [refusedUrl, selfSigned.url], tokenId: TOKEN_ID, tokenSecret: SECRET, fingerprint: { [refusedUrl]: selfFp, [selfSigned.url]: selfFp } } });
     const up = pveKind.create(good, ctx) as PveSource;
     await up.tick();
