@@ -4,8 +4,8 @@
 // Changes run one at a time: two requests for the same id cannot both pass the checks.
 import { ClusterPatchBase, SocketEvents, type ClusterDetail, type ClusterList } from '@quorate/model';
 import type { Store, StoredCluster } from '@quorate/store';
-import { isRegisteredKind, kindOf } from '@quorate/sources';
-import { invalidCluster, parseClusterEntry, parseSettings, settingsOf, type ClusterConfig, type KindDefaults } from './cluster-entry';
+import { kindOf } from '@quorate/sources';
+import { invalidCluster, parseClusterEntry, parseSettings, settingsOf, storedClusterConfig, type ClusterConfig, type KindDefaults } from './cluster-entry';
 import { stopCluster, type ClusterBuilder } from './cluster-build';
 import type { ClusterRegistry } from './clusters';
 import { MAX_CLUSTERS } from './config';
@@ -154,21 +154,10 @@ export class ClusterAdmin {
   }
 
   private fromRow(row: StoredCluster): ClusterConfig | null {
-    const skip = (why: string) => {
-      this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' (added through the API) is not watched: ${why}`);
-      return null;
-    };
-    if (!isRegisteredKind(row.kind)) return skip(`its source '${row.kind}' is not known to this version`);
-    let secrets: Record<string, string>;
-    try {
-      secrets = this.d.store.clusters.secrets(row.id);
-    } catch (err) {
-      return skip((err as Error).message);
-    }
-    const withSecrets = kindOf(row.kind).giveSecrets(row.settings, secrets) as Record<string, unknown>;
-    const settings = parseSettings(row.kind, withSecrets, {});
-    if (!settings.ok) return skip(settings.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    return { id: row.id, name: row.name, default: row.isDefault, source: row.kind, settings: settings.settings, origin: 'runtime' };
+    const r = storedClusterConfig(row, () => this.d.store.clusters.secrets(row.id));
+    if (r.ok) return r.cluster;
+    this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' (added through the API) is not watched: ${r.why}`);
+    return null;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

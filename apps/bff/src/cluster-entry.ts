@@ -3,6 +3,7 @@
 // schema from the registry (packages/sources/src/kinds.ts), then what only this machine can check (key files).
 import { BASE_KEYS, ClusterEntryBase, type ClusterOrigin } from '@quorate/model';
 import { isRegisteredKind, kindOf, registeredKinds, type RegisteredKind } from '@quorate/sources';
+import type { StoredCluster } from '@quorate/store';
 import { HttpError } from './http-errors';
 
 export interface ClusterConfig {
@@ -59,6 +60,21 @@ export function parseClusterEntry(raw: unknown, defaults: KindDefaults, origin: 
   const settings = parseSettings(source, settingsOf(raw as Record<string, unknown>), defaults);
   if (!settings.ok) return settings;
   return { ok: true, cluster: { id, name: name ?? id, default: isDefault === true, source, settings: settings.settings, origin } };
+}
+
+/** a cluster added through the API, read back with its secrets: its config, or why it cannot be used */
+export function storedClusterConfig(row: StoredCluster, secrets: () => Record<string, string>): { ok: true; cluster: ClusterConfig } | { ok: false; why: string } {
+  if (!isRegisteredKind(row.kind)) return { ok: false, why: `its source '${row.kind}' is not known to this version` };
+  let values: Record<string, string>;
+  try {
+    values = secrets();
+  } catch (err) {
+    return { ok: false, why: (err as Error).message };
+  }
+  const withSecrets = kindOf(row.kind).giveSecrets(row.settings, values) as Record<string, unknown>;
+  const settings = parseSettings(row.kind, withSecrets, {});
+  if (!settings.ok) return { ok: false, why: settings.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return { ok: true, cluster: { id: row.id, name: row.name, default: row.isDefault, source: row.kind, settings: settings.settings, origin: 'runtime' } };
 }
 
 /** the REST answer to an entry that does not validate: 400 with each issue at its path */

@@ -68,8 +68,8 @@ async function snapshot(args: string[], io: PveCliIo): Promise<void> {
 export function recordableApi(t: RecordTarget): PveApiSettings {
   if (t.source !== 'pve') throw new PveCliError(`cluster '${t.id}' is a ${t.source} cluster: record reads the Proxmox VE API, so only pve clusters (with "api": {"urls": …}) can be recorded`);
   const api = (t.settings as { api?: PveApiSettings }).api;
+  if (api?.replay !== undefined) throw new PveCliError(`cluster '${t.id}' replays ${api.replay} already: copy that directory instead`);
   if (api === undefined || api.urls === undefined) throw new PveCliError(`cluster '${t.id}' has no API URLs (ssh only?): nothing to record`);
-  if (api.replay !== undefined) throw new PveCliError(`cluster '${t.id}' replays ${api.replay} already: copy that directory instead`);
   return api;
 }
 
