@@ -1,6 +1,8 @@
 // Nodes: state in words + icon, votes, per-link state, addresses. A table that turns into cards below 640 px;
 // from 9 nodes on a compact grid of tiles (a 32-node cluster fits above the fold), addresses in a disclosure.
 // A node that could not be asked says why (its view's reason: connection refused, timeout, host key…).
+// A pve snapshot adds each node's load, guests and version (components/pve/NodeResources): three more
+// columns, or CPU/memory and a guest count in a tile; without links (no SSH) the links column is left out.
 import { memo } from 'react';
 import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
 import { linkNumbers, nodeLinkSummary, type NodeLinkSummary } from '../lib/cluster';
@@ -8,6 +10,8 @@ import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format
 import { useNow } from '../lib/useNow';
 import { Icon } from './Icon';
 import { StaleTag } from './StaleTag';
+import { GuestCountCompact, GuestsCell, hasResources, LoadCell, LoadCompact, VersionCell } from './pve/NodeResources';
+import { linksUnavailable } from './pve/Unavailable';
 
 const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibold before:text-slate-500 before:content-[attr(data-label)] sm:before:content-none';
 
@@ -17,10 +21,13 @@ export const GRID_FROM_NODES = 9;
 const trendBtn = 'inline-flex items-center rounded px-1 text-xs text-sky-700 underline underline-offset-2 max-sm:min-h-11 max-sm:min-w-11 max-sm:justify-center dark:text-sky-300';
 
 export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stale: boolean; onOpenLinks?: (node: string) => void }) {
-  const links = linkNumbers(s);
+  // pve without SSH has no links at all: no "no data" badges nor a links column (the links panel says why)
+  const linkColumn = linksUnavailable(s) === null;
+  const links = linkColumn ? linkNumbers(s) : [];
   const members = s.quorum ? new Set(s.quorum.members) : null;
   const reasons = unreachableReasons(s);
   const grid = s.nodes.length >= GRID_FROM_NODES;
+  const resources = hasResources(s.nodes);
   return (
     <section aria-labelledby="nodes-title" className={`panel ${stale ? 'grayscale' : ''}`} data-testid="node-grid">
       <h2 id="nodes-title" className="panel-title">
@@ -66,7 +73,14 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
             <th scope="col" className="px-3 py-2">Node</th>
             <th scope="col" className="px-3 py-2">State</th>
             <th scope="col" className="px-3 py-2 text-right">Votes</th>
-            <th scope="col" className="px-3 py-2">Links</th>
+            {linkColumn && <th scope="col" className="px-3 py-2">Links</th>}
+            {resources && (
+              <>
+                <th scope="col" className="px-3 py-2">Load</th>
+                <th scope="col" className="px-3 py-2">Guests</th>
+                <th scope="col" className="px-3 py-2">Version</th>
+              </>
+            )}
             <th scope="col" className="px-3 py-2">Addresses</th>
           </tr>
         </thead>
@@ -92,25 +106,41 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
               <td className={`${td} sm:text-right tabular-nums`} data-label="Votes">
                 {n.votes}
               </td>
-              <td className={td} data-label="Links">
-                <span className="inline-flex flex-wrap gap-1.5">
-                  {links.map((l) => (
-                    <LinkBadge key={l} sum={nodeLinkSummary(s, n.id, l)} stale={stale} />
-                  ))}
-                  {onOpenLinks && links.length > 0 && (
-                    <button
-                      type="button"
-                      className={trendBtn}
-                      aria-haspopup="dialog"
-                      aria-label={`trend: links of ${n.name}`}
-                      onClick={() => onOpenLinks(n.name)}
-                      data-testid={`node-links-${n.name}`}
-                    >
-                      trend
-                    </button>
-                  )}
-                </span>
-              </td>
+              {linkColumn && (
+                <td className={td} data-label="Links">
+                  <span className="inline-flex flex-wrap gap-1.5">
+                    {links.map((l) => (
+                      <LinkBadge key={l} sum={nodeLinkSummary(s, n.id, l)} stale={stale} />
+                    ))}
+                    {onOpenLinks && links.length > 0 && (
+                      <button
+                        type="button"
+                        className={trendBtn}
+                        aria-haspopup="dialog"
+                        aria-label={`trend: links of ${n.name}`}
+                        onClick={() => onOpenLinks(n.name)}
+                        data-testid={`node-links-${n.name}`}
+                      >
+                        trend
+                      </button>
+                    )}
+                  </span>
+                </td>
+              )}
+              {n.resources && (
+                <>
+                  <td className={td} data-label="Load">
+                    <LoadCell r={n.resources} state={n.state} />
+                  </td>
+                  <td className={td} data-label="Guests">
+                    <GuestsCell r={n.resources} state={n.state} />
+                  </td>
+                  <td className={td} data-label="Version">
+                    <VersionCell r={n.resources} state={n.state} />
+                  </td>
+                </>
+              )}
+              {!n.resources && resources && <td className={td} colSpan={3} />}
               <td className={`${td} font-mono text-xs`} data-label="Addresses">
                 {n.addresses.length ? (
                   <span className="inline-flex flex-wrap gap-x-3">
@@ -166,26 +196,30 @@ const NodeTile = memo(
               trend
             </button>
           )}
+          {n.resources && sums.length === 0 && <GuestCountCompact r={n.resources} />}
         </span>
         <span className="flex flex-wrap items-center gap-x-1 text-xs">
           <NodeStateText n={n} member={member} stale={stale} reason={reason} />
           <span className="tabular-nums">· {plural(n.votes, 'vote')}</span>
           {observer && <span className="rounded bg-sky-100 px-1 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">observer</span>}
         </span>
-        <span className="flex flex-wrap items-center gap-px text-xs" data-testid="node-links">
-          {sums.map((sum) => (
-            <LinkBadge key={sum.link} sum={sum} stale={stale} compact />
-          ))}
-          <span className="ml-1">
-            {sums.length === 0
-              ? ''
-              : problems.length === 0
-                ? sums.every((x) => x.unknown)
-                  ? 'no data'
-                  : 'all up'
-                : problems.map((x) => `link${x.link} ${x.connected === 0 ? 'down' : `${x.connected}/${x.peers}`}`).join(', ')}
+        {(sums.length > 0 || !n.resources) && (
+          <span className="flex flex-wrap items-center gap-px text-xs" data-testid="node-links">
+            {sums.map((sum) => (
+              <LinkBadge key={sum.link} sum={sum} stale={stale} compact />
+            ))}
+            <span className="ml-1">
+              {sums.length === 0
+                ? ''
+                : problems.length === 0
+                  ? sums.every((x) => x.unknown)
+                    ? 'no data'
+                    : 'all up'
+                  : problems.map((x) => `link${x.link} ${x.connected === 0 ? 'down' : `${x.connected}/${x.peers}`}`).join(', ')}
+            </span>
           </span>
-        </span>
+        )}
+        {n.resources && <LoadCompact r={n.resources} state={n.state} />}
       </li>
     );
   },

@@ -1,5 +1,6 @@
 // Storage grouped shared/local, one row per storage: type, content, usage (shared: the one figure; local: the
 // sum and the fullest node, each node in a disclosure), and per-node state as dots with the states in words.
+// A node whose storage cannot be asked (pve: the node is offline) is "unknown (node offline)", never 0 bytes.
 import { memo } from 'react';
 import { storageStateWord, type ClusterSnapshot, type Storage } from '@quorate/model';
 import { formatBytes, percent } from '../lib/format';
@@ -7,6 +8,12 @@ import { Icon } from './Icon';
 import { StaleTag } from './StaleTag';
 
 type OnNode = Storage['nodes'][number];
+
+/** a node's state in words; unknown says why (the only cause the model has for it) */
+function stateWords(n: OnNode): string {
+  const w = storageStateWord(n);
+  return w === 'unknown' ? 'unknown (node offline)' : w;
+}
 
 function UsageBar({ used, total, label, stale }: { used: number; total: number; label: string; stale: boolean }) {
   const pct = percent(used, total);
@@ -38,7 +45,7 @@ const DOT: Record<string, string> = {
 
 /** one dot per node (the picture), and the states in words (the values: never only a hover) */
 function NodeStates({ nodes, stale }: { nodes: OnNode[]; stale: boolean }) {
-  const words = nodes.map((n) => [n.node, storageStateWord(n)] as const);
+  const words = nodes.map((n) => [n.node, stateWords(n)] as const);
   const active = words.filter(([, w]) => w === 'active').length;
   const other = words.filter(([, w]) => w !== 'active');
   return (
@@ -63,8 +70,9 @@ function NodeStates({ nodes, stale }: { nodes: OnNode[]; stale: boolean }) {
 const StorageRow = memo(function StorageRow({ st, stale }: { st: Storage; stale: boolean }) {
   // shared storage reports the same figures on every node: one bar, from a node that has it active;
   // local storage: the sum over the nodes that report it, the fullest node named, each node in a disclosure
-  const ref = st.nodes.find((n) => n.active && n.totalBytes > 0) ?? st.nodes[0];
-  const reporting = st.nodes.filter((n) => n.totalBytes > 0);
+  const known = st.nodes.filter((n) => !n.unknown);
+  const ref = known.find((n) => n.active && n.totalBytes > 0) ?? known[0];
+  const reporting = known.filter((n) => n.totalBytes > 0);
   const used = reporting.reduce((a, n) => a + n.usedBytes, 0);
   const total = reporting.reduce((a, n) => a + n.totalBytes, 0);
   const fullest = reporting.reduce<OnNode | undefined>((m, n) => (!m || percent(n.usedBytes, n.totalBytes) > percent(m.usedBytes, m.totalBytes) ? n : m), undefined);
@@ -77,7 +85,11 @@ const StorageRow = memo(function StorageRow({ st, stale }: { st: Storage; stale:
         </span>
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1">
-        {st.shared
+        {known.length === 0 && st.nodes.length > 0 ? (
+          <span className="text-xs" data-testid="storage-unknown">
+            usage unknown (node offline)
+          </span>
+        ) : st.shared
           ? ref && <UsageBar used={ref.usedBytes} total={ref.totalBytes} label={`${st.id} usage`} stale={stale} />
           : total > 0 && (
               <>
@@ -97,8 +109,8 @@ const StorageRow = memo(function StorageRow({ st, stale }: { st: Storage; stale:
           <ul className="mt-1 grid gap-x-4 gap-y-0.5 sm:grid-cols-2">
             {st.nodes.map((n) => (
               <li key={n.node} className="tabular-nums">
-                <span className="font-semibold">{n.node}</span> {storageStateWord(n)}
-                {n.totalBytes > 0 && (
+                <span className="font-semibold">{n.node}</span> {stateWords(n)}
+                {!n.unknown && n.totalBytes > 0 && (
                   <>
                     {' '}
                     · {Math.round(percent(n.usedBytes, n.totalBytes))}% · {formatBytes(n.usedBytes)} of {formatBytes(n.totalBytes)}

@@ -1,4 +1,5 @@
-// The overview: hero first, then early warning, partition, nodes, links, storage, events, lab controls.
+// The overview: hero first, then what the source cannot see (pve), early warning, partition, nodes, HA and
+// Ceph (pve, side by side), links (or why there are none), storage, events, lab controls.
 // On a phone (below xl) the incident feed comes right after the hero, before the long panels (CSS order).
 import { lazy, Suspense, useCallback, useLayoutEffect, useMemo, useState } from 'react';
 import { revisionCommitted } from '../live/render-probe';
@@ -23,6 +24,7 @@ import { openDegradedLinks } from '../lib/link-health';
 import { useLinkThresholds } from '../lib/useLinkThresholds';
 import { nodeName } from '../lib/cluster';
 import type { ChartTarget } from '../components/links/LinkChartDialog';
+import { LinksUnavailable, linksUnavailable, UnavailableNotice } from '../components/pve/Unavailable';
 
 // only sim clusters have it: its own chunk
 const LabControls = lazy(() => import('../components/LabControls'));
@@ -30,6 +32,9 @@ const LabControls = lazy(() => import('../components/LabControls'));
 const ExpectedVotesDialog = lazy(() => import('../components/ExpectedVotesDialog'));
 // link trends: uPlot and its CSS, only when a chart is opened
 const LinkChartDialog = lazy(() => import('../components/links/LinkChartDialog'));
+// only pve clusters with HA or Ceph have them: their own chunks
+const HaPanel = lazy(() => import('../components/pve/HaPanel'));
+const CephPanel = lazy(() => import('../components/pve/CephPanel'));
 
 interface Props {
   clusterId: string | null;
@@ -55,7 +60,9 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
   const { freshness, age } = useFreshness(entry);
   const conn = useConnection();
   // viewers get no operation buttons and no lab controls at all (the BFF refuses them anyway)
-  const operator = roleAtLeast(useRole(), 'operator') && !sample && clusterId !== null;
+  const role = useRole();
+  const operator = roleAtLeast(role, 'operator') && !sample && clusterId !== null;
+  const admin = roleAtLeast(role, 'admin') && !sample;
   const [votesOpen, setVotesOpen] = useState(false);
   const rev = entry?.rev;
   useLayoutEffect(() => {
@@ -88,6 +95,7 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
   const votesAction = operator && canSetVotesOn(capabilities) && s.quorum !== null;
   // lab controls where the cluster takes faults; before the list is known, a simulated cluster does
   const sim = capabilities ? capabilities.includes('faults') : (clusterSource ?? s.source) === 'sim';
+  const noLinks = linksUnavailable(s);
   return (
     <div className="flex flex-col gap-3 sm:gap-4">
       <QuorumHero
@@ -97,12 +105,25 @@ export function Overview({ clusterId, entry, clustersError, clusterSource, capab
         age={age}
         onSetExpectedVotes={votesAction ? () => setVotesOpen(true) : undefined}
       />
+      <UnavailableNotice s={s} admin={admin} />
       <EarlyWarning s={s} />
       <PartitionBanner s={s} />
       <div className="flex flex-col gap-3 sm:gap-4 xl:grid xl:grid-cols-[minmax(0,1fr)_26rem] xl:grid-rows-[auto_1fr] xl:items-start">
         <div className="order-2 flex min-w-0 flex-col gap-3 sm:gap-4 xl:order-none xl:col-start-1 xl:row-span-2 xl:row-start-1">
           <NodesPanel s={s} stale={stale} onOpenLinks={charts ? openNode : undefined} />
-          <LinkMatrix s={s} stale={stale} thresholds={thresholds} degraded={degraded} onOpenPair={charts ? openPair : undefined} />
+          {(s.ha || s.ceph) && (
+            <div className="grid gap-3 sm:gap-4 lg:grid-cols-2 lg:items-start">
+              <Suspense fallback={null}>
+                {s.ha && <HaPanel s={s} stale={stale} />}
+                {s.ceph && <CephPanel s={s} stale={stale} />}
+              </Suspense>
+            </div>
+          )}
+          {noLinks ? (
+            <LinksUnavailable why={noLinks} />
+          ) : (
+            <LinkMatrix s={s} stale={stale} thresholds={thresholds} degraded={degraded} onOpenPair={charts ? openPair : undefined} />
+          )}
           <StoragePanel s={s} stale={stale} />
         </div>
         <div className="order-1 min-w-0 xl:order-none xl:col-start-2 xl:row-start-1">

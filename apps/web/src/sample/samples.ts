@@ -1,11 +1,12 @@
 // Static snapshots for looking at layouts without a BFF: ?sample= one of SAMPLE_NAMES (healthy is quorate;
 // degraded, two-node, override, qdevice-lost, links-down and partition are each a degraded reason; lost,
-// stale and unknown), with their events and incidents. Loaded on demand only; never part of the initial bundle.
+// stale and unknown; pve and pve-large: read through the Proxmox API, sample/pve.ts), with their events and incidents. Loaded on demand only; never part of the initial bundle.
 import type { QueryClient } from '@tanstack/react-query';
 import type { ClusterEvent, ClusterList, ClusterSnapshot, Incident, IncidentList, LinkObservation } from '@quorate/model';
 import { queryKeys } from '../api/keys';
 import type { SnapshotEntry } from '../live/cache';
 import { setConnection } from '../live/connection';
+import { pveSnapshot } from './pve';
 
 const GiB = 1024 ** 3;
 const TiB = 1024 ** 4;
@@ -24,6 +25,8 @@ export const SAMPLE_NAMES = [
   'lost',
   'stale',
   'unknown',
+  'pve',
+  'pve-large',
 ] as const;
 
 function base(now: number, count = 3): ClusterSnapshot {
@@ -103,6 +106,10 @@ function incident(events: readonly ClusterEvent[], cause: Incident['cause'], sub
 }
 
 function variant(name: string, now: number): { s: ClusterSnapshot; events: ClusterEvent[]; incidents: Incident[] } {
+  if (name === 'pve' || name === 'pve-large') {
+    const events = [{ seq: 1, at: now - 600_000, severity: 'info', message: 'observing through pve1', body: { type: 'observer-changed', from: null, to: { nodeId: 1, name: 'pve1' } }, clusterId: 'lab' } satisfies ClusterEvent];
+    return { s: pveSnapshot(base(now, name === 'pve' ? 3 : 12), name === 'pve-large', now), events, incidents: [] };
+  }
   const s = base(now, name === 'two-node' ? 2 : name === 'qdevice-lost' ? 4 : 3);
   const ev = (seq: number, at: number, severity: ClusterEvent['severity'], message: string, body: ClusterEvent['body']): ClusterEvent => ({ seq, at, severity, message, body, clusterId: 'lab' });
   const events: ClusterEvent[] = [ev(1, now - 600_000, 'info', 'pve1 is the observer', { type: 'observer-changed', from: null, to: { nodeId: 1, name: 'pve1' } })];
@@ -223,5 +230,6 @@ export function seedSample(qc: QueryClient, name: string): ClusterList {
   qc.setQueryData(queryKeys.events(''), events);
   qc.setQueryData<IncidentList>(queryKeys.incidents(''), { incidents });
   setConnection({ status: name === 'stale' ? 'reconnecting' : 'live' });
+  if (name.startsWith('pve')) return { clusters: [{ id: 'lab', name: 'lab-cluster', source: 'pve', default: true, origin: 'config', capabilities: [] }] };
   return { clusters: [{ id: 'lab', name: 'lab-cluster', source: 'sim', default: true, origin: 'config', capabilities: ['faults', 'expectedVotes', 'stateExport'] }] };
 }
