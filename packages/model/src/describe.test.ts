@@ -70,6 +70,14 @@ describe('describeEvent', () => {
       'pve3 unreachable on every link: drop expected in 800 ms, quorum would be lost',
     ],
     [{ type: 'node-unreachable-cleared', nodeId: 3, name: 'pve3' }, 'unreachable warning for pve3 cleared'],
+    [
+      { type: 'ha-error', sid: 'ct:200', node: 'pve2', state: 'error' },
+      'HA resource ct:200 on pve2 is in error state: the HA manager stopped trying (fix it, then disable and re-enable it)',
+    ],
+    [{ type: 'ha-error', sid: 'vm:9', node: null, state: 'error' }, 'HA resource vm:9 is in error state: the HA manager stopped trying (fix it, then disable and re-enable it)'],
+    [{ type: 'ha-error-cleared', sid: 'ct:200', node: 'pve2', state: 'disabled' }, 'HA resource ct:200 on pve2 left the error state (now disabled)'],
+    [{ type: 'ha-fencing', node: 'pve3' }, 'HA is fencing pve3: its HA resources wait until it is fenced, then recover on other nodes'],
+    [{ type: 'ceph-health-changed', from: 'HEALTH_OK', to: 'HEALTH_WARN' }, 'Ceph health changed from HEALTH_OK to HEALTH_WARN'],
   ];
   it.each(cases)('%j', (body, message) => {
     expect(describeEvent(body)).toBe(message);

@@ -92,5 +92,13 @@ export function describeEvent(body: EventBody): string {
       return `${linkLabel(body.link, body.fromName, body.toName)} degraded: ${linkFigures(body)}`;
     case 'link-recovered':
       return `${linkLabel(body.link, body.fromName, body.toName)} recovered: ${linkFigures(body)}`;
+    case 'ha-error':
+      return `HA resource ${body.sid}${body.node ? ` on ${body.node}` : ''} is in error state: the HA manager stopped trying (fix it, then disable and re-enable it)`;
+    case 'ha-error-cleared':
+      return `HA resource ${body.sid}${body.node ? ` on ${body.node}` : ''} left the error state (now ${body.state})`;
+    case 'ha-fencing':
+      return `HA is fencing ${body.node}: its HA resources wait until it is fenced, then recover on other nodes`;
+    case 'ceph-health-changed':
+      return `Ceph health changed from ${body.from} to ${body.to}`;
   }
 }

@@ -600,3 +600,74 @@ describe('a revised forecast (issue 8)', () => {
     expect(diffSnapshots(next, next)).toEqual([]);
   });
 });
+
+describe('Proxmox HA and Ceph (pve)', () => {
+  const ha = (services: { sid: string; node: string | null; state: string }[], fencing: string[] = []): NonNullable<ClusterSnapshot['ha']> => ({ quorate: true, master: 'pve2', services, fencing });
+  const ceph = (health: string): NonNullable<ClusterSnapshot['ceph']> => ({ health, checks: [], monitors: [{ name: 'pve1', inQuorum: true }], osdsUp: 3, osdsIn: 3, osdsTotal: 3 });
+  const withHa = (h: ClusterSnapshot['ha'], c: ClusterSnapshot['ceph'] = null) => after((s) => {
+    s.ha = h;
+    s.ceph = c;
+  });
+  const types = (events: EventDraft[]) => events.map((e) => [e.body.type, e.severity]);
+
+  it('a service entering error is a warning; leaving it is info; a state change that is no error is nothing', () => {
+    const before = withHa(ha([{ sid: 'vm:100', node: 'pve1', state: 'started' }, { sid: 'ct:200', node: 'pve2', state: 'started' }]));
+    const broken = after((s) => {
+      s.ha = ha([{ sid: 'vm:100', node: 'pve1', state: 'migrate' }, { sid: 'ct:200', node: 'pve2', state: 'error' }]);
+    }, before);
+    const events = diffSnapshots(before, broken);
+    expect(types(events)).toEqual([['ha-error', 'warning']]);
+    expect(events[0]!.body).toEqual({ type: 'ha-error', sid: 'ct:200', node: 'pve2', state: 'error' });
+    expect(events[0]!.message).toContain('ct:200 on pve2 is in error state');
+    const fixed = after((s) => {
+      s.ha = ha([{ sid: 'vm:100', node: 'pve1', state: 'started' }, { sid: 'ct:200', node: 'pve2', state: 'disabled' }]);
+    }, broken);
+    expect(types(diffSnapshots(broken, fixed))).toEqual([['ha-error-cleared', 'info']]);
+  });
+
+  it('a node the manager starts fencing is critical, once', () => {
+    const before = withHa(ha([{ sid: 'vm:101', node: 'pve3', state: 'started' }]));
+    const fencing = after((s) => {
+      s.ha = ha([{ sid: 'vm:101', node: 'pve3', state: 'fence' }], ['pve3']);
+    }, before);
+    const events = diffSnapshots(before, fencing);
+    expect(types(events)).toEqual([['ha-fencing', 'critical']]);
+    expect(events[0]!.message).toBe('HA is fencing pve3: its HA resources wait until it is fenced, then recover on other nodes');
+    expect(diffSnapshots(fencing, after(() => {}, fencing))).toEqual([]);
+  });
+
+  it('HA going to or from null/undefined is staleness, not an event; a resource new to HA in error is no change', () => {
+    const err = ha([{ sid: 'ct:200', node: 'pve2', state: 'error' }], ['pve3']);
+    expect(diffSnapshots(withHa(null), withHa(err))).toEqual([]);
+    expect(diffSnapshots(withHa(err), withHa(null))).toEqual([]);
+    expect(diffSnapshots(sampleSnapshot(), withHa(err))).toEqual([]); // sim: ha absent
+    expect(diffSnapshots(withHa(ha([])), withHa(err)).map((e) => e.body.type)).toEqual(['ha-fencing']);
+  });
+
+  it('Ceph health: worse is a warning, better is info, absent Ceph on one side is nothing', () => {
+    const ok = withHa(null, ceph('HEALTH_OK'));
+    const warn = withHa(null, ceph('HEALTH_WARN'));
+    const err = withHa(null, ceph('HEALTH_ERR'));
+    expect(types(diffSnapshots(ok, warn))).toEqual([['ceph-health-changed', 'warning']]);
+    expect(diffSnapshots(ok, warn)[0]!.body).toEqual({ type: 'ceph-health-changed', from: 'HEALTH_OK', to: 'HEALTH_WARN' });
+    expect(types(diffSnapshots(warn, err))).toEqual([['ceph-health-changed', 'warning']]);
+    expect(types(diffSnapshots(err, ok))).toEqual([['ceph-health-changed', 'info']]);
+    expect(diffSnapshots(ok, withHa(null, null))).toEqual([]);
+    expect(diffSnapshots(withHa(null, null), err)).toEqual([]);
+  });
+
+  it('carryForwardKnown keeps the last HA and Ceph readings through a blind spell, so the change still shows', () => {
+    const ok = withHa(ha([{ sid: 'vm:100', node: 'pve1', state: 'started' }]), ceph('HEALTH_OK'));
+    const blind = withHa(null, null);
+    const baseline = carryForwardKnown(ok, blind);
+    expect(baseline.ha).toEqual(ok.ha);
+    expect(baseline.ceph).toEqual(ok.ceph);
+    const back = withHa(ha([{ sid: 'vm:100', node: 'pve1', state: 'error' }]), ceph('HEALTH_WARN'));
+    expect(diffSnapshots(baseline, back).map((e) => e.body.type)).toEqual(['ha-error', 'ceph-health-changed']);
+  });
+
+  it('eventSeverity of the new bodies', () => {
+    expect(eventSeverity({ type: 'ha-error-cleared', sid: 'x', node: null, state: 'started' })).toBe('info');
+    expect(eventSeverity({ type: 'ceph-health-changed', from: 'HEALTH_WARN', to: 'HEALTH_UNKNOWN' })).toBe('warning');
+  });
+});

@@ -24,12 +24,31 @@ export function eventSeverity(body: EventBody): Severity {
       return body.active ? 'info' : 'warning';
     case 'partition-changed':
       return body.partitioned ? 'warning' : 'info';
+    case 'ha-fencing':
+      return 'critical';
+    case 'ha-error':
+      return 'warning';
+    case 'ceph-health-changed':
+      return cephRank(body.to) > cephRank(body.from) ? 'warning' : 'info';
     default:
       return 'info';
   }
 }
 
 const known = (s: NodeState): boolean => s !== 'unknown';
+
+/** Ceph's health levels, worst last; a level this code does not know ranks between WARN and ERR */
+function cephRank(health: string): number {
+  return health === 'HEALTH_OK' ? 0 : health === 'HEALTH_WARN' ? 1 : health === 'HEALTH_ERR' ? 3 : 2;
+}
+
+/**
+ * HA service states that need a human (pve-ha-manager): only 'error' — the CRM gave up after max_restart and
+ * max_relocate and does nothing until the resource is disabled and re-enabled. 'fence' and 'recovery' are
+ * the manager handling a failed node (reported as ha-fencing), 'freeze' is a node shutting down or in
+ * maintenance, the rest are transitions.
+ */
+const HA_ERROR_STATES: ReadonlySet<string> = new Set(['error']);
 
 // Events of one diff are grouped by kind in roughly causal order (a config change, then the early
 // warning, the links, the membership change it leads to, and the quorum consequence); within a kind
@@ -48,6 +67,10 @@ const ORDER: readonly EventBody['type'][] = [
   'quorum-regained',
   'partition-changed',
   'storage-state-changed',
+  'ha-fencing',
+  'ha-error',
+  'ha-error-cleared',
+  'ceph-health-changed',
 ];
 const rank = new Map(ORDER.map((t, i) => [t, i]));
 
@@ -79,6 +102,8 @@ export function diffSnapshots(prev: ClusterSnapshot | null, next: ClusterSnapsho
   diffQuorum(prev, next, bodies);
   if (prev.partitioned !== next.partitioned) bodies.push({ type: 'partition-changed', partitioned: next.partitioned });
   diffStorage(prev, next, bodies);
+  diffHa(prev, next, bodies);
+  diffCeph(prev, next, bodies);
 
   // stable sort: the per-kind order set by the helpers is kept
   bodies.sort((a, b) => (rank.get(a.type) ?? 0) - (rank.get(b.type) ?? 0));
@@ -236,13 +261,41 @@ function diffStorage(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBod
   out.push(...found);
 }
 
+/** HA: errors entered and left, nodes the manager starts fencing. HA (un)readable on one side: no change. */
+function diffHa(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
+  const p = prev.ha;
+  const n = next.ha;
+  if (!p || !n) return;
+  const before = new Map(p.services.map((s) => [s.sid, s]));
+  const found: EventBody[] = [];
+  for (const s of n.services) {
+    const was = before.get(s.sid);
+    if (!was) continue; // a resource added to HA: not a change of its state
+    const isErr = HA_ERROR_STATES.has(s.state);
+    const wasErr = HA_ERROR_STATES.has(was.state);
+    if (isErr && !wasErr) found.push({ type: 'ha-error', sid: s.sid, node: s.node, state: s.state });
+    else if (!isErr && wasErr) found.push({ type: 'ha-error-cleared', sid: s.sid, node: s.node, state: s.state });
+  }
+  const fencedBefore = new Set(p.fencing);
+  for (const node of [...n.fencing].sort(cmp)) if (!fencedBefore.has(node)) found.push({ type: 'ha-fencing', node });
+  found.sort((a, b) => cmp('sid' in a ? a.sid : '', 'sid' in b ? b.sid : ''));
+  out.push(...found);
+}
+
+/** Ceph's overall health; Ceph absent or unreadable on one side: no change */
+function diffCeph(prev: ClusterSnapshot, next: ClusterSnapshot, out: EventBody[]): void {
+  const p = prev.ceph;
+  const n = next.ceph;
+  if (p && n && p.health !== n.health) out.push({ type: 'ceph-health-changed', from: p.health, to: n.health });
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
  * The baseline to diff the next snapshot against: `next`, with what it does not know (nodes in state
- * 'unknown', a null quorum, a null config version) filled in from the previous baseline. The caller keeps
+ * 'unknown', a null quorum, a null config version, a null HA or Ceph reading) filled in from the previous baseline. The caller keeps
  *   events = diffSnapshots(baseline, next); baseline = carryForwardKnown(baseline, next);
  * so that a node that went down while nobody could be asked still yields node-left when the view returns.
  */
@@ -251,7 +304,10 @@ export function carryForwardKnown(baseline: ClusterSnapshot | null, next: Cluste
   const hasUnknown = next.nodes.some((n) => n.state === 'unknown');
   const keepQuorum = next.quorum === null && baseline.quorum !== null;
   const keepVersion = next.cluster.configVersion === null && baseline.cluster.configVersion !== null;
-  if (!hasUnknown && !keepQuorum && !keepVersion) return next;
+  // HA or Ceph unreadable for a while (pve): diff the next reading against the last one known
+  const keepHa = (next.ha === null || next.ha === undefined) && baseline.ha != null;
+  const keepCeph = (next.ceph === null || next.ceph === undefined) && baseline.ceph != null;
+  if (!hasUnknown && !keepQuorum && !keepVersion && !keepHa && !keepCeph) return next;
   const before = new Map(baseline.nodes.map((n) => [n.id, n]));
   return {
     ...next,
@@ -263,5 +319,7 @@ export function carryForwardKnown(baseline: ClusterSnapshot | null, next: Cluste
       : next.nodes,
     quorum: keepQuorum ? baseline.quorum : next.quorum,
     cluster: keepVersion ? { ...next.cluster, configVersion: baseline.cluster.configVersion } : next.cluster,
+    ...(keepHa ? { ha: baseline.ha } : {}),
+    ...(keepCeph ? { ceph: baseline.ceph } : {}),
   };
 }

@@ -1,4 +1,5 @@
-// Typed events: state changes worth a line on the timeline (membership, quorum, links, storage state),
+// Typed events: state changes worth a line on the timeline (membership, quorum, links, storage state,
+// Proxmox HA errors and fencing, Ceph health),
 // never usage ticks. The diff of two snapshots produces EventDrafts; the BFF numbers them (seq).
 import { z } from 'zod';
 import { LinkNumber, NodeId, NodeName } from './snapshot';
@@ -62,6 +63,13 @@ export const EventBody = z.discriminatedUnion('type', [
     cause: z.enum(['latency', 'loss']),
   }),
   z.object({ type: z.literal('link-recovered'), ...linkRef, latencyMs: z.number().nullable(), lossPct: z.number().nullable() }),
+  /** a Proxmox HA resource entered the 'error' state: the HA manager gave up on it (pve) */
+  z.object({ type: z.literal('ha-error'), sid: z.string(), node: NodeName.nullable(), state: z.string() }),
+  z.object({ type: z.literal('ha-error-cleared'), sid: z.string(), node: NodeName.nullable(), state: z.string() }),
+  /** the HA manager is fencing a node (its resources wait in state 'fence' until it is) (pve) */
+  z.object({ type: z.literal('ha-fencing'), node: NodeName }),
+  /** Ceph's overall health changed, e.g. HEALTH_OK → HEALTH_WARN (pve) */
+  z.object({ type: z.literal('ceph-health-changed'), from: z.string(), to: z.string() }),
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 export type EventType = EventBody['type'];

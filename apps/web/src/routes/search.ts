@@ -34,6 +34,10 @@ export const EVENT_TYPE_LABELS: Record<EventType, string> = {
   'observer-changed': 'observer changed',
   'config-version-changed': 'config version changed',
   'storage-state-changed': 'storage state',
+  'ha-error': 'HA error',
+  'ha-error-cleared': 'HA error cleared',
+  'ha-fencing': 'HA fencing',
+  'ceph-health-changed': 'Ceph health',
 };
 const EVENT_TYPES = Object.keys(EVENT_TYPE_LABELS) as [EventType, ...EventType[]];
 export const SEVERITIES = ['critical', 'warning', 'info'] as const satisfies readonly Severity[];
