@@ -198,3 +198,54 @@ describe('NodesPanel', () => {
     expect(words(qd)).toBe('QDevice connect-failed 1 vote not casting its vote algorithm lms');
   });
 });
+
+describe('NodesPanel on a pve snapshot (the Proxmox API without SSH)', () => {
+  /** the cells of a row by column header, whatever the columns are */
+  function cells(name: string): Map<string, HTMLElement> {
+    const tr = screen.getByTestId(`node-row-${name}`);
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent ?? '');
+    const all = [within(tr).getByRole('rowheader'), ...within(tr).getAllByRole('cell')];
+    return new Map(headers.map((h, i) => [h, all[i]!]));
+  }
+
+  it('load, guests and version columns; no links column (the API has none); the offline node says why, not 0', () => {
+    panel(pageSample('pve').entry.snapshot);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Node', 'State', 'Votes', 'Load', 'Guests', 'Version', 'Addresses']);
+    const pve1 = cells('pve1');
+    expect(words(pve1.get('Load')!)).toBe('CPU 3% of 16 mem 21.4 / 62.7 GiB');
+    expect(words(pve1.get('Guests')!)).toBe('3 running · 1 HA');
+    expect(words(pve1.get('Version')!)).toBe('PVE 8.2.4 up 12 d 3 h');
+    expect(within(pve1.get('Version')!).getByTestId('node-version')).toHaveAttribute('title', 'pve-manager/8.2.4/faa83925c9641325 · kernel 6.8.12-1-pve');
+    expect(words(cells('pve2').get('Guests')!)).toBe('4 running · 1 stopped · 1 HA');
+    const pve3 = cells('pve3');
+    expect(words(pve3.get('Load')!)).toBe('— node offline');
+    expect(words(pve3.get('Guests')!)).toBe('2 unknown · 1 HA (node offline)');
+    expect(words(pve3.get('Version')!)).toBe('—');
+    expect(screen.queryAllByTestId('link-badge')).toHaveLength(0);
+  });
+
+  it('with links (SSH merged in) the links column is back beside the load', () => {
+    const s = structuredClone(pageSample('pve').entry.snapshot);
+    s.links = pageSample('quorate').entry.snapshot.links;
+    s.unavailable = [];
+    panel(s);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Node', 'State', 'Votes', 'Links', 'Load', 'Guests', 'Version', 'Addresses']);
+  });
+
+  it('the compact grid: CPU and memory in percent and the guest count per tile, no link icons', () => {
+    const region = panel(pageSample('pve-large').entry.snapshot);
+    expect(words(within(region).getByRole('heading', { level: 2 }))).toBe('Nodes (12 of 12 online)');
+    const tile = screen.getByTestId('node-row-pve6');
+    expect(words(within(tile).getByTestId('node-load'))).toBe('CPU 93% mem 70%');
+    expect(within(tile).getByTestId('node-guests')).toHaveTextContent('6 guests');
+    expect(within(region).queryAllByTestId('link-badge')).toHaveLength(0);
+    expect(within(region).queryAllByTestId('node-links')).toHaveLength(0);
+  });
+
+  it('a sim snapshot has none of it: the same five columns, no load or guests anywhere', () => {
+    panel(pageSample('quorate').entry.snapshot);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([...COLUMNS]);
+    expect(screen.queryAllByTestId('node-load')).toHaveLength(0);
+    expect(screen.queryAllByTestId('node-guests')).toHaveLength(0);
+  });
+});

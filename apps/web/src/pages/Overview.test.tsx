@@ -31,9 +31,9 @@ afterEach(() => vi.unstubAllGlobals());
 
 const CAPS: Capability[] = ['expectedVotes', 'stateExport'];
 
-async function overview(entry: SnapshotEntry) {
+async function overview(entry: SnapshotEntry, role: 'operator' | 'admin' = 'operator') {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  qc.setQueryData(queryKeys.auth, { setupRequired: false, user: { id: 'u1', username: 'op', role: 'operator' }, csrfToken: 't' });
+  qc.setQueryData(queryKeys.auth, { setupRequired: false, user: { id: 'u1', username: 'op', role }, csrfToken: 't' });
   const root = createRootRoute({
     component: () => <Overview clusterId="prod" entry={entry} clustersError={null} clusterSource="ssh" capabilities={CAPS} sample={false} />,
   });
@@ -122,5 +122,40 @@ describe('Overview: incidents and link trends', () => {
     expect(screen.getByRole('button', { name: 'trend: links of pve2' })).toBeInTheDocument();
     expect(screen.getAllByRole('button', { name: /chart of pve1–pve2 link0$/ })).toHaveLength(1);
     expect(screen.getByTestId('link-matrix')).toHaveTextContent('Green up to 5.0 ms, amber above it, orange above 10 ms or 1 % loss');
+  });
+});
+
+describe('Overview of a pve cluster (the Proxmox API without SSH)', () => {
+  it('the notice of what it cannot see (admins: the way to SSH), HA and Ceph side by side, the links stand-in instead of a matrix', async () => {
+    setConnection({ status: 'live' });
+    await overview(entry(pageSample('pve').entry.snapshot), 'admin');
+    const notice = screen.getByRole('region', { name: 'What this view cannot see' });
+    expect(notice).toHaveTextContent('Without SSH this view cannot see: Corosync links, exact quorum options and the early warning; quorum changes arrive by 2 s polling.');
+    expect(within(notice).getByRole('link', { name: /Admin → Clusters/ })).toHaveAttribute('href', '/admin#clusters-title');
+    // lazy chunks
+    expect(await screen.findByRole('region', { name: 'High availability' })).toBeInTheDocument();
+    expect(await screen.findByRole('region', { name: /^Ceph/ })).toHaveTextContent('2 of 3 monitors in quorum');
+    expect(screen.getByTestId('links-unavailable')).toBeInTheDocument();
+    expect(screen.queryByTestId('link-matrix')).not.toBeInTheDocument();
+    // the hero already says the votes are derived: once, not twice
+    expect(screen.getAllByTestId('quorum-options-assumed')).toHaveLength(1);
+  });
+
+  it('an operator is told an admin can add SSH, with no link', async () => {
+    setConnection({ status: 'live' });
+    await overview(entry(pageSample('pve').entry.snapshot));
+    const notice = screen.getByRole('region', { name: 'What this view cannot see' });
+    expect(within(notice).queryByRole('link')).not.toBeInTheDocument();
+    expect(notice).toHaveTextContent('An admin can add SSH to this cluster for these.');
+  });
+
+  it('a sim cluster looks as before: no notice, no HA, no Ceph, the link matrix', async () => {
+    setConnection({ status: 'live' });
+    await overview(entry(pageSample('quorate').entry.snapshot), 'admin');
+    expect(screen.getByTestId('link-matrix')).toBeInTheDocument();
+    expect(screen.queryByTestId('unavailable')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('links-unavailable')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('ha-panel')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('ceph-panel')).not.toBeInTheDocument();
   });
 });

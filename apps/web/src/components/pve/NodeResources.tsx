@@ -15,7 +15,7 @@ export function hasResources(nodes: readonly { resources?: Resources | undefined
 function Missing({ why }: { why: string | null }) {
   return (
     <span className="text-slate-500 dark:text-slate-400" title={why ?? 'not reported'}>
-      —{why && <span className="ml-1 text-xs">{why}</span>}
+      —{why && <span className="text-xs"> {why}</span>}
     </span>
   );
 }
