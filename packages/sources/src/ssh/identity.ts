@@ -1,7 +1,10 @@
 // An SSH key pair for Quorate itself (ed25519), and the public half of a stored private key: the BFF keeps
 // the private key encrypted and shows the public half (authorized_keys line and fingerprint) to admins.
-import { utils } from 'ssh2';
+// ssh2 is CommonJS: under plain Node (tsx, npm run admin) only its default export is there
+import ssh2 from 'ssh2';
 import { sshFingerprint } from '../runners/fingerprint';
+
+const { utils } = ssh2;
 
 export interface SshKeyPublic {
   /** the authorized_keys line: "ssh-ed25519 AAAA… comment" */
