@@ -4,9 +4,10 @@
 //    options (the API does not expose them): cluster.quorumOptionsKnown = false says so.
 //  - a standalone node (no cluster entry, nodeid 0) is `standalone`, never "quorum lost".
 //  - nodes are keyed by name: two nodes sharing a node id in a reply are still two nodes.
-//  - storage from /cluster/resources: one row per (storage, node) → one Storage with per-node state; an
-//    offline node's rows (status "unknown", no sizes) are `unknown`. Sizes are kept per storage and node,
-//    never added across storages (two dir storages on one filesystem report the same size).
+//  - storage (build-storage.ts), each node's load, versions and guests (build-nodes.ts), HA (build-ha.ts)
+//    and Ceph (build-ceph.ts) from their own replies; a reply that is missing leaves its part null.
+//  - `unavailable`: what the API cannot show without SSH (links, quorum options, the early warning, push
+//    speed), and each part the token was refused (403) or that failed, with the privilege it needs.
 import {
   QuorumOptions,
   configuredExpectedVotes,
@@ -18,11 +19,26 @@ import {
   type ClusterNode,
   type ClusterSnapshot,
   type QDevice,
+  type Unavailable,
   type QuorumFlag,
   type QuorumState,
   type Storage,
 } from '@quorate/model';
-import { ConfigNode, QdeviceStatus, ResourceRow, StatusRow, Totem, parseRows } from './schemas';
+import { buildCeph } from './build-ceph';
+import { buildHa } from './build-ha';
+import { nodeResources, versionsOf, type NodeVersions } from './build-nodes';
+import { buildStorage } from './build-storage';
+import { coverage, parsePermissions } from './permissions';
+import { ConfigNode, NodeStatusReply, QdeviceStatus, ResourceRow, StatusRow, Totem, parseRows } from './schemas';
+
+/** a part that answered with an error (or not at all): why it is missing */
+export interface PartFailure {
+  /** the API path, e.g. "cluster/ha/status/current", "nodes/pve3/status" */
+  path: string;
+  /** the HTTP status, null when no answer came (timeout, refused) */
+  status: number | null;
+  message: string;
+}
 
 /** the `data` of each reply; undefined = not available (404, failed or not polled yet) */
 export interface PveReplies {
@@ -31,6 +47,17 @@ export interface PveReplies {
   qdevice?: unknown;
   totem?: unknown;
   resources?: unknown;
+  ha?: unknown;
+  ceph?: unknown;
+  /** GET /storage */
+  storageConfig?: unknown;
+  /** GET /access/permissions */
+  permissions?: unknown;
+  /** node → GET /nodes/{node}/status data (online nodes, last answer kept between polls) */
+  nodeStatus?: ReadonlyMap<string, unknown>;
+  /** node → GET /nodes/{node}/storage data */
+  nodeStorage?: ReadonlyMap<string, unknown>;
+  failures?: readonly PartFailure[];
 }
 
 export interface BuildContext {
@@ -49,6 +76,51 @@ export interface BuildResult {
 }
 
 const DEFAULT_OPTIONS = QuorumOptions.parse({});
+
+/** what the HTTP API never shows; merge.ts drops these lines once Corosync answers over SSH */
+const WITHOUT_SSH: Unavailable[] = [
+  { what: 'links', why: 'needs SSH to the nodes: the API does not expose knet link state, latency or loss' },
+  { what: 'quorum-options', why: 'needs SSH to the nodes: the API does not expose the quorum {} options (two_node, wait_for_all, last_man_standing, auto_tie_breaker); expected votes and quorum assume the defaults' },
+  { what: 'early-warning', why: 'needs SSH to the nodes: the API does not expose knet link state, so a node cut off on every link is seen only once Corosync drops it' },
+  { what: 'push', why: 'needs SSH to the nodes: the API is polled every 2 s, membership changes are not pushed' },
+];
+
+/** the part each failed path belongs to (paths without one only make a note) */
+function partOf(path: string): Unavailable['what'] | null {
+  if (path === 'cluster/ha/status/current') return 'ha';
+  if (path === 'cluster/ceph/status') return 'ceph';
+  if (path === 'cluster/resources' || path === 'storage' || /^nodes\/[^/]+\/storage$/.test(path)) return 'storage';
+  if (/^nodes\/[^/]+\/status$/.test(path)) return 'node-status';
+  return null;
+}
+
+/** a refused part (403) or one that answered with an error is unavailable, with why; the rest are notes */
+function unavailableParts(failures: readonly PartFailure[], notes: string[]): Unavailable[] {
+  const out = new Map<Unavailable['what'], string[]>();
+  for (const f of failures) {
+    const what = partOf(f.path);
+    const perNode = /^nodes\//.test(f.path);
+    // per-node calls: a 595/596 or timeout is that node being unreachable — a note, not a blind spot
+    if (perNode && f.status !== 403) {
+      notes.push(`${f.path}: ${f.message}`);
+      continue;
+    }
+    // no answer at all: the source keeps the part's last data and its health says why
+    if (what === null || f.status === null) continue;
+    out.set(what, [...(out.get(what) ?? []), f.message]);
+  }
+  return [...out].map(([what, why]) => ({ what, why: why.join('; ') }));
+}
+
+function versionsFrom(data: ReadonlyMap<string, unknown> | undefined, notes: string[]): Map<string, NodeVersions> {
+  const out = new Map<string, NodeVersions>();
+  for (const [node, d] of data ?? []) {
+    const p = NodeStatusReply.safeParse(d);
+    if (p.success) out.set(node, versionsOf(p.data));
+    else notes.push(`nodes/${node}/status: ${p.error.issues[0]?.path.join('.') ?? ''} ${p.error.issues[0]?.message ?? 'invalid'}`.trim());
+  }
+  return out;
+}
 
 function parseQdevice(data: unknown, nodes: { id: number; votes: number }[]): QDevice | null {
   const p = QdeviceStatus.safeParse(data);
@@ -74,29 +146,6 @@ function addressesOf(n: Record<string, unknown>): ClusterNode['addresses'] {
     if (typeof a === 'string' && a) out.push({ link, address: a });
   }
   return out;
-}
-
-function buildStorage(data: unknown, online: ReadonlyMap<string, boolean>, notes: string[]): Storage[] {
-  const { rows, dropped } = parseRows(data, ResourceRow, 'cluster/resources');
-  notes.push(...dropped);
-  const byId = new Map<string, Storage>();
-  for (const r of rows) {
-    if (r.type !== 'storage' || !r.storage || !r.node) continue;
-    let s = byId.get(r.storage);
-    if (!s) {
-      s = { id: r.storage, type: r.plugintype ?? 'unknown', content: (r.content ?? '').split(',').filter(Boolean), shared: r.shared ?? false, nodes: [] };
-      byId.set(r.storage, s);
-    }
-    if (r.shared) s.shared = true;
-    // /cluster/status is the authority on online/offline: a row of an offline node is stale or unknown
-    const known = r.status === 'available' && online.get(r.node) !== false && r.maxdisk !== undefined;
-    const total = known ? (r.maxdisk ?? 0) : 0;
-    const used = known ? (r.disk ?? 0) : 0;
-    s.nodes.push({ node: r.node, enabled: true, active: known, totalBytes: total, usedBytes: used, availBytes: Math.max(0, total - used), ...(known ? {} : { unknown: true }) });
-  }
-  const list = [...byId.values()];
-  for (const s of list) s.nodes.sort((a, b) => a.node.localeCompare(b.node));
-  return list.sort((a, b) => a.id.localeCompare(b.id));
 }
 
 export function buildSnapshot(replies: PveReplies, ctx: BuildContext): BuildResult {
@@ -180,15 +229,27 @@ export function buildSnapshot(replies: PveReplies, ctx: BuildContext): BuildResu
     else notes.push('cluster/config/totem: not an object');
   }
 
-  const online = new Map(nodes.map((n) => [n.name, n.state === 'online']));
-  let storage: Storage[] | null = null;
+  let resourceRows: ResourceRow[] | null = null;
   if (replies.resources !== undefined) {
     try {
-      storage = buildStorage(replies.resources, online, notes);
+      const r = parseRows(replies.resources, ResourceRow, 'cluster/resources');
+      notes.push(...r.dropped);
+      resourceRows = r.rows;
     } catch (err) {
       notes.push((err as Error).message);
     }
   }
+  const storage: Storage[] | null = resourceRows ? buildStorage({ resources: resourceRows, config: replies.storageConfig, nodeStorage: replies.nodeStorage }, nodes, notes) : null;
+  const { ha, lrm } = buildHa(replies.ha, notes);
+  const ceph = buildCeph(replies.ceph, notes);
+  const unavailable = standalone ? [] : [...WITHOUT_SSH];
+  const perms = replies.permissions === undefined ? null : parsePermissions(replies.permissions);
+  const guestCoverage = perms ? coverage(perms, '/vms', 'VM.Audit') : 'all';
+  if (guestCoverage === 'none') unavailable.push({ what: 'guests', why: 'the token lacks VM.Audit on /vms: /cluster/resources leaves guests out without an error, so guest counts are unknown' });
+  if (guestCoverage === 'some') unavailable.push({ what: 'guests', why: 'the token has VM.Audit on some guests only (not on /vms): guest counts cover only those' });
+  unavailable.push(...unavailableParts(replies.failures ?? [], notes));
+  const withResources = nodeResources(nodes, { resources: resourceRows, versions: versionsFrom(replies.nodeStatus, notes), guestsVisible: guestCoverage !== 'none', lrm: ha ? lrm : null });
+  for (const n of nodes) n.resources = withResources.get(n.name);
 
   const observer = local ? { nodeId: nodes.find((n) => n.name === local.name)?.id ?? local.nodeid ?? 0, name: local.name } : null;
   const snapshot: ClusterSnapshot = {
@@ -215,6 +276,9 @@ export function buildSnapshot(replies: PveReplies, ctx: BuildContext): BuildResu
     views: observer ? [{ nodeId: observer.nodeId, name: observer.name, reachable: true, reason: null, observedAt: ctx.observedAt, quorum }] : [],
     partitioned: false,
     warnings: [],
+    ha,
+    ceph,
+    unavailable,
   };
   return { snapshot, notes };
 }

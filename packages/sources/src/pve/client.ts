@@ -12,13 +12,19 @@ export const PRIVILEGES: Record<string, string> = {
   'cluster/config/nodes': 'Sys.Audit on /',
   'cluster/config/qdevice': 'Sys.Audit on /',
   'cluster/config/totem': 'Sys.Audit on /',
-  'cluster/resources': 'Datastore.Audit on /storage (rows are filtered per storage) and Sys.Audit on /nodes',
+  'cluster/resources': 'Datastore.Audit on /storage (rows are filtered per storage), Sys.Audit on /nodes and VM.Audit on /vms (guests are filtered per guest)',
+  'cluster/ha/status/current': 'Sys.Audit on /',
+  'cluster/ceph/status': 'Sys.Audit or Datastore.Audit on /',
+  storage: 'Datastore.Audit on /storage (storages are filtered per storage)',
+  'access/permissions': 'no privilege (any token may read its own)',
 };
 
 export function privilegeFor(path: string): string {
   const p = path.split('?')[0]!;
   if (PRIVILEGES[p]) return PRIVILEGES[p];
   if (/^nodes\/[^/]+\/storage$/.test(p)) return 'Datastore.Audit on /storage';
+  const node = /^nodes\/([^/]+)\/status$/.exec(p)?.[1];
+  if (node !== undefined) return `Sys.Audit on /nodes/${decodeURIComponent(node)}`;
   return 'Sys.Audit on /';
 }
 

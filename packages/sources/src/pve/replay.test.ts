@@ -2,7 +2,7 @@
 // concludes (expected.json per directory), through the same code path as a live cluster.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClusterSnapshot } from '@quorate/model';
+import { ClusterSnapshot, storageStateWord, type CephStatus, type HaStatus, type NodeResources } from '@quorate/model';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from './build';
 import { PveClient } from './client';
@@ -22,11 +22,19 @@ interface Expected {
   sameSize?: [string, string][];
   addresses?: Record<string, string>;
   note?: string;
+  /** what the snapshot says it cannot see (the `what` of each line) */
+  unavailable: string[];
+  ha: HaStatus | null;
+  ceph: CephStatus | null;
+  /** per node, the fields of NodeResources a correct reader is sure of */
+  resources?: Record<string, Partial<NodeResources>>;
+  /** per storage and node: active / inactive / disabled / unknown */
+  storageState?: Record<string, Record<string, string>>;
 }
 
 describe('pve replay scenarios', () => {
   it('has the scenarios the issue asks for', () => {
-    expect(scenarios).toEqual(expect.arrayContaining(['healthy', 'offline-node', 'inquorate-node', 'standalone-node', 'qdevice-connected', 'qdevice-connect-failed', 'qdevice-empty', 'strings-for-numbers']));
+    expect(scenarios).toEqual(expect.arrayContaining(['healthy', 'offline-node', 'inquorate-node', 'standalone-node', 'qdevice-connected', 'qdevice-connect-failed', 'qdevice-empty', 'strings-for-numbers', 'ha-error', 'ceph-warn', 'storage-config']));
   });
 
   it.each(scenarios)('%s: the snapshot says what a correct reader concludes', async (name) => {
@@ -54,6 +62,16 @@ describe('pve replay scenarios', () => {
     }
     for (const [node, addr] of Object.entries(exp.addresses ?? {})) expect(snapshot.nodes.find((n) => n.name === node)?.addresses).toEqual([{ link: 0, address: addr }]);
     if (exp.note) expect(notes.join('\n')).toContain(exp.note);
+    expect((snapshot.unavailable ?? []).map((u) => u.what)).toEqual(exp.unavailable);
+    expect(snapshot.ha ?? null).toEqual(exp.ha);
+    expect(snapshot.ceph ?? null).toEqual(exp.ceph);
+    // every node of a pve snapshot carries its resources (all null where unknown)
+    for (const n of snapshot.nodes) expect(n.resources).toBeDefined();
+    for (const [node, r] of Object.entries(exp.resources ?? {})) expect(snapshot.nodes.find((n) => n.name === node)?.resources).toMatchObject(r);
+    for (const [id, byNode] of Object.entries(exp.storageState ?? {})) {
+      const s = snapshot.storage!.find((x) => x.id === id)!;
+      expect(Object.fromEntries(s.nodes.map((n) => [n.node, storageStateWord(n)]))).toEqual(byNode);
+    }
   });
 
   it('the source on a replay dir: ok, one snapshot per poll; a 403 part makes it degraded with the privilege', async () => {

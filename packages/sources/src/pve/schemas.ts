@@ -51,7 +51,7 @@ export const Totem = z
   .catchall(z.unknown());
 export type Totem = z.infer<typeof Totem>;
 
-/** GET /cluster/resources: a row; only the storage rows are read for now */
+/** GET /cluster/resources: a row (node, storage, qemu/lxc; pool/sdn/network rows are skipped by the reader) */
 export const ResourceRow = z
   .object({
     id: z.string(),
@@ -64,9 +64,90 @@ export const ResourceRow = z
     content: z.string().optional(),
     disk: Num.optional(),
     maxdisk: Num.optional(),
+    // node rows: load (absent on an offline node, or without Sys.Audit on /nodes/<node>)
+    cpu: Num.optional(),
+    maxcpu: Num.optional(),
+    mem: Num.optional(),
+    maxmem: Num.optional(),
+    uptime: Num.optional(),
+    // guest rows
+    vmid: Int.optional(),
+    template: Flag.optional(),
+    /** set when the guest is an HA resource */
+    hastate: z.string().optional(),
   })
   .catchall(z.unknown());
 export type ResourceRow = z.infer<typeof ResourceRow>;
+
+/** GET /nodes/{node}/status: only the versions are read (load comes from /cluster/resources) */
+export const NodeStatusReply = z
+  .object({
+    pveversion: z.string().optional(),
+    /** "Linux 5.15.108-1-pve #1 SMP PVE 5.15.108-2 (…)" */
+    kversion: z.string().optional(),
+    /** newer versions: {sysname, release, version, machine} */
+    'current-kernel': z.object({ release: z.string().optional() }).catchall(z.unknown()).optional(),
+  })
+  .catchall(z.unknown());
+export type NodeStatusReply = z.infer<typeof NodeStatusReply>;
+
+/** GET /cluster/ha/status/current: a row (types quorum, master, lrm, service; PVE 9 adds fencing) */
+export const HaRow = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    node: z.string().optional(),
+    status: z.string().optional(),
+    quorate: Flag.optional(),
+    sid: z.string().optional(),
+    state: z.string().optional(),
+    crm_state: z.string().optional(),
+  })
+  .catchall(z.unknown());
+export type HaRow = z.infer<typeof HaRow>;
+
+/** GET /storage: a storage.cfg entry (values as the section config gives them) */
+export const StorageConfigRow = z
+  .object({
+    storage: z.string().min(1),
+    type: z.string().min(1),
+    content: z.string().optional(),
+    shared: Flag.optional(),
+    disable: Flag.optional(),
+    /** "pve1,pve2": the nodes it is restricted to; absent = all */
+    nodes: z.string().optional(),
+  })
+  .catchall(z.unknown());
+export type StorageConfigRow = z.infer<typeof StorageConfigRow>;
+
+/** GET /nodes/{node}/storage: a row (active 0 = configured but not usable there, e.g. its NFS server is down) */
+export const NodeStorageRow = z
+  .object({ storage: z.string().min(1), type: z.string().optional(), content: z.string().optional(), shared: Flag.optional(), active: Flag.optional(), enabled: Flag.optional(), total: Num.optional(), used: Num.optional(), avail: Num.optional() })
+  .catchall(z.unknown());
+export type NodeStorageRow = z.infer<typeof NodeStorageRow>;
+
+/** a health check of `ceph health detail`: {severity, summary: {message, count}, detail, muted} */
+const CephCheck = z.object({ severity: z.string().optional(), summary: z.object({ message: z.string() }).catchall(z.unknown()).optional() }).catchall(z.unknown());
+const CephOsdNumbers = z.object({ num_osds: Int.optional(), num_up_osds: Int.optional(), num_in_osds: Int.optional() }).catchall(z.unknown());
+/**
+ * GET /cluster/ceph/status: `ceph status` with `health` from `health detail` and, on Octopus and later
+ * (where status keeps only epoch and num_mons), `monmap` from `mon dump` (pve-manager Ceph/Tools.pm
+ * ceph_cluster_status). osdmap is nested (osdmap.osdmap.num_osds) before Octopus, flat after.
+ */
+export const CephStatusReply = z
+  .object({
+    health: z.object({ status: z.string().optional(), overall_status: z.string().optional(), checks: z.record(z.string(), z.unknown()).optional() }).catchall(z.unknown()),
+    quorum_names: z.array(z.string()).optional(),
+    monmap: z.object({ mons: z.array(z.object({ name: z.string() }).catchall(z.unknown())).optional() }).catchall(z.unknown()).optional(),
+    osdmap: CephOsdNumbers.extend({ osdmap: CephOsdNumbers.optional() }).optional(),
+  })
+  .catchall(z.unknown());
+export type CephStatusReply = z.infer<typeof CephStatusReply>;
+export { CephCheck };
+
+/** GET /access/permissions: path → {privilege: propagate 0/1} (the token's own, effective) */
+export const Permissions = z.record(z.string(), z.record(z.string(), z.unknown()));
+export type Permissions = z.infer<typeof Permissions>;
 
 /** the {"data": ...} envelope of every reply */
 export const Envelope = z.object({ data: z.unknown() });
