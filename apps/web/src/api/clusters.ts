@@ -1,5 +1,5 @@
 // The clusters the BFF watches and their stored events (REST; the live snapshot comes over the socket).
-import type { ClusterEvent, ClusterList, EventsPage } from '@quorate/model';
+import type { ClusterDetail, ClusterEvent, ClusterList, EventsPage } from '@quorate/model';
 import { request } from './http';
 
 /** The live feed keeps the newest events only; the history page pages through REST. */
@@ -44,7 +44,29 @@ export interface ConnectResult {
   steps: ConnectStep[];
   /** what to compare and accept: nothing pinned yet, or a mismatch */
   certificate?: { url: string; fingerprint: string; subject: string; issuer: string; validTo: string };
-  summary?: { clusterName: string; nodes: number; quorate: boolean };
+  summary?: {
+    clusterName: string;
+    nodes: number;
+    quorate: boolean;
+    /** each node and its address (cluster/status): one SSH row per node is prefilled from it */
+    nodeList?: { name: string; ip: string | null }[];
+  };
+  /** when the entry has `ssh`: each node tried over SSH; `hostKey` is what it presented (to compare and accept) */
+  ssh?: SshNodeResult[];
+}
+
+export interface SshNodeResult {
+  name: string;
+  host: string;
+  ok: boolean;
+  message: string;
+  hostKey?: string;
+}
+
+/** Quorate's own SSH key (GET /api/v1/ssh-key): its public half, to put in each node's authorized_keys */
+export interface SshPublicKey {
+  publicKey: string;
+  fingerprint: string;
 }
 
 export function testCluster(entry: ClusterEntry): Promise<ConnectResult> {
@@ -57,4 +79,18 @@ export function addCluster(entry: ClusterEntry): Promise<{ id: string }> {
 
 export function removeCluster(id: string): Promise<{ ok: boolean }> {
   return request<{ ok: boolean }>(`/api/v1/clusters/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/** the entry as stored (secrets by name only) and its source's health (a changed certificate) */
+export function fetchClusterDetail(id: string): Promise<ClusterDetail> {
+  return request<ClusterDetail>(`/api/v1/clusters/${encodeURIComponent(id)}`);
+}
+
+/** a new name, or settings merged onto the stored ones (an `api` block without a secret keeps the stored one) */
+export function patchCluster(id: string, patch: Record<string, unknown>): Promise<ClusterDetail> {
+  return request<ClusterDetail>(`/api/v1/clusters/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch });
+}
+
+export function fetchSshKey(): Promise<SshPublicKey> {
+  return request<SshPublicKey>('/api/v1/ssh-key');
 }

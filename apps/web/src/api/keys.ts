@@ -8,6 +8,10 @@ export const queryKeys = {
   auth: ['auth-state'] as const,
   /** GET /clusters, or the `?sample=` stand-in for it */
   clusters: (sample: string | null) => ['clusters', sample] as const,
+  /** GET /clusters/:id (admin): the stored entry and its source's health */
+  clusterDetail: (id: string) => ['cluster-detail', id] as const,
+  /** GET /ssh-key (admin): Quorate's own public SSH key */
+  sshKey: ['ssh-key'] as const,
   /** the live snapshot the socket keeps (never fetched by a query) */
   snapshot: (clusterId: string) => ['snapshot', clusterId] as const,
   /** the live event feed: first page from REST, then the socket */

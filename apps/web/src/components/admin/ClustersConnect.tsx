@@ -1,17 +1,18 @@
 // "Connect a Proxmox VE cluster": URLs, API token, fingerprint. "Test" runs first contact on the BFF and
 // shows each step (✓/✕ and its words); a certificate not pinned yet is shown to compare, and "Trust this
 // certificate" puts its fingerprint in the field. "Add" stores the cluster (the secret encrypted on the
-// BFF); the secret field is cleared then and never filled from the server.
+// BFF); the secret field is cleared then and never filled from the server. SSH (optional, collapsed): ClustersSsh.
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useForm } from 'react-hook-form';
+import { useForm, type UseFormReturn } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { addCluster, testCluster, type ConnectResult } from '../../api/clusters';
 import { queryKeys } from '../../api/keys';
 import { ErrorBox, Field, SubmitButton } from '../form';
 import { ConnectForm, EMPTY_CONNECT, entryOf } from './ClustersConnectSchema';
+import { ClustersSsh, type WithSsh } from './ClustersSsh';
 
-function Steps({ result }: { result: ConnectResult }) {
+export function Steps({ result }: { result: ConnectResult }) {
   return (
     <div className="mt-2 text-sm" data-testid="cluster-test-result">
       <p className={`font-semibold ${result.ok ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}`}>
@@ -37,6 +38,7 @@ function Steps({ result }: { result: ConnectResult }) {
 
 export function ClustersConnect({ sample }: { sample: string | null }) {
   const qc = useQueryClient();
+  const form = useForm<ConnectForm>({ resolver: zodResolver(ConnectForm), defaultValues: EMPTY_CONNECT });
   const {
     register,
     handleSubmit,
@@ -44,7 +46,7 @@ export function ClustersConnect({ sample }: { sample: string | null }) {
     setValue,
     watch,
     formState: { errors },
-  } = useForm<ConnectForm>({ resolver: zodResolver(ConnectForm), defaultValues: EMPTY_CONNECT });
+  } = form;
   const [added, setAdded] = useState<string | null>(null);
   const test = useMutation({ mutationFn: (f: ConnectForm) => testCluster(entryOf(f)) });
   const add = useMutation({
@@ -112,6 +114,7 @@ export function ClustersConnect({ sample }: { sample: string | null }) {
           </button>
         </div>
       )}
+      <ClustersSsh form={form as unknown as UseFormReturn<WithSsh>} result={test.data} prefix="cluster-connect" />
       <div className="flex flex-wrap items-center gap-2">
         <button type="button" className="btn" disabled={test.isPending} aria-busy={test.isPending || undefined} onClick={() => void runTest()} data-testid="cluster-connect-test">
           {test.isPending ? 'Testing…' : 'Test'}

@@ -2,6 +2,7 @@
 // The clusters panel against a fake BFF: the list (config read-only, runtime removable after a confirm),
 // "Test" shows each step with ✓/✕ and its words, a certificate not pinned yet is shown and "Trust this
 // certificate" fills the fingerprint, "Add" posts the entry and clears the secret, refusals show in ErrorBox.
+// Edit (runtime pve clusters), a changed certificate and the SSH section: ClustersEdit.test.tsx.
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -21,6 +22,8 @@ function server(reply: (c: Call) => { status: number; json: unknown }) {
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
       const call = { url, method: init.method ?? 'GET', body: init.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : undefined };
+      // the panel polls the list while open: answered, not counted
+      if (call.method === 'GET' && url === '/api/v1/clusters') return new Response(JSON.stringify({ clusters: LIST }), { status: 200, headers: { 'content-type': 'application/json' } });
       calls.push(call);
       const r = reply(call);
       return new Response(JSON.stringify(r.json), { status: r.status, headers: { 'content-type': 'application/json' } });
@@ -30,14 +33,16 @@ function server(reply: (c: Call) => { status: number; json: unknown }) {
 }
 afterEach(() => vi.unstubAllGlobals());
 
-function panel() {
+const LIST: Selection['clusters'] = [
+  { id: 'lab', name: 'lab-cluster', source: 'sim', default: true, origin: 'config', capabilities: [], state: { health: 'healthy', source: 'ok' } },
+  { id: 'edge', name: 'Edge', source: 'pve', default: false, origin: 'runtime', capabilities: [], state: { health: 'unknown', source: 'down' } },
+];
+
+function panel(clusters: Selection['clusters'] = LIST) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const selection: Selection = {
     clusterId: 'lab',
-    clusters: [
-      { id: 'lab', name: 'lab-cluster', source: 'sim', default: true, origin: 'config', capabilities: [] },
-      { id: 'edge', name: 'Edge', source: 'pve', default: false, origin: 'runtime', capabilities: [] },
-    ],
+    clusters,
     clustersError: null,
     entry: undefined,
     sample: null,
@@ -84,8 +89,12 @@ describe('ClustersPanel', () => {
     const calls = server(() => ({ status: 200, json: { ok: true, removed: true } }));
     panel();
     const user = userEvent.setup();
-    expect(within(screen.getByTestId('cluster-row-lab')).getByText('read-only')).toBeInTheDocument();
+    expect(within(screen.getByTestId('cluster-row-lab')).getByText(/read-only: defined in QUORATE_CLUSTERS/)).toBeInTheDocument();
     expect(within(screen.getByTestId('cluster-row-lab')).queryByRole('button')).toBeNull();
+    // the state: a shape and a word, not colour alone
+    expect(screen.getByTestId('cluster-row-lab')).toHaveTextContent('healthy');
+    expect(screen.getByTestId('cluster-row-edge')).toHaveTextContent(/unknown.*source down/);
+    expect(within(screen.getByTestId('cluster-row-edge')).getByRole('button', { name: 'Edit' })).toBeInTheDocument();
     await user.click(screen.getByTestId('cluster-remove-edge'));
     expect(calls).toHaveLength(0);
     await user.click(screen.getByRole('button', { name: 'Yes, remove' }));
