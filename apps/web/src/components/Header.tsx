@@ -8,7 +8,7 @@ import { roleAtLeast } from '../api/types';
 import { signedOut, useSessionUser } from '../auth/session';
 import { useTheme } from '../lib/theme';
 import { ConnectionIndicator } from './ConnectionIndicator';
-import { Field } from './form/Field';
+import { ClusterSwitcher } from './ClusterSwitcher';
 import { Brand } from './BrandMark';
 import { Icon } from './Icon';
 
@@ -66,6 +66,8 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
             </span>
           )}
         </div>
+        {/* beside the name (on a phone: a 44 px button before Menu), not in the menu: switching is one tap away */}
+        {clusters.length > 1 && <ClusterSwitcher clusters={clusters} clusterId={clusterId} onSelect={onSelectCluster} />}
         <button
           type="button"
           className="ml-auto inline-flex min-h-11 min-w-11 shrink-0 items-center justify-center rounded border border-slate-300 px-2 text-sm font-semibold sm:hidden dark:border-slate-700"
@@ -97,22 +99,6 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
                 Admin
               </Link>
             </>
-          )}
-          {clusters.length > 1 && (
-            <Field label="Cluster" layout="inline" className="ml-2 max-sm:ml-0" labelClassName="sr-only sm:not-sr-only">
-              <select
-                value={clusterId ?? ''}
-                onChange={(e) => onSelectCluster(e.target.value)}
-                className="rounded border border-slate-300 bg-white px-1 py-1 max-sm:min-h-11 max-sm:w-full dark:border-slate-700 dark:bg-slate-800"
-                data-testid="cluster-select"
-              >
-                {clusters.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name} ({c.source})
-                  </option>
-                ))}
-              </select>
-            </Field>
           )}
           <button
             type="button"
