@@ -70,7 +70,7 @@ describe('POST /api/v1/clusters/test', () => {
     expect(text).not.toContain(SECRET);
     const b = JSON.parse(text) as { ok: boolean; steps: { name: string; ok: boolean }[]; summary?: unknown };
     expect(b.ok).toBe(true);
-    expect(b.steps.map((s) => s.name)).toEqual(['reach', 'tls', 'auth', 'cluster-status', 'resources']);
+    expect(b.steps.map((s) => s.name)).toEqual(['reach', 'tls', 'auth', 'cluster-status', 'resources', 'permissions']);
     expect(b.summary).toMatchObject({ nodes: 4, quorate: true });
 
     const bad = (await (await test(entry({ fingerprint: fp, tokenSecret: 'nope' }))).json()) as { steps: { name: string; ok: boolean; message: string }[] };

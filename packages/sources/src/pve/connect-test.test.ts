@@ -1,7 +1,8 @@
 // "Test" a pve cluster against a fake Proxmox API over HTTPS on 127.0.0.1 (openssl-made certificates):
 // every failure is explained in words — DNS (a name under .invalid: never resolves, RFC 2606), refused
 // (a closed loopback port), timeout (a loopback server that never answers), first contact (the certificate
-// to accept), a mismatch (both fingerprints), 401 (the PVEAPIToken hint), 403 (the privilege) — and the
+// to accept), a mismatch (both fingerprints), 401 (the PVEAPIToken hint), 403 (the privilege), the token's
+// own privileges (/access/permissions: missing ones named, VM.Audit only a warning) — and the
 // token is never sent to an untrusted certificate.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
@@ -18,6 +19,20 @@ const SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
 const AUDITLESS = '00000000-1d2e-4b7e-9a51-3c0f1e2d4a5b';
 /** a token without Datastore.Audit */
 const NO_STORAGE = '11111111-1d2e-4b7e-9a51-3c0f1e2d4a5b';
+/** a token without VM.Audit (guests filtered silently) */
+const NO_VMS = '22222222-1d2e-4b7e-9a51-3c0f1e2d4a5b';
+/** a token on a server whose /access/permissions answers something else than the map */
+const ODD_PERMS = '33333333-1d2e-4b7e-9a51-3c0f1e2d4a5b';
+
+/** GET /access/permissions as pve-access-control answers it: path → {privilege: propagate} */
+function permissionsOf(secret: string): Record<string, Record<string, number>> {
+  const all = { 'Sys.Audit': 1, 'Datastore.Audit': 1, 'VM.Audit': 1 };
+  const drop = (o: Record<string, number>, priv: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== priv));
+  if (secret === AUDITLESS) return { '/storage': { 'Datastore.Audit': 1 }, '/vms': { 'VM.Audit': 1 }, '/nodes/pve1': { 'Sys.Audit': 1 } };
+  if (secret === NO_STORAGE) return { '/': drop(all, 'Datastore.Audit'), '/nodes': { 'Sys.Audit': 1 }, '/storage': {}, '/vms': { 'VM.Audit': 1 } };
+  if (secret === NO_VMS) return { '/': drop(all, 'VM.Audit'), '/nodes': { 'Sys.Audit': 1 }, '/storage': { 'Datastore.Audit': 1 }, '/vms': {}, '/vms/100': { 'VM.Audit': 0 } };
+  return { '/': all, '/nodes': { 'Sys.Audit': 1 }, '/storage': { 'Datastore.Audit': 1 }, '/vms': { 'VM.Audit': 1 } };
+}
 const STATUS = readFileSync(join(import.meta.dirname, 'fixtures/healthy/cluster__status.json'), 'utf8');
 
 let dir: string;
@@ -39,7 +54,7 @@ beforeAll(async () => {
     const auth = req.headers.authorization ?? '';
     requests.push(auth);
     const secret = auth.startsWith(`PVEAPIToken=${TOKEN_ID}=`) ? auth.slice(`PVEAPIToken=${TOKEN_ID}=`.length) : null;
-    if (secret === null || ![SECRET, AUDITLESS, NO_STORAGE].includes(secret)) {
+    if (secret === null || ![SECRET, AUDITLESS, NO_STORAGE, NO_VMS, ODD_PERMS].includes(secret)) {
       res.writeHead(401, 'authentication failure');
       return res.end();
     }
@@ -59,6 +74,10 @@ beforeAll(async () => {
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end('{"data":[]}');
+    }
+    if (path === 'access/permissions') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ data: secret === ODD_PERMS ? [] : permissionsOf(secret) }));
     }
     res.writeHead(404, 'Not Found');
     res.end();
@@ -90,7 +109,9 @@ describe('testConnection (fake PVE API on 127.0.0.1)', () => {
       ['auth', true],
       ['cluster-status', true],
       ['resources', true],
+      ['permissions', true],
     ]);
+    expect(step(r, 'permissions')[0]).toEqual({ name: 'permissions', ok: true, message: 'the token has Sys.Audit on /, Datastore.Audit on /storage and VM.Audit on /vms' });
     expect(r.summary).toEqual({ clusterName: expect.any(String), nodes: 4, quorate: true });
     expect(r.certificate).toBeUndefined();
     expect(JSON.stringify(r)).not.toContain(SECRET);
@@ -141,6 +162,7 @@ describe('testConnection (fake PVE API on 127.0.0.1)', () => {
       ['auth', true],
       ['cluster-status', true],
       ['resources', true],
+      ['permissions', true],
     ]);
   });
 
@@ -150,10 +172,25 @@ describe('testConnection (fake PVE API on 127.0.0.1)', () => {
     expect(JSON.stringify(r)).not.toContain('wrong"');
   });
 
-  it('403 on cluster/status names Sys.Audit on /', async () => {
+  it('403 on cluster/status names Sys.Audit on /; the permissions step says it too (granted only below /)', async () => {
     const r = await testConnection(api({ tokenSecret: AUDITLESS }));
     expect(step(r, 'auth')[0]!.ok).toBe(true);
     expect(step(r, 'cluster-status')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/^403 .*the token needs Sys\.Audit on \//) });
+    expect(step(r, 'permissions')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/^missing Sys\.Audit on \/ \(granted only below it\): cluster status/) });
+    expect(step(r, 'permissions')[0]!.warning).toBeUndefined();
+  });
+
+  it('VM.Audit missing on /vms: a warning (guests are filtered silently), the test still passes', async () => {
+    const r = await testConnection(api({ tokenSecret: NO_VMS }));
+    expect(r.ok).toBe(true);
+    expect(step(r, 'permissions')[0]).toMatchObject({ ok: true, warning: true, message: expect.stringMatching(/^missing VM\.Audit on \/vms \(granted only below it\): guests are left out .*without an error/) });
+    expect(step(r, 'permissions')[0]!.message).not.toMatch(/Sys\.Audit|Datastore\.Audit/);
+  });
+
+  it('a reply that is not the privilege map: a warning that nothing was checked, not a failure', async () => {
+    const r = await testConnection(api({ tokenSecret: ODD_PERMS }));
+    expect(r.ok).toBe(true);
+    expect(step(r, 'permissions')[0]).toMatchObject({ ok: true, warning: true, message: expect.stringContaining('could not be read') });
   });
 
   it('403 on cluster/resources names Datastore.Audit', async () => {
@@ -161,5 +198,7 @@ describe('testConnection (fake PVE API on 127.0.0.1)', () => {
     expect(r.ok).toBe(false);
     expect(r.summary?.nodes).toBe(4);
     expect(step(r, 'resources')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/^403 .*the token needs Datastore\.Audit/) });
+    // all missing privileges at once, not only the first refusal
+    expect(step(r, 'permissions')[0]).toMatchObject({ ok: false, message: expect.stringMatching(/^missing Datastore\.Audit on \/storage: storages are left out/) });
   });
 });

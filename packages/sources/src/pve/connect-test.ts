@@ -1,19 +1,24 @@
 // "Test" before a pve cluster is added: each step of first contact in words, so the admin can fix the
 // one that failed — reach (DNS, refused, timeout), TLS (the certificate to compare and accept, or a
 // mismatch with both fingerprints), auth (401: the token), cluster/status (403: Sys.Audit), resources
-// (403: Datastore.Audit). The token is sent only to a URL whose certificate is trusted (pin or CA).
-// Nothing is stored; the secret is never in a message.
+// (403: Datastore.Audit), permissions (the token's own effective privileges from /access/permissions: a
+// missing Sys.Audit on / or Datastore.Audit on /storage fails; a missing VM.Audit on /vms is a warning, as
+// PVE then leaves guests out without an error and the cluster view still works). The token is sent only to
+// a URL whose certificate is trusted (pin or CA). Nothing is stored; the secret is never in a message.
 import { PveClient } from './client';
 import type { PveApiSettings } from './kind';
+import { missingPrivileges, parsePermissions } from './permissions';
 import { StatusRow } from './schemas';
 import { HttpsTransport, PveError, normalizeFingerprint, probeCertificate, readCa, tokenAuthorizer, type HttpsTarget, type PresentedCertificate } from './transport';
 
-export type ConnectStepName = 'reach' | 'tls' | 'auth' | 'cluster-status' | 'resources';
+export type ConnectStepName = 'reach' | 'tls' | 'auth' | 'cluster-status' | 'resources' | 'permissions';
 
 export interface ConnectStep {
   name: ConnectStepName;
   ok: boolean;
   message: string;
+  /** passed, but something is missing that the admin should know (ok stays true) */
+  warning?: boolean;
 }
 
 export interface ConnectCertificate {
@@ -125,6 +130,7 @@ export async function testConnection(api: PveApiSettings, opts: { timeoutMs?: nu
     else if (e.detail?.status === 403) {
       steps.push({ name: 'auth', ok: true, message: 'the token is accepted' });
       steps.push({ name: 'cluster-status', ok: false, message: e.message });
+      steps.push(await permissionsStep(client));
     } else steps.push({ name: 'cluster-status', ok: false, message: e.message ?? String(err) });
     return result;
   }
@@ -145,8 +151,27 @@ export async function testConnection(api: PveApiSettings, opts: { timeoutMs?: nu
     steps.push({ name: 'resources', ok: true, message: 'storage can be read' });
   } catch (err) {
     steps.push({ name: 'resources', ok: false, message: (err as Error).message });
-    return result;
   }
+  steps.push(await permissionsStep(client));
   result.ok = steps.every((s) => s.ok);
   return result;
+}
+
+/** the token's own effective privileges, each missing one named with what it costs */
+async function permissionsStep(client: PveClient): Promise<ConnectStep> {
+  let data: unknown;
+  try {
+    data = await client.get('access/permissions', { allowMissing: true });
+  } catch (err) {
+    return { name: 'permissions', ok: true, warning: true, message: `the token's privileges could not be read (${(err as Error).message}); they were not checked` };
+  }
+  const perms = data === undefined ? null : parsePermissions(data);
+  if (perms === null) return { name: 'permissions', ok: true, warning: true, message: "the token's privileges could not be read (GET /access/permissions gave no privilege map); they were not checked" };
+  const missing = missingPrivileges(perms);
+  if (missing.length === 0) return { name: 'permissions', ok: true, message: 'the token has Sys.Audit on /, Datastore.Audit on /storage and VM.Audit on /vms' };
+  const text = missing
+    .map((m) => `missing ${m.priv} on ${m.path}${m.coverage === 'some' ? ' (granted only below it)' : ''}: ${m.without}`)
+    .join('; ');
+  const fails = missing.some((m) => m.required);
+  return { name: 'permissions', ok: !fails, ...(fails ? {} : { warning: true }), message: `${text}. Grant it with pveum acl modify <path> --tokens <token id> --roles PVEAuditor (with privilege separation the token needs it as well as its user)` };
 }

@@ -17,7 +17,8 @@ export function parsePermissions(data: unknown): Permissions | null {
 /** whether `priv` holds on `top` ('all'), only on paths below it (or pools, for VM./Datastore.) ('some'), or nowhere */
 export function coverage(perms: Permissions, top: string, priv: string): Coverage {
   if (perms[top]?.[priv] !== undefined) return 'all';
-  const below = Object.entries(perms).some(([path, privs]) => (path.startsWith(`${top}/`) || path.startsWith('/pool/')) && privs[priv] !== undefined);
+  const prefix = top === '/' ? '/' : `${top}/`;
+  const below = Object.entries(perms).some(([path, privs]) => path !== top && (path.startsWith(prefix) || path.startsWith('/pool/')) && privs[priv] !== undefined);
   return below ? 'some' : 'none';
 }
 
