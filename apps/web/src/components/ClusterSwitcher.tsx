@@ -111,7 +111,7 @@ export function ClusterSwitcher({ clusters, clusterId, onSelect }: { clusters: S
       >
         {current && <StateMark health={healthOf(current)} />}
         <span className="max-w-48 truncate max-sm:hidden">{current?.name ?? 'Cluster'}</span>
-        <span aria-hidden="true" className="text-xs">
+        <span aria-hidden="true" className="text-xs max-sm:hidden">
           ▾
         </span>
       </button>

@@ -70,12 +70,9 @@ export function testEntryOf(d: ClusterDetail, f: EditForm): ClusterEntry {
   return { id: d.id, source: 'pve', ...patchOf(d, f) };
 }
 
-/** the `api` block with `presented` pinned for `url` (the other URLs keep their pins) */
+/** the `api` block with `presented` pinned: the one fingerprint of all URLs, or only `url`'s where each has its own */
 export function trustedApi(d: ClusterDetail, url: string, presented: string): Record<string, unknown> {
   const { fingerprint, caFile: _ca, ...rest } = apiOf(d);
   void _ca;
-  const urls = rest.urls ?? [url];
-  if (urls.length <= 1) return { ...rest, fingerprint: presented };
-  const old = typeof fingerprint === 'object' ? fingerprint : Object.fromEntries(urls.map((u) => [u, fingerprint ?? presented]));
-  return { ...rest, fingerprint: { ...old, [url]: presented } };
+  return { ...rest, fingerprint: typeof fingerprint === 'object' ? { ...fingerprint, [url]: presented } : presented };
 }

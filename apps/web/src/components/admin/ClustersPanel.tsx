@@ -3,7 +3,7 @@
 // trust, and the form that connects a Proxmox VE cluster. The list is the header's (GET /api/v1/clusters,
 // kept current by the socket's `clusters` message; polled here too, for a source whose state changed
 // without a new snapshot).
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchClusters, removeCluster } from '../../api/clusters';
 import { queryKeys } from '../../api/keys';
@@ -23,42 +23,32 @@ function ClusterRow({ c, sample, editing, onEdit }: { c: Summary; sample: string
   const remove = useMutation({ mutationFn: () => removeCluster(c.id), onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.clusters(sample) }) });
   const editable = c.origin === 'runtime' && c.source === 'pve';
   return (
-    <Fragment>
-      <tr data-testid={`cluster-row-${c.id}`}>
-        <td>
-          <StateMark health={healthOf(c)} showWord />
-          {c.state?.source === 'down' && <span className="block text-xs text-slate-600 dark:text-slate-400">source down</span>}
-        </td>
-        <td className="font-mono">{c.id}</td>
-        <td className="font-semibold">{c.name}</td>
-        <td>{c.source}</td>
-        <td>{c.origin === 'config' ? 'configuration' : 'added here'}</td>
-        <td>{c.default ? 'yes' : ''}</td>
-        <td>
-          {c.origin === 'runtime' ? (
-            <span className="inline-flex flex-wrap gap-1">
-              {editable && (
-                <button type="button" className="btn" aria-expanded={editing} onClick={() => onEdit(!editing)} data-testid={`cluster-edit-${c.id}-open`}>
-                  Edit
-                </button>
-              )}
-              <ConfirmButton label="Remove" question={`Remove ${c.name}? Its history is kept.`} onConfirm={() => remove.mutate()} testId={`cluster-remove-${c.id}`} />
-              <ErrorBox error={remove.error} />
-            </span>
-          ) : (
-            <span className="text-xs text-slate-600 dark:text-slate-400">read-only: defined in QUORATE_CLUSTERS, change it there</span>
-          )}
-        </td>
-      </tr>
-      {(editing || c.state?.certificateChanged) && (
-        <tr>
-          <td colSpan={7}>
-            {c.state?.certificateChanged && <ClustersCertificate cluster={c} sample={sample} />}
-            {editing && <ClustersEdit id={c.id} sample={sample} onDone={() => onEdit(false)} />}
-          </td>
-        </tr>
-      )}
-    </Fragment>
+    <tr data-testid={`cluster-row-${c.id}`}>
+      <td>
+        <StateMark health={healthOf(c)} showWord />
+        {c.state?.source === 'down' && <span className="block text-xs text-slate-600 dark:text-slate-400">source down</span>}
+      </td>
+      <td className="font-mono">{c.id}</td>
+      <td className="font-semibold">{c.name}</td>
+      <td>{c.source}</td>
+      <td>{c.origin === 'config' ? 'configuration' : 'added here'}</td>
+      <td>{c.default ? 'yes' : ''}</td>
+      <td>
+        {c.origin === 'runtime' ? (
+          <span className="inline-flex flex-wrap gap-1">
+            {editable && (
+              <button type="button" className="btn" aria-expanded={editing} onClick={() => onEdit(!editing)} data-testid={`cluster-edit-${c.id}-open`}>
+                Edit
+              </button>
+            )}
+            <ConfirmButton label="Remove" question={`Remove ${c.name}? Its history is kept.`} onConfirm={() => remove.mutate()} testId={`cluster-remove-${c.id}`} />
+            <ErrorBox error={remove.error} />
+          </span>
+        ) : (
+          <span className="text-xs text-slate-600 dark:text-slate-400">read-only: defined in QUORATE_CLUSTERS, change it there</span>
+        )}
+      </td>
+    </tr>
   );
 }
 
@@ -97,6 +87,13 @@ export function ClustersPanel() {
           </tbody>
         </table>
       </div>
+      {/* below the table, not in a row of it: the table scrolls sideways on a phone, these must not */}
+      {clusters
+        .filter((c) => c.state?.certificateChanged)
+        .map((c) => (
+          <ClustersCertificate key={c.id} cluster={c} sample={sample} />
+        ))}
+      {editing !== null && clusters.some((c) => c.id === editing) && <ClustersEdit key={editing} id={editing} sample={sample} onDone={() => setEditing(null)} />}
       <ClustersConnect sample={sample} />
     </section>
   );
