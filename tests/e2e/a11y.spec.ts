@@ -22,7 +22,7 @@ for (const theme of ['light', 'dark'] as const) {
     }
 
     // the hero in each state (static samples: no sign-in needed)
-    for (const sample of ['lost', 'partition', 'warning', 'unknown', 'lms'] as const) {
+    for (const sample of ['lost', 'partition', 'warning', 'unknown', 'lms', 'pve', 'pve-large'] as const) {
       test(`overview ?sample=${sample}: no serious or critical axe violations`, async ({ browser }) => {
         const context = await browser.newContext({ colorScheme: theme });
         const page = await context.newPage();

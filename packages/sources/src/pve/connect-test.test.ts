@@ -112,7 +112,10 @@ describe('testConnection (fake PVE API on 127.0.0.1)', () => {
       ['permissions', true],
     ]);
     expect(step(r, 'permissions')[0]).toEqual({ name: 'permissions', ok: true, message: 'the token has Sys.Audit on /, Datastore.Audit on /storage and VM.Audit on /vms' });
-    expect(r.summary).toEqual({ clusterName: expect.any(String), nodes: 4, quorate: true });
+    expect(r.summary).toMatchObject({ clusterName: expect.any(String), nodes: 4, quorate: true });
+    // each node with the address /cluster/status gives: the SSH section starts from these
+    expect(r.summary?.nodeList).toHaveLength(4);
+    expect(r.summary?.nodeList).toContainEqual({ name: 'node1', ip: '192.168.1.1' });
     expect(r.certificate).toBeUndefined();
     expect(JSON.stringify(r)).not.toContain(SECRET);
   });

@@ -34,7 +34,8 @@ export interface ConnectResult {
   steps: ConnectStep[];
   /** what the admin should compare and accept (nothing pinned yet, or a mismatch) */
   certificate?: ConnectCertificate;
-  summary?: { clusterName: string; nodes: number; quorate: boolean };
+  /** nodeList: each node's name and the address /cluster/status gives (the SSH form starts from it) */
+  summary?: { clusterName: string; nodes: number; quorate: boolean; nodeList: { name: string; ip: string | null }[] };
 }
 
 const oneLine = (s: string) => s.replace(/\n/g, ', ');
@@ -143,7 +144,12 @@ export async function testConnection(api: PveApiSettings, opts: { timeoutMs?: nu
   const cluster = rows.find((r) => r.type === 'cluster');
   const nodes = rows.filter((r) => r.type === 'node');
   // a standalone node has no cluster row: it is its own "cluster", always quorate
-  const summary = { clusterName: cluster?.name ?? nodes[0]?.name ?? '(unnamed)', nodes: nodes.length, quorate: cluster ? cluster.quorate : true };
+  const summary = {
+    clusterName: cluster?.name ?? nodes[0]?.name ?? '(unnamed)',
+    nodes: nodes.length,
+    quorate: cluster ? cluster.quorate : true,
+    nodeList: nodes.map((n) => ({ name: n.name, ip: n.ip ?? null })),
+  };
   result.summary = summary;
   steps.push({ name: 'cluster-status', ok: true, message: `${cluster ? `cluster ${summary.clusterName}` : `standalone node ${summary.clusterName}`}: ${summary.nodes} node${summary.nodes === 1 ? '' : 's'}, ${summary.quorate ? 'quorate' : 'NOT quorate'}` });
   try {

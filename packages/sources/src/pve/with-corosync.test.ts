@@ -76,6 +76,19 @@ describe('PveWithCorosync', () => {
     a.state = { state: 'down', message: '401', lastObservedAt: 1 };
     c.state = { state: 'down', message: 'refused', lastObservedAt: 1 };
     expect(s.health()).toMatchObject({ state: 'down', message: 'API: 401; SSH: refused' });
+    expect(s.health().certificate).toBeUndefined();
+  });
+
+  it('health carries the API half’s changed certificate (the card to trust it needs both fingerprints)', () => {
+    const a = new Fake('pve');
+    const c = new Fake('ssh');
+    const s = new PveWithCorosync(a, c);
+    const certificate = { url: 'https://127.0.0.1:8006', pinned: 'AA:BB', presented: 'CC:DD' };
+    a.state = { state: 'down', message: 'certificate changed', lastObservedAt: 1, certificate };
+    c.state = { state: 'ok', message: null, lastObservedAt: 1 };
+    expect(s.health()).toMatchObject({ state: 'degraded', certificate });
+    c.state = { state: 'down', message: 'refused', lastObservedAt: 1 };
+    expect(s.health()).toMatchObject({ state: 'down', certificate });
   });
 
   it('expected votes is Corosync’s capability, and only that', () => {

@@ -45,11 +45,13 @@ export class PveWithCorosync implements ClusterSource {
     const a = this.api.health();
     const c = this.corosync.health();
     const lastObservedAt = Math.max(a.lastObservedAt ?? 0, c.lastObservedAt ?? 0) || null;
+    // a changed certificate is the API half's: the admin's card to trust it needs both fingerprints
+    const cert = a.certificate ? { certificate: a.certificate } : {};
     const up = (h: SourceHealth) => h.state === 'ok' || h.state === 'degraded';
-    if (a.state === 'starting' && c.state === 'starting') return { state: 'starting', message: null, lastObservedAt };
-    if (!up(a) && !up(c)) return { state: 'down', message: `API: ${a.message ?? a.state}; SSH: ${c.message ?? c.state}`, lastObservedAt };
+    if (a.state === 'starting' && c.state === 'starting') return { state: 'starting', message: null, lastObservedAt, ...cert };
+    if (!up(a) && !up(c)) return { state: 'down', message: `API: ${a.message ?? a.state}; SSH: ${c.message ?? c.state}`, lastObservedAt, ...cert };
     const problems = [a.state === 'ok' ? null : `API: ${a.message ?? a.state}`, c.state === 'ok' ? null : `SSH: ${c.message ?? c.state}`].filter((p) => p !== null);
-    return { state: problems.length > 0 ? 'degraded' : 'ok', message: problems.length > 0 ? problems.join('; ') : null, lastObservedAt };
+    return { state: problems.length > 0 ? 'degraded' : 'ok', message: problems.length > 0 ? problems.join('; ') : null, lastObservedAt, ...cert };
   }
 
   get capabilities(): SourceCapabilities {

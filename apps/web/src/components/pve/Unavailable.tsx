@@ -97,9 +97,8 @@ export function LinksUnavailable({ why }: { why: Unavailable }) {
       <h2 id="links-title" className="panel-title">
         Links
       </h2>
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        Not visible here: the Proxmox API does not show Corosync’s links. <span className="[overflow-wrap:anywhere]">({why.why})</span>
-      </p>
+      <p className="text-sm">Not visible here: the Proxmox API does not show Corosync’s links.</p>
+      <p className="text-xs text-slate-600 [overflow-wrap:anywhere] dark:text-slate-400">Why: {why.why}</p>
     </section>
   );
 }
