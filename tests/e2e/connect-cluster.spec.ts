@@ -102,6 +102,12 @@ test('connect a Proxmox VE cluster: test, trust the certificate, a 403 explained
   await page.getByTestId('nav-overview').click();
   await expect(page).toHaveURL(new RegExp(`cluster=${id}`));
   for (const n of ['node1', 'node2', 'node3', 'node4']) await expect(page.getByTestId(`node-row-${n}`)).toBeVisible({ timeout: 30_000 });
+  // … its votes (quorum options assumed without SSH), its storage once per backend, its guests per node
+  await expect(page.getByTestId('votes-summary')).toContainText('4 of 4 votes present · 3 needed');
+  await expect(page.getByTestId('storage-local-zfs')).toHaveCount(1);
+  await expect(page.getByTestId('storage-local-zfs').getByTestId('storage-nodes')).toContainText('4 of 4 active', { timeout: 30_000 });
+  await expect(page.getByTestId('node-row-node2').getByTestId('node-guests')).toHaveText('1 running', { timeout: 30_000 });
+  await expect(page.getByTestId('node-row-node1').getByTestId('node-guests')).toHaveText('2 stopped');
 
   // remove it again (after a confirm)
   await page.goto(`/admin`);
