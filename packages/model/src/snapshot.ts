@@ -90,7 +90,7 @@ export const HaStatus = z.object({
   master: z.string().nullable(),
   /** HA resources, e.g. {sid: "vm:100", node: "pve1", state: "started"} */
   services: z.array(z.object({ sid: z.string().min(1), node: z.string().nullable(), state: z.string() })),
-  /** nodes being fenced (PVE 9 'fencing' entries) */
+  /** nodes holding an HA service in state 'fence' (/cluster/resources): the HA stack is fencing them */
   fencing: z.array(z.string()),
 });
 export type HaStatus = z.infer<typeof HaStatus>;

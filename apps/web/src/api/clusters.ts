@@ -35,6 +35,8 @@ export type ClusterEntry = { id: string; name?: string; source: string } & Recor
 export interface ConnectStep {
   name: string;
   ok: boolean;
+  /** passed, but with something the admin should know (e.g. VM.Audit missing: guests are not counted) */
+  warning?: boolean;
   message: string;
 }
 

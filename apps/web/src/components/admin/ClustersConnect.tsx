@@ -20,17 +20,20 @@ export function Steps({ result }: { result: ConnectResult }) {
         {result.summary && ` ${result.summary.clusterName}, ${result.summary.nodes} node${result.summary.nodes === 1 ? '' : 's'}, ${result.summary.quorate ? 'quorate' : 'not quorate'}.`}
       </p>
       <ul className="mt-1 space-y-0.5">
-        {result.steps.map((s, i) => (
-          <li key={i} className="flex gap-1.5" data-testid={`cluster-test-step-${s.name}`} data-ok={s.ok}>
-            <span aria-hidden="true" className={s.ok ? 'text-emerald-700 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}>
-              {s.ok ? '✓' : '✕'}
+        {result.steps.map((s, i) => {
+          const mark = !s.ok ? { sign: '✕', words: 'failed: ', tone: 'text-red-700 dark:text-red-300' } : s.warning ? { sign: '!', words: 'warning: ', tone: 'font-bold text-amber-700 dark:text-amber-300' } : { sign: '✓', words: 'passed: ', tone: 'text-emerald-700 dark:text-emerald-300' };
+          return (
+          <li key={i} className="flex gap-1.5" data-testid={`cluster-test-step-${s.name}`} data-ok={s.ok} data-warning={s.ok && s.warning === true}>
+            <span aria-hidden="true" className={`w-3 shrink-0 text-center ${mark.tone}`}>
+              {mark.sign}
             </span>
             <span>
-              <span className="sr-only">{s.ok ? 'passed: ' : 'failed: '}</span>
+              <span className="sr-only">{mark.words}</span>
               <span className="font-semibold">{s.name}</span> <span className="break-words">{s.message}</span>
             </span>
           </li>
-        ))}
+          );
+        })}
       </ul>
     </div>
   );
