@@ -108,7 +108,10 @@ export class ClusterAdmin {
         return this.detail(id);
       }
       // new settings: merged onto the stored ones (secrets left out stay as they are), a new collector
-      const settings = parseSettings(current.source, { ...current.settings, ...changes }, {});
+      // a key set to null is removed (e.g. `ssh: null`: watch through the API alone again); a required one
+      // removed is refused by the kind's schema like any other bad setting
+      const merged = Object.fromEntries(Object.entries({ ...current.settings, ...changes }).filter(([, v]) => v !== null));
+      const settings = parseSettings(current.source, merged, {});
       if (!settings.ok) throw invalidCluster(settings.issues);
       if (this.d.busy.has(id)) throw new HttpError(409, `an operation is running on cluster '${id}': change it when it has finished`);
       const old = this.d.clusters.get(id);

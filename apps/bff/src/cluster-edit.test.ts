@@ -121,4 +121,19 @@ describe('editing a pve cluster', () => {
     const rec = server.store.audit.list({ limit: 1, operation: 'cluster-change' }).records[0];
     expect(JSON.stringify(rec)).not.toContain(SECRET);
   });
+
+  it('PATCH with ssh: null watches through the API alone again; a required block cannot be removed', async () => {
+    // SSH to a closed loopback port: the Corosync half is down, the cluster still watched through the API
+    const ssh = { port: 1, nodes: [{ name: 'node1', host: '127.0.0.1', hostKey: `SHA256:${'A'.repeat(43)}` }] };
+    const added = await call('POST', '/clusters', { id: 'edge', name: 'Edge', source: 'pve', api: { urls: [fakeUrl], tokenId: TOKEN_ID, tokenSecret: SECRET, fingerprint: certs[1]!.fp }, ssh });
+    expect(added.status, await added.clone().text()).toBe(201);
+    expect(ClusterDetail.parse(await (await call('GET', '/clusters/edge')).json()).settings).toHaveProperty('ssh');
+    const removed = await call('PATCH', '/clusters/edge', { ssh: null });
+    expect(removed.status).toBe(200);
+    expect(ClusterDetail.parse(await removed.json()).settings).not.toHaveProperty('ssh');
+    const noApi = await call('PATCH', '/clusters/edge', { api: null });
+    expect(noApi.status).toBe(400);
+    expect(ClusterDetail.parse(await (await call('GET', '/clusters/edge')).json()).settings).toHaveProperty('api');
+    expect((await call('DELETE', '/clusters/edge')).status).toBe(200);
+  });
 });

@@ -60,14 +60,17 @@ export function apiBlock(d: ClusterDetail, f: EditForm): Record<string, unknown>
   return { ...rest, urls: lines(f.urls), tokenId: f.tokenId, ...trust, ...secret };
 }
 
+/** the PATCH body; SSH switched off on a cluster that had it: `ssh: null` removes the stored block */
 export function patchOf(d: ClusterDetail, f: EditForm): Record<string, unknown> {
   const ssh = sshOf(f.ssh);
-  return { name: f.name, api: apiBlock(d, f), ...(ssh ? { ssh } : {}) };
+  const removed = !ssh && d.settings.ssh !== undefined && d.settings.ssh !== null;
+  return { name: f.name, api: apiBlock(d, f), ...(ssh ? { ssh } : removed ? { ssh: null } : {}) };
 }
 
 /** what Test sends: the edited entry under the cluster's id (no secret typed: the BFF tests with the stored one) */
 export function testEntryOf(d: ClusterDetail, f: EditForm): ClusterEntry {
-  return { id: d.id, source: 'pve', ...patchOf(d, f) };
+  const { ssh, ...rest } = patchOf(d, f);
+  return { id: d.id, source: 'pve', ...rest, ...(ssh ? { ssh } : {}) };
 }
 
 /** the `api` block with `presented` pinned: the one fingerprint of all URLs, or only `url`'s where each has its own */
