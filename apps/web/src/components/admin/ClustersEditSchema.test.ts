@@ -1,7 +1,7 @@
 // The edit form's PATCH body and test entry: SSH switched off on a cluster that had it is `ssh: null` in the
 // PATCH (the BFF removes the block), never in the test entry; a cluster without SSH gets no ssh key at all.
 import { describe, expect, it } from 'vitest';
-import type { ClusterDetail } from '../../api/clusters';
+import type { ClusterDetail } from '@quorate/model';
 import { EMPTY_SSH } from './ClustersSshSchema';
 import { editFormOf, patchOf, testEntryOf } from './ClustersEditSchema';
 
