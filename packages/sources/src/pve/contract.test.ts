@@ -172,6 +172,20 @@ describe('pve client over HTTPS (fake API on 127.0.0.1)', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
+  it('a proxied call that times out blames the target node: no failover, the URL not backed off', async () => {
+    // the second URL is a node that would answer (the old behaviour tried it: a request there)
+    const c = client([pinned(selfSigned.url), { url: caSigned.url, trust: { kind: 'ca', ca: pem('pve-root-ca.pem') } }], SECRET, 400);
+    const before = caSigned.requests.length;
+    const e = await failure(c.get('nodes/slow/status'));
+    expect(e.kind).toBe('timeout');
+    expect(e.message).toMatch(/^node slow did not answer through https:\/\/127\.0\.0\.1:\d+ in time/);
+    expect(caSigned.requests.length).toBe(before);
+    expect((c.transport as HttpsTransport).currentUrl).toBe(selfSigned.url);
+    // a URL that hangs on a cluster-wide call is the URL's fault: failover as before
+    const silentFirst = client([pinned(silentUrl), pinned(selfSigned.url)], SECRET, 400);
+    await expect(silentFirst.get('nodes/pve1/status')).rejects.toMatchObject({ detail: { status: 404 } });
+  });
+
   it('fails over to the second URL when the first refuses, then keeps using the one that answered', async () => {
     const c = client([pinned(refusedUrl), pinned(selfSigned.url)]);
     await expect(c.get('cluster/status')).resolves.toBeDefined();

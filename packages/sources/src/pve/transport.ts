@@ -30,7 +30,8 @@ export class PveError extends Error {
   constructor(
     readonly kind: PveErrorKind,
     message: string,
-    readonly detail: { status?: number; url?: string; presented?: string; expected?: string } = {},
+    /** afterConnect: the node took the request (TLS done) and did not answer in time */
+    readonly detail: { status?: number; url?: string; presented?: string; expected?: string; afterConnect?: boolean } = {},
   ) {
     super(message);
     this.name = 'PveError';
@@ -201,10 +202,15 @@ function oneRequest(target: HttpsTarget, path: string, headers: Record<string, s
             res.on('error', (err) => reject(connectError(err, target.url, timeoutMs)));
           },
         );
-        const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'PVE_TIMEOUT' })), left);
+        let replyTimedOut = false;
+        const timer = setTimeout(() => {
+          replyTimedOut = true;
+          req.destroy(Object.assign(new Error('timeout'), { code: 'PVE_TIMEOUT' }));
+        }, left);
         req.on('error', (err) => {
           clearTimeout(timer);
-          reject(connectError(err, target.url, timeoutMs));
+          if (replyTimedOut) reject(new PveError('timeout', `${target.url}: connected, no reply within ${timeoutMs / 1000} s`, { url: target.url, afterConnect: true }));
+          else reject(connectError(err, target.url, timeoutMs));
         });
         req.end();
       }),
@@ -213,6 +219,20 @@ function oneRequest(target: HttpsTarget, path: string, headers: Record<string, s
 
 /** a connection-level failure: another node may answer (an HTTP status is the cluster's answer: no failover) */
 const failsOver = (e: PveError) => e.kind !== 'http' && e.kind !== 'invalid';
+
+/** nodes/{node}/…: pveproxy forwards it to that node */
+const PROXIED = /^nodes\/([^/?]+)\//;
+
+/**
+ * A proxied call the answering node took but did not answer in time: most likely the target node is slow or
+ * gone (as 595 says when the proxy gives up first) — the URL is not at fault, so no back-off and no failover
+ * (every other URL would wait on the same node). The cluster-wide calls still judge the URL itself.
+ */
+function targetNodeSlow(path: string, e: PveError): PveError | null {
+  const node = PROXIED.exec(path)?.[1];
+  if (node === undefined || e.kind !== 'timeout' || e.detail.afterConnect !== true) return null;
+  return new PveError('timeout', `node ${decodeURIComponent(node)} did not answer through ${e.detail.url ?? 'the API'} in time (${e.message})`, e.detail);
+}
 
 export class HttpsTransport implements PveTransport {
   private readonly state = new Map<string, UrlState>();
@@ -256,6 +276,8 @@ export class HttpsTransport implements PveTransport {
         return reply;
       } catch (err) {
         const e = err instanceof PveError ? err : connectError(err as NodeJS.ErrnoException, t.url, this.timeoutMs);
+        const slow = targetNodeSlow(path, e);
+        if (slow !== null) throw slow;
         const s = this.state.get(t.url) ?? { failures: 0, retryAt: 0 };
         s.failures += 1;
         s.retryAt = this.now() + Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (s.failures - 1));
