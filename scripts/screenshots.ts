@@ -1,6 +1,8 @@
 // npm run screenshots — the hero in each state (healthy, degraded, lost, unknown), at 1440 and 375 px, light
 // and dark, from the page's static `?sample=` snapshots (no sign-in, no cluster needed), written to
-// docs/screenshots/hero-<state>-<width>-<theme>.png.
+// docs/screenshots/hero-<state>-<width>-<theme>.png; and the whole overview of a Proxmox VE cluster read
+// through its API (`?sample=pve`: node load, guests, HA, Ceph, what it cannot see without SSH) as
+// docs/screenshots/pve-overview-<width>-<theme>.png.
 //
 // BASE_URL=http://127.0.0.1:8080 takes the pages from a running Quorate. Without it, a BFF of its own is
 // started on a free loopback port with a temporary data directory (bench/bff-child.ts), serving a copy of
@@ -66,6 +68,13 @@ try {
         await page.screenshot({ path: file });
         written.push(file);
       }
+      await page.goto(`${base}/?sample=pve`);
+      await page.locator('[data-testid="event-feed"]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="unavailable"]').waitFor({ timeout: 30_000 });
+      await page.evaluate(() => document.fonts.ready);
+      const pve = join(OUT, `pve-overview-${size.width}-${theme}.png`);
+      await page.screenshot({ path: pve, fullPage: true });
+      written.push(pve);
       await context.close();
     }
   }
