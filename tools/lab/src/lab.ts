@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { userInfo } from 'node:os';
 import { LocalRunner, NetnsRunner, RunnerError, type CommandResult, type CommandRunner } from '@quorate/sources';
 import { renderCorosyncConf } from './conf';
 import { parseLinkStatus, parseQuorumStatus, type LinkView, type QuorumSummary } from './parse';
@@ -581,11 +582,17 @@ export class Lab {
     await Promise.all(s.nodes.map((node) => this.startNodeSshd(node)));
   }
 
-  /** `sshd ARGS` in the node's namespace with its run dir over /run (sshd needs /run/sshd, owned by root). */
-  private sshdInNode(node: LabNode, args: string[]): Promise<CommandResult> {
+  /**
+   * `sshd ARGS` in the node's namespace with its run dir over /run (sshd needs /run/sshd, owned by root) and
+   * an empty home of its own over root's: a session's shell must not run this host's ~/.bashrc (bash does
+   * for ssh commands; a pyenv there held every command for 60 s on a stale lock), as on a fresh node.
+   */
+  private async sshdInNode(node: LabNode, args: string[]): Promise<CommandResult> {
+    const home = `${node.dir}/home`;
+    await mkdir(home, { recursive: true, mode: 0o700 });
     return this.runner(node.nodeid).run(
       'sh',
-      ['-c', 'mount --bind "$1" /run && mkdir -p -m 755 /run/sshd && shift && exec "$@"', 'sh', `${node.dir}/run`, SSHD_BIN, ...args],
+      ['-c', 'mount --bind "$1" /run && mkdir -p -m 755 /run/sshd && mount --bind "$2" "$3" && shift 3 && exec "$@"', 'sh', `${node.dir}/run`, home, userInfo().homedir, SSHD_BIN, ...args],
       { timeoutMs: 15_000 },
     );
   }

@@ -200,7 +200,8 @@ if (!avail.ok && onCi) {
           '-i', state.sshd!.clientKey,
           '-o', `UserKnownHostsFile=${state.sshd!.knownHosts}`,
           '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5',
-          `root@${state.nodes[1]!.sshd!.address}`, 'corosync-quorumtool', '-s',
+          // and the session's home is the node's own, empty: this host's ~/.bashrc is not run
+          `root@${state.nodes[1]!.sshd!.address}`, 'corosync-quorumtool -s; echo "home files: $(ls -A ~ | wc -l)"',
         ]);
         let stdout = '';
         let stderr = '';
@@ -211,6 +212,7 @@ if (!avail.ok && onCi) {
       expect(out.stderr).toBe('');
       expect(out.code).toBe(0);
       expect(out.stdout).toMatch(/^\s+2\s+1 pve2 \(local\)$/m);
+      expect(out.stdout).toMatch(/^home files: 0$/m);
     });
 
     it('baseline: 3/3 quorate, every node asked over SSH, as quorumtool says', async () => {
