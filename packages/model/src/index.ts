@@ -17,3 +17,4 @@ export * from './clusters';
 export * from './health';
 export * from './incidents';
 export * from './link-health';
+export * from './join';

@@ -28,7 +28,7 @@ export const ExpectedVotesRequest = z
   .strict();
 export type ExpectedVotesRequest = z.infer<typeof ExpectedVotesRequest>;
 
-const QuorumFigures = z.object({
+export const QuorumFigures = z.object({
   expectedVotes: z.number().int(),
   quorum: z.number().int(),
   totalVotes: z.number().int(),
@@ -36,6 +36,7 @@ const QuorumFigures = z.object({
   /** failure tolerance: nodes that can still be lost (worst case) while staying quorate; 0 when not quorate */
   nodesCanLose: z.number().int(),
 });
+export type QuorumFigures = z.infer<typeof QuorumFigures>;
 
 /** 200 of a dry run: what would happen, nothing done */
 export const ExpectedVotesPlan = z.object({
