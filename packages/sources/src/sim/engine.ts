@@ -16,6 +16,7 @@ import { setExpectedVotes } from './quorum';
 import { Rng } from './rng';
 import type { DurableSimState, NodeStatus, SimState } from './state';
 import { driftStorage, initialStorage } from './storage';
+import { initialSpares } from './spares';
 import { Topology } from './topology';
 
 /** how often PVE's pvestatd reports storage usage */
@@ -30,8 +31,12 @@ export class SimEngine {
   /** bumped on every observable change: advance() emits when it moved */
   private version = 0;
 
-  constructor(config: SimConfig, startAt: number, state?: SimState | DurableSimState) {
-    const topo = new Topology(config);
+  constructor(
+    private readonly config: SimConfig,
+    startAt: number,
+    state?: SimState | DurableSimState,
+  ) {
+    const topo = new Topology(config, state);
     this.topo = topo;
     if (state) {
       const saved: Omit<DurableSimState, 'observer'> & Partial<SimState> = structuredClone(state);
@@ -39,7 +44,7 @@ export class SimEngine {
       this.rng = new Rng(saved.rng ?? topo.seed ^ 0x5eed);
       const storage = saved.storage ?? initialStorage(topo.n, this.rng);
       // saved before the observer was kept: it was the lowest running node
-      const observer = saved.observer !== undefined ? saved.observer : lowestRunning(saved.status);
+      const observer = saved.observer !== undefined ? saved.observer : lowestRunning(topo, saved.status);
       this.s = { ...saved, observer, storage, rng: this.rng.state, tickCount: saved.tickCount ?? 0, nextTickAt: saved.nextTickAt ?? saved.clock + config.tickMs };
     } else {
       this.rng = new Rng(topo.seed ^ 0x5eed);
@@ -56,7 +61,7 @@ export class SimEngine {
     const ring = firstRing(topo);
     return {
       version: 1,
-      config: topo.config,
+      config: this.config,
       clock: t,
       startedAt: t,
       rng: this.rng.state,
@@ -74,6 +79,7 @@ export class SimEngine {
       nodeSince: topo.names.map(() => t),
       storage: initialStorage(topo.n, this.rng),
       scheduled: [],
+      ...(topo.config.spareCount ? { spares: initialSpares(topo.config) } : {}),
     };
   }
 
@@ -181,7 +187,7 @@ export class SimEngine {
   }
 }
 
-function lowestRunning(status: readonly NodeStatus[]): number | null {
+function lowestRunning(topo: Topology, status: readonly NodeStatus[]): number | null {
   const i = status.indexOf('running');
-  return i < 0 ? null : i + 1;
+  return i < 0 ? null : topo.idOf(i);
 }

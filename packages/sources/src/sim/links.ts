@@ -144,8 +144,8 @@ export class Links {
       max = round3(avg + base * 0.5 + jitter * (0.5 + u * 0.5));
     }
     return {
-      from: i + 1,
-      to: j + 1,
+      from: topo.idOf(i),
+      to: topo.idOf(j),
       link: l,
       enabled: true,
       connected,

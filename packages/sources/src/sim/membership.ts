@@ -57,7 +57,9 @@ export class Membership {
   /** whose Corosync the snapshot reports (observer.ts), as chosen by the last update */
   observerIndex(): number | null {
     const id = this.s.observer;
-    return id !== null && this.s.status[id - 1] === 'running' ? id - 1 : null;
+    if (id === null) return null;
+    const i = this.topo.indexOf(id);
+    return this.s.status[i] === 'running' ? i : null;
   }
 
   observerRing(): SimRing | null {
@@ -84,12 +86,12 @@ export class Membership {
       const live = this.liveMembers(old);
       if (live.length > 0) {
         const ring = this.newRing(
-          old.members.filter((m) => m !== i + 1),
+          old.members.filter((m) => m !== this.topo.idOf(i)),
           { ...old.memory },
         );
         ring.pendingSince = old.pendingSince;
         ring.pendingFailure = old.pendingFailure;
-        for (const m of live) this.s.ringOf[m - 1] = ring.id;
+        for (const m of live) this.s.ringOf[this.topo.indexOf(m)] = ring.id;
       }
     }
     this.gc();
@@ -99,7 +101,7 @@ export class Membership {
   nodeUp(i: number): void {
     if (this.s.status[i] === 'running') return;
     this.s.status[i] = 'running';
-    const ring = this.newRing([i + 1], initialQuorumMemory());
+    const ring = this.newRing([this.topo.idOf(i)], initialQuorumMemory());
     this.s.ringOf[i] = ring.id;
   }
 
@@ -112,11 +114,11 @@ export class Membership {
       if (s.status[i] !== 'running') continue;
       const root = reach.find(i);
       const list = comp.get(root) ?? [];
-      list.push(i + 1);
+      list.push(this.topo.idOf(i));
       comp.set(root, list);
     }
     const compOf = (id: number) => {
-      const c = comp.get(reach.find(id - 1));
+      const c = comp.get(reach.find(this.topo.indexOf(id)));
       if (!c) throw new SimInvariantError(`node ${id} runs but is in no partition`);
       return c;
     };
@@ -146,7 +148,7 @@ export class Membership {
       const live = this.liveMembers(r);
       const [first] = live;
       const target = first === undefined ? [] : compOf(first);
-      const failure = r.members.some((m) => s.status[m - 1] !== 'running' || !live.every((x) => compOf(x).includes(m)));
+      const failure = r.members.some((m) => s.status[this.topo.indexOf(m)] !== 'running' || !live.every((x) => compOf(x).includes(m)));
       const settled = !failure && live.length === r.members.length && sameList(target, r.members);
       if (settled) {
         r.pendingSince = null;
@@ -162,13 +164,13 @@ export class Membership {
   private formDue(partitions: Iterable<number[]>): void {
     const t = this.s.clock;
     for (const c of partitions) {
-      const involved = [...new Set(c.map((id) => this.runningRing(id - 1)))];
+      const involved = [...new Set(c.map((id) => this.runningRing(this.topo.indexOf(id))))];
       const [only, ...others] = involved;
       if (only && others.length === 0 && sameList(only.members, c)) continue;
       const dues = involved.map((r) => this.dueAt(r)).filter((d): d is number => d !== null);
       if (dues.length === 0 || t < Math.max(...dues)) continue;
       const ring = this.newRing(c, mergeQuorumMemory(involved.map((r) => r.memory)));
-      for (const id of c) this.s.ringOf[id - 1] = ring.id;
+      for (const id of c) this.s.ringOf[this.topo.indexOf(id)] = ring.id;
     }
   }
 
@@ -179,7 +181,7 @@ export class Membership {
     for (let i = 0; i < this.topo.n; i++) {
       if (s.status[i] !== 'running') continue;
       const r = this.runningRing(i);
-      candidates.push({ id: i + 1, quorate: r.state?.quorate ?? false, votes: r.state?.totalVotes ?? 0, members: r.members.length });
+      candidates.push({ id: this.topo.idOf(i), quorate: r.state?.quorate ?? false, votes: r.state?.totalVotes ?? 0, members: r.members.length });
     }
     const next = chooseSimObserver(candidates, s.observer);
     if (next !== s.observer) {
@@ -194,7 +196,7 @@ export class Membership {
     const ring = this.observerRing();
     const members = ring === null ? null : new Set(ring.members);
     for (let i = 0; i < this.topo.n; i++) {
-      const st = members === null ? 'unknown' : members.has(i + 1) ? 'online' : 'offline';
+      const st = members === null ? 'unknown' : members.has(this.topo.idOf(i)) ? 'online' : 'offline';
       if (s.nodeState[i] !== st) {
         s.nodeState[i] = st;
         s.nodeSince[i] = s.clock;
@@ -227,7 +229,7 @@ export class Membership {
 
   /** the members still in this ring (the others are down or already in a newer one) */
   private liveMembers(r: SimRing): number[] {
-    return r.members.filter((m) => this.s.ringOf[m - 1] === r.id);
+    return r.members.filter((m) => this.s.ringOf[this.topo.indexOf(m)] === r.id);
   }
 
   /** drop the rings no node is in any more */

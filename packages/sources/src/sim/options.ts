@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { NodeId, QuorumOptions } from '@quorate/model';
 
+/** most standalone nodes a simulation keeps beside its cluster */
+export const MAX_SPARES = 16;
+
 export const SimQdeviceOptions = z.object({
   algorithm: z.enum(['ffsplit', 'lms']).default('ffsplit'),
   /** the corosync-qnetd host (lab address space) */
@@ -15,7 +18,10 @@ export const SimQdeviceOptions = z.object({
 export const SimConfig = z.object({
   clusterId: z.string().min(1).default('sim'),
   clusterName: z.string().min(1).default('lab-cluster'),
-  nodeCount: z.number().int().min(2).max(32).default(3),
+  /** 0: no cluster yet (only spares; create() makes one) */
+  nodeCount: z.number().int().min(0).max(32).default(3),
+  /** standalone nodes beside the cluster (spares.ts); left out when none, so older saved configs match */
+  spareCount: z.number().int().min(0).max(MAX_SPARES).optional(),
   linkCount: z.number().int().min(1).max(8).default(2),
   seed: z.union([z.string(), z.number().int()]).default(1),
   tokenMs: z.number().int().min(100).default(3000),

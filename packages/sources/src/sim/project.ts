@@ -31,13 +31,14 @@ export function projectSnapshot(src: ProjectionSource): ClusterSnapshot {
     clusterId: config.clusterId,
     observedAt: t,
     source: 'sim',
-    observer: obs === null ? null : { nodeId: obs + 1, name: topo.name(obs) },
+    observer: obs === null ? null : { nodeId: topo.idOf(obs), name: topo.name(obs) },
     cluster: {
       name: config.clusterName,
       configVersion: 1,
       transport: 'knet',
       secureAuth: true,
       quorumOptions: config.quorumOptions,
+      ...(topo.n === 0 ? { standalone: true } : {}),
       tokenMs: config.tokenMs,
       runtimeTokenMs: topo.runtimeToken,
     },
@@ -55,7 +56,7 @@ export function projectSnapshot(src: ProjectionSource): ClusterSnapshot {
       : null,
     // as in PVE, a node's storage status is what the observer's side last heard while it counts the node
     // as a member: a crashed node's storage turns inactive when Corosync drops it, not before
-    storage: storageSnapshot(s.storage, topo.names, (i) => observed.has(i + 1)),
+    storage: storageSnapshot(s.storage, topo.names, (i) => observed.has(topo.idOf(i))),
     views: views(src, obs),
     // a ring about to merge with others is a join in progress, not a partition
     partitioned: membership.settledRingCount() > 1,
@@ -64,13 +65,12 @@ export function projectSnapshot(src: ProjectionSource): ClusterSnapshot {
 }
 
 function nodes({ topo, s }: ProjectionSource): ClusterNode[] {
-  const addresses = (i: number) => Array.from({ length: topo.L }, (_, l) => ({ link: l, address: `198.18.${l}.${i + 11}` }));
-  return topo.names.map((name, i) => ({
-    id: i + 1,
+  return topo.nodes.map(({ name, id, votes, addresses }, i) => ({
+    id,
     name,
-    votes: 1,
+    votes,
     state: at(s.nodeState, i, 'node'),
-    addresses: addresses(i),
+    addresses: addresses.map((address, link) => ({ link, address })),
     since: at(s.nodeSince, i, 'node'),
   }));
 }
@@ -96,7 +96,7 @@ function views({ topo, s, membership }: ProjectionSource, obs: number | null): N
     const st = at(s.status, i, 'node');
     const ring = st === 'running' ? membership.ringOf(i) : null;
     return {
-      nodeId: i + 1,
+      nodeId: topo.idOf(i),
       name: topo.name(i),
       reachable: ring !== null,
       reason: st === 'crashed' ? 'node down: not answering' : st === 'stopped' ? 'node down: corosync stopped' : null,
@@ -110,16 +110,16 @@ function views({ topo, s, membership }: ProjectionSource, obs: number | null): N
 function warnings({ topo, s, links }: ProjectionSource, obs: number, ring: SimRing): UnreachableWarning[] {
   const cut: Array<{ i: number; since: number }> = [];
   for (const m of ring.members) {
-    const j = m - 1;
+    const j = topo.indexOf(m);
     if (j === obs) continue;
     const since = links.cutSince(obs, j);
     if (since !== null) cut.push({ i: j, since });
   }
   if (cut.length === 0) return [];
-  const after = quorumWithout(topo, ring, new Set(cut.map((c) => c.i + 1)), s.clock);
+  const after = quorumWithout(topo, ring, new Set(cut.map((c) => topo.idOf(c.i))), s.clock);
   const dropAt = ring.pendingSince !== null && ring.pendingFailure ? ring.pendingSince + topo.detectMs : null;
   return cut.map((c) => ({
-    nodeId: c.i + 1,
+    nodeId: topo.idOf(c.i),
     name: topo.name(c.i),
     since: c.since,
     expectedDropInMs: Math.max(0, dropAt !== null ? dropAt - c.since : topo.detectMs - topo.knetDownMs),

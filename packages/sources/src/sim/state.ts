@@ -3,6 +3,7 @@
 import type { QuorumMemory, QuorumState } from '@quorate/model';
 import type { SimConfig } from './options';
 import type { ScheduledStep } from './scenarios';
+import type { SimSpare } from './spares';
 import type { StorageUsage } from './storage';
 
 export type NodeStatus = 'running' | 'crashed' | 'stopped';
@@ -57,6 +58,23 @@ export interface SimState {
   nodeSince: number[];
   storage: StorageUsage;
   scheduled: ScheduledStep[];
+  /** the nodelist as joins, creates and delnodes left it (index = node index); absent: pve1..pveN of config */
+  nodelist?: SimNodeDef[];
+  /** the cluster's name after a create; absent: config's */
+  clusterName?: string;
+  /** the QDevice as toggled (spares.ts); absent: config's */
+  qdevice?: SimConfig['qdevice'];
+  /** standalone nodes beside the cluster; absent: none */
+  spares?: SimSpare[];
+}
+
+/** one node of the nodelist */
+export interface SimNodeDef {
+  name: string;
+  id: number;
+  votes: number;
+  /** one address per link, link order */
+  addresses: string[];
 }
 
 /**

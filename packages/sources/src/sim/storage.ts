@@ -40,6 +40,12 @@ export function initialStorage(nodeCount: number, rng: Rng): StorageUsage {
   return out;
 }
 
+/** the usage of a node new to the cluster (a join): its full size, a third used, sizes varied by index */
+export function initialStorageRow(def: StorageDef, index: number): [number, number] {
+  const total = Math.round(def.totalBytes * (0.95 + 0.01 * (index % 10)));
+  return [total, Math.round(total / 3)];
+}
+
 /** one tick: each used figure moves by up to ±0.05 % of the size (backups grow a bit faster), within 5–95 % */
 export function driftStorage(usage: StorageUsage, running: (nodeIndex: number) => boolean, rng: Rng): void {
   for (const def of STORAGE_DEFS) {
