@@ -3,12 +3,15 @@
 import { z } from 'zod';
 import { QuorumOptions } from '@quorate/model';
 import { defineKind, noSecrets } from '../kind';
-import { SimConfig, SimQdeviceOptions } from './options';
+import { MAX_SPARES, SimConfig, SimQdeviceOptions } from './options';
 import { resumeSimSource } from './resume';
 
 export const SimSettings = z
   .object({
-    nodes: z.number().int().min(2).max(32).default(3),
+    /** 0: no cluster yet, only spares (a cluster is created from them) */
+    nodes: z.number().int().min(0).max(32).default(3),
+    /** standalone nodes beside the cluster, to join or create from (QUORATE_SIM_SPARES) */
+    spares: z.number().int().min(0).max(MAX_SPARES).default(0),
     links: z.number().int().min(1).max(8).default(2),
     /** totem.token, ms */
     tokenMs: z.number().int().min(100).max(600_000).default(3000),
@@ -34,6 +37,7 @@ export const simKind = defineKind({
       clusterId: ctx.clusterId,
       clusterName: ctx.name,
       nodeCount: s.nodes,
+      ...(s.spares > 0 ? { spareCount: s.spares } : {}),
       linkCount: s.links,
       tokenMs: s.tokenMs,
       tickMs: s.tickMs,

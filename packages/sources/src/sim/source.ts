@@ -1,9 +1,15 @@
 // The simulated cluster as a ClusterSource: the engine on its own clock, driven by real timers after
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
-import type { ClusterSnapshot, SimFault } from '@quorate/model';
+import type { ClusterSnapshot, JoinFacts, SimFault } from '@quorate/model';
 import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
+import { simCreate } from './create';
+import { simDelnode } from './delnode';
 import { SimEngine } from './engine';
+import { simJoin } from './join';
+import { simJoinFacts } from './join-facts';
+import type { OperationOptions, SimControl } from './operation';
+import { applySpareFault, type SimSpare } from './spares';
 import type { DurableSimState, SimState } from './state';
 import { SimFaultError } from './errors';
 import { SimConfig, type SimOptions } from './options';
@@ -20,6 +26,18 @@ export interface SimSource extends ClusterSource {
   now(): number;
   /** everything needed to resume with createSimSource({ state }) */
   exportState(): SimState;
+  /** the standalone nodes beside the cluster */
+  spares(): SimSpare[];
+  /** a spare set-up (spares.ts SpareFault): add, rename, set, remove, or the QDevice on/off; validated first */
+  applySpareFault(fault: unknown): void;
+  /** the join pre-flight's facts for a spare (request: {addresses?, nodeid?, votes?}); nothing unmeasured */
+  joinFacts(spare: string, request?: unknown): JoinFacts;
+  /** `pvecm add` of a spare; refuses (SimFaultError) a join a check fails; one operation at a time */
+  join(spare: string, request?: unknown, options?: OperationOptions): Promise<void>;
+  /** a cluster from spares when the simulation has none */
+  create(clusterName: string, nodes: string[], options?: OperationOptions): Promise<void>;
+  /** `pvecm delnode` of a powered-off member; it becomes a spare with the old configuration */
+  delnode(name: string, options?: OperationOptions): Promise<void>;
 }
 
 /** exportState() or durableSimState() of it */
@@ -34,7 +52,9 @@ export function createSimSource(options: SimOptions = {}): SimSource {
   const wall = options.now ?? Date.now;
   const state = options.state !== undefined ? restoreState(options.state) : undefined;
   const config = state?.config ?? SimConfig.parse(options);
-  const engine = new SimEngine(config, wall(), state);
+  let engine = new SimEngine(config, wall(), state);
+  /** the cluster operation running, if any (one at a time, as pmxcfs' config lock) */
+  let busy: string | null = null;
   const listeners = new Subscribable<ClusterSnapshot>();
   let latest: ClusterSnapshot = engine.snapshot();
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -58,6 +78,26 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     timer = null;
     advance(Math.max(0, wall() - engine.clock));
     schedule();
+  };
+
+  const ctl: SimControl = {
+    state: () => engine.exportState(),
+    snapshot: () => engine.snapshot(),
+    replace(next) {
+      engine = new SimEngine(config, engine.clock, next);
+      emit();
+      schedule();
+    },
+    applyFault: (f) => source.applyFault(f),
+  };
+  const exclusive = async (what: string, run: () => Promise<void>): Promise<void> => {
+    if (busy !== null) throw new SimFaultError(`cannot ${what}: ${busy} is running`);
+    busy = what;
+    try {
+      await run();
+    } finally {
+      busy = null;
+    }
   };
 
   const source: Omit<SimSource, 'capabilities'> = {
@@ -96,6 +136,15 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     advance,
     now: () => engine.clock,
     exportState: () => engine.exportState(),
+    spares: () => structuredClone(engine.exportState().spares ?? []),
+    applySpareFault(fault) {
+      if (busy !== null) throw new SimFaultError(`cannot change spares: ${busy} is running`);
+      ctl.replace(applySpareFault(engine.exportState(), fault));
+    },
+    joinFacts: (spare, request) => simJoinFacts(engine.exportState(), engine.snapshot(), spare, request),
+    join: (spare, request, o) => exclusive(`the join of ${spare}`, () => simJoin(ctl, spare, request, o)),
+    create: (name, nodes, o) => exclusive(`the creation of ${name}`, () => simCreate(ctl, name, nodes, o)),
+    delnode: (name, o) => exclusive(`the removal of ${name}`, () => simDelnode(ctl, name, o)),
   };
   const capabilities = {
     faults: { applyFault: (f: SimFault) => source.applyFault(f) },

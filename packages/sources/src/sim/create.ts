@@ -1,0 +1,51 @@
+// `pvecm create` on the first spare, then `pvecm add` of each other one (join.ts): a cluster from
+// standalone nodes, in a simulation that has none yet. The first node gets id 1; the others the lowest
+// free ids, each on its own addresses.
+import { z } from 'zod';
+import { NODE_NAME } from '@quorate/model';
+import { SimFaultError } from './errors';
+import { simJoin } from './join';
+import { runner, type OperationOptions, type SimControl } from './operation';
+import { relayout } from './relayout';
+import { findSpare } from './spares';
+
+/** pvecm's limit on a cluster name (clustername: format pve-node, maxLength 15) */
+export const CLUSTER_NAME_MAX = 15;
+/** most nodes one create takes (the sim's largest cluster) */
+export const CREATE_MAX_NODES = 32;
+
+const CreateRequest = z.object({
+  clusterName: z.string().min(1).max(CLUSTER_NAME_MAX).regex(NODE_NAME, 'letters, digits and inner hyphens'),
+  nodes: z.array(z.string().min(1)).min(1).max(CREATE_MAX_NODES),
+});
+
+export async function simCreate(ctl: SimControl, clusterName: unknown, nodes: unknown, o: OperationOptions = {}): Promise<void> {
+  const parsed = CreateRequest.safeParse({ clusterName, nodes });
+  if (!parsed.success) throw new SimFaultError(`invalid create: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const req = parsed.data;
+  if (new Set(req.nodes).size !== req.nodes.length) throw new SimFaultError('a node is named twice');
+  const r = runner(o);
+  const s = ctl.state();
+  if ((s.nodelist ?? []).length > 0 || (s.nodelist === undefined && s.config.nodeCount > 0))
+    throw new SimFaultError(`this simulation already has a cluster (${ctl.snapshot().cluster.name}): join the spares to it instead`);
+  for (const name of req.nodes) findSpare(s, name);
+  const [firstName, ...rest] = req.nodes as [string, ...string[]];
+  const first = findSpare(s, firstName);
+  if (first.clustered) throw new SimFaultError("cluster config '/etc/pve/corosync.conf' already exists");
+  r.checkAbort('create');
+  await r.line('Writing corosync config to /etc/pve/corosync.conf');
+  r.checkAbort('create');
+  // the point of no return: the first node has a cluster of its own
+  const now = ctl.state();
+  const next = relayout(now, [{ name: first.name, id: 1, votes: 1, addresses: [...first.addresses] }], [null], req.clusterName);
+  ctl.replace({ ...next, spares: (next.spares ?? []).filter((x) => x.name !== first.name) });
+  ctl.applyFault({ action: 'start', nodes: [first.name] });
+  await r.line('Restart corosync and cluster filesystem');
+  await r.until(() => ctl.snapshot().quorum?.quorate === true, `${first.name} to be quorate`);
+  o.log?.(`cluster ${req.clusterName} created on ${first.name}`);
+  for (const name of rest) {
+    const spare = findSpare(ctl.state(), name);
+    o.log?.(`joining ${name}`);
+    await simJoin(ctl, name, { addresses: spare.addresses.map((address, link) => ({ link, address })) }, { ...o, signal: undefined });
+  }
+}
