@@ -1,14 +1,17 @@
 // `npm run lab -- <command>`: a thin shell over the lab library (./index.ts).
 import { parseArgs } from 'node:util';
-import { DEFAULT_PREFIX, Lab, LabError, down, type FaultAction, type NodeStatus } from './index';
+import { DEFAULT_PREFIX, Lab, LabError, MAX_SPARES, down, type FaultAction, type NodeStatus } from './index';
+import { COROSYNC_PORT } from './probe';
 import { describePartition } from './partition';
 import { QuorumOptionError, describeQuorum, parseQuorumOptions, parseVotes, type LabQuorumOptions } from './quorum';
 
 const USAGE = `usage: npm run lab -- <command> [options]
 
-  up --nodes N [--links L] [--token MS] [--quorum OPT[,OPT...]] [--votes NODE=V[,...]] [--sshd] [--prefix P]
+  up --nodes N [--spare S] [--links L] [--token MS] [--quorum OPT[,OPT...]] [--votes NODE=V[,...]] [--sshd] [--prefix P]
         build a real Corosync 3 cluster of N (2-5) nodes pve1..pveN in network namespaces
         (L = 1 or 2 links, default 1; token default 3000 ms; prefix default ${DEFAULT_PREFIX})
+        --spare   S (1-${MAX_SPARES}) standalone nodes pve<N+1>.. besides: own namespace, addresses and
+                  /etc/hosts view, Corosync installed but not configured; with spares N may be 0
         --quorum  votequorum options (votequorum(5)): two_node (2 nodes only), wait_for_all,
                   auto_tie_breaker[,auto_tie_breaker_node=lowest|highest|ID+ID...],
                   last_man_standing[,last_man_standing_window=MS]; OPT=0 writes it as off
@@ -26,6 +29,19 @@ const USAGE = `usage: npm run lab -- <command> [options]
                                         earlier partition
   heal                                  remove the partition (only that: kill/stop/freeze, link-down
                                         and loss faults stay until undone with their own fault command)
+  create NAME NODE [NODE...] [--links L]
+        a new cluster NAME of spares (corosync-keygen, corosync.conf, Corosync started); the lab's
+        cluster when it has none, else the spares run a cluster of their own ("already clustered")
+  join NODE [--link0 ADDR] [--link1 ADDR] [--nodeid ID] [--vote V]
+        a spare joins the lab's cluster: nodelist + config_version on every member, authkey copied,
+        corosync-cfgtool -R, Corosync started on it; waits until it is a quorate member
+  remove NODE                           Corosync stopped on it, nodelist without it on the others,
+                                        corosync-cfgtool -R; its config deleted: a spare again
+  skew NODE MS                          record a FAKE clock offset (ms, may be negative) for a skew
+                                        check to read; the node's clock is not changed
+  block-port NODE on|off                drop incoming UDP to Corosync's port ${COROSYNC_PORT} in the node (nftables)
+  probe NODE ADDRESS [--port P]         ping and a UDP datagram test from NODE to a lab address
+  facts NODE                            what a join pre-flight reads: conf, authkey, corosync, addresses
 
   NODE is pve2 or 2; GROUP is nodes separated by commas. Needs root.`;
 
@@ -69,7 +85,7 @@ function describeNode(s: NodeStatus): string {
         ? 'timeout'
         : `${q.quorate ? 'quorate' : 'NOT quorate'}, ${q.members ?? '?'} members, votes ${q.totalVotes ?? '?'}/${q.expectedVotes ?? '?'}${q.activityBlocked ? ', activity blocked' : ''}`;
   const links = s.links.map((l) => `link${l.link}: ${l.connected.length}/${l.connected.length + l.disconnected.length} peers connected`).join(', ');
-  return `${s.name.padEnd(5)} ${s.namespace.padEnd(12)} ${proc.padEnd(22)} ${quorum}${links ? ` | ${links}` : ''}${s.note ? ` (${s.note})` : ''}`;
+  return `${s.name.padEnd(5)} ${s.role.padEnd(6)} ${s.namespace.padEnd(12)} ${proc.padEnd(22)} ${quorum}${links ? ` | ${links}` : ''}${s.note ? ` (${s.note})` : ''}`;
 }
 
 function describeSshd(s: NodeStatus): string | null {
@@ -89,9 +105,19 @@ function quorumArgs(quorum: string | undefined, votes: string | undefined): { qu
   }
 }
 
+/** exactly one NODE argument */
+function one(command: string, rest: string[]): [string] {
+  const [node] = rest;
+  if (node === undefined || rest.length > 1) throw new LabError(`${command} takes exactly one NODE\n\n${USAGE}`, 2);
+  return [node];
+}
+
 async function main(argv: string[]): Promise<number> {
+  // `skew pve2 -1500`: a negative number is a value, not an option (parseArgs would read -1 as a flag)
+  const negatives = argv.filter((a) => /^-\d+$/.test(a));
+  const args = negatives.length > 0 && !argv.includes('--') ? [...argv.filter((a) => !/^-\d+$/.test(a)), '--', ...negatives] : argv;
   const { values, positionals } = parseArgs({
-    args: argv,
+    args,
     allowPositionals: true,
     options: {
       nodes: { type: 'string' },
@@ -100,6 +126,12 @@ async function main(argv: string[]): Promise<number> {
       quorum: { type: 'string' },
       votes: { type: 'string' },
       sshd: { type: 'boolean' },
+      spare: { type: 'string' },
+      link0: { type: 'string' },
+      link1: { type: 'string' },
+      nodeid: { type: 'string' },
+      vote: { type: 'string' },
+      port: { type: 'string' },
       prefix: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -116,13 +148,21 @@ async function main(argv: string[]): Promise<number> {
   if (values.quorum !== undefined) onlyFor('--quorum', ['up']);
   if (values.votes !== undefined) onlyFor('--votes', ['up']);
   if (values.sshd !== undefined) onlyFor('--sshd', ['up']);
+  if (values.spare !== undefined) onlyFor('--spare', ['up']);
+  if (values.links !== undefined) onlyFor('--links', ['up', 'create']);
+  for (const [opt, v] of [['--link0', values.link0], ['--link1', values.link1], ['--nodeid', values.nodeid], ['--vote', values.vote]] as const) {
+    if (v !== undefined) onlyFor(opt, ['join']);
+  }
+  if (values.port !== undefined) onlyFor('--port', ['probe']);
   const pfx = prefix === DEFAULT_PREFIX ? '' : ` --prefix ${prefix}`;
   switch (command) {
     case 'up': {
       if (rest.length > 0) throw new LabError(`up takes no arguments, got ${JSON.stringify(rest.join(' '))}\n\n${USAGE}`, 2);
       const { quorum, votes } = quorumArgs(values.quorum, values.votes);
+      const spare = int('--spare', values.spare, 0);
       const lab = await Lab.up({
-        nodes: int('--nodes', values.nodes),
+        nodes: spare > 0 ? int('--nodes', values.nodes, 0) : int('--nodes', values.nodes),
+        spare,
         links: int('--links', values.links, 1),
         token: int('--token', values.token, 3000),
         quorum,
@@ -134,8 +174,9 @@ async function main(argv: string[]): Promise<number> {
       const s = lab.state;
       print('');
       print(`lab '${s.prefix}' is up: cluster ${s.clusterName}, ${s.nodes.length} nodes, ${s.links} link(s), token ${s.token} ms`);
-      print(`  quorum: ${describeQuorum(s.quorum, s.nodes.map((n) => n.votes))}`);
+      print(`  quorum: ${s.nodes.length > 0 ? describeQuorum(s.quorum, s.nodes.map((n) => n.votes)) : 'no cluster yet (create one from spares)'}`);
       for (const n of s.nodes) print(`  ${n.name}  nodeid ${n.nodeid}  votes ${n.votes}  netns ${n.namespace}  ${n.addresses.join(', ')}  pid ${n.pid}  ${n.conf}`);
+      for (const n of s.spares) print(`  ${n.name}  spare  netns ${n.namespace}  ${n.addresses.join(', ')}  (Corosync not configured)`);
       print(`  bridges in netns ${s.bridgeNamespace}; state file /run/quorate-lab/${s.prefix}.json; logs ${s.dir}/n*/corosync.log`);
       if (s.sshd) {
         print(`  sshd: client key ${s.sshd.clientKey} (user ${s.sshd.user}), known_hosts ${s.sshd.knownHosts}`);
@@ -143,7 +184,8 @@ async function main(argv: string[]): Promise<number> {
       }
       print('');
       print('reach it:');
-      print(`  ip netns exec ${s.nodes[0]?.namespace} corosync-quorumtool -s`);
+      if (s.nodes[0]) print(`  ip netns exec ${s.nodes[0].namespace} corosync-quorumtool -s`);
+      if (s.nodes.length === 0 && s.spares.length >= 2) print(`  npm run lab -- create my-cluster ${s.spares[0]?.name} ${s.spares[1]?.name}${pfx}`);
       const n1 = s.nodes[0]?.sshd;
       if (s.sshd && n1) print(`  ssh -i ${s.sshd.clientKey} -o UserKnownHostsFile=${s.sshd.knownHosts} ${s.sshd.user}@${n1.address} corosync-quorumtool -s`);
       print(`  npm run lab -- status${pfx}`);
@@ -157,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status': {
       const lab = await Lab.open(prefix);
       const st = lab.state;
-      print(`lab '${prefix}': ${st.nodes.length} nodes, ${st.links} link(s), token ${st.token} ms`);
+      print(`lab '${prefix}': ${st.nodes.length} members of '${st.clusterName}' (config_version ${st.configVersion}), ${st.spares.length} spares, ${st.links} link(s), token ${st.token} ms`);
       print(`quorum: ${describeQuorum(st.quorum, st.nodes.map((n) => n.votes))}`);
       print(`partition: ${st.partition ? describePartition(st.partition) : 'none'}`);
       const nodes = await lab.status();
@@ -188,6 +230,58 @@ async function main(argv: string[]): Promise<number> {
       const action = faultAction(words);
       const lab = await Lab.open(prefix, print);
       print(await lab.fault(node, action));
+      return 0;
+    }
+    case 'create': {
+      const [name, ...nodes] = rest;
+      if (name === undefined || nodes.length === 0) throw new LabError(`create needs a NAME and at least one NODE\n\n${USAGE}`, 2);
+      const lab = await Lab.open(prefix, print);
+      const links = values.links === undefined ? {} : { links: int('--links', values.links) };
+      print(await lab.createCluster(nodes, { clusterName: name, ...links }));
+      return 0;
+    }
+    case 'join': {
+      const [node] = one('join', rest);
+      const addresses = [values.link0, values.link1].flatMap((address, link) => (address === undefined ? [] : [{ link, address }]));
+      const lab = await Lab.open(prefix, print);
+      print(
+        await lab.joinNode(node, {
+          ...(addresses.length > 0 ? { addresses } : {}),
+          ...(values.nodeid === undefined ? {} : { nodeid: int('--nodeid', values.nodeid) }),
+          ...(values.vote === undefined ? {} : { votes: int('--vote', values.vote) }),
+        }),
+      );
+      return 0;
+    }
+    case 'remove': {
+      const [node] = one('remove', rest);
+      print(await (await Lab.open(prefix, print)).removeNode(node));
+      return 0;
+    }
+    case 'skew': {
+      const [node, value] = rest;
+      if (node === undefined || value === undefined || rest.length > 2) throw new LabError(`skew needs a NODE and MS\n\n${USAGE}`, 2);
+      if (!/^-?\d+$/.test(value)) throw new LabError(`MS must be a whole number of milliseconds, got ${JSON.stringify(value)}`, 2);
+      print(await (await Lab.open(prefix)).setClockOffset(node, Number(value)));
+      return 0;
+    }
+    case 'block-port': {
+      const [node, onOff] = rest;
+      if (node === undefined || (onOff !== 'on' && onOff !== 'off') || rest.length > 2) throw new LabError(`block-port needs a NODE and on|off\n\n${USAGE}`, 2);
+      print(await (await Lab.open(prefix)).blockCorosyncPort(node, onOff === 'on'));
+      return 0;
+    }
+    case 'probe': {
+      const [node, address] = rest;
+      if (node === undefined || address === undefined || rest.length > 2) throw new LabError(`probe needs a NODE and an ADDRESS\n\n${USAGE}`, 2);
+      const r = await (await Lab.open(prefix)).probe(node, address, { port: int('--port', values.port, COROSYNC_PORT) });
+      const udp = r.udp === null ? `unknown (${r.note})` : r.udp ? 'passes' : 'dropped';
+      print(`${node} -> ${address}: ping ${r.reachable ? `reachable, ${r.latencyMs ?? '?'} ms avg` : 'unreachable'}, ${r.lossPct} % loss; UDP ${udp}`);
+      return 0;
+    }
+    case 'facts': {
+      const [node] = one('facts', rest);
+      print(JSON.stringify(await (await Lab.open(prefix)).nodeFacts(node), null, 2));
       return 0;
     }
     default:

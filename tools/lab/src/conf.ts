@@ -15,17 +15,36 @@ export interface ConfInput {
   quorum?: LabQuorumOptions;
   /** quorum_votes of node i at index i - 1 (default 1 each) */
   votes?: readonly number[];
+  /** an explicit nodelist (create/join/remove); without it nodes pve1..pve<nodes> at `address` */
+  nodelist?: readonly ConfNode[];
+  /** totem.config_version (default 1): a reload only takes a file with a higher one than the running */
+  configVersion?: number;
+}
+
+export interface ConfNode {
+  name: string;
+  nodeid: number;
+  votes: number;
+  /** ring<l>_addr at index l */
+  addresses: readonly string[];
 }
 
 export function renderCorosyncConf(c: ConfInput): string {
   const lines: string[] = [];
-  const nodeIds = Array.from({ length: c.nodes }, (_, k) => k + 1);
   const linkIds = Array.from({ length: c.links }, (_, l) => l);
+  const nodelist: readonly ConfNode[] =
+    c.nodelist ??
+    Array.from({ length: c.nodes }, (_, k) => ({
+      name: `pve${k + 1}`,
+      nodeid: k + 1,
+      votes: c.votes?.[k] ?? 1,
+      addresses: linkIds.map((l) => c.address(k + 1, l)),
+    }));
   lines.push(
     'totem {',
     '  version: 2',
     `  cluster_name: ${c.clusterName}`,
-    '  config_version: 1',
+    `  config_version: ${c.configVersion ?? 1}`,
     '  transport: knet',
     '  ip_version: ipv4',
     '  link_mode: passive',
@@ -36,9 +55,9 @@ export function renderCorosyncConf(c: ConfInput): string {
   );
   for (const l of linkIds) lines.push('  interface {', `    linknumber: ${l}`, '  }');
   lines.push('}', 'nodelist {');
-  for (const i of nodeIds) {
-    lines.push('  node {', `    name: pve${i}`, `    nodeid: ${i}`, `    quorum_votes: ${c.votes?.[i - 1] ?? 1}`);
-    for (const l of linkIds) lines.push(`    ring${l}_addr: ${c.address(i, l)}`);
+  for (const n of nodelist) {
+    lines.push('  node {', `    name: ${n.name}`, `    nodeid: ${n.nodeid}`, `    quorum_votes: ${n.votes}`);
+    n.addresses.forEach((a, l) => lines.push(`    ring${l}_addr: ${a}`));
     lines.push('  }');
   }
   lines.push(

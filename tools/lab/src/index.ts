@@ -1,5 +1,7 @@
-export { Lab, LabError, down, labAvailable, requireRoot, isRoot, resolveNode } from './lab';
-export type { DownResult, FaultAction, NodeStatus, QuorumView, UpOptions, Log } from './lab';
+export { Lab, LabError, down, labAvailable, requireRoot, isRoot, resolveNode, indexOf, MAX_SPARES, MAX_NODES, JOIN_TIMEOUT_MS, REMOVE_TIMEOUT_MS } from './lab';
+export type { DownResult, FaultAction, NodeStatus, QuorumView, UpOptions, Log, NodeFacts, ProbeResult } from './lab';
+export { COROSYNC_PORT, BLOCK_TABLE, parsePing, blockRules, renderHosts, confFacts, parseCorosyncVersion, isLabAddress } from './probe';
+export { CLUSTER_NAME_RE, MAX_CLOCK_OFFSET_MS, type CreateClusterOptions, type JoinOptions } from './membership';
 export {
   parseQuorumOptions,
   parseVotes,
@@ -29,6 +31,7 @@ export {
   type LabStateEx,
   type LabSshd,
   type LabSshdNode,
+  type LabRole,
 } from './state';
 export { parseLinkStatus, parseQuorumStatus, type LinkView, type QuorumSummary } from './parse';
 

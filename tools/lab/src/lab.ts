@@ -3,11 +3,40 @@
 // with `--sshd` only, one veth per link into the bridges (the way in for SSH clients on this host).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { LocalRunner, NetnsRunner, RunnerError, type CommandResult, type CommandRunner } from '@quorate/sources';
-import { renderCorosyncConf } from './conf';
+import { renderCorosyncConf, type ConfNode } from './conf';
+import {
+  BLOCK_TABLE,
+  COROSYNC_PORT,
+  PING_COUNT,
+  PING_INTERVAL_S,
+  PING_WAIT_S,
+  PROBE_PAYLOAD,
+  UDP_LISTENER,
+  UDP_SENDER,
+  UDP_SEND_EVERY_MS,
+  UDP_WAIT_MS,
+  blockRules,
+  confFacts,
+  parseCorosyncVersion,
+  parsePing,
+  renderHosts,
+} from './probe';
+import type { z } from 'zod';
+import {
+  ClockOffsetSchema,
+  CreateClusterOptionsSchema,
+  CreateNodesSchema,
+  JoinOptionsSchema,
+  ProbeOptionsSchema,
+  zodMessage,
+  type CreateClusterOptions,
+  type JoinOptions,
+  type ProbeOptions,
+} from './membership';
 import { parseLinkStatus, parseQuorumStatus, type LinkView, type QuorumSummary } from './parse';
 import { PartitionError, describePartition, parsePartition, partitionRules } from './partition';
 import { cmdline, comm, isAlive, netnsOf, procState, removeQbLeftovers, signal, sleep, waitGone, type ProcState } from './procs';
@@ -67,7 +96,46 @@ export interface UpOptions {
   votes?: Record<number, number>;
   /** an OpenSSH server in every node's namespace, reachable from this host (see README) */
   sshd?: boolean;
+  /** standalone nodes pve<nodes+1>…: own namespace, addresses and hosts file, Corosync installed, not configured */
+  spare?: number;
   log?: Log;
+}
+
+/** `up`: members 2..5 (0 with spares), spares 0..MAX_SPARES, all together at most MAX_NODES */
+export const MAX_SPARES = 5;
+export const MAX_NODES = 8;
+/** joinNode and createCluster wait this long for the new membership to be quorate everywhere */
+export const JOIN_TIMEOUT_MS = 60_000;
+/** removeNode waits this long for the remaining members to see the smaller membership */
+export const REMOVE_TIMEOUT_MS = 30_000;
+
+/** What a join pre-flight reads about a node (`nodeFacts`). */
+export interface NodeFacts {
+  name: string;
+  role: 'member' | 'spare';
+  corosyncConf: boolean;
+  authkey: boolean;
+  corosyncRunning: boolean;
+  /** cluster_name of its corosync.conf, null without one */
+  clusterName: string | null;
+  /** IPv4 addresses in its namespace, loopback left out */
+  localAddresses: string[];
+  /** the FAKE offset set with setClockOffset (the lab cannot skew a namespace's clock) */
+  clockOffsetMs: number;
+  corosyncVersion: string | null;
+}
+
+/** What `probe` saw between two namespaces. */
+export interface ProbeResult {
+  /** any ICMP echo answered */
+  reachable: boolean;
+  /** a datagram reached a listener on the port; null when none could listen (Corosync binds it there, or no lab node has the address) */
+  udp: boolean | null;
+  /** ping's rtt avg, null when nothing came back */
+  latencyMs: number | null;
+  lossPct: number;
+  /** why udp is null, else null */
+  note: string | null;
 }
 
 export type FaultAction =
@@ -89,6 +157,7 @@ export interface QuorumView extends QuorumSummary {
 
 export interface NodeStatus {
   name: string;
+  role: 'member' | 'spare';
   nodeid: number;
   namespace: string;
   /** quorum_votes in corosync.conf */
@@ -108,6 +177,38 @@ const local = new LocalRunner();
 const TOOL_TIMEOUT_MS = 3_000;
 const LOSS_TABLE = 'quorate_lab_loss';
 const SSH_WAIT_MS = 10_000;
+/** where `ip netns exec` finds per-namespace files (hosts) to bind over /etc */
+const NETNS_ETC = '/etc/netns';
+/** a node process (UDP listener, sender) starting inside a namespace */
+const PROCESS_START_MS = 3_000;
+
+/** Input checked with a zod schema; its issues become one LabError (exit 2). */
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new LabError(`${what}: ${zodMessage(r.error)}`, 2);
+  return r.data;
+}
+
+function newNode(prefix: string, i: number, links: number, role: 'member' | 'spare'): LabNode {
+  const d = `${labDir(prefix)}/n${i}`;
+  return {
+    name: `pve${i}`,
+    nodeid: i,
+    index: i,
+    namespace: nodeNamespace(prefix, i),
+    addresses: Array.from({ length: links }, (_, l) => nodeAddress(i, l)),
+    dir: d,
+    conf: `${d}/corosync.conf`,
+    log: `${d}/corosync.log`,
+    pidFile: `${d}/run/corosync.pid`,
+    pid: null,
+    votes: 1,
+    sshd: null,
+    role,
+    ownCluster: null,
+    clockOffsetMs: 0,
+  };
+}
 
 function check(r: CommandResult, what: string): CommandResult {
   if (r.code !== 0) {
@@ -165,14 +266,18 @@ function checkPrefix(prefix: string): string {
   return prefix;
 }
 
-/** "pve2", "2" or 2 -> the node of this lab */
+/** "pve2", "2" or 2 -> the node (member or spare) of this lab */
 export function resolveNode(state: LabState, ref: string | number): LabNode {
   const s = String(ref).trim();
   const m = /^(?:pve)?(\d+)$/.exec(s);
-  const node = m ? state.nodes.find((n) => n.nodeid === Number(m[1])) : undefined;
-  if (!node) throw new LabError(`no node ${JSON.stringify(s)} in lab ${state.prefix} (nodes: ${state.nodes.map((n) => n.name).join(', ')})`, 2);
+  const all = [...state.nodes, ...state.spares];
+  const node = m ? all.find((n) => n.name === `pve${m[1]}`) : undefined;
+  if (!node) throw new LabError(`no node ${JSON.stringify(s)} in lab ${state.prefix} (nodes: ${all.map((n) => n.name).join(', ') || 'none'})`, 2);
   return node;
 }
+
+/** i of pve<i>: its namespace, addresses, bridge ports and dir */
+export const indexOf = (node: LabNode): number => node.index ?? node.nodeid;
 
 export class Lab {
   private constructor(
@@ -193,7 +298,11 @@ export class Lab {
     const links = opts.links ?? 1;
     const token = opts.token ?? 3000;
     const log = opts.log ?? (() => {});
-    if (!Number.isInteger(n) || n < 2 || n > 5) throw new LabError(`--nodes must be 2..5, got ${n}`, 2);
+    const spares = opts.spare ?? 0;
+    if (!Number.isInteger(spares) || spares < 0 || spares > MAX_SPARES) throw new LabError(`--spare must be 0..${MAX_SPARES}, got ${spares}`, 2);
+    if (spares === 0 && (!Number.isInteger(n) || n < 2 || n > 5)) throw new LabError(`--nodes must be 2..5, got ${n}`, 2);
+    if (spares > 0 && (!Number.isInteger(n) || n === 1 || n < 0 || n > 5)) throw new LabError(`--nodes must be 0 or 2..5 with --spare, got ${n}`, 2);
+    if (n + spares > MAX_NODES) throw new LabError(`--nodes plus --spare must be at most ${MAX_NODES}, got ${n + spares}`, 2);
     if (!Number.isInteger(links) || links < 1 || links > 2) throw new LabError(`--links must be 1 or 2, got ${links}`, 2);
     if (!Number.isInteger(token) || token < 200 || token > 60_000) throw new LabError(`--token must be 200..60000 ms, got ${token}`, 2);
     const quorum = opts.quorum ?? {};
@@ -220,25 +329,11 @@ export class Lab {
       clusterName: CLUSTER_NAME,
       links,
       token,
-      nodes: Array.from({ length: n }, (_, k) => {
-        const i = k + 1;
-        const d = `${dir}/n${i}`;
-        return {
-          name: `pve${i}`,
-          nodeid: i,
-          namespace: nodeNamespace(prefix, i),
-          addresses: Array.from({ length: links }, (_, l) => nodeAddress(i, l)),
-          dir: d,
-          conf: `${d}/corosync.conf`,
-          log: `${d}/corosync.log`,
-          pidFile: `${d}/run/corosync.pid`,
-          pid: null,
-          votes: votes[k] ?? 1,
-          sshd: null,
-        };
-      }),
+      nodes: Array.from({ length: n }, (_, k) => ({ ...newNode(prefix, k + 1, links, 'member'), votes: votes[k] ?? 1 })),
+      spares: Array.from({ length: spares }, (_, k) => newNode(prefix, n + k + 1, links, 'spare')),
+      configVersion: 1,
       bridgeNamespace: bridgeNamespace(prefix),
-      namespaces: [...Array.from({ length: n }, (_, k) => nodeNamespace(prefix, k + 1)), bridgeNamespace(prefix)],
+      namespaces: [...Array.from({ length: n + spares }, (_, k) => nodeNamespace(prefix, k + 1)), bridgeNamespace(prefix)],
       dir,
       authkey: `${dir}/authkey`,
       createdAt: new Date().toISOString(),
@@ -253,19 +348,19 @@ export class Lab {
       await writeState(state);
       const t0 = performance.now();
       await lab.buildNetwork();
-      log(`network: ${n} node namespaces + ${state.bridgeNamespace} (${links} bridge${links > 1 ? 's' : ''}) in ${ms(t0)}`);
+      log(`network: ${n + spares} node namespaces${spares > 0 ? ` (${spares} spare${spares > 1 ? 's' : ''})` : ''} + ${state.bridgeNamespace} (${links} bridge${links > 1 ? 's' : ''}) in ${ms(t0)}`);
       await lab.writeConfigs();
       const t1 = performance.now();
       await Promise.all(state.nodes.map((node) => lab.startNode(node)));
-      log(`corosync started on ${n} nodes (pids ${state.nodes.map((x) => x.pid).join(' ')}) in ${ms(t1)}`);
+      if (n > 0) log(`corosync started on ${n} nodes (pids ${state.nodes.map((x) => x.pid).join(' ')}) in ${ms(t1)}`);
       if (opts.sshd) {
         const t3 = performance.now();
         await lab.startSshd();
         log(`sshd listening on ${state.nodes.map((x) => `${x.sshd?.address}:${x.sshd?.port}`).join(', ')} (host links ${state.sshd?.hostLinks.map((h) => `${h.iface} ${h.address}`).join(', ')}) in ${ms(t3)}`);
       }
       const t2 = performance.now();
-      await Promise.all(state.nodes.map((node) => lab.waitQuorum(node.nodeid, { quorate: true, members: n }, opts.waitTimeoutMs ?? 60_000)));
-      log(`all ${n} nodes quorate with ${n} members after ${ms(t2)} (total ${ms(t0)})`);
+      await Promise.all(state.nodes.map((node) => lab.waitQuorum(node.name, { quorate: true, members: n }, opts.waitTimeoutMs ?? 60_000)));
+      if (n > 0) log(`all ${n} nodes quorate with ${n} members after ${ms(t2)} (total ${ms(t0)})`);
       return lab;
     } catch (err) {
       const tails = await lab.logTails();
@@ -276,6 +371,11 @@ export class Lab {
 
   runner(ref: string | number): NetnsRunner {
     return new NetnsRunner(resolveNode(this.state, ref).namespace);
+  }
+
+  /** members first, then spares */
+  allNodes(): LabNode[] {
+    return [...this.state.nodes, ...this.state.spares];
   }
 
   node(ref: string | number): LabNode {
@@ -294,7 +394,7 @@ export class Lab {
     const t0 = performance.now();
     let last: QuorumView | null = null;
     for (;;) {
-      last = await this.quorum(node.nodeid);
+      last = await this.quorum(node.name);
       const okQ = want.quorate === undefined || last.quorate === want.quorate;
       const okM = want.members === undefined || last.members === want.members;
       if (okQ && okM) return Math.round(performance.now() - t0);
@@ -331,6 +431,7 @@ export class Lab {
       case 'start': {
         const pid = await this.ourPid(node);
         if (pid !== null) throw new LabError(`${node.name}: corosync is already running (pid ${pid})`);
+        if (!existsSync(node.conf)) throw new LabError(`${node.name}: no corosync.conf (a spare: create a cluster with it or join it first)`);
         await this.startNode(node);
         return `${node.name}: corosync started (pid ${node.pid})`;
       }
@@ -339,7 +440,7 @@ export class Lab {
         const linkIds = this.linkIds(action.link);
         const state = action.kind === 'link-down' ? 'down' : 'up';
         const br = new NetnsRunner(this.state.bridgeNamespace);
-        for (const l of linkIds) await sh(br, `${node.name} link ${l} ${state}`, 'ip', ['link', 'set', bridgePort(node.nodeid, l), state]);
+        for (const l of linkIds) await sh(br, `${node.name} link ${l} ${state}`, 'ip', ['link', 'set', bridgePort(indexOf(node), l), state]);
         return `${node.name}: bridge port${linkIds.length > 1 ? 's' : ''} of link ${linkIds.join(', ')} ${state}`;
       }
       case 'loss': {
@@ -357,7 +458,7 @@ export class Lab {
             '}',
           );
         }
-        await sh(this.runner(node.nodeid), `${node.name} loss ${pct}%`, 'nft', ['-f', '-'], `${rules.join('\n')}\n`);
+        await sh(this.runner(node.name), `${node.name} loss ${pct}%`, 'nft', ['-f', '-'], `${rules.join('\n')}\n`);
         return pct > 0 ? `${node.name}: dropping ${pct} % of egress UDP` : `${node.name}: packet loss cleared`;
       }
     }
@@ -380,7 +481,7 @@ export class Lab {
     await Promise.all(
       this.state.nodes.map((node) => {
         const cut = this.state.nodes.filter((o) => groupOf.get(o.nodeid) !== groupOf.get(node.nodeid)).flatMap((o) => o.addresses);
-        return sh(this.runner(node.nodeid), `${node.name} partition`, 'nft', ['-f', '-'], partitionRules(cut));
+        return sh(this.runner(node.name), `${node.name} partition`, 'nft', ['-f', '-'], partitionRules(cut));
       }),
     );
     this.state.partition = parsed;
@@ -390,7 +491,7 @@ export class Lab {
 
   /** Removes every partition rule (idempotent). Leaves kill/stop/freeze, link-down and loss faults alone. */
   async heal(): Promise<string> {
-    await Promise.all(this.state.nodes.map((node) => sh(this.runner(node.nodeid), `${node.name} heal`, 'nft', ['-f', '-'], partitionRules([]))));
+    await Promise.all(this.state.nodes.map((node) => sh(this.runner(node.name), `${node.name} heal`, 'nft', ['-f', '-'], partitionRules([]))));
     const was = this.state.partition;
     this.state.partition = null;
     await writeState(this.state);
@@ -399,25 +500,205 @@ export class Lab {
 
   async status(): Promise<NodeStatus[]> {
     return Promise.all(
-      this.state.nodes.map(async (node): Promise<NodeStatus> => {
+      this.allNodes().map(async (node): Promise<NodeStatus> => {
         const pid = await this.ourPid(node);
         const proc: ProcState = pid === null ? 'gone' : await procState(pid);
         const sshd = node.sshd
           ? { pid: await this.sshdPid(node), address: node.sshd.address, port: node.sshd.port, hostKey: node.sshd.hostKey }
           : null;
-        const base = { name: node.name, nodeid: node.nodeid, namespace: node.namespace, votes: node.votes, pid, process: proc, sshd };
+        const base = { name: node.name, role: node.role, nodeid: node.nodeid, namespace: node.namespace, votes: node.votes, pid, process: proc, sshd };
         if (proc !== 'running') {
-          const note = proc === 'frozen' ? 'frozen (SIGSTOP): its tools would block, not asked' : 'corosync not running';
+          const idle = node.role === 'spare' && !existsSync(node.conf) ? 'spare: corosync not configured' : 'corosync not running';
+          const note = proc === 'frozen' ? 'frozen (SIGSTOP): its tools would block, not asked' : idle;
           return { ...base, quorum: null, links: [], note };
         }
         const [quorum, cfg] = await Promise.all([
-          this.quorum(node.nodeid),
-          this.runner(node.nodeid).run('corosync-cfgtool', ['-s'], { timeoutMs: TOOL_TIMEOUT_MS }),
+          this.quorum(node.name),
+          this.runner(node.name).run('corosync-cfgtool', ['-s'], { timeoutMs: TOOL_TIMEOUT_MS }),
         ]);
-        const note = quorum.timedOut ? 'corosync-quorumtool timed out' : null;
+        const own = node.ownCluster ? `spare running its own cluster '${node.ownCluster.name}'` : null;
+        const note = quorum.timedOut ? 'corosync-quorumtool timed out' : own;
         return { ...base, quorum, links: parseLinkStatus(cfg.stdout), note };
       }),
     );
+  }
+
+  // ------------------------------------------------------------------ create / join / remove (issue 13)
+
+  /**
+   * A new cluster of spares: `corosync-keygen` writes its authkey, each node gets a copy and a corosync.conf
+   * with exactly these nodes (config_version 1, no votequorum options: expected votes = the nodes' votes,
+   * as `pvecm create` + `pvecm add` leave it), Corosync starts on them, and we wait until all are quorate.
+   * On a lab without members it becomes the lab's cluster (the nodes turn members); otherwise the nodes stay
+   * spares running a cluster of their own (`ownCluster`): a spare "already clustered" elsewhere.
+   */
+  async createCluster(names: string[], opts: CreateClusterOptions): Promise<string> {
+    const o = parse(CreateClusterOptionsSchema, opts, 'createCluster');
+    const refs = parse(CreateNodesSchema, names, 'createCluster nodes');
+    const nodes = refs.map((r) => this.node(r));
+    if (new Set(nodes.map((n) => n.name)).size !== nodes.length) throw new LabError(`createCluster: a node is named twice (${refs.join(', ')})`, 2);
+    for (const node of nodes) await this.requireIdleSpare(node, 'createCluster');
+    const links = o.links ?? this.state.links;
+    if (links > this.state.links) throw new LabError(`createCluster: ${links} links asked, the lab has ${this.state.links}`, 2);
+    const labCluster = this.state.nodes.length === 0;
+    const taken = [...(labCluster ? [] : [this.state.clusterName]), ...this.state.spares.flatMap((n) => (n.ownCluster ? [n.ownCluster.name] : []))];
+    if (taken.includes(o.clusterName)) throw new LabError(`createCluster: a cluster '${o.clusterName}' already runs in this lab`, 2);
+
+    const authkey = labCluster ? this.state.authkey : `${this.state.dir}/clusters/${o.clusterName}/authkey`;
+    await mkdir(authkey.slice(0, authkey.lastIndexOf('/')), { recursive: true });
+    await rm(authkey, { force: true });
+    await sh(local, `${o.clusterName}: authkey`, 'corosync-keygen', ['-k', authkey]);
+    for (const node of nodes) {
+      node.addresses = Array.from({ length: links }, (_, l) => nodeAddress(indexOf(node), l));
+      node.votes = 1;
+    }
+    if (labCluster) {
+      this.state.clusterName = o.clusterName;
+      this.state.configVersion = 1;
+      this.state.quorum = {};
+      this.state.partition = null;
+      this.state.spares = this.state.spares.filter((s) => !nodes.includes(s));
+      for (const node of nodes) node.role = 'member';
+      this.state.nodes = [...nodes].sort((a, b) => a.nodeid - b.nodeid);
+    } else {
+      for (const node of nodes) node.ownCluster = { name: o.clusterName, authkey };
+    }
+    await writeState(this.state);
+    await this.writeClusterConfs(nodes, { clusterName: o.clusterName, authkey, configVersion: 1 });
+    await Promise.all(nodes.map((node) => this.startNode(node)));
+    await Promise.all(nodes.map((node) => this.waitQuorum(node.name, { quorate: true, members: nodes.length }, JOIN_TIMEOUT_MS)));
+    const what = labCluster ? 'the lab cluster' : 'a cluster of its own (the nodes stay spares)';
+    return `created cluster '${o.clusterName}' (${what}) on ${nodes.map((n) => n.name).join(', ')}: quorate with ${nodes.length} member${nodes.length > 1 ? 's' : ''}`;
+  }
+
+  /**
+   * Joins a spare to the lab's cluster the way `pvecm add` ends up: the nodelist with the new node and
+   * config_version + 1 written on every member and on it, the authkey copied, `corosync-cfgtool -R` on the
+   * members (each reloads its own file), then Corosync started on the new node; waits (JOIN_TIMEOUT_MS)
+   * until every member and the new node are quorate with the new membership.
+   */
+  async joinNode(name: string, opts: JoinOptions = {}): Promise<string> {
+    const o = parse(JoinOptionsSchema, opts, 'joinNode');
+    const node = this.node(name);
+    if (node.role === 'member') throw new LabError(`joinNode: ${node.name} is already a member of '${this.state.clusterName}'`, 2);
+    await this.requireIdleSpare(node, 'joinNode');
+    const members = this.state.nodes;
+    const running = await this.runningMembers('joinNode');
+    const links = members[0]?.addresses.length ?? this.state.links;
+    const nodeid = o.nodeid ?? indexOf(node);
+    const clash = members.find((m) => m.nodeid === nodeid);
+    if (clash) throw new LabError(`joinNode: nodeid ${nodeid} is ${clash.name}'s`, 2);
+    const facts = await this.localAddresses(node);
+    const addresses = Array.from({ length: links }, (_, l) => nodeAddress(indexOf(node), l));
+    for (const a of o.addresses ?? []) {
+      if (a.link >= links) throw new LabError(`joinNode: link ${a.link} is not one of the cluster's (links 0..${links - 1})`, 2);
+      if (!facts.includes(a.address)) throw new LabError(`joinNode: ${a.address} is not an address of ${node.name} (it has ${facts.join(', ')})`, 2);
+      addresses[a.link] = a.address;
+    }
+    if (new Set(addresses).size !== addresses.length) throw new LabError(`joinNode: one address on two links (${addresses.join(', ')})`, 2);
+
+    node.nodeid = nodeid;
+    node.votes = o.votes ?? 1;
+    node.addresses = addresses;
+    node.role = 'member';
+    this.state.spares = this.state.spares.filter((s) => s !== node);
+    this.state.nodes = [...members, node];
+    this.state.configVersion += 1;
+    await writeState(this.state);
+    const t0 = performance.now();
+    await this.writeClusterConfs(this.state.nodes, { clusterName: this.state.clusterName, authkey: this.state.authkey, configVersion: this.state.configVersion, quorum: this.state.quorum });
+    await this.reload(running);
+    await this.startNode(node);
+    const n = this.state.nodes.length;
+    try {
+      await Promise.all(this.state.nodes.map((m) => this.waitQuorum(m.name, { quorate: true, members: n }, JOIN_TIMEOUT_MS)));
+    } catch (err) {
+      throw new LabError(`joinNode: ${node.name} did not become a member: ${(err as Error).message}${await this.logTails()}`);
+    }
+    return `${node.name} joined '${this.state.clusterName}' as nodeid ${nodeid} (config_version ${this.state.configVersion}): ${n} members quorate after ${ms(t0)}`;
+  }
+
+  /**
+   * `pvecm delnode` after the node is off: Corosync stopped on it (SIGTERM), the nodelist without it and
+   * config_version + 1 on the others, `corosync-cfgtool -R`; its corosync.conf and authkey are removed (Proxmox:
+   * never start it again with the old config), so it is a spare again. Waits (REMOVE_TIMEOUT_MS) until the
+   * others see the smaller membership.
+   */
+  async removeNode(name: string): Promise<string> {
+    const node = this.node(name);
+    if (node.role !== 'member') throw new LabError(`removeNode: ${node.name} is not a member of '${this.state.clusterName}'`, 2);
+    const rest = this.state.nodes.filter((m) => m !== node);
+    if (rest.length === 0) throw new LabError(`removeNode: ${node.name} is the last member (take the lab down instead)`, 2);
+    const pid = await this.ourPid(node);
+    if (pid !== null) await this.fault(node.name, { kind: 'stop' });
+    this.state.nodes = rest;
+    this.state.configVersion += 1;
+    this.state.partition = null;
+    await this.writeClusterConfs(rest, { clusterName: this.state.clusterName, authkey: this.state.authkey, configVersion: this.state.configVersion, quorum: this.state.quorum });
+    await this.reload(await this.runningMembers('removeNode'));
+    await this.forgetCluster(node);
+    node.role = 'spare';
+    this.state.spares = [...this.state.spares, node].sort((a, b) => indexOf(a) - indexOf(b));
+    await writeState(this.state);
+    const n = rest.length;
+    const running = await this.runningMembers('removeNode');
+    await Promise.all(running.map((m) => this.waitQuorum(m.name, { members: n }, REMOVE_TIMEOUT_MS)));
+    return `${node.name} removed from '${this.state.clusterName}' (config_version ${this.state.configVersion}), its corosync.conf and authkey deleted: now a spare; ${n} members left`;
+  }
+
+  /** Drops (on) or lets through (off) UDP to Corosync's port into the node's namespace (nft table `inet quorate_lab_block`). */
+  async blockCorosyncPort(name: string, on: boolean): Promise<string> {
+    const node = this.node(name);
+    await sh(this.runner(node.name), `${node.name} block-port`, 'nft', ['-f', '-'], blockRules(on));
+    return on ? `${node.name}: incoming UDP to port ${COROSYNC_PORT} dropped (table inet ${BLOCK_TABLE})` : `${node.name}: port ${COROSYNC_PORT} open again`;
+  }
+
+  /** A FAKE clock offset (ms) in the lab state for a skew check to read; the node's real clock is the host's. */
+  async setClockOffset(name: string, offsetMs: number): Promise<string> {
+    const node = this.node(name);
+    node.clockOffsetMs = parse(ClockOffsetSchema, offsetMs, 'clock offset (ms)');
+    await writeState(this.state);
+    return `${node.name}: clock offset ${offsetMs} ms recorded (fake: read from the lab state, the clock itself is unchanged)`;
+  }
+
+  /**
+   * From `from`'s namespace to `to` (a lab address): ICMP ping (PING_COUNT echoes; loss and rtt avg from its
+   * summary) and a UDP datagram test to the port: a listener in the namespace that has `to` (only when
+   * nothing, e.g. Corosync, holds the port there), datagrams sent from `from` for up to UDP_WAIT_MS.
+   */
+  async probe(from: string, to: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
+    const o = parse(ProbeOptionsSchema, { to, port: opts.port ?? COROSYNC_PORT }, 'probe');
+    const src = this.node(from);
+    const ping = await this.runner(src.name).run('ping', ['-n', '-q', '-c', String(PING_COUNT), '-i', PING_INTERVAL_S, '-W', PING_WAIT_S, o.to], {
+      timeoutMs: PING_COUNT * 1_000 + 5_000,
+    });
+    const sum = parsePing(ping.stdout);
+    if (!sum) throw new LabError(`probe: could not read ping's summary (exit ${ping.code}): ${(ping.stderr || ping.stdout).trim()}`);
+    const base = { reachable: sum.received > 0, latencyMs: sum.avgMs, lossPct: sum.lossPct };
+    const target = this.allNodes().find((n) => Array.from({ length: this.state.links }, (_, l) => nodeAddress(indexOf(n), l)).includes(o.to));
+    if (!target) return { ...base, udp: null, note: `no lab node has ${o.to}: nothing to listen there` };
+    const udp = await this.udpTest(src, target, o.to, o.port);
+    return { ...base, ...udp };
+  }
+
+  /** What a join pre-flight checks on a node, read from its namespace and files. */
+  async nodeFacts(name: string): Promise<NodeFacts> {
+    const node = this.node(name);
+    const conf = await readFile(node.conf, 'utf8').catch(() => null);
+    const facts = conf === null ? null : confFacts(conf);
+    const keyfile = facts?.keyfile ?? `${node.dir}/authkey`;
+    const version = await this.runner(node.name).run('corosync', ['-v'], { timeoutMs: TOOL_TIMEOUT_MS });
+    return {
+      name: node.name,
+      role: node.role,
+      corosyncConf: conf !== null,
+      authkey: existsSync(keyfile),
+      corosyncRunning: (await this.ourPid(node)) !== null,
+      clusterName: facts?.clusterName ?? null,
+      localAddresses: await this.localAddresses(node),
+      clockOffsetMs: node.clockOffsetMs,
+      corosyncVersion: parseCorosyncVersion(version.stdout),
+    };
   }
 
   async down(): Promise<void> {
@@ -432,6 +713,94 @@ export class Lab {
       throw new LabError(`no link ${link} (this lab has link${this.state.links > 1 ? 's 0..' + (this.state.links - 1) : ' 0'})`, 2);
     }
     return [link];
+  }
+
+  /** A spare with no corosync.conf and no Corosync running: what create and join start from. */
+  private async requireIdleSpare(node: LabNode, what: string): Promise<void> {
+    if (node.role !== 'spare') throw new LabError(`${what}: ${node.name} is a member of '${this.state.clusterName}', not a spare`, 2);
+    const pid = await this.ourPid(node);
+    if (pid !== null || node.ownCluster) {
+      const which = node.ownCluster ? ` of cluster '${node.ownCluster.name}'` : '';
+      throw new LabError(`${what}: ${node.name} already runs Corosync${which}${pid !== null ? ` (pid ${pid})` : ''}`, 2);
+    }
+    if (existsSync(node.conf)) throw new LabError(`${what}: ${node.name} already has a corosync.conf (${node.conf})`, 2);
+  }
+
+  /** The lab cluster's members whose Corosync runs; a LabError when none does (nobody to reload). */
+  private async runningMembers(what: string): Promise<LabNode[]> {
+    const out: LabNode[] = [];
+    for (const m of this.state.nodes) if ((await this.ourPid(m)) !== null) out.push(m);
+    if (out.length === 0) {
+      throw new LabError(`${what}: no member of '${this.state.clusterName}' runs Corosync${this.state.nodes.length === 0 ? ' (the lab has no cluster: createCluster first)' : ''}`);
+    }
+    return out;
+  }
+
+  /**
+   * `corosync-cfgtool -R` on a running member: it tells every Corosync of the cluster to re-read its own
+   * corosync.conf (one call reloads them all; a member that is down reads the new file when it starts).
+   */
+  private async reload(running: readonly LabNode[]): Promise<void> {
+    const first = running[0];
+    if (!first) return;
+    await sh(this.runner(first.name), `${first.name}: reload`, 'corosync-cfgtool', ['-R']);
+  }
+
+  /** A node leaves its cluster for good: corosync.conf, authkey copy and Corosync's state dir gone, back to its own addresses and id. */
+  private async forgetCluster(node: LabNode): Promise<void> {
+    await rm(node.conf, { force: true });
+    await rm(`${node.dir}/authkey`, { force: true });
+    await rm(`${node.dir}/state`, { recursive: true, force: true });
+    await mkdir(`${node.dir}/state`, { recursive: true });
+    node.nodeid = indexOf(node);
+    node.index = indexOf(node);
+    node.votes = 1;
+    node.addresses = Array.from({ length: this.state.links }, (_, l) => nodeAddress(indexOf(node), l));
+    node.ownCluster = null;
+  }
+
+  /** IPv4 addresses in the node's namespace, loopback left out (`ip -4 -o addr show`). */
+  private async localAddresses(node: LabNode): Promise<string[]> {
+    const r = await sh(this.runner(node.name), `${node.name}: addresses`, 'ip', ['-4', '-o', 'addr', 'show']);
+    return r.stdout
+      .split('\n')
+      .map((l) => /\binet (\d+\.\d+\.\d+\.\d+)\//.exec(l)?.[1])
+      .filter((a): a is string => a !== undefined && !a.startsWith('127.'));
+  }
+
+  /** The UDP half of `probe`: a listener in `target`'s namespace, datagrams from `src`'s, both bounded by UDP_WAIT_MS. */
+  private async udpTest(src: LabNode, target: LabNode, address: string, port: number): Promise<{ udp: boolean | null; note: string | null }> {
+    const lines: string[] = [];
+    let heard: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (heard = resolve));
+    const listener = this.runner(target.name).spawnStream(process.execPath, ['-e', UDP_LISTENER, address, String(port), String(UDP_WAIT_MS), PROBE_PAYLOAD], {
+      onLine: (l) => {
+        lines.push(l);
+        heard();
+      },
+      holdStdin: false,
+    });
+    const guard = setTimeout(() => listener.kill('SIGKILL'), UDP_WAIT_MS + PROCESS_START_MS);
+    try {
+      await Promise.race([ready, listener.exited]);
+      const first = lines[0] ?? '';
+      if (first !== 'ready') {
+        listener.kill();
+        const why = first.startsWith('error EADDRINUSE') ? 'the port is in use there (Corosync runs)' : first || 'the listener did not start';
+        return { udp: null, note: `cannot listen on ${address}:${port} in ${target.name}: ${why}` };
+      }
+      const sender = this.runner(src.name).spawnStream(
+        process.execPath,
+        ['-e', UDP_SENDER, address, String(port), String(UDP_WAIT_MS), String(UDP_SEND_EVERY_MS), PROBE_PAYLOAD],
+        { onLine: () => {}, holdStdin: false },
+      );
+      const exit = await listener.exited;
+      sender.kill();
+      await sender.exited;
+      return { udp: exit.code === 0 && lines.includes('got'), note: null };
+    } finally {
+      clearTimeout(guard);
+    }
   }
 
   /** The node's sshd (its listener) if it is alive and in the node's namespace. */
@@ -464,47 +833,75 @@ export class Lab {
       await sh(local, `bridge ${l}`, 'ip', ['-n', br, 'link', 'set', bridgeName(l), 'up']);
     }
     // nodes in parallel: each `ip` call costs ~50 ms, mostly process start-up
-    await Promise.all(this.state.nodes.map(async (node) => {
-      const ns = nodeNamespace(prefix, node.nodeid);
+    const hosts = renderHosts(this.allNodes().map((node) => ({ name: node.name, address: nodeAddress(indexOf(node), 0) })));
+    await Promise.all(this.allNodes().map(async (node) => {
+      const i = indexOf(node);
+      const ns = nodeNamespace(prefix, i);
       await sh(local, node.name, 'ip', ['netns', 'add', ns]);
+      // `ip netns exec` binds /etc/netns/<ns>/hosts over /etc/hosts: every lab node's name, as in a PVE cluster's
+      await mkdir(`${NETNS_ETC}/${ns}`, { recursive: true });
+      await writeFile(`${NETNS_ETC}/${ns}/hosts`, hosts);
       await sh(new NetnsRunner(ns), node.name, 'sysctl', noV6);
       await sh(local, node.name, 'ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      await mkdir(`${node.dir}/state`, { recursive: true });
+      await mkdir(`${node.dir}/run`, { recursive: true });
       for (let l = 0; l < links; l++) {
-        const port = bridgePort(node.nodeid, l);
+        const port = bridgePort(i, l);
         // created inside the bridge namespace, the peer moved straight into the node's: never in the root namespace
         await sh(local, node.name, 'ip', ['-n', br, 'link', 'add', port, 'type', 'veth', 'peer', 'name', nodeIface(l), 'netns', ns]);
         await sh(local, node.name, 'ip', ['-n', br, 'link', 'set', port, 'master', bridgeName(l)]);
         await sh(local, node.name, 'ip', ['-n', br, 'link', 'set', port, 'up']);
-        await sh(local, node.name, 'ip', ['-n', ns, 'addr', 'add', `${nodeAddress(node.nodeid, l)}/24`, 'dev', nodeIface(l)]);
+        await sh(local, node.name, 'ip', ['-n', ns, 'addr', 'add', `${nodeAddress(i, l)}/24`, 'dev', nodeIface(l)]);
         await sh(local, node.name, 'ip', ['-n', ns, 'link', 'set', nodeIface(l), 'up']);
       }
     }));
   }
 
+  /** `up`: the members' authkey (our own 256 random bytes, as corosync-keygen writes) and corosync.conf. */
   private async writeConfigs(): Promise<void> {
     const s = this.state;
     await mkdir(s.dir, { recursive: true });
-    // corosync-keygen writes 256 random bytes; so do we, without another process
+    if (s.nodes.length === 0) return;
     await writeFile(s.authkey, randomBytes(256), { mode: 0o400 });
-    for (const node of s.nodes) {
+    await this.writeClusterConfs(s.nodes, { clusterName: s.clusterName, authkey: s.authkey, configVersion: s.configVersion, quorum: s.quorum });
+  }
+
+  /**
+   * corosync.conf (and a copy of the authkey, as /etc/corosync/authkey) for each of `nodes`, with exactly
+   * `nodes` in the nodelist; then `corosync -t` on the first. The lab cluster's votequorum options go along.
+   */
+  private async writeClusterConfs(
+    nodes: readonly LabNode[],
+    c: { clusterName: string; authkey: string; configVersion: number; quorum?: LabQuorumOptions },
+  ): Promise<void> {
+    const nodelist: ConfNode[] = nodes.map((n) => ({ name: n.name, nodeid: n.nodeid, votes: n.votes, addresses: n.addresses }));
+    for (const node of nodes) {
       await mkdir(`${node.dir}/state`, { recursive: true });
       await mkdir(`${node.dir}/run`, { recursive: true });
+      const keyfile = `${node.dir}/authkey`;
+      if (!existsSync(keyfile)) {
+        await copyFile(c.authkey, keyfile);
+        await chmod(keyfile, 0o400);
+      }
       const conf = renderCorosyncConf({
-        clusterName: s.clusterName,
-        nodes: s.nodes.length,
-        links: s.links,
-        tokenMs: s.token,
-        keyfile: s.authkey,
+        clusterName: c.clusterName,
+        nodes: nodes.length,
+        links: node.addresses.length,
+        tokenMs: this.state.token,
+        keyfile,
         logfile: node.log,
         stateDir: `${node.dir}/state`,
         address: nodeAddress,
-        quorum: s.quorum,
-        votes: s.nodes.map((x) => x.votes),
+        quorum: c.quorum ?? {},
+        nodelist,
+        configVersion: c.configVersion,
       });
-      await writeFile(node.conf, conf);
+      // tmp + rename: a reload (or a node starting) never reads half a file
+      await writeFile(`${node.conf}.tmp`, conf);
+      await rename(`${node.conf}.tmp`, node.conf);
     }
-    const first = s.nodes[0];
-    if (first) await sh(this.runner(first.nodeid), 'corosync -t (config check)', 'corosync', ['-t', '-c', first.conf]);
+    const first = nodes[0];
+    if (first) await sh(this.runner(first.name), 'corosync -t (config check)', 'corosync', ['-t', '-c', first.conf]);
   }
 
   /**
@@ -521,7 +918,7 @@ export class Lab {
     const left = await removeQbLeftovers(this.state.pastPids);
     if (left.removed.length > 0) this.log(`removed ${left.removed.length} libqb leftovers of dead corosyncs from /dev/shm (${mib(left.bytes)})`);
     await rm(node.pidFile, { force: true });
-    const r = await this.runner(node.nodeid).run(
+    const r = await this.runner(node.name).run(
       'sh',
       ['-c', 'mount --bind "$1" /run && exec corosync -c "$2"', 'sh', `${node.dir}/run`, node.conf],
       { timeoutMs: 15_000 },
@@ -556,14 +953,14 @@ export class Lab {
     const hostLinks = await this.addHostLinks();
     s.sshd = { user: 'root', clientKey, knownHosts: `${sshDir}/known_hosts`, hostLinks };
     const known: string[] = [];
-    for (const node of s.nodes) {
+    for (const node of this.allNodes()) {
       const d = `${node.dir}/ssh`;
       await mkdir(d, { recursive: true, mode: 0o700 });
       const hostKeyFile = `${d}/ssh_host_ed25519_key`;
       await sh(local, `${node.name} host key`, 'ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${node.name}`, '-f', hostKeyFile]);
       const fp = parseKeygenFingerprint((await sh(local, `${node.name} host key`, 'ssh-keygen', ['-l', '-f', `${hostKeyFile}.pub`])).stdout);
       if (fp === null) throw new LabError(`${node.name}: could not read the fingerprint of ${hostKeyFile}.pub`);
-      const address = node.addresses[0] ?? nodeAddress(node.nodeid, 0);
+      const address = nodeAddress(indexOf(node), 0);
       const config = `${d}/sshd_config`;
       const pidFile = `${d}/sshd.pid`;
       await writeFile(
@@ -579,7 +976,7 @@ export class Lab {
     // config check first: one clear error instead of N dead daemons
     const first = s.nodes[0];
     if (first?.sshd) check(await this.sshdInNode(first, ['-t', '-f', first.sshd.config]), `${first.name}: sshd -t (config check)`);
-    await Promise.all(s.nodes.map((node) => this.startNodeSshd(node)));
+    await Promise.all(this.allNodes().map((node) => this.startNodeSshd(node)));
   }
 
   /**
@@ -590,7 +987,7 @@ export class Lab {
   private async sshdInNode(node: LabNode, args: string[]): Promise<CommandResult> {
     const home = `${node.dir}/home`;
     await mkdir(home, { recursive: true, mode: 0o700 });
-    return this.runner(node.nodeid).run(
+    return this.runner(node.name).run(
       'sh',
       ['-c', 'mount --bind "$1" /run && mkdir -p -m 755 /run/sshd && mount --bind "$2" "$3" && shift 3 && exec "$@"', 'sh', `${node.dir}/run`, home, userInfo().homedir, SSHD_BIN, ...args],
       { timeoutMs: 15_000 },
@@ -640,7 +1037,7 @@ export class Lab {
 
   private async logTails(): Promise<string> {
     let out = '';
-    for (const node of this.state.nodes) {
+    for (const node of this.allNodes()) {
       try {
         const lines = (await readFile(node.log, 'utf8')).trimEnd().split('\n').slice(-5);
         out += `\n--- ${node.log} (last lines)\n${lines.join('\n')}`;
@@ -794,6 +1191,9 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
 
   const shm = await removeQbLeftovers(corosyncPids);
   for (const ns of namespaces) await local.run('ip', ['netns', 'del', ns], { timeoutMs: 10_000 });
+  // the hosts views (`ip netns exec` binds /etc/netns/<ns>/hosts); also those of namespaces already gone
+  const etc = existsSync(NETNS_ETC) ? (await readdir(NETNS_ETC)).filter((name) => ours.test(name)) : [];
+  for (const name of etc) await rm(`${NETNS_ETC}/${name}`, { recursive: true, force: true });
   // deleting the bridge namespace destroys the peers and with them these; a crash half-way may leave one
   const hostLinks = await hostLinksOf(prefix);
   for (const iface of hostLinks) await local.run('ip', ['link', 'del', iface], { timeoutMs: 5_000 });

@@ -50,10 +50,23 @@ export const LabSshdSchema = z.object({
   hostLinks: z.array(z.object({ link: z.number().int(), iface: z.string(), address: z.string() })),
 });
 
+/** member: in the lab's cluster (`nodes`); spare: a standalone machine (`spares`), Corosync not of the lab's cluster */
+export const LabRoleSchema = z.enum(['member', 'spare']);
+
+/** A cluster a spare runs on its own (`createCluster(['pve5'], {clusterName: 'other'})` on a lab that has one). */
+export const LabOwnClusterSchema = z.object({ name: z.string(), authkey: z.string() });
+
 export const LabNodeExSchema = LabNodeSchema.extend({
   /** quorum_votes in corosync.conf */
   votes: z.number().int().default(1),
   sshd: LabSshdNodeSchema.nullable().default(null),
+  role: LabRoleSchema.default('member'),
+  /** i of pve<i>: its namespace, addresses and bridge ports (nodeid may differ after a join with another id) */
+  index: z.number().int().optional(),
+  /** a spare's own cluster, null when it has none */
+  ownCluster: LabOwnClusterSchema.nullable().default(null),
+  /** FAKE clock offset (ms) a pre-flight's skew check reads: the lab cannot change a namespace's clock */
+  clockOffsetMs: z.number().int().default(0),
 });
 
 export const LabStateExSchema = LabStateSchema.extend({
@@ -63,8 +76,13 @@ export const LabStateExSchema = LabStateSchema.extend({
   /** `lab partition`: node ids per group, null when none is in place */
   partition: z.array(z.array(z.number().int())).nullable().default(null),
   sshd: LabSshdSchema.nullable().default(null),
+  /** standalone nodes (`up --spare N`): own namespace and addresses, Corosync not of the lab's cluster */
+  spares: z.array(LabNodeExSchema).default([]),
+  /** config_version of the lab cluster's corosync.conf (bumped by every join and removal) */
+  configVersion: z.number().int().default(1),
 });
 
+export type LabRole = z.infer<typeof LabRoleSchema>;
 export type LabNodeEx = z.infer<typeof LabNodeExSchema>;
 export type LabStateEx = z.infer<typeof LabStateExSchema>;
 export type LabSshd = z.infer<typeof LabSshdSchema>;
