@@ -1,5 +1,5 @@
 // One interface for every way of observing a cluster: the simulator, the real-Corosync lab, a PVE cluster.
-import type { ClusterSnapshot, SimFault, SourceKind } from '@quorate/model';
+import type { ClusterSnapshot, JoinFacts, LinkAddress, SimFault, SourceKind } from '@quorate/model';
 
 export type SourceState = 'starting' | 'ok' | 'degraded' | 'down';
 
@@ -35,21 +35,68 @@ export interface StateExport {
   exportState(): unknown;
 }
 
+/** a task's voice: each line goes to the task log; `signal` aborts before the point of no return */
+export interface TaskIo {
+  log(line: string): void;
+  signal: AbortSignal;
+}
+
+/** what a join asks (the REST body minus the guard's fields; secrets only for the call) */
+export interface JoinInput {
+  name: string;
+  addresses?: LinkAddress[] | undefined;
+  nodeid?: number | undefined;
+  votes?: number | undefined;
+  /** pve: the member's certificate and root@pam password */
+  fingerprint?: string | undefined;
+  password?: string | undefined;
+}
+
+/** a node that could join (a sim or lab spare): the wizard offers it */
+export interface JoinCandidate {
+  name: string;
+  addresses: LinkAddress[];
+}
+
+/**
+ * Join a node (`pvecm add`): the facts for the pre-flight (model join/), then the join itself. The
+ * source checks nothing on its own beyond what the cluster would refuse; the BFF runs the checks.
+ */
+export interface JoinControl {
+  candidates(): Promise<JoinCandidate[]>;
+  joinFacts(input: JoinInput): Promise<JoinFacts>;
+  join(input: JoinInput, io: TaskIo): Promise<void>;
+}
+
+/** Create a cluster from standalone nodes (`pvecm create` on the first, `pvecm add` for the others). */
+export interface CreateControl {
+  candidates(): Promise<JoinCandidate[]>;
+  create(input: { clusterName: string; nodes: { name: string; addresses?: LinkAddress[] | undefined }[] }, io: TaskIo): Promise<void>;
+}
+
+/** Remove a node (`pvecm delnode`): it must be powered off first; rejects with the cluster's refusal. */
+export interface DelnodeControl {
+  delnode(name: string, io: TaskIo): Promise<void>;
+}
+
 /**
  * What a source can do besides watching, each a capability it has or not. The BFF asks for a
  * capability, never casts; `GET /api/v1/clusters` lists them and the page shows only what a cluster can do.
- * Next: join, create, delnode, qdevice, link edit.
+ * Next: qdevice, link edit.
  */
 export interface SourceCapabilities {
   faults?: FaultInjection;
   expectedVotes?: ExpectedVotesControl;
   stateExport?: StateExport;
+  join?: JoinControl;
+  create?: CreateControl;
+  delnode?: DelnodeControl;
 }
 export type CapabilityName = keyof SourceCapabilities;
 
 /** the names of the capabilities a source has, in a stable order */
 export function capabilityNames(c: SourceCapabilities): CapabilityName[] {
-  return (['faults', 'expectedVotes', 'stateExport'] as const).filter((k) => c[k] !== undefined);
+  return (['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode'] as const).filter((k) => c[k] !== undefined);
 }
 
 export interface ClusterSource {

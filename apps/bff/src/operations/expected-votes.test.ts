@@ -93,7 +93,7 @@ describe('the plan: failure tolerance', () => {
     else s.applyFault({ action: 'heal' });
     return s.current()!;
   };
-  const planFor = (n: number, snapshot: ClusterSnapshot) => expectedVotes.plan({ expectedVotes: n, dryRun: true }, cluster, snapshot);
+  const planFor = (n: number, snapshot: ClusterSnapshot) => expectedVotes.plan({ expectedVotes: n, dryRun: true }, cluster, snapshot) as Awaited<ReturnType<typeof expectedVotes.plan>>;
 
   it('raising expected votes on a healthy 3-node cluster so that it can lose no node names the risk and needs the cluster name', () => {
     const healthy = snapshotOf(['pve1', 'pve2', 'pve3']);

@@ -1,4 +1,4 @@
-// The one guard every cluster operation goes through (expected votes now; create, join, delnode later):
+// The one guard every cluster operation goes through (expected votes, join, create, delnode):
 //   role (operator+) -> cluster -> valid params -> confirmed -> observed -> one at a time ->
 //   quorate (or the operation's recovery path) -> what corosync would refuse -> cluster name typed
 //   -> 202 and run as a task in the background (tasks/runner.ts) -> audit when it ends.
@@ -39,13 +39,17 @@ export interface OperationDef<P extends GuardedParams, Plan extends OperationPla
   auditParams(p: P): Record<string, unknown>;
   /** null when the cluster's source can run it; else why not (501) */
   unsupported(cluster: Cluster): string | null;
-  /** what would happen on this snapshot; may refuse */
-  plan(p: P, cluster: Cluster, snapshot: ClusterSnapshot): Plan;
+  /** what would happen on this snapshot (may measure first: a join probes); may refuse */
+  plan(p: P, cluster: Cluster, snapshot: ClusterSnapshot): Plan | Promise<Plan>;
+  /** false: runs without quorum (create: there is no cluster yet). Default true */
+  needsQuorum?: boolean;
+  /** a dry run answers with the plan even when a real run would be refused (the pre-flight shows why) */
+  dryRunAlwaysAnswers?: boolean;
   /**
    * do it; log() lines become the task log. Throwing fails the task (audited as failed); when signal
    * was aborted (cancel) and it throws, the task is cancelled.
    */
-  run(p: P, cluster: Cluster, log: (line: string) => void, signal: AbortSignal): Promise<void> | void;
+  run(p: P, cluster: Cluster, log: (line: string) => void, signal: AbortSignal, plan: Plan): Promise<void> | void;
   /** a line for the audit trail once it ran */
   summary(p: P): string;
 }
@@ -92,9 +96,20 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
   if (!snapshot) refuse(503, `cluster '${clusterId}' has not been observed yet: nothing to act on`);
   if (ctx.busy.has(clusterId)) refuse(409, `another operation is running on cluster '${clusterId}': try again when it has finished`);
 
-  const plan = def.plan(p, cluster, snapshot!);
+  let plan: Plan;
+  try {
+    plan = await def.plan(p, cluster, snapshot!);
+  } catch (err) {
+    if (err instanceof HttpError) refuse(err.status, err.message, err.issues);
+    throw err;
+  }
+  if (dryRun && def.dryRunAlwaysAnswers) {
+    audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'ok', message: `dry run only (nothing changed): the plan was shown${plan.refusal ? ` — a run would be refused: ${plan.refusal}` : ''}` });
+    res.json({ ok: true, dryRun: true, plan });
+    return;
+  }
   const quorate = snapshot!.quorum?.quorate === true;
-  if (!quorate && !plan.recovery)
+  if (!quorate && !plan.recovery && def.needsQuorum !== false)
     refuse(409, `cluster '${clusterId}' is not quorate: ${def.name} is refused until quorum is back (a change now could split the cluster)`);
   if (plan.refusal) refuse(409, plan.refusal);
   if (dryRun) {
@@ -117,7 +132,7 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
   const id = clusterId;
   let failure: string | null = null;
   try {
-    await def.run(p, cluster, (line) => task.log(line), task.signal);
+    await def.run(p, cluster, (line) => task.log(line), task.signal, plan!);
   } catch (err) {
     failure = (err as Error).message;
   } finally {

@@ -1,0 +1,57 @@
+// After a join, create or delnode: watch the cluster's snapshots until they show what was planned — the
+// node online (or gone), the expected votes and quorum as predicted, quorate — or fail after VERIFY_MS
+// naming what differs. This is the proof the wizard shows, read from the same source as the dashboard.
+import type { ClusterSnapshot } from '@quorate/model';
+import type { Cluster } from '../clusters';
+
+/** how long Corosync may take to settle after a membership change (token + consensus, a reload) */
+export const VERIFY_MS = 60_000;
+
+export interface Expectation {
+  /** this node must be a member and online */
+  present?: string;
+  /** this node must not be in the nodelist any more */
+  absent?: string;
+  expectedVotes: number;
+  quorum: number;
+}
+
+/** what still differs from the expectation; empty when met */
+export function differences(s: ClusterSnapshot, e: Expectation): string[] {
+  const out: string[] = [];
+  if (e.present !== undefined) {
+    const n = s.nodes.find((x) => x.name === e.present);
+    if (!n) out.push(`${e.present} is not in the nodelist`);
+    else if (n.state !== 'online' || !(s.quorum?.members ?? []).includes(n.id)) out.push(`${e.present} is ${n.state}, not a member yet`);
+  }
+  if (e.absent !== undefined && s.nodes.some((x) => x.name === e.absent)) out.push(`${e.absent} is still in the nodelist`);
+  const q = s.quorum;
+  if (!q) out.push('no quorum figures yet');
+  else {
+    if (q.expectedVotes !== e.expectedVotes) out.push(`expected votes ${q.expectedVotes}, planned ${e.expectedVotes}`);
+    if (q.quorum !== e.quorum) out.push(`needed ${q.quorum}, planned ${e.quorum}`);
+    if (!q.quorate) out.push('not quorate');
+  }
+  return out;
+}
+
+export async function verifyMembership(cluster: Cluster, log: (line: string) => void, signal: AbortSignal, e: Expectation, timeoutMs = VERIFY_MS): Promise<void> {
+  log(`verifying: ${[e.present && `${e.present} online`, e.absent && `${e.absent} gone`, `expected votes ${e.expectedVotes}`, `needed ${e.quorum}`, 'quorate'].filter(Boolean).join(', ')}`);
+  const deadline = Date.now() + timeoutMs;
+  let last: string[] = ['no snapshot yet'];
+  for (;;) {
+    const s = cluster.collector.current()?.snapshot;
+    if (s) {
+      last = differences(s, e);
+      if (last.length === 0) {
+        const q = s.quorum!;
+        log(`verified: ${s.nodes.length} nodes, ${q.totalVotes} of ${q.expectedVotes} votes, needed ${q.quorum}, quorate`);
+        return;
+      }
+    }
+    if (Date.now() >= deadline) throw new Error(`the change was made, but after ${Math.round(timeoutMs / 1000)} s the cluster does not show the plan: ${last.join('; ')}`);
+    // a cancel here does not undo the change: the verification alone stops
+    if (signal.aborted) throw new Error(`verification stopped (the change itself was made): ${last.join('; ')}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
