@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterSnapshot, joinPlan } from '@quorate/model';
+import { ClusterSnapshot, diffSnapshots, joinPlan } from '@quorate/model';
 import { createSimSource, SimFaultError, TASK_STEP_MS, type SimOptions, type SimSource } from './index';
 
 const T0 = 1_780_000_000_000;
@@ -95,7 +95,7 @@ describe('sim operations', () => {
   it('join of a spare into 3 nodes: the task log in order, then 4 members, expected 4, quorum 3', async () => {
     const s = sim();
     const log: string[] = [];
-    const seen: ClusterSnapshot[] = [];
+    const seen: ClusterSnapshot[] = [s.current()!];
     s.subscribe((x) => void seen.push(x));
     const t0 = s.now();
     await s.join('pve4', own(s, 'pve4'), ops(s, log));
@@ -122,6 +122,9 @@ describe('sim operations', () => {
     expect(s.spares().map((x) => x.name)).toEqual(['pve5']);
     // the snapshots on the way: pve4 in the nodelist offline first, then online
     expect(seen.some((x) => x.nodes.find((n) => n.name === 'pve4')?.state === 'offline')).toBe(true);
+    const events = seen.slice(1).flatMap((x, k) => diffSnapshots(seen[k]!, x).map((e) => e.body));
+    expect(events).toContainEqual({ type: 'config-version-changed', from: 1, to: 2 });
+    expect(events).toContainEqual({ type: 'node-joined', nodeId: 4, name: 'pve4', votes: 1 });
     // a 4-node cluster tolerates one loss: stopping two loses quorum
     s.applyFault({ action: 'stop', nodes: ['pve1', 'pve2'] });
     s.advance(60_000);

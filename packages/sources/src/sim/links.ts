@@ -51,7 +51,8 @@ export class Links {
     this.baseLatency = new Float64Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = i + 1; j < n; j++) {
-        const v = 0.15 + 0.45 * hashUnit(seed, 7, i, j);
+        // by node id, so a pair keeps its latency when a join or delnode moves the indices
+        const v = 0.15 + 0.45 * hashUnit(seed, 7, topo.idOf(i) - 1, topo.idOf(j) - 1);
         this.baseLatency[i * n + j] = v;
         this.baseLatency[j * n + i] = v;
       }

@@ -34,7 +34,7 @@ export function projectSnapshot(src: ProjectionSource): ClusterSnapshot {
     observer: obs === null ? null : { nodeId: topo.idOf(obs), name: topo.name(obs) },
     cluster: {
       name: config.clusterName,
-      configVersion: 1,
+      configVersion: s.configVersion ?? 1,
       transport: 'knet',
       secureAuth: true,
       quorumOptions: config.quorumOptions,

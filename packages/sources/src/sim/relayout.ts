@@ -42,7 +42,8 @@ export function relayout(s: SimState, nodelist: SimNodeDef[], from: Array<number
   return {
     ...s,
     nodelist: structuredClone(nodelist),
-    ...(clusterName !== undefined ? { clusterName } : {}),
+    // a create writes a new corosync.conf; a join or delnode edits it
+    ...(clusterName !== undefined ? { clusterName, configVersion: 1 } : { configVersion: (s.configVersion ?? 1) + 1 }),
     status: per(s.status, () => 'stopped' as const),
     ringOf: per(s.ringOf, () => null),
     rings,

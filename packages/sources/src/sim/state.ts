@@ -60,6 +60,8 @@ export interface SimState {
   scheduled: ScheduledStep[];
   /** the nodelist as joins, creates and delnodes left it (index = node index); absent: pve1..pveN of config */
   nodelist?: SimNodeDef[];
+  /** corosync.conf's config_version: each join and delnode adds one, a create starts at 1; absent: 1 */
+  configVersion?: number;
   /** the cluster's name after a create; absent: config's */
   clusterName?: string;
   /** the QDevice as toggled (spares.ts); absent: config's */
