@@ -581,6 +581,7 @@ export class Lab {
     const o = parse(JoinOptionsSchema, opts, 'joinNode');
     const node = this.node(name);
     if (node.role === 'member') throw new LabError(`joinNode: ${node.name} is already a member of '${this.state.clusterName}'`, 2);
+    this.requireNoPartition('joinNode');
     await this.requireIdleSpare(node, 'joinNode');
     const members = this.state.nodes;
     const running = await this.runningMembers('joinNode');
@@ -629,11 +630,11 @@ export class Lab {
     if (node.role !== 'member') throw new LabError(`removeNode: ${node.name} is not a member of '${this.state.clusterName}'`, 2);
     const rest = this.state.nodes.filter((m) => m !== node);
     if (rest.length === 0) throw new LabError(`removeNode: ${node.name} is the last member (take the lab down instead)`, 2);
+    this.requireNoPartition('removeNode');
     const pid = await this.ourPid(node);
     if (pid !== null) await this.fault(node.name, { kind: 'stop' });
     this.state.nodes = rest;
     this.state.configVersion += 1;
-    this.state.partition = null;
     await this.writeClusterConfs(rest, { clusterName: this.state.clusterName, authkey: this.state.authkey, configVersion: this.state.configVersion, quorum: this.state.quorum });
     await this.reload(await this.runningMembers('removeNode'));
     await this.forgetCluster(node);
@@ -669,9 +670,12 @@ export class Lab {
   async probe(from: string, to: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
     const o = parse(ProbeOptionsSchema, { to, port: opts.port ?? COROSYNC_PORT }, 'probe');
     const src = this.node(from);
-    const ping = await this.runner(src.name).run('ping', ['-n', '-q', '-c', String(PING_COUNT), '-i', PING_INTERVAL_S, '-W', PING_WAIT_S, o.to], {
-      timeoutMs: PING_COUNT * 1_000 + 5_000,
-    });
+    const ping = await this.runner(src.name)
+      .run('ping', ['-n', '-q', '-c', String(PING_COUNT), '-i', PING_INTERVAL_S, '-W', PING_WAIT_S, o.to], { timeoutMs: PING_COUNT * 1_000 + 5_000 })
+      .catch((err: unknown) => {
+        if (err instanceof RunnerError && err.reason === 'not-found') throw new LabError('probe: missing ping (apt-get install -y iputils-ping)', 2);
+        throw err;
+      });
     const sum = parsePing(ping.stdout);
     if (!sum) throw new LabError(`probe: could not read ping's summary (exit ${ping.code}): ${(ping.stderr || ping.stdout).trim()}`);
     const base = { reachable: sum.received > 0, latencyMs: sum.avgMs, lossPct: sum.lossPct };
@@ -724,6 +728,12 @@ export class Lab {
       throw new LabError(`${what}: ${node.name} already runs Corosync${which}${pid !== null ? ` (pid ${pid})` : ''}`, 2);
     }
     if (existsSync(node.conf)) throw new LabError(`${what}: ${node.name} already has a corosync.conf (${node.conf})`, 2);
+  }
+
+  /** A partition names every member: a membership change under one would leave its rules half right. */
+  private requireNoPartition(what: string): void {
+    const p = this.state.partition;
+    if (p) throw new LabError(`${what}: the cluster is partitioned (${describePartition(p)}); heal first`, 2);
   }
 
   /** The lab cluster's members whose Corosync runs; a LabError when none does (nobody to reload). */
