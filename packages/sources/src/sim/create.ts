@@ -32,6 +32,9 @@ export async function simCreate(ctl: SimControl, clusterName: unknown, nodes: un
   const [firstName, ...rest] = req.nodes as [string, ...string[]];
   const first = findSpare(s, firstName);
   if (first.clustered) throw new SimFaultError("cluster config '/etc/pve/corosync.conf' already exists");
+  // what would stop a later join half-way (assert_joinable), refused before the cluster exists
+  const unfit = rest.map((name) => findSpare(s, name)).flatMap((x) => (x.clustered ? [`${x.name} is in cluster ${x.clustered.clusterName}`] : x.guests > 0 ? [`${x.name} has guests`] : []));
+  if (unfit.length > 0) throw new SimFaultError(`cannot join the other nodes: ${unfit.join('; ')}`);
   r.checkAbort('create');
   await r.line('Writing corosync config to /etc/pve/corosync.conf');
   r.checkAbort('create');

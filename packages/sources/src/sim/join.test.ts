@@ -190,6 +190,7 @@ describe('sim operations', () => {
     await expect(s.create('lab', ['pve9'], ops(s))).rejects.toThrow(/unknown spare/);
     s.applySpareFault({ action: 'spare-set', spare: 'pve1', clustered: { clusterName: 'old' } });
     await expect(s.create('lab', ['pve1'], ops(s))).rejects.toThrow("cluster config '/etc/pve/corosync.conf' already exists");
+    await expect(s.create('lab', ['pve2', 'pve1'], ops(s))).rejects.toThrow('cannot join the other nodes: pve1 is in cluster old');
     expect(s.current()!.nodes).toHaveLength(0);
   });
 
@@ -222,5 +223,45 @@ describe('sim operations', () => {
     expect(r.current()!.quorum).toMatchObject({ expectedVotes: 4, quorate: true });
     expect(r.spares()).toEqual(s.spares());
     expect(verdict(r, 'pve5')['clock-skew']).toBe('warn');
+  });
+
+  it('delnode of the lowest node, then the old machine reinstalled under a new name joins: ids 2, 3, 4, 1 and a valid, quorate snapshot', async () => {
+    const s = sim({ spareCount: 1 });
+    await s.join('pve4', own(s, 'pve4'), ops(s));
+    s.applyFault({ action: 'shutdown', nodes: ['pve1'] });
+    s.advance(10_000);
+    await s.delnode('pve1', ops(s));
+    expect(s.current()!.quorum).toMatchObject({ members: [2, 3, 4], expectedVotes: 3, quorate: true });
+    // reinstalled: clean, and renamed
+    s.applySpareFault({ action: 'spare-set', spare: 'pve1', clustered: null });
+    s.applySpareFault({ action: 'spare-rename', spare: 'pve1', name: 'pve1b' });
+    expect(joinPlan(s.joinFacts('pve1b', own(s, 'pve1b'))).nodeid).toBe(1);
+    await s.join('pve1b', own(s, 'pve1b'), ops(s));
+    const snap = s.current()!;
+    expect(() => ClusterSnapshot.parse(snap)).not.toThrow();
+    expect(snap.nodes.map((n) => [n.id, n.name, n.state])).toEqual([
+      [1, 'pve1b', 'online'],
+      [2, 'pve2', 'online'],
+      [3, 'pve3', 'online'],
+      [4, 'pve4', 'online'],
+    ]);
+    expect(snap.quorum).toMatchObject({ members: [1, 2, 3, 4], expectedVotes: 4, quorum: 3, quorate: true });
+    expect(snap.cluster.configVersion).toBe(4);
+    // faults still find the nodes by name after the indices moved
+    s.applyFault({ action: 'stop', nodes: ['pve4'] });
+    s.advance(60_000);
+    expect(s.current()!.quorum).toMatchObject({ members: [1, 2, 3], quorate: true });
+  });
+
+  it('create and delnode cancelled before they change anything', async () => {
+    const s = createSimSource({ seed: 7, now: () => T0, nodeCount: 0, spareCount: 2 });
+    const ac = new AbortController();
+    ac.abort();
+    await expect(s.create('lab', ['pve1', 'pve2'], { ...ops(s), signal: ac.signal })).rejects.toThrow(/create cancelled/);
+    expect([s.current()!.nodes.length, s.spares().length]).toEqual([0, 2]);
+    const d = sim();
+    d.applyFault({ action: 'shutdown', nodes: ['pve3'] });
+    await expect(d.delnode('pve3', { ...ops(d), signal: ac.signal })).rejects.toThrow(/delnode cancelled/);
+    expect(d.current()!.nodes).toHaveLength(3);
   });
 });
