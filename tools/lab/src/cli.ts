@@ -180,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
       print(`  bridges in netns ${s.bridgeNamespace}; state file /run/quorate-lab/${s.prefix}.json; logs ${s.dir}/n*/corosync.log`);
       if (s.sshd) {
         print(`  sshd: client key ${s.sshd.clientKey} (user ${s.sshd.user}), known_hosts ${s.sshd.knownHosts}`);
-        for (const n of s.nodes) if (n.sshd) print(`    ${n.name}  ${n.sshd.address}:${n.sshd.port}  host key ${n.sshd.hostKey}`);
+        for (const n of [...s.nodes, ...s.spares]) if (n.sshd) print(`    ${n.name}  ${n.sshd.address}:${n.sshd.port}  host key ${n.sshd.hostKey}`);
       }
       print('');
       print('reach it:');

@@ -356,7 +356,7 @@ export class Lab {
       if (opts.sshd) {
         const t3 = performance.now();
         await lab.startSshd();
-        log(`sshd listening on ${state.nodes.map((x) => `${x.sshd?.address}:${x.sshd?.port}`).join(', ')} (host links ${state.sshd?.hostLinks.map((h) => `${h.iface} ${h.address}`).join(', ')}) in ${ms(t3)}`);
+        log(`sshd listening on ${lab.allNodes().map((x) => `${x.sshd?.address}:${x.sshd?.port}`).join(', ')} (host links ${state.sshd?.hostLinks.map((h) => `${h.iface} ${h.address}`).join(', ')}) in ${ms(t3)}`);
       }
       const t2 = performance.now();
       await Promise.all(state.nodes.map((node) => lab.waitQuorum(node.name, { quorate: true, members: n }, opts.waitTimeoutMs ?? 60_000)));
