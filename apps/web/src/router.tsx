@@ -21,6 +21,7 @@ import { roleAtLeast, type Role } from './api/types';
 import { useRole } from './auth/session';
 import { Dashboard } from './Dashboard';
 import { pathForLegacyHash } from './routes/legacy';
+import { createSearch, joinSearch, removeSearch } from './routes/join-search';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
 import { parseSearch, stringifySearch } from './routes/serialize';
 
@@ -108,7 +109,39 @@ const accountRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/AccountPage')),
 });
 
-export const routeTree = rootRoute.addChildren([overviewRoute, historyRoute, eventsRoute, auditRoute, adminRoute, accountRoute]);
+/** the guided join (issue 13): each step in the search params, so a reload resumes it */
+const joinRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'join',
+  validateSearch: joinSearch,
+  component: withRole('operator', lazyRouteComponent(() => import('./pages/JoinPage'))),
+});
+
+const createClusterRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'create',
+  validateSearch: createSearch,
+  component: withRole('operator', lazyRouteComponent(() => import('./pages/CreateClusterPage'))),
+});
+
+const removeNodeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'remove',
+  validateSearch: removeSearch,
+  component: withRole('operator', lazyRouteComponent(() => import('./pages/RemoveNodePage'))),
+});
+
+export const routeTree = rootRoute.addChildren([
+  overviewRoute,
+  historyRoute,
+  eventsRoute,
+  auditRoute,
+  adminRoute,
+  accountRoute,
+  joinRoute,
+  createClusterRoute,
+  removeNodeRoute,
+]);
 
 /** a router over the browser's URL, or (tests) over the history given */
 export function createAppRouter(history?: RouterHistory) {

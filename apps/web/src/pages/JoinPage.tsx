@@ -1,0 +1,156 @@
+// The guided join (issue 13): one step per URL (/join?cluster=…&step=…&node=…&links=…), so a reload
+// resumes where it was — all but the password, which stays in memory only. Source → node & links →
+// pre-flight (the server's dry run) → fingerprint (only when one is involved) → review (the predicted
+// quorum) → run (the live task log) → verify (the task's proof and the live snapshot).
+import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import type { Task } from '@quorate/model';
+import { dryRunJoin, fetchJoinCandidates, joinKeys, runJoin, type JoinAsk } from '../api/join';
+import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
+import { FingerprintStep, measuredFingerprint, PreflightStep, ReviewStep, RunStep, VerifyStep } from '../components/join/JoinSteps';
+import { NodeStep } from '../components/join/NodeStep';
+import { blobVerdict, SourceStep } from '../components/join/SourceStep';
+import { StepHeading } from '../components/join/StepHeading';
+import { useFollowedTask } from '../components/join/TaskLog';
+import { linkNumbers } from '../lib/cluster';
+import { useSelection } from '../lib/selection';
+import { formatLinks, JOIN_STEPS, parseLinks, type JoinSearch, type JoinStep } from '../routes/join-search';
+
+const TITLE: Record<JoinStep, string> = {
+  source: 'Which node joins',
+  node: 'Node and links',
+  preflight: 'Pre-flight',
+  fingerprint: 'Fingerprint',
+  review: 'Review',
+  run: 'Run',
+  verify: 'Verify',
+};
+
+export default function JoinPage() {
+  const search = useSearch({ from: '/join' });
+  const navigate = useNavigate({ from: '/join' });
+  const { clusterId, clusters, entry } = useSelection();
+  const cluster = clusters.find((c) => c.id === clusterId);
+  const step: JoinStep = search.step ?? 'source';
+  // the password: memory only. Opened past the node step (a reload, a bookmark), what was typed is gone
+  const [password, setPassword] = useState('');
+  const [forgotten] = useState(() => JOIN_STEPS.indexOf(search.step ?? 'source') > JOIN_STEPS.indexOf('node'));
+  const [accepted, setAccepted] = useState<Task | undefined>(undefined);
+  const go = (patch: Partial<JoinSearch>) => void navigate({ search: (prev: JoinSearch) => ({ ...prev, ...patch }) });
+
+  const id = clusterId ?? '';
+  const why = lacks(cluster, 'join', 'join nodes');
+  const s = entry?.snapshot;
+  const links = parseLinks(search.links);
+  const { result: decoded } = blobVerdict(search.info, null);
+  const blob = decoded?.ok ? decoded.info : null;
+  const expectedFp = search.fp ?? blob?.fingerprint ?? null;
+  const clusterLinks = blob ? blob.links : s ? linkNumbers(s) : [0];
+
+  const ask: Omit<JoinAsk, 'credentials'> = {
+    node: { name: search.node ?? '', ...(links.length > 0 ? { addresses: links } : {}) },
+    ...(search.info ? { joinInfo: search.info } : search.fp ? { fingerprint: search.fp } : {}),
+  };
+  const withPassword = (): JoinAsk => (password ? { ...ask, credentials: { password } } : ask);
+
+  const candidates = useQuery({ queryKey: joinKeys.candidates(id), queryFn: () => fetchJoinCandidates(id), enabled: why === null && step === 'source', retry: false });
+  const planStep = step === 'preflight' || step === 'fingerprint' || step === 'review';
+  const dry = useQuery({
+    queryKey: joinKeys.joinPlan(id, ask, password !== ''),
+    queryFn: () => dryRunJoin(id, withPassword()),
+    enabled: why === null && planStep && ask.node.name !== '',
+    retry: false,
+    staleTime: 0,
+    gcTime: 0,
+  });
+  const plan = dry.data?.plan;
+  const run = useMutation({
+    mutationFn: () => runJoin(id, withPassword()),
+    onSuccess: (r) => {
+      setAccepted(r.task);
+      go({ step: 'run', task: r.task.id });
+    },
+  });
+  const followed = useFollowedTask(search.task, accepted);
+  const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+
+  const afterPreflight = expectedFp ? 'fingerprint' : 'review';
+  const stepNo = JOIN_STEPS.filter((x) => x !== 'fingerprint' || expectedFp).indexOf(step) + 1;
+  const stepCount = expectedFp ? JOIN_STEPS.length : JOIN_STEPS.length - 1;
+
+  return (
+    <section className="panel mx-auto w-full max-w-3xl min-w-0" aria-labelledby="join-step-title" data-testid="join-page" data-step={step}>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Join a node{cluster ? ` to ${cluster.name}` : ''} · step {Math.max(stepNo, 1)} of {stepCount}
+      </p>
+      <StepHeading step={step} id="join-step-title">
+        {TITLE[step]}
+      </StepHeading>
+
+      {step === 'source' && (
+        <div className="mb-4">
+          <ClusterPicker clusters={clusters} clusterId={clusterId} cap="join" onPick={(c) => void navigate({ search: (prev: JoinSearch) => ({ ...prev, cluster: c }) })} />
+        </div>
+      )}
+      {why !== null ? (
+        <p className="font-semibold" data-testid="join-unavailable">
+          {why}
+        </p>
+      ) : step === 'source' ? (
+        <SourceStep
+          initial={{ node: search.node ?? '', info: search.info }}
+          clusterName={s?.cluster.name ?? cluster?.name ?? null}
+          candidates={candidates.data?.candidates}
+          candidatesError={candidates.error}
+          onNext={(v) => go({ step: 'node', node: v.node, info: v.info, ...(v.links ? { links: formatLinks(v.links) } : {}) })}
+        />
+      ) : step === 'node' ? (
+        <NodeStep
+          node={search.node ?? ''}
+          linkNumbers={clusterLinks}
+          initial={links}
+          password={password}
+          onPassword={setPassword}
+          passwordForgotten={forgotten}
+          onBack={() => go({ step: 'source' })}
+          onNext={(v) => go({ step: 'preflight', links: formatLinks(v.links) })}
+        />
+      ) : step === 'preflight' ? (
+        <>
+          {forgotten && password === '' && (
+            <p className="mb-2 text-sm" data-testid="password-forgotten">
+              After a reload the password is empty (it is kept in memory only): go Back to type it if this cluster needs it.
+            </p>
+          )}
+          <PreflightStep
+            plan={plan}
+            error={dry.error}
+            fetching={dry.isFetching}
+            onRecheck={() => void dry.refetch()}
+            onBack={() => go({ step: 'node' })}
+            onNext={() => go({ step: afterPreflight })}
+          />
+        </>
+      ) : step === 'fingerprint' && expectedFp ? (
+        <FingerprintStep expected={expectedFp} measured={measuredFingerprint(plan)} onBack={() => go({ step: 'preflight' })} onNext={() => go({ step: 'review' })} />
+      ) : step === 'review' || step === 'fingerprint' ? (
+        <ReviewStep
+          node={search.node ?? ''}
+          clusterName={s?.cluster.name ?? cluster?.name ?? ''}
+          links={links}
+          plan={plan}
+          error={dry.error}
+          running={run.isPending}
+          runError={run.error}
+          onBack={() => go({ step: 'preflight' })}
+          onRun={() => run.mutate()}
+        />
+      ) : step === 'run' ? (
+        <RunStep task={task} error={followed.error} onVerify={() => go({ step: 'verify' })} onRestart={() => go({ step: 'preflight', task: undefined })} />
+      ) : (
+        <VerifyStep task={task} node={search.node ?? ''} s={s} />
+      )}
+    </section>
+  );
+}
