@@ -84,6 +84,8 @@ export interface QuorateServer {
   metrics: Registry;
   logger: Logger;
   store: Store;
+  /** write what waits for its window now (the anonymous failures' tallies): tests and shutdown */
+  flushAudit(): void;
   /** bootstrap the admin, start the sources and listen on config.host:config.port (0 = any free port) */
   start(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
@@ -242,6 +244,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     metrics,
     logger,
     store,
+    flushAudit: () => anonymous.flush(),
     async start() {
       if (!started) {
         started = true;

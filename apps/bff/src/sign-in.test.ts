@@ -31,11 +31,16 @@ const body429 = async (res: Response) => TooManyAttempts.parse(await res.json())
 describe('sign-in throttling', () => {
   it('concurrent wrong passwords cannot all get past the check: each is counted before the slow hash', async () => {
     await start(limits({ freeFailures: 3 }));
+    const t0 = Date.now();
     const all = await Promise.all(Array.from({ length: 40 }, (_, i) => login('admin', `wrong guess ${i}`)));
+    const elapsed = Date.now() - t0;
     const statuses = all.map((r) => r.status);
-    // three free failures and one try past them; the other 36 wait
-    expect(statuses.filter((s) => s === 401).length).toBe(4);
-    expect(statuses.filter((s) => s === 429).length).toBe(36);
+    // three free failures and one try past them; the others wait. The delay opens again after 2 s (then 4,
+    // 8 …): on a slow machine the 40 can take longer, and one more try per opening is the design
+    const passed = statuses.filter((s) => s === 401).length;
+    expect(passed).toBeGreaterThanOrEqual(4);
+    expect(passed).toBeLessThanOrEqual(4 + Math.floor(elapsed / 2000));
+    expect(statuses.filter((s) => s === 429).length).toBe(40 - passed);
   });
 
   it('past the free failures each try waits a doubling delay (per address + username)', async () => {
@@ -131,9 +136,8 @@ describe('the throttle survives a restart', () => {
 
 describe('sign-ins in the audit trail', () => {
   it('a sign-in is a record of its own; failures are one record per address and window', async () => {
-    // a window long enough for 34 failures on a loaded machine (each wrong password is a ~100 ms hash; CI
-    // once took more than 3 s for them and split the tally in two)
-    await start(limits({ freeFailures: 100 }), { windowMs: 8000, maxAddresses: 2 });
+    // one window for all of them, written when the test says (a loaded CI took longer than a timed window)
+    await start(limits({ freeFailures: 100 }), { windowMs: 600_000, maxAddresses: 2 });
     expect((await login('admin', PW, '192.0.2.10')).status).toBe(200);
     // all within one window (in parallel: each wrong password costs a ~100 ms hash)
     await Promise.all(Array.from({ length: 30 }, (_, i) => login(i % 2 ? 'root' : 'admin', `guess ${i}`, '203.0.113.7')));
@@ -141,13 +145,11 @@ describe('sign-ins in the audit trail', () => {
     await Promise.all(['203.0.113.9', '203.0.113.10'].map((ip) => login('admin', 'guess', ip)));
     // a request with a wrong token counts as an unknown caller's failure too
     expect((await bearerFetch(`${h!.url}/api/v1/clusters`, 'not-a-real-token-0123', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(401);
-    // the records are written when the window ends
+    // nothing written before the window ends; then one record per address
     const read = async () => AuditPage.parse(await (await h!.api('/api/v1/audit?limit=100', { as: 'admin' })).json());
-    let audit = await read();
-    for (let i = 0; i < 60 && !audit.records.some((r) => r.operation === 'anonymous-failures'); i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      audit = await read();
-    }
+    expect((await read()).records.filter((r) => r.operation === 'anonymous-failures')).toEqual([]);
+    h!.server.flushAudit();
+    const audit = await read();
     const signIns = audit.records.filter((r) => r.operation === 'sign-in');
     expect(signIns).toEqual([expect.objectContaining({ result: 'ok', actor: expect.objectContaining({ kind: 'user', name: 'admin' }), role: 'admin', params: expect.objectContaining({ ip: '192.0.2.10' }) })]);
     const anon = audit.records.filter((r) => r.operation === 'anonymous-failures');
@@ -155,7 +157,8 @@ describe('sign-ins in the audit trail', () => {
     expect(anon).toHaveLength(3);
     const first = anon.find((r) => r.actor.id === '203.0.113.7')!;
     expect(first).toMatchObject({ actor: { kind: 'anonymous' }, role: null, result: 'refused', params: { 'sign-in-failed': 30, unauthenticated: 1 } });
-    expect(first.message).toMatch(/^30 failed sign-ins, 1 request without a valid session or token from 203\.0\.113\.7 within 8 s \(usernames tried: (admin, root|root, admin)\)$/);
+    expect(first.message).toMatch(/^30 failed sign-ins, 1 request without a valid session or token from 203\.0\.113\.7 within 600 s \(usernames tried: (admin, root|root, admin)\)$/);
     expect(anon.find((r) => r.actor.id === 'other addresses')).toMatchObject({ params: { 'sign-in-failed': 2 } });
-  });
+    // 34 hashed passwords: seconds on a loaded machine
+  }, 60_000);
 });
