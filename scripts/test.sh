@@ -12,6 +12,8 @@ missing=()
 command -v corosync >/dev/null 2>&1 || missing+=(corosync)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
+# ping: the join pre-flight's probes between lab namespaces (tools/lab probe.ts)
+command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== installing system packages: ${missing[*]}"
