@@ -19,6 +19,8 @@ describe('sim kind: spares', () => {
     expect((simKind.create(SimSettings.parse({}), ctx) as SimSource).spares()).toEqual([]);
     expect(SimSettings.safeParse({ spares: 17 }).success).toBe(false);
     expect(SimSettings.safeParse({ spares: -1 }).success).toBe(false);
+    expect(SimSettings.safeParse({ nodes: 0 }).success).toBe(false);
+    expect(SimSettings.safeParse({ nodes: 1, spares: 2 }).success).toBe(false);
   });
 
   it('a restart resumes the joined node and the spares left (the settings did not change)', async () => {

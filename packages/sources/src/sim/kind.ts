@@ -8,10 +8,10 @@ import { resumeSimSource } from './resume';
 
 export const SimSettings = z
   .object({
-    /** 0: no cluster yet, only spares (a cluster is created from them) */
+    /** 0: no cluster yet, only spares to create one from (then spares is needed) */
     nodes: z.number().int().min(0).max(32).default(3),
-    /** standalone nodes beside the cluster, to join or create from (QUORATE_SIM_SPARES) */
-    spares: z.number().int().min(0).max(MAX_SPARES).default(0),
+    /** standalone nodes beside the cluster, to join or create from (QUORATE_SIM_SPARES); absent: none */
+    spares: z.number().int().min(0).max(MAX_SPARES).optional(),
     links: z.number().int().min(1).max(8).default(2),
     /** totem.token, ms */
     tokenMs: z.number().int().min(100).max(600_000).default(3000),
@@ -24,7 +24,11 @@ export const SimSettings = z
     /** a QDevice: {algorithm?: 'ffsplit'|'lms', host?, votes?, tieBreaker?}; null = none */
     qdevice: SimQdeviceOptions.nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.nodes >= 2 || (s.nodes === 0 && (s.spares ?? 0) > 0), {
+    path: ['nodes'],
+    message: 'at least 2 nodes, or 0 with spares to create a cluster from',
+  });
 export type SimSettings = z.infer<typeof SimSettings>;
 
 export const simKind = defineKind({
@@ -37,7 +41,7 @@ export const simKind = defineKind({
       clusterId: ctx.clusterId,
       clusterName: ctx.name,
       nodeCount: s.nodes,
-      ...(s.spares > 0 ? { spareCount: s.spares } : {}),
+      ...(s.spares ? { spareCount: s.spares } : {}),
       linkCount: s.links,
       tokenMs: s.tokenMs,
       tickMs: s.tickMs,
