@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClusterSnapshot, diffSnapshots, joinPlan } from '@quorate/model';
 import { createSimSource, SimFaultError, TASK_STEP_MS, type SimOptions, type SimSource } from './index';
 
@@ -263,5 +263,21 @@ describe('sim operations', () => {
     d.applyFault({ action: 'shutdown', nodes: ['pve3'] });
     await expect(d.delnode('pve3', { ...ops(d), signal: ac.signal })).rejects.toThrow(/delnode cancelled/);
     expect(d.current()!.nodes).toHaveLength(3);
+  });
+
+  describe('on real timers (the sim started, as in npm start)', () => {
+    afterEach(() => void vi.useRealTimers());
+    it('a join with the default sleep: lines a step apart on the wall clock, pve4 online at the end', async () => {
+      vi.useFakeTimers({ now: T0 });
+      const s = createSimSource({ seed: 42, spareCount: 1 });
+      await s.start();
+      const at: number[] = [];
+      const run = s.join('pve4', own(s, 'pve4'), { log: () => void at.push(Date.now()) });
+      await vi.advanceTimersByTimeAsync(30_000);
+      await run;
+      expect(at[1]! - at[0]!).toBe(TASK_STEP_MS);
+      expect(s.current()!.quorum).toMatchObject({ members: [1, 2, 3, 4], quorate: true });
+      await s.stop();
+    });
   });
 });
