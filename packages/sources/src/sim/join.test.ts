@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClusterSnapshot, diffSnapshots, joinPlan } from '@quorate/model';
-import { createSimSource, SimFaultError, TASK_STEP_MS, type SimOptions, type SimSource } from './index';
+import { createSimSource, SimFaultError, SIM_TASK_STEP_MS as TASK_STEP_MS, type SimOptions, type SimSource } from './index';
 
 const T0 = 1_780_000_000_000;
 const sim = (o: Partial<SimOptions> = {}) => createSimSource({ seed: 42, now: () => T0, spareCount: 2, ...o });
@@ -277,6 +277,33 @@ describe('sim operations', () => {
       await run;
       expect(at[1]! - at[0]!).toBe(TASK_STEP_MS);
       expect(s.current()!.quorum).toMatchObject({ members: [1, 2, 3, 4], quorate: true });
+      await s.stop();
+    });
+
+    it('through the capabilities the BFF uses: candidates, facts, create with given addresses, join, delnode', async () => {
+      vi.useFakeTimers({ now: T0 });
+      const s = createSimSource({ seed: 42, nodeCount: 0, spareCount: 4, linkCount: 1 });
+      await s.start();
+      const { join, create, delnode } = s.capabilities;
+      expect(await join!.candidates()).toEqual([1, 2, 3, 4].map((h) => ({ name: `pve${h}`, addresses: [{ link: 0, address: `198.18.0.${h + 10}` }] })));
+      const log: string[] = [];
+      const io = { log: (l: string) => void log.push(l), signal: new AbortController().signal };
+      const made = create!.create({ clusterName: 'lab', nodes: [{ name: 'pve1', addresses: [{ link: 0, address: '198.18.0.11' }] }, { name: 'pve2' }] }, io);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await made;
+      // one link: no addresses given falls back to the node's own address, as pvecm does
+      const facts = await join!.joinFacts({ name: 'pve3', password: 'not used by the sim' });
+      expect(joinPlan(facts).canJoin).toBe(true);
+      const joined = join!.join({ name: 'pve3' }, io);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await joined;
+      expect(log).toContain("No cluster network links passed explicitly, fallback to local node IP '198.18.0.13'");
+      expect(s.current()!.quorum).toMatchObject({ members: [1, 2, 3], expectedVotes: 3, quorate: true });
+      s.applyFault({ action: 'shutdown', nodes: ['pve3'] });
+      const removed = delnode!.delnode('pve3', io);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await removed;
+      expect(s.current()!.nodes.map((n) => n.name)).toEqual(['pve1', 'pve2']);
       await s.stop();
     });
   });

@@ -1,9 +1,10 @@
 // The simulated cluster as a ClusterSource: the engine on its own clock, driven by real timers after
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
 import type { ClusterSnapshot, JoinFacts, SimFault } from '@quorate/model';
+import type { JoinCandidate, JoinInput, TaskIo } from '../source';
 import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
-import { simCreate } from './create';
+import { simCreate, type CreateNode } from './create';
 import { simDelnode } from './delnode';
 import { SimEngine } from './engine';
 import { simJoin } from './join';
@@ -35,7 +36,7 @@ export interface SimSource extends ClusterSource {
   /** `pvecm add` of a spare; refuses (SimFaultError) a join a check fails; one operation at a time */
   join(spare: string, request?: unknown, options?: OperationOptions): Promise<void>;
   /** a cluster from spares when the simulation has none */
-  create(clusterName: string, nodes: string[], options?: OperationOptions): Promise<void>;
+  create(clusterName: string, nodes: CreateNode[], options?: OperationOptions): Promise<void>;
   /** `pvecm delnode` of a powered-off member; it becomes a spare with the old configuration */
   delnode(name: string, options?: OperationOptions): Promise<void>;
 }
@@ -146,7 +147,22 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     create: (name, nodes, o) => exclusive(`the creation of ${name}`, () => simCreate(ctl, name, nodes, o)),
     delnode: (name, o) => exclusive(`the removal of ${name}`, () => simDelnode(ctl, name, o)),
   };
+  const candidates = async (): Promise<JoinCandidate[]> => source.spares().map((x) => ({ name: x.name, addresses: x.addresses.map((address, link) => ({ link, address })) }));
+  // the sim needs no credentials: a join request is addresses, node id and votes
+  const request = (i: JoinInput) => ({
+    ...(i.addresses !== undefined ? { addresses: i.addresses } : {}),
+    ...(i.nodeid !== undefined ? { nodeid: i.nodeid } : {}),
+    ...(i.votes !== undefined ? { votes: i.votes } : {}),
+  });
+  const task = (io: TaskIo): OperationOptions => ({ log: (l) => io.log(l), signal: io.signal });
   const capabilities = {
+    join: {
+      candidates,
+      joinFacts: async (i: JoinInput) => source.joinFacts(i.name, request(i)),
+      join: (i: JoinInput, io: TaskIo) => source.join(i.name, request(i), task(io)),
+    },
+    create: { candidates, create: (i: { clusterName: string; nodes: CreateNode[] }, io: TaskIo) => source.create(i.clusterName, i.nodes, task(io)) },
+    delnode: { delnode: (name: string, io: TaskIo) => source.delnode(name, task(io)) },
     faults: { applyFault: (f: SimFault) => source.applyFault(f) },
     expectedVotes: { setExpectedVotes: (n: number) => source.setExpectedVotes(n) },
     stateExport: { exportState: () => source.exportState() },
