@@ -4,9 +4,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { ClusterName, type Task } from '@quorate/model';
+import type { Task } from '@quorate/model';
 import { dryRunCreate, fetchJoinCandidates, joinKeys, runCreate, type CreateAsk } from '../api/join';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
+import { ClusterNameRule, nameIssue } from '../components/join/names';
 import { QuorumChange } from '../components/join/QuorumChange';
 import { StepHeading } from '../components/join/StepHeading';
 import { TaskLog, useFollowedTask } from '../components/join/TaskLog';
@@ -51,8 +52,7 @@ export default function CreateClusterPage() {
   });
   const followed = useFollowedTask(search.task, accepted);
   const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
-  const nameCheck = ClusterName.safeParse(name);
-  const nameErr = name.trim() === '' ? 'Type the new cluster’s name.' : nameCheck.success ? null : (nameCheck.error.issues[0]?.message ?? 'not a cluster name');
+  const nameErr = name.trim() === '' ? 'Type the new cluster’s name.' : nameIssue(ClusterNameRule, name);
   const nodesErr = picked.length === 0 ? 'Pick at least one node: the first creates the cluster, the others join it.' : null;
 
   return (

@@ -2,10 +2,12 @@
 // type a node's name, or paste the Proxmox GUI's "Join Information" (Datacenter → Cluster → Join
 // Information): decoded here at once (the model's decodeJoinInfo), every way it can be wrong in words.
 import { useState } from 'react';
-import { decodeJoinInfo, JoinNodeName, type JoinInfoResult } from '@quorate/model';
+import type { JoinInfoResult } from '@quorate/model';
+import { decodeJoinInfo } from './join-info';
 import type { JoinCandidate } from '../../api/join';
 import { Field } from '../form';
 import { FingerprintBox } from './FingerprintCompare';
+import { nameIssue, NodeNameRule } from './names';
 
 export interface SourceValue {
   node: string;
@@ -24,8 +26,7 @@ export function blobVerdict(info: string | undefined, clusterName: string | null
 
 export function nameProblem(name: string): string | null {
   if (name.trim() === '') return 'Choose a candidate or type the new node’s name.';
-  const r = JoinNodeName.safeParse(name);
-  return r.success ? null : (r.error.issues[0]?.message ?? 'not a node name');
+  return nameIssue(NodeNameRule, name);
 }
 
 interface Props {
