@@ -83,7 +83,12 @@ const Env = z.object({
     .min(1)
     .transform((v) => (/^\d{1,15}$/.test(v) ? Number(v) : v))
     .optional(),
-  QUORATE_SIM_NODES: int(2, 32).default(3),
+  /** 0 only with spares: a sim of standalone nodes to create a cluster from */
+  QUORATE_SIM_NODES: int(0, 32)
+    .refine((n) => n !== 1, 'a cluster has at least 2 nodes (0: standalone spares only, with QUORATE_SIM_SPARES)')
+    .default(3),
+  /** standalone spare nodes beside the cluster, to join (0–16) */
+  QUORATE_SIM_SPARES: int(0, 16).optional(),
   QUORATE_SIM_LINKS: int(1, 8).default(2),
   QUORATE_SIM_TICK_MS: int(10, 600_000).default(1000),
   QUORATE_CLUSTERS: z.string().optional(),
@@ -123,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${text}`);
   }
   const e = parsed.data;
+  if (e.QUORATE_SIM_NODES === 0 && !e.QUORATE_SIM_SPARES) throw new ConfigError('invalid environment: QUORATE_SIM_NODES: 0 needs QUORATE_SIM_SPARES (standalone nodes to create a cluster from)');
   const kindDefaults: KindDefaults = {
     sim: {
       nodes: e.QUORATE_SIM_NODES,
@@ -130,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tokenMs: e.QUORATE_SIM_TOKEN_MS,
       tickMs: e.QUORATE_SIM_TICK_MS,
       ...(e.QUORATE_SIM_SEED !== undefined ? { seed: e.QUORATE_SIM_SEED } : {}),
+      ...(e.QUORATE_SIM_SPARES !== undefined ? { spares: e.QUORATE_SIM_SPARES } : {}),
     },
     lab: { prefix: e.QUORATE_LAB_PREFIX },
   };

@@ -1,6 +1,6 @@
 // Cluster configuration -> ClusterSource, through the registry of source kinds (packages/sources kinds.ts):
 // the simulator, the real-Corosync lab in network namespaces, a real PVE / Corosync cluster over SSH.
-import { kindOf, type ClusterSource, type ExpectedVotesControl, type FaultInjection } from '@quorate/sources';
+import { kindOf, type ClusterSource, type ExpectedVotesControl, type FaultInjection, type SimSource } from '@quorate/sources';
 import type { ClusterConfig } from './cluster-entry';
 
 /** resume: the state a previous process saved (see persistence/checkpoint.ts), if any */
@@ -9,6 +9,12 @@ export type SourceFactory = (cluster: ClusterConfig, log?: (message: string) => 
 /** what the fault route needs of a source: only the simulator has it */
 export function faultTarget(source: ClusterSource): FaultInjection | null {
   return source.capabilities.faults ?? null;
+}
+
+/** the simulator's spares (join set-ups): only a sim source has them */
+export function spareTarget(source: ClusterSource): Pick<SimSource, 'spares' | 'applySpareFault'> | null {
+  const s = source as Partial<SimSource>;
+  return source.kind === 'sim' && typeof s.applySpareFault === 'function' && typeof s.spares === 'function' ? (source as SimSource) : null;
 }
 
 /** what the expected-votes operation needs of a source: the simulator (void), real Corosync (the command's log) */

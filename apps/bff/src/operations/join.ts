@@ -3,7 +3,7 @@
 // refused while any check fails; it runs as a task, then proves the result — the new member online with its
 // votes and the cluster's expected votes and quorum as planned — or fails naming what differs.
 import { decodeJoinInfo, joinPlan, JoinRequest, type ClusterSnapshot, type JoinPlan } from '@quorate/model';
-import type { JoinInput } from '@quorate/sources';
+import type { JoinControl, JoinInput } from '@quorate/sources';
 import { HttpError } from '../http-errors';
 import type { OperationDef } from './guard';
 import { verifyMembership } from './verify';
@@ -25,6 +25,13 @@ export function joinInput(p: JoinRequest, snapshot: ClusterSnapshot): JoinInput 
     fingerprint = d.info.fingerprint;
   }
   return { name: p.node.name, addresses: p.node.addresses, nodeid: p.nodeid, votes: p.votes, fingerprint, password: p.credentials?.password };
+}
+
+/** a candidate named alone (a sim or lab spare): its own link addresses, as the source offers them */
+async function withCandidate(input: JoinInput, control: JoinControl): Promise<JoinInput> {
+  if (input.addresses !== undefined && input.addresses.length > 0) return input;
+  const candidate = (await control.candidates()).find((c) => c.name === input.name);
+  return candidate && candidate.addresses.length > 0 ? { ...input, addresses: candidate.addresses } : input;
 }
 
 export const join: OperationDef<JoinRequest, Plan> = {
@@ -49,7 +56,7 @@ export const join: OperationDef<JoinRequest, Plan> = {
       : `cluster '${cluster.config.id}' (${cluster.config.source}) cannot join nodes through Quorate: its source has no join capability`,
   async plan(p, cluster, snapshot) {
     const control = cluster.collector.source.capabilities.join!;
-    const facts = await control.joinFacts(joinInput(p, snapshot));
+    const facts = await control.joinFacts(await withCandidate(joinInput(p, snapshot), control));
     const plan = joinPlan(facts);
     const failed = plan.checks.filter((c) => c.status === 'fail');
     const refusal = failed.length > 0 ? `the pre-flight failed: ${failed.map((c) => `${c.title.toLowerCase()} — ${c.measured}`).join('; ')}` : null;
@@ -57,7 +64,7 @@ export const join: OperationDef<JoinRequest, Plan> = {
   },
   async run(p, cluster, log, signal, plan) {
     const control = cluster.collector.source.capabilities.join!;
-    const input = joinInput(p, cluster.collector.current()!.snapshot);
+    const input = await withCandidate(joinInput(p, cluster.collector.current()!.snapshot), control);
     log(`joining ${input.name} as node id ${plan.nodeid}: expected votes ${plan.before.expectedVotes} → ${plan.after.expectedVotes}, needed ${plan.before.quorum} → ${plan.after.quorum}`);
     await control.join(input, { log, signal });
     await verifyMembership(cluster, log, signal, { present: input.name, expectedVotes: plan.after.expectedVotes, quorum: plan.after.quorum });
