@@ -5,9 +5,9 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { encodeJoinInfo, JoinPlan, type JoinCheck } from '@quorate/model';
+import { encodeJoinInfo, JoinPlan, type JoinCheck, type Task } from '@quorate/model';
 import '../../test/component';
-import { PreflightStep, ReviewStep } from './JoinSteps';
+import { FingerprintStep, PreflightStep, ReviewStep, RunStep } from './JoinSteps';
 import { quorumSentence } from './QuorumChange';
 import { SourceStep } from './SourceStep';
 
@@ -129,5 +129,51 @@ describe('the review', () => {
     expect(within(screen.getByTestId('review-warnings')).getByTestId('check-clock-skew')).toHaveTextContent('Fix: fix clock-skew');
     // nothing runs before the confirmation
     expect(screen.getByTestId('join-run')).toBeDisabled();
+  });
+});
+
+describe('the fingerprint', () => {
+  it('shows the expected one grouped for the eye and whole for a screen reader; Next only once the member’s matches', async () => {
+    const onNext = vi.fn();
+    render(<FingerprintStep expected={FP} measured={null} onBack={vi.fn()} onNext={onNext} />);
+    const user = userEvent.setup();
+    const expected = screen.getByTestId('fp-expected');
+    expect(expected.querySelector('.sr-only')).toHaveTextContent(FP);
+    expect([...expected.querySelectorAll('[aria-hidden="true"]')].map((g) => g.textContent)).toHaveLength(4);
+    expect(screen.getByTestId('step-next')).toBeDisabled();
+    const typed = screen.getByRole('textbox', { name: /The member’s fingerprint/ });
+    await user.type(typed, FP.replace(/^../, '00'));
+    expect(screen.getByTestId('fp-verdict')).toHaveTextContent('They differ');
+    expect(screen.getByTestId('step-next')).toBeDisabled();
+    await user.clear(typed);
+    await user.type(typed, FP.toLowerCase());
+    expect(screen.getByTestId('fp-verdict')).toHaveTextContent('The same fingerprint');
+    await user.click(screen.getByTestId('step-next'));
+    expect(onNext).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the run', () => {
+  it('a failed task names the step it stopped at and keeps the whole log', () => {
+    const lines = ['user alice (operator) runs join on cluster \'lab\'', 'Establishing API connection with host \'198.18.0.11\'', 'Request addition of this node', 'failed: pve4 to join the quorate membership: timed out'];
+    const task: Task = {
+      id: 'task_3',
+      operation: 'join',
+      clusterId: 'lab',
+      status: 'failed',
+      startedAt: 1,
+      endedAt: 2,
+      actor: { kind: 'user', id: 'u1', name: 'alice' },
+      params: {},
+      message: 'failed: pve4 to join the quorate membership: timed out',
+      log: lines.map((line, at) => ({ at, line })),
+    };
+    render(<RunStep task={task} error={null} onVerify={vi.fn()} onRestart={vi.fn()} />);
+    expect(screen.getByTestId('join-task-status')).toHaveTextContent('Join: Failed');
+    expect(screen.getByTestId('join-task-failed-step')).toHaveTextContent('It stopped at: “Request addition of this node”. failed: pve4 to join the quorate membership: timed out');
+    expect(screen.getByTestId('join-task-log').textContent).toBe(lines.join('\n'));
+    expect(screen.getByTestId('join-task-latest')).toHaveAttribute('aria-live', 'polite');
+    expect(screen.queryByRole('button', { name: 'Next: verify' })).not.toBeInTheDocument();
+    expect(screen.getByTestId('join-back-to-preflight')).toBeInTheDocument();
   });
 });
