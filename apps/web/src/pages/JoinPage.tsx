@@ -61,6 +61,8 @@ export default function JoinPage() {
     queryFn: () => dryRunJoin(id, withPassword()),
     enabled: why === null && planStep && ask.node.name !== '',
     retry: false,
+    // each dry run probes the node and is audited: asked on entering a step and by Re-check, not on focus
+    refetchOnWindowFocus: false,
     staleTime: 0,
     gcTime: 0,
   });
@@ -146,6 +148,13 @@ export default function JoinPage() {
           onBack={() => go({ step: 'preflight' })}
           onRun={() => run.mutate()}
         />
+      ) : (step === 'run' || step === 'verify') && search.task === undefined ? (
+        <p data-testid="join-no-task">
+          This address names no task.{' '}
+          <button type="button" className="btn min-h-11" onClick={() => go({ step: 'review' })}>
+            Back to the review
+          </button>
+        </p>
       ) : step === 'run' ? (
         <RunStep task={task} error={followed.error} onVerify={() => go({ step: 'verify' })} onRestart={() => go({ step: 'preflight', task: undefined })} />
       ) : (
