@@ -39,6 +39,9 @@ export const APP_PAGES = [
   { path: '/audit', ready: 'audit-page' },
   { path: '/admin', ready: 'admin-page' },
   { path: '/account', ready: 'account-page' },
+  { path: '/join', ready: 'join-page' },
+  { path: '/create', ready: 'create-page' },
+  { path: '/remove', ready: 'remove-page' },
 ] as const;
 
 /** the session's CSRF token (state-changing calls with the page's cookie send it as x-csrf-token) */
