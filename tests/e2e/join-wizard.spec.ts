@@ -87,8 +87,9 @@ async function join(page: Page): Promise<void> {
   await expect(page.getByTestId('verify-quorum')).toContainText('needed 3');
   await page.screenshot({ path: `${screenshotDir}join-verify.png`, fullPage: true });
 
-  // the overview agrees
-  await page.goto(`/?cluster=${encodeURIComponent(clusterId)}`);
+  // the overview agrees (one click away, still on this cluster)
+  await page.getByTestId('verify-overview').click();
+  await expect(page).toHaveURL(new RegExp(`cluster=${clusterId}`));
   await expect(page.getByTestId('quorum-state')).toHaveText('QUORATE', { timeout: DETECTION });
   await expect(page.getByTestId('votes-summary')).toContainText('4 of 4 votes', { timeout: DETECTION });
   await expect(page.getByTestId('votes-summary')).toContainText('3 needed');

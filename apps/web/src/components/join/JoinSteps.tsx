@@ -1,6 +1,7 @@
 // The join wizard's later steps: pre-flight, fingerprint, review, run and verify. Each gets what it shows
 // from the page (pages/JoinPage.tsx), which keeps the step in the URL.
 import { useState } from 'react';
+import { Link } from '@tanstack/react-router';
 import type { ClusterSnapshot, Task } from '@quorate/model';
 import type { JoinWizardPlan } from '../../api/join';
 import { ErrorBox, Field } from '../form';
@@ -208,6 +209,11 @@ export function VerifyStep({ task, node, s }: { task: Task | undefined; node: st
       ) : (
         <p className="text-sm">Waiting for the live snapshot…</p>
       )}
+      <p className="mt-4">
+        <Link to="/" className="inline-flex min-h-11 items-center text-sm text-sky-700 underline underline-offset-2 dark:text-sky-300" data-testid="verify-overview">
+          Back to the overview
+        </Link>
+      </p>
     </div>
   );
 }
