@@ -4,17 +4,13 @@
 // → Test passes → Save → healthy; the nodes present a new certificate → "The certificate changed" with both
 // fingerprints → the name typed → trusted → healthy again; the header's switcher finds it by typing.
 // Screenshots at 1440 and 375 px go to /tmp/quorate-clusters-admin-*.png.
-import { execFileSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { csrfToken, expect, signIn, test } from './helpers';
 import type { Page } from '@playwright/test';
+import { makeCert, startFakePve, type FakeCert, type FakePve } from './fake-pve';
+import { csrfToken, expect, signIn, test } from './helpers';
 
 /** no WCAG 2.1 AA violation inside `selector` */
 async function axeClean(page: Page, selector: string): Promise<void> {
@@ -22,7 +18,6 @@ async function axeClean(page: Page, selector: string): Promise<void> {
   expect(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
-const FIXTURES = fileURLToPath(new URL('../../packages/sources/src/pve/fixtures/healthy/', import.meta.url));
 const TOKEN_ID = 'quorate@pve!dashboard';
 const OLD_SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
 const NEW_SECRET = '0b7d3e55-2a1f-4c8e-8b62-4d1f2e3c5b6a';
@@ -30,42 +25,19 @@ const id = `edit-${Date.now().toString(36)}`;
 const NAME = 'Fake PVE edit';
 
 let dir = '';
-const fakes: https.Server[] = [];
+const fakes: FakePve[] = [];
 const urls: string[] = [];
-const certs: { key: string; cert: string; fp: string }[] = [];
+const certs: FakeCert[] = [];
 /** what the fake "cluster" accepts: the token is rotated halfway through */
 let accepted = OLD_SECRET;
 
-function makeCert(name: string) {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}.lab`, '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
-  const cert = readFileSync(join(dir, `${name}.pem`), 'utf8');
-  const fp = createHash('sha256').update(new X509Certificate(cert).raw).digest('hex').toUpperCase().match(/../g)!.join(':');
-  return { key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert, fp };
-}
-
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'quorate-e2e-edit-'));
-  certs.push(makeCert('old'), makeCert('new'));
+  certs.push(makeCert(dir, 'old'), makeCert(dir, 'new'));
   for (let i = 0; i < 2; i++) {
-    const fake = https.createServer({ key: certs[0]!.key, cert: certs[0]!.cert }, (req, res) => {
-      if (req.headers.authorization !== `PVEAPIToken=${TOKEN_ID}=${accepted}`) {
-        res.writeHead(401, 'authentication failure');
-        return res.end();
-      }
-      const path = (req.url ?? '').replace(/^\/api2\/json\//, '').split('?')[0]!;
-      let body: string;
-      try {
-        body = readFileSync(join(FIXTURES, `${path.replace(/\//g, '__')}.json`), 'utf8');
-      } catch {
-        res.writeHead(404, 'Not Found');
-        return res.end();
-      }
-      res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
-      res.end(body);
-    });
-    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const fake = await startFakePve({ cert: certs[0]!, tokenId: TOKEN_ID, secret: () => accepted });
     fakes.push(fake);
-    urls.push(`https://127.0.0.1:${(fake.address() as AddressInfo).port}`);
+    urls.push(fake.url);
   }
 });
 
@@ -75,10 +47,7 @@ test.afterAll(async ({ browser }) => {
   await signIn(page);
   await page.request.delete(`/api/v1/clusters/${id}`, { headers: { 'x-csrf-token': await csrfToken(page) } });
   await page.close();
-  for (const f of fakes) {
-    f.closeAllConnections();
-    await new Promise((r) => f.close(r));
-  }
+  for (const f of fakes) await f.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -118,7 +87,7 @@ test('edit a pve cluster: rotate its secret, add a URL, trust a changed certific
   expect(JSON.stringify(stored)).not.toContain(NEW_SECRET);
 
   // the nodes present a new certificate: Quorate stops sending the token and shows both fingerprints
-  for (const f of fakes) f.setSecureContext({ key: certs[1]!.key, cert: certs[1]!.cert });
+  for (const f of fakes) f.server.setSecureContext({ key: certs[1]!.key, cert: certs[1]!.cert });
   const card = page.getByTestId(`cluster-certificate-${id}`);
   await expect(card).toContainText('The certificate changed', { timeout: 30_000 });
   await expect(card.getByTestId(`cluster-certificate-${id}-pinned`)).toHaveAttribute('data-fingerprint', certs[0]!.fp);

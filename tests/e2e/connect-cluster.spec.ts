@@ -3,23 +3,18 @@
 // Test → the certificate is shown → trust it → Test again: 403 on /cluster/resources, the missing
 // Datastore.Audit named → the privilege granted → Test passes → Add → the cluster is in the list and the
 // header's picker, opens with its 4 nodes → removed again.
-import { execFileSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { makeCert, startFakePve, type FakePve } from './fake-pve';
 import { expect, signIn, test } from './helpers';
 
-const FIXTURES = fileURLToPath(new URL('../../packages/sources/src/pve/fixtures/healthy/', import.meta.url));
 const TOKEN_ID = 'quorate@pve!dashboard';
 const SECRET = '6f1c2a44-1d2e-4b7e-9a51-3c0f1e2d4a5b';
 const id = `pve-${Date.now().toString(36)}`;
 
 let dir = '';
-let fake: https.Server | null = null;
+let fake: FakePve | null = null;
 let fakeUrl = '';
 let fingerprint = '';
 /** the token's Datastore.Audit: granted halfway through */
@@ -27,37 +22,25 @@ let storageGranted = false;
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'quorate-e2e-pve-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '2', '-subj', '/CN=node1.lab', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
-  const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
-  fingerprint = createHash('sha256').update(new X509Certificate(cert).raw).digest('hex').toUpperCase().match(/../g)!.join(':');
-  fake = https.createServer({ key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert }, (req, res) => {
-    if (req.headers.authorization !== `PVEAPIToken=${TOKEN_ID}=${SECRET}`) {
-      res.writeHead(401, 'authentication failure');
-      return res.end();
-    }
-    const path = (req.url ?? '').replace(/^\/api2\/json\//, '').split('?')[0]!;
-    if (path === 'cluster/resources' && !storageGranted) {
+  const cert = makeCert(dir, 'node1');
+  fingerprint = cert.fp;
+  fake = await startFakePve({
+    cert,
+    tokenId: TOKEN_ID,
+    secret: () => SECRET,
+    intercept: (path, res) => {
+      if (path !== 'cluster/resources' || storageGranted) return false;
       res.writeHead(403, 'Permission check failed (/storage, Datastore.Audit)');
-      return res.end('{"data":null}');
-    }
-    let body: string;
-    try {
-      body = readFileSync(join(FIXTURES, `${path.replace(/\//g, '__')}.json`), 'utf8');
-    } catch {
-      res.writeHead(404, 'Not Found');
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
-    res.end(body);
+      res.end('{"data":null}'); // pre-5.2.0: the text only in the status line
+      return true;
+    },
   });
-  await new Promise<void>((r) => fake!.listen(0, '127.0.0.1', r));
-  fakeUrl = `https://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  fakeUrl = fake.url;
 });
 
 test.afterAll(async ({ api }) => {
   await api.delete(`/api/v1/clusters/${id}`); // in case the spec stopped before removing it
-  fake?.closeAllConnections();
-  await new Promise((r) => (fake ? fake.close(r) : r(undefined)));
+  await fake?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,55 +3,32 @@
 // PVE 7.4): added through the REST API, then its dashboard shows the nodes, the votes, the storage (one row per
 // storage) and each node's guests (node2 runs 1; node1 has 2 stopped — its template is not a guest), and says
 // what it cannot see without SSH instead of an empty link matrix.
-import { execFileSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { makeCert, startFakePve, type FakePve } from './fake-pve';
 import { csrfToken, expect, signIn, test } from './helpers';
 
-const FIXTURES = fileURLToPath(new URL('../../packages/sources/src/pve/fixtures/healthy/', import.meta.url));
 const TOKEN_ID = 'quorate@pve!overview';
 const SECRET = '0b6e3d1a-8c2f-4f59-a0d4-7e91c3b5d260';
 const id = `pve-ov-${Date.now().toString(36)}`;
 
 let dir = '';
-let fake: https.Server | null = null;
+let fake: FakePve | null = null;
 let fakeUrl = '';
 let fingerprint = '';
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'quorate-e2e-pve-ov-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '2', '-subj', '/CN=node1.lab', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
-  const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
-  fingerprint = createHash('sha256').update(new X509Certificate(cert).raw).digest('hex').toUpperCase().match(/../g)!.join(':');
-  fake = https.createServer({ key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert }, (req, res) => {
-    if (req.headers.authorization !== `PVEAPIToken=${TOKEN_ID}=${SECRET}`) {
-      res.writeHead(401, 'authentication failure');
-      return res.end();
-    }
-    const path = (req.url ?? '').replace(/^\/api2\/json\//, '').split('?')[0]!;
-    let body: string;
-    try {
-      body = readFileSync(join(FIXTURES, `${path.replace(/\//g, '__')}.json`), 'utf8');
-    } catch {
-      res.writeHead(404, 'Not Found');
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
-    res.end(body);
-  });
-  await new Promise<void>((r) => fake!.listen(0, '127.0.0.1', r));
-  fakeUrl = `https://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  const cert = makeCert(dir, 'node1');
+  fingerprint = cert.fp;
+  fake = await startFakePve({ cert, tokenId: TOKEN_ID, secret: () => SECRET });
+  fakeUrl = fake.url;
 });
 
 test.afterAll(async () => {
-  fake?.closeAllConnections();
-  await new Promise((r) => (fake ? fake.close(r) : r(undefined)));
+  await fake?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
