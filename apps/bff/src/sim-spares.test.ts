@@ -48,6 +48,15 @@ describe('sim spares through the BFF', () => {
     expect((await call('POST', '/sim/spares', { action: 'spare-set', spare: 'pve4', guests: 1 }, 'viewer')).status).toBe(403);
     expect(await (await call('GET', '/sim/spares', undefined, 'viewer')).json()).toMatchObject({ spares: [{ name: 'pve4', corosyncPortBlocked: true, guests: 0 }] });
 
+    // the cluster's Join Information: pasted, it names this cluster and the member's certificate, which the check compares
+    const ji = (await (await call('GET', '/join-info', undefined, 'viewer')).json()) as { joinInformation: string; info: { clusterName: string; fingerprint: string; links: number[] } };
+    expect(ji.info).toMatchObject({ clusterName: 'lab-cluster', links: [0, 1] });
+    const pasted = JoinDryRunResponse.parse(await (await call('POST', '/operations/join', { node: { name: 'pve4' }, joinInfo: ji.joinInformation, dryRun: true })).json()).plan;
+    expect(pasted.checks.find((c) => c.id === 'member-certificate')).toMatchObject({ status: 'pass', measured: `the member presents ${ji.info.fingerprint}` });
+    const wrongFp = Array.from({ length: 32 }, () => 'EE').join(':');
+    const wrong = JoinDryRunResponse.parse(await (await call('POST', '/operations/join', { node: { name: 'pve4' }, fingerprint: wrongFp, dryRun: true })).json()).plan;
+    expect(wrong.checks.find((c) => c.id === 'member-certificate')?.status).toBe('fail');
+
     await call('POST', '/sim/spares', { action: 'spare-set', spare: 'pve4', corosyncPortBlocked: false, clockOffsetMs: 0 });
     const task = await endedTask(url, tokens.operator, await call('POST', '/operations/join', { node: { name: 'pve4' }, confirm: true }), 30_000);
     expect(task.status, task.log.map((l) => l.line).join('\n')).toBe('ok');

@@ -66,6 +66,8 @@ export interface JoinControl {
   candidates(): Promise<JoinCandidate[]>;
   joinFacts(input: JoinInput): Promise<JoinFacts>;
   join(input: JoinInput, io: TaskIo): Promise<void>;
+  /** the cluster's Join Information (the Proxmox GUI's base64 blob) of the member the source reads through */
+  joinInformation?(): Promise<string>;
 }
 
 /** Create a cluster from standalone nodes (`pvecm create` on the first, `pvecm add` for the others). */

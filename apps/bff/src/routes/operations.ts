@@ -1,6 +1,9 @@
 // POST /api/v1/operations/<name>[?cluster=ID]: guarded cluster operations (operations/guard.ts).
 // GET /api/v1/join-candidates[?cluster=ID]: the standalone nodes a source offers to join or create from.
+// GET /api/v1/join-info[?cluster=ID]: the cluster's Join Information (the Proxmox GUI's blob) to copy.
 import { Router } from 'express';
+import { decodeJoinInfo } from '@quorate/model';
+import { HttpError } from '../http-errors';
 import { requireRole } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { create } from '../operations/create';
@@ -21,5 +24,15 @@ export function operationsRouter(ctx: AppContext): Router {
       const caps = cluster.collector.source.capabilities;
       const control = caps.join ?? caps.create;
       res.json({ candidates: control ? await control.candidates() : [] });
+    })
+    .get('/join-info', requireRole('viewer'), async (req, res) => {
+      const cluster = clusterOf(req, ctx.clusters);
+      const get = cluster.collector.source.capabilities.join?.joinInformation;
+      if (!get) throw new HttpError(501, `cluster '${cluster.config.id}' (${cluster.config.source}) has no join information here`);
+      const joinInformation = await get();
+      const decoded = decodeJoinInfo(joinInformation);
+      // what the source built must read back: else it is a bug here, not the caller's
+      if (!decoded.ok) throw new Error(`join information of '${cluster.config.id}' does not decode: ${decoded.error}`);
+      res.json({ joinInformation, info: decoded.info });
     });
 }

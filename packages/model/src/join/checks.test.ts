@@ -131,6 +131,18 @@ describe('joinChecks', () => {
     expect(one(facts({ joiner: { corosyncVersion: { unmeasured: 'a' }, pveVersion: { unmeasured: 'b' } } }), 'versions').status).toBe('warn');
   });
 
+  it('the member’s certificate: only when a fingerprint is involved; the same passes, another fails in pvecm’s words', () => {
+    const FP = Array.from({ length: 32 }, () => 'AB').join(':');
+    const OTHER = Array.from({ length: 32 }, () => 'CD').join(':');
+    expect(byId(joinChecks(facts()))['member-certificate']).toBeUndefined();
+    const same = JoinFacts.parse({ ...facts(), fingerprint: FP.toLowerCase(), cluster: { ...facts().cluster, memberFingerprint: FP } });
+    expect(one(same, 'member-certificate')).toMatchObject({ status: 'pass', measured: `the member presents ${FP}` });
+    const other = JoinFacts.parse({ ...facts(), fingerprint: OTHER, cluster: { ...facts().cluster, memberFingerprint: FP } });
+    expect(one(other, 'member-certificate')).toMatchObject({ status: 'fail', measured: `fingerprint '${OTHER}' not verified, abort! — the member presents ${FP}` });
+    const unread = JoinFacts.parse({ ...facts(), fingerprint: FP });
+    expect(one(unread, 'member-certificate')).toMatchObject({ status: 'warn', measured: 'not checked: the member’s certificate was not read' });
+  });
+
   it('the cluster: quorate, no QDevice; the advice on the result', () => {
     expect(one(facts({ cluster: { quorate: false } }), 'quorate')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/missing nodes/) });
     expect(one(facts({ cluster: { qdevice: true } }), 'no-qdevice')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/pvecm qdevice remove/) });

@@ -58,6 +58,7 @@ export function nextNodeId(members: readonly { id: number }[]): number {
 
 export function joinChecks(f: JoinFactsParsed): JoinCheck[] {
   return [
+    ...memberCertificate(f),
     nameValid(f),
     nameUnique(f),
     nodeIdUnique(f),
@@ -77,6 +78,19 @@ export function joinChecks(f: JoinFactsParsed): JoinCheck[] {
     adviceQdevice(f),
     adviceSecondLink(f),
   ];
+}
+
+const colonHex = (fp: string) => fp.replace(/[\s:]/g, '').toUpperCase();
+
+/** only when a fingerprint is involved: the one the join trusts must be the one the member presents */
+function memberCertificate(f: JoinFactsParsed): Check[] {
+  if (f.fingerprint === null && f.cluster.memberFingerprint === undefined) return [];
+  const c = check('member-certificate', 'The member’s certificate is the one expected', 'The joining node sends the root password to the member it trusts by this fingerprint; another certificate means another machine, or one in the middle.');
+  const seen = f.cluster.memberFingerprint;
+  if (f.fingerprint === null) return [c.warn(`no fingerprint given; the member presents ${isUnmeasured(seen) || seen === undefined ? 'one not read here' : seen}`, 'Paste the Join Information, or the fingerprint the member’s GUI shows (System → Certificates).')];
+  if (seen === undefined || isUnmeasured(seen)) return [c.notChecked(seen ?? { unmeasured: 'the member’s certificate was not read' }, 'Compare it with the member’s GUI → System → Certificates (or pvenode cert info on it).')];
+  if (colonHex(seen) !== colonHex(f.fingerprint)) return [c.fail(`fingerprint '${f.fingerprint}' not verified, abort! — the member presents ${seen}`, 'Copy the Join Information again from a member of this cluster; if it still differs, find out why before sending a password.')];
+  return [c.pass(`the member presents ${seen}`)];
 }
 
 function nameValid(f: JoinFactsParsed): Check {

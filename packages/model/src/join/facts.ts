@@ -38,6 +38,8 @@ export const ClusterFacts = z.object({
   links: z.array(z.number().int().min(0).max(7)),
   qdevice: z.boolean(),
   options: QuorumOptions,
+  /** the API certificate the member presents (pve: the joiner trusts it by fingerprint); absent: none involved */
+  memberFingerprint: orUnmeasured(z.string()).optional(),
 });
 export type ClusterFacts = z.infer<typeof ClusterFacts>;
 
@@ -93,6 +95,8 @@ export const JoinFacts = z.object({
   joiner: JoinerFacts,
   /** member → joiner probes; unmeasured when the source cannot run them */
   probes: orUnmeasured(z.array(Probe)),
+  /** the fingerprint the join will trust (given, or from a pasted Join Information); absent: none */
+  fingerprint: z.string().nullable().default(null),
   /** Corosync's UDP port (knet: 5405 for every link) */
   port: z.number().int().min(1).max(65_535).default(5405),
 });

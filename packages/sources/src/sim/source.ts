@@ -9,6 +9,7 @@ import { simDelnode } from './delnode';
 import { SimEngine } from './engine';
 import { simJoin } from './join';
 import { simJoinFacts } from './join-facts';
+import { simFingerprint, simJoinInformation } from './join-info';
 import type { OperationOptions, SimControl } from './operation';
 import { applySpareFault, type SimSpare } from './spares';
 import type { DurableSimState, SimState } from './state';
@@ -158,8 +159,13 @@ export function createSimSource(options: SimOptions = {}): SimSource {
   const capabilities = {
     join: {
       candidates,
-      joinFacts: async (i: JoinInput) => source.joinFacts(i.name, request(i)),
+      // the sim's members "present" a certificate of their own (simFingerprint): a pasted blob is checked against it
+      joinFacts: async (i: JoinInput) => {
+        const facts = await source.joinFacts(i.name, request(i));
+        return { ...facts, fingerprint: i.fingerprint ?? null, cluster: { ...facts.cluster, memberFingerprint: simFingerprint(source.clusterId) } };
+      },
       join: (i: JoinInput, io: TaskIo) => source.join(i.name, request(i), task(io)),
+      joinInformation: async () => simJoinInformation(source.clusterId, source.current()),
     },
     create: { candidates, create: (i: { clusterName: string; nodes: CreateNode[] }, io: TaskIo) => source.create(i.clusterName, i.nodes, task(io)) },
     delnode: { delnode: (name: string, io: TaskIo) => source.delnode(name, task(io)) },
