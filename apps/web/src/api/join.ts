@@ -15,6 +15,11 @@ export function fetchJoinCandidates(clusterId: string): Promise<{ candidates: Jo
   return request<{ candidates: JoinCandidate[] }>(`/api/v1/join-candidates?cluster=${encodeURIComponent(clusterId)}`);
 }
 
+/** the cluster's own Join Information (the Proxmox GUI's blob) to paste into another node's GUI */
+export function fetchJoinInfo(clusterId: string): Promise<{ joinInformation: string; info: { clusterName: string; address: string; fingerprint: string; links: number[] } }> {
+  return request(`/api/v1/join-info?cluster=${encodeURIComponent(clusterId)}`);
+}
+
 /** what the wizard sends (the password only in memory, for this call) */
 export interface JoinAsk {
   node: { name: string; addresses?: LinkAddress[] };
@@ -72,6 +77,7 @@ export function runCreate(clusterId: string, ask: CreateAsk): Promise<TaskAccept
 export const joinKeys = {
   joinPlan: (clusterId: string, ask: Omit<JoinAsk, 'credentials'>, passwordGiven: boolean) => ['join-plan', clusterId, ask, passwordGiven] as const,
   candidates: (clusterId: string) => ['join-candidates', clusterId] as const,
+  joinInfo: (clusterId: string) => ['join-info', clusterId] as const,
   delnodePlan: (clusterId: string, node: string, quorum: string) => ['delnode-plan', clusterId, node, quorum] as const,
   createPlan: (clusterId: string, ask: CreateAsk) => ['create-plan', clusterId, ask] as const,
 };

@@ -102,6 +102,7 @@ export default function JoinPage() {
       ) : step === 'source' ? (
         <SourceStep
           initial={{ node: search.node ?? '', info: search.info }}
+          clusterId={clusterId ?? null}
           clusterName={s?.cluster.name ?? cluster?.name ?? null}
           candidates={candidates.data?.candidates}
           candidatesError={candidates.error}

@@ -7,6 +7,7 @@ import { decodeJoinInfo } from './join-info';
 import type { JoinCandidate } from '../../api/join';
 import { Field } from '../form';
 import { FingerprintBox } from './FingerprintCompare';
+import { OwnJoinInfo } from './OwnJoinInfo';
 import { nameIssue, NodeNameRule } from './names';
 
 export interface SourceValue {
@@ -31,13 +32,15 @@ export function nameProblem(name: string): string | null {
 
 interface Props {
   initial: SourceValue;
+  /** the chosen cluster: its own Join Information is offered to copy */
+  clusterId: string | null;
   clusterName: string | null;
   candidates: JoinCandidate[] | undefined;
   candidatesError: unknown;
   onNext: (v: SourceValue) => void;
 }
 
-export function SourceStep({ initial, clusterName, candidates, candidatesError, onNext }: Props) {
+export function SourceStep({ initial, clusterId, clusterName, candidates, candidatesError, onNext }: Props) {
   const [name, setName] = useState(initial.node);
   const [info, setInfo] = useState(initial.info ?? '');
   const [tried, setTried] = useState(false);
@@ -103,10 +106,7 @@ export function SourceStep({ initial, clusterName, candidates, candidatesError, 
           </div>
         </div>
       )}
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        This cluster’s own Join Information (to copy into another node’s GUI) is not offered here yet: the server has no endpoint for it. Copy it from a
-        member’s Proxmox GUI.
-      </p>
+      {clusterId !== null && <OwnJoinInfo clusterId={clusterId} />}
       <div className="flex justify-end">
         <button type="submit" className="btn-primary min-h-11" data-testid="step-next">
           Next: node and links

@@ -19,7 +19,7 @@ const blob = (cluster = 'lab') =>
   );
 
 function source(onNext = vi.fn()) {
-  render(<SourceStep initial={{ node: 'pve4', info: undefined }} clusterName="lab" candidates={[]} candidatesError={null} onNext={onNext} />);
+  render(<SourceStep initial={{ node: 'pve4', info: undefined }} clusterId={null} clusterName="lab" candidates={[]} candidatesError={null} onNext={onNext} />);
   return { onNext, user: userEvent.setup() };
 }
 const infoBox = () => screen.getByRole('textbox', { name: /^Join Information/ });
