@@ -8,30 +8,8 @@ import type { ClusterList } from '@quorate/model';
 import { fetchClusterDetail, patchCluster } from '../../api/clusters';
 import { queryKeys } from '../../api/keys';
 import { ErrorBox, Field } from '../form';
+import { FingerprintBox } from '../FingerprintBox';
 import { trustedApi } from './ClustersEditSchema';
-
-/** "AB:CD:…" (32 bytes) in four lines of eight bytes */
-export function groups(fp: string): string[] {
-  const bytes = fp.split(':');
-  return [0, 8, 16, 24].map((i) => bytes.slice(i, i + 8).join(':')).filter(Boolean);
-}
-
-function Fingerprint({ label, fp, testId }: { label: string; fp: string; testId: string }) {
-  return (
-    <div>
-      <p className="text-xs font-semibold">{label}</p>
-      <p className="font-mono text-xs leading-5" data-testid={testId} data-fingerprint={fp}>
-        {/* in groups for the eye; in one piece for a screen reader */}
-        <span className="sr-only">{fp}</span>
-        {groups(fp).map((g, i) => (
-          <span key={i} className="block" aria-hidden="true">
-            {g}
-          </span>
-        ))}
-      </p>
-    </div>
-  );
-}
 
 export function ClustersCertificate({ cluster, sample }: { cluster: ClusterList['clusters'][number]; sample: string | null }) {
   const qc = useQueryClient();
@@ -60,8 +38,8 @@ export function ClustersCertificate({ cluster, sample }: { cluster: ClusterList[
         <code className="font-mono"> pvenode cert info</code>) before trusting it.
       </p>
       <div className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <Fingerprint label="Pinned (trusted until now)" fp={cert.pinned} testId={`${p}-pinned`} />
-        <Fingerprint label="Presented now" fp={cert.presented} testId={`${p}-presented`} />
+        <FingerprintBox label="Pinned (trusted until now)" fp={cert.pinned} testId={`${p}-pinned`} />
+        <FingerprintBox label="Presented now" fp={cert.presented} testId={`${p}-presented`} />
       </div>
       {cluster.origin === 'config' ? (
         <p className="mt-2 font-semibold">This cluster comes from QUORATE_CLUSTERS: put the new fingerprint there and restart Quorate.</p>

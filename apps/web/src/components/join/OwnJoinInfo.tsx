@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { fetchJoinInfo, joinKeys } from '../../api/join';
-import { FingerprintBox } from './FingerprintCompare';
+import { FingerprintBox } from '../FingerprintBox';
 
 export function OwnJoinInfo({ clusterId }: { clusterId: string }) {
   const q = useQuery({ queryKey: joinKeys.joinInfo(clusterId), queryFn: () => fetchJoinInfo(clusterId), retry: false });

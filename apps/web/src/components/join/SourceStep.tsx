@@ -6,7 +6,7 @@ import type { JoinInfoResult } from '@quorate/model';
 import { decodeJoinInfo } from './join-info';
 import type { JoinCandidate } from '../../api/join';
 import { Field } from '../form';
-import { FingerprintBox } from './FingerprintCompare';
+import { FingerprintBox } from '../FingerprintBox';
 import { OwnJoinInfo } from './OwnJoinInfo';
 import { nameIssue, NodeNameRule } from './names';
 
