@@ -29,10 +29,10 @@ export const create: OperationDef<CreateRequest, Plan> = {
     // a cluster already: its nodelist is not empty and it is no standalone node
     const clustered = s.nodes.length > 0 && s.cluster.standalone !== true;
     const refusal = clustered
-        ? `cluster config '/etc/pve/corosync.conf' already exists: ${s.cluster.name} has ${s.nodes.length} node${s.nodes.length === 1 ? '' : 's'} — join the new nodes to it instead`
-        : unknown.length > 0
-          ? `not a standalone node here: ${unknown.join(', ')} (candidates: ${[...names].join(', ') || 'none'})`
-          : null;
+      ? `cluster config '/etc/pve/corosync.conf' already exists: ${s.cluster.name} has ${s.nodes.length} node${s.nodes.length === 1 ? '' : 's'} — join the new nodes to it instead`
+      : unknown.length > 0
+        ? `not a standalone node here: ${unknown.join(', ')} (candidates: ${[...names].join(', ') || 'none'})`
+        : null;
     const nodes = p.nodes.map((_, i) => ({ id: i + 1, votes: 1 }));
     const after = quorumFigures(nodes, nodes.map((n) => n.id), QuorumOptions.parse({ twoNode: nodes.length === 2 }));
     return { clusterName: p.clusterName, nodes: p.nodes.map((n) => n.name), after, refusal, recovery: false, needsClusterName: false };
