@@ -1,7 +1,8 @@
-// How the pve source talks to the API: one GET at a time, returned as a raw reply (status, reason, headers,
+// How the pve source talks to the API: one call at a time, returned as a raw reply (status, reason, headers,
 // body). Two transports run the same code above them: HTTPS to the configured nodes (failover, a hard timeout,
-// TLS trust by pinned fingerprint or CA file, back-off per URL) and a replay directory (one file per path).
-// Ticket auth (join/create) can be added as another Authorizer without touching the transport.
+// TLS trust by pinned fingerprint or CA file, back-off per URL) and a replay directory (one file per path, GET
+// only). POST/DELETE (join, create, delnode) go over HTTPS only, with a form body; ticket auth is another
+// Authorizer (ticket.ts).
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -16,9 +17,16 @@ export interface PveReply {
   body: string;
 }
 
+export type PveMethod = 'GET' | 'POST' | 'DELETE';
+
+/** a request body as application/x-www-form-urlencoded fields (PVE booleans: '1' / '0') */
+export type PveForm = Record<string, string>;
+
 export interface PveTransport {
   /** GET /api2/json/<path>; rejects with a PveError when no node answered */
   get(path: string): Promise<PveReply>;
+  /** any method (HTTPS only: a replay directory has none) */
+  request?(method: PveMethod, path: string, form?: PveForm): Promise<PveReply>;
   /** in words, for health: "https://10.0.0.1:8006" or "replay /dir" */
   readonly describe: string;
 }
@@ -73,9 +81,12 @@ export type Trust =
 // ---- HTTPS -----------------------------------------------------------------------------------------------
 
 export interface Authorizer {
-  /** headers for one request (the token; later a ticket cookie + CSRF) */
-  headers(): Record<string, string>;
+  /** headers for one request (the token, or a ticket cookie plus CSRF on non-GET) */
+  headers(method?: PveMethod): Record<string, string>;
 }
+
+/** no credentials: POST /access/ticket is the one call that needs none */
+export const noAuthorizer: Authorizer = { headers: () => ({}) };
 
 /** `Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET` */
 export function tokenAuthorizer(tokenId: string, secret: () => string): Authorizer {
@@ -179,7 +190,10 @@ export async function probeCertificate(url: string, timeoutMs = 5000): Promise<P
   });
 }
 
-function oneRequest(target: HttpsTarget, path: string, headers: Record<string, string>, timeoutMs: number): Promise<PveReply> {
+/** the form as the body PVE parses (x-www-form-urlencoded) */
+const formBody = (form: PveForm): string => new URLSearchParams(form).toString();
+
+function oneRequest(target: HttpsTarget, method: PveMethod, path: string, headers: Record<string, string>, timeoutMs: number, form?: PveForm): Promise<PveReply> {
   const signal = { timedOut: false };
   const started = Date.now();
   return openTls(target, timeoutMs, signal).then(
@@ -187,9 +201,11 @@ function oneRequest(target: HttpsTarget, path: string, headers: Record<string, s
       new Promise<PveReply>((resolve, reject) => {
         const base = new URL(target.url);
         const left = Math.max(1, timeoutMs - (Date.now() - started));
+        const body = form !== undefined ? formBody(form) : null;
+        const bodyHeaders: Record<string, string> = body !== null ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {};
         // plain HTTP/1.1 over the TLS socket checked above (no agent: it would open its own connection)
         const req = http.request(
-          { method: 'GET', host: base.hostname, port: base.port || 8006, path: `/api2/json/${path}`, headers: { Host: base.host, Accept: 'application/json', ...headers }, createConnection: () => socket },
+          { method, host: base.hostname, port: base.port || 8006, path: `/api2/json/${path}`, headers: { Host: base.host, Accept: 'application/json', ...bodyHeaders, ...headers }, createConnection: () => socket },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
@@ -212,13 +228,19 @@ function oneRequest(target: HttpsTarget, path: string, headers: Record<string, s
           if (replyTimedOut) reject(new PveError('timeout', `${target.url}: connected, no reply within ${timeoutMs / 1000} s`, { url: target.url, afterConnect: true }));
           else reject(connectError(err, target.url, timeoutMs));
         });
-        req.end();
+        req.end(body ?? undefined);
       }),
   );
 }
 
 /** a connection-level failure: another node may answer (an HTTP status is the cluster's answer: no failover) */
 const failsOver = (e: PveError) => e.kind !== 'http' && e.kind !== 'invalid';
+
+/**
+ * A POST/DELETE fails over only when no request byte can have reached a node (no DNS, refused, TLS refused, or
+ * a timeout before TLS was done): after that a second node could run the same change twice.
+ */
+const sendFailsOver = (e: PveError) => ['dns', 'refused', 'tls-untrusted', 'tls-mismatch', 'tls'].includes(e.kind) || (e.kind === 'timeout' && e.detail.afterConnect !== true);
 
 /** nodes/{node}/…: pveproxy forwards it to that node */
 const PROXIED = /^nodes\/([^/?]+)\//;
@@ -259,7 +281,21 @@ export class HttpsTransport implements PveTransport {
     return this.opts.targets[this.preferred]!.url;
   }
 
-  async get(path: string): Promise<PveReply> {
+  /** the configured targets (a ticket session reuses their trust) */
+  get targets(): readonly HttpsTarget[] {
+    return this.opts.targets;
+  }
+
+  /** the same nodes, trust and timeout with other credentials (a root@pam ticket beside the token) */
+  withAuth(auth: Authorizer): HttpsTransport {
+    return new HttpsTransport({ ...this.opts, auth });
+  }
+
+  get(path: string): Promise<PveReply> {
+    return this.request('GET', path);
+  }
+
+  async request(method: PveMethod, path: string, form?: PveForm): Promise<PveReply> {
     const n = this.opts.targets.length;
     const order = Array.from({ length: n }, (_, i) => (this.preferred + i) % n);
     // URLs in back-off go last (still tried: an all-down cluster must not wait for its timers)
@@ -270,7 +306,7 @@ export class HttpsTransport implements PveTransport {
     for (const i of [...ready, ...waiting]) {
       const t = this.opts.targets[i]!;
       try {
-        const reply = await oneRequest(t, path, this.opts.auth.headers(), this.timeoutMs);
+        const reply = await oneRequest(t, method, path, this.opts.auth.headers(method), this.timeoutMs, form);
         this.state.delete(t.url);
         this.preferred = i;
         return reply;
@@ -283,7 +319,7 @@ export class HttpsTransport implements PveTransport {
         s.retryAt = this.now() + Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (s.failures - 1));
         this.state.set(t.url, s);
         errors.push(e);
-        if (!failsOver(e)) throw e;
+        if (!(method === 'GET' ? failsOver(e) : sendFailsOver(e))) throw e;
       }
     }
     if (errors.length === 1) throw errors[0]!;
