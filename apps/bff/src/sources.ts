@@ -1,6 +1,7 @@
 // Cluster configuration -> ClusterSource, through the registry of source kinds (packages/sources kinds.ts):
 // the simulator, the real-Corosync lab in network namespaces, a real PVE / Corosync cluster over SSH.
 import { kindOf, type ClusterSource, type ExpectedVotesControl, type FaultInjection, type SimSource } from '@quorate/sources';
+import { labOperations } from '@quorate/lab';
 import type { ClusterConfig } from './cluster-entry';
 
 /** resume: the state a previous process saved (see persistence/checkpoint.ts), if any */
@@ -31,6 +32,8 @@ export function sourceFactory(shared: { sshIdentity?: () => string | null } = {}
       log: (line) => log?.(line),
       ...(resume !== undefined ? { resume } : {}),
       ...(shared.sshIdentity !== undefined ? { sshIdentity: shared.sshIdentity } : {}),
+      // a lab cluster joins, creates and removes nodes through tools/lab (root, like the lab itself)
+      labOperations,
     });
 }
 

@@ -3,6 +3,7 @@
 // lists every kind; a new kind is one folder under packages/sources/src/ and one line there.
 import type { z } from 'zod';
 import type { SourceKind } from '@quorate/model';
+import type { LabOperationsFactory } from './lab/operations';
 import type { ClusterSource } from './source';
 
 export interface KindContext {
@@ -16,6 +17,8 @@ export interface KindContext {
   resume?: unknown;
   /** Quorate's own SSH private key (made once by the BFF, kept encrypted), for SSH settings without a key of their own */
   sshIdentity?: () => string | null;
+  /** the lab's join, create and delnode (tools/lab's, handed in by the BFF); without it a lab only watches */
+  labOperations?: LabOperationsFactory;
 }
 
 /** one problem with a cluster's settings, at a path inside them */

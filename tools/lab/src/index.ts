@@ -15,6 +15,7 @@ export {
 export { parsePartition, partitionRules, describePartition, PartitionError, PARTITION_TABLE } from './partition';
 export { renderSshdConfig, parseKeygenFingerprint, knownHostsLine, hostLinkAddress, hostLinkIface } from './sshd';
 export { removeQbLeftovers } from './procs';
+export { labOperations, labJoinFacts } from './operations';
 export {
   DEFAULT_PREFIX,
   STATE_DIR,

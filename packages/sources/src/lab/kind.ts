@@ -21,12 +21,14 @@ export const labKind = defineKind({
   ...noSecrets,
   create(s, ctx) {
     const log = (line: string) => ctx.log(`cluster '${ctx.clusterId}': ${line}`);
-    return deferredSource({
+    const operations = ctx.labOperations?.(s.prefix, { current: () => source.current(), log });
+    const source = deferredSource({
       clusterId: ctx.clusterId,
       kind: 'lab',
       // it follows the lab: a rebuilt lab (other nodes) is re-attached, and what happens is logged
-      create: () => createLabSource(s.prefix, { clusterId: ctx.clusterId, log }),
+      create: () => createLabSource(s.prefix, { clusterId: ctx.clusterId, log, ...(operations ? { operations } : {}) }),
       onError: log,
     });
+    return source;
   },
 });

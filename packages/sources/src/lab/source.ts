@@ -6,11 +6,15 @@ import { plural, type ClusterSnapshot } from '@quorate/model';
 import { Subscribable } from '../subscribable';
 import { DEFAULT_PREFIX, readState, stateFile, type LabState } from './state';
 import { createCorosyncSource, type CorosyncSource, type CorosyncSourceOptions } from '../corosync/source';
+import type { SourceCapabilities } from '../source';
+import type { LabOperations } from './operations';
 
 export type LabSourceOptions = Omit<CorosyncSourceOptions, 'kind' | 'nodes' | 'clusterId'> & {
   clusterId?: string;
   /** a prefix's state file is read again this often, ms (default 2000) */
   reloadMs?: number;
+  /** join, create and delnode (tools/lab's): added to the capabilities of whichever lab is attached */
+  operations?: LabOperations;
 };
 
 const noLab = (prefix: string) =>
@@ -21,7 +25,7 @@ const identity = (s: LabState) => JSON.stringify([s.createdAt, s.nodes.map((n) =
 const describe = (s: LabState) => `lab '${s.prefix}' (built ${s.createdAt}): ${s.nodes.length} nodes ${s.nodes.map((n) => n.name).join(', ')}, ${plural(s.links, 'link')}, token ${s.token} ms`;
 
 function sourceFor(state: LabState, options: LabSourceOptions): CorosyncSource {
-  const { reloadMs: _reloadMs, ...rest } = options;
+  const { reloadMs: _reloadMs, operations: _operations, ...rest } = options;
   return createCorosyncSource({
     ...rest,
     clusterId: options.clusterId ?? (state.prefix === DEFAULT_PREFIX ? 'lab' : `lab-${state.prefix}`),
@@ -32,6 +36,7 @@ function sourceFor(state: LabState, options: LabSourceOptions): CorosyncSource {
 
 /** A state (e.g. from `Lab.up()`: a fixed lab) or a lab prefix (DEFAULT_PREFIX when none is given), whose state file is followed. */
 export async function createLabSource(lab: LabState | string = DEFAULT_PREFIX, options: LabSourceOptions = {}): Promise<CorosyncSource> {
+  // a fixed lab (tests) only watches: the operations follow a prefix's state file
   if (typeof lab !== 'string') return sourceFor(lab, options);
   const prefix = lab;
   const first = await readState(prefix);
@@ -85,8 +90,8 @@ function followLab(prefix: string, first: LabState, options: LabSourceOptions): 
 
   return {
     kind: 'lab',
-    get capabilities() {
-      return inner.capabilities;
+    get capabilities(): SourceCapabilities {
+      return options.operations ? { ...inner.capabilities, ...options.operations } : inner.capabilities;
     },
     get mode() {
       return inner.mode;
