@@ -50,6 +50,20 @@ export interface JoinInput {
   /** pve: the member's certificate and root@pam password */
   fingerprint?: string | undefined;
   password?: string | undefined;
+  /** pve: the joining node's API — the join runs there as root@pam (the sim and lab ignore it) */
+  joiner?: JoinerAccess | undefined;
+}
+
+/** pve: how to reach a standalone node's API as root@pam (secrets only for the call) */
+export interface JoinerAccess {
+  /** https://host:8006 */
+  url: string;
+  /** its API certificate (SHA-256 colon hex); without it nothing is sent to the node */
+  fingerprint?: string | undefined;
+  /** root@pam's password there */
+  password: string;
+  /** the current TOTP code when root@pam has a second factor */
+  otp?: string | undefined;
 }
 
 /** a node that could join (a sim or lab spare): the wizard offers it */
@@ -70,15 +84,22 @@ export interface JoinControl {
   joinInformation?(): Promise<string>;
 }
 
-/** Create a cluster from standalone nodes (`pvecm create` on the first, `pvecm add` for the others). */
+/**
+ * Create a cluster from standalone nodes (`pvecm create` on the first, `pvecm add` for the others). pve: each
+ * node's API comes in `joiner` (URL, fingerprint, root@pam password): the first node creates, the others join
+ * it with its root@pam password; the sim and lab ignore it.
+ */
 export interface CreateControl {
   candidates(): Promise<JoinCandidate[]>;
-  create(input: { clusterName: string; nodes: { name: string; addresses?: LinkAddress[] | undefined }[] }, io: TaskIo): Promise<void>;
+  create(input: { clusterName: string; nodes: { name: string; addresses?: LinkAddress[] | undefined; joiner?: JoinerAccess | undefined }[] }, io: TaskIo): Promise<void>;
 }
 
-/** Remove a node (`pvecm delnode`): it must be powered off first; rejects with the cluster's refusal. */
+/**
+ * Remove a node (`pvecm delnode`): it must be powered off first; rejects with the cluster's refusal. pve: the
+ * call is root@pam's only, so `root` carries its password (an API token is refused); the sim and lab ignore it.
+ */
 export interface DelnodeControl {
-  delnode(name: string, io: TaskIo): Promise<void>;
+  delnode(name: string, io: TaskIo, root?: { password: string; otp?: string | undefined }): Promise<void>;
 }
 
 /**
