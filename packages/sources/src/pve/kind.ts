@@ -4,6 +4,7 @@
 //   {"id","source":"pve","api":{"replay":"DIR"}}
 //   optional "ssh": {user, port, keyPath|privateKey, nodes:[{name, host, hostKey}]} (ssh-settings.ts): Corosync
 //   over SSH beside the API (with-corosync.ts), for links, exact quorum options and push-speed changes.
+// Over HTTPS the source can join, create and delnode (root@pam passwords come with each call, never stored).
 // The token secret and an inline SSH key are secrets (stored encrypted as "api.tokenSecret" and
 // "ssh.privateKey", never returned).
 import { readFileSync, statSync } from 'node:fs';
@@ -11,7 +12,11 @@ import { z } from 'zod';
 import { deferredSource } from '../deferred';
 import { defineKind, type SettingsIssue } from '../kind';
 import { checkKeyFile, createSshCorosyncSource } from '../ssh/source';
+import type { SourceCapabilities } from '../source';
 import { PveClient } from './client';
+import { PveCreate } from './create';
+import { PveDelnode } from './delnode';
+import { PveJoin } from './join';
 import { PveSource } from './source';
 import { PveSshSettings, sshClusterConfig } from './ssh-settings';
 import { PveWithCorosync } from './with-corosync';
@@ -102,6 +107,12 @@ export function transportFor(api: PveApiSettings): PveTransport {
   return new HttpsTransport({ targets, auth: tokenAuthorizer(api.tokenId!, secret), timeoutMs: api.timeoutMs });
 }
 
+/** join, create and delnode over the API; none on a replay directory (it has nothing to change) */
+export function operations(client: PveClient, transport: PveTransport): SourceCapabilities {
+  if (!(transport instanceof HttpsTransport)) return {};
+  return { join: new PveJoin({ client }), create: new PveCreate(), delnode: new PveDelnode({ client, transport }) };
+}
+
 export const pveKind = defineKind({
   kind: 'pve',
   title: 'Proxmox VE API',
@@ -157,7 +168,8 @@ export const pveKind = defineKind({
       const message = (err as Error).message;
       transport = { describe: 'broken settings', get: () => Promise.reject(new Error(message)) };
     }
-    const api = new PveSource({ clusterId: ctx.clusterId, name: ctx.name, client: new PveClient(transport), log });
+    const client = new PveClient(transport);
+    const api = new PveSource({ clusterId: ctx.clusterId, name: ctx.name, client, log, capabilities: operations(client, transport) });
     const ssh = s.ssh;
     if (ssh === undefined) return api;
     // the SSH half comes up (and retries) on its own: a node unreachable over SSH leaves the API's view

@@ -138,12 +138,14 @@ export interface PveSourceOptions {
   intervals?: Partial<PveIntervals>;
   log?: (line: string) => void;
   now?: () => number;
+  /** join, create, delnode over the API (kind.ts: only over HTTPS, a replay directory changes nothing) */
+  capabilities?: SourceCapabilities;
 }
 
 export class PveSource implements ClusterSource {
   readonly kind = 'pve' as const;
   readonly clusterId: string;
-  readonly capabilities: SourceCapabilities = {};
+  readonly capabilities: SourceCapabilities;
   private readonly listeners = new Subscribable<ClusterSnapshot>();
   private readonly intervals: PveIntervals;
   private readonly now: () => number;
@@ -166,6 +168,7 @@ export class PveSource implements ClusterSource {
 
   constructor(private readonly opts: PveSourceOptions) {
     this.clusterId = opts.clusterId;
+    this.capabilities = opts.capabilities ?? {};
     this.intervals = { ...DEFAULT_INTERVALS, ...opts.intervals };
     this.now = opts.now ?? Date.now;
   }

@@ -1,9 +1,9 @@
 // PveWithCorosync: a Corosync change is passed on at once (not at the API's next poll), health names the
-// half that fails, and expected votes is Corosync's.
-import type { ClusterSnapshot } from '@quorate/model';
+// half that fails, expected votes is Corosync's, join/create/delnode the API's.
+import { QuorumOptions, type ClusterSnapshot } from '@quorate/model';
 import { sampleSnapshot } from '@quorate/model/testing';
 import { describe, expect, it, vi } from 'vitest';
-import type { ClusterSource, SourceCapabilities, SourceHealth } from '../source';
+import { capabilityNames, type ClusterSource, type JoinControl, type SourceCapabilities, type SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
 import { PveWithCorosync } from './with-corosync';
 
@@ -101,4 +101,24 @@ describe('PveWithCorosync', () => {
     expect(s.capabilities.expectedVotes).toBe(control);
     expect(() => new PveWithCorosync(a, new Fake('ssh', 'other'))).toThrow(/'other'/);
   });
+
+  it("join, create and delnode are the API's; the join's facts get the quorum options SSH read", async () => {
+    const a = new Fake('pve');
+    const c = new Fake('ssh');
+    const s = new PveWithCorosync(a, c);
+    const defaults = QuorumOptions.parse({});
+    const facts = { cluster: { name: 'c1', quorate: true, members: [], links: [0], qdevice: false, options: defaults }, joiner: { name: 'pve4', addresses: [], resolvesTo: { unmeasured: 'x' }, reverse: { unmeasured: 'x' }, localAddresses: { unmeasured: 'x' }, clustered: { unmeasured: 'x' }, guests: 0, clockOffsetMs: 0, corosyncVersion: null, pveVersion: null }, probes: { unmeasured: 'x' } };
+    const join: JoinControl = { candidates: async () => [], joinFacts: async () => facts, join: async () => undefined };
+    const delnode = { delnode: async () => undefined };
+    a.capabilities = { join, delnode };
+    expect(capabilityNames(s.capabilities)).toEqual(['join', 'delnode']);
+    expect(s.capabilities.delnode).toBe(delnode);
+    // SSH not up yet: the API's defaults stay
+    expect((await s.capabilities.join!.joinFacts({ name: 'pve4' })).cluster.options).toEqual(defaults);
+    const snap = coro([1, 2, 3]);
+    const twoNode = { ...defaults, twoNode: true, waitForAll: true };
+    c.push({ ...snap, cluster: { ...snap.cluster, quorumOptions: twoNode } });
+    expect((await s.capabilities.join!.joinFacts({ name: 'pve4' })).cluster.options).toEqual(twoNode);
+  });
 });
+

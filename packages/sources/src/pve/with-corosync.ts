@@ -1,9 +1,10 @@
 // A pve cluster with SSH: the API source and a Corosync source (over SSH) run side by side; every snapshot
 // of either is merged (merge.ts: Corosync wins where they disagree) and passed on at once, so a quorum
-// change arrives at the `-m` stream's speed, not at the API's 2 s poll. Expected votes is Corosync's.
+// change arrives at the `-m` stream's speed, not at the API's 2 s poll. Expected votes is Corosync's; join,
+// create and delnode are the API's.
 // Health: ok when both answer; degraded naming the half that does not; down only when neither does.
 import type { ClusterSnapshot } from '@quorate/model';
-import type { ClusterSource, SnapshotListener, SourceCapabilities, SourceHealth } from '../source';
+import type { ClusterSource, JoinControl, SnapshotListener, SourceCapabilities, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
 import { mergeCorosync } from './merge';
 
@@ -54,9 +55,30 @@ export class PveWithCorosync implements ClusterSource {
     return { state: problems.length > 0 ? 'degraded' : 'ok', message: problems.length > 0 ? problems.join('; ') : null, lastObservedAt, ...cert };
   }
 
+  /** expected votes is Corosync's; join, create and delnode the API's (with the quorum options SSH reads) */
   get capabilities(): SourceCapabilities {
     const expectedVotes = this.corosync.capabilities.expectedVotes;
-    return expectedVotes !== undefined ? { expectedVotes } : {};
+    const { join, create, delnode } = this.api.capabilities;
+    return {
+      ...(expectedVotes !== undefined ? { expectedVotes } : {}),
+      ...(join !== undefined ? { join: this.withQuorumOptions(join) } : {}),
+      ...(create !== undefined ? { create } : {}),
+      ...(delnode !== undefined ? { delnode } : {}),
+    };
+  }
+
+  /** the API cannot read corosync.conf's quorum {} options; the SSH half can: its options go into the join's facts */
+  private withQuorumOptions(join: JoinControl): JoinControl {
+    return {
+      candidates: () => join.candidates(),
+      join: (input, io) => join.join(input, io),
+      ...(join.joinInformation ? { joinInformation: () => join.joinInformation!() } : {}),
+      joinFacts: async (input) => {
+        const facts = await join.joinFacts(input);
+        const c = this.corosync.current()?.cluster;
+        return c !== undefined && c.quorumOptionsKnown !== false && this.corosync.health().state !== 'down' ? { ...facts, cluster: { ...facts.cluster, options: c.quorumOptions } } : facts;
+      },
+    };
   }
 
   private merged(): ClusterSnapshot | null {
