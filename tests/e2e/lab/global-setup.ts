@@ -1,4 +1,4 @@
-// Brings up the 3-node lab (token 1000) the lab specs watch; without root it does nothing (the spec skips).
+// Brings up the 3-node lab (token 1000) with 2 spares (pve4, pve5: the join spec's) the lab specs watch; without root it does nothing (the spec skips).
 import { Lab, down } from '@quorate/lab';
 import { labCheck, labPrefix } from './lab-env';
 
@@ -10,7 +10,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const prefix = labPrefix();
   try {
-    await Lab.up({ nodes: 3, token: 1000, prefix, log: (l) => console.log(`[lab ${prefix}] ${l}`) });
+    await Lab.up({ nodes: 3, spare: 2, token: 1000, prefix, log: (l) => console.log(`[lab ${prefix}] ${l}`) });
   } catch (err) {
     await down(prefix).catch(() => undefined);
     throw err;
