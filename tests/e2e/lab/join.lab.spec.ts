@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { Lab } from '@quorate/lab';
-import { adminPassword, labCheck, labPrefix } from './lab-env';
+import { labCheck, labPrefix, signIn } from './lab-env';
 
 const screenshotDir = fileURLToPath(new URL('../../../artifacts/screenshots/', import.meta.url));
 /** the pre-flight probes from every member: ~3 s, ~9 s with the port dropped (the UDP test waits 2 s per member) */
@@ -18,12 +18,6 @@ let avail: { ok: boolean; reason: string | null } = { ok: false, reason: 'not ch
 test.beforeAll(async () => {
   avail = await labCheck();
 });
-
-async function signIn(page: Page): Promise<void> {
-  const res = await page.request.post('/api/v1/auth/login', { data: { username: 'admin', password: adminPassword() } });
-  if (res.status() === 404) return;
-  expect(res.status(), await res.text()).toBe(200);
-}
 
 /** the wizard from the candidate to the pre-flight */
 async function preflight(page: Page, spare: string): Promise<void> {

@@ -1,4 +1,5 @@
 // What playwright.lab.config.ts put into the environment, and whether the lab can run here.
+import { expect, type Page } from '@playwright/test';
 import { labAvailable } from '@quorate/lab';
 
 export const labPrefix = (): string => {
@@ -14,4 +15,11 @@ export async function labCheck(): Promise<{ ok: boolean; reason: string | null }
   const avail = await labAvailable().catch((err: unknown) => ({ ok: false, reason: String(err) }));
   if (!avail.ok && onCi) throw new Error(`CI=true but the real-Corosync lab cannot run here: ${avail.reason}`);
   return avail;
+}
+
+/** Sign in through the API (the page's context gets the cookie); a BFF without sign-in answers 404. */
+export async function signIn(page: Page): Promise<void> {
+  const res = await page.request.post('/api/v1/auth/login', { data: { username: 'admin', password: adminPassword() } });
+  if (res.status() === 404) return;
+  expect(res.status(), await res.text()).toBe(200);
 }

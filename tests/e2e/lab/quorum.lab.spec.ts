@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { Lab } from '@quorate/lab';
-import { adminPassword, labCheck, labPrefix } from './lab-env';
+import { labCheck, labPrefix, signIn } from './lab-env';
 
 const screenshotDir = fileURLToPath(new URL('../../../artifacts/screenshots/', import.meta.url));
 
@@ -12,13 +12,6 @@ let avail: { ok: boolean; reason: string | null } = { ok: false, reason: 'not ch
 test.beforeAll(async () => {
   avail = await labCheck();
 });
-
-/** Sign in through the API (the page's context gets the cookie); a BFF without sign-in answers 404. */
-async function signIn(page: Page): Promise<void> {
-  const res = await page.request.post('/api/v1/auth/login', { data: { username: 'admin', password: adminPassword() } });
-  if (res.status() === 404) return;
-  expect(res.status(), await res.text()).toBe(200);
-}
 
 async function expectQuorate3of3(page: Page, timeout: number): Promise<void> {
   await expect(page.getByTestId('quorum-state')).toHaveText('QUORATE', { timeout });

@@ -3,7 +3,7 @@
 // the name and addresses looked up with getent through each member's own hosts file, reachability and
 // Corosync's UDP port probed from every running member, the spare's files and Corosync read. Only the
 // clock offset is the lab's fake (`lab skew`), as the README says: namespaces share the host's clock.
-import { joinAddresses, JoinFacts, nextNodeId, type ClusterSnapshot, type JoinFactsParsed, type LinkAddress, type MemberFacts, type Probe } from '@quorate/model';
+import { joinAddresses, JoinFacts, nextNodeId, membersOf, type ClusterSnapshot, type LinkAddress, type Probe } from '@quorate/model';
 import type { JoinCandidate, JoinInput, LabOperations, LabOperationsContext, LabOperationsFactory, TaskIo } from '@quorate/sources';
 import { Lab, LabError, type NodeFacts } from './lab';
 import { COROSYNC_PORT } from './probe';
@@ -58,15 +58,7 @@ async function probes(lab: Lab, from: LabNode[], targets: LinkAddress[]): Promis
 }
 
 function clusterFacts(snapshot: ClusterSnapshot, lab: Lab, versions: Map<string, string | null>): JoinFacts['cluster'] {
-  const members: MemberFacts[] = snapshot.nodes.map((n) => ({
-    name: n.name,
-    id: n.id,
-    votes: n.votes,
-    online: n.state === 'online',
-    addresses: n.addresses,
-    corosyncVersion: versions.get(n.name) ?? null,
-    pveVersion: null,
-  }));
+  const members = membersOf(snapshot, (name) => ({ corosync: versions.get(name) ?? null, pve: null }));
   const links = lab.state.nodes[0]?.addresses.length ?? lab.state.links;
   return {
     name: snapshot.cluster.name,
@@ -108,7 +100,7 @@ export async function labJoinFacts(prefix: string, ctx: LabOperationsContext, in
   const own = node ? addressesOf(node).map((a) => a.address) : [];
   const names = await lookups(lab, running, input.name, input.addresses?.map((a) => a.address) ?? own);
   const base: JoinFacts = { cluster, joiner: { ...joiner, ...names }, probes: [], port: COROSYNC_PORT };
-  const targets = joinAddresses(JoinFacts.parse(base) as JoinFactsParsed);
+  const targets = joinAddresses(JoinFacts.parse(base));
   return { ...base, probes: await probes(lab, running, targets) };
 }
 

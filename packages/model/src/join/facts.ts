@@ -2,7 +2,7 @@
 // Each measurement a source cannot make is {unmeasured: why} — the check then warns and says why, never
 // passes silently (a pve cluster without SSH cannot probe Corosync's UDP port, for instance).
 import { z } from 'zod';
-import { QuorumOptions } from '../snapshot';
+import { QuorumOptions, type ClusterSnapshot } from '../snapshot';
 
 export const Unmeasured = z.object({ unmeasured: z.string().min(1) });
 export type Unmeasured = z.infer<typeof Unmeasured>;
@@ -29,6 +29,14 @@ export const MemberFacts = z.object({
   pveVersion: z.string().nullable().default(null),
 });
 export type MemberFacts = z.infer<typeof MemberFacts>;
+
+/** the members as a snapshot shows them; the versions are the source's to say (null: not known) */
+export function membersOf(snapshot: ClusterSnapshot, versions: (name: string) => { corosync: string | null; pve: string | null }): MemberFacts[] {
+  return snapshot.nodes.map((n) => {
+    const v = versions(n.name);
+    return { name: n.name, id: n.id, votes: n.votes, online: n.state === 'online', addresses: n.addresses, corosyncVersion: v.corosync, pveVersion: v.pve };
+  });
+}
 
 export const ClusterFacts = z.object({
   name: z.string(),

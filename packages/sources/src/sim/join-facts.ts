@@ -3,7 +3,7 @@
 // unless the member is down, its link is down, a partition separates it from the spare (a spare is in "the
 // rest of the network": the last group), or no spare has that address; UDP passes unless the spare blocks it.
 import { z } from 'zod';
-import { joinAddresses, JoinFacts, LinkAddress, type ClusterSnapshot, type MemberFacts, type Probe } from '@quorate/model';
+import { joinAddresses, JoinFacts, LinkAddress, membersOf, type ClusterSnapshot, type Probe } from '@quorate/model';
 import { SimFaultError } from './errors';
 import { findSpare, SIM_COROSYNC_VERSION, SIM_PVE_VERSION } from './spares';
 import type { SimState } from './state';
@@ -34,15 +34,7 @@ export function simJoinFacts(s: SimState, snapshot: ClusterSnapshot, spareName: 
   const request = parseJoinRequest(input);
   const spare = findSpare(s, spareName);
   const topo = new Topology(s.config, s);
-  const members: MemberFacts[] = snapshot.nodes.map((n) => ({
-    name: n.name,
-    id: n.id,
-    votes: n.votes,
-    online: n.state === 'online',
-    addresses: n.addresses,
-    corosyncVersion: SIM_COROSYNC_VERSION,
-    pveVersion: SIM_PVE_VERSION,
-  }));
+  const members = membersOf(snapshot, () => ({ corosync: SIM_COROSYNC_VERSION, pve: SIM_PVE_VERSION }));
   const online = members.filter((m) => m.online);
   // what the members' /etc/hosts say: a member of that name wins (Proxmox writes the local node's entry)
   const named = members.find((m) => m.name === spare.name);
