@@ -20,7 +20,7 @@ export const delnode: OperationDef<DelnodeRequest, Plan> = {
   name: 'delnode',
   role: 'operator',
   params: DelnodeRequest,
-  auditParams: (p) => ({ node: p.node, dryRun: p.dryRun === true }),
+  auditParams: (p) => ({ node: p.node, ...(p.credentials ? { credentials: 'given for this call only' } : {}), dryRun: p.dryRun === true }),
   unsupported: (cluster) =>
     cluster.collector.source.capabilities.delnode ? null : `cluster '${cluster.config.id}' (${cluster.config.source}) cannot remove nodes through Quorate: its source has no delnode capability`,
   plan(p, _cluster, s) {
@@ -45,7 +45,7 @@ export const delnode: OperationDef<DelnodeRequest, Plan> = {
     return { node: p.node, before, after, afterwards, refusal, recovery: false, needsClusterName: true };
   },
   async run(p, cluster, log, signal, plan) {
-    await cluster.collector.source.capabilities.delnode!.delnode(p.node, { log, signal });
+    await cluster.collector.source.capabilities.delnode!.delnode(p.node, { log, signal }, p.credentials);
     await verifyMembership(cluster, log, signal, { absent: p.node, expectedVotes: plan.after.expectedVotes, quorum: plan.after.quorum });
     for (const line of plan.afterwards) log(`left for you: ${line}`);
   },

@@ -24,7 +24,7 @@ export function joinInput(p: JoinRequest, snapshot: ClusterSnapshot): JoinInput 
       throw new HttpError(400, `the fingerprint given (${fingerprint}) is not the one in the join information (${d.info.fingerprint})`, [{ path: 'fingerprint', message: 'differs from the join information' }]);
     fingerprint = d.info.fingerprint;
   }
-  return { name: p.node.name, addresses: p.node.addresses, nodeid: p.nodeid, votes: p.votes, fingerprint, password: p.credentials?.password };
+  return { name: p.node.name, addresses: p.node.addresses, nodeid: p.nodeid, votes: p.votes, fingerprint, password: p.credentials?.password, joiner: p.joiner };
 }
 
 /** a candidate named alone (a sim or lab spare): its own link addresses, as the source offers them */
@@ -46,8 +46,9 @@ export const join: OperationDef<JoinRequest, Plan> = {
     ...(p.votes !== undefined ? { votes: p.votes } : {}),
     ...(p.fingerprint ? { fingerprint: p.fingerprint } : {}),
     ...(p.joinInfo !== undefined ? { joinInfo: 'pasted' } : {}),
-    // the password itself never: only that one was given
-    ...(p.credentials ? { credentials: p.credentials.store ? 'given, kept' : 'given for this call only' } : {}),
+    // passwords and codes never: only that they were given, and where the join runs
+    ...(p.credentials ? { credentials: 'given for this call only' } : {}),
+    ...(p.joiner ? { joiner: { url: p.joiner.url, ...(p.joiner.fingerprint ? { fingerprint: p.joiner.fingerprint } : {}), credentials: 'given for this call only' } } : {}),
     dryRun: p.dryRun === true,
   }),
   unsupported: (cluster) =>
