@@ -19,6 +19,7 @@ import { ClusterRegistry } from './clusters';
 import type { Collector } from './collector';
 import { ConfigError, type Config } from './config';
 import { clientIp, type AppContext } from './context';
+import { recoverTasks } from './operations/resume';
 import type { EventStoreFactory } from './event-store';
 import { createGateway, type GatewayServer } from './gateway';
 import { HttpError, apiNotFound, errorHandler } from './http-errors';
@@ -35,7 +36,7 @@ import { historyRouter } from './routes/history';
 import { linksRouter } from './routes/links';
 import { incidentsRouter } from './routes/incidents';
 import { metricsRouter } from './routes/metrics';
-import { operationsRouter } from './routes/operations';
+import { OPERATIONS, operationsRouter } from './routes/operations';
 import { settingsRouter } from './routes/settings';
 import { simRouter } from './routes/sim';
 import { snapshotRouter } from './routes/snapshot';
@@ -249,7 +250,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       if (!started) {
         started = true;
         await bootstrapAdmin(config, store, logger);
-        tasks.recover();
+        const followTasks = recoverTasks(ctx, [...OPERATIONS]);
         prune();
         pruneTimer = setInterval(() => {
           prune();
@@ -259,6 +260,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
         }, deps.pruneIntervalMs ?? HOUR_MS);
         pruneTimer.unref();
         await Promise.all(clusters.all().map((c) => c.collector.start()));
+        followTasks();
       }
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);

@@ -16,6 +16,18 @@ export type TaskLogLine = z.infer<typeof TaskLogLine>;
 
 export const TaskActor = z.object({ kind: z.enum(['user', 'token', 'system']), id: z.string(), name: z.string() });
 
+/**
+ * What a restarted BFF needs to follow a task further instead of calling it interrupted (never secrets):
+ * the operation's own state (the node, the planned quorum), the caller's role for the audit, and — once the
+ * change is past its point of no return — the source's handle on it (a Proxmox task: node and UPID).
+ */
+export const TaskResume = z.object({
+  role: z.string(),
+  state: z.record(z.string(), z.unknown()),
+  handle: z.record(z.string(), z.unknown()).nullable(),
+});
+export type TaskResume = z.infer<typeof TaskResume>;
+
 export const Task = z.object({
   id: z.string(),
   /** the operation's name: 'expected-votes', 'join', ... */
@@ -31,6 +43,8 @@ export const Task = z.object({
   /** the outcome in one line ("expected votes set to 4", or why it failed); null while running */
   message: z.string().nullable(),
   log: z.array(TaskLogLine),
+  /** set by operations a restart can follow further (a Proxmox join, by its UPID) */
+  resume: TaskResume.optional(),
 });
 export type Task = z.infer<typeof Task>;
 

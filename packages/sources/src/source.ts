@@ -39,6 +39,11 @@ export interface StateExport {
 export interface TaskIo {
   log(line: string): void;
   signal: AbortSignal;
+  /**
+   * past the point of no return: what a restarted process needs to follow the change further (JSON, never
+   * secrets; e.g. a Proxmox task's node and UPID); kept with the task at once
+   */
+  checkpoint?(handle: Record<string, unknown>): void;
 }
 
 /** what a join asks (the REST body minus the guard's fields; secrets only for the call) */
@@ -82,6 +87,11 @@ export interface JoinControl {
   join(input: JoinInput, io: TaskIo): Promise<void>;
   /** the cluster's Join Information (the Proxmox GUI's base64 blob) of the member the source reads through */
   joinInformation?(): Promise<string>;
+  /**
+   * after a restart: follow a join this source had checkpointed (io.checkpoint's handle) to its end, with
+   * the source's own credentials (the passwords were for the call only); rejects when the join failed
+   */
+  resume?(handle: Record<string, unknown>, io: TaskIo): Promise<void>;
 }
 
 /**

@@ -53,16 +53,16 @@ export function createTaskStore(db: Db, now: () => number, reportCorrupt: Corrup
     },
 
     /**
-     * Tasks left running by a process that stopped: marked `status` with the line said, at open. Returns
-     * them (the caller may follow one further where its source can).
+     * Tasks left running by a process that stopped: marked `status` with the line said, at open, except
+     * those `keep` accepts (left running: the caller follows them further). Returns the ones ended.
      */
-    endRunning(status: Extract<TaskStatus, 'interrupted' | 'failed'>, line: string): Task[] {
+    endRunning(status: Extract<TaskStatus, 'interrupted' | 'failed'>, line: string, keep: (t: Task) => boolean = () => false): Task[] {
       const t = now();
       const ended: Task[] = [];
       db.transaction(() => {
         for (const row of running.all() as { id: string; json: string }[]) {
           const task = parse(row);
-          if (!task) continue;
+          if (!task || keep(task)) continue;
           const done: Task = { ...task, status, endedAt: t, message: line, log: [...task.log, { at: t, line }] };
           upsert.run({ id: done.id, clusterId: done.clusterId, operation: done.operation, status: done.status, startedAt: done.startedAt, json: JSON.stringify(done) });
           ended.push(done);

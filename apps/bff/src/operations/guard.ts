@@ -14,6 +14,7 @@ import type { Cluster } from '../clusters';
 import { audit, type AppContext } from '../context';
 import { HttpError, badRequest, issuesOf } from '../http-errors';
 import { clusterOf } from '../routes/cluster-param';
+import type { RunningTask } from '../tasks/runner';
 
 /** what every operation request carries besides its own parameters */
 export interface GuardedParams {
@@ -49,9 +50,19 @@ export interface OperationDef<P extends GuardedParams, Plan extends OperationPla
    * do it; log() lines become the task log. Throwing fails the task (audited as failed); when signal
    * was aborted (cancel) and it throws, the task is cancelled.
    */
-  run(p: P, cluster: Cluster, log: (line: string) => void, signal: AbortSignal, plan: Plan): Promise<void> | void;
+  run(p: P, cluster: Cluster, log: (line: string) => void, signal: AbortSignal, plan: Plan, checkpoint: (handle: Record<string, unknown>) => void): Promise<void> | void;
   /** a line for the audit trail once it ran */
   summary(p: P): string;
+  /** a restart follows the task further once the source checkpointed it (operations/resume.ts) */
+  resume?: ResumeDef<P, Plan>;
+}
+
+export interface ResumeDef<P, Plan> {
+  /** kept with the task from its start (never secrets): what follow() and summary() need */
+  state(p: P, plan: Plan): Record<string, unknown>;
+  /** the rest of the run after a restart, from the kept state and the source's handle */
+  follow(state: Record<string, unknown>, handle: Record<string, unknown>, cluster: Cluster, log: (line: string) => void, signal: AbortSignal): Promise<void>;
+  summary(state: Record<string, unknown>): string;
 }
 
 export async function guarded<P extends GuardedParams, Plan extends OperationPlan>(
@@ -123,16 +134,32 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
 
   const task = ctx.tasks.begin({ operation: def.name, clusterId, actor: { kind: who.kind, id: who.id, name: who.name }, params });
   task.log(`${who.kind === 'user' ? 'user' : 'token'} ${who.name} (${who.role}) runs ${def.name} on cluster '${clusterId}'${plan.recovery ? ' — recovery path: the cluster is not quorate' : ''}`);
-  ctx.busy.add(clusterId);
   // the outcome is audited when the task ends (below), not with this response
   markAudited();
   const body: TaskAccepted = { ok: true, task: task.snapshot() };
   res.status(202).json(body);
 
-  const id = clusterId;
+  if (def.resume) task.resumable({ role: who.role, state: def.resume.state(p, plan!), handle: null });
+  await finishTask(ctx, { operation: def.name, cluster, task, who, params, summary: () => def.summary(p) }, (log, signal) =>
+    def.run(p, cluster, log, signal, plan!, (handle) => task.checkpoint(handle)),
+  );
+}
+
+/**
+ * Run a task's body (a new run, or one followed further after a restart), then end it: ok, failed or
+ * cancelled; the cluster's checkpoint saved; the outcome audited with the task's log.
+ */
+export async function finishTask(
+  ctx: AppContext,
+  t: { operation: string; cluster: Cluster; task: RunningTask; who: Identity; params: Record<string, unknown>; summary: () => string },
+  body: (log: (line: string) => void, signal: AbortSignal) => Promise<void> | void,
+): Promise<void> {
+  const { cluster, task } = t;
+  const id = cluster.config.id;
+  ctx.busy.add(id);
   let failure: string | null = null;
   try {
-    await def.run(p, cluster, (line) => task.log(line), task.signal, plan!);
+    await body((line) => task.log(line), task.signal);
   } catch (err) {
     failure = (err as Error).message;
   } finally {
@@ -140,13 +167,13 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
   }
   const cancelled = failure !== null && task.signal.aborted;
   if (failure !== null) task.log(`${cancelled ? 'cancelled' : 'failed'}: ${failure}`);
-  const ended = task.end(failure === null ? 'ok' : cancelled ? 'cancelled' : 'failed', failure === null ? def.summary(p) : (cancelled ? `cancelled: ${failure}` : `failed: ${failure}`));
+  const ended = task.end(failure === null ? 'ok' : cancelled ? 'cancelled' : 'failed', failure === null ? t.summary() : cancelled ? `cancelled: ${failure}` : `failed: ${failure}`);
   // whatever the outcome, the cluster's state now is what a restart must resume from
   cluster.checkpoint.saveNow();
-  audit(ctx, who, {
-    operation: def.name,
+  audit(ctx, t.who, {
+    operation: t.operation,
     clusterId: id,
-    params: { ...params, task: ended.id },
+    params: { ...t.params, task: ended.id },
     confirmed: true,
     result: ended.status === 'ok' ? 'ok' : 'failed',
     message: ended.message ?? ended.status,

@@ -2,6 +2,7 @@
 // check with why and the fix, quorum before and after), a dry run always answers with that plan; a run is
 // refused while any check fails; it runs as a task, then proves the result — the new member online with its
 // votes and the cluster's expected votes and quorum as planned — or fails naming what differs.
+import { z } from 'zod';
 import { decodeJoinInfo, joinPlan, JoinRequest, type ClusterSnapshot, type JoinPlan } from '@quorate/model';
 import type { JoinControl, JoinInput } from '@quorate/sources';
 import { HttpError } from '../http-errors';
@@ -63,12 +64,26 @@ export const join: OperationDef<JoinRequest, Plan> = {
     const refusal = failed.length > 0 ? `the pre-flight failed: ${failed.map((c) => `${c.title.toLowerCase()} — ${c.measured}`).join('; ')}` : null;
     return { ...plan, refusal, recovery: false, needsClusterName: false };
   },
-  async run(p, cluster, log, signal, plan) {
+  async run(p, cluster, log, signal, plan, checkpoint) {
     const control = cluster.collector.source.capabilities.join!;
     const input = await withCandidate(joinInput(p, cluster.collector.current()!.snapshot), control);
     log(`joining ${input.name} as node id ${plan.nodeid}: expected votes ${plan.before.expectedVotes} → ${plan.after.expectedVotes}, needed ${plan.before.quorum} → ${plan.after.quorum}`);
-    await control.join(input, { log, signal });
+    await control.join(input, { log, signal, checkpoint });
     await verifyMembership(cluster, log, signal, { present: input.name, expectedVotes: plan.after.expectedVotes, quorum: plan.after.quorum });
   },
   summary: (p) => `node ${p.node.name} joined`,
+  // a Proxmox join outlives a BFF restart: its UPID is followed further with the source's token
+  resume: {
+    state: (p, plan) => ({ node: p.node.name, expectedVotes: plan.after.expectedVotes, quorum: plan.after.quorum }),
+    async follow(raw, handle, cluster, log, signal) {
+      const state = ResumeState.parse(raw);
+      const control = cluster.collector.source.capabilities.join;
+      if (!control?.resume) throw new Error(`cluster '${cluster.config.id}' cannot follow a join after a restart: check ${state.node} on the cluster`);
+      await control.resume(handle, { log, signal });
+      await verifyMembership(cluster, log, signal, { present: state.node, expectedVotes: state.expectedVotes, quorum: state.quorum });
+    },
+    summary: (raw) => `node ${ResumeState.parse(raw).node} joined`,
+  },
 };
+
+const ResumeState = z.object({ node: z.string(), expectedVotes: z.number().int(), quorum: z.number().int() });

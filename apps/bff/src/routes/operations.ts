@@ -13,6 +13,9 @@ import { guarded } from '../operations/guard';
 import { join } from '../operations/join';
 import { clusterOf } from './cluster-param';
 
+/** every guarded operation (a restart looks up the ones that can follow their tasks further) */
+export const OPERATIONS = [expectedVotes, join, create, delnode] as const;
+
 export function operationsRouter(ctx: AppContext): Router {
   return Router()
     .post('/operations/expected-votes', (req, res) => guarded(ctx, expectedVotes, req, res))

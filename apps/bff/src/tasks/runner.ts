@@ -1,8 +1,9 @@
 // Long operations as tasks (model/tasks.ts): each starts at once, its log lines stream to the cluster's
 // room (socket `task`) and are kept (store.tasks; saved at most once a second while it runs, and at its
-// end). A task left running by a stopped process is marked interrupted at the next start.
+// end). A task left running by a stopped process is marked interrupted at the next start — unless its
+// operation can follow it further (task.resume: a Proxmox join by its UPID; operations/resume.ts).
 import { randomBytes } from 'node:crypto';
-import { SocketEvents, TASK_MAX_LINE_CHARS, TASK_MAX_LINES, type Task, type TaskLogLine, type TaskStatus } from '@quorate/model';
+import { SocketEvents, TASK_MAX_LINE_CHARS, TASK_MAX_LINES, type Task, type TaskLogLine, type TaskResume, type TaskStatus } from '@quorate/model';
 import type { Store } from '@quorate/store';
 import { roomOf, type GatewayServer } from '../gateway';
 import type { Logger } from '../logger';
@@ -61,6 +62,20 @@ export class RunningTask {
     this.scheduleSave();
   }
 
+  /** what a restart needs to follow it further (operations/resume.ts); saved at once */
+  resumable(resume: TaskResume): void {
+    if (!this.running) return;
+    this.task = { ...this.task, resume };
+    this.save(this.task);
+  }
+
+  /** the source's handle past the point of no return (TaskIo.checkpoint); saved at once */
+  checkpoint(handle: Record<string, unknown>): void {
+    if (!this.running || !this.task.resume) return;
+    this.task = { ...this.task, resume: { ...this.task.resume, handle } };
+    this.save(this.task);
+  }
+
   /** asks it to stop; whether it did is its end status (cancelled, or ok when it had already finished) */
   cancel(by: string): void {
     if (!this.running || this.controller.signal.aborted) return;
@@ -97,14 +112,31 @@ export class TaskRunner {
     private readonly logger: Logger,
   ) {}
 
-  /** at start: what a previous process left running is marked interrupted (and logged) */
-  recover(): void {
-    for (const t of this.store.tasks.endRunning('interrupted', INTERRUPTED_LINE))
+  /**
+   * at start: what a previous process left running is marked interrupted (and logged), except the tasks
+   * `canFollow` accepts: those are returned, still running, for the caller to adopt and follow further
+   */
+  recover(canFollow: (t: Task) => boolean = () => false): Task[] {
+    const kept: Task[] = [];
+    for (const t of this.store.tasks.endRunning('interrupted', INTERRUPTED_LINE, (t) => {
+      const follow = canFollow(t);
+      if (follow) kept.push(t);
+      return follow;
+    }))
       this.logger.warn({ task: t.id, operation: t.operation, clusterId: t.clusterId }, 'a task was interrupted by the last stop');
+    return kept;
   }
 
   begin(start: TaskStart): RunningTask {
-    const task: Task = { id: `task_${randomBytes(8).toString('hex')}`, ...start, status: 'running', startedAt: Date.now(), endedAt: null, message: null, log: [] };
+    return this.track({ id: `task_${randomBytes(8).toString('hex')}`, ...start, status: 'running', startedAt: Date.now(), endedAt: null, message: null, log: [] });
+  }
+
+  /** a running task a previous process left (recover): live again, its log continued */
+  adopt(task: Task): RunningTask {
+    return this.track(task);
+  }
+
+  private track(task: Task): RunningTask {
     const running = new RunningTask(
       task,
       (t) => this.save(t),

@@ -2,6 +2,7 @@
 // the member's address, certificate and root password with the joiner's link addresses, then follow the
 // task (task-follow.ts) to its end. io.signal counts only until the POST: after it the cluster has the node.
 import type { JoinInput, TaskIo } from '../source';
+import { joinHandle } from './join-resume';
 import { Upid, upidNode } from './ops-schemas';
 import { scrubError } from './scrub';
 import type { RootSession } from './session';
@@ -57,6 +58,8 @@ export async function runJoin(r: JoinRun): Promise<void> {
     throw scrubError(err, r.secrets);
   }
   r.io.log(`${r.name}: task ${upid}`);
+  // a restarted BFF follows this task further (join-resume.ts) instead of calling the join interrupted
+  r.io.checkpoint?.(joinHandle(r.name, upid));
   const outcome = await followTask({ session: r.session, node: upidNode(upid), upid, log: r.io.log, listedFingerprint: r.listedFingerprint, bounds: r.bounds, secrets: r.secrets }).catch((err: unknown) => {
     throw scrubError(err, r.secrets);
   });

@@ -61,9 +61,10 @@ const joiner = (o: Partial<ConstructorParameters<typeof FakeNode>[0]> = {}) =>
 const tokenClient = (m: FakeNode) => new PveClient(new HttpsTransport({ targets: [{ url: m.url, trust: { kind: 'fingerprint', fingerprint: memberCert.fingerprint } }], auth: tokenAuthorizer(TOKEN_ID, () => SECRET), timeoutMs: 3000 }));
 const control = (m: FakeNode, bounds = BOUNDS) => new PveJoin({ client: tokenClient(m), bounds, timeoutMs: 3000 });
 
-const io = (signal = new AbortController().signal): TaskIo & { lines: string[] } => {
+const io = (signal = new AbortController().signal): TaskIo & { lines: string[]; handles: Record<string, unknown>[] } => {
   const lines: string[] = [];
-  return { lines, log: (l) => lines.push(l), signal };
+  const handles: Record<string, unknown>[] = [];
+  return { lines, handles, log: (l) => lines.push(l), signal, checkpoint: (h) => handles.push(h) };
 };
 
 const input = (j: FakeNode, o: Partial<JoinInput['joiner']> = {}): JoinInput => ({
@@ -93,8 +94,10 @@ describe('pve join over the API (fake nodes on 127.0.0.1)', () => {
     expect(post.form).toEqual({ hostname: '198.18.0.11', fingerprint: memberCert.fingerprint, password: MEMBER_PW, link0: '198.18.0.14' });
     expect(post.csrf).toMatch(/^64E10CBA:FAKE-CSRF-/);
     expect(post.cookie).toBeDefined();
-    // the POST's reply is the fixture's UPID
-    expect(t.lines).toContain(`pve4: task ${(fixture('cluster__config__join__POST__upid-clusterjoin__SYNTHETIC.json') as { data: string }).data}`);
+    // the POST's reply is the fixture's UPID, checkpointed at once for a restarted BFF (join-resume.ts)
+    const upid = (fixture('cluster__config__join__POST__upid-clusterjoin__SYNTHETIC.json') as { data: string }).data;
+    expect(t.lines).toContain(`pve4: task ${upid}`);
+    expect(t.handles).toEqual([{ kind: 'pve-join', node: 'pve4', upid }]);
     // re-pinned to the certificate the cluster lists, and logged in again after the 401
     expect(t.lines).toContain(`pve4 presents a new API certificate ${joinerNewCert.fingerprint}: re-pinned (the cluster lists it as pve4's pve_fp in GET /cluster/config/join)`);
     expect(t.lines.some((l) => /ticket is no longer valid \(401\)/.test(l))).toBe(true);

@@ -9,6 +9,7 @@ import type { PveClient } from './client';
 import { clusterFacts } from './join-cluster-facts';
 import { joinInfoBlob, listedFingerprint, preferredMember, readJoinInfo } from './join-info';
 import { joinerFacts } from './join-joiner-facts';
+import { resumeJoin } from './join-resume';
 import { runJoin } from './join-run';
 import { StatusRow, parseRows } from './schemas';
 import { scrub, scrubError } from './scrub';
@@ -70,6 +71,10 @@ export class PveJoin implements JoinControl {
     } catch (err) {
       throw scrubError(err, secrets);
     }
+  }
+
+  async resume(handle: Record<string, unknown>, io: TaskIo): Promise<void> {
+    await resumeJoin(this.o.client, handle, io, this.o.bounds);
   }
 
   private async run(input: JoinInput, io: TaskIo, secrets: (string | undefined)[]): Promise<void> {

@@ -25,8 +25,11 @@ export const LOG_PAGE = 500;
 /** the join's line that proves the node made itself a new certificate (Setup.pm finish_join) */
 const ANNOUNCES_NEW_CERT = /generate new node certificate/;
 
+/** what the follower needs of a session: root@pam's (re-login, re-pin) or the source's token (resume.ts) */
+export type TaskSession = Pick<RootSession, 'client' | 'dropTicket' | 'repin' | 'where'>;
+
 export interface FollowOptions {
-  session: RootSession;
+  session: TaskSession;
   /** the node the task runs on (its name in the API paths) */
   node: string;
   upid: string;
