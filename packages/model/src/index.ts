@@ -18,3 +18,4 @@ export * from './health';
 export * from './incidents';
 export * from './link-health';
 export * from './join';
+export * from './alerts';
