@@ -1,5 +1,6 @@
 // The guided join (issue 13): one step per URL (/join?cluster=…&step=…&node=…&links=…), so a reload
-// resumes where it was — all but the password, which stays in memory only. Source → node & links →
+// resumes where it was — all but passwords and TOTP codes, which stay in memory only (a pve cluster's
+// joining node is given by its API: its address and certificate fingerprint are in the URL). Source → node & links →
 // pre-flight (the server's dry run) → fingerprint (only when one is involved) → review (the predicted
 // quorum) → run (the live task log) → verify (the task's proof and the live snapshot).
 import { useState } from 'react';
@@ -7,6 +8,9 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import type { Task } from '@quorate/model';
 import { dryRunJoin, fetchJoinCandidates, joinKeys, runJoin, type JoinAsk } from '../api/join';
+import { JoinerAccessNotice } from '../components/join/JoinerAccessNotice';
+import { EMPTY_JOINER, joinerAccess, needsTotp, rootCredentials, type JoinerForm } from '../components/join/pve-access';
+import { TotpHelp } from '../components/join/TotpHelp';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
 import { FingerprintStep, measuredFingerprint, PreflightStep, ReviewStep, RunStep, VerifyStep } from '../components/join/JoinSteps';
 import { NodeStep } from '../components/join/NodeStep';
@@ -16,6 +20,9 @@ import { useFollowedTask } from '../components/join/TaskLog';
 import { linkNumbers } from '../lib/cluster';
 import { useSelection } from '../lib/selection';
 import { formatLinks, JOIN_STEPS, parseLinks, type JoinSearch, type JoinStep } from '../routes/join-search';
+
+/** a TOTP code only once it is whole: a half-typed one would drop the joiner's access from the dry run */
+const completeCode = (otp: string) => (/^\d{6,8}$/.test(otp.trim()) ? otp : '');
 
 const TITLE: Record<JoinStep, string> = {
   source: 'Which node joins',
@@ -33,8 +40,10 @@ export default function JoinPage() {
   const { clusterId, clusters, entry } = useSelection();
   const cluster = clusters.find((c) => c.id === clusterId);
   const step: JoinStep = search.step ?? 'source';
-  // the password: memory only. Opened past the node step (a reload, a bookmark), what was typed is gone
-  const [password, setPassword] = useState('');
+  const pve = cluster?.source === 'pve';
+  // passwords and codes: memory only. Opened past the node step (a reload, a bookmark), what was typed is gone
+  const [access, setAccess] = useState<JoinerForm>(() => ({ ...EMPTY_JOINER, url: search.url ?? '', fingerprint: search.jfp ?? '' }));
+  const changeAccess = (patch: Partial<JoinerForm>) => setAccess((a) => ({ ...a, ...patch }));
   const [forgotten] = useState(() => JOIN_STEPS.indexOf(search.step ?? 'source') > JOIN_STEPS.indexOf('node'));
   const [accepted, setAccepted] = useState<Task | undefined>(undefined);
   const go = (patch: Partial<JoinSearch>) => void navigate({ search: (prev: JoinSearch) => ({ ...prev, ...patch }) });
@@ -48,17 +57,22 @@ export default function JoinPage() {
   const expectedFp = search.fp ?? blob?.fingerprint ?? null;
   const clusterLinks = blob ? blob.links : s ? linkNumbers(s) : [0];
 
-  const ask: Omit<JoinAsk, 'credentials'> = {
+  // pve only: the joining node's API (address and fingerprint from the URL, password and code from memory), the member's password
+  const joiner = pve && search.url ? joinerAccess({ url: search.url, fingerprint: search.jfp ?? '', password: access.password, otp: completeCode(access.otp) }, { requireFingerprint: false }) : null;
+  const credentials = pve ? rootCredentials(access.memberPassword, '') : null;
+  const ask: JoinAsk = {
     node: { name: search.node ?? '', ...(links.length > 0 ? { addresses: links } : {}) },
     ...(search.info ? { joinInfo: search.info } : search.fp ? { fingerprint: search.fp } : {}),
+    ...(credentials?.ok ? { credentials: credentials.value } : {}),
+    ...(joiner?.ok ? { joiner: joiner.value } : {}),
   };
-  const withPassword = (): JoinAsk => (password ? { ...ask, credentials: { password } } : ask);
+  const secretsGone = pve && forgotten && access.password === '' && access.memberPassword === '';
 
   const candidates = useQuery({ queryKey: joinKeys.candidates(id), queryFn: () => fetchJoinCandidates(id), enabled: why === null && step === 'source', retry: false });
   const planStep = step === 'preflight' || step === 'fingerprint' || step === 'review';
   const dry = useQuery({
-    queryKey: joinKeys.joinPlan(id, ask, password !== ''),
-    queryFn: () => dryRunJoin(id, withPassword()),
+    queryKey: joinKeys.joinPlan(id, ask),
+    queryFn: () => dryRunJoin(id, ask),
     enabled: why === null && planStep && ask.node.name !== '',
     retry: false,
     // each dry run probes the node and is audited: asked on entering a step and by Re-check, not on focus
@@ -68,7 +82,7 @@ export default function JoinPage() {
   });
   const plan = dry.data?.plan;
   const run = useMutation({
-    mutationFn: () => runJoin(id, withPassword()),
+    mutationFn: () => runJoin(id, ask),
     onSuccess: (r) => {
       setAccepted(r.task);
       go({ step: 'run', task: r.task.id });
@@ -76,6 +90,9 @@ export default function JoinPage() {
   });
   const followed = useFollowedTask(search.task, accepted);
   const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+  const planTexts = plan?.checks.map((c) => c.measured) ?? [];
+  const errorText = (e: unknown) => (e instanceof Error ? e.message : null);
+  const totpAsked = pve && needsTotp([...planTexts, errorText(dry.error), errorText(run.error), task?.message, ...(task?.log.map((l) => l.line) ?? [])]);
 
   const afterPreflight = expectedFp ? 'fingerprint' : 'review';
   const stepNo = JOIN_STEPS.filter((x) => x !== 'fingerprint' || expectedFp).indexOf(step) + 1;
@@ -113,19 +130,19 @@ export default function JoinPage() {
           node={search.node ?? ''}
           linkNumbers={clusterLinks}
           initial={links}
-          password={password}
-          onPassword={setPassword}
+          {...(pve ? { pve: { clusterId: id, value: access, onChange: changeAccess, totpAsked } } : {})}
           passwordForgotten={forgotten}
           onBack={() => go({ step: 'source' })}
-          onNext={(v) => go({ step: 'preflight', links: formatLinks(v.links) })}
+          onNext={(v) => go({ step: 'preflight', links: formatLinks(v.links), ...(v.joiner ? { url: v.joiner.url, jfp: v.joiner.fingerprint || undefined } : {}) })}
         />
       ) : step === 'preflight' ? (
         <>
-          {forgotten && password === '' && (
-            <p className="mb-2 text-sm" data-testid="password-forgotten">
-              After a reload the password is empty (it is kept in memory only): go Back to type it if this cluster needs it.
+          {secretsGone && (
+            <p className="mb-2 text-sm font-semibold" role="note" data-testid="password-forgotten">
+              After a reload the passwords and the TOTP code are empty (they are kept in memory only): go Back to the node step to type them again.
             </p>
           )}
+          {pve && plan && <JoinerAccessNotice node={search.node ?? ''} texts={planTexts} otp={access.otp} onOtp={(otp) => changeAccess({ otp })} />}
           <PreflightStep
             plan={plan}
             error={dry.error}
@@ -157,7 +174,9 @@ export default function JoinPage() {
           </button>
         </p>
       ) : step === 'run' ? (
-        <RunStep task={task} error={followed.error} onVerify={() => go({ step: 'verify' })} onRestart={() => go({ step: 'preflight', task: undefined })} />
+        <RunStep task={task} error={followed.error} onVerify={() => go({ step: 'verify' })} onRestart={() => go({ step: 'preflight', task: undefined })}>
+          {totpAsked && task?.status === 'failed' && <TotpHelp node={search.node ?? ''} testId="run-totp-help" />}
+        </RunStep>
       ) : (
         <VerifyStep task={task} node={search.node ?? ''} s={s} />
       )}

@@ -1,14 +1,17 @@
 // Remove a node (`pvecm delnode`) in Proxmox's documented order, as a checklist: 1 power the node off (an
 // online node: the server's refusal is shown), 2 remove it here, 3 clean what stays behind (its folder in
 // /etc/pve/nodes, SSH known hosts), 4 never start it again with its old configuration. The dry run shows
-// quorum before and after; the cluster name is typed to run; the task log follows.
+// quorum before and after; the cluster name is typed to run; the task log follows. A pve cluster also asks
+// root@pam's password (and TOTP code), sent as `credentials` for the run only and kept in memory only.
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import type { Task } from '@quorate/model';
 import { dryRunDelnode, joinKeys, runDelnode } from '../api/join';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
+import { needsTotp, rootCredentials } from '../components/join/pve-access';
 import { QuorumChange } from '../components/join/QuorumChange';
+import { RootCredentialsFields } from '../components/join/RootCredentialsFields';
 import { StepHeading } from '../components/join/StepHeading';
 import { TaskLog, useFollowedTask } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
@@ -34,6 +37,10 @@ export default function RemoveNodePage() {
   const node = search.node ?? '';
   const target = s?.nodes.find((n) => n.name === node);
   const [typed, setTyped] = useState('');
+  const pve = cluster?.source === 'pve';
+  const [root, setRoot] = useState({ password: '', otp: '' });
+  const [tried, setTried] = useState(false);
+  const creds = pve ? rootCredentials(root.password, root.otp) : null;
   const [accepted, setAccepted] = useState<Task | undefined>(undefined);
   const go = (patch: Partial<RemoveSearch>) => void navigate({ search: (prev: RemoveSearch) => ({ ...prev, ...patch }) });
 
@@ -50,7 +57,7 @@ export default function RemoveNodePage() {
   const plan = dry.data?.plan;
   const name = s?.cluster.name ?? cluster?.name ?? '';
   const run = useMutation({
-    mutationFn: () => runDelnode(id, node, typed.trim()),
+    mutationFn: () => runDelnode(id, node, typed.trim(), creds?.ok ? creds.value : undefined),
     onSuccess: (r) => {
       setAccepted(r.task);
       go({ task: r.task.id });
@@ -58,6 +65,7 @@ export default function RemoveNodePage() {
   });
   const followed = useFollowedTask(search.task, accepted);
   const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+  const totpAsked = pve && needsTotp([run.error instanceof Error ? run.error.message : null, task?.message, ...(task?.log.map((l) => l.line) ?? [])]);
   const poweredOff = target !== undefined && target.state !== 'online';
   const done = [poweredOff, task?.status === 'ok', false, false];
   const phase = search.task ? 'run' : node ? 'plan' : 'pick';
@@ -119,9 +127,21 @@ export default function RemoveNodePage() {
                       className="space-y-2"
                       onSubmit={(e) => {
                         e.preventDefault();
-                        if (typed.trim() === name) run.mutate();
+                        setTried(true);
+                        if (typed.trim() === name && (!creds || creds.ok)) run.mutate();
                       }}
                     >
+                      {pve && (
+                        <RootCredentialsFields
+                          where={name}
+                          password={root.password}
+                          otp={root.otp}
+                          onChange={(patch) => setRoot((r) => ({ ...r, ...patch }))}
+                          errors={tried && creds && !creds.ok ? creds.errors : {}}
+                          totpAsked={totpAsked}
+                          testId="remove-root"
+                        />
+                      )}
                       <Field label={<>Type the cluster name <code className="select-all">{name}</code> to confirm</>}>
                         <input className="input min-h-11" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} data-testid="remove-cluster-name" />
                       </Field>
@@ -135,6 +155,11 @@ export default function RemoveNodePage() {
               </>
             )}
             {phase === 'run' && <TaskLog task={task} error={followed.error} title={`Remove ${node}`} testId="remove-task" />}
+            {phase === 'run' && totpAsked && task?.status === 'failed' && (
+              <p className="text-sm" data-testid="remove-totp-again">
+                root@pam has TOTP: choose the node again and give a fresh code with the password.
+              </p>
+            )}
           </>
         )}
       </div>

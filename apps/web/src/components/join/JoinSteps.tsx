@@ -13,9 +13,9 @@ import { TaskLog, verifiedLine } from './TaskLog';
 
 const FINGERPRINT_IN_TEXT = /([A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2}/;
 
-/** a fingerprint a check measured (a source that reads the member's certificate says it in `measured`) */
+/** the member's fingerprint as its check measured it (a pve plan also names the joining node's certificate elsewhere) */
 export function measuredFingerprint(plan: JoinWizardPlan | undefined): string | null {
-  for (const c of plan?.checks ?? []) {
+  for (const c of plan?.checks.filter((x) => x.id === 'member-certificate') ?? []) {
     const m = FINGERPRINT_IN_TEXT.exec(c.measured);
     if (m) return m[0].toUpperCase();
   }
@@ -165,10 +165,11 @@ export function ReviewStep(p: {
   );
 }
 
-export function RunStep(p: { task: Task | undefined; error: unknown; onVerify: () => void; onRestart: () => void }) {
+export function RunStep(p: { task: Task | undefined; error: unknown; onVerify: () => void; onRestart: () => void; children?: React.ReactNode }) {
   return (
     <div>
       <TaskLog task={p.task} error={p.error} title="Join" testId="join-task" />
+      {p.children}
       <Nav
         next={
           p.task?.status === 'ok' ? (

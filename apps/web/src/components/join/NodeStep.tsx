@@ -1,11 +1,24 @@
-// The new node's address on each of the cluster's Corosync links (prefilled from the chosen candidate), and
-// the root@pam password of a member where the source needs one (pve). The password stays in this page's
-// memory only: never in the URL, in storage or in a log; a reload forgets it and the page says so.
+// The new node's address on each of the cluster's Corosync links (prefilled from the chosen candidate); on a
+// Proxmox VE cluster also the joining node's API and root@pam, and the member's root@pam password
+// (JoinerFields). Passwords and codes stay in this page's memory only: never in the URL, in storage or in a
+// log; a reload forgets them and the page says so. A simulated or lab cluster needs none of them.
 import { useState } from 'react';
 import { Field } from '../form';
+import { JoinerFields } from './JoinerFields';
+import { judgeJoiner, type JoinerErrors, type JoinerForm } from './pve-access';
 
 export interface NodeValue {
   links: { link: number; address: string }[];
+  /** pve: the joining node's API address and certificate fingerprint (not secret: they go into the URL) */
+  joiner?: { url: string; fingerprint: string };
+}
+
+/** a pve cluster's part of the step */
+export interface PveAccessProps {
+  clusterId: string;
+  value: JoinerForm;
+  onChange: (patch: Partial<JoinerForm>) => void;
+  totpAsked: boolean;
 }
 
 const ADDRESS_MAX = 255;
@@ -15,27 +28,31 @@ interface Props {
   /** the cluster's link numbers */
   linkNumbers: number[];
   initial: { link: number; address: string }[];
-  password: string;
-  onPassword: (p: string) => void;
-  /** the page was reloaded past this step: the password typed before is gone */
+  /** a pve cluster: the joining node's API and the passwords (absent: sim, lab — no password asked) */
+  pve?: PveAccessProps;
+  /** the page was reloaded past this step: the passwords typed before are gone */
   passwordForgotten: boolean;
   onBack: () => void;
   onNext: (v: NodeValue) => void;
 }
 
-export function NodeStep({ node, linkNumbers, initial, password, onPassword, passwordForgotten, onBack, onNext }: Props) {
+export function NodeStep({ node, linkNumbers, initial, pve, passwordForgotten, onBack, onNext }: Props) {
   const [addr, setAddr] = useState<Record<number, string>>(() => Object.fromEntries(initial.map((a) => [a.link, a.address])));
   const [tried, setTried] = useState(false);
   const problem = (v: string | undefined) => (v && v.length > ADDRESS_MAX ? `at most ${ADDRESS_MAX} characters` : v && /\s|,/.test(v.trim()) ? 'one address, no spaces or commas' : null);
   const bad = linkNumbers.some((l) => problem(addr[l]) !== null);
+  const access = pve ? judgeJoiner(pve.value) : null;
+  const accessErrors: JoinerErrors = tried && access && !access.ok ? access.errors : {};
   return (
     <form
       className="space-y-4"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         setTried(true);
-        if (bad) return;
-        onNext({ links: linkNumbers.map((link) => ({ link, address: (addr[link] ?? '').trim() })).filter((a) => a.address !== '') });
+        if (bad || (access && !access.ok)) return;
+        const links = linkNumbers.map((link) => ({ link, address: (addr[link] ?? '').trim() })).filter((a) => a.address !== '');
+        onNext(access?.ok ? { links, joiner: { url: access.joiner.url, fingerprint: access.joiner.fingerprint ?? '' } } : { links });
       }}
     >
       <fieldset className="space-y-2">
@@ -57,16 +74,15 @@ export function NodeStep({ node, linkNumbers, initial, password, onPassword, pas
           </Field>
         ))}
       </fieldset>
-      <Field
-        label="Password of root@pam on a member (pve clusters)"
-        hint="Used for this join only: never put in the address bar, stored or logged. A reload forgets it. Leave empty for a simulated or lab cluster."
-      >
-        <input type="password" className="input min-h-11" value={password} onChange={(e) => onPassword(e.target.value)} autoComplete="off" data-testid="join-password" />
-      </Field>
-      {passwordForgotten && password === '' && (
-        <p className="text-sm font-semibold" role="note" data-testid="password-forgotten">
-          The page was reloaded: the password field is empty (it is kept in memory only). Type it again if the cluster needs it.
-        </p>
+      {pve && (
+        <>
+          {passwordForgotten && pve.value.password === '' && pve.value.memberPassword === '' && (
+            <p className="text-sm font-semibold" role="note" data-testid="password-forgotten">
+              The page was reloaded: the passwords and the TOTP code are empty (they are kept in memory only). Type them again.
+            </p>
+          )}
+          <JoinerFields clusterId={pve.clusterId} node={node} value={pve.value} onChange={pve.onChange} errors={accessErrors} totpAsked={pve.totpAsked} />
+        </>
       )}
       <div className="flex flex-wrap justify-between gap-2">
         <button type="button" className="btn min-h-11" onClick={onBack}>
