@@ -4,7 +4,6 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import type { Registry } from 'prom-client';
 import { checkPrivateFile, openStore, type Store } from '@quorate/store';
 import { hostChecker } from './auth/hosts';
 import { authenticate, csrfProtect, requireRole } from './auth/middleware';
@@ -26,7 +25,7 @@ import { HttpError, apiNotFound, errorHandler } from './http-errors';
 import { LinkSeriesService } from './link-series';
 import { Incidents } from './incidents';
 import { createLogger, httpLogger, type Logger } from './logger';
-import { createMetrics } from './metrics';
+import { createMetrics, type QuorateMetrics } from './metrics';
 import { sqliteEventStores } from './persistence/sqlite-events';
 import { authRouter } from './routes/auth';
 import { clustersRouter } from './routes/clusters';
@@ -82,7 +81,8 @@ export interface QuorateServer {
   clusters: ClusterRegistry;
   /** long operations (202 → task) */
   tasks: TaskRunner;
-  metrics: Registry;
+  /** the /metrics registry, and the alert dispatcher's hook (alertDelivered) */
+  metrics: QuorateMetrics;
   logger: Logger;
   store: Store;
   /** write what waits for its window now (the anonymous failures' tallies): tests and shutdown */
@@ -186,7 +186,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   app.use(httpLogger(logger));
   app.use(healthRouter(clusters, store));
   app.use('/metrics', authenticate(store), requireRole('viewer'));
-  app.use(metricsRouter(metrics));
+  app.use(metricsRouter(metrics.register));
 
   app.use('/api', noStore);
   const api = express.Router();

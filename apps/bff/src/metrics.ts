@@ -1,10 +1,35 @@
 // Prometheus metrics. Cluster gauges are read from the collectors at scrape time, so nothing is kept twice.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ClusterSnapshot } from '@quorate/model';
+import { ChannelType, type ClusterSnapshot, type LinkObservation } from '@quorate/model';
+import type { SourceState } from '@quorate/sources';
 import type { Cluster, ClusterRegistry } from './clusters';
 import { roomOf, type GatewayServer } from './gateway';
 
-export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Registry {
+/** what became of one alert delivery: sent, failed (after its retries), or not sent (silenced, acknowledged, damped) */
+export type AlertDeliveryResult = 'ok' | 'failed' | 'suppressed';
+const DELIVERY_RESULTS = ['ok', 'failed', 'suppressed'] as const satisfies readonly AlertDeliveryResult[];
+
+/** every state a source reports (packages/sources/src/source.ts); the type check fails when one is added there */
+const SOURCE_STATES = ['starting', 'ok', 'degraded', 'down'] as const satisfies readonly SourceState[];
+type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : never;
+const allSourceStates: Missing<SourceState, (typeof SOURCE_STATES)[number]> = true;
+void allSourceStates;
+
+export interface QuorateMetrics {
+  /** the registry GET /metrics serves */
+  register: Registry;
+  /** the alert dispatcher: one call per delivery to one channel (quorate_alert_deliveries_total) */
+  alertDelivered(channelType: ChannelType, result: AlertDeliveryResult): void;
+}
+
+/**
+ * Per-link series: a cluster of n nodes with L links has at most n·(n−1)·L of them per metric (each node reports
+ * each peer on each link). The model bounds L at 8 (LinkNumber 0–7) and the sources and the create wizard bound n
+ * at 32: at most 32·31·8 = 7,936 series per metric per cluster; 3 nodes × 2 links = 12.
+ */
+const LINK_CARDINALITY = 'at most n·(n−1)·links series per cluster (n nodes; 32 nodes × 8 links = 7,936)';
+
+export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): QuorateMetrics {
   // a registry per server, not the global one: tests start several servers in one process
   const register = new Registry();
   collectDefaultMetrics({ register });
@@ -40,26 +65,72 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Reg
   perCluster('quorate_snapshot_rev', 'revision of the newest snapshot', (c) => c.collector.current()?.rev);
   perCluster('quorate_events_last_seq', 'highest event seq of the cluster', (c) => c.collector.store.lastSeq());
   perCluster('quorate_socket_clients', 'sockets subscribed to the cluster', (c) => io.sockets.adapter.rooms.get(roomOf(c.config.id))?.size ?? 0);
+  // the QDevice: no series while the cluster has none configured
+  perCluster('quorate_qdevice_connected', "1 when the cluster's QDevice is connected (corosync-qdevice-tool: Connected), 0 when not; absent without a QDevice", (c) => {
+    const d = snapshotOf(c)?.qdevice;
+    return d ? Number(d.state === 'connected') : null;
+  });
+  perCluster('quorate_qdevice_votes', "the QDevice's votes; absent without a QDevice", (c) => snapshotOf(c)?.qdevice?.votes);
+  perCluster('quorate_qdevice_casts_vote', "1 when the QDevice's vote counts in the observer's partition now, 0 when not; absent without a QDevice", (c) => {
+    const d = snapshotOf(c)?.qdevice;
+    return d ? Number(d.castsVote) : null;
+  });
 
   new Gauge({
-    name: 'quorate_link_connected',
-    help: '1 when the knet link from one node to a peer is connected, 0 when not',
-    labelNames: ['cluster', 'from', 'to', 'link'],
+    name: 'quorate_source_state',
+    help: `1 for the source's current state, 0 for the others (${SOURCE_STATES.join(', ')})`,
+    labelNames: ['cluster', 'state'],
     registers: [register],
     collect() {
       this.reset();
       for (const c of clusters.all()) {
-        const s = snapshotOf(c);
-        if (!s) continue;
-        const name = new Map(s.nodes.map((n) => [n.id, n.name]));
-        for (const l of s.links) {
-          const from = name.get(l.from) ?? String(l.from);
-          const to = name.get(l.to) ?? String(l.to);
-          this.set({ cluster: c.config.id, from, to, link: String(l.link) }, Number(l.connected));
-        }
+        const now = c.collector.health().state;
+        for (const state of SOURCE_STATES) this.set({ cluster: c.config.id, state }, Number(state === now));
       }
     },
   });
+  new Gauge({
+    name: 'quorate_node_online',
+    help: "1 when the configured node is in the observer's membership, 0 when offline; absent while unknown",
+    labelNames: ['cluster', 'node'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const c of clusters.all()) {
+        for (const n of snapshotOf(c)?.nodes ?? []) if (n.state !== 'unknown') this.set({ cluster: c.config.id, node: n.name }, Number(n.state === 'online'));
+      }
+    },
+  });
+
+  /** a gauge with one series per node pair and link, as `from`'s knet reports it; null = left out */
+  const perLink = (name: string, help: string, value: (l: LinkObservation) => number | null): void => {
+    new Gauge({
+      name,
+      help: `${help}; ${LINK_CARDINALITY}`,
+      labelNames: ['cluster', 'from', 'to', 'link'],
+      registers: [register],
+      collect() {
+        this.reset();
+        for (const c of clusters.all()) {
+          const s = snapshotOf(c);
+          if (!s) continue;
+          const name = new Map(s.nodes.map((n) => [n.id, n.name]));
+          for (const l of s.links) {
+            const v = value(l);
+            if (v === null) continue;
+            const from = name.get(l.from) ?? String(l.from);
+            const to = name.get(l.to) ?? String(l.to);
+            this.set({ cluster: c.config.id, from, to, link: String(l.link) }, v);
+          }
+        }
+      },
+    });
+  };
+  perLink('quorate_link_connected', '1 when the knet link from one node to a peer is connected, 0 when not', (l) => Number(l.connected));
+  perLink('quorate_link_latency_avg_milliseconds', 'average knet latency of the link from one node to a peer (ms); absent while not measured', (l) => l.latencyAvgMs);
+  perLink('quorate_link_latency_max_milliseconds', 'maximum knet latency of the link from one node to a peer (ms); absent while not measured', (l) => l.latencyMaxMs);
+  perLink('quorate_link_loss_percent', 'packet loss of the link from one node to a peer (%); absent where the source cannot know it', (l) => l.lossPct);
+
   new Gauge({
     name: 'quorate_socket_connections',
     help: 'open socket.io connections',
@@ -80,5 +151,20 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Reg
   for (const c of clusters.all()) count(c);
   // a cluster added at runtime is counted from then on (a removed one's collector is stopped: silent)
   clusters.on('added', count);
-  return register;
+
+  const deliveries = new Counter({
+    name: 'quorate_alert_deliveries_total',
+    help: `alert deliveries by channel type and result (${DELIVERY_RESULTS.join(', ')}: suppressed = silenced, acknowledged or damped)`,
+    labelNames: ['channel_type', 'result'],
+    registers: [register],
+  });
+  // every series from the start (8 types × 3 results), so rate() and increase() see the first delivery
+  for (const channel_type of ChannelType.options) for (const result of DELIVERY_RESULTS) deliveries.inc({ channel_type, result }, 0);
+
+  return {
+    register,
+    alertDelivered(channelType, result) {
+      deliveries.inc({ channel_type: channelType, result });
+    },
+  };
 }
