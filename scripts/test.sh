@@ -14,12 +14,16 @@ command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
 # ping: the join pre-flight's probes between lab namespaces (tools/lab probe.ts)
 command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
+# promtool: `promtool check rules` / `test rules` on deploy/prometheus (apps/bff/src/prometheus.test.ts); the server is not wanted
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
       || { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
+    # the prometheus package enables (and on a systemd host starts) its server: only promtool is wanted here
+    if [[ " ${missing[*]} " == *" prometheus "* ]]; then systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
   else
     echo "missing system packages: ${missing[*]} — install them as root: apt-get install -y ${missing[*]}" >&2
     [ -x /usr/bin/chromium ] || { echo "chromium is required for the end-to-end tests" >&2; exit 1; }
