@@ -25,3 +25,4 @@ export type { ClusterStore, ClusterWrite } from './clusters';
 export type { TaskStore, TaskListQuery } from './tasks';
 export { LinkRollup, LINK_ROLLUP_KEEP_MS } from './link-rollups';
 export type { LinkRollupStore } from './link-rollups';
+export type { AlertStore, NewDelivery } from './alerts';

@@ -53,7 +53,7 @@ describe('settings.retention', () => {
       message: 'old',
     });
     clock += 1;
-    expect(b.prune()).toEqual({ events: 1, audit: 1, sessions: 0, tasks: 0 });
+    expect(b.prune()).toEqual({ events: 1, audit: 1, sessions: 0, tasks: 0, alerts: 0 });
     expect(b.events.firstSeq('c')).toBe(2);
   });
 });

@@ -149,6 +149,50 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'alerts',
+    sql: `
+      -- Alert channels (model/alerts): settings is the channel without its secret fields; those are in
+      -- secrets as alert/<id>/<field>.
+      CREATE TABLE alert_channels (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      -- Silences and maintenance windows: nothing for this cluster and/or rule (NULL: any) from starts_at to ends_at.
+      CREATE TABLE alert_silences (
+        id TEXT PRIMARY KEY,
+        cluster_id TEXT,
+        rule TEXT,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      -- An acknowledged alert (incident id or the engine's key) gets no reminders.
+      CREATE TABLE alert_acks (
+        key TEXT PRIMARY KEY,
+        acked_by TEXT NOT NULL,
+        acked_at INTEGER NOT NULL
+      ) STRICT;
+      -- The delivery log: every decision, sent, failed or suppressed (and why).
+      CREATE TABLE alert_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        channel_id TEXT NOT NULL,
+        cluster_id TEXT,
+        outcome TEXT NOT NULL,
+        json TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX alert_deliveries_at ON alert_deliveries (at);
+      CREATE INDEX alert_deliveries_channel ON alert_deliveries (channel_id, id);
+    `,
+  },
 ];
 
 /** Applies pending migrations in one write transaction. Returns the versions applied. */

@@ -12,6 +12,7 @@ import { createKvStore } from './kv';
 import { createClusterStore } from './clusters';
 import { createTaskStore } from './tasks';
 import { createLinkRollupStore } from './link-rollups';
+import { createAlertStore } from './alerts';
 import { createSettings, DAY_MS } from './settings';
 import { loadOrCreateKey } from './secret-key';
 import { warnCorrupt } from './corrupt';
@@ -51,6 +52,7 @@ export function openStore(options: StoreOptions) {
     const sessions = createSessionStore(db, now);
     const secrets = createSecretStore(db, key, now);
     const tasks = createTaskStore(db, now, reportCorrupt);
+    const alerts = createAlertStore(db, secrets, now, reportCorrupt);
     return {
       events,
       audit,
@@ -61,6 +63,8 @@ export function openStore(options: StoreOptions) {
       /** clusters added through the API (their secrets in secrets) */
       clusters: createClusterStore(db, secrets, now, reportCorrupt),
       tasks,
+      /** alert channels (secrets encrypted), silences, acknowledgements, the delivery log */
+      alerts,
       kv,
       settings,
       /** 1-minute link latency/loss per node pair and link; prune() them hourly (a week is kept) */
@@ -85,13 +89,15 @@ export function openStore(options: StoreOptions) {
       },
 
       /** Applies the retention settings to events, audit and tasks and drops expired sessions. */
-      prune(): { events: number; audit: number; sessions: number; tasks: number } {
+      prune(): { events: number; audit: number; sessions: number; tasks: number; alerts: number } {
         const r = settings.retention.get();
         return {
           events: events.prune({ maxAgeMs: r.events.maxAgeDays * DAY_MS, maxEvents: r.events.maxPerCluster }),
           audit: audit.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
           // task logs are the audit trail's detail: kept as long
           tasks: tasks.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
+          // who was told what: kept as long as the audit trail
+          alerts: alerts.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
           sessions: sessions.pruneExpired(),
         };
       },

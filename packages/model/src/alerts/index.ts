@@ -4,3 +4,4 @@ export * from './notification';
 export * from './alert';
 export * from './wording';
 export * from './engine';
+export * from './delivery';
