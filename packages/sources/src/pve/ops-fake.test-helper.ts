@@ -61,6 +61,17 @@ export interface FakeNodeOptions {
   resetsAfterRestart?: number;
   /** called at the restart (a test lets the member list the new certificate: finish_join wrote it to /etc/pve) */
   onRestart?: (fingerprint: string) => void;
+  /** called once, when a status poll first answers that the task stopped (an e2e lets the member show the node online) */
+  onTaskEnd?: (exitstatus: string) => void;
+}
+
+/** a node that joined through a member: what the member's config, status and join information list for it */
+export interface JoinedNode {
+  address: string;
+  /** its new API certificate, as the cluster lists it (pve_fp) */
+  fingerprint: string;
+  /** online in the member's /cluster/status (default true); a test may list it offline until the join's task ends */
+  online?: boolean;
 }
 
 export interface Recorded {
@@ -82,8 +93,9 @@ export class FakeNode {
   private task: (FakeTask & { shown: number }) | null = null;
   private restarted = false;
   private resetsLeft = 0;
-  /** nodes that joined through this member: their address and the certificate the cluster lists for them */
-  readonly joined = new Map<string, { address: string; fingerprint: string }>();
+  /** nodes that joined through this member: listed in its /cluster/status, /cluster/config/nodes and join information */
+  readonly joined = new Map<string, JoinedNode>();
+  private ended = false;
   private server!: https.Server;
   url = '';
 
@@ -186,6 +198,12 @@ export class FakeNode {
     this.o.onRestart?.(this.fingerprint);
   }
 
+  /** the cluster's members and, after them, the nodes that joined through this one */
+  private everyMember(c: FakeCluster): FakeMember[] {
+    const joined = [...this.joined].map(([name, j], i) => ({ name, nodeid: c.members.length + i + 1, address: j.address, online: j.online ?? true, fingerprint: j.fingerprint }));
+    return [...c.members, ...joined.filter((j) => !c.members.some((m) => m.name === j.name))];
+  }
+
   private route(method: string, path: string, query: URLSearchParams, form: Record<string, string>, res: ServerResponse): void {
     const c = this.o.cluster;
     const me = this.o.name;
@@ -197,10 +215,10 @@ export class FakeNode {
       }
       return this.send(res, 200, [
         { type: 'cluster', id: 'cluster', name: c.name, nodes: c.members.length, version: 3, quorate: c.quorate ? 1 : 0 },
-        ...c.members.map((m) => ({ type: 'node', id: `node/${m.name}`, name: m.name, nodeid: m.nodeid, ip: m.address, online: m.online ? 1 : 0, local: m.name === c.self ? 1 : 0, level: '' })),
+        ...this.everyMember(c).map((m) => ({ type: 'node', id: `node/${m.name}`, name: m.name, nodeid: m.nodeid, ip: m.address, online: m.online ? 1 : 0, local: m.name === c.self ? 1 : 0, level: '' })),
       ]);
     }
-    if (method === 'GET' && path === 'cluster/config/nodes' && c !== null) return this.send(res, 200, c.members.map((m) => ({ node: m.name, name: m.name, nodeid: String(m.nodeid), quorum_votes: '1', ring0_addr: m.address })));
+    if (method === 'GET' && path === 'cluster/config/nodes' && c !== null) return this.send(res, 200, this.everyMember(c).map((m) => ({ node: m.name, name: m.name, nodeid: String(m.nodeid), quorum_votes: '1', ring0_addr: m.address })));
     if (method === 'GET' && path === 'cluster/config/totem' && c !== null) return this.send(res, 200, { ...(dataOf('cluster__config__totem__lab-pve9-defaults__SYNTHETIC.json') as object), cluster_name: c.name });
     if (method === 'GET' && path === 'cluster/config/qdevice') return this.send(res, 200, {});
     if (method === 'GET' && path === 'cluster/config/join') {
@@ -210,19 +228,20 @@ export class FakeNode {
         res.end(e.body);
         return;
       }
-      const nodelist = c.members.map((m) => ({ name: m.name, nodeid: String(m.nodeid), quorum_votes: '1', ring0_addr: m.address, pve_addr: m.address, pve_fp: m.fingerprint }));
-      for (const [name, j] of this.joined) nodelist.push({ name, nodeid: String(nodelist.length + 1), quorum_votes: '1', ring0_addr: j.address, pve_addr: j.address, pve_fp: j.fingerprint });
+      const nodelist = this.everyMember(c).map((m) => ({ name: m.name, nodeid: String(m.nodeid), quorum_votes: '1', ring0_addr: m.address, pve_addr: m.address, pve_fp: m.fingerprint }));
       return this.send(res, 200, { nodelist, preferred_node: c.self, totem: { ...(dataOf('cluster__config__totem__lab-pve9-defaults__SYNTHETIC.json') as object), cluster_name: c.name }, config_digest: 'f00d' });
     }
     if (method === 'POST' && path === 'cluster/config/join') {
       const t = this.o.joinTask!;
       this.task = { ...t, shown: 0 };
+      this.ended = false;
       return this.send(res, 200, t.upid);
     }
     if (method === 'POST' && path === 'cluster/config') {
       if (c !== null) return this.send(res, 500, null, "cluster config '/etc/pve/corosync.conf' already exists");
       const t = this.o.createTask!;
       this.task = { ...t, shown: 0 };
+      this.ended = false;
       this.o.cluster = { name: form.clustername!, self: me, quorate: true, members: [{ name: me, nodeid: 1, address: form.link0 ?? this.o.address, online: true, fingerprint: this.o.cert.fingerprint }] };
       return this.send(res, 200, t.upid);
     }
@@ -230,6 +249,7 @@ export class FakeNode {
       if (this.o.refuseDelnode) return this.send(res, 500, null, this.o.refuseDelnode);
       const name = path.split('/').at(-1)!;
       c.members = c.members.filter((m) => m.name !== name);
+      this.joined.delete(name);
       return this.send(res, 200, null);
     }
     if (method === 'GET' && node && node[1] === me) {
@@ -246,6 +266,10 @@ export class FakeNode {
           return;
         }
         const done = t.shown >= t.lines.length;
+        if (done && !this.ended) {
+          this.ended = true;
+          this.o.onTaskEnd?.(t.exitstatus);
+        }
         const status = { upid: t.upid, node: me, pid: 4822, pstart: 14891, starttime: 1764094881, type: 'clusterjoin', id: '', user: 'root@pam', status: done ? 'stopped' : 'running', ...(done ? { exitstatus: t.exitstatus } : {}) };
         this.advance();
         return this.send(res, 200, status);

@@ -21,7 +21,7 @@ export function JoinerAccessNotice({ node, texts, otp, onOtp }: Props) {
     <div className="mb-3 space-y-2" data-testid="joiner-access-problem">
       <p className="rounded border-2 border-red-700 bg-red-50 p-2 text-sm text-red-950 dark:border-red-400 dark:bg-red-950/60 dark:text-red-50" role="alert">
         <span className="font-semibold">Quorate could not use {node}’s API, so its checks below are not measured: </span>
-        <span className="break-words">{problem}</span>
+        <span className="break-words">{/[.!?]$/.test(problem) ? problem : `${problem}.`}</span>
         {!totp && <span> Go Back to correct it, then Re-check.</span>}
       </p>
       {totp && (
