@@ -1,9 +1,12 @@
 // A Proxmox VE cluster's join, create and remove need root@pam: the joining node's API (its URL, certificate
 // fingerprint, root password and TOTP code) and the member's root password. This judges what was typed with
-// the model's own schemas (JoinerAccess, Credentials) and names each field's problem; and reads back what the
-// server's dry run says about the joining node (the certificate it presents, why it could not log in, TOTP).
+// the model's JoinerAccess and Credentials (their zod/mini copies, access-rules.ts) and names each field's
+// problem; and reads back what the server's dry run says about the joining node (the certificate it presents,
+// why it could not log in, TOTP).
 // The passwords and the code live in the page's memory only: never in the URL, storage or a query key.
-import { Credentials, JoinerAccess } from '@quorate/model';
+import type { Credentials, JoinerAccess } from '@quorate/model';
+import * as z from 'zod/mini';
+import { CredentialsRule, JoinerAccessRule } from './access-rules';
 import { nameIssue, NodeNameRule } from './names';
 
 /** what the admin types for a pve join: url and fingerprint may sit in the URL, the rest never */
@@ -37,7 +40,7 @@ const trimmedOrUndefined = (s: string) => (s.trim() === '' ? undefined : s.trim(
 
 /** the joining node's access as the model takes it (empty optional fields left out), or each field's problem */
 export function joinerAccess(f: Pick<JoinerForm, 'url' | 'fingerprint' | 'password' | 'otp'>, o: { requireFingerprint: boolean }): { ok: true; value: JoinerAccess } | { ok: false; errors: JoinerErrors } {
-  const r = JoinerAccess.safeParse({ url: f.url.trim(), fingerprint: trimmedOrUndefined(f.fingerprint), password: f.password, otp: trimmedOrUndefined(f.otp) });
+  const r = z.safeParse(JoinerAccessRule, { url: f.url.trim(), fingerprint: trimmedOrUndefined(f.fingerprint), password: f.password, otp: trimmedOrUndefined(f.otp) });
   const errors: JoinerErrors = r.success ? {} : firstByField(r.error.issues, { url: 'url', fingerprint: 'fingerprint', password: 'password', otp: 'otp' });
   if (o.requireFingerprint && f.fingerprint.trim() === '' && errors.fingerprint === undefined)
     errors.fingerprint = 'Give the node’s certificate fingerprint: read the certificate it presents and compare it with its GUI (System → Certificates).';
@@ -46,7 +49,7 @@ export function joinerAccess(f: Pick<JoinerForm, 'url' | 'fingerprint' | 'passwo
 
 /** root@pam's password (and TOTP code) as the model takes it, or each field's problem */
 export function rootCredentials(password: string, otp: string): { ok: true; value: Credentials } | { ok: false; errors: { password?: string; otp?: string } } {
-  const r = Credentials.safeParse({ password, otp: trimmedOrUndefined(otp) });
+  const r = z.safeParse(CredentialsRule, { password, otp: trimmedOrUndefined(otp) });
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: firstByField(r.error.issues, { password: 'password', otp: 'otp' }) };
 }
 
