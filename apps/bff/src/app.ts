@@ -24,6 +24,9 @@ import { createGateway, type GatewayServer } from './gateway';
 import { HttpError, apiNotFound, errorHandler } from './http-errors';
 import { LinkSeriesService } from './link-series';
 import { Incidents } from './incidents';
+import { AlertDispatcher, type SendFn } from './alerts/dispatcher';
+import { sendTo, type ChannelTarget } from '@quorate/alerts';
+import { alertsRouter } from './routes/alerts';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics, type QuorateMetrics } from './metrics';
 import { sqliteEventStores } from './persistence/sqlite-events';
@@ -70,6 +73,11 @@ export interface ServerDeps {
   socketLimits?: Partial<SocketLimits>;
   /** sim state / baseline saves, other than with events and after faults, at most this often (default 60 s) */
   checkpointThrottleMs?: number;
+  /** how an alert reaches a channel (default: @quorate/alerts' sendTo); tests count calls or fail on purpose */
+  sendAlert?: SendFn;
+  /** the alert dispatcher's retry waits (default RETRY_DELAYS_MS) and tick (default 1 s) */
+  alertRetryDelaysMs?: readonly number[];
+  alertTickMs?: number;
 }
 
 export interface QuorateServer {
@@ -83,6 +91,8 @@ export interface QuorateServer {
   tasks: TaskRunner;
   /** the /metrics registry, and the alert dispatcher's hook (alertDelivered) */
   metrics: QuorateMetrics;
+  /** alerting: the engine fed from the incidents, the channels, the delivery log */
+  alerts: AlertDispatcher;
   logger: Logger;
   store: Store;
   /** write what waits for its window now (the anonymous failures' tallies): tests and shutdown */
@@ -174,6 +184,17 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   const signIn = new SignInGuard(store, deps.signInLimits);
   const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy };
   const incidents = new Incidents(clusters, io, logger);
+  const alerts = new AlertDispatcher({
+    store,
+    clusters,
+    incidents,
+    logger,
+    send: deps.sendAlert ?? ((c, n, o) => sendTo(c as ChannelTarget, n, o)),
+    delivered: (type, result) => metrics.alertDelivered(type, result),
+    publicUrl: config.allowedOrigins[0] ?? null,
+    ...(deps.alertRetryDelaysMs ? { retryDelaysMs: deps.alertRetryDelaysMs } : {}),
+    ...(deps.alertTickMs ? { tickMs: deps.alertTickMs } : {}),
+  });
   const linkSeries = new LinkSeriesService(store, clusters, logger);
   const attempts = auditAttempts(recordUnaudited(ctx), anonymous, clientIp);
 
@@ -207,6 +228,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(snapshotRouter(clusters));
   api.use(eventsRouter(clusters));
   api.use(incidentsRouter(clusters, incidents));
+  api.use(alertsRouter(ctx, alerts));
   api.use(historyRouter(ctx));
   api.use(linksRouter(clusters, linkSeries));
   api.use(simRouter(ctx));
@@ -243,6 +265,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     clusters,
     tasks,
     metrics,
+    alerts,
     logger,
     store,
     flushAudit: () => anonymous.flush(),
@@ -261,6 +284,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
         pruneTimer.unref();
         await Promise.all(clusters.all().map((c) => c.collector.start()));
         followTasks();
+        alerts.start();
       }
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -275,6 +299,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     },
     async close() {
       if (pruneTimer) clearInterval(pruneTimer);
+      await alerts.stop();
       // io.close() disconnects the sockets and closes the HTTP server
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

@@ -24,8 +24,11 @@ interface Watched {
   unwire: () => void;
 }
 
+export type IncidentListener = (change: IncidentChange) => void;
+
 export class Incidents {
   private readonly watched = new Map<string, Watched>();
+  private readonly listeners = new Set<IncidentListener>();
   private readonly log: Logger;
 
   constructor(
@@ -38,6 +41,17 @@ export class Incidents {
     for (const c of clusters.all()) this.watch(c);
     clusters.on('added', (c) => this.watch(c));
     clusters.on('removed', (c) => this.unwatch(c));
+  }
+
+  /** every change as the page gets it (one per incident per batch); returns the unsubscribe */
+  subscribe(l: IncidentListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** the open incidents of every watched cluster (a restart's, replayed from the stored events) */
+  allOpen(): Incident[] {
+    return [...this.watched.values()].flatMap((w) => w.tracker.list({ open: true }));
   }
 
   /** a cluster's incidents, newest first; undefined for a cluster not watched */
@@ -54,7 +68,16 @@ export class Incidents {
     // a collector emits the events of one observation synchronously: send what they changed once, after them
     const batch = new Map<string, IncidentChange>();
     const flush = () => {
-      for (const change of batch.values()) this.io.to(roomOf(clusterId)).emit(SocketEvents.incident, change);
+      for (const change of batch.values()) {
+        this.io.to(roomOf(clusterId)).emit(SocketEvents.incident, change);
+        for (const l of this.listeners) {
+          try {
+            l(change);
+          } catch (err) {
+            this.log.error({ err, clusterId }, 'incidents: a listener failed');
+          }
+        }
+      }
       batch.clear();
     };
     const publish = (changes: IncidentChange[]) => {

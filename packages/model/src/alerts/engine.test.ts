@@ -151,3 +151,13 @@ describe('AlertEngine', () => {
     expect(sent(e.event(ev('ha-error-cleared', T0 + 5_000), T0 + 5_000))[0]!.notification.kind).toBe('closed');
   });
 });
+
+describe('AlertEngine.restore and storageUse', () => {
+  it('an incident open before a restart: no new opening, its close is sent', () => {
+    const e = engine([ch('a')]);
+    e.restore({ key: 'lab:41', clusterId: 'lab', rule: 'quorum-lost', subject: 'cluster', title: 'quorum lost', severity: 'critical', startedAt: T0, endedAt: null, incidentId: 'lab:41' }, T0 + 60_000);
+    expect(e.incident(change('updated', incident()), T0 + 61_000)).toEqual([]);
+    const closed = e.incident(change('closed', incident({ endedAt: T0 + 120_000 })), T0 + 120_000);
+    expect(closed.map((d) => [d.send, d.notification.kind])).toEqual([[true, 'closed']]);
+  });
+});

@@ -93,6 +93,16 @@ export class AlertEngine {
     return [...this.alerts.values()].filter((a) => a.endedAt === null);
   }
 
+  /**
+   * at start: alerts open before a restart (incidents restored from the stored events) — they were told of
+   * then, so no message now; their close will be sent
+   */
+  restore(a: Alert, now: number): void {
+    if (this.alerts.has(a.key) || this.alerts.size >= MAX_ALERTS) return;
+    this.alerts.set(a.key, a);
+    for (const c of this.env.channels()) if (this.applies(c, a)) this.stateOf(c.id).set(a.key, { ...fresh(), sent: true, lastSentAt: now });
+  }
+
   incident(change: IncidentChange, now: number): Decision[] {
     const a = alertOfIncident(change.incident);
     if (!a) return [];

@@ -80,3 +80,23 @@ export function notificationOf(w: Worded): Notification {
 }
 
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+
+/** the test button's message: it says plainly that nothing is wrong */
+export function testNotification(channelName: string, at: number, url: string | null): Notification {
+  return {
+    id: `test:${at}`,
+    kind: 'test',
+    rule: null,
+    clusterId: null,
+    clusterName: null,
+    severity: 'info',
+    title: `Quorate test message for “${channelName}”`,
+    body: `This is a test sent from Quorate at ${iso(at)}. Nothing is wrong: if you can read this, alerts reach you here.${url ? `\n${url}` : ''}`,
+    at,
+    startedAt: null,
+    endedAt: null,
+    durationMs: null,
+    incidentId: null,
+    url,
+  };
+}

@@ -1,0 +1,138 @@
+// Alerting end to end on the simulator, with the real senders and webhook receivers on 127.0.0.1: quorum lost
+// → exactly one quorum message per channel; regained → one resolved message with the duration; the first
+// channel failing (500) → retried, then its fallback gets it; a silenced rule sends nothing and the delivery
+// log says why; the test button; secrets never answered.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { Delivery, DeliveryPage, Notification, Role } from '@quorate/model';
+import { createServer, type QuorateServer } from './app';
+import { loadConfig } from './config';
+import { bearerFetch, roleTokens, tempDataDir } from './testing/harness';
+
+interface Received {
+  path: string;
+  body: Notification & { version: number };
+}
+const received: Received[] = [];
+const receivers: Server[] = [];
+let okUrl = '';
+let failUrl = '';
+let server: QuorateServer;
+let url = '';
+let tokens: Record<Role, string>;
+const dataDir = tempDataDir();
+
+async function receiver(status: number): Promise<string> {
+  const s = createHttpServer((req, res) => {
+    let raw = '';
+    req.on('data', (d) => (raw += String(d)));
+    req.on('end', () => {
+      if (status === 200) received.push({ path: req.url ?? '', body: JSON.parse(raw) as Received['body'] });
+      res.writeHead(status).end(status === 200 ? 'ok' : 'boom');
+    });
+  });
+  receivers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  okUrl = await receiver(200);
+  failUrl = await receiver(500);
+  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_DATA_DIR: dataDir });
+  server = createServer(config, { logger: pino({ level: 'silent' }), alertRetryDelaysMs: [0, 50], alertTickMs: 100 });
+  url = (await server.start()).url;
+  tokens = roleTokens(server);
+});
+afterAll(async () => {
+  await server?.close();
+  for (const r of receivers) r.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const call = (method: string, path: string, body?: unknown, as: Role = 'admin') => bearerFetch(`${url}/api/v1${path}`, tokens[as], { method, ...(body !== undefined ? { body } : {}) });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+const deliveries = async (q = '') => ((await (await call('GET', `/alerts/deliveries?limit=500${q}`)).json()) as DeliveryPage).deliveries;
+const quorumMessages = (kind: string) => received.filter((r) => r.body.rule === 'quorum-lost' && r.body.kind === kind);
+
+describe('alerts on the simulator', () => {
+  let primary = '';
+  let backup = '';
+  let direct = '';
+
+  it('channels: added (admin only), secrets never answered, a fallback must exist', async () => {
+    const only = { 'quorum-lost': { on: true }, 'node-offline': { on: false }, 'early-warning': { on: false }, 'link-degraded': { on: false, flapCount: 3, flapWindowS: 60 } };
+    const add = async (body: unknown, as: Role = 'admin') => call('POST', '/alerts/channels', body, as);
+    expect((await add({ type: 'webhook', name: 'x', config: { url: okUrl } }, 'operator')).status).toBe(403);
+    const bad = await add({ type: 'webhook', name: 'x', config: { url: okUrl }, fallback: 'ch_000000000000' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/fallback: no channel with id ch_000000000000/);
+    // the backup carries no rule itself: only what the primary fails to deliver
+    const none = { ...only, 'quorum-lost': { on: false } };
+    backup = ((await (await add({ type: 'webhook', name: 'backup', config: { url: `${okUrl}/backup`, secret: 'backup-signing-secret-123' }, rules: none })).json()) as { channel: { id: string } }).channel.id;
+    const p = await add({ type: 'webhook', name: 'primary', config: { url: `${failUrl}/primary` }, rules: only, fallback: backup });
+    expect(p.status).toBe(201);
+    primary = ((await p.json()) as { channel: { id: string } }).channel.id;
+    direct = ((await (await add({ type: 'webhook', name: 'direct', config: { url: `${okUrl}/direct` }, rules: only })).json()) as { channel: { id: string } }).channel.id;
+    const list = (await (await call('GET', '/alerts/channels')).json()) as { channels: { id: string; config: Record<string, unknown> }[] };
+    expect(list.channels.find((c) => c.id === backup)!.config).toEqual({ url: `${okUrl}/backup`, secret: '(set)' });
+    expect(JSON.stringify(list)).not.toContain('backup-signing-secret-123');
+  });
+
+  it('quorum lost: one message per channel (the failing one retried, then its fallback); regained: one resolved with the duration', async () => {
+    expect((await call('POST', '/sim/faults', { action: 'stop', nodes: ['pve2', 'pve3'] }, 'operator')).status).toBeLessThan(300);
+    await until('the quorum messages', () => (quorumMessages('opened').length >= 2 ? true : undefined));
+    await sleep(500);
+    const opened = quorumMessages('opened');
+    expect(opened.map((r) => r.path).sort()).toEqual(['/backup', '/direct']);
+    const log = await deliveries();
+    const failed = log.find((d) => d.channelId === primary && d.kind === 'opened')!;
+    expect(failed).toMatchObject({ outcome: 'failed', status: 500, attempts: 2 });
+    expect(log.find((d) => d.channelId === backup && d.kind === 'opened')).toMatchObject({ outcome: 'sent', status: 200, fallbackOf: primary });
+    expect(opened[0]!.body.title).toMatch(/quorum lost/i);
+
+    const lostAt = Date.now();
+    await call('POST', '/sim/faults', { action: 'heal' }, 'operator');
+    await until('the resolved messages', () => (quorumMessages('closed').length >= 2 ? true : undefined));
+    await sleep(500);
+    const closed = quorumMessages('closed');
+    expect(closed.map((r) => r.path).sort()).toEqual(['/backup', '/direct']);
+    expect(closed[0]!.body.durationMs).toBeGreaterThan(0);
+    expect(closed[0]!.body.durationMs).toBeLessThan(Date.now() - lostAt + 60_000);
+    expect(closed[0]!.body.title).toMatch(/resolved .* \(lasted /);
+    // exactly one each: nothing more came
+    expect(quorumMessages('opened')).toHaveLength(2);
+  });
+
+  it('a silenced rule sends nothing, and the delivery log says why', async () => {
+    const s = await call('POST', '/alerts/silences', { rule: 'quorum-lost', hours: 1, reason: 'planned maintenance of pve2 and pve3' }, 'operator');
+    expect(s.status).toBe(201);
+    const before = received.length;
+    await call('POST', '/sim/faults', { action: 'stop', nodes: ['pve2', 'pve3'] }, 'operator');
+    const suppressed = await until('a suppressed delivery', async () => (await deliveries('&outcome=suppressed')).find((d: Delivery) => d.channelId === direct && d.rule === 'quorum-lost'));
+    expect(suppressed.detail).toMatch(/^silenced until .*: planned maintenance of pve2 and pve3$/);
+    await sleep(500);
+    expect(received.length).toBe(before);
+    await call('POST', '/sim/faults', { action: 'heal' }, 'operator');
+  });
+
+  it('the test button sends one message and logs it; viewers cannot read the delivery log', async () => {
+    const r = await call('POST', `/alerts/channels/${direct}/test`);
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { delivery: Delivery }).delivery).toMatchObject({ outcome: 'sent', kind: 'test', status: 200 });
+    expect(received.at(-1)!.body).toMatchObject({ kind: 'test', title: 'Quorate test message for “direct”' });
+    expect((await call('GET', '/alerts/deliveries', undefined, 'viewer')).status).toBe(403);
+  });
+});

@@ -1,0 +1,133 @@
+// /api/v1/alerts: channels (admin; secrets never answered), their test button, the delivery log, silences and
+// acknowledgements (operator), what is alerting now (viewer). Every change is audited.
+import { Router } from 'express';
+import { z } from 'zod';
+import { ChannelInput, DeliveryQuery, SECRET_FIELDS, SECRET_SET, SilenceInput, redactChannel, type Channel, type DeliveryPage } from '@quorate/model';
+import type { AlertDispatcher } from '../alerts/dispatcher';
+import { requireRole, signedIn } from '../auth/middleware';
+import { audit, type AppContext } from '../context';
+import { HttpError, badRequest } from '../http-errors';
+
+const Id = z.string().regex(/^[a-z]{2}_[0-9a-f]{12}$/, 'an id such as ch_0123456789ab');
+const AckInput = z.object({ key: z.string().min(1).max(200) }).strict();
+
+export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher): Router {
+  const { store } = ctx;
+  const router = Router();
+  const channelOf = (raw: unknown): Channel => {
+    const id = Id.safeParse(raw);
+    if (!id.success) throw badRequest('channel id', id.error);
+    const c = store.alerts.channels.get(id.data);
+    if (!c) throw new HttpError(404, `no alert channel with id ${id.data}`);
+    return c;
+  };
+  /** a fallback that exists and is not the channel itself; clusters that are known */
+  const checkRefs = (input: ChannelInput, selfId: string | null): void => {
+    if (input.fallback != null && (input.fallback === selfId || !store.alerts.channels.get(input.fallback)))
+      throw new HttpError(400, `fallback: ${input.fallback === selfId ? 'a channel cannot be its own fallback' : `no channel with id ${input.fallback}`}`, [{ path: 'fallback', message: 'not another existing channel' }]);
+    const unknown = (input.clusters ?? []).filter((id) => !ctx.clusters.get(id) || ctx.clusters.get(id)!.config.id !== id);
+    if (unknown.length > 0) throw new HttpError(400, `clusters: unknown ${unknown.join(', ')}`, [{ path: 'clusters', message: `unknown: ${unknown.join(', ')}` }]);
+  };
+
+  router.get('/alerts/channels', requireRole('admin'), (_req, res) => {
+    res.json({ channels: store.alerts.channels.list().map(redactChannel) });
+  });
+
+  router.post('/alerts/channels', requireRole('admin'), (req, res) => {
+    const who = signedIn(req.identity);
+    const input = ChannelInput.safeParse(req.body);
+    if (!input.success) throw badRequest('alert channel', input.error);
+    checkRefs(input.data, null);
+    const c = store.alerts.channels.save(input.data);
+    alerts.channelsChanged();
+    audit(ctx, who, { operation: 'alert-channel-add', clusterId: null, params: { id: c.id, type: c.type, name: c.name }, confirmed: true, result: 'ok', message: `alert channel ${c.name} (${c.type}) added` });
+    res.status(201).json({ channel: redactChannel(c) });
+  });
+
+  router.put('/alerts/channels/:id', requireRole('admin'), (req, res) => {
+    const who = signedIn(req.identity);
+    const before = channelOf(req.params.id);
+    // a secret sent back as SECRET_SET keeps the stored one (the page never has it)
+    const body = req.body as { type?: unknown; config?: Record<string, unknown> } | undefined;
+    if (body && body.type === before.type && body.config && typeof body.config === 'object')
+      for (const f of SECRET_FIELDS[before.type]) if (body.config[f] === SECRET_SET) body.config[f] = (before.config as Record<string, unknown>)[f];
+    const input = ChannelInput.safeParse(body);
+    if (!input.success) throw badRequest('alert channel', input.error);
+    checkRefs(input.data, before.id);
+    const c = store.alerts.channels.save(input.data, before.id);
+    alerts.channelsChanged();
+    audit(ctx, who, { operation: 'alert-channel-change', clusterId: null, params: { id: c.id, type: c.type, name: c.name }, confirmed: true, result: 'ok', message: `alert channel ${c.name} (${c.type}) changed` });
+    res.json({ channel: redactChannel(c) });
+  });
+
+  router.delete('/alerts/channels/:id', requireRole('admin'), (req, res) => {
+    const who = signedIn(req.identity);
+    const c = channelOf(req.params.id);
+    store.alerts.channels.delete(c.id);
+    alerts.channelsChanged();
+    audit(ctx, who, { operation: 'alert-channel-remove', clusterId: null, params: { id: c.id, type: c.type, name: c.name }, confirmed: true, result: 'ok', message: `alert channel ${c.name} (${c.type}) removed` });
+    res.status(204).end();
+  });
+
+  router.post('/alerts/channels/:id/test', requireRole('admin'), async (req, res) => {
+    const who = signedIn(req.identity);
+    const c = channelOf(req.params.id);
+    const delivery = await alerts.test(c);
+    audit(ctx, who, { operation: 'alert-channel-test', clusterId: null, params: { id: c.id, type: c.type, name: c.name }, confirmed: true, result: delivery.outcome === 'sent' ? 'ok' : 'failed', message: `test message to ${c.name}: ${delivery.outcome} (${delivery.detail})` });
+    res.json({ delivery });
+  });
+
+  router.get('/alerts/deliveries', requireRole('operator'), (req, res) => {
+    const q = DeliveryQuery.safeParse(req.query);
+    if (!q.success) throw badRequest('query', q.error);
+    const body: DeliveryPage = store.alerts.deliveries.list(q.data);
+    res.json(body);
+  });
+
+  router.get('/alerts/silences', requireRole('viewer'), (_req, res) => {
+    res.json({ silences: store.alerts.silences.list() });
+  });
+
+  router.post('/alerts/silences', requireRole('operator'), (req, res) => {
+    const who = signedIn(req.identity);
+    const input = SilenceInput.safeParse(req.body);
+    if (!input.success) throw badRequest('silence', input.error);
+    const s = input.data;
+    if (s.cluster != null && ctx.clusters.get(s.cluster)?.config.id !== s.cluster) throw new HttpError(400, `cluster: unknown ${s.cluster}`, [{ path: 'cluster', message: 'unknown cluster' }]);
+    const now = Date.now();
+    const startsAt = s.hours !== undefined ? now : (s.startsAt ?? now);
+    const endsAt = s.hours !== undefined ? now + s.hours * 3_600_000 : s.endsAt!;
+    if (endsAt <= now) throw new HttpError(400, 'endsAt: the window is already over', [{ path: 'endsAt', message: 'in the past' }]);
+    const v = store.alerts.silences.add({ clusterId: s.cluster ?? null, rule: s.rule ?? null, startsAt, endsAt, reason: s.reason, createdBy: who.name });
+    alerts.silencesChanged();
+    audit(ctx, who, { operation: 'alert-silence', clusterId: v.clusterId, params: { id: v.id, rule: v.rule, startsAt, endsAt }, confirmed: true, result: 'ok', message: `alerts silenced${v.rule ? ` (${v.rule})` : ''} until ${new Date(endsAt).toISOString()}: ${s.reason}` });
+    res.status(201).json({ silence: v });
+  });
+
+  router.delete('/alerts/silences/:id', requireRole('operator'), (req, res) => {
+    const who = signedIn(req.identity);
+    const id = Id.safeParse(req.params.id);
+    if (!id.success) throw badRequest('silence id', id.error);
+    if (!store.alerts.silences.delete(id.data)) throw new HttpError(404, `no silence with id ${id.data}`);
+    alerts.silencesChanged();
+    audit(ctx, who, { operation: 'alert-silence-end', clusterId: null, params: { id: id.data }, confirmed: true, result: 'ok', message: 'silence ended early' });
+    res.status(204).end();
+  });
+
+  router.get('/alerts/open', requireRole('viewer'), (_req, res) => {
+    res.json({ alerts: alerts.openAlerts().map((a) => ({ ...a, acknowledged: store.alerts.acks.get(a.key) })) });
+  });
+
+  router.post('/alerts/ack', requireRole('operator'), (req, res) => {
+    const who = signedIn(req.identity);
+    const input = AckInput.safeParse(req.body);
+    if (!input.success) throw badRequest('acknowledgement', input.error);
+    const open = alerts.openAlerts().find((a) => a.key === input.data.key);
+    if (!open) throw new HttpError(404, `nothing is alerting as ${input.data.key}`);
+    const ack = store.alerts.acks.ack(open.key, who.name);
+    audit(ctx, who, { operation: 'alert-ack', clusterId: open.clusterId, params: { key: open.key }, confirmed: true, result: 'ok', message: `acknowledged: ${open.title} (no more reminders)` });
+    res.json({ ack });
+  });
+
+  return router;
+}
