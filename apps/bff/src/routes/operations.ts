@@ -30,9 +30,10 @@ export function operationsRouter(ctx: AppContext): Router {
     })
     .get('/join-info', requireRole('viewer'), async (req, res) => {
       const cluster = clusterOf(req, ctx.clusters);
-      const get = cluster.collector.source.capabilities.join?.joinInformation;
-      if (!get) throw new HttpError(501, `cluster '${cluster.config.id}' (${cluster.config.source}) has no join information here`);
-      const joinInformation = await get();
+      const control = cluster.collector.source.capabilities.join;
+      if (!control?.joinInformation) throw new HttpError(501, `cluster '${cluster.config.id}' (${cluster.config.source}) has no join information here`);
+      // called on the control: the pve one reads through its own client (this)
+      const joinInformation = await control.joinInformation();
       const decoded = decodeJoinInfo(joinInformation);
       // what the source built must read back: else it is a bug here, not the caller's
       if (!decoded.ok) throw new Error(`join information of '${cluster.config.id}' does not decode: ${decoded.error}`);
