@@ -1,5 +1,5 @@
 // Alerting in the BFF: the model's AlertEngine fed from the incidents (one cause, one incident), the
-// collectors' events (HA errors), their health (source down) and snapshots (storage use), ticked every
+// collectors' events (HA errors), their health (source down) and snapshots (storage use, the QDevice), ticked every
 // TICK_MS; each decision sent (with retries, then the channel's fallback) or recorded as suppressed, and
 // every outcome written to the delivery log. Alerting depends on nothing the watched cluster provides.
 import {
@@ -126,7 +126,9 @@ export class AlertDispatcher {
     const onEvent = (e: Parameters<AlertEngine['event']>[0]) => this.decide(this.engine.event(e, this.now()));
     const onSnapshot = () => {
       const s = c.collector.current()?.snapshot;
-      if (s?.storage) this.decide(this.engine.storageUse(id, storageUse(s.storage), this.now()));
+      if (!s) return;
+      if (s.storage) this.decide(this.engine.storageUse(id, storageUse(s.storage), this.now()));
+      this.decide(this.engine.qdevice(id, s.qdevice ?? null, this.now()));
     };
     c.collector.on('event', onEvent).on('snapshot', onSnapshot).on('patch', onSnapshot);
     this.unwire.push(() => c.collector.off('event', onEvent).off('snapshot', onSnapshot).off('patch', onSnapshot));

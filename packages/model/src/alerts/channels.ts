@@ -64,9 +64,10 @@ export type ChannelConfig<T extends ChannelType = ChannelType> = z.infer<(typeof
 
 /** the config fields that are secrets: stored encrypted, answered as SECRET_SET */
 export const SECRET_FIELDS: Record<ChannelType, readonly string[]> = {
-  webhook: ['secret'],
+  // a webhook URL often carries a token, and an ntfy topic is its own password (ntfy's docs)
+  webhook: ['url', 'secret'],
   email: ['password'],
-  ntfy: ['token'],
+  ntfy: ['url', 'token'],
   gotify: ['token'],
   slack: ['url'],
   discord: ['url'],
@@ -118,11 +119,40 @@ export const ChannelView = z.object({
   enabled: z.boolean(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** for a secret URL, where it points (scheme and host only), so the page can say which service it is */
+  hints: z.record(z.string(), z.string()).optional(),
 });
 export type ChannelView = z.infer<typeof ChannelView>;
 
+/** scheme://host[:port] of a URL; null when it is none */
+function originOf(value: string): string | null {
+  try {
+    const u = new URL(value);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return null;
+  }
+}
+
+/** secrets replaced by SECRET_SET (secret URLs hinted by their origin), user:password@ cut from every other URL */
 export function redactChannel(c: Channel): ChannelView {
   const config: Record<string, unknown> = { ...(c.config as Record<string, unknown>) };
-  for (const f of SECRET_FIELDS[c.type]) if (config[f] !== undefined) config[f] = SECRET_SET;
-  return { ...c, config };
+  const hints: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (typeof v !== 'string' || !/^https?:\/\//.test(v)) continue;
+    const u = new URL(v);
+    if (u.username || u.password) {
+      u.username = '';
+      u.password = '';
+      config[k] = u.href;
+    }
+  }
+  for (const f of SECRET_FIELDS[c.type]) {
+    const v = config[f];
+    if (v === undefined) continue;
+    const origin = typeof v === 'string' ? originOf(v) : null;
+    if (origin) hints[f] = origin;
+    config[f] = SECRET_SET;
+  }
+  return { ...c, config, ...(Object.keys(hints).length > 0 ? { hints } : {}) };
 }

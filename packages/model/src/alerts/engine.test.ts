@@ -161,3 +161,16 @@ describe('AlertEngine.restore and storageUse', () => {
     expect(closed.map((d) => [d.send, d.notification.kind])).toEqual([[true, 'closed']]);
   });
 });
+
+describe('AlertEngine.qdevice', () => {
+  it('disconnected or not counted opens once; connected and counted closes', () => {
+    const e = engine([ch('a')]);
+    const q = (state: 'connected' | 'disconnected', castsVote: boolean) => ({ state, castsVote, host: 'qnetd', votes: 1 });
+    expect(e.qdevice('lab', q('connected', true), T0)).toEqual([]);
+    const lost = e.qdevice('lab', q('disconnected', false), T0 + 1);
+    expect(sent(lost)[0]!.notification.title).toBe('Lab: QDevice qnetd lost: its state is disconnected');
+    expect(e.qdevice('lab', q('connected', false), T0 + 2)).toEqual([]);
+    expect(sent(e.qdevice('lab', q('connected', true), T0 + 3))[0]!.notification.kind).toBe('closed');
+    expect(e.qdevice('lab', null, T0 + 4)).toEqual([]);
+  });
+});

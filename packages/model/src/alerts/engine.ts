@@ -6,6 +6,7 @@
 // decision says why. Bounds: MAX_ALERTS open alerts, MAX_FLAP_MARKS changes kept per subject.
 import type { ClusterEvent } from '../events';
 import type { IncidentChange } from '../incidents';
+import type { QDevice } from '../snapshot';
 import { alertOfIncident, type Alert } from './alert';
 import type { Notification } from './notification';
 import { type RuleId, type RuleSettings } from './rules';
@@ -147,6 +148,23 @@ export class AlertEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * the QDevice (no incident covers it): configured but not connected, or its vote not counted, opens "QDevice
+   * lost"; connected with its vote closes it; no QDevice (removed) closes it too
+   */
+  qdevice(clusterId: string, q: Pick<QDevice, 'state' | 'castsVote' | 'host' | 'votes'> | null, now: number): Decision[] {
+    const key = `${clusterId}:qdevice`;
+    const prev = this.alerts.get(key);
+    const isOpen = prev !== undefined && prev.endedAt === null;
+    const lost = q !== null && (q.state !== 'connected' || !q.castsVote);
+    if (lost && !isOpen) {
+      const why = q.state !== 'connected' ? `its state is ${q.state}` : 'its vote is not counted';
+      return this.opened({ key, clusterId, rule: 'qdevice-lost', subject: 'qdevice', title: `QDevice${q.host ? ` ${q.host}` : ''} lost: ${why}`, severity: 'critical', startedAt: now, endedAt: null, incidentId: null }, now);
+    }
+    if (!lost && isOpen) return this.closed({ ...prev, endedAt: now }, now);
+    return [];
   }
 
   /** HA errors (pve): an event, not an incident — ha-error opens, ha-error-cleared closes */
