@@ -17,6 +17,7 @@ interface Received {
   body: Notification & { version: number };
 }
 const received: Received[] = [];
+const pings: string[] = [];
 const receivers: Server[] = [];
 let okUrl = '';
 let failUrl = '';
@@ -30,7 +31,8 @@ async function receiver(status: number): Promise<string> {
     let raw = '';
     req.on('data', (d) => (raw += String(d)));
     req.on('end', () => {
-      if (status === 200) received.push({ path: req.url ?? '', body: JSON.parse(raw) as Received['body'] });
+      if (req.url?.startsWith('/ping/')) pings.push(req.url);
+      else if (status === 200) received.push({ path: req.url ?? '', body: JSON.parse(raw) as Received['body'] });
       res.writeHead(status).end(status === 200 ? 'ok' : 'boom');
     });
   });
@@ -43,7 +45,8 @@ beforeAll(async () => {
   okUrl = await receiver(200);
   failUrl = await receiver(500);
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_DATA_DIR: dataDir });
-  server = createServer(config, { logger: pino({ level: 'silent' }), alertRetryDelaysMs: [0, 50], alertTickMs: 100 });
+  // the dead-man's switch at 10 ms per configured second: its 30 s minimum is 300 ms here
+  server = createServer(config, { logger: pino({ level: 'silent' }), alertRetryDelaysMs: [0, 50], alertTickMs: 100, deadmanMsPerSecond: 10 });
   url = (await server.start()).url;
   tokens = roleTokens(server);
 });
@@ -135,5 +138,23 @@ describe('alerts on the simulator', () => {
     expect(((await r.json()) as { delivery: Delivery }).delivery).toMatchObject({ outcome: 'sent', kind: 'test', status: 200 });
     expect(received.at(-1)!.body).toMatchObject({ kind: 'test', title: 'Quorate test message for “direct”' });
     expect((await call('GET', '/alerts/deliveries', undefined, 'viewer')).status).toBe(403);
+  });
+
+  it("the dead-man's switch: pings at once and every interval; the URL's key is never answered; off stops it", async () => {
+    const bad = await call('PUT', '/alerts/deadman', { url: 'ftp://x', intervalS: 60 });
+    expect(bad.status).toBe(400);
+    const r = await call('PUT', '/alerts/deadman', { url: `${okUrl}/ping/7d1e-check-key`, intervalS: 30 });
+    expect(r.status).toBe(200);
+    const view = (await r.json()) as { configured: boolean; hint: string; intervalS: number; last: { ok: boolean; status: number } };
+    expect(view).toMatchObject({ configured: true, hint: okUrl, intervalS: 30, last: { ok: true, status: 200 } });
+    expect(JSON.stringify(view)).not.toContain('7d1e-check-key');
+    await until('three pings', () => (pings.length >= 3 ? true : undefined), 5_000);
+    expect(new Set(pings)).toEqual(new Set(['/ping/7d1e-check-key']));
+    expect((await call('PUT', '/alerts/deadman', { url: `${okUrl}/ping/x`, intervalS: 30 }, 'operator')).status).toBe(403);
+    expect((await call('DELETE', '/alerts/deadman')).status).toBe(204);
+    const n = pings.length;
+    await sleep(800);
+    expect(pings.length).toBe(n);
+    expect(await (await call('GET', '/alerts/deadman')).json()).toEqual({ configured: false, hint: null, intervalS: null, last: null });
   });
 });

@@ -25,7 +25,8 @@ import { HttpError, apiNotFound, errorHandler } from './http-errors';
 import { LinkSeriesService } from './link-series';
 import { Incidents } from './incidents';
 import { AlertDispatcher, type SendFn } from './alerts/dispatcher';
-import { sendTo, type ChannelTarget } from '@quorate/alerts';
+import { pingDeadman, sendTo, type ChannelTarget } from '@quorate/alerts';
+import { DeadmanSwitch, type PingFn } from './alerts/deadman';
 import { alertsRouter } from './routes/alerts';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics, type QuorateMetrics } from './metrics';
@@ -78,6 +79,9 @@ export interface ServerDeps {
   /** the alert dispatcher's retry waits (default RETRY_DELAYS_MS) and tick (default 1 s) */
   alertRetryDelaysMs?: readonly number[];
   alertTickMs?: number;
+  pingDeadman?: PingFn;
+  /** the dead-man's switch's interval, ms per configured second (default 1000; tests shorten it) */
+  deadmanMsPerSecond?: number;
 }
 
 export interface QuorateServer {
@@ -195,6 +199,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     ...(deps.alertRetryDelaysMs ? { retryDelaysMs: deps.alertRetryDelaysMs } : {}),
     ...(deps.alertTickMs ? { tickMs: deps.alertTickMs } : {}),
   });
+  const deadman = new DeadmanSwitch(store, deps.pingDeadman ?? ((url, o) => pingDeadman(url, o)), logger, deps.deadmanMsPerSecond !== undefined ? (s) => s * deps.deadmanMsPerSecond! : undefined);
   const linkSeries = new LinkSeriesService(store, clusters, logger);
   const attempts = auditAttempts(recordUnaudited(ctx), anonymous, clientIp);
 
@@ -228,7 +233,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(snapshotRouter(clusters));
   api.use(eventsRouter(clusters));
   api.use(incidentsRouter(clusters, incidents));
-  api.use(alertsRouter(ctx, alerts));
+  api.use(alertsRouter(ctx, alerts, deadman));
   api.use(historyRouter(ctx));
   api.use(linksRouter(clusters, linkSeries));
   api.use(simRouter(ctx));
@@ -285,6 +290,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
         await Promise.all(clusters.all().map((c) => c.collector.start()));
         followTasks();
         alerts.start();
+        deadman.start();
       }
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -299,7 +305,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     },
     async close() {
       if (pruneTimer) clearInterval(pruneTimer);
-      await alerts.stop();
+      await Promise.all([alerts.stop(), deadman.stop()]);
       // io.close() disconnects the sockets and closes the HTTP server
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

@@ -12,3 +12,4 @@ export { sendSlack, slackPayload } from './channels/slack';
 export { sendDiscord, discordPayload } from './channels/discord';
 export { sendTelegram, telegramText } from './channels/telegram';
 export { sendTeams, teamsPayload } from './channels/teams';
+export { pingDeadman } from './deadman';

@@ -2,8 +2,9 @@
 // acknowledgements (operator), what is alerting now (viewer). Every change is audited.
 import { Router } from 'express';
 import { z } from 'zod';
-import { ChannelInput, DeliveryQuery, SECRET_FIELDS, SECRET_SET, SilenceInput, redactChannel, type Channel, type DeliveryPage } from '@quorate/model';
+import { ChannelInput, DeadmanInput, DeliveryQuery, SECRET_FIELDS, SECRET_SET, SilenceInput, redactChannel, type Channel, type DeliveryPage } from '@quorate/model';
 import type { AlertDispatcher } from '../alerts/dispatcher';
+import type { DeadmanSwitch } from '../alerts/deadman';
 import { requireRole, signedIn } from '../auth/middleware';
 import { audit, type AppContext } from '../context';
 import { HttpError, badRequest } from '../http-errors';
@@ -11,7 +12,7 @@ import { HttpError, badRequest } from '../http-errors';
 const Id = z.string().regex(/^[a-z]{2}_[0-9a-f]{12}$/, 'an id such as ch_0123456789ab');
 const AckInput = z.object({ key: z.string().min(1).max(200) }).strict();
 
-export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher): Router {
+export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher, deadman: DeadmanSwitch): Router {
   const { store } = ctx;
   const router = Router();
   const channelOf = (raw: unknown): Channel => {
@@ -127,6 +128,28 @@ export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher): Router {
     const ack = store.alerts.acks.ack(open.key, who.name);
     audit(ctx, who, { operation: 'alert-ack', clusterId: open.clusterId, params: { key: open.key }, confirmed: true, result: 'ok', message: `acknowledged: ${open.title} (no more reminders)` });
     res.json({ ack });
+  });
+
+  router.get('/alerts/deadman', requireRole('admin'), (_req, res) => {
+    res.json(deadman.view());
+  });
+
+  router.put('/alerts/deadman', requireRole('admin'), async (req, res) => {
+    const who = signedIn(req.identity);
+    const input = DeadmanInput.safeParse(req.body);
+    if (!input.success) throw badRequest("dead-man's switch", input.error);
+    deadman.configure(input.data);
+    await deadman.settled();
+    const view = deadman.view();
+    audit(ctx, who, { operation: 'alert-deadman-set', clusterId: null, params: { hint: view.hint, intervalS: view.intervalS }, confirmed: true, result: 'ok', message: `dead-man's switch: ${view.hint} every ${view.intervalS} s (first ping: ${view.last?.detail ?? 'pending'})` });
+    res.json(view);
+  });
+
+  router.delete('/alerts/deadman', requireRole('admin'), (req, res) => {
+    const who = signedIn(req.identity);
+    deadman.configure(null);
+    audit(ctx, who, { operation: 'alert-deadman-clear', clusterId: null, params: {}, confirmed: true, result: 'ok', message: "dead-man's switch turned off" });
+    res.status(204).end();
   });
 
   return router;

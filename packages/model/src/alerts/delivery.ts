@@ -71,3 +71,21 @@ export const SilenceView = z.object({
   createdAt: z.number(),
 });
 export type SilenceView = z.infer<typeof SilenceView>;
+
+/** PUT /api/v1/alerts/deadman: the URL Quorate pings every intervalS (a healthchecks-style check) */
+export const DeadmanInput = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://hc-ping.com/<uuid>' }).max(2048),
+    intervalS: z.number().int().min(30).max(3_600).default(60),
+  })
+  .strict();
+export type DeadmanInput = z.infer<typeof DeadmanInput>;
+
+/** GET /api/v1/alerts/deadman: configured or not, where (origin only: the URL holds the check's key), the last ping */
+export const DeadmanView = z.object({
+  configured: z.boolean(),
+  hint: z.string().nullable(),
+  intervalS: z.number().int().nullable(),
+  last: z.object({ at: z.number(), ok: z.boolean(), status: z.number().int().nullable(), detail: z.string() }).nullable(),
+});
+export type DeadmanView = z.infer<typeof DeadmanView>;
