@@ -11,6 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { FakeNode, joinTask, type FakeCluster } from '../../packages/sources/src/pve/ops-fake.test-helper';
 import { selfSignedCert, type TestCert } from '../../packages/sources/src/pve/tls.test-helper';
@@ -116,6 +117,9 @@ async function fillWizard(page: Page, id: string, joiner: FakeNode, joinerPasswo
   await expect(page.getByTestId('joiner-certificate-fingerprint')).toHaveAttribute('data-fingerprint', joinerCert.fingerprint);
   await expect(page.getByTestId('joiner-certificate-presented')).toContainText('System → Certificates');
   await shot(page, 'node-step-certificate');
+  // the pve fields and the presented certificate pass the accessibility gate too
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
   await page.getByTestId('joiner-certificate-trust').click();
   await expect(page.getByTestId('joiner-fingerprint')).toHaveValue(joinerCert.fingerprint);
   await page.getByTestId('join-password').fill(MEMBER_PW);
