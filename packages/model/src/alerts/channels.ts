@@ -124,14 +124,13 @@ export const ChannelView = z.object({
 });
 export type ChannelView = z.infer<typeof ChannelView>;
 
+/** scheme, user:password@, host[:port] and the rest of an http(s) URL (the model has no URL class: no I/O lib) */
+const URL_PARTS = /^(https?:\/\/)(?:[^@/?#]*@)?([^/?#]*)(.*)$/i;
+
 /** scheme://host[:port] of a URL; null when it is none */
 function originOf(value: string): string | null {
-  try {
-    const u = new URL(value);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return null;
-  }
+  const m = URL_PARTS.exec(value);
+  return m ? `${m[1]!.toLowerCase()}${m[2]}` : null;
 }
 
 /** secrets replaced by SECRET_SET (secret URLs hinted by their origin), user:password@ cut from every other URL */
@@ -139,13 +138,8 @@ export function redactChannel(c: Channel): ChannelView {
   const config: Record<string, unknown> = { ...(c.config as Record<string, unknown>) };
   const hints: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) {
-    if (typeof v !== 'string' || !/^https?:\/\//.test(v)) continue;
-    const u = new URL(v);
-    if (u.username || u.password) {
-      u.username = '';
-      u.password = '';
-      config[k] = u.href;
-    }
+    const m = typeof v === 'string' ? URL_PARTS.exec(v) : null;
+    if (m) config[k] = `${m[1]}${m[2]}${m[3]}`;
   }
   for (const f of SECRET_FIELDS[c.type]) {
     const v = config[f];
