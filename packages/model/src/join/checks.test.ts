@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { QuorumOptions } from '../snapshot';
 import { joinChecks, type JoinCheck } from './checks';
 import { JoinFacts, type JoinFactsParsed } from './facts';
+import { joinPlan } from './plan';
 
 const member = (i: number, over: Partial<JoinFactsParsed['cluster']['members'][number]> = {}) => ({
   name: `pve${i}`,
@@ -149,5 +150,16 @@ describe('joinChecks', () => {
     const two = facts({ cluster: { members: members.slice(0, 2), links: [0, 1] }, joiner: { addresses: [{ link: 0, address: '198.18.0.14' }, { link: 1, address: '198.19.0.14' }], localAddresses: ['198.18.0.14', '198.19.0.14'] }, probes: probes.slice(0, 2) });
     expect(one(two, 'advice-qdevice')).toMatchObject({ status: 'pass', measured: '3 nodes: odd' });
     expect(one(two, 'advice-second-link')).toMatchObject({ status: 'pass', measured: '2 links' });
+  });
+});
+
+describe('joiner-access (pve: the joining node reached through its API)', () => {
+  it('absent when the source reaches the node by its own means; pass when logged in; fail naming why', () => {
+    expect(byId(joinChecks(facts()))['joiner-access']).toBeUndefined();
+    expect(one(facts({ joiner: { access: { ok: true, detail: 'logged in to pve4 (https://198.18.0.14:8006) as root@pam' } } }), 'joiner-access')).toMatchObject({ status: 'pass', measured: 'logged in to pve4 (https://198.18.0.14:8006) as root@pam' });
+    const refused = one(facts({ joiner: { access: { ok: false, detail: "pve4's API: authentication failure (401)" } } }), 'joiner-access');
+    expect(refused).toMatchObject({ status: 'fail', title: 'Quorate can log in to pve4', measured: "pve4's API: authentication failure (401)" });
+    expect(refused.fix).toMatch(/certificate fingerprint .* root@pam's password/);
+    expect(joinPlan(facts({ joiner: { access: { ok: false, detail: 'x' } } })).canJoin).toBe(false);
   });
 });

@@ -59,6 +59,7 @@ export function nextNodeId(members: readonly { id: number }[]): number {
 export function joinChecks(f: JoinFactsParsed): JoinCheck[] {
   return [
     ...memberCertificate(f),
+    ...joinerAccess(f),
     nameValid(f),
     nameUnique(f),
     nodeIdUnique(f),
@@ -213,6 +214,15 @@ function linkLatency(f: JoinFactsParsed): Check {
   if (ms > LATENCY_FAIL_MS || loss > LOSS_FAIL_PCT) return c.fail(measured, fix);
   if (ms > LATENCY_WARN_MS || loss > LOSS_WARN_PCT) return c.warn(measured, fix);
   return c.pass(measured);
+}
+
+/** only when the source reaches the node in a way that can fail (pve: the node's API as root@pam) */
+function joinerAccess(f: JoinFactsParsed): Check[] {
+  const a = f.joiner.access;
+  if (a === null) return [];
+  const c = check('joiner-access', `Quorate can log in to ${f.joiner.name}`, `The join runs on ${f.joiner.name} itself (POST /cluster/config/join as root@pam there): without its API nothing on it can be checked or changed.`);
+  if (a.ok) return [c.pass(a.detail)];
+  return [c.fail(a.detail, `Give ${f.joiner.name}'s API address (https://<address>:8006), its certificate fingerprint (its GUI: System → Certificates) and root@pam's password; with a second factor on root@pam, a fresh TOTP code.`)];
 }
 
 function notClustered(f: JoinFactsParsed): Check {

@@ -91,6 +91,11 @@ export const JoinerFacts = z.object({
     }),
   ),
   guests: orUnmeasured(z.number().int().min(0)),
+  /**
+   * how the join reaches the node, when that can fail (pve: its API as root@pam — the join runs there);
+   * null: the source reaches it by its own means (sim, lab, SSH)
+   */
+  access: z.object({ ok: z.boolean(), detail: z.string() }).nullable().default(null),
   /** the joining node's clock minus the cluster's, ms */
   clockOffsetMs: orUnmeasured(z.number()),
   corosyncVersion: orUnmeasured(z.string().nullable()),

@@ -18,7 +18,7 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** every measurement of the joining node left unmeasured, for one reason */
 export function unmeasuredJoiner(input: JoinInput, why: string): JoinerFacts {
   const u: Unmeasured = { unmeasured: why };
-  return { name: input.name, nodeid: input.nodeid ?? null, votes: input.votes ?? 1, addresses: input.addresses ?? [], resolvesTo: NO_RESOLVER, reverse: NO_RESOLVER, localAddresses: u, clustered: u, guests: u, clockOffsetMs: u, corosyncVersion: u, pveVersion: u };
+  return { name: input.name, nodeid: input.nodeid ?? null, votes: input.votes ?? 1, addresses: input.addresses ?? [], resolvesTo: NO_RESOLVER, reverse: NO_RESOLVER, localAddresses: u, clustered: u, guests: u, clockOffsetMs: u, corosyncVersion: u, pveVersion: u, access: null };
 }
 
 /** one measurement: its value, or why it is missing */
@@ -53,14 +53,15 @@ export interface JoinerSide {
  */
 export async function joinerFacts(input: JoinInput, session: RootSession | null, why: string, clusterClock: Promise<number | null>): Promise<JoinerSide> {
   const secrets = [input.joiner?.password, input.joiner?.otp, input.password];
-  if (session === null) return { facts: unmeasuredJoiner(input, why), selfName: null };
+  if (session === null) return { facts: { ...unmeasuredJoiner(input, why), access: { ok: false, detail: why } }, selfName: null };
   let c: PveClient;
   let rows: ReturnType<typeof StatusRow.parse>[];
   try {
     c = await session.client();
     rows = parseRows(await c.get('cluster/status'), StatusRow, 'cluster/status').rows;
   } catch (err) {
-    return { facts: unmeasuredJoiner(input, `${input.name}'s API: ${scrub(messageOf(err), secrets)}`), selfName: null };
+    const detail = `${input.name}'s API: ${scrub(messageOf(err), secrets)}`;
+    return { facts: { ...unmeasuredJoiner(input, detail), access: { ok: false, detail } }, selfName: null };
   }
   const head = rows.find((r) => r.type === 'cluster');
   const self = rows.find((r) => r.type === 'node' && r.local === true)?.name ?? input.name;
@@ -79,6 +80,7 @@ export async function joinerFacts(input: JoinInput, session: RootSession | null,
     selfName: self,
     facts: {
       ...unmeasuredJoiner(input, 'not read'),
+      access: { ok: true, detail: `logged in to ${session.where} as root@pam` },
       localAddresses: addresses,
       // pmxcfs's view: a cluster entry means /etc/pve/corosync.conf exists. The authkey and corosync's process
       // are not visible over the API; pvecm add's own assert_joinable re-checks both before any change.

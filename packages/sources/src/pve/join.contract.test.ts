@@ -196,6 +196,12 @@ describe('pve join over the API (fake nodes on 127.0.0.1)', () => {
     // without access to the joining node: every measurement of it says why
     const none = JoinFacts.parse(await control(m).joinFacts({ name: 'pve4' }));
     expect(none.joiner.guests).toEqual({ unmeasured: "no access to pve4's API was given (its URL, certificate fingerprint and root@pam password)" });
+    expect(none.joiner.access).toEqual({ ok: false, detail: "no access to pve4's API was given (its URL, certificate fingerprint and root@pam password)" });
+    expect(facts.joiner.access).toMatchObject({ ok: true, detail: expect.stringMatching(/^logged in to pve4 \(https:\/\/127\.0\.0\.1:\d+\) as root@pam$/) });
+    // a wrong root password: the access check fails (the run would), and the password is in no word of it
+    const refused = JoinFacts.parse(await control(m).joinFacts({ ...input(j), joiner: { ...input(j).joiner!, password: 'not-the-password-42' } }));
+    expect(refused.joiner.access?.ok).toBe(false);
+    expect(refused.joiner.access?.detail).not.toContain('not-the-password-42');
     // a clustered joiner is seen as one
     const other = await start(new FakeNode({ name: 'pve4', address: '198.18.0.14', cert: joinerCert, rootPassword: JOINER_PW, cluster: { name: 'other', self: 'pve4', quorate: true, members: [{ name: 'pve4', nodeid: 1, address: '198.18.0.14', online: true, fingerprint: joinerCert.fingerprint }] } }));
     const clustered = JoinFacts.parse(await control(m).joinFacts(input(other)));
