@@ -23,6 +23,7 @@ import { Dashboard } from './Dashboard';
 import { pathForLegacyHash } from './routes/legacy';
 import { createSearch, joinSearch, removeSearch } from './routes/join-search';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
+import { alertsSearch } from './components/alerts/alerts-search';
 import { parseSearch, stringifySearch } from './routes/serialize';
 
 function NeedsRole({ role }: { role: Role }) {
@@ -97,6 +98,14 @@ const auditRoute = createRoute({
   component: withRole('admin', lazyRouteComponent(() => import('./pages/AuditPage'))),
 });
 
+/** alerting (issue 14): what is alerting now for everyone; the log, silences and channels by role */
+const alertsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'alerts',
+  validateSearch: alertsSearch,
+  component: lazyRouteComponent(() => import('./pages/AlertsPage')),
+});
+
 const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'admin',
@@ -136,6 +145,7 @@ export const routeTree = rootRoute.addChildren([
   historyRoute,
   eventsRoute,
   auditRoute,
+  alertsRoute,
   adminRoute,
   accountRoute,
   joinRoute,

@@ -90,6 +90,9 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
           <Link to="/history" className={navLink} activeOptions={active} data-testid="nav-history">
             History
           </Link>
+          <Link to="/alerts" className={navLink} activeOptions={active} data-testid="nav-alerts">
+            Alerts
+          </Link>
           {admin && (
             <>
               <Link to="/audit" className={navLink} activeOptions={active} data-testid="nav-audit">
