@@ -93,6 +93,11 @@ describe('alerts on the simulator', () => {
     // a webhook URL may carry a token: only its origin is answered, as a hint
     expect(list.channels.find((c) => c.id === backup)).toMatchObject({ config: { url: '(set)', secret: '(set)' }, hints: { url: okUrl } });
     expect(JSON.stringify(list)).not.toContain('backup-signing-secret-123');
+    // operators see the names (to filter the delivery log), never a config
+    const names = (await (await call('GET', '/alerts/channel-names', undefined, 'operator')).json()) as { channels: unknown[] };
+    expect(names.channels).toContainEqual({ id: backup, name: 'backup', type: 'webhook' });
+    expect(JSON.stringify(names)).not.toContain('config');
+    expect((await call('GET', '/alerts/channel-names', undefined, 'viewer')).status).toBe(403);
   });
 
   it('quorum lost: one message per channel (the failing one retried, then its fallback); regained: one resolved with the duration', async () => {

@@ -34,6 +34,11 @@ export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher, deadman: 
     res.json({ channels: store.alerts.channels.list().map(redactChannel) });
   });
 
+  // operators filter the delivery log by channel: names only, no config
+  router.get('/alerts/channel-names', requireRole('operator'), (_req, res) => {
+    res.json({ channels: store.alerts.channels.list().map((c) => ({ id: c.id, name: c.name, type: c.type })) });
+  });
+
   router.post('/alerts/channels', requireRole('admin'), (req, res) => {
     const who = signedIn(req.identity);
     const input = ChannelInput.safeParse(req.body);
