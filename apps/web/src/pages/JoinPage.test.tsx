@@ -234,30 +234,12 @@ describe('remove a node: the documented order', () => {
 
   it('an offline node: quorum before → after, what to clean, and the run only once the cluster name is typed', async () => {
     const s = without(healthy({ nodes: 3 }), [3], { quorate: true });
-    const task: Task = {
-      id: 'task_9',
-      operation: 'delnode',
-      clusterId: 'lab',
-      status: 'running',
-      startedAt: Date.now(),
-      endedAt: null,
-      actor: { kind: 'user', id: 'u1', name: 'alice' },
-      params: {},
-      message: null,
-      log: [{ at: Date.now(), line: 'removing pve3' }],
-    };
+    const task: Task = { ...runningTask('delnode'), id: 'task_9', log: [{ at: Date.now(), line: 'removing pve3' }] };
     const calls = server((c) =>
       c.url.startsWith('/api/v1/tasks/')
         ? { status: 200, json: task }
         : c.body?.dryRun
-          ? {
-              status: 200,
-              json: {
-                ok: true,
-                dryRun: true,
-                plan: { node: 'pve3', before: figures(3, 2, 2, 0), after: figures(2, 2, 2, 0), afterwards: ['on a member: rm -r /etc/pve/nodes/pve3', 'on every member: ssh-keygen -R pve3'], needsClusterName: true },
-              },
-            }
+          ? { status: 200, json: { ok: true, dryRun: true, plan: { ...delnodePlan, afterwards: [...delnodePlan.afterwards, 'on every member: ssh-keygen -R pve3'] } } }
           : { status: 202, json: { ok: true, task } },
     );
     const { router, user } = open('/remove?cluster=lab&node=pve3', s);
@@ -277,10 +259,8 @@ describe('remove a node: the documented order', () => {
   });
 });
 
-const delnodePlanReply: Reply = {
-  status: 200,
-  json: { ok: true, dryRun: true, plan: { node: 'pve3', before: figures(3, 2, 2, 0), after: figures(2, 2, 2, 0), afterwards: ['on a member: rm -r /etc/pve/nodes/pve3'], needsClusterName: true } },
-};
+const delnodePlan = { node: 'pve3', before: figures(3, 2, 2, 0), after: figures(2, 2, 2, 0), afterwards: ['on a member: rm -r /etc/pve/nodes/pve3'], needsClusterName: true };
+const delnodePlanReply: Reply = { status: 200, json: { ok: true, dryRun: true, plan: delnodePlan } };
 const runningTask = (operation: Task['operation']): Task => ({
   id: 'task_7',
   operation,
