@@ -19,3 +19,4 @@ export * from './incidents';
 export * from './link-health';
 export * from './join';
 export * from './alerts';
+export * from './whatif';
