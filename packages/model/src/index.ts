@@ -20,3 +20,4 @@ export * from './link-health';
 export * from './join';
 export * from './alerts';
 export * from './whatif';
+export * from './advisor';
