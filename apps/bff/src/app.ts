@@ -53,6 +53,7 @@ import { sshIdentity } from './ssh-identity';
 import { sshKeyRouter } from './routes/ssh-key';
 import { TaskRunner } from './tasks/runner';
 import { webRouter } from './web';
+import { whatifRouter } from './routes/whatif';
 
 export interface ServerDeps {
   logger?: Logger;
@@ -236,6 +237,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(alertsRouter(ctx, alerts, deadman));
   api.use(historyRouter(ctx));
   api.use(linksRouter(clusters, linkSeries));
+  api.use(whatifRouter(clusters, linkSeries));
   api.use(simRouter(ctx));
   api.use(operationsRouter(ctx));
   api.use(usersRouter(ctx));

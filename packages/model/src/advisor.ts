@@ -39,6 +39,10 @@ export type AdvisorCheck = z.infer<typeof AdvisorCheck>;
 export const AdvisorReport = z.object({ checks: z.array(AdvisorCheck) });
 export type AdvisorReport = z.infer<typeof AdvisorReport>;
 
+/** GET /api/v1/advisor */
+export const AdvisorResponse = AdvisorReport.extend({ clusterId: z.string(), observedAt: z.number() });
+export type AdvisorResponse = z.infer<typeof AdvisorResponse>;
+
 /** latency jitter: a link whose max exceeds its average by more than this (ms) */
 export const JITTER_WARN_MS = 5;
 /** corosync.conf(5): token_coefficient when totem sets none (ms per node beyond two) */

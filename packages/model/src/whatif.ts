@@ -511,3 +511,19 @@ export function canReboot(snapshot: ClusterSnapshot, node: string): RebootCheck 
   }
   return { node, canReboot: ok, alreadyDown, quorateNow: now.quorate, during, margin, marginExact: sf?.exact ?? true, text };
 }
+
+/** GET /api/v1/whatif/reboot?cluster=&node= (cluster is read by the BFF's cluster parameter) */
+export const RebootQuery = z.object({ node: NodeName });
+export type RebootQuery = z.infer<typeof RebootQuery>;
+
+/** POST /api/v1/whatif: the prediction, and the smallest further failure on top of the asked ones */
+export const WhatIfResponse = WhatIfResult.extend({
+  clusterId: z.string(),
+  /** when the snapshot the prediction starts from was observed (ms since epoch) */
+  observedAt: z.number(),
+  smallestFailure: SmallestFailure,
+});
+export type WhatIfResponse = z.infer<typeof WhatIfResponse>;
+
+export const RebootResponse = RebootCheck.extend({ clusterId: z.string(), observedAt: z.number() });
+export type RebootResponse = z.infer<typeof RebootResponse>;

@@ -1,0 +1,71 @@
+// What-if and the design advisor (issue 15), all viewer, all on the cluster's current snapshot:
+//   POST /api/v1/whatif[?cluster=ID] {fail: {nodes, links, qdevice?}} -> WhatIfResponse: the predicted
+//        partitions by the model's votequorum rules, and the smallest failure on top of the asked one
+//   GET  /api/v1/whatif/reboot?cluster=&node=NAME                      -> RebootResponse ("can I reboot it now?")
+//   GET  /api/v1/advisor[?cluster=ID]                                  -> AdvisorResponse {checks}
+// Unknown node names are a 400 that names them; a cluster not observed yet is a 503 with Retry-After.
+import { Router, type Request } from 'express';
+import {
+  RebootQuery,
+  WhatIfRequest,
+  adviseCluster,
+  canReboot,
+  smallestFailure,
+  unknownWhatIfNodes,
+  whatIf,
+  type AdvisorResponse,
+  type ClusterSnapshot,
+  type RebootResponse,
+  type WhatIfResponse,
+} from '@quorate/model';
+import type { ClusterRegistry } from '../clusters';
+import { HttpError, badRequest } from '../http-errors';
+import type { LinkSeriesService } from '../link-series';
+import { clusterOf } from './cluster-param';
+
+function snapshotOf(req: Request, clusters: ClusterRegistry): ClusterSnapshot {
+  const { collector } = clusterOf(req, clusters);
+  const current = collector.current();
+  if (!current) {
+    const why = collector.health().message;
+    throw new HttpError(503, `cluster '${collector.clusterId}' has not been observed yet${why ? `: ${why}` : ''}`, undefined, undefined, { 'Retry-After': '1' });
+  }
+  return current.snapshot;
+}
+
+function refuseUnknown(snapshot: ClusterSnapshot, names: string[], path: (name: string) => string): void {
+  if (names.length === 0) return;
+  const s = names.length > 1 ? 's' : '';
+  throw new HttpError(
+    400,
+    `unknown node${s} in cluster '${snapshot.clusterId}': ${names.join(', ')}`,
+    names.map((name) => ({ path: path(name), message: `no node '${name}' in this cluster` })),
+  );
+}
+
+export function whatifRouter(clusters: ClusterRegistry, linkSeries: Pick<LinkSeriesService, 'thresholds'>): Router {
+  return Router()
+    .post('/whatif', (req, res) => {
+      const body = WhatIfRequest.safeParse(req.body);
+      if (!body.success) throw badRequest('what-if', body.error);
+      const snapshot = snapshotOf(req, clusters);
+      const { fail } = body.data;
+      refuseUnknown(snapshot, unknownWhatIfNodes(snapshot, fail), (name) => (fail.nodes.includes(name) ? 'fail.nodes' : 'fail.links'));
+      const out: WhatIfResponse = { clusterId: snapshot.clusterId, observedAt: snapshot.observedAt, ...whatIf(snapshot, fail), smallestFailure: smallestFailure(snapshot, fail) };
+      res.json(out);
+    })
+    .get('/whatif/reboot', (req, res) => {
+      const q = RebootQuery.safeParse({ node: req.query.node });
+      if (!q.success) throw badRequest('query', q.error);
+      const snapshot = snapshotOf(req, clusters);
+      refuseUnknown(snapshot, unknownWhatIfNodes(snapshot, { nodes: [q.data.node], links: [] }), () => 'node');
+      const out: RebootResponse = { clusterId: snapshot.clusterId, observedAt: snapshot.observedAt, ...canReboot(snapshot, q.data.node) };
+      res.json(out);
+    })
+    .get('/advisor', (req, res) => {
+      const snapshot = snapshotOf(req, clusters);
+      const t = linkSeries.thresholds(snapshot.clusterId);
+      const out: AdvisorResponse = { clusterId: snapshot.clusterId, observedAt: snapshot.observedAt, ...adviseCluster(snapshot, { latency: { warnMs: t.warnLatencyMs, badMs: t.badLatencyMs } }) };
+      res.json(out);
+    });
+}
