@@ -53,6 +53,8 @@ interface FakeNode {
   /** every exec request as it arrived on the wire */
   commands: string[];
   children: Set<ChildProcess>;
+  /** open SSH connections: ended before the server closes (a lingering one holds close() forever) */
+  clients: Set<{ end(): void }>;
   /** exit codes of the remote processes that ended by themselves (not by the channel closing) */
   exits: Array<number | null>;
   write(file: 'status' | 'mode' | 'knet', text: string): void;
@@ -74,6 +76,7 @@ async function fakeNode(id: number): Promise<FakeNode> {
     fingerprint: sshFingerprint(parsedHost.getPublicSSH()),
     commands: [],
     children: new Set(),
+    clients: new Set(),
     exits: [],
     write: (file, text) => writeFileSync(join(dir, file), text),
   };
@@ -83,6 +86,8 @@ async function fakeNode(id: number): Promise<FakeNode> {
   n.write('knet', knetStats(id, [1, 2, 3].filter((x) => x !== id).map((x) => ({ nodeId: x, connected: true }))));
   writeFileSync(join(dir, 'cmap'), CMAP);
   n.server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    n.clients.add(client);
+    client.on('close', () => n.clients.delete(client));
     client.on('error', () => {});
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey' || ctx.username !== 'root') return ctx.reject(['publickey']);
@@ -144,6 +149,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const n of nodes) {
+    for (const child of n.children) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    for (const c of n.clients) c.end();
+  }
   await Promise.all(nodes.map((n) => new Promise<void>((resolve) => n.server.close(() => resolve()))));
   rmSync(root, { recursive: true, force: true });
 });
