@@ -127,6 +127,8 @@ interface Scene {
   qdeviceReachable: boolean;
   qdeviceWhy: string | null;
   failed: WhatIfFailures;
+  /** votequorum's memory of a partition with these members (partitionMemory) */
+  memoryOf: (members: readonly number[]) => QuorumMemory;
 }
 
 function isUp(snapshot: ClusterSnapshot, id: number): boolean {
@@ -198,6 +200,7 @@ function buildScene(snapshot: ClusterSnapshot, fail: WhatIfFailures): Scene {
     qdeviceReachable,
     qdeviceWhy,
     failed: fail,
+    memoryOf: memoryIndex(snapshot),
   };
 }
 
@@ -229,18 +232,33 @@ function components(scene: Scene, gone: ReadonlySet<number> = new Set()): number
  * (memoryFromObserved), merged as Corosync merges memberships; RUNNING_MEMORY when no member's view is known.
  */
 export function partitionMemory(snapshot: ClusterSnapshot, members: readonly number[]): QuorumMemory {
+  return memoryIndex(snapshot)(members);
+}
+
+/** partitionMemory with the views read once (a smallest-failure search asks for thousands of partitions) */
+function memoryIndex(snapshot: ClusterSnapshot): (members: readonly number[]) => QuorumMemory {
   const options = snapshot.cluster.quorumOptions;
   const nodes = snapshot.nodes.map((n) => ({ id: n.id, votes: n.votes }));
   const qd = snapshot.qdevice;
   const qdevice = qd ? { votes: qd.votes, algorithm: qd.algorithm, castsVote: qd.castsVote } : null;
-  const set = new Set(members);
-  const observed = snapshot.views.flatMap((v) => (v.reachable && v.quorum && set.has(v.nodeId) ? [v.quorum] : []));
-  // a source that reports only the observer's quorum (no views): the observer's numbers
-  if (observed.length === 0 && snapshot.quorum && snapshot.observer && set.has(snapshot.observer.nodeId)) observed.push(snapshot.quorum);
-  // one memory per distinct membership (views of the same ring tell the same)
-  const distinct = [...new Map(observed.map((q) => [JSON.stringify([...q.members].sort((a, b) => a - b)), q])).values()];
-  if (distinct.length === 0) return { ...RUNNING_MEMORY };
-  return mergeQuorumMemory(distinct.map((q) => memoryFromObserved({ options, nodes, qdevice, observed: q })));
+  // one memory per distinct membership (views of the same ring tell the same), and each node's
+  const memories = new Map<string, QuorumMemory>();
+  const keyOf = new Map<number, string>();
+  const learn = (nodeId: number, q: NonNullable<ClusterSnapshot['quorum']>) => {
+    const key = [...q.members].sort((a, b) => a - b).join(',');
+    if (!memories.has(key)) memories.set(key, memoryFromObserved({ options, nodes, qdevice, observed: q }));
+    keyOf.set(nodeId, key);
+  };
+  for (const v of snapshot.views) if (v.reachable && v.quorum) learn(v.nodeId, v.quorum);
+  // a source that reports only the observer's quorum (no view of it): the observer's numbers
+  const observer = snapshot.observer?.nodeId;
+  const fallback = snapshot.quorum && observer !== undefined && !keyOf.has(observer) ? memoryFromObserved({ options, nodes, qdevice, observed: snapshot.quorum }) : null;
+  return (members) => {
+    const keys = [...new Set(members.flatMap((id) => (keyOf.has(id) ? [keyOf.get(id)!] : [])))];
+    if (keys.length > 0) return mergeQuorumMemory(keys.map((k) => memories.get(k)!));
+    if (fallback && observer !== undefined && members.includes(observer)) return { ...fallback };
+    return { ...RUNNING_MEMORY };
+  };
 }
 
 interface Evaluated {
@@ -259,7 +277,7 @@ function evaluatePartitions(scene: Scene, partitions: number[][]): Evaluated[] {
   const qd = scene.qdevice;
   const winners = new Set(qd && scene.qdeviceReachable ? qdeviceVoteWinner(partitions, qd.algorithm, 'lowest') : []);
   return partitions.map((members, i) => {
-    const memory = partitionMemory(scene.snapshot, members);
+    const memory = scene.memoryOf(members);
     const { state } = evaluateQuorum({
       options,
       nodes: scene.voteNodes,
