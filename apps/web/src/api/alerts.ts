@@ -1,10 +1,11 @@
 // Alerting (issue 14): channels (admin; secret fields answered as "(set)"), their test button, the delivery
-// log and silences (operator), what is alerting now and its acknowledgement (viewer reads, operator acks).
+// log and silences (operator), what is alerting now and its acknowledgement (viewer reads, operator acks), the
+// channels' names for the log's filter (operator) and the dead-man's switch (admin; its URL is never answered).
 // Types only from the model (its zod schemas stay out of the page: components/alerts/channel-rules.ts).
-import type { Alert, ChannelInput, ChannelView, Delivery, DeliveryOutcome, DeliveryPage, RuleId, SilenceView } from '@quorate/model';
+import type { Alert, ChannelInput, ChannelType, ChannelView, DeadmanInput, DeadmanView, Delivery, DeliveryOutcome, DeliveryPage, RuleId, SilenceView } from '@quorate/model';
 import { query, request } from './http';
 
-export type { Alert, ChannelInput, ChannelType, ChannelView, Delivery, DeliveryOutcome, DeliveryPage, RuleId, RuleSettings, SilenceView } from '@quorate/model';
+export type { Alert, ChannelInput, ChannelType, ChannelView, DeadmanInput, DeadmanView, Delivery, DeliveryOutcome, DeliveryPage, RuleId, RuleSettings, SilenceView } from '@quorate/model';
 
 /** who acknowledged an open alert, and when (the first acknowledgement wins) */
 export interface Acknowledgement {
@@ -29,12 +30,23 @@ export type SilenceRequest = { cluster?: string | null; rule?: RuleId | null; re
 export const alertKeys = {
   /** GET /alerts/channels (admin) */
   channels: ['alert-channels'] as const,
+  /** GET /alerts/channel-names (operator); under `channels`, so a channel saved or deleted refreshes it too */
+  channelNames: ['alert-channels', 'names'] as const,
   /** every page of the delivery log (to refresh them all after a test) */
   deliveriesAll: ['alert-deliveries'] as const,
   deliveries: (filter: DeliveryFilter) => ['alert-deliveries', filter] as const,
   silences: ['alert-silences'] as const,
   open: ['alerts-open'] as const,
+  /** GET /alerts/deadman (admin) */
+  deadman: ['alert-deadman'] as const,
 };
+
+/** GET /alerts/channel-names: a channel's id, name and type (no config), for the delivery log's filter */
+export interface ChannelName {
+  id: string;
+  name: string;
+  type: ChannelType;
+}
 
 const channelUrl = (id: string) => `/api/v1/alerts/channels/${encodeURIComponent(id)}`;
 
@@ -45,6 +57,8 @@ export const updateChannel = (id: string, c: ChannelInput) => request<{ channel:
 export const deleteChannel = (id: string) => request<null>(channelUrl(id), { method: 'DELETE' });
 export const testChannel = (id: string) => request<{ delivery: Delivery }>(`${channelUrl(id)}/test`, { method: 'POST' });
 
+export const fetchChannelNames = () => request<{ channels: ChannelName[] }>('/api/v1/alerts/channel-names');
+
 export const fetchDeliveries = (f: DeliveryFilter) => request<DeliveryPage>(`/api/v1/alerts/deliveries${query({ ...f })}`);
 
 export const fetchSilences = () => request<{ silences: SilenceView[] }>('/api/v1/alerts/silences');
@@ -53,3 +67,9 @@ export const endSilence = (id: string) => request<null>(`/api/v1/alerts/silences
 
 export const fetchOpenAlerts = () => request<{ alerts: OpenAlert[] }>('/api/v1/alerts/open');
 export const acknowledgeAlert = (key: string) => request<{ ack: Acknowledgement }>('/api/v1/alerts/ack', { method: 'POST', body: { key } });
+
+/** the dead-man's switch: on or off, the origin it pings (never the URL: it holds the check's key), the last ping */
+export const fetchDeadman = () => request<DeadmanView>('/api/v1/alerts/deadman');
+/** set it (the BFF pings at once and answers with that ping) */
+export const setDeadman = (d: DeadmanInput) => request<DeadmanView>('/api/v1/alerts/deadman', { method: 'PUT', body: d });
+export const clearDeadman = () => request<null>('/api/v1/alerts/deadman', { method: 'DELETE' });

@@ -2,9 +2,7 @@
 // acknowledged, damped); newest first, filtered by channel and outcome (in the URL), paged, kept fresh.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { alertKeys, fetchChannels, fetchDeliveries, type DeliveryFilter } from '../../api/alerts';
-import { roleAtLeast } from '../../api/types';
-import { useRole } from '../../auth/session';
+import { alertKeys, fetchChannelNames, fetchDeliveries, type DeliveryFilter } from '../../api/alerts';
 import { ErrorBox, FilterSelect } from '../form';
 import { Pager } from '../Pager';
 import { DELIVERY_OUTCOMES, type AlertsSearch } from './alerts-search';
@@ -18,7 +16,6 @@ export function DeliveryLog() {
   const navigate = useNavigate({ from: '/alerts' });
   const setFilter = (patch: Partial<AlertsSearch>) => void navigate({ search: (prev) => ({ ...prev, ...patch, offset: undefined }), replace: true });
   const setOffset = (next: number) => void navigate({ search: (prev) => ({ ...prev, offset: next || undefined }) });
-  const admin = roleAtLeast(useRole(), 'admin');
   const filter: DeliveryFilter = { channel, outcome, limit: PAGE, offset };
   const q = useQuery({
     queryKey: alertKeys.deliveries(filter),
@@ -26,8 +23,8 @@ export function DeliveryLog() {
     placeholderData: keepPreviousData,
     refetchInterval: DELIVERY_REFRESH_MS,
   });
-  // the channel list is the admin's; an operator picks among the channels the log names
-  const channels = useQuery({ queryKey: alertKeys.channels, queryFn: fetchChannels, enabled: admin });
+  // every channel by name (operator: names only); a deleted one still in the log is named as the log has it
+  const channels = useQuery({ queryKey: alertKeys.channelNames, queryFn: fetchChannelNames });
   const deliveries = q.data?.deliveries ?? [];
   const known = new Map<string, string>();
   for (const c of channels.data?.channels ?? []) known.set(c.id, c.name);
