@@ -205,7 +205,7 @@ export function payloadOf(form: ChannelForm): Record<string, unknown> {
 }
 
 /** a field's problem in words: the rules' own words where they have them, else from the issue's kind */
-function wordsOf(i: RuleIssue): string {
+export function wordsOf(i: RuleIssue): string {
   if (i.input === undefined && i.code === 'invalid_type') return 'Required.';
   if (i.code === 'too_small' && i.origin === 'string' && Number(i.minimum) === 1) return 'Required.';
   if (i.message && !/^Invalid/.test(i.message)) return `${i.message[0]!.toUpperCase()}${i.message.slice(1)}.`;

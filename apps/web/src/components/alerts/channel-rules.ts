@@ -32,12 +32,14 @@ export const RULE_DEFAULTS = { flapCount: 3, flapWindowS: 60, fullPct: 90, after
 /** zod's own e-mail pattern (z.email's), so the page and the model agree on an address */
 const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).check(z.maxLength(2048));
+/** an http(s) URL of at most 2048 characters, with the model's words for one that is not (deadman-form.ts too) */
+export const httpUrl = (error: string) => z.url({ protocol: /^https?$/, error }).check(z.maxLength(2048));
+const HttpUrl = httpUrl('an http(s) URL');
 const Secret = z.string().check(z.minLength(1), z.maxLength(1024));
 const Email = z.string().check(z.regex(EMAIL, 'an e-mail address'), z.maxLength(254));
 const Host = z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or address'));
 /** a number within bounds (coerced, unlike the model's: the form sends numbers only; NaN is "not a number") */
-const num = (min: number, max: number, whole: boolean) =>
+export const num = (min: number, max: number, whole: boolean) =>
   z.coerce.number().check(
     z.refine((n) => !whole || Number.isInteger(n), 'a whole number'),
     z.refine((n) => n >= min, `at least ${min}`),
