@@ -42,6 +42,7 @@ export const APP_PAGES = [
   { path: '/join', ready: 'join-page' },
   { path: '/create', ready: 'create-page' },
   { path: '/remove', ready: 'remove-page' },
+  { path: '/alerts', ready: 'alerts-page' },
 ] as const;
 
 /** the session's CSRF token (state-changing calls with the page's cookie send it as x-csrf-token) */
