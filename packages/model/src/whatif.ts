@@ -398,7 +398,7 @@ export function whatIf(snapshot: ClusterSnapshot, fail: Partial<WhatIfFailures> 
 /** up to this many running nodes the smallest failure is searched; beyond, only the worst-case order is tried */
 export const SMALLEST_FAILURE_MAX_NODES = 32;
 /** node sets checked at most by one search (sizes in ascending order); then the worst-case order's answer stands, marked not exact */
-export const SMALLEST_FAILURE_MAX_COMBINATIONS = 50_000;
+export const SMALLEST_FAILURE_MAX_COMBINATIONS = 10_000;
 
 export const SmallestFailure = z.object({
   /** the nodes whose failure leaves no partition quorate (names); [] when quorum is already lost */
