@@ -154,6 +154,9 @@ describe('alerts on the simulator', () => {
     expect(view).toMatchObject({ configured: true, hint: okUrl, intervalS: 30, last: { ok: true, status: 200 } });
     expect(JSON.stringify(view)).not.toContain('7d1e-check-key');
     await until('three pings', () => (pings.length >= 3 ? true : undefined), 5_000);
+    // "(set)" keeps the stored URL and changes the interval only
+    const kept = await call('PUT', '/alerts/deadman', { url: '(set)', intervalS: 45 });
+    expect(await kept.json()).toMatchObject({ configured: true, hint: okUrl, intervalS: 45 });
     expect(new Set(pings)).toEqual(new Set(['/ping/7d1e-check-key']));
     expect((await call('PUT', '/alerts/deadman', { url: `${okUrl}/ping/x`, intervalS: 30 }, 'operator')).status).toBe(403);
     expect((await call('DELETE', '/alerts/deadman')).status).toBe(204);

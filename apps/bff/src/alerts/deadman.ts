@@ -64,6 +64,11 @@ export class DeadmanSwitch {
     this.schedule();
   }
 
+  /** the URL as stored (never answered: the route uses it to keep it when only the interval changes) */
+  storedUrl(): string | null {
+    return this.settings()?.url ?? null;
+  }
+
   view(): DeadmanView {
     const s = this.settings();
     return { configured: s !== null, hint: s ? origin(s.url) : null, intervalS: s?.intervalS ?? null, last: this.last };

@@ -141,7 +141,11 @@ export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher, deadman: 
 
   router.put('/alerts/deadman', requireRole('admin'), async (req, res) => {
     const who = signedIn(req.identity);
-    const input = DeadmanInput.safeParse(req.body);
+    // "(set)" keeps the stored URL: only the interval changes (the page never has the URL)
+    const raw = req.body as { url?: unknown } | undefined;
+    const stored = deadman.storedUrl();
+    const body = raw && raw.url === SECRET_SET && stored !== null ? { ...raw, url: stored } : raw;
+    const input = DeadmanInput.safeParse(body);
     if (!input.success) throw badRequest("dead-man's switch", input.error);
     deadman.configure(input.data);
     await deadman.settled();
