@@ -115,13 +115,17 @@ describe('AlertEngine', () => {
     expect(e.tick(T0 + 900_000)).toEqual([]);
   });
 
-  it('an early warning, then the node drops: two openings (warning, offline), one close', () => {
-    const e = engine([ch('a')]);
+  it('an early warning, then the node drops: one incident, one message (and one close); a channel without early warnings hears of the drop', () => {
+    const e = engine([ch('a'), ch('quiet', { rules: { 'early-warning': { on: false } } })]);
     const warned = incident({ id: 'lab:60', cause: 'node-unreachable', subject: 'pve3', title: 'pve3 unreachable: about to drop, quorum at risk', severity: 'warning' });
-    expect(sent(e.incident(change('opened', warned), T0))[0]!.notification.rule).toBe('early-warning');
+    expect(sent(e.incident(change('opened', warned), T0)).map((d) => [d.channelId, d.notification.rule])).toEqual([['a', 'early-warning']]);
     const left = { ...warned, cause: 'node-left' as const, title: 'pve3 left the cluster' };
-    expect(sent(e.incident(change('updated', left), T0 + 6_000))[0]!.notification.rule).toBe('node-offline');
-    expect(sent(e.incident(change('closed', { ...left, endedAt: T0 + 60_000 }), T0 + 60_000))).toHaveLength(1);
+    expect(sent(e.incident(change('updated', left), T0 + 6_000)).map((d) => [d.channelId, d.notification.rule])).toEqual([['quiet', 'node-offline']]);
+    const closed = sent(e.incident(change('closed', { ...left, endedAt: T0 + 60_000 }), T0 + 60_000));
+    expect(closed.map((d) => [d.channelId, d.notification.kind])).toEqual([
+      ['a', 'closed'],
+      ['quiet', 'closed'],
+    ]);
   });
 
   it('source down: held for afterS, then one message; back up: resolved', () => {

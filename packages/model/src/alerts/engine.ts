@@ -115,7 +115,10 @@ export class AlertEngine {
       out.push(...this.closed(a, now));
       return out;
     }
-    if (!prev || prev.endedAt !== null || prev.rule !== a.rule) return this.opened(a, now);
+    if (!prev || prev.endedAt !== null) return this.opened(a, now);
+    // the same incident under another rule (an early warning, then the node gone): one incident, one message —
+    // only a channel not told yet (its early-warning rule off) hears of it now
+    if (prev.rule !== a.rule) return this.opened(a, now, (c) => !this.states.get(c.id)?.has(a.key));
     this.alerts.set(a.key, a);
     return out;
   }
