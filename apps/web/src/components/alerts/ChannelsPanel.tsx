@@ -6,6 +6,7 @@ import { useSelection } from '../../lib/selection';
 import { ErrorBox } from '../form';
 import { ChannelForm } from './ChannelForm';
 import { ChannelRow } from './ChannelRow';
+import { DataTable } from '../DataTable';
 
 /** null: no form; 'new': adding; else the channel being edited */
 type Editing = null | 'new' | ChannelView;
@@ -38,27 +39,11 @@ export function ChannelsPanel() {
       {q.isPending && <p>Loading…</p>}
       {q.isSuccess && channels.length === 0 && editing === null && <p className="text-sm">No channel yet: nothing leaves this page. Add one to be told when quorum is lost.</p>}
       {channels.length > 0 && (
-        <div className="mt-2 overflow-x-auto">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>Channel</th>
-                <th>Clusters</th>
-                <th>Rules on</th>
-                <th>Fallback</th>
-                <th>Enabled</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {channels.map((c) => (
-                <ChannelRow key={c.id} channel={c} channels={channels} clusterName={clusterName} onEdit={() => setEditing(c)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Channel', 'Clusters', 'Rules on', 'Fallback', 'Enabled']} actions="Actions" wrapClassName="mt-2">
+          {channels.map((c) => (
+            <ChannelRow key={c.id} channel={c} channels={channels} clusterName={clusterName} onEdit={() => setEditing(c)} />
+          ))}
+        </DataTable>
       )}
     </section>
   );

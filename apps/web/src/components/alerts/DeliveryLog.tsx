@@ -7,6 +7,7 @@ import { ErrorBox, FilterSelect } from '../form';
 import { Pager } from '../Pager';
 import { DELIVERY_OUTCOMES, type AlertsSearch } from './alerts-search';
 import { DeliveryRow } from './DeliveryRow';
+import { DataTable } from '../DataTable';
 
 const PAGE = 50;
 export const DELIVERY_REFRESH_MS = 5_000;
@@ -57,28 +58,11 @@ export function DeliveryLog() {
       {q.isPending && <p>Loading…</p>}
       {q.isSuccess && deliveries.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No deliveries match.</p>}
       {deliveries.length > 0 && (
-        <div className="overflow-x-auto">
-          <table className={`data-table ${q.isPlaceholderData ? 'opacity-60' : ''}`}>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Channel</th>
-                <th>Kind</th>
-                <th>Rule</th>
-                <th>Title</th>
-                <th>Outcome</th>
-                <th>Status</th>
-                <th>Detail</th>
-                <th>Attempts</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((d) => (
-                <DeliveryRow key={d.id} d={d} channelName={channelName} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['When', 'Channel', 'Kind', 'Rule', 'Title', 'Outcome', 'Status', 'Detail', 'Attempts']} className={q.isPlaceholderData ? 'opacity-60' : ''}>
+          {deliveries.map((d) => (
+            <DeliveryRow key={d.id} d={d} channelName={channelName} />
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -9,6 +9,7 @@ import { ErrorBox } from '../form';
 import { ConfirmButton } from '../admin/common';
 import { RULE_LABELS } from './channel-form';
 import { SilenceForm } from './SilenceForm';
+import { DataTable } from '../DataTable';
 
 function SilenceRow({ s, now, canEnd, clusterName }: { s: SilenceView; now: number; canEnd: boolean; clusterName: (id: string) => string }) {
   const qc = useQueryClient();
@@ -52,27 +53,11 @@ export function SilencesPanel({ clusterName }: { clusterName: (id: string) => st
       <ErrorBox error={q.error} title="Could not load the silences" />
       {q.isSuccess && silences.length === 0 && <p className="mt-2 text-sm">Nothing is silenced.</p>}
       {silences.length > 0 && (
-        <div className="mt-3 overflow-x-auto">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>State</th>
-                <th>Cluster</th>
-                <th>Rule</th>
-                <th>Window</th>
-                <th>Reason</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {silences.map((s) => (
-                <SilenceRow key={s.id} s={s} now={now} canEnd={operator} clusterName={clusterName} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['State', 'Cluster', 'Rule', 'Window', 'Reason']} actions="Actions" wrapClassName="mt-3">
+          {silences.map((s) => (
+            <SilenceRow key={s.id} s={s} now={now} canEnd={operator} clusterName={clusterName} />
+          ))}
+        </DataTable>
       )}
     </section>
   );
