@@ -22,7 +22,8 @@ await describeLab('lab operations', 'lab operations: join pre-flight and join th
 
   beforeAll(async () => {
     lab = await timed('up --nodes 3 --spare 2', () => Lab.up({ nodes: 3, spare: 2, token: 1000, prefix }));
-    source = await createLabSource(prefix, { operations: ops, reloadMs: 300 });
+    // the source's own lines (re-attaching, unreachable nodes) go into the failure message
+    source = await createLabSource(prefix, { operations: ops, reloadMs: 300, log: (l) => lines.push(`[source] ${l}`) });
     await source.start();
   });
 
@@ -81,7 +82,11 @@ await describeLab('lab operations', 'lab operations: join pre-flight and join th
   it('join pve4 through the capability: the source follows the lab to 4 members, expected 4', async () => {
     await timed('join pve4 (until quorate 4/4)', () => ops.join!.join({ name: 'pve4' }, io()));
     expect(lines.some((l) => /^pve4 joined 'lab-cluster' as nodeid 4 \(config_version 2\): 4 members quorate/.test(l)), lines.join('\n')).toBe(true);
-    await expect.poll(() => source.current()?.nodes.filter((n) => n.state === 'online').map((n) => n.name), { timeout: 20_000 }).toEqual(['pve1', 'pve2', 'pve3', 'pve4']);
+    // within the BFF's own verification bound (VERIFY_MS, 60 s); what the source saw is in the message
+    const online = () => source.current()?.nodes.filter((n) => n.state === 'online').map((n) => n.name);
+    await expect
+      .poll(online, { timeout: 45_000, message: `${lines.join('\n')}\nnode states: ${JSON.stringify(source.nodeStates().map((s) => [s.name, s.reachable, s.reason]))}` })
+      .toEqual(['pve1', 'pve2', 'pve3', 'pve4']);
     await expect.poll(() => source.current()?.quorum, { timeout: 10_000 }).toMatchObject({ quorate: true, expectedVotes: 4, quorum: 3 });
     expect(await ops.join!.candidates()).toEqual([{ name: 'pve5', addresses: [{ link: 0, address: '198.18.0.15' }] }]);
   });
