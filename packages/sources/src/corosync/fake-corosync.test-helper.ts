@@ -58,10 +58,14 @@ export class FakeStream implements StreamHandle {
   readonly exited: Promise<StreamExit>;
   private resolveExit!: (e: StreamExit) => void;
   ended = false;
+  /** the signals it was sent, in order */
+  readonly signals: NodeJS.Signals[] = [];
 
   constructor(
     readonly args: string[],
     private readonly opts: StreamOptions,
+    /** like a tool blocked in a Corosync call: SIGTERM does nothing, only SIGKILL ends it */
+    private readonly ignoresTerm = false,
   ) {
     this.exited = new Promise((r) => (this.resolveExit = r));
   }
@@ -84,16 +88,20 @@ export class FakeStream implements StreamHandle {
     this.resolveExit({ code, signal: null, error: null });
   }
 
-  kill(): void {
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
     if (this.ended) return;
+    this.signals.push(signal);
+    if (signal === 'SIGTERM' && this.ignoresTerm) return;
     this.ended = true;
-    this.resolveExit({ code: null, signal: 'SIGTERM', error: null });
+    this.resolveExit({ code: null, signal, error: null });
   }
 }
 
 export class FakeCorosync implements CommandRunner {
   readonly label: string;
   mode: FakeMode = { kind: 'ok' };
+  /** its -m watchers ignore SIGTERM */
+  ignoresTerm = false;
   /** what `corosync-quorumtool -s` (and the first -m block) prints */
   status: string;
   config = fixture('cmapctl-full-icmap__3of3__node1.txt');
@@ -158,7 +166,7 @@ export class FakeCorosync implements CommandRunner {
 
   spawnStream(cmd: string, args: string[], opts: StreamOptions): StreamHandle {
     this.calls.push(`stream ${[cmd, ...args].join(' ')}`);
-    const s = new FakeStream(args, opts);
+    const s = new FakeStream(args, opts, this.ignoresTerm);
     this.streams.push(s);
     const mode = this.mode.kind;
     queueMicrotask(() => {

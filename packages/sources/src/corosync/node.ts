@@ -24,6 +24,14 @@ import type { CommandResult, CommandRunner, StreamHandle } from '../runners';
 import { CONFIG_PREFIXES, configFromCmap, type CorosyncConfig } from './config';
 import { noCorosyncReason, resultReason, runnerErrorReason, unexpectedOutputReason } from './reasons';
 
+/** how long stop() waits for the -m watcher after SIGTERM, and again after SIGKILL */
+export const STOP_GRACE_MS = 2_000;
+/** true when p settled within ms */
+const within = (p: Promise<unknown>, ms: number): Promise<boolean> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
+};
+
 export interface NodeSpec {
   /** the node's name in the nodelist (pve1) */
   name: string;
@@ -170,8 +178,12 @@ export class NodeWatcher {
     const m = this.monitor;
     this.monitor = null;
     if (m) {
+      // a watcher that ignores SIGTERM (blocked in a Corosync call during a reload) must not hold stop() forever
       m.kill();
-      await m.exited;
+      if (!(await within(m.exited, STOP_GRACE_MS))) {
+        m.kill('SIGKILL');
+        await within(m.exited, STOP_GRACE_MS);
+      }
     }
     await this.refreshing?.catch(() => undefined);
   }

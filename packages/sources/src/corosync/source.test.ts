@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunnerError } from '../runners';
 import { FakeCorosync, fixture, knetStats, trackingLines } from './fake-corosync.test-helper';
 import { createCorosyncSource, type CorosyncSource } from './source';
+import { STOP_GRACE_MS } from './node';
 import { createLabSource } from '../lab/source';
 import { HOLD_MS, SETTLE_MS, expectedDropMs } from './warnings';
 
@@ -306,6 +307,22 @@ describe('createCorosyncSource over captured Corosync output', () => {
     expect(s.qdevice).toMatchObject({ votes: 1, state: 'connected', castsVote: true });
     expect(s.quorum?.flags).toContain('Qdevice');
     await source.stop();
+  });
+});
+
+describe('stopping a watcher that ignores SIGTERM', () => {
+  it('SIGKILL after the grace: stop() ends instead of waiting forever', async () => {
+    const n1 = new FakeCorosync(1, fixture('quorumtool-s__qdevice__2nodes-plus-qnetd__node1.txt'));
+    n1.ignoresTerm = true;
+    const source = createCorosyncSource({ clusterId: 'q', kind: 'ssh', nodes: [{ name: 'pve1', runner: n1 }] });
+    await source.start();
+    let stopped = false;
+    const stopping = source.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(STOP_GRACE_MS - 1);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    await stopping;
+    expect(n1.streams.at(-1)!.signals).toEqual(['SIGTERM', 'SIGKILL']);
   });
 });
 

@@ -68,8 +68,8 @@ function followLab(prefix: string, first: LabState, options: LabSourceOptions): 
         gone = false;
         const old = inner;
         unsubscribe();
-        await old.stop();
-        if (!running) return;
+        // the old watchers are stopped in the background: a slow stop must not keep the new lab unwatched
+        void old.stop().catch((err: unknown) => log(`lab '${prefix}': stopping the old watchers failed (${err instanceof Error ? err.message : String(err)})`));
         state = now;
         inner = sourceFor(now, options);
         unsubscribe = inner.subscribe((s) => listeners.emit(s));
