@@ -190,6 +190,9 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   const onTask = (msg: TaskMessage) => {
     if (msg.task.clusterId !== clusterId) return;
     qc.setQueryData<Task>(queryKeys.task(msg.task.id), (old) => applyTaskMessage(old, msg));
+    // ended: read the stored log once more — a poll answered just before a line, and applied after it, drops
+    // that line from the cached copy, and no later poll (the task is over) would bring it back
+    if (msg.task.status !== 'running') void qc.invalidateQueries({ queryKey: queryKeys.task(msg.task.id) });
   };
   // the cluster list changed (added, renamed, removed): the picker and the page follow
   const onClusters = (list: ClusterList) => {
