@@ -26,7 +26,7 @@ export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher, deadman: 
   const checkRefs = (input: ChannelInput, selfId: string | null): void => {
     if (input.fallback != null && (input.fallback === selfId || !store.alerts.channels.get(input.fallback)))
       throw new HttpError(400, `fallback: ${input.fallback === selfId ? 'a channel cannot be its own fallback' : `no channel with id ${input.fallback}`}`, [{ path: 'fallback', message: 'not another existing channel' }]);
-    const unknown = (input.clusters ?? []).filter((id) => !ctx.clusters.get(id) || ctx.clusters.get(id)!.config.id !== id);
+    const unknown = (input.clusters ?? []).filter((id) => ctx.clusters.get(id) === undefined);
     if (unknown.length > 0) throw new HttpError(400, `clusters: unknown ${unknown.join(', ')}`, [{ path: 'clusters', message: `unknown: ${unknown.join(', ')}` }]);
   };
 
@@ -99,7 +99,7 @@ export function alertsRouter(ctx: AppContext, alerts: AlertDispatcher, deadman: 
     const input = SilenceInput.safeParse(req.body);
     if (!input.success) throw badRequest('silence', input.error);
     const s = input.data;
-    if (s.cluster != null && ctx.clusters.get(s.cluster)?.config.id !== s.cluster) throw new HttpError(400, `cluster: unknown ${s.cluster}`, [{ path: 'cluster', message: 'unknown cluster' }]);
+    if (s.cluster != null && ctx.clusters.get(s.cluster) === undefined) throw new HttpError(400, `cluster: unknown ${s.cluster}`, [{ path: 'cluster', message: 'unknown cluster' }]);
     const now = Date.now();
     const startsAt = s.hours !== undefined ? now : (s.startsAt ?? now);
     const endsAt = s.hours !== undefined ? now + s.hours * 3_600_000 : s.endsAt!;
