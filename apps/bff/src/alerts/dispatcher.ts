@@ -147,6 +147,9 @@ export class AlertDispatcher {
   }
 
   private decide(decisions: Decision[]): void {
+    // who gets each message itself: a fallback among them is not sent it twice
+    const direct = new Map<string, Set<string>>();
+    for (const x of decisions) if (x.send) direct.set(x.notification.id, (direct.get(x.notification.id) ?? new Set()).add(x.channelId));
     for (const dec of decisions) {
       const channel = this.channels().find((c) => c.id === dec.channelId);
       if (!channel) continue;
@@ -154,10 +157,8 @@ export class AlertDispatcher {
         this.record(channel, dec.notification, { outcome: 'suppressed', status: null, detail: dec.reason ?? 'not sent', attempts: 0, fallbackOf: null });
         continue;
       }
-      // a fallback that gets this very message itself is not sent it twice
-      const direct = new Set(decisions.filter((x) => x.send && x.notification.id === dec.notification.id).map((x) => x.channelId));
       const p = this.deliver(channel, dec.notification, null, this.d.retryDelaysMs ?? RETRY_DELAYS_MS).then(async (first) => {
-        if (first.outcome !== 'failed' || !channel.fallback || direct.has(channel.fallback)) return;
+        if (first.outcome !== 'failed' || !channel.fallback || direct.get(dec.notification.id)?.has(channel.fallback)) return;
         const fb = this.channels().find((c) => c.id === channel.fallback && c.enabled);
         if (fb) await this.deliver(fb, dec.notification, channel.id, this.d.retryDelaysMs ?? RETRY_DELAYS_MS);
       });
