@@ -267,6 +267,27 @@ describe('canReboot', () => {
     expect(lost.text).toMatch(/^No: the cluster is not quorate now/);
   });
 
+  it('HA guests on the node (pve): listed with what the shutdown policy does; none without an HA view', () => {
+    const base = cluster({ votes: ones(3) });
+    expect(canReboot(base, 'pve2').haGuests).toBeNull();
+    const ha = {
+      quorate: true,
+      master: 'pve1',
+      fencing: [],
+      services: [
+        { sid: 'vm:100', node: 'pve2', state: 'started' },
+        { sid: 'ct:101', node: 'pve2', state: 'stopped' },
+        { sid: 'vm:102', node: 'pve1', state: 'started' },
+        { sid: 'vm:103', node: 'pve2', state: 'migrate' },
+      ],
+    };
+    const r = canReboot({ ...base, ha }, 'pve2');
+    expect(r.haGuests).toEqual(['vm:100', 'vm:103']);
+    expect(r.text).toContain('HA guests on pve2: vm:100 and vm:103 — with the default shutdown policy (conditional) a reboot freezes them');
+    expect(canReboot({ ...base, ha }, 'pve3')).toMatchObject({ haGuests: [] });
+    expect(canReboot({ ...base, ha }, 'pve3').text).not.toContain('HA guests');
+  });
+
   it('an unknown node is refused', () => {
     expect(() => canReboot(cluster({ votes: ones(3) }), 'pve7')).toThrow(WhatIfError);
   });

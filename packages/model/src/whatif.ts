@@ -503,9 +503,28 @@ export const RebootCheck = z.object({
   margin: z.number().int().min(0),
   /** margin is exact (false: the smallest-failure search was capped, margin is at most this) */
   marginExact: z.boolean(),
+  /**
+   * HA resources (pve: /cluster/ha/status/current) on the node that are not stopped, disabled or ignored: they
+   * are frozen or moved by the cluster's HA shutdown policy during the reboot; null when the source has no HA view
+   */
+  haGuests: z.array(z.string()).nullable(),
   text: z.string(),
 });
 export type RebootCheck = z.infer<typeof RebootCheck>;
+
+/** HA states in which a resource is not placed on a node to run (pve-ha-manager: the request states that keep it off) */
+const HA_NOT_RUNNING = new Set(['stopped', 'disabled', 'ignored', 'error']);
+
+/** the HA resources placed on the node and meant to run, sorted; null without an HA view */
+export function haGuestsOn(snapshot: ClusterSnapshot, node: string): string[] | null {
+  if (!snapshot.ha) return null;
+  return snapshot.ha.services.filter((s) => s.node === node && !HA_NOT_RUNNING.has(s.state)).map((s) => s.sid);
+}
+
+// datacenter.cfg `ha: shutdown_policy=` decides what a reboot does to them; the default, conditional, freezes
+// them on a reboot (they wait for the node) and recovers them elsewhere on a poweroff; migrate moves them first
+const HA_REBOOT_NOTE = (node: string, sids: string[]) =>
+  `HA guests on ${node}: ${list(sids)} — with the default shutdown policy (conditional) a reboot freezes them until ${node} is back; with 'migrate' they move to other nodes first, and a poweroff instead of a reboot recovers them elsewhere`;
 
 /** "Can I reboot pve2 now?": quorum while it is down and the margin left. Throws WhatIfError for an unknown node. */
 export function canReboot(snapshot: ClusterSnapshot, node: string): RebootCheck {
@@ -527,7 +546,9 @@ export function canReboot(snapshot: ClusterSnapshot, node: string): RebootCheck 
     const more = margin === 0 ? 'no other node may fail until it is back' : `${sf && !sf.exact ? 'at most ' : ''}${margin} more node${margin === 1 ? '' : 's'} can fail until it is back`;
     text = `Yes: while ${node} reboots, ${quorate.map(side).join(' · ')}; ${more}`;
   }
-  return { node, canReboot: ok, alreadyDown, quorateNow: now.quorate, during, margin, marginExact: sf?.exact ?? true, text };
+  const haGuests = haGuestsOn(snapshot, node);
+  if (haGuests && haGuests.length > 0 && !alreadyDown) text += `. ${HA_REBOOT_NOTE(node, haGuests)}`;
+  return { node, canReboot: ok, alreadyDown, quorateNow: now.quorate, during, margin, marginExact: sf?.exact ?? true, haGuests, text };
 }
 
 /** GET /api/v1/whatif/reboot?cluster=&node= (cluster is read by the BFF's cluster parameter) */
