@@ -21,3 +21,4 @@ export * from './join';
 export * from './alerts';
 export * from './whatif';
 export * from './advisor';
+export * from './timeline';
