@@ -26,3 +26,5 @@ export type { TaskStore, TaskListQuery } from './tasks';
 export { LinkRollup, LINK_ROLLUP_KEEP_MS } from './link-rollups';
 export type { LinkRollupStore } from './link-rollups';
 export type { AlertStore, NewDelivery } from './alerts';
+export { createTimelineStore } from './timeline';
+export type { TimelineStore, TimelineChange, TimelineState, TimelinePruneOptions } from './timeline';

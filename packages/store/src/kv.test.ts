@@ -31,10 +31,12 @@ describe('settings.retention', () => {
     const dataDir = join(t.tempDir(), 'data');
     let clock = 1_700_000_000_000;
     const a = t.open({ dataDir, now: () => clock });
-    expect(a.settings.retention.get()).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 100_000 }, audit: { maxAgeDays: 365 } });
+    const timeline = { maxAgeDays: 7, maxMbPerCluster: 1024 };
+    expect(a.settings.retention.get()).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 100_000 }, audit: { maxAgeDays: 365 }, timeline });
     expect(a.settings.retention.set({ events: { maxPerCluster: 2 } })).toEqual({
       events: { maxAgeDays: 90, maxPerCluster: 2 },
       audit: { maxAgeDays: 365 },
+      timeline,
     });
     expect(() => a.settings.retention.set({ audit: { maxAgeDays: 0 } })).toThrow(/retention/);
     a.close();

@@ -193,6 +193,52 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX alert_deliveries_channel ON alert_deliveries (channel_id, id);
     `,
   },
+  {
+    version: 5,
+    name: 'timeline',
+    sql: `
+      -- Time travel (timeline.ts): per cluster, keyframes (a whole snapshot) and the patches after each, so
+      -- the state at any kept moment is a keyframe plus at most a span's patches. A span is one keyframe and
+      -- its patches; pruning removes whole spans, oldest first. at = the snapshot's observedAt (ms).
+      -- quorate/nodes_online/state summarise the state after the change (the scrubber's marks, no rebuild).
+      -- patches/bytes: the span's patch count and stored size (keyframe and patches), kept up to date.
+      CREATE TABLE timeline_keyframes (
+        id INTEGER PRIMARY KEY,
+        cluster_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        rev INTEGER NOT NULL,
+        chain_start INTEGER NOT NULL,
+        quorate INTEGER,
+        nodes_online INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        transition INTEGER NOT NULL,
+        patches INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX timeline_keyframes_cluster_at ON timeline_keyframes (cluster_id, at);
+      -- the keyframe's snapshot apart from its row, so bumping the span's counters never rewrites it
+      -- (deflated JSON of the canonical snapshot)
+      CREATE TABLE timeline_keyframe_data (
+        keyframe_id INTEGER PRIMARY KEY,
+        data BLOB NOT NULL
+      ) STRICT;
+      -- data last (deflated SnapshotPatch JSON): the summary columns are read without its overflow pages
+      CREATE TABLE timeline_patches (
+        keyframe_id INTEGER NOT NULL,
+        rev INTEGER NOT NULL,
+        base_rev INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        quorate INTEGER,
+        nodes_online INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        transition INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (keyframe_id, rev)
+      ) STRICT;
+      -- the transitions alone (quorum, nodes online, health moved): marks of a long range without a scan
+      CREATE INDEX timeline_patches_transitions ON timeline_patches (keyframe_id, at) WHERE transition = 1;
+    `,
+  },
 ];
 
 /** Applies pending migrations in one write transaction. Returns the versions applied. */

@@ -11,17 +11,26 @@ export const Retention = z.object({
     maxPerCluster: z.number().int().min(1),
   }),
   audit: z.object({ maxAgeDays: z.number().int().min(1) }),
+  /** time travel (timeline.ts): whole keyframe spans older than maxAgeDays, or beyond maxMbPerCluster, go */
+  timeline: z.object({
+    maxAgeDays: z.number().int().min(1),
+    /** stored size per cluster (keyframes and patches, deflated), MB; the newest span is always kept */
+    maxMbPerCluster: z.number().int().min(1),
+  }),
 });
 export type Retention = z.infer<typeof Retention>;
 
 export const defaultRetention: Retention = {
   events: { maxAgeDays: 90, maxPerCluster: 100_000 },
   audit: { maxAgeDays: 365 },
+  // a week at 1 s ticks is ~0.3 GB for a 3-node sim: see bench/timeline.ts
+  timeline: { maxAgeDays: 7, maxMbPerCluster: 1024 },
 };
 
 export const RetentionPatch = z.object({
   events: Retention.shape.events.partial().optional(),
   audit: Retention.shape.audit.partial().optional(),
+  timeline: Retention.shape.timeline.partial().optional(),
 });
 export type RetentionPatch = z.input<typeof RetentionPatch>;
 
@@ -41,6 +50,7 @@ export function createSettings(kv: KvStore) {
       return {
         events: { ...defaultRetention.events, ...defined(stored?.events) },
         audit: { ...defaultRetention.audit, ...defined(stored?.audit) },
+        timeline: { ...defaultRetention.timeline, ...defined(stored?.timeline) },
       };
     },
     /** Merges the patch over the current values; returns the result. */
@@ -49,7 +59,11 @@ export function createSettings(kv: KvStore) {
       const current = retention.get();
       const next = parseInput(
         Retention,
-        { events: { ...current.events, ...defined(p.events) }, audit: { ...current.audit, ...defined(p.audit) } },
+        {
+          events: { ...current.events, ...defined(p.events) },
+          audit: { ...current.audit, ...defined(p.audit) },
+          timeline: { ...current.timeline, ...defined(p.timeline) },
+        },
         'retention',
       );
       kv.set(KEY, next);
