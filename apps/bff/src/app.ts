@@ -52,6 +52,8 @@ import { sourceFactory, type SourceFactory } from './sources';
 import { sshIdentity } from './ssh-identity';
 import { sshKeyRouter } from './routes/ssh-key';
 import { TaskRunner } from './tasks/runner';
+import { TimelineRecorder } from './timeline/recorder';
+import { timelineRouter } from './timeline/routes';
 import { webRouter } from './web';
 import { whatifRouter } from './routes/whatif';
 
@@ -202,6 +204,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   });
   const deadman = new DeadmanSwitch(store, deps.pingDeadman ?? ((url, o) => pingDeadman(url, o)), logger, deps.deadmanMsPerSecond !== undefined ? (s) => s * deps.deadmanMsPerSecond! : undefined);
   const linkSeries = new LinkSeriesService(store, clusters, logger);
+  const timeline = new TimelineRecorder(store, clusters, logger);
   const attempts = auditAttempts(recordUnaudited(ctx), anonymous, clientIp);
 
   // before anything else, the static files included: a rebound page must not even read the app
@@ -238,6 +241,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(historyRouter(ctx));
   api.use(linksRouter(clusters, linkSeries));
   api.use(whatifRouter(clusters, linkSeries));
+  api.use(timelineRouter(clusters, store, timeline));
   api.use(simRouter(ctx));
   api.use(operationsRouter(ctx));
   api.use(usersRouter(ctx));
@@ -257,6 +261,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       const n = store.prune();
       if (n.events + n.audit > 0) logger.info(n, 'retention: pruned old records');
       linkSeries.prune();
+      timeline.prune(store.settings.retention.get().timeline);
     } catch (err) {
       logger.error({ err }, 'retention: prune failed');
     }
