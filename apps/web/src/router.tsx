@@ -24,6 +24,7 @@ import { pathForLegacyHash } from './routes/legacy';
 import { createSearch, joinSearch, removeSearch } from './routes/join-search';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
 import { alertsSearch } from './components/alerts/alerts-search';
+import { planSearch } from './components/plan/plan-search';
 import { parseSearch, stringifySearch } from './routes/serialize';
 
 function NeedsRole({ role }: { role: Role }) {
@@ -106,6 +107,14 @@ const alertsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/AlertsPage')),
 });
 
+/** plan (issue 15): troubleshooting, what-if (its picks in the search params) and the design advisor; viewer */
+const planRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'plan',
+  validateSearch: planSearch,
+  component: lazyRouteComponent(() => import('./pages/PlanPage')),
+});
+
 const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'admin',
@@ -146,6 +155,7 @@ export const routeTree = rootRoute.addChildren([
   eventsRoute,
   auditRoute,
   alertsRoute,
+  planRoute,
   adminRoute,
   accountRoute,
   joinRoute,

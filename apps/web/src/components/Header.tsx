@@ -93,6 +93,9 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
           <Link to="/alerts" className={navLink} activeOptions={active} data-testid="nav-alerts">
             Alerts
           </Link>
+          <Link to="/plan" className={navLink} activeOptions={active} data-testid="nav-plan">
+            Plan
+          </Link>
           {admin && (
             <>
               <Link to="/audit" className={navLink} activeOptions={active} data-testid="nav-audit">

@@ -3,7 +3,9 @@
 // A node that could not be asked says why (its view's reason: connection refused, timeout, host key…).
 // A pve snapshot adds each node's load, guests and version (components/pve/NodeResources): three more
 // columns, or CPU/memory and a guest count in a tile; without links (no SSH) the links column is left out.
-import { memo } from 'react';
+// Each node offers "can I reboot it now?" (plan/RebootDialog, its own chunk) where a server answers: a chosen
+// cluster, not a `?sample=` page.
+import { lazy, memo, Suspense, useContext, useState } from 'react';
 import type { ClusterNode, ClusterSnapshot, QDevice } from '@quorate/model';
 import { linkNumbers, nodeLinkSummary, type NodeLinkSummary } from '../lib/cluster';
 import { formatAgo, formatDateTime, formatDuration, plural } from '../lib/format';
@@ -12,6 +14,9 @@ import { Icon } from './Icon';
 import { StaleTag } from './StaleTag';
 import { GuestCountCompact, GuestsCell, hasResources, LoadCell, LoadCompact, VersionCell } from './pve/NodeResources';
 import { linksUnavailable } from './pve/Unavailable';
+import { SelectionContext } from '../lib/selection';
+
+const RebootDialog = lazy(() => import('./plan/RebootDialog'));
 
 const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibold before:text-slate-500 before:content-[attr(data-label)] sm:before:content-none';
 
@@ -19,6 +24,15 @@ const td = 'block px-3 py-1 sm:table-cell sm:py-2 before:mr-2 before:font-semibo
 export const GRID_FROM_NODES = 9;
 
 const trendBtn = 'inline-flex items-center rounded px-1 text-xs text-sky-700 underline underline-offset-2 max-sm:min-h-11 max-sm:min-w-11 max-sm:justify-center dark:text-sky-300';
+
+/** "can I reboot it now?": a small button by the node's name, opening the answer */
+function RebootButton({ node, onReboot, className = '' }: { node: string; onReboot: (node: string) => void; className?: string }) {
+  return (
+    <button type="button" className={`${trendBtn} whitespace-nowrap ${className}`} aria-haspopup="dialog" aria-label={`can I reboot ${node} now?`} onClick={() => onReboot(node)} data-testid={`node-reboot-${node}`}>
+      reboot?
+    </button>
+  );
+}
 
 export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stale: boolean; onOpenLinks?: (node: string) => void }) {
   // pve without SSH has no links at all: no "no data" badges nor a links column (the links panel says why)
@@ -28,6 +42,11 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
   const reasons = unreachableReasons(s);
   const grid = s.nodes.length >= GRID_FROM_NODES;
   const resources = hasResources(s.nodes);
+  // the reboot check needs the server: a chosen cluster, not a `?sample=` page (nor a test without a selection)
+  const selection = useContext(SelectionContext);
+  const rebootCluster = selection && selection.sample === null ? selection.clusterId : null;
+  const [rebootNode, setRebootNode] = useState<string | null>(null);
+  const onReboot = rebootCluster !== null ? setRebootNode : undefined;
   return (
     <section aria-labelledby="nodes-title" className={`panel ${stale ? 'grayscale' : ''}`} data-testid="node-grid">
       <h2 id="nodes-title" className="panel-title">
@@ -50,6 +69,7 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
                   reason={reasons.get(n.name) ?? null}
                   stale={stale}
                   onOpenLinks={onOpenLinks}
+                  onReboot={onReboot}
                 />
               );
             })}
@@ -99,6 +119,7 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
                 {s.observer?.nodeId === n.id && (
                   <span className="ml-1 rounded bg-sky-100 px-1 text-xs font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">observer</span>
                 )}
+                {onReboot && <RebootButton node={n.name} onReboot={onReboot} className="ml-1 font-normal" />}
               </th>
               <td className={td} data-label="State">
                 <NodeStateText n={n} member={members ? members.has(n.id) : null} stale={stale} reason={reasons.get(n.name) ?? null} />
@@ -160,6 +181,11 @@ export function NodesPanel({ s, stale, onOpenLinks }: { s: ClusterSnapshot; stal
       </table>
       )}
       {s.qdevice && <QDevicePanel qd={s.qdevice} />}
+      {rebootNode !== null && rebootCluster !== null && (
+        <Suspense fallback={null}>
+          <RebootDialog clusterId={rebootCluster} node={rebootNode} onClose={() => setRebootNode(null)} />
+        </Suspense>
+      )}
     </section>
   );
 }
@@ -174,11 +200,12 @@ interface TileProps {
   reason: string | null;
   stale: boolean;
   onOpenLinks?: (node: string) => void;
+  onReboot?: (node: string) => void;
 }
 
 /** one node of the compact grid: name and trend, state and votes, its links as icons and the problems in words */
 const NodeTile = memo(
-  function NodeTile({ n, sums, observer, member, reason, stale, onOpenLinks }: TileProps) {
+  function NodeTile({ n, sums, observer, member, reason, stale, onOpenLinks, onReboot }: TileProps) {
     const problems = sums.filter((x) => !x.unknown && x.peers > 0 && x.connected < x.peers);
     return (
       <li
@@ -198,6 +225,7 @@ const NodeTile = memo(
           )}
           {n.resources && sums.length === 0 && <GuestCountCompact r={n.resources} />}
         </span>
+        {onReboot && <RebootButton node={n.name} onReboot={onReboot} className="self-start" />}
         <span className="flex flex-wrap items-center gap-x-1 text-xs">
           <NodeStateText n={n} member={member} stale={stale} reason={reason} />
           <span className="tabular-nums">· {plural(n.votes, 'vote')}</span>
@@ -224,7 +252,7 @@ const NodeTile = memo(
     );
   },
   (a, b) =>
-    a.n === b.n && a.sumsKey === b.sumsKey && a.observer === b.observer && a.member === b.member && a.reason === b.reason && a.stale === b.stale && a.onOpenLinks === b.onOpenLinks,
+    a.n === b.n && a.sumsKey === b.sumsKey && a.observer === b.observer && a.member === b.member && a.reason === b.reason && a.stale === b.stale && a.onOpenLinks === b.onOpenLinks && a.onReboot === b.onReboot,
 );
 
 /**
