@@ -117,7 +117,11 @@ describe('the advisor over REST on the simulator', () => {
     const r = AdvisorResponse.parse(await (await call('/api/v1/advisor?cluster=lab-cluster')).json());
     expect(r.clusterId).toBe('lab-cluster');
     expect(advice(r)).toEqual(expected);
+    // the simulator's facts (its advisorFacts capability): one Corosync version, true clocks, a storage network apart
+    expect(r.checks.find((c) => c.id === 'clock-skew')).toMatchObject({ status: 'pass', measured: expect.stringMatching(/^0 ms between/) });
+    expect(r.checks.find((c) => c.id === 'mixed-versions')).toMatchObject({ status: 'pass', measured: `Corosync 3.1.9 on ${nodes} nodes` });
+    expect(r.checks.find((c) => c.id === 'corosync-shares-storage-network')).toMatchObject({ status: 'pass' });
     // what the simulator does not report is said, not passed
-    expect(r.checks.find((c) => c.id === 'clock-skew')).toMatchObject({ status: 'not-checked' });
+    expect(r.checks.find((c) => c.id === 'ha-on-local-storage')).toMatchObject({ status: 'not-checked' });
   });
 });

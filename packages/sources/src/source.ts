@@ -1,5 +1,5 @@
 // One interface for every way of observing a cluster: the simulator, the real-Corosync lab, a PVE cluster.
-import type { ClusterSnapshot, JoinFacts, LinkAddress, SimFault, SourceKind } from '@quorate/model';
+import type { AdvisorFacts, ClusterSnapshot, JoinFacts, LinkAddress, SimFault, SourceKind } from '@quorate/model';
 
 export type SourceState = 'starting' | 'ok' | 'degraded' | 'down';
 
@@ -113,6 +113,14 @@ export interface DelnodeControl {
 }
 
 /**
+ * The design advisor's facts beyond the snapshot (versions, clocks, storage servers, HA guests' disks), read
+ * on demand; a fact the source cannot read is left out, so its check says "not checked (needs …)".
+ */
+export interface AdvisorFactsControl {
+  advisorFacts(): Promise<AdvisorFacts>;
+}
+
+/**
  * What a source can do besides watching, each a capability it has or not. The BFF asks for a
  * capability, never casts; `GET /api/v1/clusters` lists them and the page shows only what a cluster can do.
  * Next: qdevice, link edit.
@@ -124,12 +132,13 @@ export interface SourceCapabilities {
   join?: JoinControl;
   create?: CreateControl;
   delnode?: DelnodeControl;
+  advisorFacts?: AdvisorFactsControl;
 }
 export type CapabilityName = keyof SourceCapabilities;
 
 /** the names of the capabilities a source has, in a stable order */
 export function capabilityNames(c: SourceCapabilities): CapabilityName[] {
-  return (['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode'] as const).filter((k) => c[k] !== undefined);
+  return (['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts'] as const).filter((k) => c[k] !== undefined);
 }
 
 export interface ClusterSource {

@@ -113,6 +113,15 @@ if (!avail.ok && onCi) {
       expect(source.health().state).toBe('ok');
     });
 
+    it('the advisor facts: every node\'s `corosync -v` and a clock that is the host\'s (one kernel clock)', async () => {
+      const facts = await source.capabilities.advisorFacts!.advisorFacts();
+      expect(Object.keys(facts.corosyncVersions ?? {})).toEqual(['pve1', 'pve2', 'pve3']);
+      for (const v of Object.values(facts.corosyncVersions!)) expect(v).toMatch(/^3\.\d+\.\d+/);
+      expect(Object.keys(facts.clockOffsetsMs ?? {})).toEqual(['pve1', 'pve2', 'pve3']);
+      // namespaces share the host's clock: what is left is the read's own round trip
+      for (const o of Object.values(facts.clockOffsetsMs!)) expect(Math.abs(o)).toBeLessThan(200);
+    });
+
     it('kill pve3 -> 2/3; freeze pve2 -> pve1 inquorate, pve2 timed out; thaw + start -> 3/3', async () => {
       let t = performance.now();
       await lab.fault(3, { kind: 'kill' });

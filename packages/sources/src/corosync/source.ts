@@ -3,6 +3,7 @@
 import { nodeVotes, plural, type ClusterSnapshot, type ObservedView, type UnreachableWarning } from '@quorate/model';
 import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
+import { corosyncAdvisorFacts } from './advisor-facts';
 import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
 import type { CorosyncConfig } from './config';
 import { ExpectedVotesError, setExpectedVotesOn, type ExpectedVotesResult } from './expected-votes';
@@ -226,7 +227,10 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     mode,
     clusterId: options.clusterId,
     get capabilities() {
-      return { expectedVotes: { setExpectedVotes: (n: number) => self.setExpectedVotes(n) } };
+      return {
+        expectedVotes: { setExpectedVotes: (n: number) => self.setExpectedVotes(n) },
+        advisorFacts: { advisorFacts: () => corosyncAdvisorFacts(options.nodes) },
+      };
     },
     async start() {
       if (running) return;

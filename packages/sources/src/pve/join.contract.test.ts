@@ -210,11 +210,11 @@ describe('pve join over the API (fake nodes on 127.0.0.1)', () => {
 });
 
 describe('pve kind: the operations over HTTPS only', () => {
-  it('a source over HTTPS can join, create and delnode; a replay directory cannot', () => {
+  it('a source over HTTPS can join, create and delnode; a replay directory cannot (both read the advisor facts)', () => {
     const ctx = { clusterId: 'prod', name: 'Prod', log: () => {} };
     const live = pveKind.create(pveKind.settings.parse({ api: { urls: ['https://127.0.0.1:9'], tokenId: TOKEN_ID, tokenSecret: SECRET, fingerprint: memberCert.fingerprint } }), ctx);
-    expect(capabilityNames(live.capabilities)).toEqual(['join', 'create', 'delnode']);
+    expect(capabilityNames(live.capabilities)).toEqual(['join', 'create', 'delnode', 'advisorFacts']);
     const replay = pveKind.create(pveKind.settings.parse({ api: { replay: joinPath(import.meta.dirname, 'fixtures/healthy') } }), ctx);
-    expect(capabilityNames(replay.capabilities)).toEqual([]);
+    expect(capabilityNames(replay.capabilities)).toEqual(['advisorFacts']);
   });
 });

@@ -13,6 +13,7 @@ import { deferredSource } from '../deferred';
 import { defineKind, type SettingsIssue } from '../kind';
 import { checkKeyFile, createSshCorosyncSource } from '../ssh/source';
 import type { SourceCapabilities } from '../source';
+import { pveAdvisorFacts } from './advisor-facts';
 import { PveClient } from './client';
 import { PveCreate } from './create';
 import { PveDelnode } from './delnode';
@@ -169,7 +170,12 @@ export const pveKind = defineKind({
       transport = { describe: 'broken settings', get: () => Promise.reject(new Error(message)) };
     }
     const client = new PveClient(transport);
-    const api = new PveSource({ clusterId: ctx.clusterId, name: ctx.name, client, log, capabilities: operations(client, transport) });
+    const capabilities: SourceCapabilities = {
+      ...operations(client, transport),
+      // read on demand against the newest snapshot (online nodes, HA guests); api is set just below
+      advisorFacts: { advisorFacts: () => pveAdvisorFacts(client, api.current()) },
+    };
+    const api: PveSource = new PveSource({ clusterId: ctx.clusterId, name: ctx.name, client, log, capabilities });
     const ssh = s.ssh;
     if (ssh === undefined) return api;
     // the SSH half comes up (and retries) on its own: a node unreachable over SSH leaves the API's view

@@ -3,8 +3,8 @@
 // change arrives at the `-m` stream's speed, not at the API's 2 s poll. Expected votes is Corosync's; join,
 // create and delnode are the API's.
 // Health: ok when both answer; degraded naming the half that does not; down only when neither does.
-import type { ClusterSnapshot } from '@quorate/model';
-import type { ClusterSource, JoinControl, SnapshotListener, SourceCapabilities, SourceHealth } from '../source';
+import type { AdvisorFacts, ClusterSnapshot } from '@quorate/model';
+import type { AdvisorFactsControl, ClusterSource, JoinControl, SnapshotListener, SourceCapabilities, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
 import { mergeCorosync } from './merge';
 
@@ -59,8 +59,11 @@ export class PveWithCorosync implements ClusterSource {
   get capabilities(): SourceCapabilities {
     const expectedVotes = this.corosync.capabilities.expectedVotes;
     const { join, create, delnode } = this.api.capabilities;
+    const apiFacts = this.api.capabilities.advisorFacts;
+    const sshFacts = this.corosync.capabilities.advisorFacts;
     return {
       ...(expectedVotes !== undefined ? { expectedVotes } : {}),
+      ...(apiFacts || sshFacts ? { advisorFacts: { advisorFacts: () => mergeFacts(apiFacts, sshFacts) } } : {}),
       ...(join !== undefined ? { join: this.withQuorumOptions(join) } : {}),
       ...(create !== undefined ? { create } : {}),
       ...(delnode !== undefined ? { delnode } : {}),
@@ -94,4 +97,16 @@ export class PveWithCorosync implements ClusterSource {
     this.last = next;
     this.listeners.emit(next);
   }
+}
+
+/** the API's facts with SSH's on top: `corosync -v` and a clock read in one round trip beat apt/versions and /time's whole seconds */
+async function mergeFacts(api: AdvisorFactsControl | undefined, ssh: AdvisorFactsControl | undefined): Promise<AdvisorFacts> {
+  const none: AdvisorFacts = {};
+  const [a, c] = await Promise.all([api ? api.advisorFacts().catch(() => none) : none, ssh ? ssh.advisorFacts().catch(() => none) : none]);
+  return {
+    ...a,
+    ...c,
+    corosyncVersions: { ...a.corosyncVersions, ...c.corosyncVersions },
+    clockOffsetsMs: Object.keys(c.clockOffsetsMs ?? {}).length >= 2 ? c.clockOffsetsMs! : { ...a.clockOffsetsMs },
+  };
 }

@@ -1,5 +1,6 @@
 // The simulated cluster as a ClusterSource: the engine on its own clock, driven by real timers after
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
+import { simAdvisorFacts } from './advisor-facts';
 import type { ClusterSnapshot, JoinFacts, SimFault } from '@quorate/model';
 import type { JoinCandidate, JoinInput, TaskIo } from '../source';
 import type { ClusterSource, SourceHealth } from '../source';
@@ -172,6 +173,7 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     faults: { applyFault: (f: SimFault) => source.applyFault(f) },
     expectedVotes: { setExpectedVotes: (n: number) => source.setExpectedVotes(n) },
     stateExport: { exportState: () => source.exportState() },
+    advisorFacts: { advisorFacts: async () => simAdvisorFacts(source.current()) },
   };
   return Object.assign(source, { capabilities });
 }

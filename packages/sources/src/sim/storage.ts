@@ -14,12 +14,14 @@ export interface StorageDef {
   shared: boolean;
   /** total size; local storage varies a little per node */
   totalBytes: number;
+  /** network storage: its servers as storage.cfg names them (server, portal, monhost), on a storage network apart from Corosync's links (198.18.<link>.x) */
+  servers?: string[];
 }
 
 export const STORAGE_DEFS: readonly StorageDef[] = [
-  { id: 'nfs-backup', type: 'nfs', content: ['backup'], shared: true, totalBytes: 8 * TiB },
-  { id: 'ceph-rbd', type: 'rbd', content: ['images', 'rootdir'], shared: true, totalBytes: 12 * TiB },
-  { id: 'pbs-backup', type: 'pbs', content: ['backup'], shared: true, totalBytes: 16 * TiB },
+  { id: 'nfs-backup', type: 'nfs', content: ['backup'], shared: true, totalBytes: 8 * TiB, servers: ['198.19.200.5'] },
+  { id: 'ceph-rbd', type: 'rbd', content: ['images', 'rootdir'], shared: true, totalBytes: 12 * TiB, servers: ['198.19.200.11', '198.19.200.12', '198.19.200.13'] },
+  { id: 'pbs-backup', type: 'pbs', content: ['backup'], shared: true, totalBytes: 16 * TiB, servers: ['198.19.200.20'] },
   { id: 'local-zfs', type: 'zfspool', content: ['images', 'rootdir'], shared: false, totalBytes: 1.8 * TiB },
   { id: 'local-lvm', type: 'lvmthin', content: ['images', 'rootdir'], shared: false, totalBytes: 800 * GiB },
   { id: 'local', type: 'dir', content: ['iso', 'vztmpl', 'backup'], shared: false, totalBytes: 100 * GiB },
