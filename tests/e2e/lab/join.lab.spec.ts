@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { Lab } from '@quorate/lab';
-import { labCheck, labPrefix, signIn } from './lab-env';
+import { expectTaskOk, labCheck, labPrefix, signIn } from './lab-env';
 
 const screenshotDir = fileURLToPath(new URL('../../../artifacts/screenshots/', import.meta.url));
 /** the pre-flight probes from every member: ~3 s, ~9 s with the port dropped (the UDP test waits 2 s per member) */
@@ -79,7 +79,7 @@ test.describe('the join wizard on the real-Corosync lab', () => {
     await expect(page.getByTestId('review-quorum-sentence')).toHaveText('expected votes 3 → 4, needed 2 → 3, can lose 1 node → 1 node');
     await page.getByTestId('review-confirm').check();
     await page.getByTestId('join-run').click();
-    await expect(page.getByTestId('join-task')).toHaveAttribute('data-result', 'ok', { timeout: TASK });
+    await expectTaskOk(page, 'join-task', TASK);
     await expect(page.getByTestId('join-task-log')).toContainText('pve4 joined');
     await page.getByTestId('step-next').click();
     await expect(page.getByTestId('step-heading')).toHaveText('Verify');
@@ -105,7 +105,7 @@ test.describe('the join wizard on the real-Corosync lab', () => {
     await expect(page.getByTestId('remove-plan')).toBeVisible({ timeout: 20_000 });
     await page.getByTestId('remove-cluster-name').fill('lab-cluster');
     await page.getByTestId('remove-run').click();
-    await expect(page.getByTestId('remove-task')).toHaveAttribute('data-result', 'ok', { timeout: TASK });
+    await expectTaskOk(page, 'remove-task', TASK);
     await page.goto('/');
     await expect(page.getByTestId('votes-summary')).toContainText('3 of 3 votes', { timeout: 20_000 });
     await expect(page.getByTestId('node-row-pve4')).toHaveCount(0);

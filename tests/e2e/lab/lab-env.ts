@@ -23,3 +23,20 @@ export async function signIn(page: Page): Promise<void> {
   if (res.status() === 404) return;
   expect(res.status(), await res.text()).toBe(200);
 }
+
+/**
+ * Waits for a task panel to end, then expects `ok`; a task that failed prints its log and the BFF's view of
+ * the cluster and source (so a CI failure says why, not only "failed").
+ */
+export async function expectTaskOk(page: Page, testId: string, timeout: number): Promise<void> {
+  const panel = page.getByTestId(testId);
+  await expect(panel).not.toHaveAttribute('data-result', 'running', { timeout });
+  const result = await panel.getAttribute('data-result');
+  if (result !== 'ok') {
+    const log = await page.getByTestId(`${testId}-log`).textContent().catch(() => '(no log)');
+    const snap = await page.request.get('/api/v1/snapshot').then((r) => r.text()).catch((e: unknown) => String(e));
+    const health = await page.request.get('/healthz').then((r) => r.text()).catch((e: unknown) => String(e));
+    console.log(`--- ${testId} ended '${result}'. Its log:\n${log}\n--- /healthz: ${health}\n--- /api/v1/snapshot: ${snap.slice(0, 4000)}`);
+  }
+  expect(result, `${testId} ended '${result}' (its log is printed above)`).toBe('ok');
+}
