@@ -214,7 +214,7 @@ const DEFS: Def[] = [
     why: 'pmxcfs, tickets, certificates and Ceph need one time: a skewed node is refused by the API (“ticket … expired”) and its log lines lie.',
     run: (s, f) => {
       const offsets = f.clockOffsetsMs;
-      if (!offsets || Object.keys(offsets).length < 2) return notChecked('each node’s clock (no source reads it yet)', 'Run “chronyc tracking” on each node; Proxmox uses chrony by default.');
+      if (!offsets || Object.keys(offsets).length < 2) return notChecked('each node’s clock, read on at least 2 nodes (the source did not read them: no answer, or it cannot)', 'Run “chronyc tracking” on each node; Proxmox uses chrony by default.');
       const entries = Object.entries(offsets);
       const min = entries.reduce((a, b) => (b[1] < a[1] ? b : a));
       const max = entries.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -238,7 +238,7 @@ const DEFS: Def[] = [
       }
       const corosync = new Map(Object.entries(f.corosyncVersions ?? {}));
       if (pve.size === 0 && corosync.size === 0)
-        return notChecked('each node’s versions (the pve source reads pve-manager’s; no source reads Corosync’s yet)', 'Compare “pveversion” and “corosync -v” on each node.');
+        return notChecked('each node’s versions (corosync -v over SSH or the lab, pve-manager’s and apt/versions over the API)', 'Compare “pveversion” and “corosync -v” on each node.');
       let status: 'pass' | 'warn' | 'fail' = 'pass';
       const parts: string[] = [];
       for (const [what, versions] of [
@@ -269,7 +269,7 @@ const DEFS: Def[] = [
       const disks = f.haGuestStorages;
       const missing = sids.filter((sid) => !disks?.[sid]);
       if (missing.length > 0)
-        return notChecked(`the storages of each HA guest’s disks (${list(missing.slice(0, 5))}${missing.length > 5 ? ' …' : ''}: the guests’ configs, which no source reads yet)`, 'Check each HA guest’s disks (qm config / pct config) against /etc/pve/storage.cfg’s shared storages.');
+        return notChecked(`the storages of each HA guest’s disks (${list(missing.slice(0, 5))}${missing.length > 5 ? ' …' : ''}: their configs were not read — the token needs VM.Audit)`, 'Check each HA guest’s disks (qm config / pct config) against /etc/pve/storage.cfg’s shared storages.');
       const byId = new Map((s.storage ?? []).map((st) => [st.id, st]));
       const local: string[] = [];
       for (const sid of sids) {
