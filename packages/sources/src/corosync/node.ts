@@ -32,6 +32,11 @@ const within = (p: Promise<unknown>, ms: number): Promise<boolean> => {
   return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
 };
 
+/** the nodelist is read again at least this often (watch mode's periodic -s, poll mode's polls), ms */
+export const CONFIG_MAX_AGE_MS = 30_000;
+/** a member the nodelist does not know makes the nodelist be read again, at most this often, ms */
+export const UNKNOWN_MEMBER_RECHECK_MS = 2_000;
+
 export interface NodeSpec {
   /** the node's name in the nodelist (pve1) */
   name: string;
@@ -101,6 +106,9 @@ export class NodeWatcher {
   private baseline: { at: number; stats: KnetLinkStats[] } | null = null;
   private pending: { at: number; stats: KnetLinkStats[] } | null = null;
   private config: CorosyncConfig | null = null;
+  /** when the nodelist was last read; and when a member it did not know last made it be read again */
+  private configAt = -Infinity;
+  private unknownMemberAt = -Infinity;
   private monitor: StreamHandle | null = null;
   private monitorStarts = 0;
   private backoffMs: number;
@@ -161,10 +169,14 @@ export class NodeWatcher {
     this.startMonitor();
   }
 
-  /** Poll mode: one `corosync-quorumtool -s` (with the config while none is known). Never rejects. */
+  /**
+   * One `corosync-quorumtool -s` (poll mode; watch mode's periodic check), with the config too while none is
+   * known or it is older than CONFIG_MAX_AGE_MS: a node removed elsewhere (pvecm delnode) changes the nodelist
+   * without any membership change of its own. Never rejects.
+   */
   async pollStatus(): Promise<void> {
     if (this.stopped) return;
-    if (this.config === null) return this.refresh();
+    if (this.config === null || this.now() - this.configAt >= CONFIG_MAX_AGE_MS) return this.refresh();
     const askedAt = this.now();
     const st = await this.run('corosync-quorumtool', ['-s'], [0, 2]);
     if (this.stopped || st === null) return;
@@ -277,6 +289,7 @@ export class NodeWatcher {
             return this.markUnreachable(unexpectedOutputReason(map.ok ? 'no nodelist in cmap' : map.error.message, map.ok ? undefined : map.error.line));
           }
           this.config = config;
+          this.configAt = this.now();
           if (this.nodeIdKnown === null) this.nodeIdKnown = config.nodelist.find((n) => n.name === this.spec.name)?.nodeId ?? null;
           this.onChange(this, 'config');
         }
@@ -304,6 +317,19 @@ export class NodeWatcher {
     this.status = result.value;
     this.contactOk();
     this.onChange(this, 'membership');
+    this.recheckUnknownMembers(quorum.members);
+  }
+
+  /**
+   * A member the nodelist does not hold: a node joined (pvecm add, corosync-cfgtool -R) after the nodelist
+   * was read — read it again (at most every UNKNOWN_MEMBER_RECHECK_MS, in case a view keeps one for good).
+   */
+  private recheckUnknownMembers(members: readonly number[]): void {
+    const config = this.config;
+    if (this.stopped || config === null || members.every((id) => config.nodelist.some((n) => n.nodeId === id))) return;
+    if (this.now() - this.unknownMemberAt < UNKNOWN_MEMBER_RECHECK_MS) return;
+    this.unknownMemberAt = this.now();
+    void this.refresh();
   }
 
   /**

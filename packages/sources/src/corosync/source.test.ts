@@ -3,13 +3,22 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunnerError } from '../runners';
 import { FakeCorosync, fixture, knetStats, trackingLines } from './fake-corosync.test-helper';
 import { createCorosyncSource, type CorosyncSource } from './source';
-import { STOP_GRACE_MS } from './node';
+import { CONFIG_MAX_AGE_MS, STOP_GRACE_MS } from './node';
 import { createLabSource } from '../lab/source';
 import { HOLD_MS, SETTLE_MS, expectedDropMs } from './warnings';
 
 const Q3 = [1, 2, 3].map((n) => fixture(`quorumtool-s__quorate-3of3__node${n}.txt`));
 const Q2OF3_N1 = fixture('quorumtool-s__quorate-2of3__node3-sigkill__node1.txt');
 const ALONE_N1 = fixture('quorumtool-s__inquorate-1of3__node2-node3-sigstopped__node1.txt');
+/** captured on the lab after a runtime add (nodelist + config_version, corosync-cfgtool -R) and pve4's start */
+const Q4_N1 = fixture('quorumtool-s__quorate-4of4__after-runtime-add-reload__node1.txt');
+/** node 1's cmap after that add: the 3-node capture with pve4 appended to the nodelist */
+const CMAP4 = fixture('cmapctl-full-icmap__3of3__node1.txt').replace(
+  'nodelist.node.2.ring0_addr (str) = 198.18.0.13\n',
+  'nodelist.node.2.ring0_addr (str) = 198.18.0.13\nnodelist.node.3.name (str) = pve4\nnodelist.node.3.nodeid (u32) = 4\nnodelist.node.3.quorum_votes (u32) = 1\nnodelist.node.3.ring0_addr (str) = 198.18.0.14\n',
+);
+/** the 3-node cmap without pve3 (removed elsewhere: pvecm delnode) */
+const CMAP2 = fixture('cmapctl-full-icmap__3of3__node1.txt').replace(/^nodelist\.node\.2\..*\n/gm, '');
 
 /** node 1's report as node `id` would print it (the same membership, another local row). */
 function seenBy(report: string, id: number): string {
@@ -85,6 +94,37 @@ describe('createCorosyncSource over captured Corosync output', () => {
     // exactly one watcher per node
     expect(r.nodes.map((n) => n.streams.length)).toEqual([1, 1, 1]);
     expect(r.nodes[0]!.streams[0]!.args).toEqual(['-oL', 'corosync-quorumtool', '-m']);
+    await r.source.stop();
+  });
+
+  it('a member the nodelist does not hold (a node joined after it was read): the nodelist is read again', async () => {
+    const r = await rig();
+    const n1 = r.nodes[0]!;
+    expect(CMAP4).toContain('nodelist.node.3.name (str) = pve4');
+    // the reload happened after the source read the nodelist; then pve4 comes up and joins
+    n1.config = CMAP4;
+    const reads = () => n1.calls.filter((c) => c.startsWith('corosync-cmapctl totem.')).length;
+    const before = reads();
+    n1.change(Q4_N1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reads()).toBe(before + 1);
+    const s = last(r);
+    expect(s.quorum).toMatchObject({ quorate: true, totalVotes: 4, expectedVotes: 4, quorum: 3, members: [1, 2, 3, 4] });
+    expect(s.nodes.map((n) => [n.name, n.state])).toEqual([
+      ['pve1', 'online'],
+      ['pve2', 'online'],
+      ['pve3', 'online'],
+      ['pve4', 'online'],
+    ]);
+    await r.source.stop();
+  });
+
+  it('a node removed elsewhere (no membership change of the watched nodes): gone within CONFIG_MAX_AGE_MS', async () => {
+    const r = await rig();
+    for (const n of r.nodes) n.config = CMAP2;
+    expect(last(r).nodes.map((n) => n.name)).toEqual(['pve1', 'pve2', 'pve3']);
+    await vi.advanceTimersByTimeAsync(CONFIG_MAX_AGE_MS + 5_000 + 100);
+    expect(last(r).nodes.map((n) => n.name)).toEqual(['pve1', 'pve2']);
     await r.source.stop();
   });
 
