@@ -104,13 +104,31 @@ describe("the dead-man's switch", () => {
     expect(last).toHaveTextContent('status 404 · HTTP 404 from https://hc-ping.com');
   });
 
+  it('on: an empty URL keeps the stored one — only the interval changes ("(set)" is sent, never a URL)', async () => {
+    const calls = server(ON);
+    panel();
+    const save = await screen.findByRole('button', { name: 'Save and ping' });
+    await userEvent.clear(screen.getByLabelText('Every (seconds)'));
+    await userEvent.type(screen.getByLabelText('Every (seconds)'), '300');
+    await userEvent.click(save);
+    await waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0]).toEqual({ url: '/api/v1/alerts/deadman', method: 'PUT', body: { url: '(set)', intervalS: 300 } });
+    await waitFor(() => expect(screen.getByTestId('deadman-state')).toHaveTextContent('every 300 s'));
+  });
+
+  it('off: an empty URL is required', async () => {
+    const calls = server(OFF);
+    panel();
+    await userEvent.click(await screen.findByRole('button', { name: 'Turn on' }));
+    expect(await screen.findByTestId('deadman-url-error')).toHaveTextContent('Required.');
+    expect(screen.getByLabelText('Check URL')).toHaveAttribute('aria-invalid', 'true');
+    expect(calls).toEqual([]);
+  });
+
   it('the form\'s errors: each on its field, nothing sent', async () => {
     const calls = server(ON);
     panel();
     const save = await screen.findByRole('button', { name: 'Save and ping' });
-    await userEvent.click(save);
-    expect(await screen.findByTestId('deadman-url-error')).toHaveTextContent('Required.');
-    expect(screen.getByLabelText('New check URL')).toHaveAttribute('aria-invalid', 'true');
     await userEvent.type(screen.getByLabelText('New check URL'), 'ftp://hc-ping.com/x');
     await userEvent.clear(screen.getByLabelText('Every (seconds)'));
     await userEvent.type(screen.getByLabelText('Every (seconds)'), '5');

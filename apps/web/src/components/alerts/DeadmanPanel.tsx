@@ -42,7 +42,7 @@ function DeadmanForm({ view }: { view: DeadmanView }) {
   });
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    const r = deadmanRequest(form);
+    const r = deadmanRequest(form, view.configured);
     setErrors(r.ok ? {} : r.errors);
     if (r.ok) save.mutate(r.input);
   };
@@ -56,7 +56,7 @@ function DeadmanForm({ view }: { view: DeadmanView }) {
           className="min-w-0 flex-1 basis-64"
           hint={
             on
-              ? "The stored URL is never shown (it holds the check's key): type it again to change the interval."
+              ? "The stored URL is never shown (it holds the check's key): leave this empty to keep it and change only the interval."
               : "Kept like a password: only its origin is shown again."
           }
           error={errors.url}

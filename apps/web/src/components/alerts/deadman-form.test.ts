@@ -81,3 +81,13 @@ describe('the form', () => {
     expect(deadmanRequest({ url: 'https://x.example/', intervalS: 'soon' })).toEqual({ ok: false, errors: { intervalS: 'A number.' } });
   });
 });
+
+describe('deadmanRequest: keeping the stored URL', () => {
+  it('on, URL left empty: "(set)" and the interval; off, URL left empty: required', () => {
+    expect(deadmanRequest({ url: '', intervalS: '300' }, true)).toEqual({ ok: true, input: { url: '(set)', intervalS: 300 } });
+    expect(deadmanRequest({ url: '  ', intervalS: '5' }, true)).toEqual({ ok: false, errors: { intervalS: 'At least 30.' } });
+    expect(deadmanRequest({ url: '', intervalS: '300' }, false)).toMatchObject({ ok: false, errors: { url: 'Required.' } });
+    // a URL typed while on replaces the stored one
+    expect(deadmanRequest({ url: 'https://hc-ping.com/new', intervalS: '' }, true)).toEqual({ ok: true, input: { url: 'https://hc-ping.com/new', intervalS: 60 } });
+  });
+});

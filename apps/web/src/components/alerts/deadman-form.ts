@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import type { DeadmanInput } from '../../api/alerts';
 import { wordsOf } from './channel-form';
-import { httpUrl, num, type Judged, type RuleIssue } from './channel-rules';
+import { httpUrl, num, SECRET_SET, type Judged, type RuleIssue } from './channel-rules';
 
 export const INTERVAL_MIN_S = 30;
 export const INTERVAL_MAX_S = 3_600;
@@ -32,12 +32,19 @@ export interface DeadmanForm {
 /** an empty URL, and the interval in use (or the default) */
 export const emptyDeadman = (intervalS: number | null = null): DeadmanForm => ({ url: '', intervalS: String(intervalS ?? INTERVAL_DEFAULT_S) });
 
-/** the request, or each field's problem in words ("url", "intervalS"); an empty interval is the default */
-export function deadmanRequest(f: DeadmanForm): { ok: true; input: DeadmanInput } | { ok: false; errors: Record<string, string> } {
+/** judged in place of a kept URL (never sent): the stored one was judged when it was set */
+const STORED_STAND_IN = 'https://stored.invalid/';
+
+/**
+ * The request, or each field's problem in words ("url", "intervalS"); an empty interval is the default. With
+ * a switch already on (`configured`), an empty URL keeps the stored one and sends only the interval.
+ */
+export function deadmanRequest(f: DeadmanForm, configured = false): { ok: true; input: DeadmanInput } | { ok: false; errors: Record<string, string> } {
   const url = f.url.trim();
+  const keep = configured && url === '';
   const interval = f.intervalS.trim();
-  const r = judgeDeadman({ ...(url ? { url } : {}), ...(interval ? { intervalS: Number(interval) } : {}) });
-  if (r.success) return { ok: true, input: r.data as DeadmanInput };
+  const r = judgeDeadman({ ...(url ? { url } : keep ? { url: STORED_STAND_IN } : {}), ...(interval ? { intervalS: Number(interval) } : {}) });
+  if (r.success) return { ok: true, input: { ...(r.data as DeadmanInput), ...(keep ? { url: SECRET_SET } : {}) } };
   const errors: Record<string, string> = {};
   for (const i of r.issues) errors[i.path.map(String).join('.')] ??= wordsOf(i);
   return { ok: false, errors };
