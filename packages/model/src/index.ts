@@ -18,6 +18,7 @@ export * from './health';
 export * from './incidents';
 export * from './link-health';
 export * from './join';
+export * from './qdevice';
 export * from './alerts';
 export * from './whatif';
 export * from './advisor';

@@ -1,5 +1,5 @@
 // One interface for every way of observing a cluster: the simulator, the real-Corosync lab, a PVE cluster.
-import type { AdvisorFacts, ClusterSnapshot, JoinFacts, LinkAddress, SimFault, SourceKind } from '@quorate/model';
+import type { AdvisorFacts, ClusterSnapshot, JoinFacts, QdeviceFacts, QdeviceSetupInput, LinkAddress, SimFault, SourceKind } from '@quorate/model';
 
 export type SourceState = 'starting' | 'ok' | 'degraded' | 'down';
 
@@ -113,6 +113,20 @@ export interface DelnodeControl {
 }
 
 /**
+ * Set up or remove a QDevice (`pvecm qdevice setup <host>` / `remove`): the facts for the pre-flight (model
+ * qdevice/), then the change as a task. The source checks nothing beyond what the cluster would refuse; the
+ * BFF runs the checks and verifies the result (the QDevice's vote in the snapshot) afterwards.
+ */
+export interface QdeviceControl {
+  /** each node's corosync-qdevice package and TCP 5403 to `host`, and whether qnetd runs there */
+  qdeviceFacts(host: string): Promise<QdeviceFacts>;
+  /** certificates, the quorum.device section, corosync-qdevice on every node, corosync-cfgtool -R */
+  setup(input: QdeviceSetupInput, io: TaskIo): Promise<void>;
+  /** the section removed, the daemons stopped, the certificates deleted, corosync-cfgtool -R */
+  remove(io: TaskIo): Promise<void>;
+}
+
+/**
  * The design advisor's facts beyond the snapshot (versions, clocks, storage servers, HA guests' disks), read
  * on demand; a fact the source cannot read is left out, so its check says "not checked (needs …)".
  */
@@ -133,12 +147,13 @@ export interface SourceCapabilities {
   create?: CreateControl;
   delnode?: DelnodeControl;
   advisorFacts?: AdvisorFactsControl;
+  qdevice?: QdeviceControl;
 }
 export type CapabilityName = keyof SourceCapabilities;
 
 /** the names of the capabilities a source has, in a stable order */
 export function capabilityNames(c: SourceCapabilities): CapabilityName[] {
-  return (['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts'] as const).filter((k) => c[k] !== undefined);
+  return (['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice'] as const).filter((k) => c[k] !== undefined);
 }
 
 export interface ClusterSource {
