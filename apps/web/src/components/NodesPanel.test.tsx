@@ -1,11 +1,14 @@
 // @vitest-environment happy-dom
 // The nodes panel: each node's state in words, votes, per-link state and addresses; the QDevice; why a
 // node could not be asked; and how it looks when the data is not live.
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
-import type { ClusterSnapshot } from '@quorate/model';
-import { frozenClock, healthy, pageSample, setLink, valid, without, words } from '../test/component';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { canReboot, type ClusterSnapshot } from '@quorate/model';
+import { queryKeys } from '../api/keys';
+import { SelectionContext, type Selection } from '../lib/selection';
+import { entryOf, frozenClock, healthy, pageSample, setLink, valid, without, words } from '../test/component';
 import { NodesPanel } from './NodesPanel';
 
 frozenClock();
@@ -247,5 +250,51 @@ describe('NodesPanel on a pve snapshot (the Proxmox API without SSH)', () => {
     expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([...COLUMNS]);
     expect(screen.queryAllByTestId('node-load')).toHaveLength(0);
     expect(screen.queryAllByTestId('node-guests')).toHaveLength(0);
+  });
+});
+
+describe('NodesPanel: can I reboot it now?', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  function withSelection(s: ClusterSnapshot, sample: string | null = null) {
+    const urls: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        urls.push(url);
+        const node = new URL(url, 'http://x').searchParams.get('node') ?? '';
+        return new Response(JSON.stringify({ clusterId: 'lab', observedAt: s.observedAt, ...canReboot(s, node) }), { status: 200, headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    qc.setQueryData(queryKeys.snapshot('lab'), entryOf(s));
+    const selection: Selection = { clusterId: 'lab', clusters: [], clustersError: null, entry: undefined, sample };
+    render(
+      <QueryClientProvider client={qc}>
+        <SelectionContext.Provider value={selection}>
+          <NodesPanel s={valid(s)} stale={false} />
+        </SelectionContext.Provider>
+      </QueryClientProvider>,
+    );
+    return urls;
+  }
+
+  it('a button by each node’s name asks the server and opens the answer', async () => {
+    const urls = withSelection(healthy());
+    for (const name of ['pve1', 'pve2', 'pve3']) expect(within(row(name).Node).getByRole('button', { name: `can I reboot ${name} now?` })).toHaveAttribute('aria-haspopup', 'dialog');
+    await userEvent.setup().click(screen.getByTestId('node-reboot-pve2'));
+    expect(await screen.findByRole('dialog', { name: 'Can I reboot pve2 now?' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('reboot-answer')).toHaveTextContent('YES'));
+    expect(urls).toEqual(['/api/v1/whatif/reboot?cluster=lab&node=pve2']);
+  });
+
+  it('in the compact grid too, one per tile', () => {
+    withSelection(healthy({ nodes: 12 }));
+    for (let i = 1; i <= 12; i++) expect(within(screen.getByTestId(`node-row-pve${i}`)).getByTestId(`node-reboot-pve${i}`)).toBeInTheDocument();
+  });
+
+  it('none on a sample page (no server), nor without a chosen cluster', () => {
+    withSelection(healthy(), 'quorate');
+    expect(screen.queryByTestId('node-reboot-pve1')).toBeNull();
   });
 });
