@@ -10,7 +10,7 @@ import type { WhatIfFailures } from '../api/whatif';
 import { useRole } from '../auth/session';
 import { useFreshness } from '../components/ConnectionIndicator';
 import { AdvisorPanel } from '../components/plan/AdvisorPanel';
-import { formatPicks, parsePicks, picksFor } from '../components/plan/plan-search';
+import { formatPicks, parsePicks, picksFor } from '../components/plan/picks';
 import { sceneKey } from '../components/plan/scene';
 import { TroubleshootPanel } from '../components/plan/TroubleshootPanel';
 import { WhatIfPanel } from '../components/plan/WhatIfPanel';

@@ -5,7 +5,7 @@ import type { ClusterSnapshot } from '@quorate/model';
 import type { WhatIfFailures } from '../../api/whatif';
 import { linkNumbers } from '../../lib/cluster';
 import { plural } from '../../lib/format';
-import { NO_FAILURES } from './plan-search';
+import { NO_FAILURES } from './picks';
 
 interface Props {
   s: ClusterSnapshot;

@@ -10,7 +10,7 @@ import { fetchWhatIf, whatifKeys, type PredictedPartition, type WhatIfFailures, 
 import { listNames, plural } from '../../lib/format';
 import { Icon } from '../Icon';
 import { FailurePicker } from './FailurePicker';
-import { hasPicks, NO_FAILURES } from './plan-search';
+import { hasPicks, NO_FAILURES } from './picks';
 import { MODE_WORDS, reasonBeyondVotes, resultSentence } from './plan-text';
 
 interface Props {

@@ -1,9 +1,10 @@
-// The plan's picks in the URL: validated like the other pages' search params (a value that does not parse is
+// The plan's picks in the URL (plan-search.ts, picks.ts): validated like the other pages' search params (a value that does not parse is
 // absent), parsed and formatted back the same way, and fitted to the cluster (unknown names left out, said).
 import { describe, expect, it } from 'vitest';
 import { WHATIF_MAX_FAILED } from '@quorate/model';
 import { parseSearch, stringifySearch } from '../../routes/serialize';
-import { formatPicks, hasPicks, MAX_PICKS, NO_FAILURES, parsePicks, picksFor, planSearch } from './plan-search';
+import { formatPicks, hasPicks, NO_FAILURES, parsePicks, picksFor } from './picks';
+import { MAX_PICKS, planSearch } from './plan-search';
 
 const search = (query: string) => planSearch.parse(parseSearch(query));
 
