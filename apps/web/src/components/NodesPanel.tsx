@@ -225,11 +225,11 @@ const NodeTile = memo(
           )}
           {n.resources && sums.length === 0 && <GuestCountCompact r={n.resources} />}
         </span>
-        {onReboot && <RebootButton node={n.name} onReboot={onReboot} className="self-start" />}
         <span className="flex flex-wrap items-center gap-x-1 text-xs">
           <NodeStateText n={n} member={member} stale={stale} reason={reason} />
           <span className="tabular-nums">· {plural(n.votes, 'vote')}</span>
           {observer && <span className="rounded bg-sky-100 px-1 font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">observer</span>}
+          {onReboot && <RebootButton node={n.name} onReboot={onReboot} className="ml-auto" />}
         </span>
         {(sums.length > 0 || !n.resources) && (
           <span className="flex flex-wrap items-center gap-px text-xs" data-testid="node-links">
