@@ -38,7 +38,7 @@ describe('GET /api/v1/clusters', () => {
     });
     try {
       expect(server.clusters.summaries().map((c) => [c.id, c.capabilities])).toEqual([
-        ['s1', ['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts']],
+        ['s1', ['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice']],
         ['l1', ['expectedVotes']],
       ]);
     } finally {

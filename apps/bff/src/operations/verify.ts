@@ -1,4 +1,4 @@
-// After a join, create or delnode: watch the cluster's snapshots until they show what was planned — the
+// After a join, create, delnode or QDevice change: watch the cluster's snapshots until they show what was planned — the
 // node online (or gone), the expected votes and quorum as predicted, quorate — or fail after VERIFY_MS
 // naming what differs. This is the proof the wizard shows, read from the same source as the dashboard.
 import type { ClusterSnapshot } from '@quorate/model';
@@ -12,6 +12,8 @@ export interface Expectation {
   present?: string;
   /** this node must not be in the nodelist any more */
   absent?: string;
+  /** a QDevice with these votes casting its vote (a number), or none at all (null) */
+  qdeviceVotes?: number | null;
   expectedVotes: number;
   quorum: number;
 }
@@ -25,6 +27,12 @@ export function differences(s: ClusterSnapshot, e: Expectation): string[] {
     else if (n.state !== 'online' || !(s.quorum?.members ?? []).includes(n.id)) out.push(`${e.present} is ${n.state}, not a member yet`);
   }
   if (e.absent !== undefined && s.nodes.some((x) => x.name === e.absent)) out.push(`${e.absent} is still in the nodelist`);
+  if (e.qdeviceVotes === null && s.qdevice) out.push(`a QDevice is still configured (${s.qdevice.host ?? 'its host'})`);
+  if (typeof e.qdeviceVotes === 'number') {
+    if (!s.qdevice) out.push('no QDevice yet');
+    else if (s.qdevice.votes !== e.qdeviceVotes) out.push(`the QDevice has ${s.qdevice.votes} votes, planned ${e.qdeviceVotes}`);
+    else if (!s.qdevice.castsVote) out.push(`the QDevice does not cast its vote (${s.qdevice.state})`);
+  }
   const q = s.quorum;
   if (!q) out.push('no quorum figures yet');
   else {
@@ -36,7 +44,8 @@ export function differences(s: ClusterSnapshot, e: Expectation): string[] {
 }
 
 export async function verifyMembership(cluster: Cluster, log: (line: string) => void, signal: AbortSignal, e: Expectation, timeoutMs = VERIFY_MS): Promise<void> {
-  log(`verifying: ${[e.present && `${e.present} online`, e.absent && `${e.absent} gone`, `expected votes ${e.expectedVotes}`, `needed ${e.quorum}`, 'quorate'].filter(Boolean).join(', ')}`);
+  const qd = e.qdeviceVotes === null ? 'no QDevice' : typeof e.qdeviceVotes === 'number' ? `the QDevice's ${e.qdeviceVotes} vote${e.qdeviceVotes === 1 ? '' : 's'} counted` : undefined;
+  log(`verifying: ${[e.present && `${e.present} online`, e.absent && `${e.absent} gone`, qd, `expected votes ${e.expectedVotes}`, `needed ${e.quorum}`, 'quorate'].filter(Boolean).join(', ')}`);
   const deadline = Date.now() + timeoutMs;
   let last: string[] = ['no snapshot yet'];
   for (;;) {
@@ -45,7 +54,7 @@ export async function verifyMembership(cluster: Cluster, log: (line: string) => 
       last = differences(s, e);
       if (last.length === 0) {
         const q = s.quorum!;
-        log(`verified: ${s.nodes.length} nodes, ${q.totalVotes} of ${q.expectedVotes} votes, needed ${q.quorum}, quorate`);
+        log(`verified: ${s.nodes.length} nodes${s.qdevice ? ` and a QDevice (${s.qdevice.votes} vote${s.qdevice.votes === 1 ? '' : 's'})` : ''}, ${q.totalVotes} of ${q.expectedVotes} votes, needed ${q.quorum}, quorate`);
         return;
       }
     }

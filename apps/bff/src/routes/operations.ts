@@ -11,10 +11,11 @@ import { delnode } from '../operations/delnode';
 import { expectedVotes } from '../operations/expected-votes';
 import { guarded } from '../operations/guard';
 import { join } from '../operations/join';
+import { qdevice } from '../operations/qdevice';
 import { clusterOf } from './cluster-param';
 
 /** every guarded operation (a restart looks up the ones that can follow their tasks further) */
-export const OPERATIONS = [expectedVotes, join, create, delnode] as const;
+export const OPERATIONS = [expectedVotes, join, create, delnode, qdevice] as const;
 
 export function operationsRouter(ctx: AppContext): Router {
   return Router()
@@ -22,6 +23,7 @@ export function operationsRouter(ctx: AppContext): Router {
     .post('/operations/join', (req, res) => guarded(ctx, join, req, res))
     .post('/operations/create', (req, res) => guarded(ctx, create, req, res))
     .post('/operations/delnode', (req, res) => guarded(ctx, delnode, req, res))
+    .post('/operations/qdevice', (req, res) => guarded(ctx, qdevice, req, res))
     .get('/join-candidates', requireRole('operator'), async (req, res) => {
       const cluster = clusterOf(req, ctx.clusters);
       const caps = cluster.collector.source.capabilities;

@@ -139,3 +139,7 @@ export function qdevicePlan(s: ClusterSnapshot, req: Pick<QdeviceRequest, 'actio
 function sentenceOf(count: number, before: QuorumFigures, after: QuorumFigures): string {
   return `${nodesWord(count)}: expected votes ${before.expectedVotes} → ${after.expectedVotes}, needed ${before.quorum} → ${after.quorum}, can lose ${before.nodesCanLose} → ${after.nodesCanLose}`;
 }
+
+/** 200 of a QDevice dry run */
+export const QdeviceDryRunResponse = z.object({ ok: z.literal(true), dryRun: z.literal(true), plan: QdevicePlan });
+export type QdeviceDryRunResponse = z.infer<typeof QdeviceDryRunResponse>;

@@ -1,7 +1,8 @@
 // The simulated cluster as a ClusterSource: the engine on its own clock, driven by real timers after
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
 import { simAdvisorFacts } from './advisor-facts';
-import type { ClusterSnapshot, JoinFacts, SimFault } from '@quorate/model';
+import { simQdeviceFacts, simQdeviceRemove, simQdeviceSetup } from './qdevice';
+import type { ClusterSnapshot, JoinFacts, QdeviceFacts, QdeviceSetupInput, SimFault } from '@quorate/model';
 import type { JoinCandidate, JoinInput, TaskIo } from '../source';
 import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
@@ -41,6 +42,12 @@ export interface SimSource extends ClusterSource {
   create(clusterName: string, nodes: CreateNode[], options?: OperationOptions): Promise<void>;
   /** `pvecm delnode` of a powered-off member; it becomes a spare with the old configuration */
   delnode(name: string, options?: OperationOptions): Promise<void>;
+  /** the QDevice pre-flight's facts (qdevice.ts) */
+  qdeviceFacts(host: string): QdeviceFacts;
+  /** `pvecm qdevice setup <host>`; refuses (SimFaultError) when qnetd cannot be reached, before anything changes */
+  qdeviceSetup(input: unknown, options?: OperationOptions): Promise<void>;
+  /** `pvecm qdevice remove` */
+  qdeviceRemove(options?: OperationOptions): Promise<void>;
 }
 
 /** exportState() or durableSimState() of it */
@@ -148,6 +155,9 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     join: (spare, request, o) => exclusive(`the join of ${spare}`, () => simJoin(ctl, spare, request, o)),
     create: (name, nodes, o) => exclusive(`the creation of ${name}`, () => simCreate(ctl, name, nodes, o)),
     delnode: (name, o) => exclusive(`the removal of ${name}`, () => simDelnode(ctl, name, o)),
+    qdeviceFacts: (host) => simQdeviceFacts(ctl, host),
+    qdeviceSetup: (input, o) => exclusive('the QDevice setup', () => simQdeviceSetup(ctl, input, o)),
+    qdeviceRemove: (o) => exclusive('the QDevice removal', () => simQdeviceRemove(ctl, o)),
   };
   const candidates = async (): Promise<JoinCandidate[]> => source.spares().map((x) => ({ name: x.name, addresses: x.addresses.map((address, link) => ({ link, address })) }));
   // the sim needs no credentials: a join request is addresses, node id and votes
@@ -170,6 +180,11 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     },
     create: { candidates, create: (i: { clusterName: string; nodes: CreateNode[] }, io: TaskIo) => source.create(i.clusterName, i.nodes, task(io)) },
     delnode: { delnode: (name: string, io: TaskIo) => source.delnode(name, task(io)) },
+    qdevice: {
+      qdeviceFacts: async (host: string) => source.qdeviceFacts(host),
+      setup: (input: QdeviceSetupInput, io: TaskIo) => source.qdeviceSetup(input, task(io)),
+      remove: (io: TaskIo) => source.qdeviceRemove(task(io)),
+    },
     faults: { applyFault: (f: SimFault) => source.applyFault(f) },
     expectedVotes: { setExpectedVotes: (n: number) => source.setExpectedVotes(n) },
     stateExport: { exportState: () => source.exportState() },

@@ -54,6 +54,8 @@ export const SpareFault = z.discriminatedUnion('action', [
   z.object({ action: z.literal('spare-remove'), spare: z.string() }).strict(),
   /** a QDevice configured or not (on: the configured one, else an ffsplit one on the default host) */
   z.object({ action: z.literal('qdevice'), enabled: z.boolean() }).strict(),
+  /** the simulated qnetd host reachable on TCP 5403 or not (the QDevice setup's failure mode) */
+  z.object({ action: z.literal('qnetd'), reachable: z.boolean() }).strict(),
 ]);
 export type SpareFault = z.infer<typeof SpareFault>;
 
@@ -128,6 +130,8 @@ export function applySpareFault(s: SimState, input: unknown): SimState {
       return { ...s, spares: spares.filter((x) => x.name !== f.spare) };
     case 'qdevice':
       return { ...s, qdevice: f.enabled ? (s.config.qdevice ?? SimQdeviceOptions.parse({})) : null };
+    case 'qnetd':
+      return { ...s, qnetdUnreachable: !f.reachable };
   }
   return { ...s, spares };
 }

@@ -68,6 +68,8 @@ export interface SimState {
   qdevice?: SimConfig['qdevice'];
   /** standalone nodes beside the cluster; absent: none */
   spares?: SimSpare[];
+  /** the simulated corosync-qnetd host cannot be reached (TCP 5403 times out); absent: reachable */
+  qnetdUnreachable?: boolean;
 }
 
 /** one node of the nodelist */
