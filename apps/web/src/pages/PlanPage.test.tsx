@@ -9,7 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createMemoryHistory, createRootRoute, createRoute, createRouter, Outlet, RouterProvider } from '@tanstack/react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { adviseCluster, smallestFailure, whatIf, type ClusterList, type ClusterSnapshot, type WhatIfFailures } from '@quorate/model';
+import { adviseCluster, smallestFailure, whatIf, type ClusterList, type ClusterSnapshot, type Role, type Task, type WhatIfFailures } from '@quorate/model';
 import { queryKeys } from '../api/keys';
 import { planSearch } from '../components/plan/plan-search';
 import { SelectionContext } from '../lib/selection';
@@ -20,7 +20,7 @@ import PlanPage from './PlanPage';
 
 type Call = { url: string; method: string; body: { fail: WhatIfFailures } | null };
 
-function server(s: ClusterSnapshot) {
+function server(s: ClusterSnapshot, { tasks = [] as Task[], role = 'viewer' as Role } = {}) {
   const calls: Call[] = [];
   vi.stubGlobal(
     'fetch',
@@ -34,7 +34,8 @@ function server(s: ClusterSnapshot) {
         return json({ clusterId: 'lab', observedAt: s.observedAt, ...whatIf(s, fail), smallestFailure: smallestFailure(s, fail) });
       }
       if (path === '/api/v1/advisor') return json({ clusterId: 'lab', observedAt: s.observedAt, ...adviseCluster(s) });
-      if (path === '/api/v1/tasks') return json({ tasks: [], total: 0 });
+      if (path === '/api/v1/tasks') return json({ tasks, total: tasks.length });
+      if (path === '/api/v1/auth/state') return json({ setupRequired: false, user: { id: 'u1', username: 'someone', role }, csrfToken: 'csrf' });
       if (path === '/api/v1/incidents') return json({ incidents: [] });
       if (path === '/api/v1/events') return json({ events: [], next: 0 });
       return json({ error: 'not here' }, 404);
@@ -59,7 +60,8 @@ function open(url: string, s: ClusterSnapshot, sample: string | null = null) {
   });
   const plan = createRoute({ getParentRoute: () => root, path: 'plan', validateSearch: planSearch, component: PlanPage });
   const overview = createRoute({ getParentRoute: () => root, path: '/', component: () => <p>overview</p> });
-  const router = createRouter({ routeTree: root.addChildren([plan, overview]), history: createMemoryHistory({ initialEntries: [url] }), parseSearch, stringifySearch });
+  const join = createRoute({ getParentRoute: () => root, path: 'join', component: () => <p>join</p> });
+  const router = createRouter({ routeTree: root.addChildren([plan, overview, join]), history: createMemoryHistory({ initialEntries: [url] }), parseSearch, stringifySearch });
   render(
     <QueryClientProvider client={qc}>
       <RouterProvider router={router} />
@@ -165,6 +167,39 @@ describe('the plan page', () => {
     expect(t).toHaveTextContent('/etc/pve is read-only because quorum is lost');
     expect(t).toHaveTextContent('1 of 3 votes present, 2 needed: 1 vote missing (pve2 and pve3 are not in this membership)');
     expect(screen.queryByTestId('trouble-none')).toBeNull();
+  });
+
+  it('troubleshooting, a node down while quorate: the margin it took', async () => {
+    const s = without(healthy(), [3], {});
+    server(s);
+    open('/plan', s);
+    expect(await screen.findByTestId('trouble-nodes-down')).toHaveTextContent(
+      'pve3 is not in the membership: quorum holds with 2 of 3 votes, 2 needed — no vote to spare: one more failure loses quorum.',
+    );
+  });
+
+  it('troubleshooting, a join failed an hour ago: what it said, and (for an operator) its checks and its log', async () => {
+    const s = healthy();
+    const task: Task = {
+      id: 'task_00000000000000aa',
+      operation: 'join',
+      clusterId: 'lab',
+      status: 'failed',
+      startedAt: Date.now() - 3_700_000,
+      endedAt: Date.now() - 3_600_000,
+      actor: { kind: 'user', id: 'u1', name: 'someone' },
+      params: { node: 'pve4' },
+      message: 'pve4: the Corosync port (UDP 5405) is blocked',
+      log: [],
+    };
+    server(s, { tasks: [task], role: 'operator' });
+    // the plan's own picks stay on the plan page
+    open('/plan?fail=pve2', s);
+    const t = await screen.findByTestId('trouble-task');
+    expect(t).toHaveTextContent('join failed 1 h ago: pve4: the Corosync port (UDP 5405) is blocked');
+    const checks = await within(t).findByRole('link', { name: 'the join’s checks for pve4' });
+    expect(checks.getAttribute('href')).toBe('/join?step=preflight&node=pve4');
+    expect(within(t).getByRole('link', { name: 'its log' }).getAttribute('href')).toBe('/join?step=run&node=pve4&task=task_00000000000000aa');
   });
 
   it('a sample page asks the server nothing', async () => {

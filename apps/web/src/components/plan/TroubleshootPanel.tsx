@@ -126,7 +126,7 @@ export function TroubleshootPanel({ clusterId, s, stale, canSetVotes, canOpenWiz
                 {to.length > 0 && (
                   <p className="mt-1 flex flex-wrap gap-x-3 pl-5">
                     {to.map((l) => (
-                      <Link key={l.label} to={l.to} search={(prev) => ({ ...prev, ...l.search })} className={`${link} max-sm:inline-flex max-sm:min-h-11 max-sm:items-center`}>
+                      <Link key={l.label} to={l.to} search={l.search} className={`${link} max-sm:inline-flex max-sm:min-h-11 max-sm:items-center`}>
                         {l.label}
                       </Link>
                     ))}
