@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_PREFIX, Lab, LabError, MAX_SPARES, down, type FaultAction, type NodeStatus } from './index';
 import { COROSYNC_PORT } from './probe';
+import { qdeviceTool } from './qdevice';
+import { QNETD_ADDRESS, QNETD_PORT, pidIn, qnetdTool, readPid } from './qnetd';
 import { describePartition } from './partition';
 import { QuorumOptionError, describeQuorum, parseQuorumOptions, parseVotes, type LabQuorumOptions } from './quorum';
 
 const USAGE = `usage: npm run lab -- <command> [options]
 
-  up --nodes N [--spare S] [--links L] [--token MS] [--quorum OPT[,OPT...]] [--votes NODE=V[,...]] [--sshd] [--prefix P]
+  up --nodes N [--spare S] [--links L] [--token MS] [--quorum OPT[,OPT...]] [--votes NODE=V[,...]] [--sshd] [--qnetd] [--prefix P]
         build a real Corosync 3 cluster of N (2-5) nodes pve1..pveN in network namespaces
         (L = 1 or 2 links, default 1; token default 3000 ms; prefix default ${DEFAULT_PREFIX})
         --spare   S (1-${MAX_SPARES}) standalone nodes pve<N+1>.. besides: own namespace, addresses and
@@ -18,6 +20,8 @@ const USAGE = `usage: npm run lab -- <command> [options]
         --votes   quorum_votes per node, e.g. pve3=2 (default 1 each)
         --sshd    an OpenSSH server in every node (link-0 address, port 22, key auth), reachable from
                   this host through a host link per bridge (one --sshd lab at a time)
+        --qnetd   a corosync-qnetd in its own namespace on link 0 (${QNETD_ADDRESS}), 'qnetd' in every
+                  node's hosts file: the QNetd server for 'qdevice setup'
   down [--prefix P]                     remove everything (idempotent, also after a crash)
   status [--prefix P]                   process, quorum, members and links of every node
   fault NODE kill|stop|freeze|thaw|start [--prefix P]
@@ -42,6 +46,13 @@ const USAGE = `usage: npm run lab -- <command> [options]
   block-port NODE on|off                drop incoming UDP to Corosync's port ${COROSYNC_PORT} in the node (nftables)
   probe NODE ADDRESS [--port P]         ping and a UDP datagram test from NODE to a lab address
   facts NODE                            what a join pre-flight reads: conf, authkey, corosync, addresses
+  qdevice setup [--host qnetd] [--algorithm ffsplit|lms]
+        pvecm qdevice setup against the lab's qnetd: certificates, quorum.device with config_version+1,
+        corosync-cfgtool -R, corosync-qdevice on every node; waits until every node shows the QDevice
+  qdevice remove                        the reverse: section removed, reload, daemons stopped, NSS dbs deleted
+  qdevice status [--host qnetd]         the QDevice facts (per node: online, corosync-qdevice, TCP ${QNETD_PORT}),
+                                        corosync-qdevice-tool -s on each node, corosync-qnetd-tool -l
+  qnetd kill|stop|start                 the lab's qnetd as a fault (SIGKILL / SIGTERM) and back
 
   NODE is pve2 or 2; GROUP is nodes separated by commas. Needs root.`;
 
@@ -126,6 +137,9 @@ async function main(argv: string[]): Promise<number> {
       quorum: { type: 'string' },
       votes: { type: 'string' },
       sshd: { type: 'boolean' },
+      qnetd: { type: 'boolean' },
+      host: { type: 'string' },
+      algorithm: { type: 'string' },
       spare: { type: 'string' },
       link0: { type: 'string' },
       link1: { type: 'string' },
@@ -148,6 +162,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.quorum !== undefined) onlyFor('--quorum', ['up']);
   if (values.votes !== undefined) onlyFor('--votes', ['up']);
   if (values.sshd !== undefined) onlyFor('--sshd', ['up']);
+  if (values.qnetd !== undefined) onlyFor('--qnetd', ['up']);
+  if (values.host !== undefined) onlyFor('--host', ['qdevice']);
+  if (values.algorithm !== undefined) onlyFor('--algorithm', ['qdevice']);
   if (values.spare !== undefined) onlyFor('--spare', ['up']);
   if (values.links !== undefined) onlyFor('--links', ['up', 'create']);
   for (const [opt, v] of [['--link0', values.link0], ['--link1', values.link1], ['--nodeid', values.nodeid], ['--vote', values.vote]] as const) {
@@ -168,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
         quorum,
         votes,
         sshd: values.sshd === true,
+        qnetd: values.qnetd === true,
         prefix,
         log: print,
       });
@@ -178,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
       for (const n of s.nodes) print(`  ${n.name}  nodeid ${n.nodeid}  votes ${n.votes}  netns ${n.namespace}  ${n.addresses.join(', ')}  pid ${n.pid}  ${n.conf}`);
       for (const n of s.spares) print(`  ${n.name}  spare  netns ${n.namespace}  ${n.addresses.join(', ')}  (Corosync not configured)`);
       print(`  bridges in netns ${s.bridgeNamespace}; state file /run/quorate-lab/${s.prefix}.json; logs ${s.dir}/n*/corosync.log`);
+      if (s.qnetd) print(`  qnetd: corosync-qnetd pid ${s.qnetd.pid} in netns ${s.qnetd.namespace} on ${s.qnetd.address}:${s.qnetd.port} (name '${s.qnetd.name}'), log ${s.qnetd.log}`);
       if (s.sshd) {
         print(`  sshd: client key ${s.sshd.clientKey} (user ${s.sshd.user}), known_hosts ${s.sshd.knownHosts}`);
         for (const n of [...s.nodes, ...s.spares]) if (n.sshd) print(`    ${n.name}  ${n.sshd.address}:${n.sshd.port}  host key ${n.sshd.hostKey}`);
@@ -185,6 +204,7 @@ async function main(argv: string[]): Promise<number> {
       print('');
       print('reach it:');
       if (s.nodes[0]) print(`  ip netns exec ${s.nodes[0].namespace} corosync-quorumtool -s`);
+      if (s.qnetd && s.nodes.length >= 2) print(`  npm run lab -- qdevice setup${pfx}`);
       if (s.nodes.length === 0 && s.spares.length >= 2) print(`  npm run lab -- create my-cluster ${s.spares[0]?.name} ${s.spares[1]?.name}${pfx}`);
       const n1 = s.nodes[0]?.sshd;
       if (s.sshd && n1) print(`  ssh -i ${s.sshd.clientKey} -o UserKnownHostsFile=${s.sshd.knownHosts} ${s.sshd.user}@${n1.address} corosync-quorumtool -s`);
@@ -204,6 +224,13 @@ async function main(argv: string[]): Promise<number> {
       print(`partition: ${st.partition ? describePartition(st.partition) : 'none'}`);
       const nodes = await lab.status();
       for (const s of nodes) print(describeNode(s));
+      if (st.qnetd) {
+        const qpid = await pidIn(st.qnetd.namespace, st.qnetd.pid, await readPid(st.qnetd.pidFile));
+        print(`qnetd: ${qpid === null ? 'NOT running' : `corosync-qnetd pid ${qpid}`} in ${st.qnetd.namespace} on ${st.qnetd.address}:${st.qnetd.port}`);
+      }
+      if (st.qdevice) {
+        print(`qdevice: host ${st.qdevice.host}, ${st.qdevice.algorithm}, votes ${st.qdevice.votes ?? 'unset'}; ${nodes.filter((s) => s.qdevicePid !== undefined).map((s) => `${s.name} ${s.qdevicePid === null ? 'NOT running' : `pid ${s.qdevicePid}`}`).join(', ')}`);
+      }
       if (st.sshd) {
         print(`sshd: client key ${st.sshd.clientKey} (user ${st.sshd.user}), known_hosts ${st.sshd.knownHosts}, host links ${st.sshd.hostLinks.map((h) => `${h.iface} ${h.address}`).join(', ')}`);
         for (const s of nodes) {
@@ -282,6 +309,46 @@ async function main(argv: string[]): Promise<number> {
     case 'facts': {
       const [node] = one('facts', rest);
       print(JSON.stringify(await (await Lab.open(prefix)).nodeFacts(node), null, 2));
+      return 0;
+    }
+    case 'qdevice': {
+      const [sub, ...more] = rest;
+      if (more.length > 0) throw new LabError(`qdevice ${sub ?? ''} takes no further arguments\n\n${USAGE}`, 2);
+      const lab = await Lab.open(prefix, print);
+      if (sub === 'setup') {
+        const algorithm = values.algorithm ?? 'ffsplit';
+        if (algorithm !== 'ffsplit' && algorithm !== 'lms') throw new LabError(`--algorithm must be ffsplit or lms, got ${JSON.stringify(algorithm)}`, 2);
+        print(await lab.setupQdevice({ algorithm, ...(values.host === undefined ? {} : { host: values.host }) }));
+        return 0;
+      }
+      if (values.algorithm !== undefined) throw new LabError(`--algorithm only goes with qdevice setup\n\n${USAGE}`, 2);
+      if (sub === 'remove') {
+        if (values.host !== undefined) throw new LabError(`--host only goes with qdevice setup and status\n\n${USAGE}`, 2);
+        print(await lab.removeQdevice());
+        return 0;
+      }
+      if (sub === 'status') {
+        const st = lab.state;
+        print(`qdevice: ${st.qdevice ? `host ${st.qdevice.host}, ${st.qdevice.algorithm}, votes ${st.qdevice.votes ?? 'unset (nodes - 1)'}` : 'none configured'}`);
+        print(JSON.stringify(await lab.qdeviceFacts(values.host), null, 2));
+        if (st.qdevice) {
+          for (const node of st.nodes) {
+            const r = await qdeviceTool(node);
+            print(`--- ${node.name}: corosync-qdevice-tool -s (exit ${r.code})\n${(r.stdout || r.stderr).trimEnd()}`);
+          }
+        }
+        if (st.qnetd) {
+          const r = await qnetdTool(st.qnetd, ['-l']);
+          print(`--- qnetd: corosync-qnetd-tool -l (exit ${r.code})\n${(r.stdout || r.stderr).trimEnd()}`);
+        }
+        return 0;
+      }
+      throw new LabError(`qdevice needs setup, remove or status\n\n${USAGE}`, 2);
+    }
+    case 'qnetd': {
+      const [action] = one('qnetd', rest);
+      if (action !== 'kill' && action !== 'stop' && action !== 'start') throw new LabError(`qnetd needs kill, stop or start\n\n${USAGE}`, 2);
+      print(await (await Lab.open(prefix, print)).qnetdFault(action));
       return 0;
     }
     default:

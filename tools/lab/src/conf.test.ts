@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCorosyncConf } from './conf';
+import { parseCorosyncConf } from '@quorate/corosync';
 
 describe('renderCorosyncConf', () => {
   const conf = renderCorosyncConf({
@@ -23,5 +24,25 @@ describe('renderCorosyncConf', () => {
     expect(conf).toContain('  cluster_name: lab-cluster\n');
     expect(conf).toContain('  sched_rr: no\n');
     expect(conf.split('{').length).toBe(conf.split('}').length);
+  });
+
+  it('writes no quorum.device without a QDevice', () => {
+    expect(conf).not.toContain('device');
+  });
+
+  const base = { clusterName: 'lab-cluster', nodes: 2, links: 1, tokenMs: 1000, keyfile: '/k', logfile: '/l', stateDir: '/s', address: (i: number, l: number) => `198.18.${l}.${10 + i}` };
+
+  it('writes quorum.device as pvecm qdevice setup does: model net, votes 1 for ffsplit, tls on', () => {
+    const c = renderCorosyncConf({ ...base, configVersion: 2, device: { algorithm: 'ffsplit', host: 'qnetd', votes: 1 } });
+    expect(c).toContain('quorum {\n  provider: corosync_votequorum\n  device {\n    model: net\n    votes: 1\n    net {\n      algorithm: ffsplit\n      host: qnetd\n      tls: on\n    }\n  }\n}\n');
+    expect(c).toContain('config_version: 2');
+    expect(c.split('{').length).toBe(c.split('}').length);
+  });
+
+  it('leaves votes out for lms (votequorum gives the QDevice nodes - 1)', () => {
+    const c = renderCorosyncConf({ ...base, device: { algorithm: 'lms', host: '198.18.0.250', votes: null } });
+    expect(c).toContain('    model: net\n    net {\n      algorithm: lms\n      host: 198.18.0.250\n');
+    expect(c).not.toMatch(/^\s+votes:/m);
+    expect(parseCorosyncConf(c).ok).toBe(true);
   });
 });

@@ -19,6 +19,32 @@ export interface ConfInput {
   nodelist?: readonly ConfNode[];
   /** totem.config_version (default 1): a reload only takes a file with a higher one than the running */
   configVersion?: number;
+  /** quorum.device (a QDevice, model net), as `pvecm qdevice setup` writes it; none without */
+  device?: QuorumDeviceConf | null;
+}
+
+/** `quorum { device { ... } }` for model net: votes 1 for ffsplit, unset (votequorum: nodes - 1) for lms */
+export interface QuorumDeviceConf {
+  algorithm: 'ffsplit' | 'lms';
+  host: string;
+  /** null: left out (lms) */
+  votes: number | null;
+  tls?: 'on' | 'off' | 'required';
+}
+
+/** The `device {}` block's lines (unindented), in pvecm's layout. */
+export function quorumDeviceLines(d: QuorumDeviceConf): string[] {
+  return [
+    'device {',
+    '  model: net',
+    ...(d.votes === null ? [] : [`  votes: ${d.votes}`]),
+    '  net {',
+    `    algorithm: ${d.algorithm}`,
+    `    host: ${d.host}`,
+    `    tls: ${d.tls ?? 'on'}`,
+    '  }',
+    '}',
+  ];
 }
 
 export interface ConfNode {
@@ -65,6 +91,7 @@ export function renderCorosyncConf(c: ConfInput): string {
     'quorum {',
     '  provider: corosync_votequorum',
     ...quorumConfLines(c.quorum ?? {}).map((l) => `  ${l}`),
+    ...(c.device ? quorumDeviceLines(c.device).map((l) => `  ${l}`) : []),
     '}',
     'logging {',
     '  to_logfile: yes',

@@ -7,7 +7,21 @@ import { appendFile, chmod, copyFile, mkdir, readFile, readdir, rename, rm, writ
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { LocalRunner, NetnsRunner, RunnerError, type CommandResult, type CommandRunner } from '@quorate/sources';
-import { renderCorosyncConf, type ConfNode } from './conf';
+import { renderCorosyncConf, type ConfNode, type QuorumDeviceConf } from './conf';
+import type { QdeviceFacts } from '@quorate/model';
+import {
+  labDeviceConf,
+  qdeviceFacts,
+  qdevicePid,
+  qnetdFault,
+  removeQdevice,
+  setupQdevice,
+  startNodeQdevice,
+  stopNodeQdevice,
+  type LabHooks,
+  type QdeviceSetupOptions,
+} from './qdevice';
+import { QNETD_NAME, buildQnetdNetwork, initQnetdCa, newQnetd, startQnetd } from './qnetd';
 import {
   BLOCK_TABLE,
   COROSYNC_PORT,
@@ -98,6 +112,8 @@ export interface UpOptions {
   sshd?: boolean;
   /** standalone nodes pve<nodes+1>…: own namespace, addresses and hosts file, Corosync installed, not configured */
   spare?: number;
+  /** a corosync-qnetd in its own namespace on the link-0 bridge, `qnetd` in every node's hosts file (qnetd.ts) */
+  qnetd?: boolean;
   log?: Log;
 }
 
@@ -166,6 +182,8 @@ export interface NodeStatus {
   process: ProcState;
   /** `up --sshd`: the node's sshd, null without */
   sshd: { pid: number | null; address: string; port: number; hostKey: string } | null;
+  /** its corosync-qdevice's pid while the cluster has a QDevice (null: not running), undefined without a QDevice */
+  qdevicePid?: number | null;
   /** null when the node could not be asked (frozen, not running, timeout) */
   quorum: QuorumView | null;
   links: LinkView[];
@@ -207,6 +225,7 @@ function newNode(prefix: string, i: number, links: number, role: 'member' | 'spa
     role,
     ownCluster: null,
     clockOffsetMs: 0,
+    qdevice: null,
   };
 }
 
@@ -341,7 +360,10 @@ export class Lab {
       quorum,
       partition: null,
       sshd: null,
+      qnetd: opts.qnetd ? newQnetd(prefix) : null,
+      qdevice: null,
     };
+    if (state.qnetd) state.namespaces.push(state.qnetd.namespace);
     const lab = new Lab(state, log);
     try {
       // written first, so that `lab down` finds everything even if we crash half-way
@@ -349,6 +371,15 @@ export class Lab {
       const t0 = performance.now();
       await lab.buildNetwork();
       log(`network: ${n + spares} node namespaces${spares > 0 ? ` (${spares} spare${spares > 1 ? 's' : ''})` : ''} + ${state.bridgeNamespace} (${links} bridge${links > 1 ? 's' : ''}) in ${ms(t0)}`);
+      if (state.qnetd) {
+        const q = state.qnetd;
+        const tq = performance.now();
+        await buildQnetdNetwork(q, state.bridgeNamespace, lab.hostsFile(), NETNS_ETC);
+        const ca = await initQnetdCa(q);
+        q.pid = await startQnetd(q);
+        await writeState(state);
+        log(`qnetd: corosync-qnetd (pid ${q.pid}) in ${q.namespace} on ${q.address}:${q.port} ('${q.name}' in every node's hosts file), CA ${ca} in ${q.nssDb}, in ${ms(tq)}`);
+      }
       await lab.writeConfigs();
       const t1 = performance.now();
       await Promise.all(state.nodes.map((node) => lab.startNode(node)));
@@ -416,6 +447,15 @@ export class Lab {
         const pid = await this.ourPid(node);
         if (pid === null) throw new LabError(`${node.name}: corosync is not running`);
         const sig = ({ kill: 'SIGKILL', stop: 'SIGTERM', freeze: 'SIGSTOP', thaw: 'SIGCONT' } as const)[action.kind];
+        // the node's corosync-qdevice goes with it (a crashed, stopped or hung machine): first, so it never
+        // sees its Corosync vanish; a frozen one is thawed with it
+        const qd = await qdevicePid(node);
+        let qdNote = '';
+        if (qd !== null) {
+          if (action.kind === 'kill' || action.kind === 'stop') await stopNodeQdevice(node, action.kind === 'kill' ? 'kill' : 'term');
+          else signal(qd, sig);
+          qdNote = ` and corosync-qdevice pid ${qd}`;
+        }
         // a frozen process only acts on SIGTERM once continued
         if (action.kind === 'stop') signal(pid, 'SIGCONT');
         signal(pid, sig);
@@ -426,13 +466,19 @@ export class Lab {
           node.pid = null;
           await writeState(this.state);
         }
-        return `${node.name}: ${sig} sent to corosync pid ${pid}`;
+        return `${node.name}: ${sig} sent to corosync pid ${pid}${qdNote}`;
       }
       case 'start': {
         const pid = await this.ourPid(node);
         if (pid !== null) throw new LabError(`${node.name}: corosync is already running (pid ${pid})`);
         if (!existsSync(node.conf)) throw new LabError(`${node.name}: no corosync.conf (a spare: create a cluster with it or join it first)`);
         await this.startNode(node);
+        // its QDevice too, while the cluster has one (the node kept its NSS db)
+        if (this.state.qdevice && node.role === 'member' && existsSync(`${node.dir}/etc-corosync/qdevice/net/nssdb/cert9.db`)) {
+          const qd = await startNodeQdevice(node);
+          await writeState(this.state);
+          return `${node.name}: corosync started (pid ${node.pid}), corosync-qdevice (pid ${qd})`;
+        }
         return `${node.name}: corosync started (pid ${node.pid})`;
       }
       case 'link-down':
@@ -506,7 +552,8 @@ export class Lab {
         const sshd = node.sshd
           ? { pid: await this.sshdPid(node), address: node.sshd.address, port: node.sshd.port, hostKey: node.sshd.hostKey }
           : null;
-        const base = { name: node.name, role: node.role, nodeid: node.nodeid, namespace: node.namespace, votes: node.votes, pid, process: proc, sshd };
+        const qd = this.state.qdevice && node.role === 'member' ? { qdevicePid: await qdevicePid(node) } : {};
+        const base = { name: node.name, role: node.role, nodeid: node.nodeid, namespace: node.namespace, votes: node.votes, pid, process: proc, sshd, ...qd };
         if (proc !== 'running') {
           const idle = node.role === 'spare' && !existsSync(node.conf) ? 'spare: corosync not configured' : 'corosync not running';
           const note = proc === 'frozen' ? 'frozen (SIGSTOP): its tools would block, not asked' : idle;
@@ -607,7 +654,7 @@ export class Lab {
     this.state.configVersion += 1;
     await writeState(this.state);
     const t0 = performance.now();
-    await this.writeClusterConfs(this.state.nodes, { clusterName: this.state.clusterName, authkey: this.state.authkey, configVersion: this.state.configVersion, quorum: this.state.quorum });
+    await this.writeClusterConfs(this.state.nodes, { clusterName: this.state.clusterName, authkey: this.state.authkey, configVersion: this.state.configVersion, quorum: this.state.quorum, device: labDeviceConf(this) });
     await this.reload(running);
     await this.startNode(node);
     const n = this.state.nodes.length;
@@ -635,7 +682,7 @@ export class Lab {
     if (pid !== null) await this.fault(node.name, { kind: 'stop' });
     this.state.nodes = rest;
     this.state.configVersion += 1;
-    await this.writeClusterConfs(rest, { clusterName: this.state.clusterName, authkey: this.state.authkey, configVersion: this.state.configVersion, quorum: this.state.quorum });
+    await this.writeClusterConfs(rest, { clusterName: this.state.clusterName, authkey: this.state.authkey, configVersion: this.state.configVersion, quorum: this.state.quorum, device: labDeviceConf(this) });
     await this.reload(await this.runningMembers('removeNode'));
     await this.forgetCluster(node);
     node.role = 'spare';
@@ -709,6 +756,48 @@ export class Lab {
     await down(this.state.prefix, this.log);
   }
 
+  // ------------------------------------------------------------------ QDevice (issue 16; qdevice.ts, qnetd.ts)
+
+  /** `pvecm qdevice setup qnetd` on the lab (see qdevice.ts): each step one log line; a failure restores the previous corosync.conf */
+  setupQdevice(opts: QdeviceSetupOptions = {}): Promise<string> {
+    return setupQdevice(this.hooks(), opts);
+  }
+
+  /** `pvecm qdevice remove` on the lab */
+  removeQdevice(): Promise<string> {
+    return removeQdevice(this.hooks());
+  }
+
+  /** Per member: online, corosync-qdevice installed, TCP 5403 to `host` (the lab's qnetd only); qnetd running. */
+  qdeviceFacts(host: string = QNETD_NAME): Promise<QdeviceFacts> {
+    return qdeviceFacts(this.hooks(), host);
+  }
+
+  /** The lab's qnetd killed (SIGKILL), stopped (SIGTERM) or started again. */
+  qnetdFault(action: 'kill' | 'stop' | 'start'): Promise<string> {
+    return qnetdFault(this.hooks(), action);
+  }
+
+  private hooks(): LabHooks {
+    return {
+      lab: this,
+      log: this.log,
+      LabError,
+      corosyncPid: (node) => this.ourPid(node),
+      writeConfs: () =>
+        this.writeClusterConfs(this.state.nodes, {
+          clusterName: this.state.clusterName,
+          authkey: this.state.authkey,
+          configVersion: this.state.configVersion,
+          quorum: this.state.quorum,
+          device: labDeviceConf(this),
+        }),
+      reload: async () => this.reload(await this.runningMembers('reload')),
+      writeState: () => writeState(this.state),
+      requireNoPartition: (what) => this.requireNoPartition(what),
+    };
+  }
+
   // ------------------------------------------------------------------ internals
 
   private linkIds(link: number | undefined): number[] {
@@ -767,6 +856,8 @@ export class Lab {
     node.votes = 1;
     node.addresses = Array.from({ length: this.state.links }, (_, l) => nodeAddress(indexOf(node), l));
     node.ownCluster = null;
+    node.qdevice = null;
+    await rm(`${node.dir}/etc-corosync`, { recursive: true, force: true });
   }
 
   /** IPv4 addresses in the node's namespace, loopback left out (`ip -4 -o addr show`). */
@@ -829,6 +920,15 @@ export class Lab {
     return null;
   }
 
+  /** every lab node's name and link-0 address (and `qnetd`'s with `up --qnetd`), as each namespace's /etc/hosts */
+  private hostsFile(): string {
+    const q = this.state.qnetd;
+    return renderHosts([
+      ...this.allNodes().map((node) => ({ name: node.name, address: nodeAddress(indexOf(node), 0) })),
+      ...(q ? [{ name: q.name, address: q.address }] : []),
+    ]);
+  }
+
   private async buildNetwork(): Promise<void> {
     const { prefix, links } = this.state;
     const br = this.state.bridgeNamespace;
@@ -843,7 +943,7 @@ export class Lab {
       await sh(local, `bridge ${l}`, 'ip', ['-n', br, 'link', 'set', bridgeName(l), 'up']);
     }
     // nodes in parallel: each `ip` call costs ~50 ms, mostly process start-up
-    const hosts = renderHosts(this.allNodes().map((node) => ({ name: node.name, address: nodeAddress(indexOf(node), 0) })));
+    const hosts = this.hostsFile();
     await Promise.all(this.allNodes().map(async (node) => {
       const i = indexOf(node);
       const ns = nodeNamespace(prefix, i);
@@ -873,7 +973,7 @@ export class Lab {
     await mkdir(s.dir, { recursive: true });
     if (s.nodes.length === 0) return;
     await writeFile(s.authkey, randomBytes(256), { mode: 0o400 });
-    await this.writeClusterConfs(s.nodes, { clusterName: s.clusterName, authkey: s.authkey, configVersion: s.configVersion, quorum: s.quorum });
+    await this.writeClusterConfs(s.nodes, { clusterName: s.clusterName, authkey: s.authkey, configVersion: s.configVersion, quorum: s.quorum, device: labDeviceConf(this) });
   }
 
   /**
@@ -882,7 +982,7 @@ export class Lab {
    */
   private async writeClusterConfs(
     nodes: readonly LabNode[],
-    c: { clusterName: string; authkey: string; configVersion: number; quorum?: LabQuorumOptions },
+    c: { clusterName: string; authkey: string; configVersion: number; quorum?: LabQuorumOptions; device?: QuorumDeviceConf | null },
   ): Promise<void> {
     const nodelist: ConfNode[] = nodes.map((n) => ({ name: n.name, nodeid: n.nodeid, votes: n.votes, addresses: n.addresses }));
     for (const node of nodes) {
@@ -905,6 +1005,7 @@ export class Lab {
         quorum: c.quorum ?? {},
         nodelist,
         configVersion: c.configVersion,
+        device: c.device ?? null,
       });
       // tmp + rename: a reload (or a node starting) never reads half a file
       await writeFile(`${node.conf}.tmp`, conf);
@@ -1126,6 +1227,9 @@ export interface DownResult {
   /** of those, how many were corosync / sshd (by /proc/<pid>/comm) */
   corosync: number;
   sshd: number;
+  /** corosync-qdevice (a QDevice on the nodes) and corosync-qnetd (`up --qnetd`) */
+  qdevice: number;
+  qnetd: number;
   namespaces: string[];
   /** root-namespace host links removed (`--sshd`) */
   hostLinks: string[];
@@ -1146,7 +1250,7 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
   checkPrefix(prefix);
   const state = await readStateEx(prefix).catch(() => null);
   const dir = labDir(prefix);
-  const ours = new RegExp(`^${prefix}-(n\\d+|br)$`);
+  const ours = new RegExp(`^${prefix}-(n\\d+|br|qnetd)$`);
 
   const listed = await local.run('ip', ['netns', 'list'], { timeoutMs: 5_000 });
   const namespaces = listed.stdout
@@ -1159,6 +1263,8 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
   const corosyncPids = new Set<number>();
   for (const node of state?.nodes ?? []) if (node.pid !== null) corosyncPids.add(node.pid);
   for (const p of state?.pastPids ?? []) corosyncPids.add(p);
+  if (state?.qnetd?.pid) candidates.add(state.qnetd.pid);
+  for (const node of [...(state?.nodes ?? []), ...(state?.spares ?? [])]) if (node.qdevice?.pid) candidates.add(node.qdevice.pid);
   const pidFiles: number[] = [];
   if (existsSync(dir)) {
     for (const entry of await readdir(dir)) {
@@ -1167,10 +1273,13 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
         pidFiles.push(pid);
         corosyncPids.add(pid);
       }
-      const sshd = await readPidFile(`${dir}/${entry}/ssh/sshd.pid`);
-      if (sshd !== null) {
-        pidFiles.push(sshd);
-        candidates.add(sshd);
+      // sshd (`--sshd`), corosync-qdevice (a QDevice), corosync-qnetd (`--qnetd`, dir `qnetd/`)
+      for (const file of [`${dir}/${entry}/ssh/sshd.pid`, `${dir}/${entry}/qdevice/corosync-qdevice.pid`, `${dir}/${entry}/run/corosync-qnetd.pid`]) {
+        const other = await readPidFile(file);
+        if (other !== null) {
+          pidFiles.push(other);
+          candidates.add(other);
+        }
       }
     }
   }
@@ -1212,11 +1321,16 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
 
   const corosync = victims.filter((v) => v.name === 'corosync').length;
   const sshd = victims.filter((v) => v.name === 'sshd').length;
-  const others = victims.filter((v) => v.name !== 'corosync' && v.name !== 'sshd');
+  // comm is cut at 15 characters: corosync-qdevic(e)
+  const qdevice = victims.filter((v) => v.name.startsWith('corosync-qdevic')).length;
+  const qnetd = victims.filter((v) => v.name === 'corosync-qnetd').length;
+  const others = victims.filter((v) => !['corosync', 'sshd', 'corosync-qnetd'].includes(v.name) && !v.name.startsWith('corosync-qdevic'));
   const found = state !== null || namespaces.length > 0 || victims.length > 0 || pidFiles.length > 0 || hostLinks.length > 0;
   if (found) {
     const parts = [`${corosync} corosync`];
     if (sshd > 0) parts.push(`${sshd} sshd`);
+    if (qdevice > 0) parts.push(`${qdevice} corosync-qdevice`);
+    if (qnetd > 0) parts.push(`${qnetd} corosync-qnetd`);
     if (others.length > 0) parts.push(`${others.length} other process${others.length > 1 ? 'es' : ''} (${[...new Set(others.map((o) => o.name || '?'))].join(', ')})`);
     log(
       `lab '${prefix}' down: stopped ${parts.join(', ')}${stubborn.length > 0 ? ` (${stubborn.length} needed SIGKILL)` : ''}, ` +
@@ -1226,5 +1340,5 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
   } else {
     log(`lab '${prefix}': nothing to remove`);
   }
-  return { found, killed: victims.map((v) => v.pid), corosync, sshd, namespaces, hostLinks, shm: shm.removed };
+  return { found, killed: victims.map((v) => v.pid), corosync, sshd, qdevice, qnetd, namespaces, hostLinks, shm: shm.removed };
 }

@@ -56,6 +56,39 @@ export const LabRoleSchema = z.enum(['member', 'spare']);
 /** A cluster a spare runs on its own (`createCluster(['pve5'], {clusterName: 'other'})` on a lab that has one). */
 export const LabOwnClusterSchema = z.object({ name: z.string(), authkey: z.string() });
 
+/** `up --qnetd`: a corosync-qnetd (foreground) in its own namespace on the lab's link-0 bridge, named `qnetd` in every node's hosts file. */
+export const LabQnetdSchema = z.object({
+  namespace: z.string(),
+  /** the name every node resolves to `address` */
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  /** its working dir: `etc/` is bound over /etc/corosync for corosync-qnetd-certutil (so `etc/qnetd/nssdb` is its NSS db) */
+  dir: z.string(),
+  nssDb: z.string(),
+  pidFile: z.string(),
+  socket: z.string(),
+  log: z.string(),
+  pid: z.number().int().nullable(),
+});
+
+/** The QDevice configured on the lab's cluster (`setupQdevice`): what the quorum.device section says. */
+export const LabQdeviceSchema = z.object({
+  host: z.string(),
+  algorithm: z.enum(['ffsplit', 'lms']),
+  /** quorum.device.votes; null when left out (lms: votequorum gives nodes - 1) */
+  votes: z.number().int().nullable(),
+});
+
+/** A node's corosync-qdevice (foreground): its NSS db (`etc-corosync/` bound over /etc/corosync for the certutil), lock file, socket, log. */
+export const LabQdeviceNodeSchema = z.object({
+  nssDb: z.string(),
+  pidFile: z.string(),
+  socket: z.string(),
+  log: z.string(),
+  pid: z.number().int().nullable(),
+});
+
 export const LabNodeExSchema = LabNodeSchema.extend({
   /** quorum_votes in corosync.conf */
   votes: z.number().int().default(1),
@@ -67,6 +100,8 @@ export const LabNodeExSchema = LabNodeSchema.extend({
   ownCluster: LabOwnClusterSchema.nullable().default(null),
   /** FAKE clock offset (ms) a pre-flight's skew check reads: the lab cannot change a namespace's clock */
   clockOffsetMs: z.number().int().default(0),
+  /** its corosync-qdevice while the lab's cluster has a QDevice, else null */
+  qdevice: LabQdeviceNodeSchema.nullable().default(null),
 });
 
 export const LabStateExSchema = LabStateSchema.extend({
@@ -80,6 +115,10 @@ export const LabStateExSchema = LabStateSchema.extend({
   spares: z.array(LabNodeExSchema).default([]),
   /** config_version of the lab cluster's corosync.conf (bumped by every join and removal) */
   configVersion: z.number().int().default(1),
+  /** `up --qnetd`: the lab's QNetd server, null without */
+  qnetd: LabQnetdSchema.nullable().default(null),
+  /** the cluster's QDevice (`setupQdevice`), null without */
+  qdevice: LabQdeviceSchema.nullable().default(null),
 });
 
 export type LabRole = z.infer<typeof LabRoleSchema>;
@@ -87,6 +126,9 @@ export type LabNodeEx = z.infer<typeof LabNodeExSchema>;
 export type LabStateEx = z.infer<typeof LabStateExSchema>;
 export type LabSshd = z.infer<typeof LabSshdSchema>;
 export type LabSshdNode = z.infer<typeof LabSshdNodeSchema>;
+export type LabQnetd = z.infer<typeof LabQnetdSchema>;
+export type LabQdevice = z.infer<typeof LabQdeviceSchema>;
+export type LabQdeviceNode = z.infer<typeof LabQdeviceNodeSchema>;
 
 /** The state with the lab's own fields (defaults for a file written before they existed), or null. */
 export async function readStateEx(prefix: string): Promise<LabStateEx | null> {
