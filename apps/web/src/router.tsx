@@ -21,7 +21,7 @@ import { roleAtLeast, type Role } from './api/types';
 import { useRole } from './auth/session';
 import { Dashboard } from './Dashboard';
 import { pathForLegacyHash } from './routes/legacy';
-import { createSearch, joinSearch, removeSearch } from './routes/join-search';
+import { createSearch, joinSearch, qdeviceSearch, removeSearch } from './routes/join-search';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
 import { alertsSearch } from './components/alerts/alerts-search';
 import { planSearch } from './components/plan/plan-search';
@@ -149,6 +149,14 @@ const removeNodeRoute = createRoute({
   component: withRole('operator', lazyRouteComponent(() => import('./pages/RemoveNodePage'))),
 });
 
+/** set up or remove a QDevice (issue 16): host, algorithm and the running task in the search params */
+const qdeviceRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'qdevice',
+  validateSearch: qdeviceSearch,
+  component: withRole('operator', lazyRouteComponent(() => import('./pages/QdevicePage'))),
+});
+
 export const routeTree = rootRoute.addChildren([
   overviewRoute,
   historyRoute,
@@ -161,6 +169,7 @@ export const routeTree = rootRoute.addChildren([
   joinRoute,
   createClusterRoute,
   removeNodeRoute,
+  qdeviceRoute,
 ]);
 
 /** a router over the browser's URL, or (tests) over the history given */

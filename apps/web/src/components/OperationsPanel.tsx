@@ -57,6 +57,13 @@ export function OperationsPanel({ s, onSetExpectedVotes }: { s: ClusterSnapshot;
           ) : (
             <Unavailable what="Remove a node" cap="delnode" source={cluster.source} />
           )}
+          {caps.includes('qdevice') ? (
+            <Link to="/qdevice" search={search} className="btn min-h-11 self-start" data-testid="op-qdevice">
+              {s.qdevice ? 'Remove the QDevice…' : 'Set up a QDevice…'}
+            </Link>
+          ) : (
+            <Unavailable what="QDevice" cap="qdevice" source={cluster.source} />
+          )}
           {caps.includes('create') && (
             <Link to="/create" search={search} className="btn min-h-11 self-start" data-testid="op-create">
               Create a cluster…
