@@ -4,6 +4,7 @@ import { nodeVotes, plural, type ClusterSnapshot, type ObservedView, type Unreac
 import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
 import { corosyncAdvisorFacts } from './advisor-facts';
+import { sshQdeviceControl } from './qdevice-ssh';
 import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
 import type { CorosyncConfig } from './config';
 import { ExpectedVotesError, setExpectedVotesOn, type ExpectedVotesResult } from './expected-votes';
@@ -116,6 +117,12 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   };
 
   const watchers = options.nodes.map((spec) => new NodeWatcher(spec, timing, now, onChange));
+  // real Proxmox nodes (ssh): `pvecm qdevice` through the observer; the lab has its own (tools/lab)
+  const qdeviceNodes = watchers.map((w) => ({ name: w.name, runner: w.spec.runner, online: () => latest?.nodes.find((n) => n.name === w.name)?.state === 'online' }));
+  const qdevice =
+    options.kind === 'ssh'
+      ? sshQdeviceControl(qdeviceNodes, () => qdeviceNodes.find((n) => n.name === lastObserver && n.online()) ?? qdeviceNodes.find((n) => n.online()) ?? null)
+      : undefined;
 
   function build(): ClusterSnapshot {
     const nodes = watchers.map((w) => w.snapshot());
@@ -230,6 +237,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
       return {
         expectedVotes: { setExpectedVotes: (n: number) => self.setExpectedVotes(n) },
         advisorFacts: { advisorFacts: () => corosyncAdvisorFacts(options.nodes) },
+        ...(qdevice ? { qdevice } : {}),
       };
     },
     async start() {

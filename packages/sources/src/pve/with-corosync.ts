@@ -55,7 +55,7 @@ export class PveWithCorosync implements ClusterSource {
     return { state: problems.length > 0 ? 'degraded' : 'ok', message: problems.length > 0 ? problems.join('; ') : null, lastObservedAt, ...cert };
   }
 
-  /** expected votes is Corosync's; join, create and delnode the API's (with the quorum options SSH reads) */
+  /** expected votes and the QDevice are Corosync's (SSH); join, create and delnode the API's (with the quorum options SSH reads) */
   get capabilities(): SourceCapabilities {
     const expectedVotes = this.corosync.capabilities.expectedVotes;
     const { join, create, delnode } = this.api.capabilities;
@@ -64,6 +64,8 @@ export class PveWithCorosync implements ClusterSource {
     return {
       ...(expectedVotes !== undefined ? { expectedVotes } : {}),
       ...(apiFacts || sshFacts ? { advisorFacts: { advisorFacts: () => mergeFacts(apiFacts, sshFacts) } } : {}),
+      // the API has no QDevice call: pvecm over SSH
+      ...(this.corosync.capabilities.qdevice ? { qdevice: this.corosync.capabilities.qdevice } : {}),
       ...(join !== undefined ? { join: this.withQuorumOptions(join) } : {}),
       ...(create !== undefined ? { create } : {}),
       ...(delnode !== undefined ? { delnode } : {}),
