@@ -53,7 +53,7 @@ import {
 } from './membership';
 import { parseLinkStatus, parseQuorumStatus, type LinkView, type QuorumSummary } from './parse';
 import { PartitionError, describePartition, parsePartition, partitionRules } from './partition';
-import { cmdline, comm, isAlive, netnsOf, procState, removeQbLeftovers, signal, sleep, waitGone, type ProcState } from './procs';
+import { cmdline, comm, isAlive, netnsOf, parentPid, procState, removeQbLeftovers, signal, sleep, waitGone, type ProcState } from './procs';
 import { QuorumOptionError, validateQuorum, type LabQuorumOptions } from './quorum';
 import {
   SSHD_BIN,
@@ -1292,12 +1292,12 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
     for (const tok of r.stdout.split(/\s+/)) if (/^\d+$/.test(tok)) candidates.add(Number(tok));
   }
 
-  const victims: { pid: number; name: string }[] = [];
+  const victims: { pid: number; name: string; ppid: number | null }[] = [];
   for (const pid of candidates) {
     if (!(await isAlive(pid))) continue;
     const ns = await netnsOf(local, pid);
     // in one of our namespaces, or (namespace already gone) a process started from our dir
-    if (ours.test(ns) || (ns === '' && (await cmdline(pid)).includes(`${dir}/`))) victims.push({ pid, name: await comm(pid) });
+    if (ours.test(ns) || (ns === '' && (await cmdline(pid)).includes(`${dir}/`))) victims.push({ pid, name: await comm(pid), ppid: await parentPid(pid) });
   }
   for (const { pid } of victims) {
     signal(pid, 'SIGCONT'); // a frozen process would not act on SIGTERM
@@ -1322,7 +1322,10 @@ export async function down(prefix = DEFAULT_PREFIX, log: Log = () => {}): Promis
   const corosync = victims.filter((v) => v.name === 'corosync').length;
   const sshd = victims.filter((v) => v.name === 'sshd').length;
   // comm is cut at 15 characters: corosync-qdevic(e)
-  const qdevice = victims.filter((v) => v.name.startsWith('corosync-qdevic')).length;
+  // (a corosync-qdevice forks a heuristics worker of the same name: counted with its daemon)
+  const isQdevice = (v: { name: string }) => v.name.startsWith('corosync-qdevic');
+  const qdevicePids = new Set(victims.filter(isQdevice).map((v) => v.pid));
+  const qdevice = victims.filter((v) => isQdevice(v) && !(v.ppid !== null && qdevicePids.has(v.ppid))).length;
   const qnetd = victims.filter((v) => v.name === 'corosync-qnetd').length;
   const others = victims.filter((v) => !['corosync', 'sshd', 'corosync-qnetd'].includes(v.name) && !v.name.startsWith('corosync-qdevic'));
   const found = state !== null || namespaces.length > 0 || victims.length > 0 || pidFiles.length > 0 || hostLinks.length > 0;

@@ -19,6 +19,17 @@ export async function procState(pid: number): Promise<ProcState> {
   return 'running';
 }
 
+/** The parent pid from /proc/<pid>/stat (null when gone). */
+export async function parentPid(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const n = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function isAlive(pid: number): Promise<boolean> {
   const s = await procState(pid);
   return s === 'running' || s === 'frozen';

@@ -70,9 +70,24 @@ export async function qdevicePid(node: LabNode): Promise<number | null> {
   return pidIn(node.namespace, node.qdevice?.pid, await readPid(p.pidFile));
 }
 
+/** corosync-qdevice needs its node's Corosync to answer IPC (cmap) at start: a just-started one takes a moment */
+export const COROSYNC_IPC_WAIT_MS = 10_000;
+
+/** Polls `corosync-cmapctl -g totem.cluster_name` in the node's namespace until it answers (COROSYNC_IPC_WAIT_MS). */
+async function waitCorosyncIpc(node: LabNode): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await new NetnsRunner(node.namespace).run('corosync-cmapctl', ['-g', 'totem.cluster_name'], { timeoutMs: TOOL_TIMEOUT_MS });
+    if (r.code === 0) return;
+    if (Date.now() - t0 > COROSYNC_IPC_WAIT_MS) throw new DaemonError(`${node.name}: Corosync does not answer IPC after ${COROSYNC_IPC_WAIT_MS} ms (corosync-cmapctl: ${(r.stderr || r.stdout).trim() || `exit ${r.code}`})`);
+    await sleep(100);
+  }
+}
+
 /** `corosync-qdevice -f` in the node's namespace with its own NSS db, lock file and socket; returns once its socket answers. */
 export async function startNodeQdevice(node: LabNode): Promise<number> {
   const p = nodeQdevicePaths(node);
+  await waitCorosyncIpc(node);
   await mkdir(p.runDir, { recursive: true });
   await rm(p.socket, { force: true });
   await rm(p.pidFile, { force: true });
