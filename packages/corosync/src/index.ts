@@ -11,6 +11,7 @@ export * from './cmap-runtime';
 export * from './cfgtool';
 export * from './corosync-conf';
 export * from './corosync-conf-view';
+export * from './conf-edit';
 export * from './mappers';
 export { splitLines, parseNodeId, parseUInt } from './text';
 export * from './corosync-log';
