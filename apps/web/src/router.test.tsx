@@ -9,6 +9,7 @@ import { createMemoryHistory, RouterProvider } from '@tanstack/react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import './test/component';
 import { createAppRouter } from './router';
+import { pageTitle } from './lib/health-signal';
 import { pathForLegacyHash } from './routes/legacy';
 import { historySearch } from './routes/search';
 import { parseSearch, stringifySearch } from './routes/serialize';
@@ -74,6 +75,12 @@ describe('routes', () => {
     expect(await screen.findByTestId('history-page')).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/history');
     expect(router.state.location.search).toMatchObject({ sample: 'partition', severity: 'critical' });
+  });
+
+  it('every page has its name in the tab title (not "No such page")', () => {
+    const paths = (createAppRouter(createMemoryHistory({ initialEntries: ['/'] })).routeTree.children as unknown as { path: string }[]).map((r) => `/${r.path}`.replace(/^\/\//, '/'));
+    expect(paths.length).toBeGreaterThan(10);
+    for (const path of paths.filter((p) => p !== '/')) expect(pageTitle(path), path).not.toBe('No such page');
   });
 
   it('an unknown path says so, with the way back', async () => {

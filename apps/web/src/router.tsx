@@ -21,7 +21,8 @@ import { roleAtLeast, type Role } from './api/types';
 import { useRole } from './auth/session';
 import { Dashboard } from './Dashboard';
 import { pathForLegacyHash } from './routes/legacy';
-import { createSearch, joinSearch, qdeviceSearch, removeSearch } from './routes/join-search';
+import { createSearch, joinSearch, removeSearch } from './routes/join-search';
+import type { QdeviceSearch } from './routes/qdevice-search';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
 import { alertsSearch } from './components/alerts/alerts-search';
 import { planSearch } from './components/plan/plan-search';
@@ -153,7 +154,8 @@ const removeNodeRoute = createRoute({
 const qdeviceRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'qdevice',
-  validateSearch: qdeviceSearch,
+  // judged by the page (qdeviceSearch, loaded with it): the first load carries no schema for it
+  validateSearch: (raw: Record<string, unknown>) => raw as QdeviceSearch,
   component: withRole('operator', lazyRouteComponent(() => import('./pages/QdevicePage'))),
 });
 

@@ -219,7 +219,7 @@ const DEFS: Def[] = [
       const min = entries.reduce((a, b) => (b[1] < a[1] ? b : a));
       const max = entries.reduce((a, b) => (b[1] > a[1] ? b : a));
       const skew = max[1] - min[1];
-      const measured = `${Math.round(skew)} ms between ${min[0]} and ${max[0]}`;
+      const measured = Math.round(skew) === 0 ? `${entries.length} clocks agree to the millisecond` : `${Math.round(skew)} ms between ${min[0]} and ${max[0]}`;
       const fix = 'Run chrony on every node against the same time sources (systemctl enable --now chrony; chronyc sources).';
       if (skew > SKEW_FAIL_MS) return fail(measured, fix);
       if (skew > SKEW_WARN_MS) return warn(measured, fix);

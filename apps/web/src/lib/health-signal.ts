@@ -32,6 +32,14 @@ const PAGE_TITLES: Record<string, string> = {
   '/audit': 'Audit',
   '/admin': 'Admin',
   '/account': 'Your account',
+  '/alerts': 'Alerts',
+  '/plan': 'Plan',
+  '/join': 'Join a node',
+  '/create': 'Create a cluster',
+  '/remove': 'Remove a node',
+  '/qdevice': 'QDevice',
+  '/timeline': 'Time travel',
+  '/events': 'History',
 };
 
 /** the page's name for the title: null on the overview (its title is the health) */

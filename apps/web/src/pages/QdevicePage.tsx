@@ -16,7 +16,7 @@ import { StepHeading } from '../components/join/StepHeading';
 import { TaskLog, useFollowedTask, verifiedLine } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
-import type { QdeviceSearch } from '../routes/join-search';
+import { qdeviceSearch, type QdeviceSearch } from '../routes/qdevice-search';
 
 export const ALGORITHMS = {
   ffsplit: 'ffsplit — one vote to the larger half of a split; for an even node count (2, 4, …). Proxmox’s recommended setup.',
@@ -24,7 +24,7 @@ export const ALGORITHMS = {
 } as const;
 
 export default function QdevicePage() {
-  const search = useSearch({ from: '/qdevice' });
+  const search = qdeviceSearch.parse(useSearch({ from: '/qdevice' }));
   const navigate = useNavigate({ from: '/qdevice' });
   const { clusterId, clusters, entry } = useSelection();
   const cluster = clusters.find((c) => c.id === clusterId);

@@ -48,14 +48,6 @@ export type CreateSearch = z.output<typeof createSearch>;
 export const removeSearch = z.object({ node: text(NAME_MAX), task: taskId });
 export type RemoveSearch = z.output<typeof removeSearch>;
 
-/** the QDevice page: the qnetd host (the model's QnetdHost judges it; 253 = a DNS name's limit), the algorithm, force */
-export const qdeviceSearch = z.object({
-  host: text(253),
-  algorithm: optional(z.enum(['ffsplit', 'lms'])),
-  force: optional(z.enum(['1'])),
-  task: taskId,
-});
-export type QdeviceSearch = z.output<typeof qdeviceSearch>;
 
 /** "0:a,1:b" → [{link, address}] (pieces that do not parse are dropped) */
 export function parseLinks(s: string | undefined): { link: number; address: string }[] {
