@@ -39,6 +39,8 @@ export interface QdeviceSetupOptions {
   algorithm?: QdeviceAlgorithm;
   /** checked between steps: a cancel before the corosync.conf write undoes the certificates and changes nothing */
   signal?: AbortSignal;
+  /** the last step's bound (default QDEVICE_WAIT_MS) */
+  waitMs?: number;
 }
 
 /** The error type of the lab (its CLI exit code) without importing lab.ts at load time. */
@@ -387,9 +389,9 @@ export async function setupQdevice(h: LabHooks, opts: QdeviceSetupOptions = {}):
     const expected = nodes.reduce((a, n) => a + n.votes, 0) + (votes ?? nodes.length - 1);
     const { ms, views } = await waitAll(
       h,
-      `the QDevice (flag Qdevice, its row, every node's column A,…; expected ${expected})`,
-      (v) => v.flag && v.row && v.allAlive && v.quorate === true && v.expectedVotes === expected,
-      QDEVICE_WAIT_MS,
+      `the QDevice's vote (flag Qdevice, its row, every node's column A,…; expected and total ${expected})`,
+      (v) => v.flag && v.row && v.allAlive && v.quorate === true && v.expectedVotes === expected && v.totalVotes === expected,
+      opts.waitMs ?? QDEVICE_WAIT_MS,
       async (node) => `\ncorosync-qdevice-tool -s on ${node.name}:\n${(await qdeviceTool(node)).stdout.trimEnd()}${await tail(nodeQdevicePaths(node).log)}`,
     );
     const v = views.get(first.name)!;
@@ -402,13 +404,13 @@ export async function setupQdevice(h: LabHooks, opts: QdeviceSetupOptions = {}):
   return `QDevice set up on '${s.clusterName}' (${algorithm}, host ${host}, config_version ${s.configVersion}) in ${Math.round(performance.now() - t0)} ms`;
 }
 
-/** Setup failed after the corosync.conf write: daemons stopped, the previous files back and reloaded, NSS dbs gone. */
+/**
+ * Setup failed after the corosync.conf write: the previous files back and reloaded first, then the daemons
+ * stopped with SIGTERM (a corosync-qdevice killed with SIGKILL stays registered with votequorum: the
+ * Qdevice flag would stay), the NSS dbs deleted; waits (QDEVICE_REMOVE_WAIT_MS) until no node shows it.
+ */
 async function rollbackSetup(h: LabHooks, nodes: readonly LabNode[], previous: Map<string, string>, prevVersion: number): Promise<string> {
   const s = h.lab.state;
-  for (const node of nodes) {
-    await stopNodeQdevice(node, 'kill');
-    node.qdevice = null;
-  }
   for (const node of nodes) {
     const text = previous.get(node.name);
     if (text === undefined) continue;
@@ -419,8 +421,17 @@ async function rollbackSetup(h: LabHooks, nodes: readonly LabNode[], previous: M
   s.configVersion = prevVersion;
   await h.writeState();
   await h.reload();
+  for (const node of nodes) {
+    await stopNodeQdevice(node, 'term');
+    node.qdevice = null;
+  }
+  await h.writeState();
   await nssCleanup(nodes);
-  const line = `rollback: the previous corosync.conf (config_version ${prevVersion}, no quorum.device) is back on ${nodes.map((n) => n.name).join(', ')} and reloaded; corosync-qdevice stopped, the NSS dbs deleted`;
+  const gone = await waitAll(h, 'no QDevice after the rollback', (v) => !v.flag && !v.row, QDEVICE_REMOVE_WAIT_MS).then(
+    ({ ms }) => `no node shows the QDevice after ${ms} ms`,
+    (e: unknown) => `but a node still shows it: ${e instanceof Error ? e.message : String(e)}`,
+  );
+  const line = `rollback: the previous corosync.conf (config_version ${prevVersion}, no quorum.device) is back on ${nodes.map((n) => n.name).join(', ')} and reloaded; corosync-qdevice stopped, the NSS dbs deleted; ${gone}`;
   h.log(line);
   return line;
 }
@@ -479,7 +490,8 @@ export async function removeQdevice(h: LabHooks): Promise<string> {
   for (const node of nodes) {
     const r = await stopNodeQdevice(node, 'term');
     node.qdevice = null;
-    stopped.push(r === null ? `${node.name} (not running)` : `${node.name} pid ${r.pid}${r.killed ? ' (SIGKILL)' : ''}`);
+    // corosync-qdevice often exits by itself once its quorum.device keys are gone from cmap
+    stopped.push(r === null ? `${node.name} (had exited)` : `${node.name} pid ${r.pid}${r.killed ? ' (SIGKILL)' : ''}`);
   }
   await h.writeState();
   log(`3/5 corosync-qdevice stopped: ${stopped.join(', ')}`);
