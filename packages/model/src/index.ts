@@ -19,6 +19,7 @@ export * from './incidents';
 export * from './link-health';
 export * from './join';
 export * from './qdevice';
+export * from './links';
 export * from './alerts';
 export * from './whatif';
 export * from './advisor';
