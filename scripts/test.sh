@@ -11,6 +11,9 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v corosync >/dev/null 2>&1 || missing+=(corosync)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
+# the lab's QDevice (tools/lab qnetd.ts, qdevice.ts): corosync-qdevice on the nodes, corosync-qnetd in its own namespace
+command -v corosync-qdevice >/dev/null 2>&1 || missing+=(corosync-qdevice)
+command -v corosync-qnetd >/dev/null 2>&1 || missing+=(corosync-qnetd)
 command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
 # ping: the join pre-flight's probes between lab namespaces (tools/lab probe.ts)
 command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
@@ -24,6 +27,11 @@ if [ ${#missing[@]} -gt 0 ]; then
       || { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
     # the prometheus package enables (and on a systemd host starts) its server: only promtool is wanted here
     if [[ " ${missing[*]} " == *" prometheus "* ]]; then systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
+    # corosync-qnetd enables (and where it may, starts) a system qnetd on *:5403: the lab runs its own, in a namespace
+    # with its own NSS db, lock file and socket, so a system one would not collide; it is just not wanted
+    if [[ " ${missing[*]} " == *" corosync-qnetd "* ]]; then
+      systemctl disable --now corosync-qnetd >/dev/null 2>&1 || service corosync-qnetd stop >/dev/null 2>&1 || true
+    fi
   else
     echo "missing system packages: ${missing[*]} — install them as root: apt-get install -y ${missing[*]}" >&2
     [ -x /usr/bin/chromium ] || { echo "chromium is required for the end-to-end tests" >&2; exit 1; }

@@ -5,8 +5,8 @@ import { describe, it } from 'vitest';
 import { labAvailable } from './lab';
 
 /** register `body` under `title` when the lab can run; `what` names the tests in the failure or the skip */
-export async function describeLab(what: string, title: string, body: () => void): Promise<void> {
-  const avail = await labAvailable().catch((err: unknown) => ({ ok: false, reason: String(err) }));
+export async function describeLab(what: string, title: string, body: () => void, needs: { sshd?: boolean; qnetd?: boolean } = {}): Promise<void> {
+  const avail = await labAvailable(needs).catch((err: unknown) => ({ ok: false, reason: String(err) }));
   if (avail.ok) {
     describe(title, body);
   } else if (process.env.CI === 'true') {

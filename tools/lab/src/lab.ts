@@ -254,9 +254,9 @@ export function requireRoot(): void {
 
 /**
  * Whether a lab can run here: root, and ip, corosync, its tools and nft installed; with `sshd`, also
- * OpenSSH's sshd and ssh-keygen (for `up --sshd`).
+ * OpenSSH's sshd and ssh-keygen (for `up --sshd`); with `qnetd`, corosync-qnetd and corosync-qdevice (`up --qnetd`).
  */
-export async function labAvailable(opts: { sshd?: boolean } = {}): Promise<{ ok: boolean; reason: string | null }> {
+export async function labAvailable(opts: { sshd?: boolean; qnetd?: boolean } = {}): Promise<{ ok: boolean; reason: string | null }> {
   if (!isRoot()) return { ok: false, reason: 'not root (the lab needs network namespaces and bind mounts)' };
   const probes: Array<[string, string[], string]> = [
     ['ip', ['-V'], 'iproute2 (apt-get install -y iproute2)'],
@@ -268,6 +268,15 @@ export async function labAvailable(opts: { sshd?: boolean } = {}): Promise<{ ok:
   if (opts.sshd) {
     // `sshd -V` prints its version and exits (1 on 9.2, but it runs); a missing binary is a RunnerError
     probes.push([SSHD_BIN, ['-V'], `${SSHD_BIN} (apt-get install -y openssh-server)`], ['ssh-keygen', ['-?'], 'ssh-keygen (apt-get install -y openssh-client)']);
+  }
+  if (opts.qnetd) {
+    // `up --qnetd` and a QDevice: the daemons and their certutil scripts (a missing binary is a RunnerError)
+    probes.push(
+      ['corosync-qnetd', ['-h'], 'corosync-qnetd (apt-get install -y corosync-qnetd)'],
+      ['corosync-qnetd-certutil', ['-h'], 'corosync-qnetd-certutil (apt-get install -y corosync-qnetd)'],
+      ['corosync-qdevice', ['-h'], 'corosync-qdevice (apt-get install -y corosync-qdevice)'],
+      ['corosync-qdevice-net-certutil', ['-h'], 'corosync-qdevice-net-certutil (apt-get install -y corosync-qdevice)'],
+    );
   }
   for (const [cmd, args, what] of probes) {
     try {
@@ -334,7 +343,7 @@ export class Lab {
     }
     requireRoot();
 
-    const avail = await labAvailable({ sshd: opts.sshd === true });
+    const avail = await labAvailable({ sshd: opts.sshd === true, qnetd: opts.qnetd === true });
     if (!avail.ok) throw new LabError(`cannot build a lab here: ${avail.reason}`, 2);
 
     const left = await down(prefix, () => {});

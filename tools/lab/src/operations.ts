@@ -1,4 +1,4 @@
-// The lab's join, create and delnode as source capabilities (the BFF hands them to the lab source: see
+// The lab's join, create, delnode and qdevice as source capabilities (the BFF hands them to the lab source: see
 // packages/sources lab/operations.ts). The join pre-flight's facts are measured for real in the namespaces:
 // the name and addresses looked up with getent through each member's own hosts file, reachability and
 // Corosync's UDP port probed from every running member, the spare's files and Corosync read. Only the
@@ -135,6 +135,23 @@ export const labOperations: LabOperationsFactory = (prefix, ctx): LabOperations 
         const lab = await Lab.open(prefix, io.log);
         io.log(`lab '${prefix}': corosync.conf without ${name} on the other members, corosync-cfgtool -R; ${name}'s corosync.conf and authkey deleted`);
         io.log(await lab.removeNode(name));
+      },
+    },
+    // `pvecm qdevice setup` / `remove` against the lab's own corosync-qnetd (`up --qnetd`, named `qnetd`):
+    // another host is refused (the lab sends nothing outside its namespaces); the facts probe only it
+    qdevice: {
+      qdeviceFacts: async (host) => (await open()).qdeviceFacts(host),
+      async setup(input, io) {
+        aborted(io, 'the QDevice setup');
+        const lab = await Lab.open(prefix, io.log);
+        io.log(`lab '${prefix}': QDevice (${input.algorithm}) against ${input.host}: certificates, quorum.device in corosync.conf, corosync-cfgtool -R, corosync-qdevice on ${lab.state.nodes.map((n) => n.name).join(', ')}`);
+        io.log(await lab.setupQdevice({ host: input.host, algorithm: input.algorithm, signal: io.signal }));
+      },
+      async remove(io) {
+        aborted(io, 'the QDevice removal');
+        const lab = await Lab.open(prefix, io.log);
+        io.log(`lab '${prefix}': quorum.device out of corosync.conf, corosync-cfgtool -R, corosync-qdevice stopped, the NSS dbs deleted`);
+        io.log(await lab.removeQdevice());
       },
     },
   };

@@ -176,4 +176,4 @@ await describeLab('lab qdevice', 'lab: QDevice on a 2-node cluster (ffsplit, the
       });
     expect(left).toEqual([]);
   });
-});
+}, { qnetd: true });
