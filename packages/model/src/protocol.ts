@@ -79,7 +79,7 @@ export const EventsPage = z.object({ events: z.array(ClusterEvent), next: z.numb
 export type EventsPage = z.infer<typeof EventsPage>;
 
 /** what a cluster's source can do besides watching (packages/sources SourceCapabilities) */
-export const Capability = z.enum(['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice']);
+export const Capability = z.enum(['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice', 'links']);
 export type Capability = z.infer<typeof Capability>;
 
 /**

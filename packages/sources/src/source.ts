@@ -1,5 +1,5 @@
 // One interface for every way of observing a cluster: the simulator, the real-Corosync lab, a PVE cluster.
-import type { AdvisorFacts, ClusterSnapshot, JoinFacts, QdeviceFacts, QdeviceSetupInput, LinkAddress, SimFault, SourceKind } from '@quorate/model';
+import type { AdvisorFacts, ClusterSnapshot, JoinFacts, LinkChange, LinkFacts, QdeviceFacts, QdeviceSetupInput, LinkAddress, SimFault, SourceKind } from '@quorate/model';
 
 export type SourceState = 'starting' | 'ok' | 'degraded' | 'down';
 
@@ -127,6 +127,18 @@ export interface QdeviceControl {
 }
 
 /**
+ * Change the Corosync links (issue 16): the running corosync.conf and probes of a change's new addresses for
+ * the pre-flight; then a new corosync.conf (edited by the BFF with packages/corosync, config_version bumped)
+ * written on every node and reloaded (`corosync-cfgtool -R`). The BFF verifies the result and, when it does
+ * not show, applies the previous configuration again (with a higher config_version).
+ */
+export interface LinkControl {
+  linkFacts(change: LinkChange): Promise<LinkFacts>;
+  /** write `text` as corosync.conf on every node, then reload; rejects with why */
+  apply(text: string, io: TaskIo): Promise<void>;
+}
+
+/**
  * The design advisor's facts beyond the snapshot (versions, clocks, storage servers, HA guests' disks), read
  * on demand; a fact the source cannot read is left out, so its check says "not checked (needs …)".
  */
@@ -148,12 +160,13 @@ export interface SourceCapabilities {
   delnode?: DelnodeControl;
   advisorFacts?: AdvisorFactsControl;
   qdevice?: QdeviceControl;
+  links?: LinkControl;
 }
 export type CapabilityName = keyof SourceCapabilities;
 
 /** the names of the capabilities a source has, in a stable order */
 export function capabilityNames(c: SourceCapabilities): CapabilityName[] {
-  return (['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice'] as const).filter((k) => c[k] !== undefined);
+  return (['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice', 'links'] as const).filter((k) => c[k] !== undefined);
 }
 
 export interface ClusterSource {

@@ -40,7 +40,7 @@ export async function simCreate(ctl: SimControl, clusterName: unknown, nodes: un
   const first = findSpare(s, head.name);
   // the first node's addresses: as given (link order), else its own
   const firstAddresses = head.addresses ? [...head.addresses].sort((a, b) => a.link - b.link).map((a) => a.address) : [...first.addresses];
-  if (firstAddresses.length !== s.config.linkCount) throw new SimFaultError(`${first.name} needs an address on each of the ${s.config.linkCount} links`);
+  if (firstAddresses.length !== (s.linkCount ?? s.config.linkCount)) throw new SimFaultError(`${first.name} needs an address on each of the ${s.linkCount ?? s.config.linkCount} links`);
   if (first.clustered) throw new SimFaultError("cluster config '/etc/pve/corosync.conf' already exists");
   // what would stop a later join half-way (assert_joinable), refused before the cluster exists
   const unfit = rest.map((name) => findSpare(s, name)).flatMap((x) => (x.clustered ? [`${x.name} is in cluster ${x.clustered.clusterName}`] : x.guests > 0 ? [`${x.name} has guests`] : []));

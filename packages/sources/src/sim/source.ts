@@ -2,7 +2,8 @@
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
 import { simAdvisorFacts } from './advisor-facts';
 import { simQdeviceFacts, simQdeviceRemove, simQdeviceSetup } from './qdevice';
-import type { ClusterSnapshot, JoinFacts, QdeviceFacts, QdeviceSetupInput, SimFault } from '@quorate/model';
+import { simApplyConf, simLinkFacts } from './link-change';
+import type { ClusterSnapshot, JoinFacts, LinkChange, LinkFacts, QdeviceFacts, QdeviceSetupInput, SimFault } from '@quorate/model';
 import type { JoinCandidate, JoinInput, TaskIo } from '../source';
 import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
@@ -48,6 +49,10 @@ export interface SimSource extends ClusterSource {
   qdeviceSetup(input: unknown, options?: OperationOptions): Promise<void>;
   /** `pvecm qdevice remove` */
   qdeviceRemove(options?: OperationOptions): Promise<void>;
+  /** a link change's pre-flight facts (link-change.ts) */
+  linkFacts(change: LinkChange): LinkFacts;
+  /** a new corosync.conf (links only) on every node, reloaded; refuses what the sim cannot represent */
+  applyConf(text: string, options?: OperationOptions): Promise<void>;
 }
 
 /** exportState() or durableSimState() of it */
@@ -158,6 +163,8 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     qdeviceFacts: (host) => simQdeviceFacts(ctl, host),
     qdeviceSetup: (input, o) => exclusive('the QDevice setup', () => simQdeviceSetup(ctl, input, o)),
     qdeviceRemove: (o) => exclusive('the QDevice removal', () => simQdeviceRemove(ctl, o)),
+    linkFacts: (change) => simLinkFacts(ctl, change),
+    applyConf: (text, o) => exclusive('the link change', () => simApplyConf(ctl, text, o)),
   };
   const candidates = async (): Promise<JoinCandidate[]> => source.spares().map((x) => ({ name: x.name, addresses: x.addresses.map((address, link) => ({ link, address })) }));
   // the sim needs no credentials: a join request is addresses, node id and votes
@@ -180,6 +187,7 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     },
     create: { candidates, create: (i: { clusterName: string; nodes: CreateNode[] }, io: TaskIo) => source.create(i.clusterName, i.nodes, task(io)) },
     delnode: { delnode: (name: string, io: TaskIo) => source.delnode(name, task(io)) },
+    links: { linkFacts: async (change: LinkChange) => source.linkFacts(change), apply: (text: string, io: TaskIo) => source.applyConf(text, task(io)) },
     qdevice: {
       qdeviceFacts: async (host: string) => source.qdeviceFacts(host),
       setup: (input: QdeviceSetupInput, io: TaskIo) => source.qdeviceSetup(input, task(io)),

@@ -110,7 +110,7 @@ export function applySpareFault(s: SimState, input: unknown): SimState {
       const host = Math.max(0, ...members.map(hostOf), ...spares.map((x) => x.host)) + 1;
       const name = f.name ?? `pve${host}`;
       nameFree(name);
-      spares.push(cleanSpare(name, host, s.config.linkCount));
+      spares.push(cleanSpare(name, host, s.linkCount ?? s.config.linkCount));
       break;
     }
     case 'spare-rename': {

@@ -70,6 +70,12 @@ export interface SimState {
   spares?: SimSpare[];
   /** the simulated corosync-qnetd host cannot be reached (TCP 5403 times out); absent: reachable */
   qnetdUnreachable?: boolean;
+  /** links per node after a link change (link-change.ts); absent: config's linkCount */
+  linkCount?: number;
+  /** knet_link_priority per link as corosync.conf sets it; absent: none set */
+  linkPriority?: number[] | undefined;
+  /** totem.link_mode; absent: passive */
+  linkMode?: 'passive' | 'active' | 'rr';
 }
 
 /** one node of the nodelist */

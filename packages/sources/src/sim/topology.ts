@@ -31,7 +31,7 @@ export function defaultNodelist(config: SimConfig): SimNodeDef[] {
 }
 
 /** what a state changes of the configuration (saved states before joins existed have none of it) */
-export type Layout = Pick<SimState, 'nodelist' | 'clusterName' | 'qdevice'>;
+export type Layout = Pick<SimState, 'nodelist' | 'clusterName' | 'qdevice' | 'linkCount'>;
 
 export class Topology {
   /** the configuration with the layout's changes (cluster name, node count, QDevice) */
@@ -63,6 +63,7 @@ export class Topology {
       nodeCount: this.nodes.length,
       clusterName: layout.clusterName ?? base.clusterName,
       qdevice: layout.qdevice !== undefined ? layout.qdevice : base.qdevice,
+      linkCount: layout.linkCount ?? base.linkCount,
     };
     this.config = config;
     this.n = this.nodes.length;
