@@ -15,3 +15,5 @@ export * from './conf-edit';
 export * from './mappers';
 export { splitLines, parseNodeId, parseUInt } from './text';
 export * from './corosync-log';
+export * from './qdevice-tool';
+export * from './qnetd-tool';
