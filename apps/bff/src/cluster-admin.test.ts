@@ -61,7 +61,7 @@ describe('clusters at runtime', () => {
     await server!.close();
     server = null;
     await start(dataDir);
-    expect((await list()).clusters.find((c) => c.id === 'edge')).toMatchObject({ name: 'Edge site', origin: 'runtime', capabilities: ['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice'] });
+    expect((await list()).clusters.find((c) => c.id === 'edge')).toMatchObject({ name: 'Edge site', origin: 'runtime', capabilities: ['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice', 'links'] });
     expect(server!.collectors.get('edge')!.current()!.snapshot.nodes).toHaveLength(5);
   });
 

@@ -38,7 +38,7 @@ describe('GET /api/v1/clusters', () => {
     });
     try {
       expect(server.clusters.summaries().map((c) => [c.id, c.capabilities])).toEqual([
-        ['s1', ['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice']],
+        ['s1', ['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice', 'links']],
         ['l1', ['expectedVotes']],
       ]);
     } finally {

@@ -47,7 +47,7 @@ describe('QDevice through the BFF on a 2-node sim', () => {
     expect((await call('POST', '/sim/spares', { action: 'qnetd', reachable: false })).status).toBeLessThan(300);
     const refused = await call('POST', '/operations/qdevice', { action: 'setup', host: 'qnetd', confirm: true });
     expect(refused.status).toBe(409);
-    expect((await refused.json()).error).toMatch(/the pre-flight failed: qnetd reachable on tcp 5403 from every node — pve1: qnetd:5403: connection timed out/);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/the pre-flight failed: qnetd reachable on tcp 5403 from every node — pve1: qnetd:5403: connection timed out/);
     expect((await snapshot()).qdevice).toBeNull();
     await call('POST', '/sim/spares', { action: 'qnetd', reachable: true });
 

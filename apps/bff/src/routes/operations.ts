@@ -12,10 +12,11 @@ import { expectedVotes } from '../operations/expected-votes';
 import { guarded } from '../operations/guard';
 import { join } from '../operations/join';
 import { qdevice } from '../operations/qdevice';
+import { links } from '../operations/links';
 import { clusterOf } from './cluster-param';
 
 /** every guarded operation (a restart looks up the ones that can follow their tasks further) */
-export const OPERATIONS = [expectedVotes, join, create, delnode, qdevice] as const;
+export const OPERATIONS = [expectedVotes, join, create, delnode, qdevice, links] as const;
 
 export function operationsRouter(ctx: AppContext): Router {
   return Router()
@@ -24,6 +25,7 @@ export function operationsRouter(ctx: AppContext): Router {
     .post('/operations/create', (req, res) => guarded(ctx, create, req, res))
     .post('/operations/delnode', (req, res) => guarded(ctx, delnode, req, res))
     .post('/operations/qdevice', (req, res) => guarded(ctx, qdevice, req, res))
+    .post('/operations/links', (req, res) => guarded(ctx, links, req, res))
     .get('/join-candidates', requireRole('operator'), async (req, res) => {
       const cluster = clusterOf(req, ctx.clusters);
       const caps = cluster.collector.source.capabilities;
