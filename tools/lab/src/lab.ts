@@ -638,6 +638,7 @@ export class Lab {
     const node = this.node(name);
     if (node.role === 'member') throw new LabError(`joinNode: ${node.name} is already a member of '${this.state.clusterName}'`, 2);
     this.requireNoPartition('joinNode');
+    this.requireNoQdevice('joinNode');
     await this.requireIdleSpare(node, 'joinNode');
     const members = this.state.nodes;
     const running = await this.runningMembers('joinNode');
@@ -687,6 +688,7 @@ export class Lab {
     const rest = this.state.nodes.filter((m) => m !== node);
     if (rest.length === 0) throw new LabError(`removeNode: ${node.name} is the last member (take the lab down instead)`, 2);
     this.requireNoPartition('removeNode');
+    this.requireNoQdevice('removeNode');
     const pid = await this.ourPid(node);
     if (pid !== null) await this.fault(node.name, { kind: 'stop' });
     this.state.nodes = rest;
@@ -832,6 +834,12 @@ export class Lab {
   private requireNoPartition(what: string): void {
     const p = this.state.partition;
     if (p) throw new LabError(`${what}: the cluster is partitioned (${describePartition(p)}); heal first`, 2);
+  }
+
+  /** Proxmox VE: remove a QDevice before adding or removing nodes (pvecm.adoc, "Adding/Deleting Nodes After QDevice Setup"). */
+  private requireNoQdevice(what: string): void {
+    const q = this.state.qdevice;
+    if (q) throw new LabError(`${what}: the cluster has a QDevice (${q.algorithm}, host ${q.host}); remove it first (npm run lab -- qdevice remove): nodes are not added or removed with a QDevice configured`, 2);
   }
 
   /** The lab cluster's members whose Corosync runs; a LabError when none does (nobody to reload). */
