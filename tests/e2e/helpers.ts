@@ -45,6 +45,7 @@ export const APP_PAGES = [
   { path: '/alerts', ready: 'alerts-page' },
   { path: '/plan', ready: 'plan-page' },
   { path: '/qdevice', ready: 'qdevice-page' },
+  { path: '/links', ready: 'links-page' },
 ] as const;
 
 /** the session's CSRF token (state-changing calls with the page's cookie send it as x-csrf-token) */

@@ -21,8 +21,9 @@ import { roleAtLeast, type Role } from './api/types';
 import { useRole } from './auth/session';
 import { Dashboard } from './Dashboard';
 import { pathForLegacyHash } from './routes/legacy';
-import { createSearch, joinSearch, removeSearch } from './routes/join-search';
+import type { CreateSearch, JoinSearch, RemoveSearch } from './routes/join-search';
 import type { QdeviceSearch } from './routes/qdevice-search';
+import type { LinksSearch } from './routes/links-search';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
 import { alertsSearch } from './components/alerts/alerts-search';
 import { planSearch } from './components/plan/plan-search';
@@ -132,21 +133,22 @@ const accountRoute = createRoute({
 const joinRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'join',
-  validateSearch: joinSearch,
+  // each wizard judges its own search params (join-search.ts loads with its page): the router only casts
+  validateSearch: (raw: Record<string, unknown>) => raw as JoinSearch,
   component: withRole('operator', lazyRouteComponent(() => import('./pages/JoinPage'))),
 });
 
 const createClusterRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'create',
-  validateSearch: createSearch,
+  validateSearch: (raw: Record<string, unknown>) => raw as CreateSearch,
   component: withRole('operator', lazyRouteComponent(() => import('./pages/CreateClusterPage'))),
 });
 
 const removeNodeRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'remove',
-  validateSearch: removeSearch,
+  validateSearch: (raw: Record<string, unknown>) => raw as RemoveSearch,
   component: withRole('operator', lazyRouteComponent(() => import('./pages/RemoveNodePage'))),
 });
 
@@ -157,6 +159,15 @@ const qdeviceRoute = createRoute({
   // judged by the page (qdeviceSearch, loaded with it): the first load carries no schema for it
   validateSearch: (raw: Record<string, unknown>) => raw as QdeviceSearch,
   component: withRole('operator', lazyRouteComponent(() => import('./pages/QdevicePage'))),
+});
+
+/** change the Corosync links (issue 16): the change and the running task in the search params */
+const linksRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'links',
+  // judged by the page (linksSearch, loaded with it): the first load carries no schema for it
+  validateSearch: (raw: Record<string, unknown>) => raw as LinksSearch,
+  component: withRole('operator', lazyRouteComponent(() => import('./pages/LinksPage'))),
 });
 
 export const routeTree = rootRoute.addChildren([
@@ -172,6 +183,7 @@ export const routeTree = rootRoute.addChildren([
   createClusterRoute,
   removeNodeRoute,
   qdeviceRoute,
+  linksRoute,
 ]);
 
 /** a router over the browser's URL, or (tests) over the history given */

@@ -64,6 +64,13 @@ export function OperationsPanel({ s, onSetExpectedVotes }: { s: ClusterSnapshot;
           ) : (
             <Unavailable what="QDevice" cap="qdevice" source={cluster.source} />
           )}
+          {caps.includes('links') ? (
+            <Link to="/links" search={search} className="btn min-h-11 self-start" data-testid="op-links">
+              Change the Corosync links…
+            </Link>
+          ) : (
+            <Unavailable what="Corosync links" cap="links" source={cluster.source} />
+          )}
           {caps.includes('create') && (
             <Link to="/create" search={search} className="btn min-h-11 self-start" data-testid="op-create">
               Create a cluster…

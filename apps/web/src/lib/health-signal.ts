@@ -38,6 +38,7 @@ const PAGE_TITLES: Record<string, string> = {
   '/create': 'Create a cluster',
   '/remove': 'Remove a node',
   '/qdevice': 'QDevice',
+  '/links': 'Corosync links',
   '/timeline': 'Time travel',
   '/events': 'History',
 };

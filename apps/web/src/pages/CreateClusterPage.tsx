@@ -15,12 +15,12 @@ import { StepHeading } from '../components/join/StepHeading';
 import { TaskLog, useFollowedTask } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
-import { formatList, parseList, type CreateSearch, type CreateStep } from '../routes/join-search';
+import { formatList, parseList, type CreateSearch, type CreateStep, createSearch } from '../routes/join-search';
 
 const TITLE: Record<CreateStep, string> = { name: 'Name and nodes', plan: 'Plan', run: 'Run' };
 
 export default function CreateClusterPage() {
-  const search = useSearch({ from: '/create' });
+  const search = createSearch.parse(useSearch({ from: '/create' }));
   const navigate = useNavigate({ from: '/create' });
   const { clusterId, clusters, entry } = useSelection();
   const cluster = clusters.find((c) => c.id === clusterId);

@@ -19,7 +19,7 @@ import { StepHeading } from '../components/join/StepHeading';
 import { useFollowedTask } from '../components/join/TaskLog';
 import { linkNumbers } from '../lib/cluster';
 import { useSelection } from '../lib/selection';
-import { formatLinks, JOIN_STEPS, parseLinks, type JoinSearch, type JoinStep } from '../routes/join-search';
+import { formatLinks, JOIN_STEPS, parseLinks, type JoinSearch, type JoinStep, joinSearch } from '../routes/join-search';
 
 /** a TOTP code only once it is whole: a half-typed one would drop the joiner's access from the dry run */
 const completeCode = (otp: string) => (/^\d{6,8}$/.test(otp.trim()) ? otp : '');
@@ -35,7 +35,7 @@ const TITLE: Record<JoinStep, string> = {
 };
 
 export default function JoinPage() {
-  const search = useSearch({ from: '/join' });
+  const search = joinSearch.parse(useSearch({ from: '/join' }));
   const navigate = useNavigate({ from: '/join' });
   const { clusterId, clusters, entry } = useSelection();
   const cluster = clusters.find((c) => c.id === clusterId);

@@ -16,7 +16,7 @@ import { StepHeading } from '../components/join/StepHeading';
 import { TaskLog, useFollowedTask } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
-import type { RemoveSearch } from '../routes/join-search';
+import { type RemoveSearch, removeSearch } from '../routes/join-search';
 
 /** the documented order; the page marks the first step from the live state */
 export const DELNODE_ORDER = [
@@ -27,7 +27,7 @@ export const DELNODE_ORDER = [
 ] as const;
 
 export default function RemoveNodePage() {
-  const search = useSearch({ from: '/remove' });
+  const search = removeSearch.parse(useSearch({ from: '/remove' }));
   const navigate = useNavigate({ from: '/remove' });
   const { clusterId, clusters, entry } = useSelection();
   const cluster = clusters.find((c) => c.id === clusterId);

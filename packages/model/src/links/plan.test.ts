@@ -21,7 +21,10 @@ describe('linkPlan', () => {
 
   it('fails: an address a member cannot reach, a dropped UDP port, a refused edit, no conf, a node offline', () => {
     const s = sampleSnapshot();
-    expect(failed(linkPlan(s, add, facts(add, { reachable: false }), OK_EDIT))).toEqual(['addresses-reachable']);
+    const unreachable = linkPlan(s, add, facts(add, { reachable: false, udp: false }), OK_EDIT);
+    expect(failed(unreachable)).toEqual(['addresses-reachable']);
+    // an address that does not answer at all: its port is not "open"
+    expect(status(unreachable, 'corosync-port')).toBe('warn');
     const dropped = linkPlan(s, add, facts(add, { udp: false }), OK_EDIT);
     expect(failed(dropped)).toEqual(['corosync-port']);
     expect(dropped.checks.find((c) => c.id === 'corosync-port')!.fix).toContain('UDP 5407');

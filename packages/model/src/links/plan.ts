@@ -71,8 +71,9 @@ export function linkPlan(s: ClusterSnapshot, change: LinkChange, facts: LinkFact
     const unprobed = probes.filter((p) => p.reachable && p.udp === null).map((p) => p.from);
     if (unreachable.length > 0) checks.push(reach.fail(`unreachable: ${list(unreachable)}`, 'Check the addresses, the interfaces and the routes on that network (ip addr, ip route) before changing Corosync.'));
     else if (missing.length > 0) checks.push(reach.warn(`not probed: ${list(missing.map((a) => `${a.node} ${a.address}`))}`, 'Ping the new addresses from every node by hand first.'));
-    else checks.push(reach.pass(`${list([...new Set(probes.map((p) => p.from))])} reach ${list(fresh.map((a) => a.address))}`));
-    if (dropped.length > 0) checks.push(port.fail(`UDP dropped: ${list(dropped)}`, `Open UDP ${list([...new Set(fresh.map((a) => String(5405 + a.link)))])} on that network (firewall: the datacenter's and each node's).`));
+    else checks.push(reach.pass(`${list([...new Set(probes.map((p) => p.from))].sort())} reach ${list(fresh.map((a) => a.address))}`));
+    if (unreachable.length > 0) checks.push(port.warn('not tested: the address does not answer at all', 'Make the address reachable first; then check UDP 5405 + link.'));
+    else if (dropped.length > 0) checks.push(port.fail(`UDP dropped: ${list(dropped)}`, `Open UDP ${list([...new Set(fresh.map((a) => String(5405 + a.link)))])} on that network (firewall: the datacenter's and each node's).`));
     else if (unprobed.length > 0 || probes.length === 0) checks.push(port.warn('not probed (this source cannot test UDP)', 'Check the firewall allows UDP 5405 + link between the nodes.'));
     else checks.push(port.pass('datagrams arrived'));
   }
