@@ -3,7 +3,7 @@
 // the cluster is back to 2 expected votes. Every wait is bounded and its failure carries the tools' output.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Lab, down, readStateEx } from './index';
+import { Lab, down, labOperations, readStateEx } from './index';
 import { describeLab, stepTimer } from './lab-test-kit';
 import { qdeviceQuorumView, qdeviceTool, type QdeviceQuorumView } from './qdevice';
 import { QNETD_ADDRESS, qnetdNamespace } from './qnetd';
@@ -103,14 +103,19 @@ await describeLab('lab qdevice', 'lab: QDevice on a 2-node cluster (ffsplit, the
     await timed('qnetd start', () => lab.qnetdFault('start'));
   });
 
-  it('setupQdevice (ffsplit): every step logged, quorum.device in corosync.conf, the QDevice on both nodes', async () => {
+  /** the source capability the BFF gets (tools/lab operations.ts), with a task's io */
+  const capability = () => labOperations(prefix, { current: () => null, log: () => {} }).qdevice!;
+  const taskIo = (lines: string[]) => ({ log: (l: string) => lines.push(l), signal: new AbortController().signal });
+
+  it('setup through the qdevice capability (ffsplit): every step logged, quorum.device in corosync.conf, the QDevice on both nodes', async () => {
     const lines: string[] = [];
-    const logged = await Lab.open(prefix, (l) => lines.push(l));
-    const before = logged.state.configVersion;
-    const out = await timed('setupQdevice ffsplit', () => logged.setupQdevice({ algorithm: 'ffsplit' }));
+    const before = lab.state.configVersion;
+    expect((await capability().qdeviceFacts('qnetd')).nodes.every((n) => n.online && n.qdevicePackage === true)).toBe(true);
+    await timed('setupQdevice ffsplit (capability)', () => capability().setup({ host: 'qnetd', algorithm: 'ffsplit' }, taskIo(lines)));
     lab = await Lab.open(prefix);
-    console.log(`[lab ${prefix}] ${lines.join(`\n[lab ${prefix}] `)}\n[lab ${prefix}] ${out}`);
+    console.log(`[lab ${prefix}] ${lines.join(`\n[lab ${prefix}] `)}`);
     expect(lines.filter((l) => /^[1-7]\/7 /.test(l))).toHaveLength(7);
+    expect(lines.at(-1)).toMatch(/^QDevice set up on 'lab-cluster' \(ffsplit, host qnetd, config_version 2\)/);
     expect(lab.state.configVersion).toBe(before + 1);
     expect(lab.state.qdevice).toEqual({ host: 'qnetd', algorithm: 'ffsplit', votes: 1 });
     const conf = readFileSync(lab.node('pve2').conf, 'utf8');
@@ -138,12 +143,11 @@ await describeLab('lab qdevice', 'lab: QDevice on a 2-node cluster (ffsplit, the
     });
   });
 
-  it('removeQdevice: back to 2 expected votes, no Qdevice, daemons stopped and NSS dbs deleted', async () => {
+  it('remove through the capability: back to 2 expected votes, no Qdevice, daemons stopped and NSS dbs deleted', async () => {
     const lines: string[] = [];
-    const logged = await Lab.open(prefix, (l) => lines.push(l));
-    const out = await timed('removeQdevice', () => logged.removeQdevice());
+    await timed('removeQdevice (capability)', () => capability().remove(taskIo(lines)));
     lab = await Lab.open(prefix);
-    console.log(`[lab ${prefix}] ${lines.join(`\n[lab ${prefix}] `)}\n[lab ${prefix}] ${out}`);
+    console.log(`[lab ${prefix}] ${lines.join(`\n[lab ${prefix}] `)}`);
     expect(lines.filter((l) => /^[1-5]\/5 /.test(l))).toHaveLength(5);
     expect(lab.state.qdevice).toBeNull();
     for (const name of ['pve1', 'pve2']) {
