@@ -3,6 +3,7 @@ import { canonicalize, makePatch } from './patching';
 import type { ClusterSnapshot } from './snapshot';
 import { sampleSnapshot } from './testing/arbitraries';
 import {
+  KEYFRAME_EVERY_JSON_BYTES,
   KEYFRAME_EVERY_MS,
   KEYFRAME_EVERY_PATCHES,
   TimelineAtQuery,
@@ -94,6 +95,8 @@ describe('keyframeDue', () => {
     expect(keyframeDue(KEYFRAME_EVERY_PATCHES, T0, T0 + 1000)).toBe(true);
     expect(keyframeDue(3, T0, T0 + KEYFRAME_EVERY_MS - 1)).toBe(false);
     expect(keyframeDue(3, T0, T0 + KEYFRAME_EVERY_MS)).toBe(true);
+    expect(keyframeDue(3, T0, T0 + 1000, KEYFRAME_EVERY_JSON_BYTES - 1)).toBe(false);
+    expect(keyframeDue(3, T0, T0 + 1000, KEYFRAME_EVERY_JSON_BYTES)).toBe(true);
   });
 });
 
@@ -130,5 +133,33 @@ describe('queries', () => {
     expect(TimelineAtQuery.parse({ t: '5' })).toEqual({ t: 5 });
     expect(TimelineAtQuery.safeParse({ t: 'soon' }).success).toBe(false);
     expect(TimelineAtQuery.safeParse({}).success).toBe(false);
+  });
+});
+
+describe('stored patch form', () => {
+  it('round-trips link upserts through columns, smaller', async () => {
+    const { encodeStoredPatch, decodeStoredPatch } = await import('./timeline');
+    const a = sampleSnapshot({ nodes: 5, links: 2 });
+    const b = clone(a);
+    b.observedAt += 1000;
+    b.links.forEach((l, i) => {
+      l.latencyAvgMs = i % 3 === 0 ? null : 0.1 + i / 1000;
+      l.latencyMaxMs = 0.9 + i;
+      l.lossPct = i % 2 ? 0 : 12.5;
+      l.connected = i % 5 !== 0;
+      l.enabled = i % 7 !== 0;
+      l.downCount = i;
+    });
+    b.links.pop();
+    const patch = makePatch(a, b, 1, 2)!;
+    const stored = encodeStoredPatch(patch);
+    expect(stored.L).toBeDefined();
+    expect(JSON.stringify(stored).length).toBeLessThan(JSON.stringify(patch).length / 2);
+    expect(decodeStoredPatch(JSON.parse(JSON.stringify(stored)))).toEqual(patch);
+    // a patch without links, or with link fields it does not know, stays as it is
+    const plain = makePatch(a, { ...a, observedAt: a.observedAt + 1 }, 1, 2)!;
+    expect(encodeStoredPatch(plain)).toBe(plain);
+    const odd = { ...patch, links: { upsert: [{ ...patch.links!.upsert[0]!, extra: 1 }], remove: [] } };
+    expect(decodeStoredPatch(encodeStoredPatch(odd as never))).toEqual(odd);
   });
 });

@@ -16,6 +16,12 @@ import { ClusterSnapshot } from './snapshot';
 export const KEYFRAME_EVERY_PATCHES = 200;
 /** and at least every this long (ms): a quiet cluster still gets one per quarter hour */
 export const KEYFRAME_EVERY_MS = 15 * 60_000;
+/**
+ * and when the span's patches add up to this much JSON (as stored, before deflate): a large cluster's every
+ * tick changes thousands of link figures (~50 kB a patch at 32 nodes), so it gets a keyframe every few dozen
+ * patches and a rebuild stays quick (bench/timeline.ts)
+ */
+export const KEYFRAME_EVERY_JSON_BYTES = 4_000_000;
 /** marks answered per range at most (the scrubber's resolution); beyond, transitions first, the rest thinned */
 export const TIMELINE_MAX_MARKS = 2_000;
 /** events answered per range at most (newest kept) */
@@ -151,8 +157,8 @@ export function rebuildAt(keyframe: TimelineKeyframe, patches: readonly Timeline
 }
 
 /** whether the next change should be written as a keyframe (a new chain always is: the caller knows) */
-export function keyframeDue(patchesSinceKeyframe: number, keyframeAt: number, at: number): boolean {
-  return patchesSinceKeyframe >= KEYFRAME_EVERY_PATCHES || at - keyframeAt >= KEYFRAME_EVERY_MS;
+export function keyframeDue(patchesSinceKeyframe: number, keyframeAt: number, at: number, jsonBytesSinceKeyframe = 0): boolean {
+  return patchesSinceKeyframe >= KEYFRAME_EVERY_PATCHES || at - keyframeAt >= KEYFRAME_EVERY_MS || jsonBytesSinceKeyframe >= KEYFRAME_EVERY_JSON_BYTES;
 }
 
 /**
@@ -171,4 +177,64 @@ export function thinMarks(marks: readonly TimelineMark[], cap: number = TIMELINE
     for (let k = 0; k < room; k++) keep.add(others[Math.floor(k * step)]!);
   }
   return { marks: [...keep].sort((a, b) => a - b).map((i) => marks[i]!), truncated: true };
+}
+
+// ---------------------------------------------------------------- stored patch form
+
+const LINK_KEYS = ['from', 'to', 'link', 'enabled', 'connected', 'latencyAvgMs', 'latencyMaxMs', 'lossPct', 'downCount'] as const;
+
+/** link upserts as columns: a 32-node cluster's tick is ~2,000 of them, and keys repeated per item cost 5× */
+interface LinkColumns {
+  /** linkKeyNumber: (from × 65536 + to) × 8 + link */
+  k: number[];
+  /** enabled + 2 × connected */
+  f: number[];
+  a: (number | null)[];
+  m: (number | null)[];
+  l: (number | null)[];
+  d: number[];
+  /** removed keys, as the patch has them */
+  r: string[];
+}
+
+/** a patch as the timeline stores it: the same, with link upserts as columns (`L`) when they have the known fields */
+export type StoredPatch = Omit<SnapshotPatch, 'links'> & { links?: SnapshotPatch['links']; L?: LinkColumns };
+
+export function encodeStoredPatch(patch: SnapshotPatch): StoredPatch {
+  const links = patch.links;
+  if (!links || !links.upsert.every((l) => Object.keys(l).length === LINK_KEYS.length && LINK_KEYS.every((k) => k in l))) return patch;
+  const c: LinkColumns = { k: [], f: [], a: [], m: [], l: [], d: [], r: links.remove };
+  for (const x of links.upsert) {
+    c.k.push((x.from * 65536 + x.to) * 8 + x.link);
+    c.f.push((x.enabled ? 1 : 0) + (x.connected ? 2 : 0));
+    c.a.push(x.latencyAvgMs);
+    c.m.push(x.latencyMaxMs);
+    c.l.push(x.lossPct);
+    c.d.push(x.downCount);
+  }
+  const { links: _links, ...rest } = patch;
+  return { ...rest, L: c };
+}
+
+export function decodeStoredPatch(stored: StoredPatch): SnapshotPatch {
+  const c = stored.L;
+  if (!c) return stored as SnapshotPatch;
+  const { L: _c, ...rest } = stored;
+  const upsert = c.k.map((key, i) => {
+    const link = key % 8;
+    const pair = (key - link) / 8;
+    const to = pair % 65536;
+    return {
+      from: (pair - to) / 65536,
+      to,
+      link,
+      enabled: (c.f[i]! & 1) === 1,
+      connected: (c.f[i]! & 2) === 2,
+      latencyAvgMs: c.a[i] ?? null,
+      latencyMaxMs: c.m[i] ?? null,
+      lossPct: c.l[i] ?? null,
+      downCount: c.d[i]!,
+    };
+  });
+  return { ...rest, links: { upsert, remove: c.r } } as SnapshotPatch;
 }

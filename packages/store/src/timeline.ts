@@ -8,6 +8,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   ClusterSnapshot,
   canonicalize,
+  decodeStoredPatch,
+  encodeStoredPatch,
   keyframeDue,
   rebuildAt,
   sameSummary,
@@ -16,6 +18,7 @@ import {
   timelineSummary,
   TIMELINE_MAX_MARKS,
   type SnapshotPatch,
+  type StoredPatch,
   type TimelineMark,
   type TimelinePatch,
   type TimelineSummary,
@@ -53,6 +56,8 @@ interface OpenSpan {
   id: number;
   at: number;
   patches: number;
+  /** the JSON length of its patches (before deflate) */
+  jsonBytes: number;
   lastRev: number;
   summary: TimelineSummary;
 }
@@ -64,7 +69,8 @@ type PatchRow = { rev: number; base_rev: number; at: number; data: Buffer };
 /** reading every change of a range up to this many; beyond, the marks are the transitions and the keyframes */
 const FULL_SCAN_MAX = 20_000;
 
-const pack = (value: unknown): Buffer => deflateRawSync(Buffer.from(JSON.stringify(value)), { level: 6 });
+const deflate = (json: string): Buffer => deflateRawSync(Buffer.from(json), { level: 6 });
+const pack = (value: unknown): Buffer => deflate(JSON.stringify(value));
 const unpack = (data: Buffer): unknown => JSON.parse(inflateRawSync(data).toString('utf8')) as unknown;
 
 function toMark(r: MarkRow): TimelineMark {
@@ -168,15 +174,17 @@ export function createTimelineStore(db: Db, reportCorrupt: CorruptReporter) {
       const transition = span ? !sameSummary(span.summary, summary) : true;
       const follows = span !== undefined && change.baseRev !== null && change.patch !== undefined && change.baseRev === span.lastRev;
       if (span && change.baseRev !== null && change.rev <= span.lastRev) return null;
-      if (follows && !keyframeDue(span.patches, span.at, at)) {
-        writePatch.immediate(span, change.rev, change.baseRev!, at, summary, transition, pack(change.patch));
+      const json = follows ? JSON.stringify(encodeStoredPatch(change.patch!)) : '';
+      if (follows && !keyframeDue(span.patches, span.at, at, span.jsonBytes + json.length)) {
+        writePatch.immediate(span, change.rev, change.baseRev!, at, summary, transition, deflate(json));
         span.patches += 1;
+        span.jsonBytes += json.length;
         span.lastRev = change.rev;
         span.summary = summary;
         return 'patch';
       }
       const id = writeKeyframe.immediate(clusterId, change.rev, at, change.baseRev === null || !follows, summary, transition, pack(canonicalize(change.snapshot)));
-      open.set(clusterId, { id, at, patches: 0, lastRev: change.rev, summary });
+      open.set(clusterId, { id, at, patches: 0, jsonBytes: 0, lastRev: change.rev, summary });
       return 'keyframe';
     },
 
@@ -188,7 +196,7 @@ export function createTimelineStore(db: Db, reportCorrupt: CorruptReporter) {
       const rows = spanPatchesUpTo.all(kf.id, t) as PatchRow[];
       const patches: TimelinePatch[] = rows.map((r) => {
         try {
-          return { rev: r.rev, baseRev: r.base_rev, at: r.at, patch: unpack(r.data) as SnapshotPatch };
+          return { rev: r.rev, baseRev: r.base_rev, at: r.at, patch: decodeStoredPatch(unpack(r.data) as StoredPatch) };
         } catch (e) {
           reportCorrupt({ table: 'timeline_patches', key: `${clusterId}#${kf.id}/${r.rev}`, problem: (e as Error).message });
           throw new StoreError('corrupt', `the timeline's change at ${new Date(r.at).toISOString()} cannot be read`);
