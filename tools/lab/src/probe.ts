@@ -22,21 +22,8 @@ export function isLabAddress(a: string): boolean {
   return m !== null && Number(m[2]) <= 255 && Number(m[3]) <= 255;
 }
 
-export interface PingSummary {
-  transmitted: number;
-  received: number;
-  lossPct: number;
-  /** rtt avg in ms, null when nothing came back */
-  avgMs: number | null;
-}
-
-/** iputils ping's last two lines: "5 packets transmitted, 5 received, 0% packet loss, time 813ms" and "rtt min/avg/max/mdev = …". */
-export function parsePing(out: string): PingSummary | null {
-  const m = /(\d+) packets transmitted, (\d+) received,(?: \+\d+ errors,)? ([\d.]+)% packet loss/.exec(out);
-  if (!m) return null;
-  const rtt = /= [\d.]+\/([\d.]+)\/[\d.]+\/[\d.]+ ms/.exec(out);
-  return { transmitted: Number(m[1]), received: Number(m[2]), lossPct: Number(m[3]), avgMs: rtt ? Number(rtt[1]) : null };
-}
+// ping's summary is the sources' (a link change probes new addresses over SSH the same way)
+export { parsePing, type PingSummary } from '@quorate/sources';
 
 /**
  * One nft transaction in a node's namespace: create-if-missing, delete, then (on) a table whose input hook

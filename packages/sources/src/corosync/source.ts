@@ -5,6 +5,7 @@ import type { ClusterSource, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
 import { corosyncAdvisorFacts } from './advisor-facts';
 import { sshQdeviceControl } from './qdevice-ssh';
+import { sshLinkControl } from './links-ssh';
 import { assembleSnapshot, chooseObserver, joiningNodes, qdeviceFrom } from './assemble';
 import type { CorosyncConfig } from './config';
 import { ExpectedVotesError, setExpectedVotesOn, type ExpectedVotesResult } from './expected-votes';
@@ -117,11 +118,12 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   };
 
   const watchers = options.nodes.map((spec) => new NodeWatcher(spec, timing, now, onChange));
-  // real Proxmox nodes (ssh): `pvecm qdevice` through the observer; the lab has its own (tools/lab)
-  const qdeviceNodes = watchers.map((w) => ({ name: w.name, runner: w.spec.runner, online: () => latest?.nodes.find((n) => n.name === w.name)?.state === 'online' }));
+  // real Proxmox nodes (ssh): `pvecm qdevice` and corosync.conf edits through the observer; the lab has its own (tools/lab)
+  const remoteNodes = watchers.map((w) => ({ name: w.name, runner: w.spec.runner, online: () => latest?.nodes.find((n) => n.name === w.name)?.state === 'online' }));
+  const links = options.kind === 'ssh' ? sshLinkControl(remoteNodes, () => remoteNodes.find((n) => n.name === lastObserver && n.online()) ?? remoteNodes.find((n) => n.online()) ?? null) : undefined;
   const qdevice =
     options.kind === 'ssh'
-      ? sshQdeviceControl(qdeviceNodes, () => qdeviceNodes.find((n) => n.name === lastObserver && n.online()) ?? qdeviceNodes.find((n) => n.online()) ?? null)
+      ? sshQdeviceControl(remoteNodes, () => remoteNodes.find((n) => n.name === lastObserver && n.online()) ?? remoteNodes.find((n) => n.online()) ?? null)
       : undefined;
 
   function build(): ClusterSnapshot {
@@ -238,6 +240,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
         expectedVotes: { setExpectedVotes: (n: number) => self.setExpectedVotes(n) },
         advisorFacts: { advisorFacts: () => corosyncAdvisorFacts(options.nodes) },
         ...(qdevice ? { qdevice } : {}),
+        ...(links ? { links } : {}),
       };
     },
     async start() {

@@ -55,7 +55,7 @@ export class PveWithCorosync implements ClusterSource {
     return { state: problems.length > 0 ? 'degraded' : 'ok', message: problems.length > 0 ? problems.join('; ') : null, lastObservedAt, ...cert };
   }
 
-  /** expected votes and the QDevice are Corosync's (SSH); join, create and delnode the API's (with the quorum options SSH reads) */
+  /** expected votes, the QDevice and the links are Corosync's (SSH); join, create and delnode the API's (with the quorum options SSH reads) */
   get capabilities(): SourceCapabilities {
     const expectedVotes = this.corosync.capabilities.expectedVotes;
     const { join, create, delnode } = this.api.capabilities;
@@ -66,6 +66,7 @@ export class PveWithCorosync implements ClusterSource {
       ...(apiFacts || sshFacts ? { advisorFacts: { advisorFacts: () => mergeFacts(apiFacts, sshFacts) } } : {}),
       // the API has no QDevice call: pvecm over SSH
       ...(this.corosync.capabilities.qdevice ? { qdevice: this.corosync.capabilities.qdevice } : {}),
+      ...(this.corosync.capabilities.links ? { links: this.corosync.capabilities.links } : {}),
       ...(join !== undefined ? { join: this.withQuorumOptions(join) } : {}),
       ...(create !== undefined ? { create } : {}),
       ...(delnode !== undefined ? { delnode } : {}),

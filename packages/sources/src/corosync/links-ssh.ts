@@ -1,0 +1,74 @@
+// Corosync link changes on real Proxmox nodes over SSH (kind ssh, and pve with SSH), the way the Proxmox admin
+// guide edits corosync.conf: read /etc/pve/corosync.conf; write the new text to corosync.conf.new in /etc/pve
+// (pmxcfs), keep the old one as corosync.conf.bak, move the new one over it — pmxcfs hands it to every node's
+// /etc/corosync and Corosync reloads — then `corosync-cfgtool -R` on the observed node to be sure. New addresses
+// are pinged from every other running node first (UDP cannot be tested before Corosync listens there: the
+// plan says "not probed" for it). Paths are fixed; the text goes through stdin, never a shell.
+import { newAddresses, type LinkChange, type LinkFacts } from '@quorate/model';
+import { parsePing, type CommandRunner } from '../runners';
+import type { LinkControl, TaskIo } from '../source';
+
+export const PVE_COROSYNC_CONF = '/etc/pve/corosync.conf';
+/** corosync.conf is a few KB; more is not a corosync.conf */
+export const COROSYNC_CONF_MAX_BYTES = 256 * 1024;
+/** ping: echoes per probe and the whole probe's bound */
+export const LINK_PING_COUNT = 3;
+export const LINK_PROBE_TIMEOUT_MS = 8_000;
+/** writing and reloading on a slow pmxcfs */
+export const LINK_APPLY_TIMEOUT_MS = 30_000;
+
+export interface LinkNode {
+  name: string;
+  runner: CommandRunner;
+  online: () => boolean;
+}
+
+async function readConf(n: LinkNode): Promise<LinkFacts['conf']> {
+  const r = await n.runner.run('cat', [PVE_COROSYNC_CONF], { timeoutMs: LINK_PROBE_TIMEOUT_MS, maxBytes: COROSYNC_CONF_MAX_BYTES }).catch((e: unknown) => e as Error);
+  if (r instanceof Error) return { unmeasured: `${n.name}: ${r.message}` };
+  if (r.truncated) return { unmeasured: `${PVE_COROSYNC_CONF} on ${n.name} is larger than ${COROSYNC_CONF_MAX_BYTES / 1024} KiB` };
+  if (r.code !== 0) return { unmeasured: `${n.name}: cat ${PVE_COROSYNC_CONF}: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`}` };
+  return { text: r.stdout };
+}
+
+async function ping(from: LinkNode, to: string, link: number, address: string): Promise<LinkFacts['probes'][number]> {
+  const r = await from.runner.run('ping', ['-n', '-q', '-c', String(LINK_PING_COUNT), '-i', '0.2', '-W', '1', '--', address], { timeoutMs: LINK_PROBE_TIMEOUT_MS, maxBytes: 8192 }).catch(() => null);
+  const sum = r ? parsePing(r.stdout) : null;
+  const reachable = sum !== null && sum.received > 0;
+  return { from: from.name, to, link, address, reachable, udp: null, latencyMs: sum?.avgMs ?? null, lossPct: sum?.lossPct ?? null };
+}
+
+async function step(n: LinkNode, cmd: string, args: string[], io: TaskIo, what: string, stdin?: string): Promise<void> {
+  const r = await n.runner.run(cmd, args, { timeoutMs: LINK_APPLY_TIMEOUT_MS, ...(stdin !== undefined ? { stdin } : {}) });
+  if (r.timedOut) throw new Error(`${what}: no answer within ${LINK_APPLY_TIMEOUT_MS / 1000} s on ${n.name}`);
+  if (r.code !== 0) throw new Error(`${what} on ${n.name} failed: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`}`);
+  for (const line of r.stdout.split('\n')) if (line.trim() !== '') io.log(line.trimEnd());
+}
+
+export function sshLinkControl(nodes: readonly LinkNode[], observer: () => LinkNode | null): LinkControl {
+  const through = () => {
+    const n = observer();
+    if (!n) throw new Error('no node can be reached to read or write corosync.conf on');
+    return n;
+  };
+  return {
+    async linkFacts(change: LinkChange) {
+      const n = observer();
+      const conf: LinkFacts['conf'] = n ? await readConf(n) : { unmeasured: 'no node can be reached' };
+      const fresh = newAddresses(change);
+      const probes = await Promise.all(fresh.flatMap((a) => nodes.filter((m) => m.name !== a.node && m.online()).map((m) => ping(m, a.node, a.link, a.address))));
+      return { conf, probes };
+    },
+    async apply(text, io) {
+      const n = through();
+      if (io.signal.aborted) throw new Error('the link change cancelled before anything changed');
+      io.log(`writing ${PVE_COROSYNC_CONF}.new on ${n.name}`);
+      await step(n, 'tee', [`${PVE_COROSYNC_CONF}.new`], { ...io, log: () => undefined }, 'writing corosync.conf.new', text);
+      await step(n, 'cp', ['--', PVE_COROSYNC_CONF, `${PVE_COROSYNC_CONF}.bak`], io, 'keeping corosync.conf.bak');
+      io.log(`moving it over ${PVE_COROSYNC_CONF} (pmxcfs gives it to every node; the old one stays as corosync.conf.bak)`);
+      await step(n, 'mv', ['--', `${PVE_COROSYNC_CONF}.new`, PVE_COROSYNC_CONF], io, 'replacing corosync.conf');
+      io.log('corosync-cfgtool -R');
+      await step(n, 'corosync-cfgtool', ['-R'], io, 'corosync-cfgtool -R');
+    },
+  };
+}
