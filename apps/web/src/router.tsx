@@ -24,6 +24,7 @@ import { pathForLegacyHash } from './routes/legacy';
 import type { CreateSearch, JoinSearch, RemoveSearch } from './routes/join-search';
 import type { QdeviceSearch } from './routes/qdevice-search';
 import type { LinksSearch } from './routes/links-search';
+import type { TimelineSearch } from './components/timeline/timeline-search';
 import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
 import { alertsSearch } from './components/alerts/alerts-search';
 import { planSearch } from './components/plan/plan-search';
@@ -170,6 +171,14 @@ const linksRoute = createRoute({
   component: withRole('operator', lazyRouteComponent(() => import('./pages/LinksPage'))),
 });
 
+/** time travel (issue 15): the moment and the window in the search params (judged by the page), so a link shares a moment */
+const timelineRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'timeline',
+  validateSearch: (raw: Record<string, unknown>) => raw as TimelineSearch,
+  component: lazyRouteComponent(() => import('./pages/TimelinePage')),
+});
+
 export const routeTree = rootRoute.addChildren([
   overviewRoute,
   historyRoute,
@@ -184,6 +193,7 @@ export const routeTree = rootRoute.addChildren([
   removeNodeRoute,
   qdeviceRoute,
   linksRoute,
+  timelineRoute,
 ]);
 
 /** a router over the browser's URL, or (tests) over the history given */

@@ -90,6 +90,9 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
           <Link to="/history" className={navLink} activeOptions={active} data-testid="nav-history">
             History
           </Link>
+          <Link to="/timeline" className={navLink} activeOptions={active} data-testid="nav-timeline">
+            Time travel
+          </Link>
           <Link to="/alerts" className={navLink} activeOptions={active} data-testid="nav-alerts">
             Alerts
           </Link>
