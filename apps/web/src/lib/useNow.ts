@@ -1,5 +1,8 @@
 // One shared clock for ages on the page: ticks once a second, one timer for all readers.
-import { useSyncExternalStore } from 'react';
+import { createContext, useContext, useSyncExternalStore } from 'react';
+
+/** a fixed "now" for the panels below it (time travel: ages as they read at the moment shown) */
+export const FrozenNow = createContext<number | null>(null);
 
 let now = Date.now();
 const listeners = new Set<() => void>();
@@ -24,5 +27,7 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  const frozen = useContext(FrozenNow);
+  const live = useSyncExternalStore(subscribe, () => now);
+  return frozen ?? live;
 }

@@ -21,6 +21,7 @@ import { DEFAULT_WINDOW_MIN, WINDOWS_MIN, formatUtc, rangeOf, stepMark, timeline
 import { formatDateTime, formatDuration } from '../lib/format';
 import { SelectionContext, useSelection } from '../lib/selection';
 import { useLinkThresholds } from '../lib/useLinkThresholds';
+import { FrozenNow } from '../lib/useNow';
 import { useIncidents } from '../live/useClusterLive';
 
 const SPEEDS = [1, 4, 16] as const;
@@ -49,6 +50,9 @@ export default function TimelinePage() {
     placeholderData: keepPreviousData,
   });
   const marks = page.data?.marks ?? [];
+  // a recording younger than the window: the scrubber starts a little before its oldest moment
+  const oldest = page.data?.oldest ?? null;
+  const shownFrom = oldest !== null && oldest > range.from ? Math.max(range.from, oldest - Math.max(2_000, (range.to - oldest) * 0.02)) : range.from;
   const events = page.data?.events ?? [];
 
   // no moment asked for: the latest change recorded (the URL then names it, for the link)
@@ -149,14 +153,14 @@ export default function TimelinePage() {
           <p className="text-sm">Loading the timeline…</p>
         ) : (
           <>
-            <Scrubber from={range.from} to={range.to} t={t ?? range.to} marks={marks} events={events} onMove={(next, snap) => go({ t: next }, !snap)} />
+            <Scrubber from={shownFrom} to={range.to} t={t ?? range.to} marks={marks} events={events} onMove={(next, snap) => go({ t: next }, !snap)} />
             <p className="text-xs text-slate-600 dark:text-slate-400">
               {marks.length === 0 ? 'No change recorded in this window.' : `${marks.length} changes${page.data.truncated ? ' (thinned: every transition kept)' : ''}.`}{' '}
               {page.data.oldest !== null && <>Kept since {formatDateTime(page.data.oldest)}.</>} Keys: ←/→ previous/next change, PageUp/PageDown previous/next transition.
             </p>
             <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Step through the changes">
               <button type="button" className="btn" onClick={() => step(-1, true)} data-testid="prev-transition">
-                ⏮ Previous transition
+                « Previous transition
               </button>
               <button type="button" className="btn" onClick={() => step(-1)} data-testid="prev-change">
                 ◀ Previous change
@@ -178,7 +182,7 @@ export default function TimelinePage() {
                 Next change ▶
               </button>
               <button type="button" className="btn" onClick={() => step(1, true)} data-testid="next-transition">
-                Next transition ⏭
+                Next transition »
               </button>
             </div>
           </>
@@ -216,6 +220,7 @@ export default function TimelinePage() {
         </p>
       ) : state ? (
         <SelectionContext.Provider value={readOnly}>
+          <FrozenNow.Provider value={state.at}>
           <div className="flex flex-col gap-3 sm:gap-4" data-testid="timeline-ready" data-at={state.at} aria-busy={at.isFetching}>
             <QuorumHero entry={{ rev: state.rev, snapshot: state.snapshot, receivedAt: Date.now(), hadQuorum: true }} events={pastEvents} freshness="live" age={null} />
             <EarlyWarning s={state.snapshot} />
@@ -224,6 +229,7 @@ export default function TimelinePage() {
             {linksUnavailable(state.snapshot) ? <LinksUnavailable why={linksUnavailable(state.snapshot)!} /> : <LinkMatrix s={state.snapshot} stale={false} thresholds={thresholds} />}
             <StoragePanel s={state.snapshot} stale={false} />
           </div>
+          </FrozenNow.Provider>
         </SelectionContext.Provider>
       ) : (
         t !== undefined && <p className="panel text-sm">Rebuilding the cluster at that moment…</p>

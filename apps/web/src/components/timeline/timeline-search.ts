@@ -21,7 +21,7 @@ export function rangeOf(t: number | undefined, windowMin: number, now: number): 
   const w = windowMin * 60_000;
   if (t === undefined) return { from: now - w, to: now };
   const to = Math.min(now, t + w / 2);
-  return { from: Math.min(t, to - w), to: Math.max(to, t) };
+  return { from: Math.max(0, Math.min(t, to - w)), to: Math.max(to, t) };
 }
 
 /** the mark before / after t (marks oldest first); null at the ends */
