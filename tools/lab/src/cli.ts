@@ -1,6 +1,10 @@
 // `npm run lab -- <command>`: a thin shell over the lab library (./index.ts).
 import { parseArgs } from 'node:util';
-import { DEFAULT_PREFIX, Lab, LabError, MAX_SPARES, down, type FaultAction, type NodeStatus } from './index';
+import { editCorosyncConfText, type LinkEdit } from '@quorate/corosync';
+import { isUnmeasured, type LinkChange } from '@quorate/model';
+import { DEFAULT_PREFIX, Lab, LabError, MAX_SPARES, down, networkLinks, type FaultAction, type NodeStatus } from './index';
+import { MAX_LINKS } from './lab';
+import { nodeAddress } from './state';
 import { COROSYNC_PORT } from './probe';
 import { qdeviceTool } from './qdevice';
 import { QNETD_ADDRESS, QNETD_PORT, pidIn, qnetdTool, readPid } from './qnetd';
@@ -9,7 +13,7 @@ import { QuorumOptionError, describeQuorum, parseQuorumOptions, parseVotes, type
 
 const USAGE = `usage: npm run lab -- <command> [options]
 
-  up --nodes N [--spare S] [--links L] [--token MS] [--quorum OPT[,OPT...]] [--votes NODE=V[,...]] [--sshd] [--qnetd] [--prefix P]
+  up --nodes N [--spare S] [--links L] [--spare-links K] [--token MS] [--quorum OPT[,OPT...]] [--votes NODE=V[,...]] [--sshd] [--qnetd] [--prefix P]
         build a real Corosync 3 cluster of N (2-5) nodes pve1..pveN in network namespaces
         (L = 1 or 2 links, default 1; token default 3000 ms; prefix default ${DEFAULT_PREFIX})
         --spare   S (1-${MAX_SPARES}) standalone nodes pve<N+1>.. besides: own namespace, addresses and
@@ -22,6 +26,8 @@ const USAGE = `usage: npm run lab -- <command> [options]
                   this host through a host link per bridge (one --sshd lab at a time)
         --qnetd   a corosync-qnetd in its own namespace on link 0 (${QNETD_ADDRESS}), 'qnetd' in every
                   node's hosts file: the QNetd server for 'qdevice setup'
+        --spare-links  K more networks (links L..L+K-1, at most ${MAX_LINKS} in all): a bridge and an
+                  interface 198.18.<l>.<10+i> per node that no Corosync link uses yet ('links add')
   down [--prefix P]                     remove everything (idempotent, also after a crash)
   status [--prefix P]                   process, quorum, members and links of every node
   fault NODE kill|stop|freeze|thaw|start [--prefix P]
@@ -53,6 +59,17 @@ const USAGE = `usage: npm run lab -- <command> [options]
   qdevice status [--host qnetd]         the QDevice facts (per node: online, corosync-qdevice, TCP ${QNETD_PORT}),
                                         corosync-qdevice-tool -s on each node, corosync-qnetd-tool -l
   qnetd kill|stop|start                 the lab's qnetd as a fault (SIGKILL / SIGTERM) and back
+  links add --link L [--priority P] [--address NODE=ADDR,...]
+        a Corosync link on a spare network (default addresses 198.18.<L>.<10+i>): probed from every
+        running member, corosync.conf edited (config_version+1), written, corosync-cfgtool -R
+  links remove --link L                 the link out of every node's corosync.conf, reloaded
+  links address --node NODE --link L --address ADDR
+        a node's address on a link (Corosync refuses that on a reload: a rolling restart, one node at
+        a time, waiting for quorum)
+  links priority --link L --priority P | links mode --mode passive|active|rr
+  links status                          the lab's links (networks, addresses, priorities, link_mode) and
+                                        corosync-cfgtool -s on every running member
+        (add/address refuse an address a member cannot reach unless --force)
 
   NODE is pve2 or 2; GROUP is nodes separated by commas. Needs root.`;
 
@@ -123,6 +140,67 @@ function one(command: string, rest: string[]): [string] {
   return [node];
 }
 
+function linksStatus(lab: Lab): string {
+  const s = lab.state;
+  const nets = networkLinks(s);
+  const lines = [
+    `lab '${s.prefix}': ${s.links} Corosync link${s.links > 1 ? 's' : ''} (0..${s.links - 1}), link_mode ${s.linkMode}, config_version ${s.configVersion}; networks (bridges) ${nets.join(', ')}${s.spareLinks.length > 0 ? `, spare: ${s.spareLinks.join(', ')}` : ''}`,
+  ];
+  for (let l = 0; l < s.links; l++) lines.push(`  link ${l} (UDP ${5405 + l})${s.linkPriorities[l] !== null && s.linkPriorities[l] !== undefined ? `, knet_link_priority ${s.linkPriorities[l]}` : ''}: ${s.nodes.map((n) => `${n.name} ${n.addresses[l]}`).join(', ')}`);
+  return lines.join('\n');
+}
+
+/** the CLI's `links SUB --…` as the model's change (the BFF's body) */
+function linkChange(lab: Lab, sub: string | undefined, v: { link?: string | undefined; priority?: string | undefined; node?: string | undefined; address?: string | undefined; mode?: string | undefined }): LinkChange {
+  const link = () => int('--link', v.link);
+  switch (sub) {
+    case 'add': {
+      const l = link();
+      const given = new Map<string, string>();
+      for (const part of (v.address ?? '').split(',').filter((x) => x.trim() !== '')) {
+        const m = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(part);
+        if (!m) throw new LabError(`--address takes NODE=ADDR[,NODE=ADDR…] with links add, got ${JSON.stringify(part)}`, 2);
+        given.set(lab.node(m[1]!).name, m[2]!);
+      }
+      const addresses = lab.state.nodes.map((n) => ({ node: n.name, address: given.get(n.name) ?? nodeAddress(n.index ?? n.nodeid, l) }));
+      return { kind: 'add-link', link: l, addresses, ...(v.priority === undefined ? {} : { priority: int('--priority', v.priority) }) };
+    }
+    case 'remove':
+      return { kind: 'remove-link', link: link() };
+    case 'address': {
+      if (v.node === undefined || v.address === undefined) throw new LabError(`links address needs --node, --link and --address\n\n${USAGE}`, 2);
+      return { kind: 'set-address', node: lab.node(v.node).name, link: link(), address: v.address };
+    }
+    case 'priority':
+      return { kind: 'set-priority', link: link(), priority: int('--priority', v.priority) };
+    case 'mode': {
+      const mode = v.mode;
+      if (mode !== 'passive' && mode !== 'active' && mode !== 'rr') throw new LabError(`--mode must be passive, active or rr, got ${JSON.stringify(mode ?? '')}`, 2);
+      return { kind: 'set-link-mode', mode };
+    }
+    default:
+      throw new LabError(`links needs add, remove, address, priority, mode or status\n\n${USAGE}`, 2);
+  }
+}
+
+/** the BFF's path on the CLI: the facts (conf + probes), the edit by packages/corosync, then apply */
+async function applyChange(lab: Lab, change: LinkChange, force: boolean): Promise<number> {
+  const facts = await lab.linkFacts(change);
+  for (const p of facts.probes) {
+    print(`probe ${p.from} -> ${p.to} ${p.address} (link ${p.link}, UDP ${5405 + p.link}): ${p.reachable ? `reachable, ${p.latencyMs ?? '?'} ms` : 'UNREACHABLE'}, UDP ${p.udp === null ? 'not tested' : p.udp ? 'passes' : 'DROPPED'}`);
+  }
+  if (isUnmeasured(facts.conf)) throw new LabError(`cannot read the corosync.conf: ${facts.conf.unmeasured}`);
+  const bad = facts.probes.filter((p) => !p.reachable || p.udp === false);
+  if (bad.length > 0 && !force) throw new LabError(`refused: ${bad.map((p) => `${p.address} (${p.to}, link ${p.link}) from ${p.from}`).join(', ')} cannot be reached; nothing changed (--force applies it anyway: that link stays down there)`);
+  const edit: LinkEdit = change.kind === 'add-link' ? { kind: 'add-link', link: change.link, addresses: Object.fromEntries(change.addresses.map((a) => [a.node, a.address])), ...(change.priority !== undefined ? { priority: change.priority } : {}) } : change;
+  const r = editCorosyncConfText(facts.conf.text, edit);
+  if (!r.ok) throw new LabError(`refused: ${r.error}; nothing changed`, 2);
+  print(`corosync.conf: config_version ${r.configVersion.from} -> ${r.configVersion.to}`);
+  print(await lab.applyLinks(r.text));
+  print(linksStatus(lab));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   // `skew pve2 -1500`: a negative number is a value, not an option (parseArgs would read -1 as a flag)
   const negatives = argv.filter((a) => /^-\d+$/.test(a));
@@ -146,6 +224,13 @@ async function main(argv: string[]): Promise<number> {
       nodeid: { type: 'string' },
       vote: { type: 'string' },
       port: { type: 'string' },
+      'spare-links': { type: 'string' },
+      link: { type: 'string' },
+      priority: { type: 'string' },
+      node: { type: 'string' },
+      address: { type: 'string' },
+      mode: { type: 'string' },
+      force: { type: 'boolean' },
       prefix: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -171,6 +256,10 @@ async function main(argv: string[]): Promise<number> {
     if (v !== undefined) onlyFor(opt, ['join']);
   }
   if (values.port !== undefined) onlyFor('--port', ['probe']);
+  if (values['spare-links'] !== undefined) onlyFor('--spare-links', ['up']);
+  for (const [opt, v] of [['--link', values.link], ['--priority', values.priority], ['--node', values.node], ['--address', values.address], ['--mode', values.mode], ['--force', values.force]] as const) {
+    if (v !== undefined) onlyFor(opt, ['links']);
+  }
   const pfx = prefix === DEFAULT_PREFIX ? '' : ` --prefix ${prefix}`;
   switch (command) {
     case 'up': {
@@ -186,6 +275,7 @@ async function main(argv: string[]): Promise<number> {
         votes,
         sshd: values.sshd === true,
         qnetd: values.qnetd === true,
+        spareLinks: int('--spare-links', values['spare-links'], 0),
         prefix,
         log: print,
       });
@@ -195,6 +285,7 @@ async function main(argv: string[]): Promise<number> {
       print(`  quorum: ${s.nodes.length > 0 ? describeQuorum(s.quorum, s.nodes.map((n) => n.votes)) : 'no cluster yet (create one from spares)'}`);
       for (const n of s.nodes) print(`  ${n.name}  nodeid ${n.nodeid}  votes ${n.votes}  netns ${n.namespace}  ${n.addresses.join(', ')}  pid ${n.pid}  ${n.conf}`);
       for (const n of s.spares) print(`  ${n.name}  spare  netns ${n.namespace}  ${n.addresses.join(', ')}  (Corosync not configured)`);
+      if (s.spareLinks.length > 0) print(`  spare link${s.spareLinks.length > 1 ? 's' : ''} ${s.spareLinks.join(', ')}: a bridge and an interface per node, no Corosync link yet (npm run lab -- links add --link ${s.spareLinks[0]}${pfx})`);
       print(`  bridges in netns ${s.bridgeNamespace}; state file /run/quorate-lab/${s.prefix}.json; logs ${s.dir}/n*/corosync.log`);
       if (s.qnetd) print(`  qnetd: corosync-qnetd pid ${s.qnetd.pid} in netns ${s.qnetd.namespace} on ${s.qnetd.address}:${s.qnetd.port} (name '${s.qnetd.name}'), log ${s.qnetd.log}`);
       if (s.sshd) {
@@ -350,6 +441,22 @@ async function main(argv: string[]): Promise<number> {
       if (action !== 'kill' && action !== 'stop' && action !== 'start') throw new LabError(`qnetd needs kill, stop or start\n\n${USAGE}`, 2);
       print(await (await Lab.open(prefix, print)).qnetdFault(action));
       return 0;
+    }
+    case 'links': {
+      const [sub, ...more] = rest;
+      if (more.length > 0) throw new LabError(`links ${sub ?? ''} takes options, no further arguments\n\n${USAGE}`, 2);
+      const lab = await Lab.open(prefix, print);
+      if (sub === 'status') {
+        print(linksStatus(lab));
+        for (const s of await lab.status()) {
+          if (s.role !== 'member') continue;
+          const r = s.pid === null || s.process !== 'running' ? null : await lab.runner(s.name).run('corosync-cfgtool', ['-s'], { timeoutMs: 3_000 });
+          print(`--- ${s.name}: ${r === null ? `corosync ${s.pid === null ? 'not running' : s.process}` : `corosync-cfgtool -s (exit ${r.code})\n${(r.stdout || r.stderr).trimEnd()}`}`);
+        }
+        return 0;
+      }
+      const change = linkChange(lab, sub, values);
+      return applyChange(lab, change, values.force === true);
     }
     default:
       throw new LabError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`, 2);

@@ -21,6 +21,10 @@ export interface ConfInput {
   configVersion?: number;
   /** quorum.device (a QDevice, model net), as `pvecm qdevice setup` writes it; none without */
   device?: QuorumDeviceConf | null;
+  /** totem.link_mode (default passive) */
+  linkMode?: 'passive' | 'active' | 'rr';
+  /** knet_link_priority of link l at index l; null/absent: not written */
+  linkPriorities?: readonly (number | null)[];
 }
 
 /** `quorum { device { ... } }` for model net: votes 1 for ffsplit, unset (votequorum: nodes - 1) for lms */
@@ -73,13 +77,16 @@ export function renderCorosyncConf(c: ConfInput): string {
     `  config_version: ${c.configVersion ?? 1}`,
     '  transport: knet',
     '  ip_version: ipv4',
-    '  link_mode: passive',
+    `  link_mode: ${c.linkMode ?? 'passive'}`,
     '  crypto_cipher: aes256',
     '  crypto_hash: sha256',
     `  keyfile: ${c.keyfile}`,
     `  token: ${c.tokenMs}`,
   );
-  for (const l of linkIds) lines.push('  interface {', `    linknumber: ${l}`, '  }');
+  for (const l of linkIds) {
+    const pri = c.linkPriorities?.[l];
+    lines.push('  interface {', `    linknumber: ${l}`, ...(pri === null || pri === undefined ? [] : [`    knet_link_priority: ${pri}`]), '  }');
+  }
   lines.push('}', 'nodelist {');
   for (const n of nodelist) {
     lines.push('  node {', `    name: ${n.name}`, `    nodeid: ${n.nodeid}`, `    quorum_votes: ${n.votes}`);

@@ -21,6 +21,8 @@ import {
   type LabHooks,
   type QdeviceSetupOptions,
 } from './qdevice';
+import { applyLinks, labLinkFacts, type LinkApplyOptions } from './links';
+import type { LinkChange, LinkFacts } from '@quorate/model';
 import { QNETD_NAME, buildQnetdNetwork, initQnetdCa, newQnetd, startQnetd } from './qnetd';
 import {
   BLOCK_TABLE,
@@ -75,6 +77,7 @@ import {
   labDir,
   nodeAddress,
   nodeIface,
+  networkLinks,
   nodeNamespace,
   readStateEx,
   removeState,
@@ -114,12 +117,16 @@ export interface UpOptions {
   spare?: number;
   /** a corosync-qnetd in its own namespace on the link-0 bridge, `qnetd` in every node's hosts file (qnetd.ts) */
   qnetd?: boolean;
+  /** networks beyond Corosync's links (links L..L+N-1): a bridge and an interface per node, for a link added later (links.ts) */
+  spareLinks?: number;
   log?: Log;
 }
 
 /** `up`: members 2..5 (0 with spares), spares 0..MAX_SPARES, all together at most MAX_NODES */
 export const MAX_SPARES = 5;
 export const MAX_NODES = 8;
+/** knet's most (link0..link7): Corosync's links and the spare networks together */
+export const MAX_LINKS = 8;
 /** joinNode and createCluster wait this long for the new membership to be quorate everywhere */
 export const JOIN_TIMEOUT_MS = 60_000;
 /** removeNode waits this long for the remaining members to see the smaller membership */
@@ -332,6 +339,8 @@ export class Lab {
     if (spares > 0 && (!Number.isInteger(n) || n === 1 || n < 0 || n > 5)) throw new LabError(`--nodes must be 0 or 2..5 with --spare, got ${n}`, 2);
     if (n + spares > MAX_NODES) throw new LabError(`--nodes plus --spare must be at most ${MAX_NODES}, got ${n + spares}`, 2);
     if (!Number.isInteger(links) || links < 1 || links > 2) throw new LabError(`--links must be 1 or 2, got ${links}`, 2);
+    const spareLinks = opts.spareLinks ?? 0;
+    if (!Number.isInteger(spareLinks) || spareLinks < 0 || links + spareLinks > MAX_LINKS) throw new LabError(`--spare-links must be 0..${MAX_LINKS - links} (at most ${MAX_LINKS} links in all), got ${spareLinks}`, 2);
     if (!Number.isInteger(token) || token < 200 || token > 60_000) throw new LabError(`--token must be 200..60000 ms, got ${token}`, 2);
     const quorum = opts.quorum ?? {};
     let votes: number[];
@@ -371,6 +380,9 @@ export class Lab {
       sshd: null,
       qnetd: opts.qnetd ? newQnetd(prefix) : null,
       qdevice: null,
+      spareLinks: Array.from({ length: spareLinks }, (_, k) => links + k),
+      linkMode: 'passive',
+      linkPriorities: [],
     };
     if (state.qnetd) state.namespaces.push(state.qnetd.namespace);
     const lab = new Lab(state, log);
@@ -379,7 +391,8 @@ export class Lab {
       await writeState(state);
       const t0 = performance.now();
       await lab.buildNetwork();
-      log(`network: ${n + spares} node namespaces${spares > 0 ? ` (${spares} spare${spares > 1 ? 's' : ''})` : ''} + ${state.bridgeNamespace} (${links} bridge${links > 1 ? 's' : ''}) in ${ms(t0)}`);
+      const bridges = links + spareLinks;
+      log(`network: ${n + spares} node namespaces${spares > 0 ? ` (${spares} spare${spares > 1 ? 's' : ''})` : ''} + ${state.bridgeNamespace} (${bridges} bridge${bridges > 1 ? 's' : ''}${spareLinks > 0 ? `, link${spareLinks > 1 ? 's' : ''} ${state.spareLinks.join(', ')} spare: no Corosync link uses ${spareLinks > 1 ? 'them' : 'it'} yet` : ''}) in ${ms(t0)}`);
       if (state.qnetd) {
         const q = state.qnetd;
         const tq = performance.now();
@@ -612,6 +625,8 @@ export class Lab {
       this.state.clusterName = o.clusterName;
       this.state.configVersion = 1;
       this.state.quorum = {};
+      this.state.linkMode = 'passive';
+      this.state.linkPriorities = [];
       this.state.partition = null;
       this.state.spares = this.state.spares.filter((s) => !nodes.includes(s));
       for (const node of nodes) node.role = 'member';
@@ -737,7 +752,7 @@ export class Lab {
     const sum = parsePing(ping.stdout);
     if (!sum) throw new LabError(`probe: could not read ping's summary (exit ${ping.code}): ${(ping.stderr || ping.stdout).trim()}`);
     const base = { reachable: sum.received > 0, latencyMs: sum.avgMs, lossPct: sum.lossPct };
-    const target = this.allNodes().find((n) => Array.from({ length: this.state.links }, (_, l) => nodeAddress(indexOf(n), l)).includes(o.to));
+    const target = this.allNodes().find((n) => [...networkLinks(this.state).map((l) => nodeAddress(indexOf(n), l)), ...n.addresses].includes(o.to));
     if (!target) return { ...base, udp: null, note: `no lab node has ${o.to}: nothing to listen there` };
     const udp = await this.udpTest(src, target, o.to, o.port);
     return { ...base, ...udp };
@@ -789,6 +804,18 @@ export class Lab {
     return qnetdFault(this.hooks(), action);
   }
 
+  // ------------------------------------------------------------------ Corosync links (issue 16; links.ts)
+
+  /** The corosync.conf the members run (pve1's, as the lab wrote it) and each new address probed from every other running member. */
+  linkFacts(change: LinkChange): Promise<LinkFacts> {
+    return labLinkFacts(this.hooks(), change);
+  }
+
+  /** A new corosync.conf (the canonical text linkFacts gave, edited) applied to every member: written, reloaded (or a rolling restart), checked; rolled back on a failure. */
+  applyLinks(text: string, opts: LinkApplyOptions = {}): Promise<string> {
+    return applyLinks(this.hooks(), text, opts);
+  }
+
   private hooks(): LabHooks {
     return {
       lab: this,
@@ -812,9 +839,10 @@ export class Lab {
   // ------------------------------------------------------------------ internals
 
   private linkIds(link: number | undefined): number[] {
-    if (link === undefined) return Array.from({ length: this.state.links }, (_, l) => l);
-    if (!Number.isInteger(link) || link < 0 || link >= this.state.links) {
-      throw new LabError(`no link ${link} (this lab has link${this.state.links > 1 ? 's 0..' + (this.state.links - 1) : ' 0'})`, 2);
+    const all = networkLinks(this.state);
+    if (link === undefined) return all;
+    if (!Number.isInteger(link) || !all.includes(link)) {
+      throw new LabError(`no link ${link} (this lab has link${all.length > 1 ? 's' : ''} ${all.join(', ')})`, 2);
     }
     return [link];
   }
@@ -947,7 +975,8 @@ export class Lab {
   }
 
   private async buildNetwork(): Promise<void> {
-    const { prefix, links } = this.state;
+    const { prefix } = this.state;
+    const links = networkLinks(this.state);
     const br = this.state.bridgeNamespace;
     const brRun = new NetnsRunner(br);
     const noV6 = ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'];
@@ -955,7 +984,7 @@ export class Lab {
     // IPv4 only inside the lab: no IPv6 link-local chatter on the veths
     await sh(brRun, 'bridge namespace', 'sysctl', noV6);
     await sh(local, 'bridge namespace', 'ip', ['-n', br, 'link', 'set', 'lo', 'up']);
-    for (let l = 0; l < links; l++) {
+    for (const l of links) {
       await sh(local, `bridge ${l}`, 'ip', ['-n', br, 'link', 'add', bridgeName(l), 'type', 'bridge']);
       await sh(local, `bridge ${l}`, 'ip', ['-n', br, 'link', 'set', bridgeName(l), 'up']);
     }
@@ -972,7 +1001,7 @@ export class Lab {
       await sh(local, node.name, 'ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       await mkdir(`${node.dir}/state`, { recursive: true });
       await mkdir(`${node.dir}/run`, { recursive: true });
-      for (let l = 0; l < links; l++) {
+      for (const l of links) {
         const port = bridgePort(i, l);
         // created inside the bridge namespace, the peer moved straight into the node's: never in the root namespace
         await sh(local, node.name, 'ip', ['-n', br, 'link', 'add', port, 'type', 'veth', 'peer', 'name', nodeIface(l), 'netns', ns]);
@@ -1001,7 +1030,6 @@ export class Lab {
     nodes: readonly LabNode[],
     c: { clusterName: string; authkey: string; configVersion: number; quorum?: LabQuorumOptions; device?: QuorumDeviceConf | null },
   ): Promise<void> {
-    const nodelist: ConfNode[] = nodes.map((n) => ({ name: n.name, nodeid: n.nodeid, votes: n.votes, addresses: n.addresses }));
     for (const node of nodes) {
       await mkdir(`${node.dir}/state`, { recursive: true });
       await mkdir(`${node.dir}/run`, { recursive: true });
@@ -1010,26 +1038,44 @@ export class Lab {
         await copyFile(c.authkey, keyfile);
         await chmod(keyfile, 0o400);
       }
-      const conf = renderCorosyncConf({
-        clusterName: c.clusterName,
-        nodes: nodes.length,
-        links: node.addresses.length,
-        tokenMs: this.state.token,
-        keyfile,
-        logfile: node.log,
-        stateDir: `${node.dir}/state`,
-        address: nodeAddress,
-        quorum: c.quorum ?? {},
-        nodelist,
-        configVersion: c.configVersion,
-        device: c.device ?? null,
-      });
+      const conf = this.confText(node, nodes, c);
       // tmp + rename: a reload (or a node starting) never reads half a file
       await writeFile(`${node.conf}.tmp`, conf);
       await rename(`${node.conf}.tmp`, node.conf);
     }
     const first = nodes[0];
     if (first) await sh(this.runner(first.name), 'corosync -t (config check)', 'corosync', ['-t', '-c', first.conf]);
+  }
+
+  /** One node's corosync.conf: the cluster's sections, with its own keyfile, logfile and state_dir. */
+  private confText(
+    node: LabNode,
+    nodes: readonly LabNode[],
+    c: { clusterName: string; configVersion: number; quorum?: LabQuorumOptions; device?: QuorumDeviceConf | null },
+  ): string {
+    const nodelist: ConfNode[] = nodes.map((n) => ({ name: n.name, nodeid: n.nodeid, votes: n.votes, addresses: n.addresses }));
+    const labCluster = c.clusterName === this.state.clusterName && nodes.every((n) => n.role === 'member');
+    return renderCorosyncConf({
+      clusterName: c.clusterName,
+      nodes: nodes.length,
+      links: node.addresses.length,
+      tokenMs: this.state.token,
+      keyfile: `${node.dir}/authkey`,
+      logfile: node.log,
+      stateDir: `${node.dir}/state`,
+      address: nodeAddress,
+      quorum: c.quorum ?? {},
+      nodelist,
+      configVersion: c.configVersion,
+      device: c.device ?? null,
+      // the lab cluster's link_mode and priorities (links.ts); a spares' own cluster keeps the defaults
+      ...(labCluster ? { linkMode: this.state.linkMode, linkPriorities: this.state.linkPriorities } : {}),
+    });
+  }
+
+  /** The member's corosync.conf as the lab would write it from the state now (what hooks' writeConfs writes). */
+  memberConfText(node: LabNode): string {
+    return this.confText(node, this.state.nodes, { clusterName: this.state.clusterName, configVersion: this.state.configVersion, quorum: this.state.quorum, device: labDeviceConf(this) });
   }
 
   /**

@@ -21,7 +21,7 @@ export const CreateNodesSchema = z.array(NodeRef).min(1, 'name at least one node
 
 export const JoinOptionsSchema = z.object({
   /** ring<link>_addr of the new node, one per link of the cluster (default: its own address on each) */
-  addresses: z.array(z.object({ link: z.number().int().min(0).max(1), address: LabAddress })).optional(),
+  addresses: z.array(z.object({ link: z.number().int().min(0).max(7), address: LabAddress })).optional(),
   /** corosync nodeid (default i of pve<i>); 1..65535 is enough for a lab */
   nodeid: z.number().int().min(1).max(65_535).optional(),
   /** quorum_votes, 1..99 like `up --votes` */

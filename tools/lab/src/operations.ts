@@ -1,4 +1,4 @@
-// The lab's join, create, delnode and qdevice as source capabilities (the BFF hands them to the lab source: see
+// The lab's join, create, delnode, qdevice and links as source capabilities (the BFF hands them to the lab source: see
 // packages/sources lab/operations.ts). The join pre-flight's facts are measured for real in the namespaces:
 // the name and addresses looked up with getent through each member's own hosts file, reachability and
 // Corosync's UDP port probed from every running member, the spare's files and Corosync read. Only the
@@ -152,6 +152,16 @@ export const labOperations: LabOperationsFactory = (prefix, ctx): LabOperations 
         const lab = await Lab.open(prefix, io.log);
         io.log(`lab '${prefix}': quorum.device out of corosync.conf, corosync-cfgtool -R, corosync-qdevice stopped, the NSS dbs deleted`);
         io.log(await lab.removeQdevice());
+      },
+    },
+    // a change of the Corosync links (links.ts): the canonical corosync.conf (pve1's) and probes of the new
+    // addresses from every other running member; apply renders each member's own file from the edited text
+    links: {
+      linkFacts: async (change) => (await open()).linkFacts(change),
+      async apply(text, io) {
+        aborted(io, 'the link change');
+        const lab = await Lab.open(prefix, io.log);
+        io.log(await lab.applyLinks(text, { signal: io.signal }));
       },
     },
   };

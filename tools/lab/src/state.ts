@@ -119,7 +119,21 @@ export const LabStateExSchema = LabStateSchema.extend({
   qnetd: LabQnetdSchema.nullable().default(null),
   /** the cluster's QDevice (`setupQdevice`), null without */
   qdevice: LabQdeviceSchema.nullable().default(null),
+  /**
+   * `up --spare-links N`: link numbers with a bridge and an interface on every node (198.18.<l>.<10+i>) that
+   * no Corosync link uses (yet): a link added later (links.ts) takes one; a link removed gives its network back
+   */
+  spareLinks: z.array(z.number().int().min(0).max(7)).default([]),
+  /** totem.link_mode of the lab cluster's corosync.conf (changed through links.ts) */
+  linkMode: z.enum(['passive', 'active', 'rr']).default('passive'),
+  /** knet_link_priority per Corosync link (index = link number), null: not written (knet's default) */
+  linkPriorities: z.array(z.number().int().min(0).max(255).nullable()).default([]),
 });
+
+/** every link number with a network (bridge + an interface per node): Corosync's links and the spare ones, ascending */
+export function networkLinks(s: { links: number; spareLinks: readonly number[] }): number[] {
+  return [...new Set([...Array.from({ length: s.links }, (_, l) => l), ...s.spareLinks])].sort((a, b) => a - b);
+}
 
 export type LabRole = z.infer<typeof LabRoleSchema>;
 export type LabNodeEx = z.infer<typeof LabNodeExSchema>;
