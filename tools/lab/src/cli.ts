@@ -1,9 +1,10 @@
 // `npm run lab -- <command>`: a thin shell over the lab library (./index.ts).
 import { parseArgs } from 'node:util';
-import { editCorosyncConfText, type LinkEdit } from '@quorate/corosync';
+import { editCorosyncConfText } from '@quorate/corosync';
 import { isUnmeasured, type LinkChange } from '@quorate/model';
 import { DEFAULT_PREFIX, Lab, LabError, MAX_SPARES, down, networkLinks, type FaultAction, type NodeStatus } from './index';
 import { MAX_LINKS } from './lab';
+import { linkEditOf } from './links';
 import { nodeAddress } from './state';
 import { COROSYNC_PORT } from './probe';
 import { qdeviceTool } from './qdevice';
@@ -192,8 +193,7 @@ async function applyChange(lab: Lab, change: LinkChange, force: boolean): Promis
   if (isUnmeasured(facts.conf)) throw new LabError(`cannot read the corosync.conf: ${facts.conf.unmeasured}`);
   const bad = facts.probes.filter((p) => !p.reachable || p.udp === false);
   if (bad.length > 0 && !force) throw new LabError(`refused: ${bad.map((p) => `${p.address} (${p.to}, link ${p.link}) from ${p.from}`).join(', ')} cannot be reached; nothing changed (--force applies it anyway: that link stays down there)`);
-  const edit: LinkEdit = change.kind === 'add-link' ? { kind: 'add-link', link: change.link, addresses: Object.fromEntries(change.addresses.map((a) => [a.node, a.address])), ...(change.priority !== undefined ? { priority: change.priority } : {}) } : change;
-  const r = editCorosyncConfText(facts.conf.text, edit);
+  const r = editCorosyncConfText(facts.conf.text, linkEditOf(change));
   if (!r.ok) throw new LabError(`refused: ${r.error}; nothing changed`, 2);
   print(`corosync.conf: config_version ${r.configVersion.from} -> ${r.configVersion.to}`);
   print(await lab.applyLinks(r.text));

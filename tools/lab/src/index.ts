@@ -16,7 +16,7 @@ export { parsePartition, partitionRules, describePartition, PartitionError, PART
 export { renderSshdConfig, parseKeygenFingerprint, knownHostsLine, hostLinkAddress, hostLinkIface } from './sshd';
 export { removeQbLeftovers } from './procs';
 export { labOperations, labJoinFacts } from './operations';
-export { applyLinks, labLinkFacts, linkPort, waitConfigVersion, LINK_CONFIG_WAIT_MS, LINK_RESTART_QUORUM_MS, type LinkApplyOptions } from './links';
+export { applyLinks, labLinkFacts, linkEditOf, linkPort, waitConfigVersion, LINK_CONFIG_WAIT_MS, LINK_RESTART_QUORUM_MS, type LinkApplyOptions } from './links';
 export {
   DEFAULT_PREFIX,
   STATE_DIR,

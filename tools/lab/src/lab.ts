@@ -752,7 +752,8 @@ export class Lab {
     const sum = parsePing(ping.stdout);
     if (!sum) throw new LabError(`probe: could not read ping's summary (exit ${ping.code}): ${(ping.stderr || ping.stdout).trim()}`);
     const base = { reachable: sum.received > 0, latencyMs: sum.avgMs, lossPct: sum.lossPct };
-    const target = this.allNodes().find((n) => [...networkLinks(this.state).map((l) => nodeAddress(indexOf(n), l)), ...n.addresses].includes(o.to));
+    // the node that has (or, for a link change, is to have) the address: named, or found by the lab's addressing
+    const target = opts.on !== undefined ? this.node(opts.on) : this.allNodes().find((n) => [...networkLinks(this.state).map((l) => nodeAddress(indexOf(n), l)), ...n.addresses].includes(o.to));
     if (!target) return { ...base, udp: null, note: `no lab node has ${o.to}: nothing to listen there` };
     const udp = await this.udpTest(src, target, o.to, o.port);
     return { ...base, ...udp };

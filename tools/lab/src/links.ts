@@ -16,7 +16,7 @@
 //   step failed. An address not present on its node is applied as asked: that node's link stays down (the
 //   BFF's pre-flight refuses unreachable addresses; its verification and restore handle the rest).
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { confNodelist, confTotem, parseCorosyncConf, serializeCorosyncConf } from '@quorate/corosync';
+import { confNodelist, confTotem, parseCorosyncConf, serializeCorosyncConf, type LinkEdit } from '@quorate/corosync';
 import { newAddresses, type LinkChange, type LinkFacts } from '@quorate/model';
 import { NetnsRunner } from '@quorate/sources';
 import { COROSYNC_PORT, isLabAddress } from './probe';
@@ -33,6 +33,12 @@ export const CMAP_TIMEOUT_MS = 3_000;
 export const LINK_CONFIG_WAIT_MS = 15_000;
 /** a rolling restart: each restarted node must be quorate again this soon */
 export const LINK_RESTART_QUORUM_MS = 30_000;
+
+/** the model's change as packages/corosync's edit (as the BFF's operation converts it) */
+export function linkEditOf(c: LinkChange): LinkEdit {
+  if (c.kind === 'add-link') return { kind: 'add-link', link: c.link, addresses: Object.fromEntries(c.addresses.map((a) => [a.node, a.address])), ...(c.priority !== undefined ? { priority: c.priority } : {}) };
+  return c;
+}
 
 /** knet's UDP port of link l: 5405 + l (corosync 3 binds each link's address on its own port) */
 export const linkPort = (link: number) => COROSYNC_PORT + link;
@@ -82,7 +88,7 @@ export async function labLinkFacts(h: LabHooks, change: LinkChange): Promise<Lin
           out.push({ from: m.name, to: a.node, link: a.link, address: a.address, reachable: false, udp: null, latencyMs: null, lossPct: null });
           continue;
         }
-        const p = await h.lab.probe(m.name, a.address, { port: linkPort(a.link) });
+        const p = await h.lab.probe(m.name, a.address, { port: linkPort(a.link), on: a.node });
         out.push({ from: m.name, to: a.node, link: a.link, address: a.address, reachable: p.reachable, udp: p.reachable ? p.udp : null, latencyMs: p.latencyMs, lossPct: p.lossPct });
       }
       return out;

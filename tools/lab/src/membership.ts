@@ -33,7 +33,8 @@ export const ProbeOptionsSchema = z.object({
   to: LabAddress,
   port: z.number().int().min(1).max(65_535),
 });
-export type ProbeOptions = { port?: number };
+/** port: the UDP port (default Corosync's 5405); on: the node whose namespace listens (default: the lab node with that address) */
+export type ProbeOptions = { port?: number; on?: string };
 
 export const ClockOffsetSchema = z.number().int().min(-MAX_CLOCK_OFFSET_MS).max(MAX_CLOCK_OFFSET_MS);
 
