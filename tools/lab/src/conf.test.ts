@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCorosyncConf } from './conf';
-import { parseCorosyncConf } from '@quorate/corosync';
+import { editCorosyncConfText, parseCorosyncConf, serializeCorosyncConf } from '@quorate/corosync';
 
 describe('renderCorosyncConf', () => {
   const conf = renderCorosyncConf({
@@ -37,6 +37,21 @@ describe('renderCorosyncConf', () => {
     expect(c).toContain('quorum {\n  provider: corosync_votequorum\n  device {\n    model: net\n    votes: 1\n    net {\n      algorithm: ffsplit\n      host: qnetd\n      tls: on\n    }\n  }\n}\n');
     expect(c).toContain('config_version: 2');
     expect(c.split('{').length).toBe(c.split('}').length);
+  });
+
+  it('writes link_mode and knet_link_priority per link when given (links.ts); a packages/corosync edit of it reads back as the lab renders it', () => {
+    const c = renderCorosyncConf({ ...base, links: 2, linkMode: 'active', linkPriorities: [null, 20] });
+    expect(c).toContain('  link_mode: active\n');
+    expect(c).toContain('  interface {\n    linknumber: 0\n  }\n  interface {\n    linknumber: 1\n    knet_link_priority: 20\n  }\n');
+    const one = renderCorosyncConf({ ...base, configVersion: 1 });
+    const edited = editCorosyncConfText(one, { kind: 'add-link', link: 1, addresses: { pve1: '198.18.1.11', pve2: '198.18.1.12' }, priority: 20 });
+    if (!edited.ok) throw new Error(edited.error);
+    const two = renderCorosyncConf({ ...base, links: 2, configVersion: 2, linkPriorities: [null, 20] });
+    const norm = (x: string) => {
+      const r = parseCorosyncConf(x);
+      return r.ok ? serializeCorosyncConf(r.value) : null;
+    };
+    expect(norm(edited.text)).toBe(norm(two));
   });
 
   it('leaves votes out for lms (votequorum gives the QDevice nodes - 1)', () => {
