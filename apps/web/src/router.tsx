@@ -25,9 +25,9 @@ import type { CreateSearch, JoinSearch, RemoveSearch } from './routes/join-searc
 import type { QdeviceSearch } from './routes/qdevice-search';
 import type { LinksSearch } from './routes/links-search';
 import type { TimelineSearch } from './components/timeline/timeline-search';
-import { auditSearch, historySearch, rootSearch, type RootSearch } from './routes/search';
+import { rootSearch, type AuditSearch, type HistorySearch, type RootSearch } from './routes/search';
 import { alertsSearch } from './components/alerts/alerts-search';
-import { planSearch } from './components/plan/plan-search';
+import type { PlanSearch } from './components/plan/plan-search';
 import { parseSearch, stringifySearch } from './routes/serialize';
 
 function NeedsRole({ role }: { role: Role }) {
@@ -82,7 +82,8 @@ const overviewRoute = createRoute({
 const historyRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'history',
-  validateSearch: historySearch,
+  // judged by the page (its schema loads with it): the first load carries only the router's cast
+  validateSearch: (raw: Record<string, unknown>) => raw as HistorySearch,
   component: lazyRouteComponent(() => import('./pages/HistoryPage')),
 });
 
@@ -98,7 +99,7 @@ const eventsRoute = createRoute({
 const auditRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'audit',
-  validateSearch: auditSearch,
+  validateSearch: (raw: Record<string, unknown>) => raw as AuditSearch,
   component: withRole('admin', lazyRouteComponent(() => import('./pages/AuditPage'))),
 });
 
@@ -114,7 +115,7 @@ const alertsRoute = createRoute({
 const planRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'plan',
-  validateSearch: planSearch,
+  validateSearch: (raw: Record<string, unknown>) => raw as PlanSearch,
   component: lazyRouteComponent(() => import('./pages/PlanPage')),
 });
 

@@ -9,7 +9,7 @@ import type { AuditRecord, AuditResult } from '../api/types';
 import { queryKeys } from '../api/keys';
 import { formatDateTime } from '../lib/format';
 import { useSelection } from '../lib/selection';
-import { AUDIT_RESULTS, type AuditSearch } from '../routes/search';
+import { AUDIT_RESULTS, type AuditSearch, auditSearch } from '../routes/search';
 import { Field, FilterSelect } from '../components/form';
 import { Icon } from '../components/Icon';
 import { Pager } from '../components/Pager';
@@ -63,7 +63,7 @@ function Row({ r }: { r: AuditRecord }) {
 
 export default function AuditPage() {
   const { clusterId } = useSelection();
-  const { operation, result, scope, offset = 0 } = useSearch({ from: '/audit' });
+  const { operation, result, scope, offset = 0 } = auditSearch.parse(useSearch({ from: '/audit' }));
   const navigate = useNavigate({ from: '/audit' });
   // a new filter starts at the newest page; typing replaces the history entry instead of adding one per key
   const setFilter = (patch: Partial<AuditSearch>, replace = false) =>

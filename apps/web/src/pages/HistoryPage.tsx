@@ -11,7 +11,7 @@ import { errorText } from '../api/http';
 import { queryKeys } from '../api/keys';
 import { formatZone } from '../lib/format';
 import { useSelection } from '../lib/selection';
-import { EVENT_TYPE_LABELS, SEVERITIES, type HistorySearch } from '../routes/search';
+import { EVENT_TYPE_LABELS, SEVERITIES, type HistorySearch, historySearch } from '../routes/search';
 import { FilterSelect } from '../components/form';
 import { Pager } from '../components/Pager';
 import { DateRange } from '../components/history/DateRange';
@@ -26,7 +26,7 @@ const TYPE_OPTIONS = Object.entries(EVENT_TYPE_LABELS).map(([value, label]) => (
 
 export default function HistoryPage() {
   const { clusterId } = useSelection();
-  const { type, severity, before, after, offset = 0 } = useSearch({ from: '/history' });
+  const { type, severity, before, after, offset = 0 } = historySearch.parse(useSearch({ from: '/history' }));
   const navigate = useNavigate({ from: '/history' });
   // a new filter starts at the newest page
   const setFilter = (patch: Partial<HistorySearch>) => void navigate({ search: (prev) => ({ ...prev, ...patch, offset: undefined }) });

@@ -3,6 +3,7 @@
 // The what-if's picks live in the URL (`/plan?fail=pve3,pve4&links=pve1:0&qdevice=1`, components/plan/
 // plan-search.ts), so a reload or a shared link shows the same plan. Everything here is the viewer's: it
 // predicts, it changes nothing.
+import { planSearch } from '../components/plan/plan-search';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { roleAtLeast } from '../api/types';
@@ -21,7 +22,7 @@ const RebootDialog = lazy(() => import('../components/plan/RebootDialog'));
 
 export default function PlanPage() {
   const { clusterId, clusters, entry, sample } = useSelection();
-  const search = useSearch({ from: '/plan' });
+  const search = planSearch.parse(useSearch({ from: '/plan' }));
   const navigate = useNavigate({ from: '/plan' });
   const role = useRole();
   const { freshness } = useFreshness(entry);
