@@ -33,9 +33,9 @@ await describeLab('lab operations', 'lab operations: join pre-flight and join th
     report();
   });
 
-  it('the source offers join, create, delnode and qdevice; the spares are the candidates', async () => {
+  it('the source offers join, create, delnode, qdevice and links; the spares are the candidates', async () => {
     await expect.poll(() => source.current()?.nodes.filter((n) => n.state === 'online').length, { timeout: 20_000 }).toBe(3);
-    expect(Object.keys(source.capabilities).sort()).toEqual(['advisorFacts', 'create', 'delnode', 'expectedVotes', 'join', 'qdevice']);
+    expect(Object.keys(source.capabilities).sort()).toEqual(['advisorFacts', 'create', 'delnode', 'expectedVotes', 'join', 'links', 'qdevice']);
     expect(await ops.join!.candidates()).toEqual([
       { name: 'pve4', addresses: [{ link: 0, address: '198.18.0.14' }] },
       { name: 'pve5', addresses: [{ link: 0, address: '198.18.0.15' }] },
