@@ -46,6 +46,7 @@ export const APP_PAGES = [
   { path: '/plan', ready: 'plan-page' },
   { path: '/qdevice', ready: 'qdevice-page' },
   { path: '/links', ready: 'links-page' },
+  { path: '/timeline', ready: 'timeline-page' },
 ] as const;
 
 /** the session's CSRF token (state-changing calls with the page's cookie send it as x-csrf-token) */

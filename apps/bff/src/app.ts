@@ -246,7 +246,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   api.use(operationsRouter(ctx));
   api.use(usersRouter(ctx));
   api.use(tokensRouter(ctx));
-  api.use(settingsRouter(ctx, linkSeries));
+  api.use(settingsRouter(ctx, linkSeries, timeline));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);

@@ -260,9 +260,14 @@ describe('users and tokens (admin)', () => {
   it('retention settings: read, change (prunes), validated', async () => {
     await start();
     const r = RetentionSettings.parse(await (await h!.api('/api/v1/settings/retention', { as: 'admin' })).json());
-    expect(r).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 100_000 }, audit: { maxAgeDays: 365 } });
+    const timeline = { maxAgeDays: 7, maxMbPerCluster: 1024 };
+    expect(r).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 100_000 }, audit: { maxAgeDays: 365 }, timeline });
     const put = await h!.api('/api/v1/settings/retention', { method: 'PUT', body: { events: { maxPerCluster: 5000 } }, as: 'admin' });
-    expect(RetentionSettings.parse(await put.json())).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 5000 }, audit: { maxAgeDays: 365 } });
+    expect(RetentionSettings.parse(await put.json())).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 5000 }, audit: { maxAgeDays: 365 }, timeline });
     expect(h!.server.store.settings.retention.get().events.maxPerCluster).toBe(5000);
+    // time travel's recording: its days and size per cluster (pruned at once)
+    const tl = await h!.api('/api/v1/settings/retention', { method: 'PUT', body: { timeline: { maxAgeDays: 2 } }, as: 'admin' });
+    expect(RetentionSettings.parse(await tl.json()).timeline).toEqual({ maxAgeDays: 2, maxMbPerCluster: 1024 });
+    expect((await h!.api('/api/v1/settings/retention', { method: 'PUT', body: { timeline: { maxMbPerCluster: 0 } }, as: 'admin' })).status).toBe(400);
   });
 });

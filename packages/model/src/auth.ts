@@ -133,6 +133,8 @@ export type CreatedToken = z.infer<typeof CreatedToken>;
 export const RetentionSettings = z.object({
   events: z.object({ maxAgeDays: z.number().int().min(1), maxPerCluster: z.number().int().min(1) }),
   audit: z.object({ maxAgeDays: z.number().int().min(1) }),
+  /** time travel: whole keyframe spans older than maxAgeDays, or beyond maxMbPerCluster (stored, deflated), go */
+  timeline: z.object({ maxAgeDays: z.number().int().min(1), maxMbPerCluster: z.number().int().min(1) }),
 });
 export type RetentionSettings = z.infer<typeof RetentionSettings>;
 
@@ -144,6 +146,10 @@ export const RetentionUpdate = z
       .strict()
       .optional(),
     audit: z.object({ maxAgeDays: z.number().int().min(1).max(36_500).optional() }).strict().optional(),
+    timeline: z
+      .object({ maxAgeDays: z.number().int().min(1).max(3_650).optional(), maxMbPerCluster: z.number().int().min(1).max(1_048_576).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type RetentionUpdate = z.infer<typeof RetentionUpdate>;

@@ -1,5 +1,6 @@
 // /api/v1/settings/retention (admin): how long events and audit records are kept. A change prunes at once.
 // /api/v1/settings/links?cluster=ID: a cluster's link thresholds (GET viewer; PUT, DELETE admin, audited).
+import type { TimelineRecorder } from '../timeline/recorder';
 import { Router } from 'express';
 import { z } from 'zod';
 import { LinkThresholds, LinkThresholdsUpdate, RetentionUpdate, applyThresholdsUpdate, defaultLinkThresholds, type LinkSettings, type RetentionSettings } from '@quorate/model';
@@ -9,7 +10,7 @@ import { badRequest } from '../http-errors';
 import type { LinkSeriesService } from '../link-series';
 import { clusterOf } from './cluster-param';
 
-export function settingsRouter(ctx: AppContext, links: LinkSeriesService): Router {
+export function settingsRouter(ctx: AppContext, links: LinkSeriesService, timeline?: Pick<TimelineRecorder, 'prune'>): Router {
   const { store } = ctx;
   const router = Router();
 
@@ -55,7 +56,15 @@ export function settingsRouter(ctx: AppContext, links: LinkSeriesService): Route
     if (!patch.success) throw badRequest('retention', patch.error);
     const next: RetentionSettings = store.settings.retention.set(patch.data);
     const pruned = store.prune();
-    audit(ctx, who, { operation: 'settings-retention', clusterId: null, params: patch.data, confirmed: true, result: 'ok', message: `retention changed; pruned ${pruned.events} events, ${pruned.audit} audit records` });
+    const spans = patch.data.timeline && timeline ? timeline.prune(next.timeline) : null;
+    audit(ctx, who, {
+      operation: 'settings-retention',
+      clusterId: null,
+      params: patch.data,
+      confirmed: true,
+      result: 'ok',
+      message: `retention changed; pruned ${pruned.events} events, ${pruned.audit} audit records${spans !== null ? `, ${spans} timeline spans` : ''}`,
+    });
     res.json(next);
   });
 

@@ -87,7 +87,7 @@ export default function HistoryPage() {
         {live ? 'Live: new events appear at the top as they happen.' : 'Not live (a range with an end, or an older page): Refresh for what is new.'} Times
         in {zone}.
       </p>
-      <IncidentsInRange incidents={incidents} range={{ after, before }} onShow={(from, to) => setFilter({ after: from, before: to })} />
+      <IncidentsInRange incidents={incidents} range={{ after, before }} onShow={(from, to) => setFilter({ after: from, before: to })} clusterId={clusterId ?? undefined} />
       {q.error && <p className="text-red-700 dark:text-red-300">Could not load the history: {errorText(q.error)}</p>}
       {q.isPending && clusterId && <p>Loading…</p>}
       {!q.isPending && !events.length && <p className="text-sm text-slate-500">No events match.</p>}

@@ -1,4 +1,4 @@
-// Admin: how long events and audit records are kept.
+// Admin: how long events, audit records and the time-travel recording are kept.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchRetention, saveRetention } from '../../api/admin';
@@ -7,16 +7,24 @@ import type { RetentionSettings } from '../../api/types';
 import { ErrorBox, Field, SubmitButton } from '../form';
 
 // flat in the form, nested on the wire ({events: {maxAgeDays, maxPerCluster}, audit: {maxAgeDays}})
-type Field = 'eventsMaxAgeDays' | 'eventsMaxCount' | 'auditMaxAgeDays';
+type Field = 'eventsMaxAgeDays' | 'eventsMaxCount' | 'auditMaxAgeDays' | 'timelineMaxAgeDays' | 'timelineMaxMb';
 type Form = Record<Field, string>;
 const FIELDS: { key: Field; label: string; unit: string }[] = [
   { key: 'eventsMaxAgeDays', label: 'Keep events for', unit: 'days' },
   { key: 'eventsMaxCount', label: 'Keep at most', unit: 'events per cluster' },
   { key: 'auditMaxAgeDays', label: 'Keep audit records for', unit: 'days' },
+  { key: 'timelineMaxAgeDays', label: 'Keep time travel for', unit: 'days' },
+  { key: 'timelineMaxMb', label: 'Time travel at most', unit: 'MB per cluster' },
 ];
 
 function toForm(r: RetentionSettings): Form {
-  return { eventsMaxAgeDays: String(r.events.maxAgeDays), eventsMaxCount: String(r.events.maxPerCluster), auditMaxAgeDays: String(r.audit.maxAgeDays) };
+  return {
+    eventsMaxAgeDays: String(r.events.maxAgeDays),
+    eventsMaxCount: String(r.events.maxPerCluster),
+    auditMaxAgeDays: String(r.audit.maxAgeDays),
+    timelineMaxAgeDays: String(r.timeline.maxAgeDays),
+    timelineMaxMb: String(r.timeline.maxMbPerCluster),
+  };
 }
 
 function RetentionForm({ initial }: { initial: RetentionSettings }) {
@@ -34,6 +42,7 @@ function RetentionForm({ initial }: { initial: RetentionSettings }) {
     m.mutate({
       events: { maxAgeDays: Number(form.eventsMaxAgeDays), maxPerCluster: Number(form.eventsMaxCount) },
       audit: { maxAgeDays: Number(form.auditMaxAgeDays) },
+      timeline: { maxAgeDays: Number(form.timelineMaxAgeDays), maxMbPerCluster: Number(form.timelineMaxMb) },
     });
   };
   return (

@@ -1,6 +1,8 @@
 // The incidents going on at some moment of the range shown, each with its duration ("pve7 unreachable —
-// 8 s"); a button narrows the history to its time. The events stay rows of their own below.
+// 8 s"); a button narrows the history to its time, a link replays it in time travel (the cluster as it was
+// when it started). The events stay rows of their own below.
 import { useState } from 'react';
+import { Link } from '@tanstack/react-router';
 import type { Incident } from '@quorate/model';
 import { formatDateTime } from '../../lib/format';
 import { useNow } from '../../lib/useNow';
@@ -14,12 +16,15 @@ export function IncidentsInRange({
   incidents: every,
   range,
   onShow,
+  clusterId,
 }: {
   /** the cluster's incidents (the newest, as the API keeps them) */
   incidents: readonly Incident[];
   range: TimeRange;
   /** narrow the history to [from, to) — to undefined: still going */
   onShow: (from: number, to: number | undefined) => void;
+  /** the cluster the incidents are of (the replay link's) */
+  clusterId?: string | undefined;
 }) {
   const [all, setAll] = useState(false);
   const incidents = incidentsInRange(every, range, useNow());
@@ -59,6 +64,14 @@ export function IncidentsInRange({
               >
                 show its time<span className="sr-only">: {i.title}</span>
               </button>
+              <Link
+                to="/timeline"
+                search={{ cluster: clusterId, t: i.startedAt }}
+                className="rounded px-1 text-xs text-sky-700 underline underline-offset-2 dark:text-sky-300"
+                data-testid="history-incident-replay"
+              >
+                replay<span className="sr-only">: {i.title}</span>
+              </Link>
             </li>
           );
         })}
