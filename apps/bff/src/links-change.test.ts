@@ -4,13 +4,11 @@
 // path (the change does not show → the previous configuration applied again) and the edit helpers are unit-tested.
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { LinkDryRunResponse, SnapshotMessage, type Role } from '@quorate/model';
 import { sampleSnapshot } from '@quorate/model/testing';
-import { createServer, type QuorateServer } from './app';
-import { loadConfig } from './config';
+import type { QuorateServer } from './app';
 import { linkDifferences, restoreText, toEdit } from './operations/links';
-import { bearerFetch, endedTask, roleTokens, tempDataDir } from './testing/harness';
+import { bearerFetch, endedTask, startSimServer, tempDataDir } from './testing/harness';
 
 let server: QuorateServer | null = null;
 let dataDir = '';
@@ -24,10 +22,7 @@ afterEach(async () => {
 
 async function start(): Promise<void> {
   dataDir = tempDataDir();
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_DATA_DIR: dataDir, QUORATE_SIM_NODES: '3', QUORATE_SIM_LINKS: '2' });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
-  url = (await server.start()).url;
-  tokens = roleTokens(server);
+  ({ server, url, tokens } = await startSimServer(dataDir, { QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_SIM_NODES: '3', QUORATE_SIM_LINKS: '2' }));
 }
 const call = (method: string, path: string, body?: unknown, as: Role = 'operator') => bearerFetch(`${url}/api/v1${path}`, tokens[as], { method, ...(body !== undefined ? { body } : {}) });
 const snapshot = async () => SnapshotMessage.parse(await (await call('GET', '/snapshot')).json()).snapshot;

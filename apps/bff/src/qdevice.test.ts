@@ -4,11 +4,9 @@
 // removal needs the cluster name typed; a viewer is refused.
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { QdeviceDryRunResponse, SnapshotMessage, type Role } from '@quorate/model';
-import { createServer, type QuorateServer } from './app';
-import { loadConfig } from './config';
-import { bearerFetch, endedTask, roleTokens, tempDataDir } from './testing/harness';
+import type { QuorateServer } from './app';
+import { bearerFetch, endedTask, startSimServer, tempDataDir } from './testing/harness';
 
 let server: QuorateServer | null = null;
 let dataDir = '';
@@ -22,10 +20,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string> = {}): Promise<void> {
   dataDir = tempDataDir();
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_DATA_DIR: dataDir, QUORATE_SIM_NODES: '2', ...env });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
-  url = (await server.start()).url;
-  tokens = roleTokens(server);
+  ({ server, url, tokens } = await startSimServer(dataDir, { QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_SIM_NODES: '2', ...env }));
 }
 const call = (method: string, path: string, body?: unknown, as: Role = 'operator') => bearerFetch(`${url}/api/v1${path}`, tokens[as], { method, ...(body !== undefined ? { body } : {}) });
 const snapshot = async () => SnapshotMessage.parse(await (await call('GET', '/snapshot')).json()).snapshot;
