@@ -39,13 +39,35 @@ describe('link changes over SSH', () => {
     const log: string[] = [];
     await sshLinkControl([n], () => n).apply('totem {\n  config_version: 5\n}\n', { log: (l) => void log.push(l), signal: new AbortController().signal });
     expect(calls.map((c) => [c.cmd, ...c.args].join(' '))).toEqual([
+      'cat /etc/pve/corosync.conf',
       'tee /etc/pve/corosync.conf.new',
       'cp -- /etc/pve/corosync.conf /etc/pve/corosync.conf.bak',
       'mv -- /etc/pve/corosync.conf.new /etc/pve/corosync.conf',
       'corosync-cfgtool -R',
     ]);
-    expect(calls[0]!.stdin).toBe('totem {\n  config_version: 5\n}\n');
+    expect(calls[1]!.stdin).toBe('totem {\n  config_version: 5\n}\n');
     const ro = node('pve1', (cmd) => (cmd === 'tee' ? res('', 1, 'tee: /etc/pve/corosync.conf.new: Permission denied') : res('')));
     await expect(sshLinkControl([ro], () => ro).apply('x', { log: () => undefined, signal: new AbortController().signal })).rejects.toThrow('writing corosync.conf.new on pve1 failed: tee: /etc/pve/corosync.conf.new: Permission denied');
+  });
+
+  it('an address changed on a link that stays: Corosync restarted node by node, the moved node last, each quorate again', async () => {
+    const conf = (addr: string, v: number) => `totem {\n  config_version: ${v}\n}\nnodelist {\n  node {\n    name: pve1\n    nodeid: 1\n    ring0_addr: 10.0.0.1\n  }\n  node {\n    name: pve2\n    nodeid: 2\n    ring0_addr: ${addr}\n  }\n}\n`;
+    const calls: string[] = [];
+    let restarted = 0;
+    const mk = (name: string) =>
+      node(name, (cmd, args) => {
+        calls.push(`${name}: ${[cmd, ...args].join(' ')}`);
+        if (cmd === 'cat') return res(conf('10.0.0.2', 4));
+        if (cmd === 'systemctl') restarted++;
+        // quorate only at the second ask after a restart
+        if (cmd === 'corosync-quorumtool') return res(restarted > 0 && calls.filter((c) => c.startsWith(`${name}: corosync-quorumtool`)).length > 1 ? 'Quorate:          Yes\n' : 'Quorate:          No\n', restarted > 0 && calls.filter((c) => c.startsWith(`${name}: corosync-quorumtool`)).length > 1 ? 0 : 2);
+        return res('');
+      });
+    const nodes = [mk('pve1'), mk('pve2')];
+    const log: string[] = [];
+    await sshLinkControl(nodes, () => nodes[0]!, { quorateMs: 2_000, pollMs: 1 }).apply(conf('10.0.9.2', 5), { log: (l) => void log.push(l), signal: new AbortController().signal });
+    expect(calls.filter((c) => c.includes('systemctl') || c.includes('cfgtool'))).toEqual(['pve1: systemctl restart corosync', 'pve2: systemctl restart corosync']);
+    expect(log).toContain('pve2 changed address on a link Corosync cannot reload: restarting Corosync one node at a time (pve1, pve2), each quorate again before the next');
+    expect(log.at(-1)).toBe('pve2: quorate again');
   });
 });

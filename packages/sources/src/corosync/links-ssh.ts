@@ -4,6 +4,7 @@
 // /etc/corosync and Corosync reloads — then `corosync-cfgtool -R` on the observed node to be sure. New addresses
 // are pinged from every other running node first (UDP cannot be tested before Corosync listens there: the
 // plan says "not probed" for it). Paths are fixed; the text goes through stdin, never a shell.
+import { confNodelist, parseCorosyncConf } from '@quorate/corosync';
 import { newAddresses, type LinkChange, type LinkFacts } from '@quorate/model';
 import { parsePing, type CommandRunner } from '../runners';
 import type { LinkControl, TaskIo } from '../source';
@@ -16,6 +17,39 @@ export const LINK_PING_COUNT = 3;
 export const LINK_PROBE_TIMEOUT_MS = 8_000;
 /** writing and reloading on a slow pmxcfs */
 export const LINK_APPLY_TIMEOUT_MS = 30_000;
+/** a rolling restart: each node quorate again within this, asked this often */
+export const RESTART_QUORATE_MS = 60_000;
+export const RESTART_POLL_MS = 1_000;
+
+/**
+ * The nodes whose address changed on a link both files have: Corosync 3 refuses to reload that ("To reconfigure
+ * an interface it must be deleted and recreated"), so those need Corosync restarted (the lab found it on 3.1.7).
+ */
+export function readdressed(previous: string, next: string): string[] {
+  const a = parseCorosyncConf(previous);
+  const b = parseCorosyncConf(next);
+  if (!a.ok || !b.ok) return [];
+  const before = confNodelist(a.value);
+  return confNodelist(b.value)
+    .filter((n) => {
+      const old = before.find((o) => o.name === n.name);
+      return old !== undefined && n.addresses.some((x) => old.addresses.some((y) => y.link === x.link && y.address !== x.address));
+    })
+    .map((n) => n.name ?? '')
+    .filter((n) => n !== '');
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function quorateAgain(n: LinkNode, io: TaskIo, waitMs: number, pollMs: number): Promise<void> {
+  for (const end = Date.now() + waitMs; ; ) {
+    const r = await n.runner.run('corosync-quorumtool', ['-s'], { timeoutMs: 5_000, maxBytes: 64 * 1024 }).catch(() => null);
+    if (r && r.code === 0 && /^Quorate:\s+Yes/m.test(r.stdout)) return;
+    if (Date.now() >= end) throw new Error(`${n.name} is not quorate ${Math.round(waitMs / 1000)} s after its Corosync restarted: check it (journalctl -u corosync) before restarting another node`);
+    if (io.signal.aborted) throw new Error(`the rolling restart stopped before ${n.name} was quorate again`);
+    await sleep(pollMs);
+  }
+}
 
 export interface LinkNode {
   name: string;
@@ -45,7 +79,7 @@ async function step(n: LinkNode, cmd: string, args: string[], io: TaskIo, what: 
   for (const line of r.stdout.split('\n')) if (line.trim() !== '') io.log(line.trimEnd());
 }
 
-export function sshLinkControl(nodes: readonly LinkNode[], observer: () => LinkNode | null): LinkControl {
+export function sshLinkControl(nodes: readonly LinkNode[], observer: () => LinkNode | null, timing: { quorateMs?: number; pollMs?: number } = {}): LinkControl {
   const through = () => {
     const n = observer();
     if (!n) throw new Error('no node can be reached to read or write corosync.conf on');
@@ -62,13 +96,27 @@ export function sshLinkControl(nodes: readonly LinkNode[], observer: () => LinkN
     async apply(text, io) {
       const n = through();
       if (io.signal.aborted) throw new Error('the link change cancelled before anything changed');
+      const before = await readConf(n);
       io.log(`writing ${PVE_COROSYNC_CONF}.new on ${n.name}`);
       await step(n, 'tee', [`${PVE_COROSYNC_CONF}.new`], { ...io, log: () => undefined }, 'writing corosync.conf.new', text);
       await step(n, 'cp', ['--', PVE_COROSYNC_CONF, `${PVE_COROSYNC_CONF}.bak`], io, 'keeping corosync.conf.bak');
       io.log(`moving it over ${PVE_COROSYNC_CONF} (pmxcfs gives it to every node; the old one stays as corosync.conf.bak)`);
       await step(n, 'mv', ['--', `${PVE_COROSYNC_CONF}.new`, PVE_COROSYNC_CONF], io, 'replacing corosync.conf');
-      io.log('corosync-cfgtool -R');
-      await step(n, 'corosync-cfgtool', ['-R'], io, 'corosync-cfgtool -R');
+      const moved = 'text' in before ? readdressed(before.text, text) : [];
+      if (moved.length === 0) {
+        io.log('corosync-cfgtool -R');
+        await step(n, 'corosync-cfgtool', ['-R'], io, 'corosync-cfgtool -R');
+        return;
+      }
+      // an address changed on a link that stays: Corosync restarts node by node, the moved nodes last
+      const order = [...nodes.filter((m) => m.online() && !moved.includes(m.name)), ...nodes.filter((m) => m.online() && moved.includes(m.name))];
+      io.log(`${moved.join(', ')} changed address on a link Corosync cannot reload: restarting Corosync one node at a time (${order.map((m) => m.name).join(', ')}), each quorate again before the next`);
+      for (const m of order) {
+        io.log(`systemctl restart corosync on ${m.name}`);
+        await step(m, 'systemctl', ['restart', 'corosync'], io, 'restarting corosync');
+        await quorateAgain(m, io, timing.quorateMs ?? RESTART_QUORATE_MS, timing.pollMs ?? RESTART_POLL_MS);
+        io.log(`${m.name}: quorate again`);
+      }
     },
   };
 }
