@@ -57,3 +57,21 @@ describe('assembleSnapshot before any node could be read', () => {
     ]);
   });
 });
+
+describe('qdeviceFrom: the QDevice read from the lab captures', () => {
+  it("quorumtool's vote and column; corosync-qdevice-tool -s's state toward qnetd when the daemon answered", async () => {
+    const { fixture } = await import('./fake-corosync.test-helper');
+    const { parseQdeviceToolStatus, parseQuorumtoolStatus } = await import('@quorate/corosync');
+    const { qdeviceFrom } = await import('./assemble');
+    const status = parseQuorumtoolStatus(fixture('quorumtool-s__qdevice-lab__qnetd-killed__node1.txt'));
+    const tool = parseQdeviceToolStatus(fixture('qdevice-tool-s__qnetd-killed__node1.txt'));
+    if (!status.ok || !tool.ok) throw new Error('fixtures do not parse');
+    const net = tool.value.net!.state;
+    expect(net).toBe('Connect failed');
+    expect(qdeviceFrom(status.value, null, net)).toMatchObject({ state: 'connect-failed' });
+    const connected = parseQdeviceToolStatus(fixture('qdevice-tool-s__connected__node1.txt'));
+    expect(connected.ok && qdeviceFrom(status.value, null, connected.value.net!.state)).toMatchObject({ state: 'connected' });
+    // no answer from the daemon: quorumtool's column decides, as before
+    expect(qdeviceFrom(status.value, null, null)?.state).not.toBe('connect-failed');
+  });
+});

@@ -1,5 +1,5 @@
 // Node states -> one ClusterSnapshot. Pure: the source calls it on every change.
-import { buildClusterNodes, knetToLinkObservations, type QuorumtoolStatus } from '@quorate/corosync';
+import { buildClusterNodes, knetToLinkObservations, type QdeviceNetState, type QuorumtoolStatus } from '@quorate/corosync';
 import {
   DEFAULT_NODE_VOTES,
   QuorumOptions,
@@ -108,8 +108,15 @@ export function toView(n: NodeSnapshot, index: number, config: CorosyncConfig | 
   };
 }
 
-/** The QDevice as the observer's quorumtool shows it (pseudo-row `0 ... Qdevice`, the Qdevice column). */
-export function qdeviceFrom(status: QuorumtoolStatus | null, config: CorosyncConfig | null): QDevice | null {
+/** corosync-qdevice-tool's Qdevice-net states, as the snapshot words them */
+const NET_STATE: Record<QdeviceNetState, QDevice['state']> = { Connected: 'connected', Connecting: 'connecting', 'Connect failed': 'connect-failed', Disconnected: 'disconnected' };
+
+/**
+ * The QDevice from the observer's quorumtool (pseudo-row `0 ... Qdevice`, the Qdevice column: its vote, whether
+ * it counts) and config (algorithm, host); its state toward qnetd from corosync-qdevice-tool -s when the
+ * observer's daemon answered, else from quorumtool's Qdevice column (alive or not).
+ */
+export function qdeviceFrom(status: QuorumtoolStatus | null, config: CorosyncConfig | null, net: QdeviceNetState | null = null): QDevice | null {
   if (!status) return null;
   const rows = status.membership?.rows ?? [];
   const pseudo = rows.find((r) => r.isQdevice);
@@ -120,7 +127,7 @@ export function qdeviceFrom(status: QuorumtoolStatus | null, config: CorosyncCon
   const castsVote = col?.castsVote ?? (pseudo?.votes ?? 0) > 0;
   return {
     votes: pseudo?.qdeviceVotes ?? (pseudo?.votes && pseudo.votes > 0 ? pseudo.votes : null) ?? config?.qdevice?.votes ?? 1,
-    state: col === null || !col.registered ? 'unknown' : col.alive ? 'connected' : 'disconnected',
+    state: net !== null ? NET_STATE[net] : col === null || !col.registered ? 'unknown' : col.alive ? 'connected' : 'disconnected',
     algorithm: config?.qdevice?.algorithm ?? 'ffsplit',
     host: config?.qdevice?.host ?? null,
     castsVote,
@@ -215,7 +222,7 @@ export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
     quorum: observer?.quorum ?? null,
     nodes: clusterNodes,
     links: linksFrom(input.nodes),
-    qdevice: qdeviceFrom(observer?.status ?? null, config),
+    qdevice: qdeviceFrom(observer?.status ?? null, config, observer?.qdeviceNet ?? null),
     storage: null, // not provided by this source
     views: ordered,
     partitioned: membershipsDisagree(views, input.joining),

@@ -13,11 +13,13 @@ import {
   QuorumtoolMonitorParser,
   knetLinkStats,
   parseCmap,
+  parseQdeviceToolStatus,
   parseQuorumtoolStatus,
   toQuorumState,
   type KnetLinkStats,
   type ParseResult,
   type QuorumtoolStatus,
+  type QdeviceNetState,
 } from '@quorate/corosync';
 import type { QuorumState } from '@quorate/model';
 import type { CommandResult, CommandRunner, StreamHandle } from '../runners';
@@ -81,6 +83,8 @@ export interface NodeSnapshot {
   viewSince: number | null;
   /** whether any view since viewSince had other members: a Corosync still alone since it came up has not */
   sawOthers: boolean;
+  /** `corosync-qdevice-tool -s`'s Qdevice-net state (this node's connection to qnetd); null without a QDevice or an answer */
+  qdeviceNet?: QdeviceNetState | null;
 }
 
 const LOSS_WINDOW_MS = 5_000;
@@ -106,6 +110,9 @@ export class NodeWatcher {
   private baseline: { at: number; stats: KnetLinkStats[] } | null = null;
   private pending: { at: number; stats: KnetLinkStats[] } | null = null;
   private config: CorosyncConfig | null = null;
+  /** the QDevice daemon's connection to qnetd, as corosync-qdevice-tool -s last said it (null: none, or no answer) */
+  private qdeviceNet: QdeviceNetState | null = null;
+  private askingQdevice = false;
   /** when the nodelist was last read; and when a member it did not know last made it be read again */
   private configAt = -Infinity;
   private unknownMemberAt = -Infinity;
@@ -158,6 +165,7 @@ export class NodeWatcher {
       monitorStarts: this.monitorStarts,
       viewSince: this.viewSince,
       sawOthers: this.sawOthers,
+      qdeviceNet: this.qdeviceNet,
     };
   }
 
@@ -181,6 +189,34 @@ export class NodeWatcher {
     const st = await this.run('corosync-quorumtool', ['-s'], [0, 2]);
     if (this.stopped || st === null) return;
     this.acceptStatus(parseQuorumtoolStatus(st.stdout), { kind: 'probe', askedAt });
+    void this.askQdevice();
+  }
+
+  /**
+   * With a QDevice configured: `corosync-qdevice-tool -s` (its state toward qnetd). Its failure says nothing
+   * about Corosync (the daemon may be down alone): the state is just unknown then, never the node unreachable.
+   */
+  private async askQdevice(): Promise<void> {
+    if (this.stopped || this.askingQdevice) return;
+    if (!this.config?.qdevice) {
+      if (this.qdeviceNet !== null) {
+        this.qdeviceNet = null;
+        this.onChange(this, 'config');
+      }
+      return;
+    }
+    this.askingQdevice = true;
+    try {
+      const r = await this.spec.runner.run('corosync-qdevice-tool', ['-s'], { timeoutMs: this.timing.toolTimeoutMs, maxBytes: 64 * 1024 }).catch(() => null);
+      const parsed = r && r.code === 0 ? parseQdeviceToolStatus(r.stdout) : null;
+      const next = parsed?.ok ? (parsed.value.net?.state ?? null) : null;
+      if (!this.stopped && next !== this.qdeviceNet) {
+        this.qdeviceNet = next;
+        this.onChange(this, 'config');
+      }
+    } finally {
+      this.askingQdevice = false;
+    }
   }
 
   async stop(): Promise<void> {
@@ -294,6 +330,7 @@ export class NodeWatcher {
           this.onChange(this, 'config');
         }
         if (st) this.acceptStatus(parseQuorumtoolStatus(st.stdout), { kind: 'probe', askedAt });
+        void this.askQdevice();
       } finally {
         this.refreshing = null;
       }

@@ -150,7 +150,7 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
     }
     if (observer && observer.quorum && observer.nodeId !== null && config) {
       const numbered = config.nodelist.filter((e) => e.nodeId !== null);
-      const qdevice = qdeviceFrom(observer.status, config);
+      const qdevice = qdeviceFrom(observer.status, config, observer.qdeviceNet ?? null);
       const view: ObservedView = {
         options: config.quorumOptions,
         nodes: numbered.map((e) => ({ id: e.nodeId as number, votes: nodeVotes(e.quorumVotes) })),
