@@ -4,7 +4,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import type { Task } from '@quorate/model';
 import { dryRunCreate, fetchJoinCandidates, joinKeys, runCreate, type CreateAsk } from '../api/join';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
 import { CreateApiNodes, EMPTY_ROW, type ApiNodeErrors, type ApiNodeRow } from '../components/join/CreateApiNodes';
@@ -12,7 +11,7 @@ import { ClusterNameRule, nameIssue } from '../components/join/names';
 import { joinerAccess, judgeApiNodes } from '../components/join/pve-access';
 import { QuorumChange } from '../components/join/QuorumChange';
 import { StepHeading } from '../components/join/StepHeading';
-import { TaskLog, useFollowedTask } from '../components/join/TaskLog';
+import { TaskLog, usePageTask } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
 import { formatList, parseList, type CreateSearch, type CreateStep, createSearch } from '../routes/join-search';
@@ -31,7 +30,6 @@ export default function CreateClusterPage() {
   const [name, setName] = useState(search.name ?? '');
   const [picked, setPicked] = useState<string[]>(chosen);
   const [tried, setTried] = useState(false);
-  const [accepted, setAccepted] = useState<Task | undefined>(undefined);
   const pve = cluster?.source === 'pve';
   const urls = parseList(search.urls, chosen.length);
   const fps = parseList(search.fps, chosen.length);
@@ -67,12 +65,11 @@ export default function CreateClusterPage() {
   const run = useMutation({
     mutationFn: () => runCreate(id, ask),
     onSuccess: (r) => {
-      setAccepted(r.task);
+      accept(r.task);
       go({ step: 'run', task: r.task.id });
     },
   });
-  const followed = useFollowedTask(search.task, accepted);
-  const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+  const { task, error: taskError, accept } = usePageTask(search.task);
   const nameErr = name.trim() === '' ? 'Type the new cluster’s name.' : nameIssue(ClusterNameRule, name);
   const nodesErr = pve ? null : picked.length === 0 ? 'Pick at least one node: the first creates the cluster, the others join it.' : null;
 
@@ -159,7 +156,7 @@ export default function CreateClusterPage() {
           </div>
         </div>
       ) : (
-        <TaskLog task={task} error={followed.error} title={`Create ${search.name ?? ''}`} testId="create-task" />
+        <TaskLog task={task} error={taskError} title={`Create ${search.name ?? ''}`} testId="create-task" />
       )}
     </section>
   );

@@ -6,7 +6,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import type { Task } from '@quorate/model';
 import { dryRunJoin, fetchJoinCandidates, joinKeys, runJoin, type JoinAsk } from '../api/join';
 import { JoinerAccessNotice } from '../components/join/JoinerAccessNotice';
 import { EMPTY_JOINER, joinerAccess, needsTotp, rootCredentials, type JoinerForm } from '../components/join/pve-access';
@@ -16,7 +15,7 @@ import { FingerprintStep, measuredFingerprint, PreflightStep, ReviewStep, RunSte
 import { NodeStep } from '../components/join/NodeStep';
 import { blobVerdict, SourceStep } from '../components/join/SourceStep';
 import { StepHeading } from '../components/join/StepHeading';
-import { useFollowedTask } from '../components/join/TaskLog';
+import { usePageTask } from '../components/join/TaskLog';
 import { linkNumbers } from '../lib/cluster';
 import { useSelection } from '../lib/selection';
 import { formatLinks, JOIN_STEPS, parseLinks, type JoinSearch, type JoinStep, joinSearch } from '../routes/join-search';
@@ -45,7 +44,6 @@ export default function JoinPage() {
   const [access, setAccess] = useState<JoinerForm>(() => ({ ...EMPTY_JOINER, url: search.url ?? '', fingerprint: search.jfp ?? '' }));
   const changeAccess = (patch: Partial<JoinerForm>) => setAccess((a) => ({ ...a, ...patch }));
   const [forgotten] = useState(() => JOIN_STEPS.indexOf(search.step ?? 'source') > JOIN_STEPS.indexOf('node'));
-  const [accepted, setAccepted] = useState<Task | undefined>(undefined);
   const go = (patch: Partial<JoinSearch>) => void navigate({ search: (prev: JoinSearch) => ({ ...prev, ...patch }) });
 
   const id = clusterId ?? '';
@@ -84,12 +82,11 @@ export default function JoinPage() {
   const run = useMutation({
     mutationFn: () => runJoin(id, ask),
     onSuccess: (r) => {
-      setAccepted(r.task);
+      accept(r.task);
       go({ step: 'run', task: r.task.id });
     },
   });
-  const followed = useFollowedTask(search.task, accepted);
-  const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+  const { task, error: taskError, accept } = usePageTask(search.task);
   const planTexts = plan?.checks.map((c) => c.measured) ?? [];
   const errorText = (e: unknown) => (e instanceof Error ? e.message : null);
   const totpAsked = pve && needsTotp([...planTexts, errorText(dry.error), errorText(run.error), task?.message, ...(task?.log.map((l) => l.line) ?? [])]);
@@ -174,7 +171,7 @@ export default function JoinPage() {
           </button>
         </p>
       ) : step === 'run' ? (
-        <RunStep task={task} error={followed.error} onVerify={() => go({ step: 'verify' })} onRestart={() => go({ step: 'preflight', task: undefined })}>
+        <RunStep task={task} error={taskError} onVerify={() => go({ step: 'verify' })} onRestart={() => go({ step: 'preflight', task: undefined })}>
           {totpAsked && task?.status === 'failed' && <TotpHelp node={search.node ?? ''} testId="run-totp-help" />}
         </RunStep>
       ) : (

@@ -12,7 +12,7 @@ import { dryRunLinks, linksKeys, runLinks } from '../api/link-change';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
 import { failing, Preflight } from '../components/join/Preflight';
 import { StepHeading } from '../components/join/StepHeading';
-import { TaskLog, useFollowedTask, verifiedLine } from '../components/join/TaskLog';
+import { TaskLog, usePageTask, verifiedLine } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
 import { formatAddrs, LINK_KINDS, linksSearch, parseAddrs, type LinkKind, type LinksSearch } from '../routes/links-search';
@@ -126,10 +126,8 @@ export default function LinksPage() {
   const free = [0, 1, 2, 3, 4, 5, 6, 7].filter((l) => !links.includes(l));
   const go = (patch: Partial<LinksSearch>) => void navigate({ search: (prev: LinksSearch) => ({ ...prev, ...patch }) });
   const [typed, setTyped] = useState('');
-  const [accepted, setAccepted] = useState<Awaited<ReturnType<typeof runLinks>>['task'] | undefined>(undefined);
   const [addrs, setAddrs] = useState<Record<string, string>>(() => Object.fromEntries(parseAddrs(search.addrs).map((a) => [a.node, a.address])));
-  const followed = useFollowedTask(search.task, accepted);
-  const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+  const { task, error: taskError, accept } = usePageTask(search.task);
   const change = changeOf(search, nodes);
   const situation = `${s?.nodes.map((n) => n.state).join(',') ?? '-'}/${s?.cluster.configVersion ?? '-'}`;
   const dry = useQuery({
@@ -146,7 +144,7 @@ export default function LinksPage() {
   const run = useMutation({
     mutationFn: () => runLinks(id, change!, typed.trim()),
     onSuccess: (r) => {
-      setAccepted(r.task);
+      accept(r.task);
       go({ task: r.task.id });
     },
   });
@@ -290,7 +288,7 @@ export default function LinksPage() {
             )}
             {phase === 'run' && (
               <>
-                <TaskLog task={task} error={followed.error} title="Change the links" testId="links-task" />
+                <TaskLog task={task} error={taskError} title="Change the links" testId="links-task" />
                 {task?.status === 'ok' && (
                   <p className="rounded-md border border-emerald-700 p-3 text-sm font-semibold" data-testid="links-verified">
                     {verifiedLine(task) ?? 'Done.'}

@@ -7,13 +7,12 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import type { Task } from '@quorate/model';
 import { dryRunQdevice, qdeviceKeys, runQdevice, type QdeviceAsk } from '../api/qdevice';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
 import { failing, Preflight } from '../components/join/Preflight';
 import { QuorumChange } from '../components/join/QuorumChange';
 import { StepHeading } from '../components/join/StepHeading';
-import { TaskLog, useFollowedTask, verifiedLine } from '../components/join/TaskLog';
+import { TaskLog, usePageTask, verifiedLine } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
 import { qdeviceSearch, type QdeviceSearch } from '../routes/qdevice-search';
@@ -36,9 +35,7 @@ export default function QdevicePage() {
   const [host, setHost] = useState(search.host ?? '');
   const [confirmed, setConfirmed] = useState(false);
   const [typed, setTyped] = useState('');
-  const [accepted, setAccepted] = useState<Task | undefined>(undefined);
-  const followed = useFollowedTask(search.task, accepted);
-  const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+  const { task, error: taskError, accept } = usePageTask(search.task);
   // a task's action is its own (its params); before one runs, the live QDevice decides
   const taskAction = task?.params.action === 'remove' ? 'remove' : task?.params.action === 'setup' ? 'setup' : null;
   const shown = (search.task ? taskAction : null) ?? (current ? 'remove' : 'setup');
@@ -61,7 +58,7 @@ export default function QdevicePage() {
   const run = useMutation({
     mutationFn: () => runQdevice(id, ask, shown === 'remove' ? typed.trim() : undefined),
     onSuccess: (r) => {
-      setAccepted(r.task);
+      accept(r.task);
       go({ task: r.task.id });
     },
   });
@@ -169,7 +166,7 @@ export default function QdevicePage() {
             )}
             {phase === 'run' && (
               <>
-                <TaskLog task={task} error={followed.error} title={shown === 'remove' ? 'Remove the QDevice' : 'Set up the QDevice'} testId="qdevice-task" />
+                <TaskLog task={task} error={taskError} title={shown === 'remove' ? 'Remove the QDevice' : 'Set up the QDevice'} testId="qdevice-task" />
                 {task?.status === 'ok' && (
                   <div className="rounded-md border border-emerald-700 p-3 text-sm" data-testid="qdevice-verified">
                     <p className="font-semibold">{verifiedLine(task) ?? 'Done.'}</p>

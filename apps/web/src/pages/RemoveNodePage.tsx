@@ -6,14 +6,13 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import type { Task } from '@quorate/model';
 import { dryRunDelnode, joinKeys, runDelnode } from '../api/join';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
 import { needsTotp, rootCredentials } from '../components/join/pve-access';
 import { QuorumChange } from '../components/join/QuorumChange';
 import { RootCredentialsFields } from '../components/join/RootCredentialsFields';
 import { StepHeading } from '../components/join/StepHeading';
-import { TaskLog, useFollowedTask } from '../components/join/TaskLog';
+import { TaskLog, usePageTask } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
 import { type RemoveSearch, removeSearch } from '../routes/join-search';
@@ -41,7 +40,6 @@ export default function RemoveNodePage() {
   const [root, setRoot] = useState({ password: '', otp: '' });
   const [tried, setTried] = useState(false);
   const creds = pve ? rootCredentials(root.password, root.otp) : null;
-  const [accepted, setAccepted] = useState<Task | undefined>(undefined);
   const go = (patch: Partial<RemoveSearch>) => void navigate({ search: (prev: RemoveSearch) => ({ ...prev, ...patch }) });
 
   // asked again when the node's state or the quorum changes (powering it off turns the refusal into a plan)
@@ -59,12 +57,11 @@ export default function RemoveNodePage() {
   const run = useMutation({
     mutationFn: () => runDelnode(id, node, typed.trim(), creds?.ok ? creds.value : undefined),
     onSuccess: (r) => {
-      setAccepted(r.task);
+      accept(r.task);
       go({ task: r.task.id });
     },
   });
-  const followed = useFollowedTask(search.task, accepted);
-  const task = followed.data ?? (accepted?.id === search.task ? accepted : undefined);
+  const { task, error: taskError, accept } = usePageTask(search.task);
   const totpAsked = pve && needsTotp([run.error instanceof Error ? run.error.message : null, task?.message, ...(task?.log.map((l) => l.line) ?? [])]);
   const poweredOff = target !== undefined && target.state !== 'online';
   const done = [poweredOff, task?.status === 'ok', false, false];
@@ -154,7 +151,7 @@ export default function RemoveNodePage() {
                 )}
               </>
             )}
-            {phase === 'run' && <TaskLog task={task} error={followed.error} title={`Remove ${node}`} testId="remove-task" />}
+            {phase === 'run' && <TaskLog task={task} error={taskError} title={`Remove ${node}`} testId="remove-task" />}
             {phase === 'run' && totpAsked && task?.status === 'failed' && (
               <p className="text-sm" data-testid="remove-totp-again">
                 root@pam has TOTP: choose the node again and give a fresh code with the password.

@@ -1,6 +1,7 @@
 // A task followed live (the socket's `task` messages update its cached copy; GET /tasks/:id backs them up
 // while it runs and after a reload): its state in words, the whole log, the latest line announced politely.
 // A failed task names the step it failed at (its last line before the failure) and keeps the log visible.
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { queryKeys } from '../../api/keys';
 import { fetchTask, isRunning } from '../../api/tasks';
@@ -21,6 +22,17 @@ export function useFollowedTask(id: string | undefined, initial?: Task) {
     refetchInterval: (query) => (isRunning(query.state.data) ? TASK_POLL_MS : false),
     staleTime: (query) => (isRunning(query.state.data) ? 0 : Infinity),
   });
+}
+
+/**
+ * A wizard page's task: the one its URL names, shown from the 202 answer (accept) until the first poll comes
+ * back, then followed live.
+ */
+export function usePageTask(id: string | undefined) {
+  const [accepted, accept] = useState<Task | undefined>(undefined);
+  const followed = useFollowedTask(id, accepted);
+  const task = followed.data ?? (accepted?.id === id ? accepted : undefined);
+  return { task, error: followed.error, accept };
 }
 
 const WORD: Record<Task['status'], string> = { running: 'Running', ok: 'Done', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted' };
