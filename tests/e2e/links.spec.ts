@@ -25,6 +25,8 @@ test('add link 2 through the page: checks, the diff, the task, every pair connec
   await expect(page.getByTestId('links-connected-1')).toHaveText('3 of 3');
   await page.getByTestId('links-kind-add-link').check();
   await page.getByTestId('links-link').selectOption('2');
+  // each node's own addresses are offered (those already on a link left out)
+  await expect(page.getByTestId('links-ask')).toContainText('its interfaces: 198.18.2.13, 198.18.3.13');
   for (const k of [1, 2, 3]) await page.getByTestId(`links-addr-pve${k}`).fill(`198.18.2.1${k}`);
   await page.getByTestId('links-check').click();
   await expect(page.getByTestId('preflight-summary')).toContainText('0 failed', { timeout: 20_000 });

@@ -32,6 +32,9 @@ describe('link changes through the BFF on a 3-node sim', () => {
   it('dry run with the diff; a bad address refused; link 2 added as a task and proven; the cluster name required', async () => {
     await start();
     const name = (await snapshot()).cluster.name;
+    const ifaces = (await (await call('GET', '/link-interfaces')).json()) as { nodes: Record<string, string[]> };
+    expect(ifaces.nodes.pve3).toContain('198.18.2.13');
+    expect((await call('GET', '/link-interfaces', undefined, 'viewer')).status).toBe(403);
     const dry = LinkDryRunResponse.parse(await (await call('POST', '/operations/links', { change: ADD, dryRun: true })).json()).plan;
     expect(dry.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(dry).toMatchObject({ linksBefore: [0, 1], linksAfter: [0, 1, 2], configVersion: { from: 1, to: 2 } });

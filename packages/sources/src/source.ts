@@ -133,6 +133,8 @@ export interface QdeviceControl {
  * not show, applies the previous configuration again (with a higher config_version).
  */
 export interface LinkControl {
+  /** each node's addresses a link could use (global scope, not loopback), by node name: the page offers them */
+  interfaces(): Promise<Record<string, string[]>>;
   linkFacts(change: LinkChange): Promise<LinkFacts>;
   /** write `text` as corosync.conf on every node, then reload; rejects with why */
   apply(text: string, io: TaskIo): Promise<void>;

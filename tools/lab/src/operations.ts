@@ -4,7 +4,7 @@
 // Corosync's UDP port probed from every running member, the spare's files and Corosync read. Only the
 // clock offset is the lab's fake (`lab skew`), as the README says: namespaces share the host's clock.
 import { joinAddresses, JoinFacts, nextNodeId, membersOf, type ClusterSnapshot, type LinkAddress, type Probe } from '@quorate/model';
-import type { JoinCandidate, JoinInput, LabOperations, LabOperationsContext, LabOperationsFactory, TaskIo } from '@quorate/sources';
+import { parseIpAddr, type JoinCandidate, type JoinInput, type LabOperations, type LabOperationsContext, type LabOperationsFactory, type TaskIo } from '@quorate/sources';
 import { Lab, LabError, type NodeFacts } from './lab';
 import { COROSYNC_PORT } from './probe';
 import type { LabNodeEx as LabNode } from './state';
@@ -157,6 +157,16 @@ export const labOperations: LabOperationsFactory = (prefix, ctx): LabOperations 
     // a change of the Corosync links (links.ts): the canonical corosync.conf (pve1's) and probes of the new
     // addresses from every other running member; apply renders each member's own file from the edited text
     links: {
+      async interfaces() {
+        const lab = await open();
+        const rows = await Promise.all(
+          lab.state.nodes.map(async (n) => {
+            const r = await lab.runner(n.name).run('ip', ['-o', 'addr', 'show'], { timeoutMs: LOOKUP_TIMEOUT_MS }).catch(() => null);
+            return [n.name, r && r.code === 0 ? parseIpAddr(r.stdout) : []] as const;
+          }),
+        );
+        return Object.fromEntries(rows);
+      },
       linkFacts: async (change) => (await open()).linkFacts(change),
       async apply(text, io) {
         aborted(io, 'the link change');

@@ -1,6 +1,7 @@
 // POST /api/v1/operations/<name>[?cluster=ID]: guarded cluster operations (operations/guard.ts).
 // GET /api/v1/join-candidates[?cluster=ID]: the standalone nodes a source offers to join or create from.
 // GET /api/v1/join-info[?cluster=ID]: the cluster's Join Information (the Proxmox GUI's blob) to copy.
+// GET /api/v1/link-interfaces[?cluster=ID]: each node's addresses a new Corosync link could use.
 import { Router } from 'express';
 import { decodeJoinInfo } from '@quorate/model';
 import { HttpError } from '../http-errors';
@@ -31,6 +32,13 @@ export function operationsRouter(ctx: AppContext): Router {
       const caps = cluster.collector.source.capabilities;
       const control = caps.join ?? caps.create;
       res.json({ candidates: control ? await control.candidates() : [] });
+    })
+    // GET /api/v1/link-interfaces[?cluster=ID]: each node's addresses a new link could use (the links page offers them)
+    .get('/link-interfaces', requireRole('operator'), async (req, res) => {
+      const cluster = clusterOf(req, ctx.clusters);
+      const control = cluster.collector.source.capabilities.links;
+      if (!control) throw new HttpError(501, `cluster '${cluster.config.id}' (${cluster.config.source}) cannot change its Corosync links through Quorate: its source has no links capability`);
+      res.json({ nodes: await control.interfaces() });
     })
     .get('/join-info', requireRole('viewer'), async (req, res) => {
       const cluster = clusterOf(req, ctx.clusters);

@@ -15,6 +15,12 @@ export function runLinks(clusterId: string, change: LinkChange, clusterName: str
   return request<TaskAccepted>(url(clusterId), { method: 'POST', body: { change, clusterName, confirm: true } });
 }
 
+/** each node's addresses a new link could use (global scope, not loopback) */
+export function fetchLinkInterfaces(clusterId: string): Promise<{ nodes: Record<string, string[]> }> {
+  return request(`/api/v1/link-interfaces?cluster=${encodeURIComponent(clusterId)}`);
+}
+
 export const linksKeys = {
+  interfaces: (clusterId: string) => ['link-interfaces', clusterId] as const,
   plan: (clusterId: string, change: LinkChange, situation: string) => ['links-plan', clusterId, change, situation] as const,
 };

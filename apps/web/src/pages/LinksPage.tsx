@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import type { ClusterSnapshot, LinkChange } from '@quorate/model';
-import { dryRunLinks, linksKeys, runLinks } from '../api/link-change';
+import { dryRunLinks, fetchLinkInterfaces, linksKeys, runLinks } from '../api/link-change';
 import { ClusterPicker, lacks } from '../components/join/ClusterPicker';
 import { failing, Preflight } from '../components/join/Preflight';
 import { StepHeading } from '../components/join/StepHeading';
@@ -139,6 +139,10 @@ export default function LinksPage() {
     gcTime: 0,
   });
   const plan = dry.data?.plan;
+  // each node's addresses, for the new link's fields (those already on a link left out)
+  const ifaces = useQuery({ queryKey: linksKeys.interfaces(id), queryFn: () => fetchLinkInterfaces(id), enabled: why === null && (search.kind === 'add-link' || search.kind === 'set-address'), staleTime: 30_000 });
+  const usedBy = (n: string) => new Set((s?.nodes.find((x) => x.name === n)?.addresses ?? []).map((a) => a.address));
+  const offer = (n: string) => (ifaces.data?.nodes[n] ?? []).filter((a) => !usedBy(n).has(a));
   const name = s?.cluster.name ?? cluster?.name ?? '';
   const blocked = plan ? failing(plan.checks).length > 0 : true;
   const run = useMutation({
@@ -195,12 +199,29 @@ export default function LinksPage() {
                     </label>
                   ))}
                 </fieldset>
+                {(kind === 'add-link' || kind === 'set-address') &&
+                  nodes.map((n) => (
+                    <datalist key={n} id={`links-ifaces-${n}`}>
+                      {offer(n).map((a) => (
+                        <option key={a} value={a} />
+                      ))}
+                    </datalist>
+                  ))}
                 {kind === 'add-link' && (
                   <>
                     {linkSelect(free, 'New link')}
                     {nodes.map((n) => (
-                      <Field key={n} label={`${n}’s address on the new link`} layout="compact">
-                        <input className="input min-h-11 font-mono" value={addrs[n] ?? ''} onChange={(e) => setAddrs((a) => ({ ...a, [n]: e.target.value }))} placeholder="10.20.20.1" autoComplete="off" spellCheck={false} data-testid={`links-addr-${n}`} />
+                      <Field key={n} label={`${n}’s address on the new link`} layout="compact" hint={offer(n).length > 0 ? `its interfaces: ${offer(n).join(', ')}` : undefined}>
+                        <input
+                          className="input min-h-11 font-mono"
+                          value={addrs[n] ?? ''}
+                          onChange={(e) => setAddrs((a) => ({ ...a, [n]: e.target.value }))}
+                          placeholder={offer(n)[0] ?? '10.20.20.1'}
+                          list={`links-ifaces-${n}`}
+                          autoComplete="off"
+                          spellCheck={false}
+                          data-testid={`links-addr-${n}`}
+                        />
                       </Field>
                     ))}
                     <Field label="knet_link_priority (optional, 0–255; in passive mode the highest carries the traffic)" layout="compact">
@@ -226,7 +247,15 @@ export default function LinksPage() {
                     </Field>
                     {linkSelect(links, 'Link')}
                     <Field label="New address">
-                      <input className="input min-h-11 font-mono" defaultValue={search.address ?? ''} onBlur={(e) => go({ address: e.target.value.trim() || undefined })} autoComplete="off" spellCheck={false} data-testid="links-address" />
+                      <input
+                        className="input min-h-11 font-mono"
+                        defaultValue={search.address ?? ''}
+                        onBlur={(e) => go({ address: e.target.value.trim() || undefined })}
+                        list={search.node ? `links-ifaces-${search.node}` : undefined}
+                        autoComplete="off"
+                        spellCheck={false}
+                        data-testid="links-address"
+                      />
                     </Field>
                   </>
                 )}

@@ -6,7 +6,7 @@
 // plan says "not probed" for it). Paths are fixed; the text goes through stdin, never a shell.
 import { confNodelist, parseCorosyncConf } from '@quorate/corosync';
 import { newAddresses, type LinkChange, type LinkFacts } from '@quorate/model';
-import { parsePing, type CommandRunner } from '../runners';
+import { parseIpAddr, parsePing, type CommandRunner } from '../runners';
 import type { LinkControl, TaskIo } from '../source';
 
 export const PVE_COROSYNC_CONF = '/etc/pve/corosync.conf';
@@ -86,6 +86,17 @@ export function sshLinkControl(nodes: readonly LinkNode[], observer: () => LinkN
     return n;
   };
   return {
+    async interfaces() {
+      const rows = await Promise.all(
+        nodes
+          .filter((m) => m.online())
+          .map(async (m) => {
+            const r = await m.runner.run('ip', ['-o', 'addr', 'show'], { timeoutMs: LINK_PROBE_TIMEOUT_MS, maxBytes: 256 * 1024 }).catch(() => null);
+            return [m.name, r && r.code === 0 ? parseIpAddr(r.stdout) : []] as const;
+          }),
+      );
+      return Object.fromEntries(rows);
+    },
     async linkFacts(change: LinkChange) {
       const n = observer();
       const conf: LinkFacts['conf'] = n ? await readConf(n) : { unmeasured: 'no node can be reached' };

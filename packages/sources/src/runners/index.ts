@@ -5,3 +5,4 @@ export { SshRunner, type SshRunnerOptions } from './ssh';
 export { quoteShellArg, shellCommand } from './shell-quote';
 export { sshFingerprint, normalizeFingerprint } from './fingerprint';
 export { parsePing, type PingSummary } from './ping';
+export { parseIpAddr } from './ip-addr';

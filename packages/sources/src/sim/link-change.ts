@@ -37,6 +37,17 @@ export function simCorosyncConf(s: SimState): string {
   return serializeCorosyncConf({ items: [section('totem', totem), section('nodelist', nodes), section('quorum', [pair('provider', 'corosync_votequorum')])] });
 }
 
+/** each member's addresses on the simulated networks: 198.18.<l>.<host + 10> for every link knet allows */
+export function simInterfaces(s: SimState): Record<string, string[]> {
+  const topo = new Topology(s.config, s);
+  return Object.fromEntries(
+    topo.nodes.map((n) => {
+      const host = Number(n.addresses[0]?.split('.')[3] ?? 0) - 10;
+      return [n.name, Array.from({ length: 8 }, (_, l) => hostAddress(host > 0 ? host : n.id, l))];
+    }),
+  );
+}
+
 /** the facts of a link change: the conf, and each new address probed from every other running member */
 export function simLinkFacts(ctl: SimControl, change: LinkChange): LinkFacts {
   const s = ctl.state();

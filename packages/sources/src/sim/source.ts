@@ -2,7 +2,7 @@
 // start() or by advance() in tests, emitting a snapshot on every change and every tick.
 import { simAdvisorFacts } from './advisor-facts';
 import { simQdeviceFacts, simQdeviceRemove, simQdeviceSetup } from './qdevice';
-import { simApplyConf, simLinkFacts } from './link-change';
+import { simApplyConf, simInterfaces, simLinkFacts } from './link-change';
 import type { ClusterSnapshot, JoinFacts, LinkChange, LinkFacts, QdeviceFacts, QdeviceSetupInput, SimFault } from '@quorate/model';
 import type { JoinCandidate, JoinInput, TaskIo } from '../source';
 import type { ClusterSource, SourceHealth } from '../source';
@@ -187,7 +187,11 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     },
     create: { candidates, create: (i: { clusterName: string; nodes: CreateNode[] }, io: TaskIo) => source.create(i.clusterName, i.nodes, task(io)) },
     delnode: { delnode: (name: string, io: TaskIo) => source.delnode(name, task(io)) },
-    links: { linkFacts: async (change: LinkChange) => source.linkFacts(change), apply: (text: string, io: TaskIo) => source.applyConf(text, task(io)) },
+    links: {
+      interfaces: async () => simInterfaces(ctl.state()),
+      linkFacts: async (change: LinkChange) => source.linkFacts(change),
+      apply: (text: string, io: TaskIo) => source.applyConf(text, task(io)),
+    },
     qdevice: {
       qdeviceFacts: async (host: string) => source.qdeviceFacts(host),
       setup: (input: QdeviceSetupInput, io: TaskIo) => source.qdeviceSetup(input, task(io)),
