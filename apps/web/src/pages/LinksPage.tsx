@@ -16,6 +16,7 @@ import { TaskLog, usePageTask, verifiedLine } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
 import { formatAddrs, LINK_KINDS, linksSearch, parseAddrs, type LinkKind, type LinksSearch } from '../routes/links-search';
+import { useMirror } from '../lib/useMirror';
 
 const KIND_WORDS: Record<LinkKind, string> = {
   'add-link': 'Add a link',
@@ -152,7 +153,8 @@ export default function LinksPage() {
       go({ task: r.task.id });
     },
   });
-  const kind = search.kind;
+  // the radio shows the pick at once (the URL follows a moment later)
+  const [kind, setKind] = useMirror(search.kind);
   const phase = search.task ? 'run' : plan ? 'plan' : 'ask';
   const linkSelect = (choices: number[], label: string) => (
     <Field label={label}>
@@ -194,7 +196,12 @@ export default function LinksPage() {
                   <legend className="text-sm font-semibold">Change</legend>
                   {LINK_KINDS.map((k) => (
                     <label key={k} className="flex items-center gap-1.5 text-sm">
-                      <input type="radio" name="kind" checked={kind === k} onChange={() => go({ kind: k, link: undefined, node: undefined, address: undefined, priority: undefined, mode: undefined })} data-testid={`links-kind-${k}`} />
+                      <input type="radio" name="kind" checked={kind === k} onChange={() => {
+                          setKind(k);
+                          go({ kind: k, link: undefined, node: undefined, address: undefined, priority: undefined, mode: undefined });
+                        }}
+                        data-testid={`links-kind-${k}`}
+                      />
                       {KIND_WORDS[k]}
                     </label>
                   ))}

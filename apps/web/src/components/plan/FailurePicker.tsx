@@ -5,6 +5,7 @@ import type { ClusterSnapshot } from '@quorate/model';
 import type { WhatIfFailures } from '../../api/whatif';
 import { linkNumbers } from '../../lib/cluster';
 import { plural } from '../../lib/format';
+import { useMirror } from '../../lib/useMirror';
 import { NO_FAILURES } from './picks';
 
 interface Props {
@@ -18,7 +19,12 @@ interface Props {
 const check = 'inline-flex min-w-0 cursor-pointer items-center gap-2 rounded px-1 py-1 hover:bg-slate-100 max-sm:min-h-11 dark:hover:bg-slate-800';
 const box = 'size-4 shrink-0 accent-sky-700';
 
-export function FailurePicker({ s, picks, onChange, onReboot }: Props) {
+export function FailurePicker({ s, picks: fromUrl, onChange: toUrl, onReboot }: Props) {
+  const [picks, setPicks] = useMirror(fromUrl);
+  const onChange = (next: WhatIfFailures) => {
+    setPicks(next);
+    toUrl(next);
+  };
   const links = linkNumbers(s);
   const nodeOn = (name: string) => picks.nodes.includes(name);
   const linkOn = (node: string, link: number) => picks.links.some((l) => l.node === node && l.link === link);
