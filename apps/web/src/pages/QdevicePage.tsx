@@ -15,6 +15,7 @@ import { StepHeading } from '../components/join/StepHeading';
 import { TaskLog, usePageTask, verifiedLine } from '../components/join/TaskLog';
 import { ErrorBox, Field } from '../components/form';
 import { useSelection } from '../lib/selection';
+import { useMirror } from '../lib/useMirror';
 import { qdeviceSearch, type QdeviceSearch } from '../routes/qdevice-search';
 
 export const ALGORITHMS = {
@@ -32,6 +33,9 @@ export default function QdevicePage() {
   const id = clusterId ?? '';
   const current = s?.qdevice ?? null;
   const go = (patch: Partial<QdeviceSearch>) => void navigate({ search: (prev: QdeviceSearch) => ({ ...prev, ...patch }) });
+  // the radio and the box show a pick at once (the URL follows a moment later)
+  const [algorithm, setAlgorithm] = useMirror(search.algorithm ?? 'ffsplit');
+  const [force, setForce] = useMirror(search.force === '1');
   const [host, setHost] = useState(search.host ?? '');
   const [confirmed, setConfirmed] = useState(false);
   const [typed, setTyped] = useState('');
@@ -100,14 +104,22 @@ export default function QdevicePage() {
                   <legend className="text-sm font-semibold">Algorithm</legend>
                   {(['ffsplit', 'lms'] as const).map((a) => (
                     <label key={a} className="flex items-start gap-2 text-sm">
-                      <input type="radio" name="algorithm" className="mt-1" checked={(search.algorithm ?? 'ffsplit') === a} onChange={() => go({ algorithm: a })} data-testid={`qdevice-algorithm-${a}`} />
+                      <input type="radio" name="algorithm" className="mt-1" checked={algorithm === a}
+                        onChange={() => {
+                          setAlgorithm(a);
+                          go({ algorithm: a });
+                        }} data-testid={`qdevice-algorithm-${a}`} />
                       <span>{ALGORITHMS[a]}</span>
                     </label>
                   ))}
                 </fieldset>
-                {(count % 2 === 1 || search.algorithm === 'lms') && (
+                {(count % 2 === 1 || algorithm === 'lms') && (
                   <label className="flex items-start gap-2 text-sm">
-                    <input type="checkbox" className="mt-1" checked={search.force === '1'} onChange={(e) => go({ force: e.target.checked ? '1' : undefined })} data-testid="qdevice-force" />
+                    <input type="checkbox" className="mt-1" checked={force}
+                      onChange={(e) => {
+                        setForce(e.target.checked);
+                        go({ force: e.target.checked ? '1' : undefined });
+                      }} data-testid="qdevice-force" />
                     <span>Force it (Proxmox’s --force): I know {count % 2 === 1 ? 'a QDevice on an odd node count' : 'lms'} is discouraged.</span>
                   </label>
                 )}
