@@ -7,9 +7,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { editCorosyncConfText, parseCorosyncConf, serializeCorosyncConf, type LinkEdit } from '@quorate/corosync';
 import { isUnmeasured, linkPlan, LinkChangeRequest, type ClusterSnapshot, type LinkChange, type LinkEditOutcome, type LinkPlan } from '@quorate/model';
-import type { Cluster } from '../clusters';
 import type { OperationDef } from './guard';
-import { VERIFY_MS } from './verify';
+import { untilShown, VERIFY_MS } from './verify';
 
 type Plan = LinkPlan & { diff: string | null; refusal: string | null; recovery: false; needsClusterName: true; previous: string | null; next: string | null };
 
@@ -54,17 +53,6 @@ export function linkDifferences(s: ClusterSnapshot, c: LinkChange, configVersion
   return out;
 }
 
-async function waitFor(cluster: Cluster, signal: AbortSignal, c: LinkChange, configVersion: number, timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last = ['no snapshot yet'];
-  for (;;) {
-    const s = cluster.collector.current()?.snapshot;
-    if (s) last = linkDifferences(s, c, configVersion);
-    if (last.length === 0 || Date.now() >= deadline || signal.aborted) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 export const links: OperationDef<LinkChangeRequest, Plan> = {
   name: 'links',
   role: 'operator',
@@ -90,7 +78,7 @@ export const links: OperationDef<LinkChangeRequest, Plan> = {
     log(`${plan.sentence}`);
     await control.apply(plan.next, { log, signal });
     log(`verifying: config_version ${plan.configVersion.to}${p.change.kind === 'add-link' || p.change.kind === 'set-address' ? `, link ${p.change.link} connected` : p.change.kind === 'remove-link' ? `, link ${p.change.link} gone` : ''}, quorate`);
-    const left = await waitFor(cluster, signal, p.change, plan.configVersion.to, VERIFY_MS);
+    const { last: left } = await untilShown(cluster, signal, (s) => linkDifferences(s, p.change, plan.configVersion!.to), VERIFY_MS);
     if (left.length === 0) {
       log(`verified: ${plan.sentence}`);
       return;

@@ -46,21 +46,29 @@ export function differences(s: ClusterSnapshot, e: Expectation): string[] {
 export async function verifyMembership(cluster: Cluster, log: (line: string) => void, signal: AbortSignal, e: Expectation, timeoutMs = VERIFY_MS): Promise<void> {
   const qd = e.qdeviceVotes === null ? 'no QDevice' : typeof e.qdeviceVotes === 'number' ? `the QDevice's ${e.qdeviceVotes} vote${e.qdeviceVotes === 1 ? '' : 's'} counted` : undefined;
   log(`verifying: ${[e.present && `${e.present} online`, e.absent && `${e.absent} gone`, qd, `expected votes ${e.expectedVotes}`, `needed ${e.quorum}`, 'quorate'].filter(Boolean).join(', ')}`);
+  const { last, shown: s } = await untilShown(cluster, signal, (x) => differences(x, e), timeoutMs);
+  if (s?.quorum) {
+    const q = s.quorum;
+    log(`verified: ${s.nodes.length} nodes${s.qdevice ? ` and a QDevice (${s.qdevice.votes} vote${s.qdevice.votes === 1 ? '' : 's'})` : ''}, ${q.totalVotes} of ${q.expectedVotes} votes, needed ${q.quorum}, quorate`);
+    return;
+  }
+  // a cancel here does not undo the change: the verification alone stops
+  if (signal.aborted) throw new Error(`verification stopped (the change itself was made): ${last.join('; ')}`);
+  throw new Error(`the change was made, but after ${Math.round(timeoutMs / 1000)} s the cluster does not show the plan: ${last.join('; ')}`);
+}
+
+/**
+ * Watches the cluster's snapshots (every 250 ms) until `differencesOf` finds nothing left, the timeout passes or
+ * the signal is aborted: the snapshot that showed it (null when none did), else what still differed last.
+ */
+export async function untilShown(cluster: Cluster, signal: AbortSignal, differencesOf: (s: ClusterSnapshot) => string[], timeoutMs: number): Promise<{ shown: ClusterSnapshot | null; last: string[] }> {
   const deadline = Date.now() + timeoutMs;
   let last: string[] = ['no snapshot yet'];
   for (;;) {
     const s = cluster.collector.current()?.snapshot;
-    if (s) {
-      last = differences(s, e);
-      if (last.length === 0) {
-        const q = s.quorum!;
-        log(`verified: ${s.nodes.length} nodes${s.qdevice ? ` and a QDevice (${s.qdevice.votes} vote${s.qdevice.votes === 1 ? '' : 's'})` : ''}, ${q.totalVotes} of ${q.expectedVotes} votes, needed ${q.quorum}, quorate`);
-        return;
-      }
-    }
-    if (Date.now() >= deadline) throw new Error(`the change was made, but after ${Math.round(timeoutMs / 1000)} s the cluster does not show the plan: ${last.join('; ')}`);
-    // a cancel here does not undo the change: the verification alone stops
-    if (signal.aborted) throw new Error(`verification stopped (the change itself was made): ${last.join('; ')}`);
+    if (s) last = differencesOf(s);
+    if (s && last.length === 0) return { shown: s, last };
+    if (Date.now() >= deadline || signal.aborted) return { shown: null, last };
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -26,7 +26,7 @@ const KIND_WORDS: Record<LinkKind, string> = {
   'set-link-mode': 'Change the link mode',
 };
 
-/** the links the nodes have addresses on */
+/** the links the nodes have addresses on (the model's snapshotLinks, copied: importing it here pulls zod into the first load, +12 KB) */
 const linksOf = (s: ClusterSnapshot | undefined) => [...new Set((s?.nodes ?? []).flatMap((n) => n.addresses.map((a) => a.link)))].sort((a, b) => a - b);
 
 /** the change the search describes, or null while something is missing */

@@ -6,8 +6,9 @@
 // plan says "not probed" for it). Paths are fixed; the text goes through stdin, never a shell.
 import { confNodelist, parseCorosyncConf } from '@quorate/corosync';
 import { newAddresses, type LinkChange, type LinkFacts } from '@quorate/model';
-import { parseIpAddr, parsePing, type CommandRunner } from '../runners';
+import { parseIpAddr, parsePing } from '../runners';
 import type { LinkControl, TaskIo } from '../source';
+import type { QdeviceNode } from './qdevice-ssh';
 
 export const PVE_COROSYNC_CONF = '/etc/pve/corosync.conf';
 /** corosync.conf is a few KB; more is not a corosync.conf */
@@ -51,11 +52,8 @@ async function quorateAgain(n: LinkNode, io: TaskIo, waitMs: number, pollMs: num
   }
 }
 
-export interface LinkNode {
-  name: string;
-  runner: CommandRunner;
-  online: () => boolean;
-}
+/** a node the SSH controls can run on (the same shape the QDevice control takes) */
+export type LinkNode = QdeviceNode;
 
 async function readConf(n: LinkNode): Promise<LinkFacts['conf']> {
   const r = await n.runner.run('cat', [PVE_COROSYNC_CONF], { timeoutMs: LINK_PROBE_TIMEOUT_MS, maxBytes: COROSYNC_CONF_MAX_BYTES }).catch((e: unknown) => e as Error);

@@ -120,11 +120,10 @@ export function createCorosyncSource(options: CorosyncSourceOptions): CorosyncSo
   const watchers = options.nodes.map((spec) => new NodeWatcher(spec, timing, now, onChange));
   // real Proxmox nodes (ssh): `pvecm qdevice` and corosync.conf edits through the observer; the lab has its own (tools/lab)
   const remoteNodes = watchers.map((w) => ({ name: w.name, runner: w.spec.runner, online: () => latest?.nodes.find((n) => n.name === w.name)?.state === 'online' }));
-  const links = options.kind === 'ssh' ? sshLinkControl(remoteNodes, () => remoteNodes.find((n) => n.name === lastObserver && n.online()) ?? remoteNodes.find((n) => n.online()) ?? null) : undefined;
-  const qdevice =
-    options.kind === 'ssh'
-      ? sshQdeviceControl(remoteNodes, () => remoteNodes.find((n) => n.name === lastObserver && n.online()) ?? remoteNodes.find((n) => n.online()) ?? null)
-      : undefined;
+  /** the node the dashboard observes through, else any online one: where pvecm and corosync.conf edits run */
+  const through = () => remoteNodes.find((n) => n.name === lastObserver && n.online()) ?? remoteNodes.find((n) => n.online()) ?? null;
+  const links = options.kind === 'ssh' ? sshLinkControl(remoteNodes, through) : undefined;
+  const qdevice = options.kind === 'ssh' ? sshQdeviceControl(remoteNodes, through) : undefined;
 
   function build(): ClusterSnapshot {
     const nodes = watchers.map((w) => w.snapshot());

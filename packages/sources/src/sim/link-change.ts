@@ -5,7 +5,7 @@
 // failure mode: probes fail, and a node applied with one has that link down). The sim numbers links 0..N−1, so
 // it adds the next link and removes the last one only; it refuses any other change in words.
 import { confNodelist, confTotem, parseCorosyncConf, serializeCorosyncConf, type ConfItem } from '@quorate/corosync';
-import type { LinkChange, LinkFacts } from '@quorate/model';
+import { newAddresses, type LinkChange, type LinkFacts } from '@quorate/model';
 import { SimFaultError } from './errors';
 import { runner, type OperationOptions, type SimControl } from './operation';
 import type { SimState } from './state';
@@ -52,7 +52,7 @@ export function simInterfaces(s: SimState): Record<string, string[]> {
 export function simLinkFacts(ctl: SimControl, change: LinkChange): LinkFacts {
   const s = ctl.state();
   const snap = ctl.snapshot();
-  const fresh = change.kind === 'add-link' ? change.addresses.map((a) => ({ ...a, link: change.link })) : change.kind === 'set-address' ? [{ node: change.node, link: change.link, address: change.address }] : [];
+  const fresh = newAddresses(change);
   const running = snap.nodes.filter((n) => n.state === 'online').map((n) => n.name);
   const probes = fresh.flatMap((a) =>
     running
