@@ -372,7 +372,10 @@ if (!avail.ok && onCi) {
       const t0 = performance.now();
       const r = await stopBounded(source, 15_000);
       stopping = r.stopping;
-      const after = await quorumtools(lab);
+      // a one-shot poll that was running when stop() aborted it may take a moment to end on its own; a watcher
+      // left behind never ends, so 5 s tells them apart (CI once counted 1 left at the instant stop() returned)
+      let after = await quorumtools(lab);
+      for (const until = Date.now() + 5_000; after > 0 && Date.now() < until; after = await quorumtools(lab)) await sleep(200);
       note(`source.stop(): ${r.outcome} after ${Math.round(performance.now() - t0)} ms; corosync-quorumtool processes in the namespaces: ${before} before, ${after} after`);
       expect(r.outcome).toBe('stopped');
       expect(after).toBe(0);
