@@ -1,0 +1,152 @@
+// Numbered cluster events on SQLite or PostgreSQL, asynchronous. The guarantee is that of ../events.ts:
+// seq is per cluster, gap-free and never reused, even after pruning. It is earned the same way on both
+// engines: the counter lives in event_seq (pruning never touches it) and is bumped by an upsert in the
+// same transaction as the inserts. On PostgreSQL the upsert's row lock is held to commit, so concurrent
+// appenders of one cluster take turns and commit in seq order: a reader never sees seq n+1 before n.
+import { z } from 'zod';
+import type { Kysely } from 'kysely';
+import { ClusterEvent, EventDraft } from '@quorate/model';
+import { parseInput } from '../errors';
+import { parseJson, warnCorrupt } from '../corrupt';
+import type { CorruptReporter } from '../corrupt';
+import { EventPruneOptions } from '../events';
+import type { EventPage } from '../events';
+import { checkFence, Fence } from './fence';
+import type { Dialect, Schema } from './schema';
+import { writeTx } from './tx';
+import type { Tx } from './tx';
+
+const ClusterIdArg = z.string().min(1);
+const SinceLimit = z.number().int().min(1).max(10_000);
+/** rows per INSERT: 6 parameters each stays far below both engines' parameter limits */
+const INSERT_CHUNK_ROWS = 500;
+
+export type AsyncEventStore = ReturnType<typeof createAsyncEventStore>;
+
+type Row = { cluster_id: string; seq: number; json: string };
+
+export function createAsyncEventStore(
+  db: Kysely<Schema>,
+  dialect: Dialect,
+  now: () => number,
+  reportCorrupt: CorruptReporter = warnCorrupt,
+) {
+  function toEvent(row: Row): ClusterEvent | null {
+    const key = `${row.cluster_id}#${row.seq}`;
+    const json = parseJson(row.json);
+    if (!json.ok) {
+      reportCorrupt({ table: 'events', key, problem: json.problem });
+      return null;
+    }
+    const r = ClusterEvent.safeParse({ ...(json.value as object), seq: row.seq, clusterId: row.cluster_id });
+    if (!r.success) {
+      reportCorrupt({ table: 'events', key, problem: r.error.issues.map((i) => i.message).join('; ') });
+      return null;
+    }
+    return r.data;
+  }
+
+  /** Reserves n seqs; returns the last one. Row-locks the cluster's counter until the transaction ends. */
+  async function bump(tx: Tx, clusterId: string, n: number): Promise<number> {
+    const row = await tx
+      .insertInto('event_seq')
+      .values({ cluster_id: clusterId, last_seq: n })
+      .onConflict((oc) =>
+        oc.column('cluster_id').doUpdateSet((eb) => ({ last_seq: eb('event_seq.last_seq', '+', eb.ref('excluded.last_seq')) })),
+      )
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    return row.last_seq;
+  }
+
+  async function lastSeq(clusterId: string): Promise<number> {
+    const row = await db.selectFrom('event_seq').select('last_seq').where('cluster_id', '=', clusterId).executeTakeFirst();
+    return row?.last_seq ?? 0;
+  }
+
+  return {
+    /**
+     * Numbers and stores drafts in one transaction; returns them as ClusterEvents in order. With a
+     * fence, throws FencedError and writes nothing unless that lease is still current.
+     */
+    async append(clusterId: string, drafts: EventDraft[], fence?: Fence): Promise<ClusterEvent[]> {
+      parseInput(ClusterIdArg, clusterId, 'clusterId');
+      const valid = drafts.map((d, i) => parseInput(EventDraft, d, `event draft ${i}`));
+      const f = fence === undefined ? undefined : parseInput(Fence, fence, 'fence');
+      if (valid.length === 0) return [];
+      return writeTx(db, dialect, async (tx) => {
+        // the lease first, then the counter: the one lock order every writer uses
+        if (f) await checkFence(tx, dialect, clusterId, f, now());
+        const last = await bump(tx, clusterId, valid.length);
+        const events = valid.map((d, i): ClusterEvent => ({ ...d, seq: last - valid.length + 1 + i, clusterId }));
+        for (let i = 0; i < events.length; i += INSERT_CHUNK_ROWS) {
+          const rows = events.slice(i, i + INSERT_CHUNK_ROWS).map((e) => ({
+            cluster_id: clusterId,
+            seq: e.seq,
+            at: e.at,
+            type: e.body.type,
+            severity: e.severity,
+            json: JSON.stringify({ at: e.at, severity: e.severity, message: e.message, body: e.body }),
+          }));
+          await tx.insertInto('events').values(rows).execute();
+        }
+        return events;
+      });
+    },
+
+    /**
+     * Events with seq > since, ascending, at most `limit`. next is the last seq examined (corrupt rows
+     * are skipped but still advance next, so a reader never loops on them), or `since` when none.
+     */
+    async since(clusterId: string, since: number, limit: number): Promise<EventPage> {
+      parseInput(SinceLimit, limit, 'limit');
+      const rows = await db
+        .selectFrom('events')
+        .select(['cluster_id', 'seq', 'json'])
+        .where('cluster_id', '=', clusterId)
+        .where('seq', '>', since)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      const events: ClusterEvent[] = [];
+      for (const row of rows) {
+        const e = toEvent(row);
+        if (e) events.push(e);
+      }
+      return { events, next: rows.at(-1)?.seq ?? since };
+    },
+
+    /** Highest seq ever assigned for the cluster (0 when none), even if that event was pruned. */
+    lastSeq,
+
+    /** Retention: deletes old events; never touches the seq counters. Returns the number deleted. */
+    async prune(options: EventPruneOptions): Promise<number> {
+      const o = parseInput(EventPruneOptions, options, 'event prune options');
+      return writeTx(db, dialect, async (tx) => {
+        let deleted = 0;
+        if (o.maxAgeMs !== undefined) {
+          const r = await tx.deleteFrom('events').where('at', '<', now() - o.maxAgeMs).executeTakeFirst();
+          deleted += Number(r.numDeletedRows);
+        }
+        if (o.maxEvents !== undefined) {
+          const clusters = await tx.selectFrom('event_seq').select('cluster_id').execute();
+          for (const { cluster_id } of clusters) {
+            // the newest event beyond the allowance, if any: it and everything older go
+            const cut = await tx
+              .selectFrom('events')
+              .select('seq')
+              .where('cluster_id', '=', cluster_id)
+              .orderBy('seq', 'desc')
+              .limit(1)
+              .offset(o.maxEvents)
+              .executeTakeFirst();
+            if (cut === undefined) continue;
+            const r = await tx.deleteFrom('events').where('cluster_id', '=', cluster_id).where('seq', '<=', cut.seq).executeTakeFirst();
+            deleted += Number(r.numDeletedRows);
+          }
+        }
+        return deleted;
+      });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// Opens the SQL store on PostgreSQL (a URL) or SQLite (a file), migrated to the latest schema.
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { CorruptReporter } from '../corrupt';
+import { createAsyncEventStore } from './events';
+import { createLeaseStore } from './leases';
+import { migrate } from './migrations';
+import type { Dialect, Schema } from './schema';
+
+/** connections per replica: appends of one cluster take turns anyway, this bounds the server's load */
+export const PG_POOL_MAX = 10;
+/** no statement may hold a row lock (and so every appender of its cluster) longer than this */
+export const PG_STATEMENT_TIMEOUT_MS = 10_000;
+/** nor may a transaction sit idle holding one (a paused process) */
+export const PG_IDLE_IN_TX_TIMEOUT_MS = 30_000;
+const PG_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * a second SQLite connection (another process's store on the file) waits this long for the write lock.
+ * Not a second store in this process: better-sqlite3 waits synchronously, blocking the very thread that
+ * must finish the first store's transaction (it spans awaits), so that wait always runs out.
+ */
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const INT8_OID = 20;
+
+export type SqlStoreOptions = ({ url: string } | { sqliteFile: string }) & {
+  now?: () => number;
+  onCorrupt?: CorruptReporter;
+};
+
+export type SqlStore = Awaited<ReturnType<typeof openSqlStore>>;
+
+export async function openSqlStore(options: SqlStoreOptions) {
+  const now = options.now ?? Date.now;
+  const { db, dialect } = 'url' in options ? openPostgres(options.url) : openSqlite(options.sqliteFile);
+  try {
+    await migrate(db as Kysely<unknown>);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return {
+    db,
+    dialect,
+    events: createAsyncEventStore(db, dialect, now, options.onCorrupt),
+    leases: createLeaseStore(db, dialect, now),
+    /** Ends the pool or closes the file. */
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string): { db: Kysely<Schema>; dialect: Dialect } {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('the database URL must start with postgres:// or postgresql://');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_MAX,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    statement_timeout: PG_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: PG_IDLE_IN_TX_TIMEOUT_MS,
+    application_name: 'quorate',
+    // bigint as a JS number, for this pool only (not pg's global parsers)
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // an idle connection dropped by the server must not crash the process; the next query reconnects
+  pool.on('error', (e) => console.warn(`[store] PostgreSQL connection lost: ${e.message}`));
+  return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}
+
+function openSqlite(file: string): { db: Kysely<Schema>; dialect: Dialect } {
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+}
+
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new Error(`bigint ${text} is beyond a safe JS integer`);
+  return n;
+}
