@@ -19,6 +19,8 @@ command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
 command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
 # promtool: `promtool check rules` / `test rules` on deploy/prometheus (apps/bff/src/prometheus.test.ts); the server is not wanted
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# PostgreSQL's binaries: the SQL store's tests (packages/store/src/sql) start their own throwaway server
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== installing system packages: ${missing[*]}"
@@ -31,6 +33,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     # with its own NSS db, lock file and socket, so a system one would not collide; it is just not wanted
     if [[ " ${missing[*]} " == *" corosync-qnetd "* ]]; then
       systemctl disable --now corosync-qnetd >/dev/null 2>&1 || service corosync-qnetd stop >/dev/null 2>&1 || true
+    fi
+    # postgresql creates and starts Debian's own cluster on :5432: the tests run their own server, on loopback
+    # ports 25432–25499, so the system one would only cost memory
+    if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+      systemctl disable --now postgresql >/dev/null 2>&1 || service postgresql stop >/dev/null 2>&1 || true
     fi
   else
     echo "missing system packages: ${missing[*]} — install them as root: apt-get install -y ${missing[*]}" >&2
