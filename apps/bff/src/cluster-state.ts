@@ -1,29 +1,48 @@
-// Each cluster's state in the cluster list (the header's switcher shows a dot per cluster): the model's
-// clusterHealth of the collector's newest snapshot, the source's state, and a changed certificate. The
-// health is computed once per snapshot object (memo), so listing 50 clusters costs 50 map lookups.
-import { clusterHealth, type ClusterSnapshot, type ClusterState, type HealthState } from '@quorate/model';
+// Each cluster's state in the cluster list (the header's switcher and the all-clusters page show it): the
+// model's clusterHealth of the collector's newest snapshot, its votes and nodes online, the source's state,
+// and a changed certificate. The facts are computed once per snapshot object (memo), so listing 100 clusters
+// costs 100 map lookups. `since` is the registry's (clusters.ts): it remembers when the health changed.
+import { clusterHealth, type ClusterSnapshot, type ClusterState, type HealthState, type ClusterVotes, type NodeCount } from '@quorate/model';
 import type { SourceHealth } from '@quorate/sources';
 
-const memo = new WeakMap<ClusterSnapshot, HealthState>();
+interface Facts {
+  health: HealthState;
+  votes: ClusterVotes | null;
+  nodes: NodeCount;
+}
 
-function healthOf(snapshot: ClusterSnapshot): HealthState {
-  let h = memo.get(snapshot);
-  if (h === undefined) {
-    h = clusterHealth(snapshot).state;
-    memo.set(snapshot, h);
+const memo = new WeakMap<ClusterSnapshot, Facts>();
+
+function factsOf(snapshot: ClusterSnapshot): Facts {
+  let f = memo.get(snapshot);
+  if (f === undefined) {
+    const q = snapshot.quorum;
+    f = {
+      health: clusterHealth(snapshot).state,
+      votes: q ? { total: q.totalVotes, expected: q.expectedVotes, quorum: q.quorum } : null,
+      nodes: { online: snapshot.nodes.filter((n) => n.state === 'online').length, total: snapshot.nodes.length },
+    };
+    memo.set(snapshot, f);
   }
-  return h;
+  return f;
 }
 
 /** a down source cannot vouch for "healthy" (its last snapshot is old): unknown; lost and degraded keep their alarm */
-export function clusterState(snapshot: ClusterSnapshot | null, source: SourceHealth): ClusterState {
-  const h = snapshot ? healthOf(snapshot) : 'unknown';
+export function clusterState(snapshot: ClusterSnapshot | null, source: SourceHealth): Omit<ClusterState, 'since'> {
+  const f = snapshot ? factsOf(snapshot) : null;
+  const h = f?.health ?? 'unknown';
   return {
     health: h === 'healthy' && source.state === 'down' ? 'unknown' : h,
     source: source.state,
     ...(source.certificate ? { certificateChanged: true } : {}),
+    votes: f?.votes ?? null,
+    nodes: f?.nodes ?? null,
   };
 }
 
-/** what must change for the list to be sent again */
-export const stateKey = (s: ClusterState): string => `${s.health}/${s.source}/${s.certificateChanged === true ? 'cert' : ''}`;
+const votesKey = (v: ClusterVotes | null | undefined) => (v ? `${v.total}:${v.expected}:${v.quorum}` : '');
+const nodesKey = (n: NodeCount | null | undefined) => (n ? `${n.online}:${n.total}` : '');
+
+/** what must change for the list to be sent again (not `since`: it moves only with the health) */
+export const stateKey = (s: Omit<ClusterState, 'since'>): string =>
+  `${s.health}/${s.source}/${s.certificateChanged === true ? 'cert' : ''}/${votesKey(s.votes)}/${nodesKey(s.nodes)}`;

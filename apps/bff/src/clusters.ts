@@ -1,9 +1,10 @@
 // The clusters the BFF watches, each with its source, its one collector and its checkpoint; `?cluster=`
 // and `clusterId` resolve here. The list changes at runtime (POST/PATCH/DELETE /api/v1/clusters, see
 // cluster-admin.ts): listeners (the socket gateway, metrics) hear of each cluster added and removed, and of
-// a cluster whose state (cluster-state.ts) changed: the list carries each one's state for the switcher.
+// a cluster whose state (cluster-state.ts) changed: the list carries each one's state for the switcher and
+// the all-clusters page, with since when its health is what it is (kept here, per cluster).
 import { EventEmitter } from 'node:events';
-import type { ClusterSummary } from '@quorate/model';
+import type { ClusterState, ClusterSummary } from '@quorate/model';
 import { capabilityNames } from '@quorate/sources';
 import type { z } from 'zod';
 import type { ClusterConfig } from './cluster-entry';
@@ -24,13 +25,24 @@ interface RegistryEvents {
   changed: [];
 }
 
+interface Watched {
+  key: string;
+  /** null before the first look */
+  health: ClusterState['health'] | null;
+  since: number;
+  stop: () => void;
+}
 
 export class ClusterRegistry extends EventEmitter<RegistryEvents> {
   private readonly byId = new Map<string, Cluster>();
-  /** per cluster: its last state key, and how to stop listening to its collector */
-  private readonly watched = new Map<string, { key: string; stop: () => void }>();
+  /** per cluster: its last state key sent, its health and since when, and how to stop listening to its collector */
+  private readonly watched = new Map<string, Watched>();
 
-  constructor(clusters: Cluster[]) {
+  /** `now`: the clock `since` is read from (tests give their own) */
+  constructor(
+    clusters: Cluster[],
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     for (const c of clusters) {
       this.byId.set(c.config.id, c);
@@ -41,21 +53,34 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
 
   /** the list is sent again when a snapshot changes a cluster's state (its collector's `observed`) */
   private watch(c: Cluster): void {
-    this.watched.get(c.config.id)?.stop();
+    const before = this.watched.get(c.config.id);
+    before?.stop();
     const onObserved = () => {
       const w = this.watched.get(c.config.id);
+      if (!w) return;
       const key = stateKey(this.stateOf(c));
-      if (!w || w.key === key) return;
+      if (w.key === key) return;
       w.key = key;
       // at once, inside the collector's ingest (its errors are caught there): a timer could fire after close
       this.emit('changed');
     };
     c.collector.on('observed', onObserved);
-    this.watched.set(c.config.id, { key: stateKey(this.stateOf(c)), stop: () => c.collector.off('observed', onObserved) });
+    // new settings (put) keep the health's `since` when the health stays; the first look is a change
+    const w: Watched = { key: '', health: before?.health ?? null, since: before?.since ?? 0, stop: () => c.collector.off('observed', onObserved) };
+    this.watched.set(c.config.id, w);
+    w.key = stateKey(this.stateOf(c));
   }
 
-  private stateOf(c: Cluster) {
-    return clusterState(c.collector.current()?.snapshot ?? null, c.collector.health());
+  /** the state as listed; a health unlike the last one seen starts a new `since` (whoever asks first notices) */
+  private stateOf(c: Cluster): ClusterState {
+    const s = clusterState(c.collector.current()?.snapshot ?? null, c.collector.health());
+    const w = this.watched.get(c.config.id);
+    if (!w) return s;
+    if (w.health !== s.health) {
+      w.health = s.health;
+      w.since = this.now();
+    }
+    return { ...s, since: w.since };
   }
 
   /** the one marked default (the newest mark wins: see setDefault), else the first */

@@ -21,11 +21,13 @@ describe('GET /api/v1/clusters', () => {
     const res = await get('/api/v1/clusters');
     expect(res.status).toBe(200);
     const body = ClusterList.parse(await res.json());
+    // each with its state (the header's switcher and the all-clusters page show it): the model's health of
+    // the newest snapshot, its votes and nodes online, and since when the health is what it is
+    const state = { health: 'healthy', source: 'ok', votes: { total: 3, expected: 3, quorum: 2 }, nodes: { online: 3, total: 3 }, since: expect.any(Number) };
     expect(body.clusters).toEqual([
       // the fake source takes faults and nothing else: that is what the page may offer
-      // each with its state (the header's switcher shows it): the model's health of the newest snapshot
-      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true, origin: 'config', capabilities: ['faults'], state: { health: 'healthy', source: 'ok' } },
-      { id: 'edge', name: 'Edge site', source: 'sim', default: false, origin: 'config', capabilities: ['faults'], state: { health: 'healthy', source: 'ok' } },
+      { id: 'lab-cluster', name: 'Lab', source: 'sim', default: true, origin: 'config', capabilities: ['faults'], state },
+      { id: 'edge', name: 'Edge site', source: 'sim', default: false, origin: 'config', capabilities: ['faults'], state },
     ]);
   });
 

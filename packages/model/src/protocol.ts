@@ -82,15 +82,36 @@ export type EventsPage = z.infer<typeof EventsPage>;
 export const Capability = z.enum(['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice', 'links']);
 export type Capability = z.infer<typeof Capability>;
 
+/** the newest snapshot's vote arithmetic (corosync-quorumtool's Total votes, Expected votes, Quorum) */
+export const ClusterVotes = z.object({
+  total: z.number().int().min(0),
+  expected: z.number().int().min(0),
+  /** votes needed */
+  quorum: z.number().int().min(0),
+});
+export type ClusterVotes = z.infer<typeof ClusterVotes>;
+
+/** the newest snapshot's nodes: online (in the observer's membership) of all configured */
+export const NodeCount = z.object({ online: z.number().int().min(0), total: z.number().int().min(0) });
+export type NodeCount = z.infer<typeof NodeCount>;
+
 /**
- * A cluster's state in the cluster list (the header's switcher): the model's clusterHealth of the newest
- * snapshot (healthy never without a live source), the source's own state, and whether a pinned TLS
- * certificate stopped matching (the admin sees both fingerprints in GET /api/v1/clusters/:id).
+ * A cluster's state in the cluster list (the header's switcher, the all-clusters page): the model's
+ * clusterHealth of the newest snapshot (healthy never without a live source), the source's own state,
+ * whether a pinned TLS certificate stopped matching (the admin sees both fingerprints in GET
+ * /api/v1/clusters/:id), its votes and nodes, and since when its health is what it is. The newer fields
+ * are optional: older BFFs and the `?sample=` lists have none.
  */
 export const ClusterState = z.object({
   health: z.enum(['healthy', 'degraded', 'lost', 'unknown']),
   source: z.enum(['starting', 'ok', 'degraded', 'down']),
   certificateChanged: z.boolean().optional(),
+  /** null: no snapshot yet, or no node could be asked */
+  votes: ClusterVotes.nullable().optional(),
+  /** null: no snapshot yet */
+  nodes: NodeCount.nullable().optional(),
+  /** ms since the epoch when `health` last changed, as this BFF saw it (its first look counts) */
+  since: z.number().int().min(0).optional(),
 });
 export type ClusterState = z.infer<typeof ClusterState>;
 

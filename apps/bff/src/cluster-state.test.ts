@@ -1,0 +1,155 @@
+// Each cluster's state in the list (cluster-state.ts, clusters.ts): votes and nodes online from the newest
+// snapshot, `since` moving only with the health (the first look counts), and the list sent again only when
+// the state key changes — a new snapshot that changes only latencies sends nothing.
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { ClusterState, type ClusterSnapshot } from '@quorate/model';
+import { sampleSnapshot } from '@quorate/model/testing';
+import type { SourceHealth } from '@quorate/sources';
+import { clusterState, stateKey } from './cluster-state';
+import { ClusterRegistry, type Cluster } from './clusters';
+
+const OK: SourceHealth = { state: 'ok', message: null, lastObservedAt: null };
+
+/** what the registry reads of a collector: its newest snapshot, its source's health, `observed` */
+class FakeCollector extends EventEmitter {
+  snapshot: ClusterSnapshot | null = null;
+  sourceHealth: SourceHealth = OK;
+  readonly source = { capabilities: {} };
+  current() {
+    return this.snapshot ? { rev: 1, snapshot: this.snapshot } : null;
+  }
+  health(): SourceHealth {
+    return this.sourceHealth;
+  }
+  /** a new snapshot, as the collector's ingest announces it */
+  observe(s: ClusterSnapshot) {
+    this.snapshot = s;
+    this.emit('observed', s);
+  }
+}
+
+function clusterOf(id: string, collector: FakeCollector): Cluster {
+  return { config: { id, name: id, default: false, source: 'sim', settings: {}, origin: 'runtime' }, collector, checkpoint: {} } as unknown as Cluster;
+}
+
+/** pve1..pve<nodes> seen from pve1, the last `offline` of them down; quorate while the rest hold a majority */
+function withOffline(nodes: number, offline: number): ClusterSnapshot {
+  const s = sampleSnapshot({ nodes });
+  const left = nodes - offline;
+  for (const n of s.nodes) if (n.id > left) n.state = 'offline';
+  for (const l of s.links) if (l.from > left || l.to > left) Object.assign(l, { connected: false, latencyAvgMs: null, latencyMaxMs: null });
+  s.quorum = { ...s.quorum!, totalVotes: left, quorate: left >= s.quorum!.quorum, members: s.nodes.filter((n) => n.id <= left).map((n) => n.id) };
+  return s;
+}
+
+function registry(...collectors: FakeCollector[]) {
+  let now = 1_000;
+  const r = new ClusterRegistry(
+    collectors.map((c, i) => clusterOf(`c${i}`, c)),
+    () => now,
+  );
+  let changes = 0;
+  r.on('changed', () => changes++);
+  return {
+    r,
+    state: (i = 0) => r.summaries()[i]!.state!,
+    changes: () => changes,
+    at: (t: number) => (now = t),
+  };
+}
+
+describe('clusterState', () => {
+  it('votes and nodes online come from the newest snapshot; the schema takes them', () => {
+    const s = clusterState(sampleSnapshot({ nodes: 5 }), OK);
+    expect(s).toEqual({ health: 'healthy', source: 'ok', votes: { total: 5, expected: 5, quorum: 3 }, nodes: { online: 5, total: 5 } });
+    expect(ClusterState.parse(s)).toEqual(s);
+    const lost = clusterState(withOffline(3, 2), OK);
+    expect(lost).toMatchObject({ health: 'lost', votes: { total: 1, expected: 3, quorum: 2 }, nodes: { online: 1, total: 3 } });
+  });
+
+  it('nothing known: unknown with votes and nodes null; a snapshot without quorum has nodes but no votes', () => {
+    expect(clusterState(null, { ...OK, state: 'starting' })).toEqual({ health: 'unknown', source: 'starting', votes: null, nodes: null });
+    const blind = { ...sampleSnapshot(), quorum: null };
+    expect(clusterState(blind, OK)).toMatchObject({ health: 'unknown', votes: null, nodes: { online: 3, total: 3 } });
+  });
+
+  it('the key holds health, source, certificate, votes and nodes; not latency', () => {
+    const a = sampleSnapshot();
+    const slower = structuredClone(a);
+    for (const l of slower.links) l.latencyAvgMs = 40;
+    expect(stateKey(clusterState(slower, OK))).toBe(stateKey(clusterState(a, OK)));
+    expect(stateKey(clusterState(sampleSnapshot({ nodes: 4 }), OK))).not.toBe(stateKey(clusterState(a, OK)));
+    expect(stateKey(clusterState(a, { ...OK, state: 'degraded' }))).not.toBe(stateKey(clusterState(a, OK)));
+  });
+
+  it('old lists (no votes, nodes, since) still parse', () => {
+    expect(ClusterState.parse({ health: 'healthy', source: 'ok' })).toEqual({ health: 'healthy', source: 'ok' });
+  });
+});
+
+describe('the registry', () => {
+  it('since: the first look counts as a change; it moves when the health does, not when the votes do', () => {
+    const c = new FakeCollector();
+    const { state, at } = registry(c);
+    expect(state()).toMatchObject({ health: 'unknown', since: 1_000, votes: null, nodes: null });
+
+    at(2_000);
+    c.observe(sampleSnapshot({ nodes: 5 }));
+    expect(state()).toMatchObject({ health: 'healthy', since: 2_000, votes: { total: 5, expected: 5, quorum: 3 }, nodes: { online: 5, total: 5 } });
+
+    at(3_000);
+    c.observe(withOffline(5, 1));
+    expect(state()).toMatchObject({ health: 'degraded', since: 3_000, votes: { total: 4, expected: 5, quorum: 3 }, nodes: { online: 4, total: 5 } });
+
+    // still degraded, one more node gone: new figures, the same since
+    at(4_000);
+    c.observe(withOffline(5, 2));
+    expect(state()).toMatchObject({ health: 'degraded', since: 3_000, votes: { total: 3 }, nodes: { online: 3, total: 5 } });
+
+    at(5_000);
+    c.observe(withOffline(5, 3));
+    expect(state()).toMatchObject({ health: 'lost', since: 5_000, nodes: { online: 2, total: 5 } });
+  });
+
+  it('sends the list again when health, votes or nodes change; an unchanged state sends nothing', () => {
+    const a = new FakeCollector();
+    const b = new FakeCollector();
+    const { changes, state } = registry(a, b);
+    a.observe(sampleSnapshot());
+    expect(changes()).toBe(1); // unknown -> healthy
+    b.observe(sampleSnapshot());
+    expect(changes()).toBe(2);
+
+    // the same state again, and only latencies changed: nothing
+    a.observe(sampleSnapshot());
+    const slower = sampleSnapshot();
+    for (const l of slower.links) l.latencyAvgMs = 12;
+    a.observe(slower);
+    expect(changes()).toBe(2);
+
+    // a node down: health, votes and nodes change
+    a.observe(withOffline(3, 1));
+    expect(changes()).toBe(3);
+    expect(state(0)).toMatchObject({ health: 'degraded', votes: { total: 2 } });
+
+    // a fourth node joins, the cluster stays healthy: the votes and nodes are news
+    b.observe(sampleSnapshot({ nodes: 4 }));
+    expect(changes()).toBe(4);
+    b.observe(sampleSnapshot({ nodes: 4 }));
+    expect(changes()).toBe(4);
+  });
+
+  it('listing does not emit, and a removed cluster is no longer heard', () => {
+    const a = new FakeCollector();
+    const b = new FakeCollector();
+    const { r, changes } = registry(a, b);
+    r.summaries();
+    r.summaries();
+    expect(changes()).toBe(0);
+    r.remove('c1');
+    expect(changes()).toBe(1);
+    b.observe(sampleSnapshot());
+    expect(changes()).toBe(1);
+  });
+});
