@@ -1,6 +1,8 @@
-// npm run bench:fanout — 1,000 socket.io clients (in a few client processes) on loopback against one BFF
-// whose sim changes 10 times a second. Prints p50/p99 delivery latency (sim change -> client receipt),
-// BFF CPU and peak RSS. Last line: fanout clients=N p50_ms=X p99_ms=Y rss_mb=Z cpu_pct=W
+// npm run bench:fanout — 1,000 clients (FANOUT_CLIENTS; in FANOUT_PROCS client processes, bench/fanout-client.ts)
+// on loopback against one BFF whose sim changes 10 times a second, all watching its one cluster. Once every
+// client process has connected its sockets it measures for FANOUT_MS: how many connected, p50/p99 delivery
+// latency (sim change -> client receipt), BFF CPU and peak RSS. FANOUT_PROF=dir: the BFF's CPU profile.
+// Last line: fanout clients=N p50_ms=X p99_ms=Y rss_mb=Z cpu_pct=W
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -8,6 +10,8 @@ const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 1000);
 const PROCS = Number(process.env.FANOUT_PROCS ?? 4);
 const MEASURE_MS = Number(process.env.FANOUT_MS ?? 20_000);
 const PORT = Number(process.env.FANOUT_PORT ?? 18090);
+/** issue 17: 5,000 clients on 2 cores shared with the client processes, all connected, p99 under this */
+const P99_TARGET_MS = 150;
 // registered by the BFF as an operator token at start; the clients authenticate their sockets with it
 const TOKEN = process.env.QUORATE_API_TOKEN ?? 'bench-fanout-token-0123456789abcdef';
 const DATA_DIR = `/tmp/quorate-bench-fanout-${process.pid}`;
@@ -42,7 +46,9 @@ async function waitHealthy(): Promise<void> {
   throw new Error('BFF did not become healthy');
 }
 
-const bff: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/src/main.ts'], {
+// FANOUT_PROF=dir: the BFF writes a CPU profile there on exit (node --cpu-prof)
+const prof = process.env.FANOUT_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_PROF}`] : [];
+const bff: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', 'apps/bff/src/main.ts'], {
   env: {
     ...process.env,
     HOST: '127.0.0.1',
@@ -51,7 +57,7 @@ const bff: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/
     QUORATE_SIM_TICK_MS: '100',
     QUORATE_API_TOKEN: TOKEN,
     // every client uses the one token: lift the per-identity socket cap (default 20)
-    QUORATE_MAX_SOCKETS_PER_IDENTITY: '1000',
+    QUORATE_MAX_SOCKETS_PER_IDENTITY: String(Math.max(20, CLIENTS)),
     QUORATE_DATA_DIR: DATA_DIR,
   },
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -61,20 +67,28 @@ try {
   const pid = bff.pid!;
   console.log(`BFF pid ${pid} on ${url}; ${CLIENTS} clients in ${PROCS} processes; measuring ${MEASURE_MS} ms`);
   const per = Math.ceil(CLIENTS / PROCS);
-  const warmupMs = 5000;
-  const results: Promise<{ connected: number; errors: number; latencies: number[] }>[] = [];
+  type Result = { connected: number; errors: number; reasons: Record<string, number>; latencies: number[] };
+  const ready: Promise<number>[] = [];
+  const results: Promise<Result>[] = [];
   for (let i = 0; i < PROCS; i++) {
     const n = Math.min(per, CLIENTS - i * per);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout-client.ts', url, String(n), String(warmupMs + MEASURE_MS), TOKEN], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout-client.ts', url, String(n), String(MEASURE_MS), TOKEN], {
       stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    let onReady: (ms: number) => void = () => undefined;
+    ready.push(new Promise((r) => (onReady = r)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /^ready (\d+)$/m.exec(out);
+      if (m) onReady(Number(m[1]));
     });
     results.push(
       new Promise((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d) => (out += d));
         child.on('exit', () => {
+          onReady(NaN); // a child that died before it was ready must not hold the measurement
           try {
-            resolve(JSON.parse(out.trim().split('\n').pop()!));
+            resolve(JSON.parse(out.trim().split('\n').pop()!) as Result);
           } catch (e) {
             reject(e);
           }
@@ -82,7 +96,8 @@ try {
       }),
     );
   }
-  await sleep(warmupMs);
+  const connectMs = Math.max(...(await Promise.all(ready)));
+  console.log(`every client process connected its sockets (slowest: ${connectMs} ms); measuring`);
   const cpu0 = procCpuTicks(pid);
   const t0 = Date.now();
   await sleep(MEASURE_MS);
@@ -92,11 +107,13 @@ try {
   const connected = all.reduce((s, r) => s + r.connected, 0);
   const errors = all.reduce((s, r) => s + r.errors, 0);
   const lat = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  console.log(`connected ${connected}/${CLIENTS}, connect errors ${errors}, patches received ${lat.length}`);
+  const reasons: Record<string, number> = {};
+  for (const r of all) for (const [k, v] of Object.entries(r.reasons)) reasons[k] = (reasons[k] ?? 0) + v;
+  console.log(`connected ${connected}/${CLIENTS}, connect errors ${errors}${errors > 0 ? ` (${JSON.stringify(reasons)})` : ''}, patches received ${lat.length}`);
   if (connected === 0) console.log('no client connected: is QUORATE_API_TOKEN accepted by the BFF (at least 16 characters)?');
   const p50 = percentile(lat, 50);
   const p99 = percentile(lat, 99);
-  console.log(`targets: p99 < 100 ms (${p99 < 100 ? 'met' : 'MISSED'}), RSS < 250 MB (${rssMb < 250 ? 'met' : 'MISSED'})`);
+  console.log(`targets: every client connected (${connected === CLIENTS ? 'met' : 'MISSED'}), p99 < ${P99_TARGET_MS} ms (${p99 < P99_TARGET_MS ? 'met' : 'MISSED'})`);
   console.log(`fanout clients=${connected} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} rss_mb=${rssMb.toFixed(1)} cpu_pct=${cpuPct.toFixed(1)}`);
 } finally {
   bff.kill('SIGTERM');

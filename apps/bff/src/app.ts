@@ -168,6 +168,7 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     logger,
     makeSource,
     makeEvents,
+    telemetryMinMs: config.telemetryMinMs,
     ...(deps.firstRev !== undefined ? { firstRev: deps.firstRev } : {}),
     ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
     ...(deps.checkpointThrottleMs !== undefined ? { checkpointThrottleMs: deps.checkpointThrottleMs } : {}),

@@ -17,6 +17,8 @@ export interface ClusterBuildDeps {
   firstRev?: number;
   patchCapacity?: number;
   checkpointThrottleMs?: number;
+  /** see CollectorOptions.telemetryMinMs */
+  telemetryMinMs?: number;
 }
 
 export type ClusterBuilder = (config: ClusterConfig) => Cluster;
@@ -35,6 +37,7 @@ export function clusterBuilder(deps: ClusterBuildDeps): ClusterBuilder {
       persist: (baseline) => checkpoint.write(baseline),
       ...(deps.firstRev !== undefined ? { firstRev: deps.firstRev } : {}),
       ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
+      ...(deps.telemetryMinMs !== undefined ? { telemetryMinMs: deps.telemetryMinMs } : {}),
     });
     checkpoint.attach(source, () => collector.diffBaseline());
     collector.on('patch', () => checkpoint.changed());

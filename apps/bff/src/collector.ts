@@ -9,6 +9,7 @@ import {
   carryForwardKnown,
   diffSnapshots,
   makePatch,
+  telemetryOnly,
   type ClusterEvent,
   type LinkHealthState,
   type PatchMessage,
@@ -39,6 +40,12 @@ export interface CollectorOptions {
   initialBaseline?: ClusterSnapshot | null;
   /** persist the new baseline; runs inside the transaction that appends events (both or neither) */
   persist?: (baseline: ClusterSnapshot) => void;
+  /**
+   * a patch that only moves telemetry (model telemetry.ts) goes out at most this often in observation time
+   * (the snapshots' observedAt: a sim driven by hand is judged by its own clock), merged with the ones
+   * after it; anything else goes out at once. 0 (the default): every change at once.
+   */
+  telemetryMinMs?: number;
 }
 
 export interface CollectorEvents {
@@ -64,7 +71,14 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private readonly log: Logger;
   private readonly patches: PatchLog;
   private readonly firstRev: number;
+  /** what clients were sent: the rev chain's head */
   private latest: Revision | null = null;
+  /** a newer observation whose telemetry-only patch waits for telemetryMinMs (null: none waits) */
+  private held: ClusterSnapshot | null = null;
+  private heldTimer: NodeJS.Timeout | null = null;
+  /** observedAt of the last snapshot sent */
+  private lastSentAt = -Infinity;
+  private readonly telemetryMinMs: number;
   /** what events are diffed against: the last snapshot with blind spots filled from before (see diff.ts) */
   private eventBaseline: ClusterSnapshot | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -85,6 +99,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.patches = new PatchLog(opts.patchCapacity ?? 500);
     this.firstRev = opts.firstRev ?? Date.now();
     this.persist = opts.persist;
+    this.telemetryMinMs = opts.telemetryMinMs ?? 0;
     if (opts.initialBaseline && opts.initialBaseline.clusterId === this.clusterId) this.eventBaseline = opts.initialBaseline;
   }
 
@@ -116,6 +131,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
   }
 
   async stop(): Promise<void> {
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     try {
@@ -125,7 +142,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
     }
   }
 
-  /** the newest validated snapshot and its rev; null before the first observation */
+  /**
+   * the newest snapshot sent to clients and its rev; null before the first observation. Behind the newest
+   * observation only in telemetry, by telemetryMinMs at most.
+   */
   current(): Revision | null {
     return this.latest;
   }
@@ -175,22 +195,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     if (!prev) {
       this.baseline(this.firstRev, next);
     } else {
-      let patch: SnapshotPatch | null = null;
-      let failed = false;
-      try {
-        patch = makePatch(prev.snapshot, next, prev.rev, prev.rev + 1);
-      } catch (err) {
-        failed = true;
-        this.log.error({ err }, 'could not make a patch; sending a fresh snapshot');
-      }
-      if (failed) {
-        this.baseline(prev.rev + 1, next);
-      } else if (patch) {
-        this.latest = { rev: patch.rev, snapshot: next };
-        this.patches.push(patch);
-        this.emit('patch', { clusterId: this.clusterId, patch });
-      }
-      // no patch = nothing changed: keep prev so the next patch is made against what clients hold
+      this.send(prev, next, drafts.length > 0);
     }
 
     if (drafts.length === 0) {
@@ -219,6 +224,58 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.eventBaseline = baseline;
     for (const event of events) this.emit('event', event);
     this.emit('observed', next);
+  }
+
+  /**
+   * The patch from what clients hold to next: sent at once, or — when it only moves telemetry, no event
+   * comes with it (urgent) and the last one went out less than telemetryMinMs ago — held and merged into the next.
+   */
+  private send(prev: Revision, next: ClusterSnapshot, urgent: boolean): void {
+    let patch: SnapshotPatch | null;
+    try {
+      patch = makePatch(prev.snapshot, next, prev.rev, prev.rev + 1);
+    } catch (err) {
+      this.log.error({ err }, 'could not make a patch; sending a fresh snapshot');
+      this.release();
+      this.lastSentAt = next.observedAt;
+      this.baseline(prev.rev + 1, next);
+      return;
+    }
+    // no patch = nothing changed: keep prev so the next patch is made against what clients hold
+    if (!patch) return this.release();
+    // at most telemetryMinMs, also when a source's clock steps back
+    const wait = Math.min(this.telemetryMinMs, this.lastSentAt + this.telemetryMinMs - next.observedAt);
+    if (wait > 0 && !urgent && telemetryOnly(patch, prev.snapshot)) {
+      this.held = next;
+      // the next observation after the wait sends it, fresh (a timer at the wait's end would send one up to
+      // a tick old); the timer is the backstop for a source that goes quiet
+      this.heldTimer ??= setTimeout(() => this.sendHeld(), wait + this.telemetryMinMs);
+      return;
+    }
+    this.release();
+    this.lastSentAt = next.observedAt;
+    this.latest = { rev: patch.rev, snapshot: next };
+    this.patches.push(patch);
+    this.emit('patch', { clusterId: this.clusterId, patch });
+  }
+
+  /** no newer observation came for a while: what was held goes out */
+  private sendHeld(): void {
+    this.heldTimer = null;
+    const held = this.held;
+    this.held = null;
+    if (!held || !this.latest) return;
+    try {
+      this.send(this.latest, held, true); // its time has come
+    } catch (err) {
+      this.log.error({ err }, 'failed to send held telemetry');
+    }
+  }
+
+  private release(): void {
+    this.held = null;
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = null;
   }
 
   /** the tracker's events for this snapshot, judged at its observation time (the source's clock) */

@@ -48,6 +48,8 @@ export interface Config {
   sessionTtlMs: number;
   /** open sockets per user or API token */
   maxSocketsPerIdentity: number;
+  /** see QUORATE_TELEMETRY_MIN_MS */
+  telemetryMinMs: number;
 }
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -116,6 +118,8 @@ const Env = z.object({
     .optional(),
   QUORATE_SESSION_HOURS: int(1, 24 * 90).default(12),
   QUORATE_MAX_SOCKETS_PER_IDENTITY: int(1, 100_000).default(20),
+  /** a telemetry-only change (latency, loss, storage sizes) reaches browsers at most this often; 0: at once */
+  QUORATE_TELEMETRY_MIN_MS: int(0, 10_000).default(250),
 });
 
 /** parse the environment; throws ConfigError whose message names each bad variable */
@@ -168,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedHosts: e.QUORATE_ALLOWED_HOSTS ?? [],
     sessionTtlMs: e.QUORATE_SESSION_HOURS * 3_600_000,
     maxSocketsPerIdentity: e.QUORATE_MAX_SOCKETS_PER_IDENTITY,
+    telemetryMinMs: e.QUORATE_TELEMETRY_MIN_MS,
   };
 }
 

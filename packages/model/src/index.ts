@@ -8,6 +8,7 @@ export * from './tolerance';
 export * from './observed';
 export * from './diff';
 export * from './patching';
+export * from './telemetry';
 export * from './describe';
 export * from './timing';
 export * from './auth';

@@ -33,6 +33,8 @@ export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/qu
     allowedHosts: [],
     sessionTtlMs: 3_600_000,
     maxSocketsPerIdentity: 20,
+    // tests count patches one per change; the merging of telemetry has its own (collector.test.ts)
+    telemetryMinMs: 0,
   };
 }
 

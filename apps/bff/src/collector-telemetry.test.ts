@@ -1,0 +1,110 @@
+// The collector's telemetry merging: a change of latency alone waits up to telemetryMinMs and goes out
+// merged; a change that matters (quorum, a node, a link down) goes out at once, carrying what waited.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
+import { applyPatch, canonicalize, type ClusterSnapshot, type PatchMessage } from '@quorate/model';
+import { Collector } from './collector';
+import { MemoryEventStore } from './event-store';
+import { FakeSource } from './testing/fake-source';
+
+const MIN = 250;
+
+function setup() {
+  const source = new FakeSource('c1');
+  const collector = new Collector({ source, store: new MemoryEventStore('c1'), logger: pino({ level: 'silent' }), firstRev: 1, telemetryMinMs: MIN });
+  const patches: PatchMessage[] = [];
+  collector.on('patch', (m) => patches.push(m));
+  return { source, collector, patches };
+}
+
+/** the source's snapshot with link 0 of the first pair at this latency, observed now */
+const withLatency = (s: ClusterSnapshot, ms: number): ClusterSnapshot => ({
+  ...s,
+  observedAt: Date.now(),
+  links: s.links.map((l, i) => (i === 0 ? { ...l, latencyAvgMs: ms } : l)),
+});
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Collector telemetry merging (telemetryMinMs)', () => {
+  it('latency changes 10 times a second reach clients 4 times a second, each the newest, the rev chain unbroken', async () => {
+    const { source, collector, patches } = setup();
+    await collector.start();
+    const first = collector.current()!;
+    const base = source.current()!;
+    for (let i = 1; i <= 10; i++) {
+      vi.advanceTimersByTime(100);
+      source.push(withLatency(base, i));
+    }
+    vi.advanceTimersByTime(MIN);
+    // the first goes out at once (nothing was sent for longer than MIN), then one per 250 ms
+    expect(patches.length).toBeGreaterThanOrEqual(4);
+    expect(patches.length).toBeLessThanOrEqual(5);
+    expect(patches.map((p) => p.patch.baseRev)).toEqual(patches.map((_, i) => first.rev + i));
+    let s = first.snapshot;
+    for (const p of patches) s = applyPatch(s, p.patch);
+    expect(s.links[0]!.latencyAvgMs).toBe(10);
+    expect(s).toEqual(canonicalize(collector.current()!.snapshot));
+  });
+
+  it('a link going down goes out at once, carrying the latency that was waiting', async () => {
+    const { source, collector, patches } = setup();
+    await collector.start();
+    const base = source.current()!;
+    source.push(withLatency(base, 1)); // sent at once
+    vi.advanceTimersByTime(10);
+    source.push(withLatency(base, 2)); // waits
+    expect(patches).toHaveLength(1);
+    vi.advanceTimersByTime(10);
+    const cut = withLatency(base, 2);
+    cut.links = cut.links.map((l, i) => (i === 1 ? { ...l, connected: false } : l));
+    source.push(cut);
+    expect(patches).toHaveLength(2);
+    const links = patches[1]!.patch.links!.upsert;
+    expect(links.find((l) => l.connected === false)).toBeDefined();
+    expect(links.find((l) => l.latencyAvgMs === 2)).toBeDefined();
+    // nothing waits any more: no further patch
+    vi.advanceTimersByTime(MIN * 4);
+    expect(patches).toHaveLength(2);
+  });
+
+  it('a source that goes quiet: what waited goes out within twice telemetryMinMs, without a newer observation', async () => {
+    const { source, collector, patches } = setup();
+    await collector.start();
+    const base = source.current()!;
+    source.push(withLatency(base, 1));
+    source.push(withLatency(base, 2));
+    expect(patches).toHaveLength(1);
+    vi.advanceTimersByTime(2 * MIN);
+    expect(patches).toHaveLength(2);
+    expect(collector.current()!.snapshot.links.find((l) => l.latencyAvgMs === 2)).toBeDefined();
+  });
+
+  it('telemetryMinMs 0: every change at once (the previous behaviour)', async () => {
+    const source = new FakeSource('c1');
+    const collector = new Collector({ source, store: new MemoryEventStore('c1'), logger: pino({ level: 'silent' }), firstRev: 1 });
+    const patches: PatchMessage[] = [];
+    collector.on('patch', (m) => patches.push(m));
+    await collector.start();
+    const base = source.current()!;
+    for (let i = 1; i <= 5; i++) source.push(withLatency(base, i));
+    expect(patches).toHaveLength(5);
+  });
+
+  it('stop() drops what waits: no patch after the collector stopped', async () => {
+    const { source, collector, patches } = setup();
+    await collector.start();
+    const base = source.current()!;
+    source.push(withLatency(base, 1));
+    source.push(withLatency(base, 2));
+    expect(patches).toHaveLength(1);
+    await collector.stop();
+    vi.advanceTimersByTime(MIN * 2);
+    expect(patches).toHaveLength(1);
+  });
+});
