@@ -3,8 +3,8 @@
 // kysely_migration and, on PostgreSQL, holds an advisory lock so replicas starting together migrate once.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import type { Migration } from 'kysely/migration';
+import { Migrator } from 'kysely';
+import type { Migration } from 'kysely';
 
 // Column types both engines accept: 'bigint' has INTEGER affinity in SQLite, 'double precision' REAL.
 // (No STRICT tables on SQLite: they would refuse these names.) Keys are NOT NULL explicitly because
