@@ -24,6 +24,7 @@ import { pathForLegacyHash } from './routes/legacy';
 import type { CreateSearch, JoinSearch, RemoveSearch } from './routes/join-search';
 import type { QdeviceSearch } from './routes/qdevice-search';
 import type { LinksSearch } from './routes/links-search';
+import type { ClustersSearch } from './routes/clusters-search';
 import type { TimelineSearch } from './components/timeline/timeline-search';
 import { rootSearch, type AuditSearch, type HistorySearch, type RootSearch } from './routes/search';
 import { alertsSearch } from './components/alerts/alerts-search';
@@ -180,8 +181,17 @@ const timelineRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/TimelinePage')),
 });
 
+/** every cluster at a glance (issue 17): the filter and the order in the search params (judged by the page) */
+const clustersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'clusters',
+  validateSearch: (raw: Record<string, unknown>) => raw as ClustersSearch,
+  component: lazyRouteComponent(() => import('./pages/ClustersPage')),
+});
+
 export const routeTree = rootRoute.addChildren([
   overviewRoute,
+  clustersRoute,
   historyRoute,
   eventsRoute,
   auditRoute,

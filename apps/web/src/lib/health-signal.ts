@@ -28,6 +28,7 @@ export function signalState(health: HealthState, live: boolean): HealthState {
 
 /** each page's name in the tab title; the overview's title is the cluster's health */
 const PAGE_TITLES: Record<string, string> = {
+  '/clusters': 'All clusters',
   '/history': 'History',
   '/audit': 'Audit',
   '/admin': 'Admin',
