@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // The cluster switcher with 40 clusters: the button names the current one and its state; typing filters by
 // name or id; arrows move, Enter chooses, Escape closes and gives the focus back; each state is a shape and
-// a word, not colour alone; the ARIA combobox/listbox wiring a screen reader follows.
+// a word, not colour alone; the ARIA combobox/listbox wiring a screen reader follows; Tab reaches the link
+// under the list ("All clusters"), and a press on it closes the popover.
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -83,5 +84,35 @@ describe('ClusterSwitcher', () => {
     expect(screen.getAllByRole('option')).toHaveLength(40);
     await user.click(screen.getByTestId('cluster-option-site-05'));
     expect(onSelect).toHaveBeenCalledWith('site-05');
+  });
+
+  it('the footer link ("All clusters"): Tab from the search reaches it, Escape goes back to the button, a press closes the list', async () => {
+    const onAll = vi.fn();
+    render(
+      <ClusterSwitcher
+        clusters={CLUSTERS}
+        clusterId="site-00"
+        onSelect={vi.fn()}
+        footer={
+          <a href="/clusters" onClick={(e) => (e.preventDefault(), onAll())}>
+            All clusters
+          </a>
+        }
+      />,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('cluster-select'));
+    await user.keyboard('{Tab}');
+    const link = screen.getByRole('link', { name: 'All clusters' });
+    expect(link).toHaveFocus();
+    expect(screen.getByRole('listbox')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('listbox')).toBeNull();
+    expect(screen.getByTestId('cluster-select')).toHaveFocus();
+
+    await user.click(screen.getByTestId('cluster-select'));
+    await user.click(screen.getByRole('link', { name: 'All clusters' }));
+    expect(onAll).toHaveBeenCalledOnce();
+    expect(screen.queryByRole('listbox')).toBeNull();
   });
 });

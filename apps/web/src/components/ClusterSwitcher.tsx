@@ -1,8 +1,9 @@
 // The header's cluster switcher, made for dozens of clusters: a button naming the current one opens a popover
 // with a search box (ARIA combobox) over a listbox of every cluster — its state as a shape, a colour and a word
 // (never colour alone), its name and id; the current one marked. Type to filter (name or id), arrows to move,
-// Enter to open, Escape to close. On a phone the button is a 44 px square beside Menu; the list spans the width.
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+// Enter to open, Escape to close; Tab goes on to the link under the list ("All clusters", the caller's).
+// On a phone the button is a 44 px square beside Menu; the list spans the width.
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ClusterList, ClusterState } from '@quorate/model';
 
 type Summary = ClusterList['clusters'][number];
@@ -35,7 +36,15 @@ export function matches(c: Summary, query: string): boolean {
   return q === '' || c.name.toLowerCase().includes(q) || c.id.toLowerCase().includes(q);
 }
 
-export function ClusterSwitcher({ clusters, clusterId, onSelect }: { clusters: Summary[]; clusterId: string | null; onSelect: (id: string) => void }) {
+interface Props {
+  clusters: Summary[];
+  clusterId: string | null;
+  onSelect: (id: string) => void;
+  /** a link under the list (the header's "All clusters": its router Link, so this file needs no router) */
+  footer?: ReactNode;
+}
+
+export function ClusterSwitcher({ clusters, clusterId, onSelect, footer }: Props) {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -85,7 +94,8 @@ export function ClusterSwitcher({ clusters, clusterId, onSelect }: { clusters: S
     else if (e.key === 'End') setActive(Math.max(0, last));
     else if (e.key === 'Enter') choose(shown[active]);
     else if (e.key === 'Escape') close(true);
-    else if (e.key === 'Tab') close(false);
+    // Tab goes on to the footer's link (the options take no focus), else it leaves: closed
+    else if (e.key === 'Tab' && (e.shiftKey || !footer)) close(false);
     else return;
     e.preventDefault();
   };
@@ -180,6 +190,12 @@ export function ClusterSwitcher({ clusters, clusterId, onSelect }: { clusters: S
             })}
           </ul>
           {shown.length === 0 && <p className="px-2 py-2 text-sm text-slate-600 dark:text-slate-400">No cluster matches “{query.trim()}”.</p>}
+          {footer && (
+            // a press on the link closes the popover as it navigates; Tab on from it leaves (closed), Escape goes back
+            <div onClick={() => close(false)} onKeyDown={(e) => (e.key === 'Escape' ? close(true) : e.key === 'Tab' && !e.shiftKey && close(false))} className="mt-1 border-t border-slate-200 pt-1 dark:border-slate-700">
+              {footer}
+            </div>
+          )}
         </div>
       )}
     </div>

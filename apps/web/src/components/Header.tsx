@@ -67,7 +67,18 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
           )}
         </div>
         {/* beside the name (on a phone: a 44 px button before Menu), not in the menu: switching is one tap away */}
-        {clusters.length > 1 && <ClusterSwitcher clusters={clusters} clusterId={clusterId} onSelect={onSelectCluster} />}
+        {clusters.length > 1 && (
+          <ClusterSwitcher
+            clusters={clusters}
+            clusterId={clusterId}
+            onSelect={onSelectCluster}
+            footer={
+              <Link to="/clusters" className={`${navLink} flex font-semibold`} activeOptions={active} data-testid="cluster-switcher-all">
+                All clusters →
+              </Link>
+            }
+          />
+        )}
         <button
           type="button"
           className="ml-auto inline-flex min-h-11 min-w-11 shrink-0 items-center justify-center rounded border border-slate-300 px-2 text-sm font-semibold sm:hidden dark:border-slate-700"
@@ -87,6 +98,11 @@ export function Header({ entry, clusters, clusterId, onSelectCluster, sample }: 
           <Link to="/" className={navLink} activeOptions={{ ...active, exact: true }} data-testid="nav-overview">
             Overview
           </Link>
+          {clusters.length > 1 && (
+            <Link to="/clusters" className={navLink} activeOptions={active} data-testid="nav-clusters">
+              All clusters
+            </Link>
+          )}
           <Link to="/history" className={navLink} activeOptions={active} data-testid="nav-history">
             History
           </Link>
