@@ -35,6 +35,7 @@ export async function postFault(api: APIRequestContext, clusterId: string, fault
 /** every page of the app, by path, and what shows it is there: a new page joins this list (the a11y gate, the phone check) */
 export const APP_PAGES = [
   { path: '/', ready: 'quorum-state' },
+  { path: '/clusters', ready: 'clusters-page' },
   { path: '/history', ready: 'history-page' },
   { path: '/audit', ready: 'audit-page' },
   { path: '/admin', ready: 'admin-page' },
