@@ -30,7 +30,7 @@ function HeaderCell({ c }: { c: Column }) {
   if (!s) return <th className={c.className}>{c.label}</th>;
   return (
     <th className={c.className} aria-sort={s.dir ?? 'none'}>
-      <button type="button" className="inline-flex items-center gap-1 uppercase hover:underline" onClick={s.onSort} title={s.hint}>
+      <button type="button" className="inline-flex items-center gap-1 uppercase hover:underline max-sm:min-h-11" onClick={s.onSort} title={s.hint}>
         {c.label}
         <span aria-hidden="true" className="w-3 text-center">
           {s.dir === 'ascending' ? '▲' : s.dir === 'descending' ? '▼' : ''}
