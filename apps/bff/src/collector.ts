@@ -19,7 +19,7 @@ import {
 import type { ClusterSource, SourceHealth } from '@quorate/sources';
 import type { EventStore } from './event-store';
 import type { Logger } from './logger';
-import { PatchLog } from './patch-log';
+import { PatchLog, snapshotItems } from './patch-log';
 
 export interface CollectorOptions {
   source: ClusterSource;
@@ -255,7 +255,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.release();
     this.lastSentAt = next.observedAt;
     this.latest = { rev: patch.rev, snapshot: next };
-    this.patches.push(patch);
+    this.patches.push(patch, snapshotItems(next));
     this.emit('patch', { clusterId: this.clusterId, patch });
   }
 

@@ -2,9 +2,15 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, repoRoot } from './config';
+import { ConfigError, MAX_CLUSTERS, loadConfig, repoRoot } from './config';
 
 describe('loadConfig', () => {
+  it(`QUORATE_CLUSTERS holds up to ${MAX_CLUSTERS} clusters (100 measured by bench:clusters); one more is refused naming the bound`, () => {
+    const sims = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `c${i}`, source: 'sim', nodes: 3 })));
+    expect(MAX_CLUSTERS).toBeGreaterThanOrEqual(100);
+    expect(loadConfig({ QUORATE_CLUSTERS: sims(MAX_CLUSTERS) }).clusters).toHaveLength(MAX_CLUSTERS);
+    expect(() => loadConfig({ QUORATE_CLUSTERS: sims(MAX_CLUSTERS + 1) })).toThrow(`QUORATE_CLUSTERS: at most ${MAX_CLUSTERS} clusters`);
+  });
   it('defaults: one sim cluster lab-cluster on 127.0.0.1:8080', () => {
     const c = loadConfig({});
     expect(c.host).toBe('127.0.0.1');

@@ -29,4 +29,25 @@ describe('PatchLog', () => {
     expect(log.since(1)).toBeNull();
     expect(log.since(5)!.map((p) => p.rev)).toEqual([6]);
   });
+
+  it('bounded by the items its patches hold: the oldest go first, the newest always stays', () => {
+    const links = (n: number) => Array.from({ length: n }, (_, i) => ({ from: 1, to: 2, link: i % 8, enabled: true, connected: true, latencyAvgMs: i, latencyMaxMs: i, lossPct: 0, downCount: 0 }));
+    const big = (baseRev: number, n: number): SnapshotPatch => ({ ...patch(baseRev), links: { upsert: links(n), remove: [] } });
+    const log = new PatchLog(500, 100);
+    for (let r = 1; r <= 5; r++) log.push(big(r, 30)); // 31 items each: 3 fit in 100
+    expect(log.since(3)!.map((p) => p.rev)).toEqual([4, 5, 6]);
+    expect(log.since(2)).toBeNull();
+    log.push(big(6, 500)); // larger than the bound alone: kept, the rest dropped
+    expect(log.since(6)!.map((p) => p.rev)).toEqual([7]);
+    expect(log.since(5)).toBeNull();
+  });
+
+  it('keeps at most twice the snapshot: past that the snapshot is cheaper to send', () => {
+    const links = (n: number) => Array.from({ length: n }, (_, i) => ({ from: 1, to: 2, link: i % 8, enabled: true, connected: true, latencyAvgMs: i, latencyMaxMs: i, lossPct: 0, downCount: 0 }));
+    const log = new PatchLog();
+    // a snapshot of 300 items; every patch moves all 299 links (300 items with its set)
+    for (let r = 1; r <= 10; r++) log.push({ ...patch(r), links: { upsert: links(299), remove: [] } }, 300);
+    expect(log.since(9)!.map((p) => p.rev)).toEqual([10, 11]);
+    expect(log.since(8)).toBeNull();
+  });
 });

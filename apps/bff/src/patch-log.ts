@@ -1,21 +1,50 @@
-// The last N patches of one cluster, so a reconnecting client can catch up without a full snapshot.
+// The last patches of one cluster, so a reconnecting client can catch up without a full snapshot. Bounded by
+// count and by the items they hold (nodes, links, views, storages upserted or removed): a patch keeps what it
+// upserts alive, and latency moves every link every second, so each patch holds most of a snapshot — at 100
+// clusters the log held most of the BFF's heap (bench:clusters). Patches worth more than twice the snapshot
+// are not worth keeping: past that a client gets the snapshot, which is cheaper to send.
 import type { SnapshotPatch } from '@quorate/model';
+
+/** items a log holds at most, whatever the snapshot (a 32-node, 8-link cluster has 7,936 links) */
+export const PATCH_LOG_MAX_ITEMS = 16_000;
+/** items a log may always hold, however small the snapshot */
+const MIN_ITEMS = 256;
+
+/** the items of a snapshot, to bound its patches by */
+export const snapshotItems = (s: { nodes: unknown[]; links: unknown[]; views: unknown[]; storage?: unknown[] | null }): number =>
+  s.nodes.length + s.links.length + s.views.length + (s.storage?.length ?? 0);
+
+const itemsOf = (p: SnapshotPatch): number =>
+  (p.nodes ? p.nodes.upsert.length + p.nodes.remove.length : 0) +
+  (p.links ? p.links.upsert.length + p.links.remove.length : 0) +
+  (p.views ? p.views.upsert.length + p.views.remove.length : 0) +
+  (p.storageItems ? p.storageItems.upsert.length + p.storageItems.remove.length : 0) +
+  1;
 
 export class PatchLog {
   private patches: SnapshotPatch[] = [];
+  private items = 0;
 
-  constructor(private readonly capacity = 500) {}
+  constructor(
+    private readonly capacity = 500,
+    private readonly maxItems = PATCH_LOG_MAX_ITEMS,
+  ) {}
 
-  push(patch: SnapshotPatch): void {
+  /** snapshotSize: the items of the snapshot after the patch (snapshotItems); the log keeps at most twice that */
+  push(patch: SnapshotPatch, snapshotSize = Infinity): void {
     const last = this.patches[this.patches.length - 1];
     // a break in the chain makes older patches useless for resuming
-    if (last && patch.baseRev !== last.rev) this.patches = [];
+    if (last && patch.baseRev !== last.rev) this.clear();
     this.patches.push(patch);
-    if (this.patches.length > this.capacity) this.patches.shift();
+    this.items += itemsOf(patch);
+    const budget = Math.min(this.maxItems, Math.max(MIN_ITEMS, 2 * snapshotSize));
+    // the newest always stays: a client one patch behind resumes
+    while (this.patches.length > 1 && (this.patches.length > this.capacity || this.items > budget)) this.items -= itemsOf(this.patches.shift()!);
   }
 
   clear(): void {
     this.patches = [];
+    this.items = 0;
   }
 
   /** the patches that lead from rev to the newest, or null when rev is outside the kept window */
