@@ -11,7 +11,7 @@ import './test/component';
 import { createAppRouter } from './router';
 import { pageTitle } from './lib/health-signal';
 import { pathForLegacyHash } from './routes/legacy';
-import { historySearch } from './routes/search';
+import { historySearch } from './routes/history-search';
 import { parseSearch, stringifySearch } from './routes/serialize';
 
 /** what the page asked the fake BFF for */

@@ -1,9 +1,10 @@
 // The page's routes (TanStack Router, code-based): one path per page, typed search params per page
-// (routes/search.ts), the secondary pages in their own chunks. `cluster` and `sample` ride along on every
+// (routes/*-search.ts), the secondary pages in their own chunks. `cluster` and `sample` ride along on every
 // link. The sign-in gate (App.tsx) comes before: the router only runs for a session (or a `?sample=` page).
 //
 // Adding a page: a component in pages/ (default export), a createRoute below with its path, its search
-// schema if it has filters (routes/search.ts), and lazyRouteComponent (every page is its own chunk); add
+// schema if it has filters (routes/<page>-search.ts, parsed by the page: the route only casts, so the
+// first load carries no schema of it), and lazyRouteComponent (every page is its own chunk); add
 // it to routeTree; link to it with <Link to=…>.
 import {
   createRootRoute,
@@ -26,7 +27,9 @@ import type { QdeviceSearch } from './routes/qdevice-search';
 import type { LinksSearch } from './routes/links-search';
 import type { ClustersSearch } from './routes/clusters-search';
 import type { TimelineSearch } from './components/timeline/timeline-search';
-import { rootSearch, type AuditSearch, type HistorySearch, type RootSearch } from './routes/search';
+import { rootSearch, type RootSearch } from './routes/search';
+import type { HistorySearch } from './routes/history-search';
+import type { AuditSearch } from './routes/audit-search';
 import { alertsSearch } from './components/alerts/alerts-search';
 import type { PlanSearch } from './components/plan/plan-search';
 import { parseSearch, stringifySearch } from './routes/serialize';

@@ -9,7 +9,7 @@ import type { AuditRecord, AuditResult } from '../api/types';
 import { queryKeys } from '../api/keys';
 import { formatDateTime } from '../lib/format';
 import { useSelection } from '../lib/selection';
-import { AUDIT_RESULTS, type AuditSearch, auditSearch } from '../routes/search';
+import { AUDIT_RESULTS, type AuditSearch, auditSearch } from '../routes/audit-search';
 import { Field, FilterSelect } from '../components/form';
 import { Icon } from '../components/Icon';
 import { Pager } from '../components/Pager';

@@ -11,7 +11,7 @@ import { errorText } from '../api/http';
 import { queryKeys } from '../api/keys';
 import { formatZone } from '../lib/format';
 import { useSelection } from '../lib/selection';
-import { EVENT_TYPE_LABELS, SEVERITIES, type HistorySearch, historySearch } from '../routes/search';
+import { EVENT_TYPE_LABELS, SEVERITIES, type HistorySearch, historySearch } from '../routes/history-search';
 import { FilterSelect } from '../components/form';
 import { Pager } from '../components/Pager';
 import { DateRange } from '../components/history/DateRange';

@@ -1,8 +1,7 @@
 // The all-clusters page's search params: the filter text and the order. Judged by the page (loaded with it),
 // so the first load carries none of it; a value that does not parse counts as absent (the default order).
 import * as z from 'zod/mini';
-
-const optional = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
+import { optional } from './search';
 
 export const CLUSTER_SORTS = ['health', 'name', 'change'] as const;
 export type ClusterSort = (typeof CLUSTER_SORTS)[number];
