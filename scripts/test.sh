@@ -21,6 +21,8 @@ command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # PostgreSQL's binaries: the SQL store's tests (packages/store/src/sql) start their own throwaway server
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# nginx: deploy/nginx/quorate.conf is run in front of a BFF (apps/bff/src/deploy-nginx.test.ts)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== installing system packages: ${missing[*]}"
@@ -34,6 +36,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     if [[ " ${missing[*]} " == *" corosync-qnetd "* ]]; then
       systemctl disable --now corosync-qnetd >/dev/null 2>&1 || service corosync-qnetd stop >/dev/null 2>&1 || true
     fi
+    # nginx enables (and where it may, starts) a default site on :80: the test runs its own, on loopback ports
+    if [[ " ${missing[*]} " == *" nginx "* ]]; then systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true; fi
     # postgresql creates and starts Debian's own cluster on :5432: the tests run their own server, on loopback
     # ports 25432–25499, so the system one would only cost memory
     if [[ " ${missing[*]} " == *" postgresql "* ]]; then
