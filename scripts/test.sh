@@ -23,6 +23,8 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 # nginx: deploy/nginx/quorate.conf is run in front of a BFF (apps/bff/src/deploy-nginx.test.ts)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# openssl: that test's throwaway certificate
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== installing system packages: ${missing[*]}"
