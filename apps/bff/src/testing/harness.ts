@@ -43,7 +43,9 @@ export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/qu
  * by default: the test moves the simulated clock itself. env adds or overrides variables.
  */
 export async function startSimServer(dataDir: string, env: Record<string, string> = {}): Promise<{ server: QuorateServer; url: string; tokens: Record<Role, string> }> {
-  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_DATA_DIR: dataDir, ...env });
+  // telemetry is not merged: a merged change goes out on a real-time timer, which a test that moves the
+  // simulated clock by hand cannot predict (QUORATE_TELEMETRY_MIN_MS in env turns it back on)
+  const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_TELEMETRY_MIN_MS: '0', QUORATE_DATA_DIR: dataDir, ...env });
   const server = createServer(config, { logger: pino({ level: 'silent' }) });
   const { url } = await server.start();
   return { server, url, tokens: roleTokens(server) };

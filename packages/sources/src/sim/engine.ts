@@ -35,6 +35,8 @@ export class SimEngine {
     private readonly config: SimConfig,
     startAt: number,
     state?: SimState | DurableSimState,
+    /** a fresh state's first tick comes this much later (SimOptions.tickPhaseMs) */
+    private readonly tickPhaseMs = 0,
   ) {
     const topo = new Topology(config, state);
     this.topo = topo;
@@ -66,7 +68,7 @@ export class SimEngine {
       startedAt: t,
       rng: this.rng.state,
       tickCount: 0,
-      nextTickAt: t + topo.config.tickMs,
+      nextTickAt: t + topo.config.tickMs + (this.tickPhaseMs % topo.config.tickMs),
       ringSeq: FIRST_RING_SEQ,
       status: topo.names.map(() => 'running'),
       ringOf: topo.names.map(() => ring.id),

@@ -6,6 +6,13 @@ import { defineKind, noSecrets } from '../kind';
 import { MAX_SPARES, SimConfig, SimQdeviceOptions } from './options';
 import { resumeSimSource } from './resume';
 
+/** a cluster's tick phase, the same at every start (FNV-1a of its id): sims of one BFF spread over the tick */
+export function tickPhaseOf(clusterId: string, tickMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < clusterId.length; i++) h = Math.imul(h ^ clusterId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % tickMs;
+}
+
 export const SimSettings = z
   .object({
     /** 0: no cluster yet, only spares to create one from (then spares is needed) */
@@ -50,6 +57,6 @@ export const simKind = defineKind({
       ...(s.quorumOptions !== undefined ? { quorumOptions: s.quorumOptions } : {}),
       ...(s.qdevice !== undefined ? { qdevice: s.qdevice } : {}),
     });
-    return resumeSimSource(options, ctx.resume, ctx.log);
+    return resumeSimSource(options, ctx.resume, ctx.log, Date.now, tickPhaseOf(ctx.clusterId, options.tickMs));
   },
 });

@@ -38,4 +38,10 @@ export type SimOptions = z.input<typeof SimConfig> & {
   now?: () => number;
   /** resume from exportState() (or durableSimState() of it); its configuration wins over the fields above */
   state?: unknown;
+  /**
+   * a fresh simulation's first tick comes this much later (0 ≤ phase < tickMs): many sims started together
+   * then do not all tick in the same millisecond (bench:clusters). Not part of SimConfig: a resumed sim keeps
+   * its own phase, and saved states of older versions still match.
+   */
+  tickPhaseMs?: number;
 };

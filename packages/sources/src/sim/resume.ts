@@ -36,7 +36,7 @@ function resumable(saved: unknown, options: SimConfig, log?: (message: string) =
 }
 
 /** the simulator for these settings, resumed from `saved` (what exportState gave a previous process) when it fits */
-export function resumeSimSource(options: SimConfig, saved: unknown, log?: (message: string) => void, now: () => number = Date.now): SimSource {
+export function resumeSimSource(options: SimConfig, saved: unknown, log?: (message: string) => void, now: () => number = Date.now, tickPhaseMs = 0): SimSource {
   const state = saved === undefined || saved === null ? null : resumable(saved, options, log);
   if (state) {
     try {
@@ -45,5 +45,5 @@ export function resumeSimSource(options: SimConfig, saved: unknown, log?: (messa
       log?.(`cluster '${options.clusterId}': cannot resume the saved simulator state (${(err as Error).message}); starting a fresh simulation`);
     }
   }
-  return createSimSource(options);
+  return createSimSource({ ...options, tickPhaseMs });
 }

@@ -67,7 +67,7 @@ export function createSimSource(options: SimOptions = {}): SimSource {
   const wall = options.now ?? Date.now;
   const state = options.state !== undefined ? restoreState(options.state) : undefined;
   const config = state?.config ?? SimConfig.parse(options);
-  let engine = new SimEngine(config, wall(), state);
+  let engine = new SimEngine(config, wall(), state, options.tickPhaseMs ?? 0);
   /** the cluster operation running, if any (one at a time, as pmxcfs' config lock) */
   let busy: string | null = null;
   const listeners = new Subscribable<ClusterSnapshot>();
