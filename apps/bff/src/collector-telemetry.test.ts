@@ -9,9 +9,9 @@ import { FakeSource } from './testing/fake-source';
 
 const MIN = 250;
 
-function setup() {
+function setup(telemetryMinMs = MIN) {
   const source = new FakeSource('c1');
-  const collector = new Collector({ source, store: new MemoryEventStore('c1'), logger: pino({ level: 'silent' }), firstRev: 1, telemetryMinMs: MIN });
+  const collector = new Collector({ source, store: new MemoryEventStore('c1'), logger: pino({ level: 'silent' }), firstRev: 1, telemetryMinMs });
   const patches: PatchMessage[] = [];
   collector.on('patch', (m) => patches.push(m));
   return { source, collector, patches };
@@ -73,23 +73,26 @@ describe('Collector telemetry merging (telemetryMinMs)', () => {
     expect(patches).toHaveLength(2);
   });
 
+  /** one latency change sent, a second one waiting */
+  async function oneWaiting() {
+    const rig = setup();
+    await rig.collector.start();
+    const base = rig.source.current()!;
+    rig.source.push(withLatency(base, 1));
+    rig.source.push(withLatency(base, 2));
+    expect(rig.patches).toHaveLength(1);
+    return rig;
+  }
+
   it('a source that goes quiet: what waited goes out within twice telemetryMinMs, without a newer observation', async () => {
-    const { source, collector, patches } = setup();
-    await collector.start();
-    const base = source.current()!;
-    source.push(withLatency(base, 1));
-    source.push(withLatency(base, 2));
-    expect(patches).toHaveLength(1);
+    const { collector, patches } = await oneWaiting();
     vi.advanceTimersByTime(2 * MIN);
     expect(patches).toHaveLength(2);
     expect(collector.current()!.snapshot.links.find((l) => l.latencyAvgMs === 2)).toBeDefined();
   });
 
   it('telemetryMinMs 0: every change at once (the previous behaviour)', async () => {
-    const source = new FakeSource('c1');
-    const collector = new Collector({ source, store: new MemoryEventStore('c1'), logger: pino({ level: 'silent' }), firstRev: 1 });
-    const patches: PatchMessage[] = [];
-    collector.on('patch', (m) => patches.push(m));
+    const { source, collector, patches } = setup(0);
     await collector.start();
     const base = source.current()!;
     for (let i = 1; i <= 5; i++) source.push(withLatency(base, i));
@@ -97,12 +100,7 @@ describe('Collector telemetry merging (telemetryMinMs)', () => {
   });
 
   it('stop() drops what waits: no patch after the collector stopped', async () => {
-    const { source, collector, patches } = setup();
-    await collector.start();
-    const base = source.current()!;
-    source.push(withLatency(base, 1));
-    source.push(withLatency(base, 2));
-    expect(patches).toHaveLength(1);
+    const { collector, patches } = await oneWaiting();
     await collector.stop();
     vi.advanceTimersByTime(MIN * 2);
     expect(patches).toHaveLength(1);

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { ClusterEvent, EventDraft, EventTypeName, Severity } from '@quorate/model';
 import type { Db } from './db';
 import { parseInput } from './errors';
-import { parseJson } from './corrupt';
 import type { CorruptReporter } from './corrupt';
+import { eventFromRow, type EventRow } from './event-row';
 
 export const EventListQuery = z.object({
   clusterId: z.string().min(1).optional(),
@@ -37,7 +37,7 @@ export type EventList = { events: ClusterEvent[]; total: number };
 
 export type EventStore = ReturnType<typeof createEventStore>;
 
-type Row = { cluster_id: string; seq: number; json: string };
+type Row = EventRow;
 
 export function createEventStore(db: Db, now: () => number, reportCorrupt: CorruptReporter) {
   const bump = db.prepare(`INSERT INTO event_seq (cluster_id, last_seq) VALUES (?, ?)
@@ -56,20 +56,7 @@ export function createEventStore(db: Db, now: () => number, reportCorrupt: Corru
   const deleteUpTo = db.prepare('DELETE FROM events WHERE cluster_id = ? AND seq <= ?');
   const deleteOlder = db.prepare('DELETE FROM events WHERE at < ?');
 
-  function toEvent(row: Row): ClusterEvent | null {
-    const key = `${row.cluster_id}#${row.seq}`;
-    const json = parseJson(row.json);
-    if (!json.ok) {
-      reportCorrupt({ table: 'events', key, problem: json.problem });
-      return null;
-    }
-    const r = ClusterEvent.safeParse({ ...(json.value as object), seq: row.seq, clusterId: row.cluster_id });
-    if (!r.success) {
-      reportCorrupt({ table: 'events', key, problem: r.error.issues.map((i) => i.message).join('; ') });
-      return null;
-    }
-    return r.data;
-  }
+  const toEvent = (row: Row): ClusterEvent | null => eventFromRow(row, reportCorrupt);
 
   const appendTx = db.transaction((clusterId: string, drafts: EventDraft[]): ClusterEvent[] => {
     const last = bump.get(clusterId, drafts.length) as number;

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import { ClusterEvent, EventDraft } from '@quorate/model';
 import { parseInput } from '../errors';
-import { parseJson, warnCorrupt } from '../corrupt';
+import { warnCorrupt } from '../corrupt';
+import { eventFromRow, type EventRow } from '../event-row';
 import type { CorruptReporter } from '../corrupt';
 import { EventPruneOptions } from '../events';
 import type { EventPage } from '../events';
@@ -23,7 +24,7 @@ const INSERT_CHUNK_ROWS = 500;
 
 export type AsyncEventStore = ReturnType<typeof createAsyncEventStore>;
 
-type Row = { cluster_id: string; seq: number; json: string };
+type Row = EventRow;
 
 export function createAsyncEventStore(
   db: Kysely<Schema>,
@@ -31,20 +32,7 @@ export function createAsyncEventStore(
   now: () => number,
   reportCorrupt: CorruptReporter = warnCorrupt,
 ) {
-  function toEvent(row: Row): ClusterEvent | null {
-    const key = `${row.cluster_id}#${row.seq}`;
-    const json = parseJson(row.json);
-    if (!json.ok) {
-      reportCorrupt({ table: 'events', key, problem: json.problem });
-      return null;
-    }
-    const r = ClusterEvent.safeParse({ ...(json.value as object), seq: row.seq, clusterId: row.cluster_id });
-    if (!r.success) {
-      reportCorrupt({ table: 'events', key, problem: r.error.issues.map((i) => i.message).join('; ') });
-      return null;
-    }
-    return r.data;
-  }
+  const toEvent = (row: Row): ClusterEvent | null => eventFromRow(row, reportCorrupt);
 
   /** Reserves n seqs; returns the last one. Row-locks the cluster's counter until the transaction ends. */
   async function bump(tx: Tx, clusterId: string, n: number): Promise<number> {

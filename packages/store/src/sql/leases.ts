@@ -18,6 +18,20 @@ export type Lease = { clusterId: string; holder: string; token: number; expiresA
 export type LeaseStore = ReturnType<typeof createLeaseStore>;
 
 export function createLeaseStore(db: Kysely<Schema>, _dialect: Dialect, now: () => number) {
+  /** sets the expiry of a lease we still hold live with this token; false when it expired or moved on */
+  async function expireAt(clusterId: string, holder: string, token: number, t: number, expiresAt: number): Promise<boolean> {
+    parseInput(Token, token, 'token');
+    const r = await db
+      .updateTable('leases')
+      .set({ expires_at: expiresAt })
+      .where('cluster_id', '=', clusterId)
+      .where('holder', '=', holder)
+      .where('token', '=', token)
+      .where('expires_at', '>', t)
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
   return {
     /**
      * Takes the lease when it is free (never held, released or expired) or already ours and live.
@@ -56,32 +70,14 @@ export function createLeaseStore(db: Kysely<Schema>, _dialect: Dialect, now: () 
     /** Extends a live lease we hold with this token; false when it expired or moved on (then stop writing). */
     async renew(clusterId: string, holder: string, token: number, ttlMs: number): Promise<boolean> {
       parseInput(TtlMs, ttlMs, 'ttlMs');
-      parseInput(Token, token, 'token');
       const t = now();
-      const r = await db
-        .updateTable('leases')
-        .set({ expires_at: t + ttlMs })
-        .where('cluster_id', '=', clusterId)
-        .where('holder', '=', holder)
-        .where('token', '=', token)
-        .where('expires_at', '>', t)
-        .executeTakeFirst();
-      return r.numUpdatedRows === 1n;
+      return expireAt(clusterId, holder, token, t, t + ttlMs);
     },
 
     /** Frees the lease now if we still hold it with this token. Keeps the row so the token keeps counting. */
     async release(clusterId: string, holder: string, token: number): Promise<boolean> {
-      parseInput(Token, token, 'token');
       const t = now();
-      const r = await db
-        .updateTable('leases')
-        .set({ expires_at: t })
-        .where('cluster_id', '=', clusterId)
-        .where('holder', '=', holder)
-        .where('token', '=', token)
-        .where('expires_at', '>', t)
-        .executeTakeFirst();
-      return r.numUpdatedRows === 1n;
+      return expireAt(clusterId, holder, token, t, t);
     },
 
     /** Every lease row, live or not (expiresAt <= now means free). */
