@@ -5,6 +5,17 @@ import { parseJson, type CorruptReporter } from './corrupt';
 
 export type EventRow = { cluster_id: string; seq: number; json: string };
 
+/** A page of rows read after `since`: the valid events, and next = the last seq examined (corrupt rows are
+ * skipped but still advance it, so a reader never loops on them), or `since` when there were none. */
+export function eventPage(rows: readonly EventRow[], since: number, reportCorrupt: CorruptReporter): { events: ClusterEvent[]; next: number } {
+  const events: ClusterEvent[] = [];
+  for (const row of rows) {
+    const e = eventFromRow(row, reportCorrupt);
+    if (e) events.push(e);
+  }
+  return { events, next: rows.at(-1)?.seq ?? since };
+}
+
 export function eventFromRow(row: EventRow, reportCorrupt: CorruptReporter): ClusterEvent | null {
   const key = `${row.cluster_id}#${row.seq}`;
   const json = parseJson(row.json);

@@ -5,7 +5,7 @@ import { ClusterEvent, EventDraft, EventTypeName, Severity } from '@quorate/mode
 import type { Db } from './db';
 import { parseInput } from './errors';
 import type { CorruptReporter } from './corrupt';
-import { eventFromRow, type EventRow } from './event-row';
+import { eventFromRow, eventPage, type EventRow } from './event-row';
 
 export const EventListQuery = z.object({
   clusterId: z.string().min(1).optional(),
@@ -89,12 +89,7 @@ export function createEventStore(db: Db, now: () => number, reportCorrupt: Corru
     since(clusterId: string, since: number, limit: number): EventPage {
       parseInput(SinceLimit, limit, 'limit');
       const rows = sinceStmt.all(clusterId, since, limit) as Row[];
-      const events: ClusterEvent[] = [];
-      for (const row of rows) {
-        const e = toEvent(row);
-        if (e) events.push(e);
-      }
-      return { events, next: rows.at(-1)?.seq ?? since };
+      return eventPage(rows, since, reportCorrupt);
     },
 
     /** Highest seq ever assigned for the cluster (0 when none), even if that event was pruned. */

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { ClusterEvent, EventDraft } from '@quorate/model';
 import { parseInput } from '../errors';
 import { warnCorrupt } from '../corrupt';
-import { eventFromRow, type EventRow } from '../event-row';
+import { eventPage } from '../event-row';
 import type { CorruptReporter } from '../corrupt';
 import { EventPruneOptions } from '../events';
 import type { EventPage } from '../events';
@@ -24,7 +24,6 @@ const INSERT_CHUNK_ROWS = 500;
 
 export type AsyncEventStore = ReturnType<typeof createAsyncEventStore>;
 
-type Row = EventRow;
 
 export function createAsyncEventStore(
   db: Kysely<Schema>,
@@ -32,7 +31,6 @@ export function createAsyncEventStore(
   now: () => number,
   reportCorrupt: CorruptReporter = warnCorrupt,
 ) {
-  const toEvent = (row: Row): ClusterEvent | null => eventFromRow(row, reportCorrupt);
 
   /** Reserves n seqs; returns the last one. Row-locks the cluster's counter until the transaction ends. */
   async function bump(tx: Tx, clusterId: string, n: number): Promise<number> {
@@ -96,12 +94,7 @@ export function createAsyncEventStore(
         .orderBy('seq')
         .limit(limit)
         .execute();
-      const events: ClusterEvent[] = [];
-      for (const row of rows) {
-        const e = toEvent(row);
-        if (e) events.push(e);
-      }
-      return { events, next: rows.at(-1)?.seq ?? since };
+      return eventPage(rows, since, reportCorrupt);
     },
 
     /** Highest seq ever assigned for the cluster (0 when none), even if that event was pruned. */
