@@ -1,0 +1,49 @@
+// Which leases this replica should take or give up in one round, from what every replica holds (pure). Each
+// replica aims at its share: the clusters divided by the live replicas, rounded up. A free lease (never held,
+// released, or expired: its holder died) is taken while below the share; above it, or at it while another
+// replica is two or more below, one lease a round is given back for that replica to take — a new replica
+// gets its part without a thundering herd of hand-overs. A replica holding nothing yet is seen by its
+// presence lease (PRESENCE_PREFIX + its name, renewed every round like the others).
+
+export interface LeaseView {
+  clusterId: string;
+  holder: string;
+  expiresAt: number;
+}
+
+export interface LeasePlan {
+  acquire: string[];
+  release: string[];
+}
+
+/** a presence lease's key: cluster ids cannot start with '~' (model ClusterId), so none collides */
+export const PRESENCE_PREFIX = '~replica:';
+
+/** FNV-1a: each replica tries free leases in its own order, so two starting together rarely race for the same */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+export function planLeases(input: { self: string; now: number; clusters: readonly string[]; leases: readonly LeaseView[]; held: ReadonlySet<string> }): LeasePlan {
+  const { self, now, clusters, held } = input;
+  const configured = new Set(clusters);
+  const live = input.leases.filter((l) => l.expiresAt > now && configured.has(l.clusterId));
+  const count = new Map<string, number>([[self, 0]]);
+  for (const l of input.leases) if (l.expiresAt > now && l.clusterId.startsWith(PRESENCE_PREFIX) && !count.has(l.holder)) count.set(l.holder, 0);
+  for (const l of live) if (l.holder !== self) count.set(l.holder, (count.get(l.holder) ?? 0) + 1);
+  const mine = clusters.filter((c) => held.has(c));
+  count.set(self, mine.length);
+  const share = Math.ceil(clusters.length / count.size);
+
+  const taken = new Set(live.map((l) => l.clusterId));
+  const free = clusters.filter((c) => !taken.has(c) && !held.has(c)).sort((a, b) => hash(`${self}/${a}`) - hash(`${self}/${b}`));
+  const acquire = free.slice(0, Math.max(0, share - mine.length));
+
+  const fewest = Math.min(...[...count].filter(([h]) => h !== self).map(([, n]) => n));
+  const giveOne = acquire.length === 0 && mine.length > 0 && (mine.length > share || (mine.length === share && fewest < share - 1));
+  // the one given back: the last in this replica's order, so the same replica does not take it straight back
+  const release = giveOne ? [[...mine].sort((a, b) => hash(`${self}/${a}`) - hash(`${self}/${b}`)).at(-1)!] : [];
+  return { acquire, release };
+}
