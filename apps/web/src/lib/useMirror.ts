@@ -23,10 +23,15 @@ export function follow<T>(m: Mirror<T>, url: T, same: (a: T, b: T) => boolean = 
   return { seen: url, local: pending.length > 0 ? m.local : url, pending };
 }
 
-export function useMirror<T>(fromUrl: T, same: (a: T, b: T) => boolean = sameJson): [T, (next: T) => void] {
+/** [the value to show, a setter that shows it at once and sends it to the URL with toUrl] */
+export function useMirror<T>(fromUrl: T, toUrl: (next: T) => void, same: (a: T, b: T) => boolean = sameJson): [T, (next: T) => void] {
   const [m, setM] = useState<Mirror<T>>({ seen: fromUrl, local: fromUrl, pending: [] });
   const next = follow(m, fromUrl, same);
   // adjusting state while rendering (React's documented pattern): the URL moved, the mirror follows
   if (next !== m) setM(next);
-  return [next.local, (v: T) => setM((cur) => ({ ...cur, local: v, pending: [...cur.pending, v] }))];
+  const set = (v: T) => {
+    setM((cur) => ({ ...cur, local: v, pending: [...cur.pending, v] }));
+    toUrl(v);
+  };
+  return [next.local, set];
 }

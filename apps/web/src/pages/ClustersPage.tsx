@@ -28,8 +28,8 @@ export default function ClustersPage() {
   const sort = search.sort ?? 'health';
   const dir = search.dir ?? FIRST_DIR[sort];
   // typing shows at once; the URL follows without a history entry per key
-  const [query, setQuery] = useMirror(search.q ?? '');
   const go = (patch: Partial<ClustersSearch>, replace = false) => void navigate({ search: (prev: ClustersSearch) => ({ ...prev, ...patch }), replace });
+  const [query, setQuery] = useMirror(search.q ?? '', (q) => go({ q: q || undefined }, true));
 
   // sorted once per list or order; the filter then keeps that order (a keystroke does not sort again)
   const sorted = useMemo(() => sortClusters(clusters, sort, dir), [clusters, sort, dir]);
@@ -37,13 +37,10 @@ export default function ClustersPage() {
   const counts = useMemo(() => countByHealth(clusters), [clusters]);
 
   /** a press on the sorted column turns its order round; on another, that column's first order */
-  const sortBy = (key: ClusterSort) => {
-    const next = key === sort ? (dir === 'asc' ? 'desc' : 'asc') : FIRST_DIR[key];
-    go({ sort: key === 'health' && next === 'asc' ? undefined : key, dir: next === FIRST_DIR[key] ? undefined : next });
-  };
   const sortable = (key: ClusterSort, label: string, className?: string): Column => {
     const next = key === sort ? (dir === 'asc' ? 'desc' : 'asc') : FIRST_DIR[key];
-    return { label, className, sort: { dir: key === sort ? (dir === 'asc' ? 'ascending' : 'descending') : null, onSort: () => sortBy(key), hint: `sort by ${label.toLowerCase()}, ${HINT[key][next]}` } };
+    const onSort = () => go({ sort: key === 'health' && next === 'asc' ? undefined : key, dir: next === FIRST_DIR[key] ? undefined : next });
+    return { label, className, sort: { dir: key === sort ? (dir === 'asc' ? 'ascending' : 'descending') : null, onSort, hint: `sort by ${label.toLowerCase()}, ${HINT[key][next]}` } };
   };
   const columns: Column[] = [
     sortable('health', 'State'),
@@ -72,10 +69,7 @@ export default function ClustersPage() {
             type="search"
             className="field min-h-11 sm:min-h-0"
             value={query}
-            onChange={(e) => {
-              setQuery(e.target.value);
-              go({ q: e.target.value || undefined }, true);
-            }}
+            onChange={(e) => setQuery(e.target.value)}
             maxLength={128}
             autoComplete="off"
             spellCheck={false}

@@ -154,7 +154,7 @@ export default function LinksPage() {
     },
   });
   // the radio shows the pick at once (the URL follows a moment later)
-  const [kind, setKind] = useMirror(search.kind);
+  const [kind, pickKind] = useMirror(search.kind, (k) => go({ kind: k, link: undefined, node: undefined, address: undefined, priority: undefined, mode: undefined }));
   const phase = search.task ? 'run' : plan ? 'plan' : 'ask';
   const linkSelect = (choices: number[], label: string) => (
     <Field label={label}>
@@ -196,12 +196,7 @@ export default function LinksPage() {
                   <legend className="text-sm font-semibold">Change</legend>
                   {LINK_KINDS.map((k) => (
                     <label key={k} className="flex items-center gap-1.5 text-sm">
-                      <input type="radio" name="kind" checked={kind === k} onChange={() => {
-                          setKind(k);
-                          go({ kind: k, link: undefined, node: undefined, address: undefined, priority: undefined, mode: undefined });
-                        }}
-                        data-testid={`links-kind-${k}`}
-                      />
+                      <input type="radio" name="kind" checked={kind === k} onChange={() => pickKind(k)} data-testid={`links-kind-${k}`} />
                       {KIND_WORDS[k]}
                     </label>
                   ))}

@@ -34,8 +34,8 @@ export default function QdevicePage() {
   const current = s?.qdevice ?? null;
   const go = (patch: Partial<QdeviceSearch>) => void navigate({ search: (prev: QdeviceSearch) => ({ ...prev, ...patch }) });
   // the radio and the box show a pick at once (the URL follows a moment later)
-  const [algorithm, setAlgorithm] = useMirror(search.algorithm ?? 'ffsplit');
-  const [force, setForce] = useMirror(search.force === '1');
+  const [algorithm, pickAlgorithm] = useMirror(search.algorithm ?? 'ffsplit', (a) => go({ algorithm: a }));
+  const [force, pickForce] = useMirror(search.force === '1', (f) => go({ force: f ? '1' : undefined }));
   const [host, setHost] = useState(search.host ?? '');
   const [confirmed, setConfirmed] = useState(false);
   const [typed, setTyped] = useState('');
@@ -104,22 +104,14 @@ export default function QdevicePage() {
                   <legend className="text-sm font-semibold">Algorithm</legend>
                   {(['ffsplit', 'lms'] as const).map((a) => (
                     <label key={a} className="flex items-start gap-2 text-sm">
-                      <input type="radio" name="algorithm" className="mt-1" checked={algorithm === a}
-                        onChange={() => {
-                          setAlgorithm(a);
-                          go({ algorithm: a });
-                        }} data-testid={`qdevice-algorithm-${a}`} />
+                      <input type="radio" name="algorithm" className="mt-1" checked={algorithm === a} onChange={() => pickAlgorithm(a)} data-testid={`qdevice-algorithm-${a}`} />
                       <span>{ALGORITHMS[a]}</span>
                     </label>
                   ))}
                 </fieldset>
                 {(count % 2 === 1 || algorithm === 'lms') && (
                   <label className="flex items-start gap-2 text-sm">
-                    <input type="checkbox" className="mt-1" checked={force}
-                      onChange={(e) => {
-                        setForce(e.target.checked);
-                        go({ force: e.target.checked ? '1' : undefined });
-                      }} data-testid="qdevice-force" />
+                    <input type="checkbox" className="mt-1" checked={force} onChange={(e) => pickForce(e.target.checked)} data-testid="qdevice-force" />
                     <span>Force it (Proxmox’s --force): I know {count % 2 === 1 ? 'a QDevice on an odd node count' : 'lms'} is discouraged.</span>
                   </label>
                 )}

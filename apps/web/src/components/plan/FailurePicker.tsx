@@ -20,11 +20,7 @@ const check = 'inline-flex min-w-0 cursor-pointer items-center gap-2 rounded px-
 const box = 'size-4 shrink-0 accent-sky-700';
 
 export function FailurePicker({ s, picks: fromUrl, onChange: toUrl, onReboot }: Props) {
-  const [picks, setPicks] = useMirror(fromUrl);
-  const onChange = (next: WhatIfFailures) => {
-    setPicks(next);
-    toUrl(next);
-  };
+  const [picks, onChange] = useMirror(fromUrl, toUrl);
   const links = linkNumbers(s);
   const nodeOn = (name: string) => picks.nodes.includes(name);
   const linkOn = (node: string, link: number) => picks.links.some((l) => l.node === node && l.link === link);
