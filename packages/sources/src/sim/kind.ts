@@ -5,12 +5,11 @@ import { QuorumOptions } from '@quorate/model';
 import { defineKind, noSecrets } from '../kind';
 import { MAX_SPARES, SimConfig, SimQdeviceOptions } from './options';
 import { resumeSimSource } from './resume';
+import { seedOf } from './rng';
 
-/** a cluster's tick phase, the same at every start (FNV-1a of its id): sims of one BFF spread over the tick */
+/** a cluster's tick phase, the same at every start (a hash of its id): sims of one BFF spread over the tick */
 export function tickPhaseOf(clusterId: string, tickMs: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < clusterId.length; i++) h = Math.imul(h ^ clusterId.charCodeAt(i), 0x01000193) >>> 0;
-  return h % tickMs;
+  return seedOf(clusterId) % tickMs;
 }
 
 export const SimSettings = z
