@@ -1,5 +1,5 @@
-// Helpers of bench:idle-writes and bench:soak: the BFF as a child process of its own (so /proc/<pid>
-// holds its RSS and its disk writes, nobody else's) on port 0 and a temporary data directory.
+// Helpers of the benchmarks: the BFF as a child process of its own (so /proc/<pid> holds its RSS, CPU time and
+// disk writes, nobody else's) on port 0 and a temporary data directory; what /proc says of it; percentiles.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { freePort } from './quorum-latency/util';
@@ -113,6 +113,25 @@ export function writeBytes(pid: number): number {
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** CPU seconds (user + system) the process has used so far (/proc/<pid>/stat, USER_HZ 100) */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** peak resident set size so far, in MB */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** the p-th percentile of an ascending list (NaN when empty) */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** least-squares slope of ys over xs */

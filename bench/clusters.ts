@@ -4,25 +4,14 @@
 // default 1 s tick), lets each settle, and measures over CLUSTERS_MS: RSS and CPU of the BFF, per cluster as the
 // difference from the 1-cluster BFF, and GET /api/v1/clusters (what the switcher and the overview read) p50/p99.
 // Last line: clusters n=N rss_mb= rss_mb_per_cluster= cpu_pct= cpu_pct_per_cluster= list_p99_ms= list_kb=
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpuSeconds, percentile, rssMb, sleep, startBff } from './bff-child';
 
 const N = Number(process.env.CLUSTERS_N ?? 100);
 const MEASURE_MS = Number(process.env.CLUSTERS_MS ?? 30_000);
 const SETTLE_MS = 10_000;
-const PORT = Number(process.env.CLUSTERS_PORT ?? 18095);
 const TOKEN = 'bench-clusters-token-0123456789abcdef';
 /** bounds this benchmark holds the BFF to (2 CPUs): per cluster beyond the first */
 const TARGET = { rssMbPerCluster: 4, cpuPctPerCluster: 0.5, listP99Ms: 50 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cpuTicks = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(x[11]) + Number(x[12]);
-};
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /** cluster i: 3–16 nodes, spread evenly */
 const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${String(i + 1).padStart(3, '0')}`, name: `Cluster ${i + 1}`, source: 'sim', nodes: 3 + (i % 14), seed: i + 1 }));
@@ -35,39 +24,25 @@ interface Figures {
 }
 
 async function measure(n: number): Promise<Figures> {
-  const dataDir = `/tmp/quorate-bench-clusters-${process.pid}-${n}`;
-  const url = `http://127.0.0.1:${PORT}`;
-  const bff = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/src/main.ts'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(PORT), LOG_LEVEL: 'warn', QUORATE_API_TOKEN: TOKEN, QUORATE_DATA_DIR: dataDir, QUORATE_CLUSTERS: JSON.stringify(entries(n)) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const bff = await startBff({ LOG_LEVEL: 'warn', QUORATE_API_TOKEN: TOKEN, QUORATE_CLUSTERS: JSON.stringify(entries(n)) }, 'bench-clusters');
   try {
-    const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    for (let i = 0; ; i++) {
-      if (i > 300) throw new Error('BFF did not become healthy in 30 s');
-      if (await get('/healthz').then((r) => r.ok, () => false)) break;
-      await sleep(100);
-    }
     await sleep(SETTLE_MS);
-    const pid = bff.pid!;
-    const c0 = cpuTicks(pid);
+    const c0 = cpuSeconds(bff.pid);
     const t0 = Date.now();
     const listMs: number[] = [];
     let listBytes = 0;
     // the list as the switcher and the overview read it, twice a second while the clusters run
     while (Date.now() - t0 < MEASURE_MS) {
       const s = performance.now();
-      const body = await (await get('/api/v1/clusters')).text();
+      const body = await (await fetch(`${bff.url}/api/v1/clusters`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
       listMs.push(performance.now() - s);
       listBytes = body.length;
       await sleep(500);
     }
-    const cpu = ((cpuTicks(pid) - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
-    return { rss: rssMb(pid), cpu, listMs: listMs.sort((a, b) => a - b), listBytes };
+    const cpu = ((cpuSeconds(bff.pid) - c0) / ((Date.now() - t0) / 1000)) * 100;
+    return { rss: rssMb(bff.pid), cpu, listMs: listMs.sort((a, b) => a - b), listBytes };
   } finally {
-    bff.kill('SIGTERM');
-    await new Promise((r) => bff.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await bff.stop();
   }
 }
 
@@ -76,8 +51,8 @@ console.log(`1 cluster: RSS ${one.rss.toFixed(1)} MB, CPU ${one.cpu.toFixed(1)} 
 const many = await measure(N);
 const perRss = (many.rss - one.rss) / (N - 1);
 const perCpu = (many.cpu - one.cpu) / (N - 1);
-const listP50 = pct(many.listMs, 50);
-const listP99 = pct(many.listMs, 99);
+const listP50 = percentile(many.listMs, 50);
+const listP99 = percentile(many.listMs, 99);
 console.log(`${N} clusters (3–16 nodes, 2 links, 1 s tick): RSS ${many.rss.toFixed(1)} MB, CPU ${many.cpu.toFixed(1)} %; GET /api/v1/clusters ${(many.listBytes / 1024).toFixed(1)} KB, p50 ${listP50.toFixed(1)} ms`);
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 console.log(

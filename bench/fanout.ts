@@ -4,7 +4,8 @@
 // latency (sim change -> client receipt), BFF CPU and peak RSS. FANOUT_PROF=dir: the BFF's CPU profile.
 // Last line: fanout clients=N p50_ms=X p99_ms=Y rss_mb=Z cpu_pct=W
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { cpuSeconds, peakRssMb, percentile } from './bff-child';
 
 const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 1000);
 const PROCS = Number(process.env.FANOUT_PROCS ?? 4);
@@ -18,22 +19,6 @@ const DATA_DIR = `/tmp/quorate-bench-fanout-${process.pid}`;
 const url = `http://127.0.0.1:${PORT}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const clockTicks = 100; // USER_HZ on Linux
-
-function procCpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-function procPeakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function waitHealthy(): Promise<void> {
   for (let i = 0; i < 200; i++) {
     try {
@@ -98,11 +83,11 @@ try {
   }
   const connectMs = Math.max(...(await Promise.all(ready)));
   console.log(`every client process connected its sockets (slowest: ${connectMs} ms); measuring`);
-  const cpu0 = procCpuTicks(pid);
+  const cpu0 = cpuSeconds(pid);
   const t0 = Date.now();
   await sleep(MEASURE_MS);
-  const cpuPct = ((procCpuTicks(pid) - cpu0) / clockTicks / ((Date.now() - t0) / 1000)) * 100;
-  const rssMb = procPeakRssMb(pid);
+  const cpuPct = ((cpuSeconds(pid) - cpu0) / ((Date.now() - t0) / 1000)) * 100;
+  const rssMb = peakRssMb(pid);
   const all = await Promise.all(results);
   const connected = all.reduce((s, r) => s + r.connected, 0);
   const errors = all.reduce((s, r) => s + r.errors, 0);
