@@ -239,6 +239,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX timeline_patches_transitions ON timeline_patches (keyframe_id, at) WHERE transition = 1;
     `,
   },
+  {
+    version: 6,
+    name: 'leases',
+    sql: `
+      -- Which replica runs a cluster's collector (sql/leases.ts); one row per cluster that ever had a lease:
+      -- release only expires it, so the fencing token keeps counting. (On SQLite there is one replica, but the
+      -- SQL store is one code for both engines.)
+      CREATE TABLE leases (
+        cluster_id TEXT PRIMARY KEY NOT NULL,
+        holder TEXT NOT NULL,
+        token INTEGER NOT NULL CHECK (token >= 1),
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Applies pending migrations in one write transaction. Returns the versions applied. */

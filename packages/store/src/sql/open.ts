@@ -1,11 +1,13 @@
 // Opens the SQL store on PostgreSQL (a URL) or SQLite (a file), migrated to the latest schema.
-import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { CorruptReporter } from '../corrupt';
+import { openDatabase } from '../db';
+import { migrate as migrateSqlite } from '../migrations';
+import type { Warn } from '../data-dir';
 import { createAsyncEventStore } from './events';
 import { createLeaseStore } from './leases';
-import { migrate } from './migrations';
+import { migratePostgres } from './migrations';
 import type { Dialect, Schema } from './schema';
 
 /** connections per replica: appends of one cluster take turns anyway, this bounds the server's load */
@@ -15,29 +17,32 @@ export const PG_STATEMENT_TIMEOUT_MS = 10_000;
 /** nor may a transaction sit idle holding one (a paused process) */
 export const PG_IDLE_IN_TX_TIMEOUT_MS = 30_000;
 const PG_CONNECT_TIMEOUT_MS = 10_000;
-/**
- * a second SQLite connection (another process's store on the file) waits this long for the write lock.
- * Not a second store in this process: better-sqlite3 waits synchronously, blocking the very thread that
- * must finish the first store's transaction (it spans awaits), so that wait always runs out.
- */
-const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const INT8_OID = 20;
 
-export type SqlStoreOptions = ({ url: string } | { sqliteFile: string }) & {
+/**
+ * PostgreSQL (url) or the SQLite file of a data directory. On SQLite a second store in the same process
+ * must not be opened on the same directory: better-sqlite3 waits for the write lock synchronously, blocking
+ * the very thread that must finish the first store's transaction (it spans awaits). Another process (the
+ * admin CLI) waits up to the busy timeout of ../db.ts.
+ */
+export type SqlStoreOptions = ({ url: string } | { dataDir: string }) & {
   now?: () => number;
   onCorrupt?: CorruptReporter;
+  onWarning?: Warn;
 };
 
 export type SqlStore = Awaited<ReturnType<typeof openSqlStore>>;
 
 export async function openSqlStore(options: SqlStoreOptions) {
   const now = options.now ?? Date.now;
-  const { db, dialect } = 'url' in options ? openPostgres(options.url) : openSqlite(options.sqliteFile);
-  try {
-    await migrate(db as Kysely<unknown>);
-  } catch (e) {
-    await db.destroy();
-    throw e;
+  const { db, dialect } = 'url' in options ? openPostgres(options.url) : openSqlite(options.dataDir, now, options.onWarning);
+  if (dialect === 'postgres') {
+    try {
+      await migratePostgres(db as Kysely<unknown>);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
   }
   return {
     db,
@@ -69,10 +74,15 @@ function openPostgres(url: string): { db: Kysely<Schema>; dialect: Dialect } {
   return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }
 
-function openSqlite(file: string): { db: Kysely<Schema>; dialect: Dialect } {
-  const database = new Database(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+/** the SQLite store's own file, checks and migrations (../db.ts, ../migrations.ts), then Kysely over it */
+function openSqlite(dataDir: string, now: () => number, warn?: Warn): { db: Kysely<Schema>; dialect: Dialect } {
+  const database = openDatabase(dataDir, warn);
+  try {
+    migrateSqlite(database, now());
+  } catch (e) {
+    database.close();
+    throw e;
+  }
   return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
 }
 

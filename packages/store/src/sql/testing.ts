@@ -27,7 +27,7 @@ export function useSqlStores(engine: Dialect) {
   const corrupt: CorruptRow[] = [];
   let server: PgServer | undefined;
   let unavailable = '';
-  let sqliteFile = '';
+  let dataDir = '';
 
   if (engine === 'postgres') {
     beforeAll(async () => {
@@ -45,7 +45,7 @@ export function useSqlStores(engine: Dialect) {
   beforeEach(async (ctx) => {
     if (unavailable) ctx.skip(`PostgreSQL not available: ${unavailable}`);
     if (server) await resetSchema(server.url);
-    sqliteFile = join(tempDir(), 'sql.db');
+    dataDir = tempDir();
   });
   afterEach(async () => {
     for (const s of open.splice(0)) await s.close();
@@ -56,7 +56,7 @@ export function useSqlStores(engine: Dialect) {
     corrupt,
     /** A store on this test's database; several calls are several replicas (pools or connections) on it. */
     async open(options: { now?: () => number } = {}): Promise<SqlStore> {
-      const where = server ? { url: server.url } : { sqliteFile };
+      const where = server ? { url: server.url } : { dataDir };
       const s = await openSqlStore({ ...where, ...options, onCorrupt: (r) => corrupt.push(r) });
       open.push(s);
       return s;

@@ -9,10 +9,19 @@ import type { Dialect, Schema } from './schema';
 
 export type Tx = Kysely<Schema>;
 
+/** the connections writeTx holds in a SQLite transaction (Kysely marks only its own transactions) */
+const sqliteTx = new WeakSet<Kysely<Schema>>();
+
+/** true when db is already a transaction: a write on it joins that transaction */
+export const inTransaction = (db: Kysely<Schema>): boolean => db.isTransaction || sqliteTx.has(db);
+
+/** Runs fn in a write transaction; on a db that is one already (a nested call), in that one. */
 export async function writeTx<T>(db: Kysely<Schema>, dialect: Dialect, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (inTransaction(db)) return fn(db);
   if (dialect === 'postgres') return db.transaction().execute(fn);
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
+    sqliteTx.add(conn);
     try {
       const result = await fn(conn);
       await sql`commit`.execute(conn);
