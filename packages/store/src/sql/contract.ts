@@ -111,6 +111,8 @@ export interface SqlStore extends StoreParts {
    */
   transaction<T>(fn: (tx: StoreParts) => Promise<T>): Promise<T>;
   limiter: LimiterBackend;
+  /** Kysely on the database: for the parts' own tests and diagnostics, not for the BFF */
+  db: Kysely<Schema>;
   /** Ends the pool or closes the file. */
   close(): Promise<void>;
 }

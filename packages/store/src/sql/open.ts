@@ -5,10 +5,9 @@ import type { CorruptReporter } from '../corrupt';
 import { openDatabase } from '../db';
 import { migrate as migrateSqlite } from '../migrations';
 import type { Warn } from '../data-dir';
-import { createAsyncEventStore } from './events';
-import { createLeaseStore } from './leases';
+import type Database from 'better-sqlite3';
 import { migratePostgres } from './migrations';
-import type { Dialect, Schema } from './schema';
+import type { Schema } from './schema';
 
 /** connections per replica: appends of one cluster take turns anyway, this bounds the server's load */
 export const PG_POOL_MAX = 10;
@@ -26,35 +25,33 @@ const INT8_OID = 20;
  * admin CLI) waits up to the busy timeout of ../db.ts.
  */
 export type SqlStoreOptions = ({ url: string } | { dataDir: string }) & {
+  /** AES key for secrets; default <dataDir>/secret.key (created 0600 when missing); required with url */
+  keyFile?: string;
   now?: () => number;
   onCorrupt?: CorruptReporter;
   onWarning?: Warn;
 };
 
-export type SqlStore = Awaited<ReturnType<typeof openSqlStore>>;
+/** A database: Kysely over it, and the engine's own handle for what Kysely does not do (backup, quick_check, the limiter). */
+export type Engine =
+  | { dialect: 'sqlite'; db: Kysely<Schema>; sqlite: Database.Database; where: string }
+  | { dialect: 'postgres'; db: Kysely<Schema>; pool: pg.Pool; where: string };
 
-export async function openSqlStore(options: SqlStoreOptions) {
+/** Opens and migrates the database. */
+export async function openEngine(options: SqlStoreOptions): Promise<Engine> {
   const now = options.now ?? Date.now;
-  const { db, dialect } = 'url' in options ? openPostgres(options.url) : openSqlite(options.dataDir, now, options.onWarning);
-  if (dialect === 'postgres') {
-    try {
-      await migratePostgres(db as Kysely<unknown>);
-    } catch (e) {
-      await db.destroy();
-      throw e;
-    }
+  if ('dataDir' in options) return openSqlite(options.dataDir, now, options.onWarning);
+  const engine = openPostgres(options.url);
+  try {
+    await migratePostgres(engine.db as Kysely<unknown>);
+  } catch (e) {
+    await engine.db.destroy();
+    throw e;
   }
-  return {
-    db,
-    dialect,
-    events: createAsyncEventStore(db, dialect, now, options.onCorrupt),
-    leases: createLeaseStore(db, dialect, now),
-    /** Ends the pool or closes the file. */
-    close: () => db.destroy(),
-  };
+  return engine;
 }
 
-function openPostgres(url: string): { db: Kysely<Schema>; dialect: Dialect } {
+function openPostgres(url: string): Engine {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('the database URL must start with postgres:// or postgresql://');
   const pool = new pg.Pool({
     connectionString: url,
@@ -71,11 +68,11 @@ function openPostgres(url: string): { db: Kysely<Schema>; dialect: Dialect } {
   });
   // an idle connection dropped by the server must not crash the process; the next query reconnects
   pool.on('error', (e) => console.warn(`[store] PostgreSQL connection lost: ${e.message}`));
-  return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  return { dialect: 'postgres', db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), pool, where: withoutPassword(url) };
 }
 
 /** the SQLite store's own file, checks and migrations (../db.ts, ../migrations.ts), then Kysely over it */
-function openSqlite(dataDir: string, now: () => number, warn?: Warn): { db: Kysely<Schema>; dialect: Dialect } {
+function openSqlite(dataDir: string, now: () => number, warn?: Warn): Engine {
   const database = openDatabase(dataDir, warn);
   try {
     migrateSqlite(database, now());
@@ -83,7 +80,18 @@ function openSqlite(dataDir: string, now: () => number, warn?: Warn): { db: Kyse
     database.close();
     throw e;
   }
-  return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+  return { dialect: 'sqlite', db: new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), sqlite: database, where: database.name };
+}
+
+/** the URL for messages: user, host, port and database, never the password */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
 }
 
 function parseInt8(text: string): number {
@@ -91,3 +99,4 @@ function parseInt8(text: string): number {
   if (!Number.isSafeInteger(n)) throw new Error(`bigint ${text} is beyond a safe JS integer`);
   return n;
 }
+export type { SqlStore } from './contract';

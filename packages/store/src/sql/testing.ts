@@ -12,8 +12,8 @@ import type { CorruptRow } from '../corrupt';
 import { useTempDirs } from '../testing';
 import { postgresAvailable, START_TIMEOUT_MS, startPostgres } from './pg-harness';
 import type { PgServer } from './pg-harness';
-import { openSqlStore } from './open';
-import type { SqlStore } from './open';
+import { openSqlStore } from './store';
+import type { SqlStore } from './contract';
 import type { Dialect } from './schema';
 
 export const ENGINES: Dialect[] = ['sqlite', 'postgres'];
@@ -56,7 +56,8 @@ export function useSqlStores(engine: Dialect) {
     corrupt,
     /** A store on this test's database; several calls are several replicas (pools or connections) on it. */
     async open(options: { now?: () => number } = {}): Promise<SqlStore> {
-      const where = server ? { url: server.url } : { dataDir };
+      // on PostgreSQL the replicas of one test share the key file in the test's dir, as real ones must
+      const where = server ? { url: server.url, keyFile: join(dataDir, 'secret.key') } : { dataDir };
       const s = await openSqlStore({ ...where, ...options, onCorrupt: (r) => corrupt.push(r) });
       open.push(s);
       return s;

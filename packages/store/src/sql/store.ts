@@ -1,0 +1,156 @@
+// openSqlStore: the whole store, asynchronous, on SQLite (a data directory: the embedded default) or
+// PostgreSQL (a URL: replicas sharing one database). Parts are built on the database, and again on each
+// transaction (store.transaction), so a transaction's writes go through the parts bound to it.
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { DAY_MS } from '../settings';
+import { createHealth } from '../integrity';
+import { backupDatabase } from '../backup';
+import { StoreError } from '../errors';
+import { warnCorrupt } from '../corrupt';
+import { warnConsole } from '../data-dir';
+import { loadOrCreateKey } from '../secret-key';
+import type { SecretKey } from '../secret-key';
+import { createEventStore } from '../events';
+import { createAuditStore } from '../audit';
+import { createUserStore } from '../users';
+import { createSessionStore } from '../sessions';
+import { createTokenStore } from '../tokens';
+import { createSecretStore } from '../secrets';
+import { createKvStore } from '../kv';
+import { createSettings } from '../settings';
+import { createClusterStore } from '../clusters';
+import { createTaskStore } from '../tasks';
+import { createAlertStore } from '../alerts';
+import { createLinkRollupStore } from '../link-rollups';
+import { createTimelineStore } from '../timeline';
+import type { StoreHealth } from '../integrity';
+import { openEngine } from './open';
+import type { Engine, SqlStoreOptions } from './open';
+import { createLeaseStore } from './leases';
+import { createAsyncEventStore } from './events';
+import { writeTx } from './tx';
+import { asyncOf, bridgedUsers, notPorted } from './bridge';
+import type { SqlContext, SqlStore, StoreParts } from './contract';
+import type { Schema } from './schema';
+
+export type { SqlStoreOptions } from './open';
+
+export async function openSqlStore(options: SqlStoreOptions): Promise<SqlStore> {
+  const now = options.now ?? Date.now;
+  const reportCorrupt = options.onCorrupt ?? warnCorrupt;
+  const warn = options.onWarning ?? warnConsole;
+  const keyFile = options.keyFile ?? ('dataDir' in options ? join(options.dataDir, 'secret.key') : undefined);
+  if (keyFile === undefined) throw new StoreError('invalid', 'a PostgreSQL store needs the secret key file (keyFile): every replica must use the same key');
+  // the key first: a bad key file stops the start before a connection is made
+  const key = loadOrCreateKey(keyFile);
+  const engine = await openEngine(options);
+  try {
+    return compose(engine, key, now, reportCorrupt, warn);
+  } catch (e) {
+    await engine.db.destroy();
+    throw e;
+  }
+}
+
+function compose(engine: Engine, key: SecretKey, now: () => number, reportCorrupt: SqlContext['reportCorrupt'], warn: (m: string) => void): SqlStore {
+  const { db, dialect } = engine;
+  const base: SqlContext = { db, dialect, now, reportCorrupt };
+  const transaction = <T>(fn: (tx: StoreParts) => Promise<T>): Promise<T> =>
+    writeTx(db, dialect, (tx) => fn(partsOn(tx)));
+
+  // TEMPORARY bridge (bridge.ts): the parts not yet ported, synchronous on SQLite, refusing on PostgreSQL
+  const legacy = engine.dialect === 'sqlite' ? bridgeParts(engine.sqlite, key, now, reportCorrupt, transaction) : null;
+  const timeline = legacy?.timeline ?? notPorted<StoreParts['timeline']>('timeline');
+
+  function partsOn(on: Kysely<Schema>): StoreParts {
+    const ctx: SqlContext = { ...base, db: on };
+    const events = createAsyncEventStore(on, dialect, now, reportCorrupt);
+    const leases = createLeaseStore(on, dialect, now);
+    if (legacy === null) {
+      return {
+        events: notPorted<StoreParts['events']>('events', events),
+        leases,
+        timeline,
+        ...(['audit', 'users', 'sessions', 'tokens', 'secrets', 'clusters', 'tasks', 'alerts', 'kv', 'settings', 'linkRollups'] as const).reduce(
+          (o, name) => ({ ...o, [name]: notPorted(name) }),
+          {} as Omit<StoreParts, 'events' | 'leases' | 'timeline'>,
+        ),
+      };
+    }
+    void ctx;
+    return { ...legacy, events: notPorted<StoreParts['events']>('events', events, legacy.events), leases, timeline };
+  }
+
+  const parts = partsOn(db);
+  const health = engine.dialect === 'sqlite' ? createHealth(engine.sqlite, now, warn) : null;
+
+  return {
+    ...parts,
+    dialect,
+    where: engine.where,
+    health: (): StoreHealth => health?.health() ?? { state: 'ok', message: 'PostgreSQL checks its own pages' },
+    noteError: (err) => health?.noteError(err) ?? false,
+    async checkIntegrity(): Promise<StoreHealth> {
+      if (health) return health.checkIntegrity();
+      try {
+        await sql`select 1`.execute(db);
+        return { state: 'ok', message: `PostgreSQL answered at ${new Date(now()).toISOString()}` };
+      } catch (e) {
+        return { state: 'ok', message: `PostgreSQL did not answer: ${(e as Error).message}` };
+      }
+    },
+    backup(file, options) {
+      if (engine.dialect !== 'sqlite') {
+        return Promise.reject(new StoreError('invalid', 'a PostgreSQL store is backed up with pg_dump (see the README), not by Quorate'));
+      }
+      return backupDatabase(engine.sqlite, file, options);
+    },
+    async prune() {
+      const r = await parts.settings.retention.get();
+      return {
+        events: await parts.events.prune({ maxAgeMs: r.events.maxAgeDays * DAY_MS, maxEvents: r.events.maxPerCluster }),
+        audit: await parts.audit.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
+        // task logs are the audit trail's detail: kept as long
+        tasks: await parts.tasks.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
+        // who was told what: kept as long as the audit trail
+        alerts: await parts.alerts.prune({ maxAgeMs: r.audit.maxAgeDays * DAY_MS }),
+        sessions: await parts.sessions.pruneExpired(),
+      };
+    },
+    transaction,
+    limiter: engine.dialect === 'sqlite' ? { kind: 'sqlite', db: engine.sqlite } : { kind: 'postgres', pool: engine.pool },
+    db,
+    close: () => db.destroy(),
+  };
+}
+
+/** TEMPORARY: the synchronous parts on the same connection (bridge.ts) */
+function bridgeParts(
+  database: Parameters<typeof createKvStore>[0],
+  key: SecretKey,
+  now: () => number,
+  reportCorrupt: SqlContext['reportCorrupt'],
+  run: <R>(fn: (tx: StoreParts) => Promise<R>) => Promise<R>,
+): Omit<StoreParts, 'leases'> {
+  const kv = createKvStore(database, now, reportCorrupt);
+  const secrets = createSecretStore(database, key, now);
+  const settings = createSettings(kv);
+  const events = createEventStore(database, now, reportCorrupt);
+  return {
+    events: asyncOf(events) as StoreParts['events'],
+    audit: asyncOf(createAuditStore(database, now, reportCorrupt)),
+    users: bridgedUsers(createUserStore(database, now), run),
+    sessions: asyncOf(createSessionStore(database, now)),
+    tokens: asyncOf(createTokenStore(database, now)),
+    secrets: asyncOf(secrets),
+    clusters: asyncOf(createClusterStore(database, secrets, now, reportCorrupt)),
+    tasks: asyncOf(createTaskStore(database, now, reportCorrupt)),
+    alerts: asyncOf(createAlertStore(database, secrets, now, reportCorrupt)),
+    kv: asyncOf(kv) as StoreParts['kv'],
+    settings: { retention: asyncOf(settings.retention) },
+    linkRollups: asyncOf(createLinkRollupStore(database, now)),
+    timeline: asyncOf(createTimelineStore(database, reportCorrupt)),
+  };
+}
