@@ -4,6 +4,8 @@ import { StoreError } from '../errors';
 import { draft } from '../testing';
 import { checkFence, FencedError } from './fence';
 import type { SqlStore } from './open';
+import type { AsyncEventStore, SqlContext } from './contract';
+import { createAsyncEventStore } from './events';
 import { ENGINES, useSqlStores } from './testing';
 
 const drafts = (from: number, n: number) => Array.from({ length: n }, (_, i) => draft(from + i));
@@ -242,3 +244,105 @@ describe.each(ENGINES)('async events on %s', (engine) => {
     });
   });
 });
+
+// firstSeq and list, on the part itself (built on the store's database: on SQLite the store's own `events`
+// may still be the synchronous bridge)
+describe.each(ENGINES)('async events history on %s', (engine) => {
+  const t = useSqlStores(engine);
+  const partOf = (s: SqlStore, now: () => number = Date.now) =>
+    createAsyncEventStore({ db: s.db, dialect: s.dialect, now, reportCorrupt: (r) => t.corrupt.push(r) });
+
+  it('firstSeq: the oldest kept, lastSeq + 1 when nothing is kept, also after reopen', async () => {
+    const a = partOf(await t.open());
+    await a.append('c1', drafts(0, 10));
+    expect(await a.firstSeq('c1')).toBe(1);
+    expect(await a.prune({ maxEvents: 3 })).toBe(7);
+    expect(await a.firstSeq('c1')).toBe(8);
+    expect(await a.prune({ maxEvents: 0 })).toBe(3);
+    expect(await a.firstSeq('c1')).toBe(11);
+    expect(await a.lastSeq('c1')).toBe(10);
+    const b = partOf(await t.open());
+    expect((await b.append('c1', drafts(10, 2))).map((e) => e.seq)).toEqual([11, 12]);
+    expect(await b.firstSeq('c1')).toBe(11);
+  });
+
+  it('firstSeq per cluster, and 1 for a cluster never seen', async () => {
+    const s = partOf(await t.open());
+    await s.append('a', drafts(0, 4));
+    await s.append('b', drafts(0, 2));
+    expect(await s.firstSeq('none')).toBe(1);
+    await s.prune({ maxEvents: 1 });
+    expect(await s.firstSeq('a')).toBe(4);
+    expect(await s.firstSeq('b')).toBe(2);
+  });
+
+  it('lists history newest first with filters, paging and total', async () => {
+    const s = partOf(await t.open());
+    await s.append('a', drafts(0, 6)); // critical at i = 0, 3
+    await s.append('b', [
+      { at: 1_700_000_000_500, severity: 'warning', message: 'link down', body: { type: 'link-down', from: 1, to: 2, link: 0, fromName: 'n1', toName: 'n2' } },
+    ]);
+    const all = await s.list({ limit: 3 });
+    expect(all.total).toBe(7);
+    expect(all.events.map((e) => `${e.clusterId}${e.seq}`)).toEqual(['a6', 'a5', 'a4']);
+    const page2 = await s.list({ limit: 3, offset: 3 });
+    expect(page2.events.map((e) => `${e.clusterId}${e.seq}`)).toEqual(['a3', 'a2', 'b1']);
+    expect((await s.list({ clusterId: 'a', severity: 'critical', limit: 10 })).events.map((e) => e.seq)).toEqual([4, 1]);
+    expect(await s.list({ types: ['link-down'], limit: 10 })).toMatchObject({ total: 1, events: [{ clusterId: 'b' }] });
+    expect((await s.list({ severity: ['warning', 'critical'], limit: 10 })).total).toBe(3);
+    const before = await s.list({ clusterId: 'a', before: 1_700_000_002_000, limit: 10 });
+    expect(before.events.map((e) => e.seq)).toEqual([2, 1]);
+    expect(before.total).toBe(2);
+    // after is inclusive, before exclusive: [after, before)
+    const range2 = await s.list({ clusterId: 'a', after: 1_700_000_002_000, before: 1_700_000_004_000, limit: 10 });
+    expect(range2.events.map((e) => e.seq)).toEqual([4, 3]);
+    expect(range2.total).toBe(2);
+    expect((await s.list({ after: 1_700_000_000_500, limit: 10 })).events.map((e) => `${e.clusterId}${e.seq}`)).toEqual(['a6', 'a5', 'a4', 'a3', 'a2', 'b1']);
+    // an empty set matches nothing (as the SQLite store's IN (NULL))
+    expect(await s.list({ types: [], limit: 10 })).toEqual({ events: [], total: 0 });
+    expect(await s.list({ severity: [], limit: 10 })).toEqual({ events: [], total: 0 });
+    await expect(s.list({ limit: 0 })).rejects.toThrow(/limit|Too small/);
+    await expect(s.list({ limit: 0 })).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('events at the same moment: cluster ascending, then seq descending', async () => {
+    const s = partOf(await t.open());
+    const at = 1_700_000_000_000;
+    await s.append('b', [draft(0, at), draft(1, at)]);
+    await s.append('a', [draft(2, at)]);
+    await s.append('B', [draft(3, at)]);
+    // byte order ('B' before 'a'), as SQLite's BINARY collation and PostgreSQL's C locale
+    expect((await s.list({ limit: 10 })).events.map((e) => `${e.clusterId}${e.seq}`)).toEqual(['B1', 'a1', 'b2', 'b1']);
+  });
+
+  it('the history page skips and reports corrupt rows; total still counts them', async () => {
+    const store = await t.open();
+    const s = partOf(store);
+    await s.append('c1', drafts(0, 4));
+    await store.db.updateTable('events').set({ json: '{not json' }).where('seq', '=', 2).execute();
+    await store.db
+      .updateTable('events')
+      .set({ json: '{"at":1,"severity":"info","message":"x","body":{"type":"bogus"}}' })
+      .where('seq', '=', 3)
+      .execute();
+    const page = await s.list({ clusterId: 'c1', limit: 10 });
+    expect(page.events.map((e) => e.seq)).toEqual([4, 1]);
+    expect(page.total).toBe(4);
+    expect(t.corrupt.map((c) => c.key)).toEqual(['c1#3', 'c1#2']);
+  });
+
+  it('the positional form builds the same part', async () => {
+    const store = await t.open();
+    const s = createAsyncEventStore(store.db, store.dialect, Date.now);
+    await s.append('c1', drafts(0, 2));
+    expect(await s.firstSeq('c1')).toBe(1);
+    expect((await s.list({ limit: 5 })).total).toBe(2);
+  });
+});
+
+// compile-time: the part satisfies the contract's event store, both forms
+const _check = (ctx: SqlContext): [AsyncEventStore, AsyncEventStore] => [
+  createAsyncEventStore(ctx),
+  createAsyncEventStore(ctx.db, ctx.dialect, ctx.now, ctx.reportCorrupt),
+];
+void _check;

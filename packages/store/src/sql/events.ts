@@ -4,14 +4,15 @@
 // same transaction as the inserts. On PostgreSQL the upsert's row lock is held to commit, so concurrent
 // appenders of one cluster take turns and commit in seq order: a reader never sees seq n+1 before n.
 import { z } from 'zod';
-import type { Kysely } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { ClusterEvent, EventDraft } from '@quorate/model';
 import { parseInput } from '../errors';
 import { warnCorrupt } from '../corrupt';
-import { eventPage } from '../event-row';
+import { eventFromRow, eventPage } from '../event-row';
 import type { CorruptReporter } from '../corrupt';
-import { EventPruneOptions } from '../events';
-import type { EventPage } from '../events';
+import { EventListQuery, EventPruneOptions } from '../events';
+import type { EventList, EventPage } from '../events';
+import type { SqlContext } from './contract';
 import { checkFence, Fence } from './fence';
 import type { Dialect, Schema } from './schema';
 import { writeTx } from './tx';
@@ -22,15 +23,24 @@ const SinceLimit = z.number().int().min(1).max(10_000);
 /** rows per INSERT: 6 parameters each stays far below both engines' parameter limits */
 const INSERT_CHUNK_ROWS = 500;
 
-export type AsyncEventStore = ReturnType<typeof createAsyncEventStore>;
+export type AsyncEventStore = ReturnType<typeof eventStoreOn>;
 
-
+/** The event part on ctx.db (the database or a transaction). The positional form is the older call. */
+export function createAsyncEventStore(ctx: SqlContext): AsyncEventStore;
+export function createAsyncEventStore(db: Kysely<Schema>, dialect: Dialect, now: () => number, reportCorrupt?: CorruptReporter): AsyncEventStore;
 export function createAsyncEventStore(
-  db: Kysely<Schema>,
-  dialect: Dialect,
-  now: () => number,
+  on: Kysely<Schema> | SqlContext,
+  dialect?: Dialect,
+  now?: () => number,
   reportCorrupt: CorruptReporter = warnCorrupt,
-) {
+): AsyncEventStore {
+  if (isContext(on)) return eventStoreOn(on);
+  return eventStoreOn({ db: on, dialect: dialect!, now: now!, reportCorrupt });
+}
+
+const isContext = (on: Kysely<Schema> | SqlContext): on is SqlContext => 'reportCorrupt' in on && 'db' in on;
+
+function eventStoreOn({ db, dialect, now, reportCorrupt }: SqlContext) {
 
   /** Reserves n seqs; returns the last one. Row-locks the cluster's counter until the transaction ends. */
   async function bump(tx: Tx, clusterId: string, n: number): Promise<number> {
@@ -99,6 +109,50 @@ export function createAsyncEventStore(
 
     /** Highest seq ever assigned for the cluster (0 when none), even if that event was pruned. */
     lastSeq,
+
+    /**
+     * Oldest seq still kept; lastSeq + 1 when nothing is kept. A reader at `since` has missed
+     * events exactly when since < firstSeq - 1.
+     */
+    async firstSeq(clusterId: string): Promise<number> {
+      const row = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.min('seq').as('first'))
+        .where('cluster_id', '=', clusterId)
+        .executeTakeFirst();
+      const first = row?.first ?? null;
+      return first === null ? (await lastSeq(clusterId)) + 1 : Number(first);
+    },
+
+    /** History page: filtered, newest first, with the total number of matching rows. */
+    async list(query: EventListQuery): Promise<EventList> {
+      const q = parseInput(EventListQuery, query, 'event query');
+      const severities = q.severity === undefined ? undefined : Array.isArray(q.severity) ? q.severity : [q.severity];
+      // an empty set matches nothing (SQL has no empty IN list)
+      if (q.types?.length === 0 || severities?.length === 0) return { events: [], total: 0 };
+      const filter = (eb: ExpressionBuilder<Schema, 'events'>) => {
+        const c: Expression<SqlBool>[] = [];
+        if (q.clusterId !== undefined) c.push(eb('cluster_id', '=', q.clusterId));
+        if (q.types !== undefined) c.push(eb('type', 'in', q.types));
+        if (severities !== undefined) c.push(eb('severity', 'in', severities));
+        if (q.before !== undefined) c.push(eb('at', '<', q.before));
+        if (q.after !== undefined) c.push(eb('at', '>=', q.after));
+        return eb.and(c);
+      };
+      const counted = await db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where(filter).executeTakeFirstOrThrow();
+      const rows = await db
+        .selectFrom('events')
+        .select(['cluster_id', 'seq', 'json'])
+        .where(filter)
+        .orderBy('at', 'desc')
+        .orderBy('cluster_id')
+        .orderBy('seq', 'desc')
+        .limit(q.limit)
+        .offset(q.offset ?? 0)
+        .execute();
+      const events = rows.map((r) => eventFromRow(r, reportCorrupt)).filter((e): e is ClusterEvent => e !== null);
+      return { events, total: Number(counted.n) };
+    },
 
     /** Retention: deletes old events; never touches the seq counters. Returns the number deleted. */
     async prune(options: EventPruneOptions): Promise<number> {
