@@ -1,0 +1,191 @@
+// A replica's copy of a cluster whose collector runs on another replica (the lease holder). The holder
+// publishes what its collector emits (snapshots, patches, events) through the socket.io adapter; those
+// messages can arrive late, twice or out of order (the PostgreSQL adapter sends each on any pool connection,
+// large ones via a table). The mirror puts them back in order before its own clients see them:
+//  - a patch applies only on the rev it was made from; a gap in the rev chain asks the holder for its
+//    snapshot (a new holder starts a new, higher rev line with a snapshot of its own);
+//  - events leave in seq order, each once; a gap waits EVENT_GAP_WAIT_MS for the late ones, then reads
+//    them from the shared store (the holder publishes events only after they are committed).
+// It emits 'snapshot', 'patch' and 'event' like a Collector, so the gateway serves it the same way.
+import { EventEmitter } from 'node:events';
+import { applyPatch, type ClusterEvent, type ClusterSnapshot, type SnapshotPatch } from '@quorate/model';
+import { PatchLog, snapshotItems } from '../patch-log';
+
+/** how long an out-of-order event waits for the ones before it before they are read from the store */
+export const EVENT_GAP_WAIT_MS = 250;
+/** events held while waiting, at most: past this the gap is filled from the store at once */
+const MAX_HELD_EVENTS = 1_000;
+/** events read from the store per page when filling a gap */
+const FILL_PAGE = 1_000;
+
+export type Revision = { rev: number; snapshot: ClusterSnapshot };
+
+export interface MirrorEvents {
+  since(seq: number, limit: number): Promise<{ events: ClusterEvent[]; next: number }>;
+  lastSeq(): Promise<number>;
+}
+
+export interface MirrorOptions {
+  clusterId: string;
+  events: MirrorEvents;
+  /** the holder's current snapshot (asked through the adapter); null when no replica answers */
+  fetchSnapshot: () => Promise<Revision | null>;
+  onError?: (err: unknown, what: string) => void;
+  eventGapWaitMs?: number;
+}
+
+export class Mirror extends EventEmitter {
+  readonly clusterId: string;
+  private latest: Revision | null = null;
+  private readonly patches = new PatchLog();
+  /** patches that came before the rev they apply to (kept until a snapshot or their base arrives) */
+  private early = new Map<number, SnapshotPatch>();
+  private snapshotAsked: Promise<void> | null = null;
+  /** the last seq emitted; null until start() read it from the store */
+  private seq: number | null = null;
+  private held = new Map<number, ClusterEvent>();
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  private filling: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(private readonly o: MirrorOptions) {
+    super();
+    this.clusterId = o.clusterId;
+  }
+
+  /** Reads where events stand and asks for the snapshot; messages that came before are kept and sorted in. */
+  async start(): Promise<void> {
+    const last = await this.o.events.lastSeq();
+    if (this.seq === null) this.seq = last;
+    this.drainEvents();
+    if (!this.latest) await this.askSnapshot();
+  }
+
+  current(): Revision | null {
+    return this.latest;
+  }
+
+  /** the last seq emitted to clients: a client joining now gets later events live and earlier ones from the store */
+  lastEmittedSeq(): number {
+    return this.seq ?? 0;
+  }
+
+  resume(rev: number): SnapshotPatch[] | null {
+    if (!this.latest || rev > this.latest.rev) return null;
+    if (rev === this.latest.rev) return [];
+    return this.patches.since(rev);
+  }
+
+  snapshot(msg: Revision): void {
+    if (this.closed || (this.latest && msg.rev <= this.latest.rev)) return;
+    this.latest = { rev: msg.rev, snapshot: msg.snapshot };
+    this.patches.clear();
+    for (const rev of [...this.early.keys()]) if (rev < msg.rev) this.early.delete(rev);
+    this.emit('snapshot', { clusterId: this.clusterId, rev: msg.rev, snapshot: msg.snapshot });
+    this.drainPatches();
+  }
+
+  patch(patch: SnapshotPatch): void {
+    if (this.closed) return;
+    if (this.latest && patch.rev <= this.latest.rev) return; // already applied (or an older line)
+    if (!this.latest || patch.baseRev !== this.latest.rev) {
+      this.early.set(patch.baseRev, patch);
+      if (this.latest && patch.baseRev < this.latest.rev) return;
+      // its base is missing: a late patch may still bring it, else the holder's snapshot will
+      void this.askSnapshot();
+      return;
+    }
+    this.apply(patch);
+    this.drainPatches();
+  }
+
+  event(ev: ClusterEvent): void {
+    if (this.closed || (this.seq !== null && ev.seq <= this.seq)) return;
+    this.held.set(ev.seq, ev);
+    this.drainEvents();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+    this.held.clear();
+    this.early.clear();
+    this.removeAllListeners();
+  }
+
+  private apply(patch: SnapshotPatch): void {
+    const snapshot = applyPatch(this.latest!.snapshot, patch);
+    this.latest = { rev: patch.rev, snapshot };
+    this.patches.push(patch, snapshotItems(snapshot));
+    this.emit('patch', { clusterId: this.clusterId, patch });
+  }
+
+  private drainPatches(): void {
+    for (let next = this.latest && this.early.get(this.latest.rev); next; next = this.latest && this.early.get(this.latest.rev)) {
+      this.early.delete(next.baseRev);
+      this.apply(next);
+    }
+  }
+
+  private askSnapshot(): Promise<void> {
+    this.snapshotAsked ??= this.o
+      .fetchSnapshot()
+      .then((r) => {
+        if (r) this.snapshot(r);
+      })
+      .catch((err: unknown) => this.o.onError?.(err, 'snapshot from the holder'))
+      .finally(() => {
+        this.snapshotAsked = null;
+      });
+    return this.snapshotAsked;
+  }
+
+  private drainEvents(): void {
+    if (this.seq === null || this.closed) return;
+    for (let ev = this.held.get(this.seq + 1); ev; ev = this.held.get(this.seq + 1)) {
+      this.held.delete(ev.seq);
+      this.seq = ev.seq;
+      this.emit('event', ev);
+    }
+    for (const s of [...this.held.keys()]) if (s <= this.seq) this.held.delete(s);
+    if (this.held.size === 0) {
+      if (this.gapTimer) clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+      return;
+    }
+    if (this.held.size > MAX_HELD_EVENTS) return void this.fill();
+    this.gapTimer ??= setTimeout(() => {
+      this.gapTimer = null;
+      void this.fill();
+    }, this.o.eventGapWaitMs ?? EVENT_GAP_WAIT_MS);
+    this.gapTimer.unref?.();
+  }
+
+  /** reads the missing events from the store, up to the newest one held */
+  private fill(): Promise<void> {
+    this.filling ??= (async () => {
+      try {
+        const upTo = Math.max(...this.held.keys());
+        while (!this.closed && this.seq !== null && this.seq < upTo) {
+          const page = await this.o.events.since(this.seq, FILL_PAGE);
+          if (page.events.length === 0) break;
+          for (const ev of page.events) if (!this.held.has(ev.seq) && ev.seq > this.seq) this.held.set(ev.seq, ev);
+          const before = this.seq;
+          this.drainEvents();
+          if (this.seq === before) break; // the store has a hole (pruned or corrupt rows): nothing more to gain
+        }
+        // what the store could not give (pruned): skip to the next held event rather than stall for ever
+        if (!this.closed && this.seq !== null && this.held.size > 0 && !this.held.has(this.seq + 1)) {
+          this.seq = Math.min(...this.held.keys()) - 1;
+          this.drainEvents();
+        }
+      } catch (err) {
+        this.o.onError?.(err, 'missing events from the store');
+      } finally {
+        this.filling = null;
+      }
+    })();
+    return this.filling;
+  }
+}
