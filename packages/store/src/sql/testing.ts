@@ -21,29 +21,43 @@ const PORT_BASE = 25432;
 const PORT_COUNT = 68; // 25432–25499
 const PORT_TRIES = 8;
 
+/**
+ * A PostgreSQL server for this test file (started before its first test, stopped after the last), or the
+ * tests skipped with the reason when there is none — except in CI, where they fail.
+ */
+export function usePgServer(): { url(): string } {
+  let server: PgServer | undefined;
+  let unavailable = '';
+  beforeAll(async () => {
+    const avail = await postgresAvailable();
+    if (!avail.ok) {
+      if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI: ${avail.reason}`);
+      unavailable = avail.reason;
+      return;
+    }
+    server = await startOnFreePort();
+  }, 2 * START_TIMEOUT_MS);
+  afterAll(() => server?.stop());
+  beforeEach((ctx) => {
+    if (unavailable) ctx.skip(`PostgreSQL not available: ${unavailable}`);
+  });
+  return {
+    url(): string {
+      if (!server) throw new Error('PostgreSQL is not running');
+      return server.url;
+    },
+  };
+}
+
 export function useSqlStores(engine: Dialect) {
   const tempDir = useTempDirs();
   const open: SqlStore[] = [];
   const corrupt: CorruptRow[] = [];
-  let server: PgServer | undefined;
-  let unavailable = '';
+  const pgServer = engine === 'postgres' ? usePgServer() : null;
+  const server = pgServer ? { get url() { return pgServer.url(); } } : undefined;
   let dataDir = '';
 
-  if (engine === 'postgres') {
-    beforeAll(async () => {
-      const avail = await postgresAvailable();
-      if (!avail.ok) {
-        if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI: ${avail.reason}`);
-        unavailable = avail.reason;
-        return;
-      }
-      server = await startOnFreePort();
-    }, 2 * START_TIMEOUT_MS);
-    afterAll(() => server?.stop());
-  }
-
-  beforeEach(async (ctx) => {
-    if (unavailable) ctx.skip(`PostgreSQL not available: ${unavailable}`);
+  beforeEach(async () => {
     if (server) await resetSchema(server.url);
     dataDir = tempDir();
   });

@@ -1,0 +1,74 @@
+// Two replicas' socket.io servers on one real PostgreSQL, through the adapter: the holder's feed reaches the
+// other, a bad message is dropped and reported, and a snapshot question is answered by the holder alone.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { Server } from 'socket.io';
+import type pg from 'pg';
+import { sampleSnapshot } from '@quorate/model/testing';
+import { usePgServer } from '@quorate/store/sql-testing';
+import { answerSnapshots, askSnapshot, attachAdapter, FEED, onFeed, publish, type FeedMessage } from './feed';
+import type { Revision } from './mirror';
+
+const pgServer = usePgServer();
+const open: { io: Server; pool: pg.Pool }[] = [];
+
+async function replica(): Promise<Server> {
+  const http = createServer();
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const io = new Server(http);
+  const pool = await attachAdapter(io, pgServer.url(), () => {});
+  open.push({ io, pool });
+  return io;
+}
+
+afterEach(async () => {
+  for (const { io, pool } of open.splice(0)) {
+    await io.close();
+    await pool.end();
+  }
+});
+
+/** the adapter learns of the other replicas through heartbeats: wait until a question reaches them */
+async function untilConnected(a: Server, others: number): Promise<void> {
+  const nodes = (a.of('/').adapter as unknown as { nodesMap: Map<string, unknown> }).nodesMap;
+  await vi.waitFor(() => expect(nodes.size).toBe(others), { timeout: 10_000, interval: 100 });
+}
+
+describe('the replicas feed (PostgreSQL adapter)', () => {
+  it('carries the holder’s messages, large ones too, to the other replica; a bad one is dropped and reported', async () => {
+    const holder = await replica();
+    const other = await replica();
+    await untilConnected(holder, 1);
+    const got: FeedMessage[] = [];
+    const bad: string[] = [];
+    onFeed(other, (m) => got.push(m), (p) => bad.push(p));
+    // a 32-node snapshot is far over NOTIFY's 8000 bytes: it travels through the attachments table
+    const big = sampleSnapshot({ nodes: 32 });
+    expect(JSON.stringify(big).length).toBeGreaterThan(8_000);
+    publish(holder, { kind: 'snapshot', clusterId: 'c1', rev: 7, snapshot: big });
+    publish(holder, { kind: 'patch', clusterId: 'c1', patch: { baseRev: 7, rev: 8, set: { observedAt: big.observedAt + 1 } } });
+    holder.serverSideEmit(FEED, { kind: 'patch', clusterId: 'c1', patch: { rev: 'x' } });
+    await vi.waitFor(() => expect(got.length + bad.length).toBe(3), { timeout: 10_000 });
+    expect(got.map((m) => m.kind).sort()).toEqual(['patch', 'snapshot']);
+    const snap = got.find((m) => m.kind === 'snapshot');
+    expect(snap?.kind === 'snapshot' && snap.snapshot.nodes.length).toBe(32);
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/patch/);
+  });
+
+  it('a snapshot question is answered by the replica that holds the cluster, not by the others', async () => {
+    const asker = await replica();
+    const holder = await replica();
+    const bystander = await replica();
+    await untilConnected(asker, 2);
+    const rev: Revision = { rev: 42, snapshot: sampleSnapshot({ nodes: 3 }) };
+    answerSnapshots(holder, (id) => (id === 'c1' ? rev : null));
+    answerSnapshots(bystander, () => null);
+    const answer = await askSnapshot(asker, 'c1');
+    expect(answer?.rev).toBe(42);
+    expect(answer?.snapshot.nodes).toHaveLength(3);
+    expect(await askSnapshot(asker, 'nobody-holds-this')).toBeNull();
+  });
+});

@@ -1,0 +1,85 @@
+// How replicas talk (issue 17): socket.io's PostgreSQL adapter on the shared database. Room broadcasts reach
+// browsers on every replica, and serverSideEmit carries the replicas' own messages: the lease holder's
+// collector output for the mirrors (mirror.ts), and a mirror's question for the holder's snapshot.
+// Messages from another replica are validated like any input: a bad one is dropped and reported.
+import { z } from 'zod';
+import pg from 'pg';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Server } from 'socket.io';
+import { ClusterEvent, ClusterSnapshot, SnapshotPatch } from '@quorate/model';
+import type { Revision } from './mirror';
+
+export const FEED = 'quorate:feed';
+export const ASK_SNAPSHOT = 'quorate:snapshot?';
+/** the adapter's table for payloads over NOTIFY's 8000 bytes (snapshots) */
+export const ATTACHMENTS_TABLE = 'socket_io_attachments';
+/** connections of the adapter's own pool: one LISTENs for good, the rest publish */
+const ADAPTER_POOL_MAX = 4;
+/** a replica silent this long is gone (its sockets no longer count); heartbeats every third of it */
+export const REPLICA_TIMEOUT_MS = 10_000;
+
+export const FeedMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('snapshot'), clusterId: z.string().min(1), rev: z.number().int().min(0), snapshot: ClusterSnapshot }),
+  z.object({ kind: z.literal('patch'), clusterId: z.string().min(1), patch: SnapshotPatch }),
+  z.object({ kind: z.literal('event'), clusterId: z.string().min(1), event: ClusterEvent }),
+]);
+export type FeedMessage = z.infer<typeof FeedMessage>;
+
+/** Puts io on the adapter; returns the pool to end after io closes. */
+export async function attachAdapter(io: Server, url: string, onError: (err: Error) => void): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: ADAPTER_POOL_MAX, application_name: 'quorate-adapter' });
+  pool.on('error', onError);
+  // the adapter keeps one client checked out to LISTEN, with no error listener of its own: without this a
+  // database restart would be an unhandled 'error' event, i.e. a crash (the adapter reconnects on 'end')
+  pool.on('connect', (client) => client.on('error', onError));
+  await pool.query(`CREATE TABLE IF NOT EXISTS ${ATTACHMENTS_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
+  io.adapter(
+    createAdapter(pool, {
+      tableName: ATTACHMENTS_TABLE,
+      errorHandler: onError,
+      heartbeatInterval: REPLICA_TIMEOUT_MS / 3,
+      heartbeatTimeout: REPLICA_TIMEOUT_MS,
+    }),
+  );
+  return pool;
+}
+
+/** The holder: what its collector emitted, to every other replica. */
+export function publish(io: Server, msg: FeedMessage): void {
+  io.serverSideEmit(FEED, msg);
+}
+
+/** A replica: every valid feed message from the others; a bad one goes to onBad. */
+export function onFeed(io: Server, handle: (msg: FeedMessage) => void, onBad: (problem: string) => void): void {
+  io.on(FEED, (raw: unknown) => {
+    const r = FeedMessage.safeParse(raw);
+    if (r.success) handle(r.data);
+    else onBad(r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  });
+}
+
+const Answer = z.object({ rev: z.number().int().min(0), snapshot: ClusterSnapshot }).nullable();
+
+/** The holder answers with its current revision of the cluster, the others with null. */
+export function answerSnapshots(io: Server, current: (clusterId: string) => Revision | null): void {
+  io.on(ASK_SNAPSHOT, (clusterId: unknown, reply: unknown) => {
+    if (typeof reply !== 'function') return;
+    (reply as (r: Revision | null) => void)(typeof clusterId === 'string' ? current(clusterId) : null);
+  });
+}
+
+/**
+ * Asks every other replica; the newest revision any of them holds, or null. The adapter waits 5 s at most
+ * (socket.io-adapter's fixed timeout) and then gives what the others answered in time.
+ */
+export async function askSnapshot(io: Server, clusterId: string): Promise<Revision | null> {
+  const replies = await new Promise<unknown[]>((resolve) => {
+    io.serverSideEmit(ASK_SNAPSHOT, clusterId, (_err: Error | null, responses: unknown[]) => resolve(Array.isArray(responses) ? responses : []));
+  });
+  let best: Revision | null = null;
+  for (const raw of replies) {
+    const r = Answer.safeParse(raw);
+    if (r.success && r.data && (!best || r.data.rev > best.rev)) best = r.data;
+  }
+  return best;
+}
