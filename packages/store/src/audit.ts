@@ -52,7 +52,8 @@ export type AuditListQuery = z.input<typeof AuditListQuery>;
 
 export type AuditList = { records: AuditRecord[]; total: number };
 
-type Row = {
+/** an audit table row */
+export type AuditRow = {
   id: number;
   at: number;
   actor_kind: string;
@@ -68,59 +69,65 @@ type Row = {
   task_log: string | null;
 };
 
+/** The row as a record, or null (reported) when it no longer validates. */
+export function auditRecordOf(row: AuditRow, reportCorrupt: CorruptReporter): AuditRecord | null {
+  const params = parseJson(row.params);
+  const taskLog = row.task_log === null ? { ok: true as const, value: undefined } : parseJson(row.task_log);
+  if (!params.ok || !taskLog.ok) {
+    reportCorrupt({ table: 'audit', key: String(row.id), problem: !params.ok ? params.problem : 'task_log: invalid JSON' });
+    return null;
+  }
+  const r = AuditRecord.safeParse({
+    id: row.id,
+    at: row.at,
+    actor: { kind: row.actor_kind, id: row.actor_id, name: row.actor_name },
+    role: row.role === '' ? null : row.role,
+    operation: row.operation,
+    clusterId: row.cluster_id,
+    params: params.value,
+    confirmed: row.confirmed === 1,
+    result: row.result,
+    message: row.message,
+    ...(taskLog.value === undefined ? {} : { taskLog: taskLog.value }),
+  });
+  if (!r.success) {
+    reportCorrupt({ table: 'audit', key: String(row.id), problem: r.error.issues.map((i) => i.message).join('; ') });
+    return null;
+  }
+  return r.data;
+}
+
+/** The columns of a validated input (id aside). */
+export function auditColumns(a: z.output<typeof AuditInput>, at: number): Omit<AuditRow, 'id'> {
+  return {
+    at,
+    actor_kind: a.actor.kind,
+    actor_id: a.actor.id,
+    actor_name: a.actor.name,
+    role: a.role ?? '', // the column predates anonymous records: '' stands for none
+    operation: a.operation,
+    cluster_id: a.clusterId,
+    params: JSON.stringify(a.params),
+    confirmed: a.confirmed ? 1 : 0,
+    result: a.result,
+    message: a.message,
+    task_log: a.taskLog === undefined ? null : JSON.stringify(a.taskLog),
+  };
+}
+
 export type AuditStore = ReturnType<typeof createAuditStore>;
 
 export function createAuditStore(db: Db, now: () => number, reportCorrupt: CorruptReporter) {
   const insert = db.prepare(`INSERT INTO audit
     (at, actor_kind, actor_id, actor_name, role, operation, cluster_id, params, confirmed, result, message, task_log)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (@at, @actor_kind, @actor_id, @actor_name, @role, @operation, @cluster_id, @params, @confirmed, @result, @message, @task_log)`);
   const deleteOlder = db.prepare('DELETE FROM audit WHERE at < ?');
-
-  function toRecord(row: Row): AuditRecord | null {
-    const params = parseJson(row.params);
-    const taskLog = row.task_log === null ? { ok: true as const, value: undefined } : parseJson(row.task_log);
-    if (!params.ok || !taskLog.ok) {
-      reportCorrupt({ table: 'audit', key: String(row.id), problem: !params.ok ? params.problem : 'task_log: invalid JSON' });
-      return null;
-    }
-    const r = AuditRecord.safeParse({
-      id: row.id,
-      at: row.at,
-      actor: { kind: row.actor_kind, id: row.actor_id, name: row.actor_name },
-      role: row.role === '' ? null : row.role,
-      operation: row.operation,
-      clusterId: row.cluster_id,
-      params: params.value,
-      confirmed: row.confirmed === 1,
-      result: row.result,
-      message: row.message,
-      ...(taskLog.value === undefined ? {} : { taskLog: taskLog.value }),
-    });
-    if (!r.success) {
-      reportCorrupt({ table: 'audit', key: String(row.id), problem: r.error.issues.map((i) => i.message).join('; ') });
-      return null;
-    }
-    return r.data;
-  }
 
   return {
     record(input: AuditInput): AuditRecord {
       const a = parseInput(AuditInput, input, 'audit record');
       const at = a.at ?? now();
-      const { lastInsertRowid } = insert.run(
-        at,
-        a.actor.kind,
-        a.actor.id,
-        a.actor.name,
-        a.role ?? '', // the column predates anonymous records: '' stands for none
-        a.operation,
-        a.clusterId,
-        JSON.stringify(a.params),
-        a.confirmed ? 1 : 0,
-        a.result,
-        a.message,
-        a.taskLog === undefined ? null : JSON.stringify(a.taskLog),
-      );
+      const { lastInsertRowid } = insert.run(auditColumns(a, at));
       return { ...a, id: Number(lastInsertRowid), at };
     },
 
@@ -149,10 +156,10 @@ export function createAuditStore(db: Db, now: () => number, reportCorrupt: Corru
       const total = db.prepare(`SELECT count(*) FROM audit ${clause}`).pluck().get(...args) as number;
       const rows = db
         .prepare(`SELECT * FROM audit ${clause} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`)
-        .all(...args, q.limit, q.offset ?? 0) as Row[];
+        .all(...args, q.limit, q.offset ?? 0) as AuditRow[];
       const records: AuditRecord[] = [];
       for (const row of rows) {
-        const r = toRecord(row);
+        const r = auditRecordOf(row, reportCorrupt);
         if (r) records.push(r);
       }
       return { records, total };

@@ -32,7 +32,8 @@ export interface ClusterWrite {
 
 export type ClusterStore = ReturnType<typeof createClusterStore>;
 
-interface Row {
+/** a clusters table row */
+export interface ClusterRow {
   id: string;
   name: string;
   kind: string;
@@ -44,7 +45,27 @@ interface Row {
 }
 
 /** "/" cannot occur in a cluster id: no id's prefix is another's */
-const secretPrefix = (id: string) => `cluster/${id}/`;
+export const secretPrefix = (id: string) => `cluster/${id}/`;
+
+/** The row as a StoredCluster, or null (reported) when it no longer validates. */
+export function storedClusterOf(row: ClusterRow, reportCorrupt: CorruptReporter): StoredCluster | null {
+  const settings = parseJson(row.settings);
+  const r = StoredCluster.safeParse({
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    isDefault: row.is_default === 1,
+    settings: settings.ok ? settings.value : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    removedAt: row.removed_at,
+  });
+  if (!r.success) {
+    reportCorrupt({ table: 'clusters', key: row.id, problem: settings.ok ? r.error.issues.map((i) => i.message).join('; ') : settings.problem });
+    return null;
+  }
+  return r.data;
+}
 
 export function createClusterStore(db: Db, secrets: SecretStore, now: () => number, reportCorrupt: CorruptReporter) {
   const upsert = db.prepare(`INSERT INTO clusters (id, name, kind, is_default, settings, created_at, updated_at, removed_at)
@@ -56,24 +77,6 @@ export function createClusterStore(db: Db, secrets: SecretStore, now: () => numb
   const all = db.prepare('SELECT * FROM clusters ORDER BY created_at, id');
   const one = db.prepare('SELECT * FROM clusters WHERE id = ?');
 
-  const parse = (row: Row): StoredCluster | null => {
-    const settings = parseJson(row.settings);
-    const r = StoredCluster.safeParse({
-      id: row.id,
-      name: row.name,
-      kind: row.kind,
-      isDefault: row.is_default === 1,
-      settings: settings.ok ? settings.value : null,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      removedAt: row.removed_at,
-    });
-    if (!r.success) {
-      reportCorrupt({ table: 'clusters', key: row.id, problem: settings.ok ? r.error.issues.map((i) => i.message).join('; ') : settings.problem });
-      return null;
-    }
-    return r.data;
-  };
   const secretNames = (id: string) => secrets.names().filter((n) => n.startsWith(secretPrefix(id)));
 
   return {
@@ -101,12 +104,12 @@ export function createClusterStore(db: Db, secrets: SecretStore, now: () => numb
 
     /** every stored cluster, removed ones included (removedAt); corrupt rows are skipped and reported */
     list(): StoredCluster[] {
-      return (all.all() as Row[]).map(parse).filter((c): c is StoredCluster => c !== null);
+      return (all.all() as ClusterRow[]).map((r) => storedClusterOf(r, reportCorrupt)).filter((c): c is StoredCluster => c !== null);
     },
 
     get(id: string): StoredCluster | null {
-      const row = one.get(id) as Row | undefined;
-      return row ? parse(row) : null;
+      const row = one.get(id) as ClusterRow | undefined;
+      return row ? storedClusterOf(row, reportCorrupt) : null;
     },
 
     /** the cluster's secrets (name → value); throws when one cannot be decrypted (a different key file) */

@@ -6,6 +6,29 @@ import { StoreError } from './errors';
 import { parseJson } from './corrupt';
 import type { CorruptReporter } from './corrupt';
 
+/** A stored value parsed with schema, or undefined when it is no longer valid (reported). */
+export function kvValueOf<S extends z.ZodType>(key: string, text: string, schema: S, reportCorrupt: CorruptReporter): z.output<S> | undefined {
+  const json = parseJson(text);
+  if (!json.ok) {
+    reportCorrupt({ table: 'kv', key, problem: json.problem });
+    return undefined;
+  }
+  const r = schema.safeParse(json.value);
+  if (!r.success) {
+    reportCorrupt({ table: 'kv', key, problem: r.error.issues.map((i) => i.message).join('; ') });
+    return undefined;
+  }
+  return r.data;
+}
+
+/** The text to store for value; throws StoreError('invalid') for an empty key or a value JSON cannot hold. */
+export function kvText(key: string, value: unknown): string {
+  const text = JSON.stringify(value);
+  if (typeof key !== 'string' || key.length === 0) throw new StoreError('invalid', 'kv key must not be empty');
+  if (text === undefined) throw new StoreError('invalid', `kv ${key}: value is not JSON-serialisable`);
+  return text;
+}
+
 export type KvStore = ReturnType<typeof createKvStore>;
 
 export function createKvStore(db: Db, now: () => number, reportCorrupt: CorruptReporter) {
@@ -18,25 +41,11 @@ export function createKvStore(db: Db, now: () => number, reportCorrupt: CorruptR
     /** The value parsed with schema, or undefined when absent or no longer valid (reported). */
     get<S extends z.ZodType>(key: string, schema: S): z.output<S> | undefined {
       const text = read.get(key) as string | undefined;
-      if (text === undefined) return undefined;
-      const json = parseJson(text);
-      if (!json.ok) {
-        reportCorrupt({ table: 'kv', key, problem: json.problem });
-        return undefined;
-      }
-      const r = schema.safeParse(json.value);
-      if (!r.success) {
-        reportCorrupt({ table: 'kv', key, problem: r.error.issues.map((i) => i.message).join('; ') });
-        return undefined;
-      }
-      return r.data;
+      return text === undefined ? undefined : kvValueOf(key, text, schema, reportCorrupt);
     },
 
     set(key: string, value: unknown): void {
-      const text = JSON.stringify(value);
-      if (typeof key !== 'string' || key.length === 0) throw new StoreError('invalid', 'kv key must not be empty');
-      if (text === undefined) throw new StoreError('invalid', `kv ${key}: value is not JSON-serialisable`);
-      write.run(key, text, now());
+      write.run(key, kvText(key, value), now());
     },
 
     delete(key: string): boolean {

@@ -34,11 +34,34 @@ export const RetentionPatch = z.object({
 });
 export type RetentionPatch = z.input<typeof RetentionPatch>;
 
-const KEY = 'settings.retention';
+export const RETENTION_KEY = 'settings.retention';
 
 /** Drops keys whose value is undefined so a spread does not erase a current value. */
 function defined<T extends object>(o: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The stored values over the defaults. */
+export function retentionOf(stored: z.output<typeof RetentionPatch> | undefined): Retention {
+  return {
+    events: { ...defaultRetention.events, ...defined(stored?.events) },
+    audit: { ...defaultRetention.audit, ...defined(stored?.audit) },
+    timeline: { ...defaultRetention.timeline, ...defined(stored?.timeline) },
+  };
+}
+
+/** The patch (validated) over current; throws StoreError('invalid') when the result is not a valid Retention. */
+export function mergeRetention(current: Retention, patch: RetentionPatch): Retention {
+  const p = parseInput(RetentionPatch, patch, 'retention');
+  return parseInput(
+    Retention,
+    {
+      events: { ...current.events, ...defined(p.events) },
+      audit: { ...current.audit, ...defined(p.audit) },
+      timeline: { ...current.timeline, ...defined(p.timeline) },
+    },
+    'retention',
+  );
 }
 
 export type Settings = ReturnType<typeof createSettings>;
@@ -46,27 +69,12 @@ export type Settings = ReturnType<typeof createSettings>;
 export function createSettings(kv: KvStore) {
   const retention = {
     get(): Retention {
-      const stored = kv.get(KEY, RetentionPatch);
-      return {
-        events: { ...defaultRetention.events, ...defined(stored?.events) },
-        audit: { ...defaultRetention.audit, ...defined(stored?.audit) },
-        timeline: { ...defaultRetention.timeline, ...defined(stored?.timeline) },
-      };
+      return retentionOf(kv.get(RETENTION_KEY, RetentionPatch));
     },
     /** Merges the patch over the current values; returns the result. */
     set(patch: RetentionPatch): Retention {
-      const p = parseInput(RetentionPatch, patch, 'retention');
-      const current = retention.get();
-      const next = parseInput(
-        Retention,
-        {
-          events: { ...current.events, ...defined(p.events) },
-          audit: { ...current.audit, ...defined(p.audit) },
-          timeline: { ...current.timeline, ...defined(p.timeline) },
-        },
-        'retention',
-      );
-      kv.set(KEY, next);
+      const next = mergeRetention(retention.get(), patch);
+      kv.set(RETENTION_KEY, next);
       return next;
     },
   };
