@@ -18,7 +18,7 @@ export const LinkRollup = z.object({
 });
 export type LinkRollup = z.infer<typeof LinkRollup>;
 
-const Rows = z.array(LinkRollup.refine((r) => r.a < r.b, 'a must be below b')).max(100_000);
+export const Rows = z.array(LinkRollup.refine((r) => r.a < r.b, 'a must be below b')).max(100_000);
 const ClusterIdArg = z.string().min(1);
 const MINUTE = 60_000;
 /** how long rollups are kept */

@@ -12,6 +12,7 @@ import { eventFromRow, eventPage } from '../event-row';
 import type { CorruptReporter } from '../corrupt';
 import { EventListQuery, EventPruneOptions } from '../events';
 import type { EventList, EventPage } from '../events';
+import { binaryOrder } from './collate';
 import type { SqlContext } from './contract';
 import { checkFence, Fence } from './fence';
 import type { Dialect, Schema } from './schema';
@@ -145,7 +146,7 @@ function eventStoreOn({ db, dialect, now, reportCorrupt }: SqlContext) {
         .select(['cluster_id', 'seq', 'json'])
         .where(filter)
         .orderBy('at', 'desc')
-        .orderBy('cluster_id')
+        .orderBy(binaryOrder(dialect, 'cluster_id'))
         .orderBy('seq', 'desc')
         .limit(q.limit)
         .offset(q.offset ?? 0)

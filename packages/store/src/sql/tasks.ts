@@ -3,7 +3,9 @@ import { Task, type TaskStatus } from '@quorate/model';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { parseJson } from '../corrupt';
 import type { TaskListQuery } from '../tasks';
+import { binaryOrder } from './collate';
 import type { SqlContext } from './contract';
+import { matchesNothing } from './text';
 import type { Schema } from './schema';
 import { writeTx } from './tx';
 import type { Tx } from './tx';
@@ -35,6 +37,7 @@ export function createTaskStore({ db, dialect, now, reportCorrupt }: SqlContext)
     },
 
     async get(id: string): Promise<Task | null> {
+      if (matchesNothing(id)) return null;
       const row = await db.selectFrom('tasks').select(['id', 'json']).where('id', '=', id).executeTakeFirst();
       return row ? parse(row) : null;
     },
@@ -54,7 +57,7 @@ export function createTaskStore({ db, dialect, now, reportCorrupt }: SqlContext)
         .select(['id', 'json'])
         .where(filter)
         .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
+        .orderBy(binaryOrder(dialect, 'id'), 'desc')
         .limit(q.limit)
         .offset(q.offset)
         .execute();
@@ -70,7 +73,7 @@ export function createTaskStore({ db, dialect, now, reportCorrupt }: SqlContext)
       const t = now();
       return writeTx(db, dialect, async (tx) => {
         const ended: Task[] = [];
-        const rows = await tx.selectFrom('tasks').select(['id', 'json']).where('status', '=', 'running').orderBy('started_at').orderBy('id').execute();
+        const rows = await tx.selectFrom('tasks').select(['id', 'json']).where('status', '=', 'running').orderBy('started_at').orderBy(binaryOrder(dialect, 'id')).execute();
         for (const row of rows) {
           const task = parse(row);
           if (!task || keep(task)) continue;
