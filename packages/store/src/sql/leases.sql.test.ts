@@ -20,6 +20,11 @@ describe.each(ENGINES)('leases on %s', (engine) => {
     expect(await s.leases.list()).toEqual([{ clusterId: 'c1', holder: 'replica-a', token: 1, expiresAt: clock + TTL }]);
     // other clusters are independent
     expect(await s.leases.acquire('c2', 'replica-b', TTL)).toEqual({ token: 1 });
+    // live: who holds it now, until the expiry
+    expect(await s.leases.live('c1')).toEqual({ clusterId: 'c1', holder: 'replica-a', token: 1, expiresAt: clock + TTL });
+    expect(await s.leases.live('c3')).toBeNull();
+    clock += TTL;
+    expect(await s.leases.live('c1')).toBeNull();
   });
 
   it('hands an expired lease to the next holder with a higher token; the old holder can no longer renew', async () => {

@@ -80,6 +80,12 @@ export function createLeaseStore(db: Kysely<Schema>, _dialect: Dialect, now: () 
       return expireAt(clusterId, holder, token, t, t);
     },
 
+    /** The live lease of a cluster (who runs its collector now), or null when nobody holds it. */
+    async live(clusterId: string): Promise<Lease | null> {
+      const r = await db.selectFrom('leases').selectAll().where('cluster_id', '=', clusterId).where('expires_at', '>', now()).executeTakeFirst();
+      return r ? { clusterId: r.cluster_id, holder: r.holder, token: r.token, expiresAt: r.expires_at } : null;
+    },
+
     /** Every lease row, live or not (expiresAt <= now means free). */
     async list(): Promise<Lease[]> {
       const rows = await db.selectFrom('leases').selectAll().orderBy('cluster_id').execute();
