@@ -67,13 +67,13 @@ type MarkRow = { at: number; rev: number; quorate: number | null; nodes_online: 
 type PatchRow = { rev: number; base_rev: number; at: number; data: Buffer };
 
 /** reading every change of a range up to this many; beyond, the marks are the transitions and the keyframes */
-const FULL_SCAN_MAX = 20_000;
+export const FULL_SCAN_MAX = 20_000;
 
-const deflate = (json: string): Buffer => deflateRawSync(Buffer.from(json), { level: 6 });
-const pack = (value: unknown): Buffer => deflate(JSON.stringify(value));
-const unpack = (data: Buffer): unknown => JSON.parse(inflateRawSync(data).toString('utf8')) as unknown;
+export const deflate = (json: string): Buffer => deflateRawSync(Buffer.from(json), { level: 6 });
+export const pack = (value: unknown): Buffer => deflate(JSON.stringify(value));
+export const unpack = (data: Buffer): unknown => JSON.parse(inflateRawSync(data).toString('utf8')) as unknown;
 
-function toMark(r: MarkRow): TimelineMark {
+export function toMark(r: MarkRow): TimelineMark {
   const state = r.state as TimelineMark['state'];
   const severity = severityOfState(state);
   return {
@@ -87,7 +87,7 @@ function toMark(r: MarkRow): TimelineMark {
   };
 }
 
-const quorateCol = (s: TimelineSummary): number | null => (s.quorate === null ? null : s.quorate ? 1 : 0);
+export const quorateCol = (s: TimelineSummary): number | null => (s.quorate === null ? null : s.quorate ? 1 : 0);
 
 export type TimelineStore = ReturnType<typeof createTimelineStore>;
 
