@@ -2,12 +2,13 @@
 // takes free leases up to its share (a dead replica's expire after ttlMs and are taken here) and hands one
 // over when it holds more than its part. It says which clusters it gained (with the fencing token, for the
 // collector's writes) and lost (stop collecting at once: another replica may hold it already).
-// A round that cannot reach the database keeps a lease only until the lease would have expired anyway.
+// A database that fails or does not answer keeps a lease only while the lease is sure to be live until the
+// next round: a lease is dropped (onLose 'expired') one round before it could lapse unrenewed.
 import type { LeaseStore } from './leases';
 import { PRESENCE_PREFIX, planLeases } from './lease-plan';
 
 export interface LeaseKeeperOptions {
-  leases: LeaseStore;
+  leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'list'>;
   /** unique per process start (host, pid and a random part): see leases.ts */
   holder: string;
   /** a lease lives this long unless renewed; a dead holder's clusters move after it */
@@ -25,101 +26,127 @@ export interface LeaseKeeperOptions {
 export type LeaseKeeper = ReturnType<typeof createLeaseKeeper>;
 
 export function createLeaseKeeper(o: LeaseKeeperOptions) {
+  if (!(o.roundMs > 0 && o.roundMs < o.ttlMs)) throw new Error(`lease keeper: roundMs (${o.roundMs}) must be above 0 and under ttlMs (${o.ttlMs})`);
   const now = o.now ?? Date.now;
-  /** clusterId → our token and when the lease was last confirmed ours */
+  /** clusterId → our token and when (before the call that confirmed it) the lease was last confirmed ours */
   const held = new Map<string, { token: number; confirmedAt: number }>();
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
   /** our presence lease: counts this replica in every share, also while it holds no cluster */
   const presence = `${PRESENCE_PREFIX}${o.holder}`;
   let presenceToken: number | null = null;
+  const report = (err: unknown) => o.onError?.(err);
 
   const lose = (clusterId: string, why: Parameters<LeaseKeeperOptions['onLose']>[1]) => {
     if (held.delete(clusterId)) o.onLose(clusterId, why);
   };
 
+  /** the lease was confirmed at confirmedAt for ttlMs: unconfirmed, it may lapse before the next round */
+  const lapsing = (h: { confirmedAt: number }) => now() + o.roundMs >= h.confirmedAt + o.ttlMs;
+  const dropLapsing = () => {
+    for (const [clusterId, h] of [...held]) if (lapsing(h)) lose(clusterId, 'expired');
+  };
+
   async function roundOnce(): Promise<void> {
-    // a database that does not answer must not skip the expiry check below
+    // errors are reported and the round goes on: the expiry check below must run whatever fails
     presenceToken = await o.leases.acquire(presence, o.holder, o.ttlMs).then(
       (got) => got?.token ?? null,
-      (err: unknown) => {
-        o.onError?.(err);
-        return presenceToken;
-      },
+      (err: unknown) => (report(err), presenceToken),
     );
-    const clusters = o.clusters();
-    const configured = new Set(clusters);
+    let clusters: readonly string[] | null;
+    try {
+      clusters = o.clusters();
+    } catch (err) {
+      report(err);
+      clusters = null; // unknown: keep what is held, take nothing
+    }
+    const configured = new Set(clusters ?? held.keys());
     for (const [clusterId, h] of [...held]) {
       if (!configured.has(clusterId)) {
         lose(clusterId, 'removed');
-        await o.leases.release(clusterId, o.holder, h.token).catch((err: unknown) => o.onError?.(err));
+        await o.leases.release(clusterId, o.holder, h.token).catch(report);
         continue;
       }
       const t = now();
       try {
-        if (await o.leases.renew(clusterId, o.holder, h.token, o.ttlMs)) h.confirmedAt = t;
+        const ok = await o.leases.renew(clusterId, o.holder, h.token, o.ttlMs);
+        // (dropped meanwhile by a tick while this round hung: stays dropped, the lease lapses unused)
+        if (ok) h.confirmedAt = t;
         else lose(clusterId, 'expired');
       } catch (err) {
-        o.onError?.(err);
-        // not confirmed: past its expiry another replica may hold it, so stop writing as if it were lost
-        if (now() >= h.confirmedAt + o.ttlMs) lose(clusterId, 'expired');
+        report(err);
+        // not confirmed: past its expiry another replica may hold it, so stop writing before that
+        if (lapsing(h)) lose(clusterId, 'expired');
       }
     }
+    if (clusters === null || stopped) return;
     const plan = planLeases({ self: o.holder, now: now(), clusters, leases: await o.leases.list(), held: new Set(held.keys()) });
     for (const clusterId of plan.release) {
       const h = held.get(clusterId);
       if (!h) continue;
+      // lost before released: the next holder cannot gain it while we still collect
       lose(clusterId, 'handed over');
-      await o.leases.release(clusterId, o.holder, h.token);
+      await o.leases.release(clusterId, o.holder, h.token).catch(report);
     }
     for (const clusterId of plan.acquire) {
       if (stopped) return;
       const t = now();
       const got = await o.leases.acquire(clusterId, o.holder, o.ttlMs);
       if (!got) continue; // another replica was quicker
+      if (stopped) {
+        // stop() came during the call: never gain after 'stopped'
+        await o.leases.release(clusterId, o.holder, got.token).catch(report);
+        return;
+      }
       held.set(clusterId, { token: got.token, confirmedAt: t });
       o.onGain(clusterId, got.token);
     }
   }
 
-  /** one round; rounds never overlap (a slow database makes the next one wait) */
+  /**
+   * One round (none after stop()); rounds never overlap. While one still runs (a slow or hung database) this only drops the
+   * leases that may lapse before the next round, and returns the running round.
+   */
   function round(): Promise<void> {
-    running ??= roundOnce()
-      .catch((err: unknown) => o.onError?.(err))
+    if (stopped) return Promise.resolve();
+    if (running) {
+      dropLapsing();
+      return running;
+    }
+    running = roundOnce()
+      .catch(report)
       .finally(() => {
         running = null;
       });
     return running;
   }
 
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => void round().finally(schedule), o.roundMs);
-    timer.unref?.();
-  };
-
   return {
     round,
     /** the clusters held and their fencing tokens */
     held: (): Map<string, number> => new Map([...held].map(([c, h]) => [c, h.token])),
-    /** a first round at once, then one every roundMs */
+    /** a first round at once, then one every roundMs (a timer independent of the rounds, so a hung round still expires leases) */
     async start(): Promise<void> {
       stopped = false;
       await round();
-      schedule();
+      if (stopped || timer) return;
+      timer = setInterval(() => void round(), o.roundMs);
+      timer.unref?.();
     },
     /** stops the rounds; release: give the leases back so other replicas take them at once (a clean shutdown) */
     async stop(release = true): Promise<void> {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      if (timer) clearInterval(timer);
       timer = null;
+      // stop collecting at once, even while a round waits on a database that does not answer
+      const had = [...held];
+      for (const [clusterId] of had) lose(clusterId, 'stopped');
       await running;
-      for (const [clusterId, h] of [...held]) {
-        lose(clusterId, 'stopped');
-        if (release) await o.leases.release(clusterId, o.holder, h.token).catch((err: unknown) => o.onError?.(err));
-      }
-      if (release && presenceToken !== null) await o.leases.release(presence, o.holder, presenceToken).catch((err: unknown) => o.onError?.(err));
+      if (!release) return;
+      for (const [clusterId, h] of had) await o.leases.release(clusterId, o.holder, h.token).catch(report);
+      if (presenceToken !== null) await o.leases.release(presence, o.holder, presenceToken).catch(report);
+      presenceToken = null;
     },
   };
 }
