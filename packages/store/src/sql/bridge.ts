@@ -12,6 +12,7 @@ export function asyncOf<T extends object>(part: T): Async<T> {
   return new Proxy(part, {
     get(target, key) {
       const v: unknown = Reflect.get(target, key);
+      if (typeof v === 'object' && v !== null) return asyncOf(v);
       if (typeof v !== 'function') return v;
       return (...args: unknown[]) => {
         try {

@@ -27,9 +27,13 @@ import type { LeaseStore } from './leases';
 import type { Fence } from './fence';
 import type { Dialect, Schema } from './schema';
 
-/** each method of T, its result as a Promise */
+/** each method of T, its result as a Promise; groups of methods (alerts.channels) likewise */
 export type Async<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : T[K];
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : T[K] extends object
+      ? Async<T[K]>
+      : T[K];
 };
 
 /** What every part is built from: a database or a transaction on it (cheap to build: no state, no statements). */

@@ -24,12 +24,12 @@ import { createClusterStore } from '../clusters';
 import { createTaskStore } from '../tasks';
 import { createAlertStore } from '../alerts';
 import { createLinkRollupStore } from '../link-rollups';
-import { createTimelineStore } from '../timeline';
 import type { StoreHealth } from '../integrity';
 import { openEngine } from './open';
 import type { Engine, SqlStoreOptions } from './open';
 import { createLeaseStore } from './leases';
 import { createAsyncEventStore } from './events';
+import { createTimelineStore } from './timeline';
 import { writeTx } from './tx';
 import { asyncOf, bridgedUsers, notPorted } from './bridge';
 import type { SqlContext, SqlStore, StoreParts } from './contract';
@@ -62,7 +62,8 @@ function compose(engine: Engine, key: SecretKey, now: () => number, reportCorrup
 
   // TEMPORARY bridge (bridge.ts): the parts not yet ported, synchronous on SQLite, refusing on PostgreSQL
   const legacy = engine.dialect === 'sqlite' ? bridgeParts(engine.sqlite, key, now, reportCorrupt, transaction) : null;
-  const timeline = legacy?.timeline ?? notPorted<StoreParts['timeline']>('timeline');
+  // keeps each cluster's open span in memory: one for the store, shared by every transaction's parts
+  const timeline = createTimelineStore(base);
 
   function partsOn(on: Kysely<Schema>): StoreParts {
     const ctx: SqlContext = { ...base, db: on };
@@ -133,7 +134,7 @@ function bridgeParts(
   now: () => number,
   reportCorrupt: SqlContext['reportCorrupt'],
   run: <R>(fn: (tx: StoreParts) => Promise<R>) => Promise<R>,
-): Omit<StoreParts, 'leases'> {
+): Omit<StoreParts, 'leases' | 'timeline'> {
   const kv = createKvStore(database, now, reportCorrupt);
   const secrets = createSecretStore(database, key, now);
   const settings = createSettings(kv);
@@ -151,6 +152,5 @@ function bridgeParts(
     kv: asyncOf(kv) as StoreParts['kv'],
     settings: { retention: asyncOf(settings.retention) },
     linkRollups: asyncOf(createLinkRollupStore(database, now)),
-    timeline: asyncOf(createTimelineStore(database, reportCorrupt)),
   };
 }
