@@ -9,8 +9,8 @@ import type { SecretStore } from './secrets';
 export type AlertStore = ReturnType<typeof createAlertStore>;
 export type NewDelivery = Omit<Delivery, 'id'>;
 
-const secretPrefix = (id: string) => `alert/${id}/`;
-const newId = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
+export const secretPrefix = (id: string) => `alert/${id}/`;
+export const newId = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
 
 interface ChannelRow {
   id: string;
