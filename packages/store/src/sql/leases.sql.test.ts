@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../errors';
 import { ENGINES, useSqlStores } from './testing';
+import { PRESENCE_PREFIX } from './lease-plan';
 
 const TTL = 10_000;
 const T0 = 1_700_000_000_000;
@@ -25,6 +26,19 @@ describe.each(ENGINES)('leases on %s', (engine) => {
     expect(await s.leases.live('c3')).toBeNull();
     clock += TTL;
     expect(await s.leases.live('c1')).toBeNull();
+  });
+
+  it('prunePresence deletes the presence rows of replicas long gone, never a cluster row', async () => {
+    let clock = T0;
+    const s = await t.open({ now: () => clock });
+    await s.leases.acquire(`${PRESENCE_PREFIX}old`, 'old', TTL);
+    await s.leases.acquire('c1', 'old', TTL);
+    clock += TTL + 60_000;
+    await s.leases.acquire(`${PRESENCE_PREFIX}new`, 'new', TTL);
+    expect(await s.leases.prunePresence(60_000)).toBe(0); // exactly 60 s gone: kept
+    clock += 1;
+    expect(await s.leases.prunePresence(60_000)).toBe(1);
+    expect((await s.leases.list()).map((l) => l.clusterId).sort()).toEqual([`${PRESENCE_PREFIX}new`, 'c1'].sort());
   });
 
   it('hands an expired lease to the next holder with a higher token; the old holder can no longer renew', async () => {

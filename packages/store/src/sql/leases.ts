@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { parseInput } from '../errors';
+import { PRESENCE_PREFIX } from './lease-plan';
 import type { Dialect, Schema } from './schema';
 
 const ClusterIdArg = z.string().min(1);
@@ -84,6 +85,19 @@ export function createLeaseStore(db: Kysely<Schema>, _dialect: Dialect, now: () 
     async live(clusterId: string): Promise<Lease | null> {
       const r = await db.selectFrom('leases').selectAll().where('cluster_id', '=', clusterId).where('expires_at', '>', now()).executeTakeFirst();
       return r ? { clusterId: r.cluster_id, holder: r.holder, token: r.token, expiresAt: r.expires_at } : null;
+    },
+
+    /**
+     * Deletes the presence rows (lease-plan.ts) of replicas gone for longer than olderThanMs: each process
+     * start leaves one. Their tokens mean nothing, unlike a cluster's row, which is never deleted.
+     */
+    async prunePresence(olderThanMs: number): Promise<number> {
+      const r = await db
+        .deleteFrom('leases')
+        .where('cluster_id', 'like', `${PRESENCE_PREFIX}%`)
+        .where('expires_at', '<', now() - olderThanMs)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
 
     /** Every lease row, live or not (expiresAt <= now means free). */
