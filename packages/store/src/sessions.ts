@@ -10,7 +10,7 @@ import type { User } from './users';
 export type NewSession = { id: string; csrfToken: string; expiresAt: number };
 export type Session = { user: User; csrfToken: string; expiresAt: number };
 
-const Ttl = z.number().int().min(1000, 'session ttl must be at least 1 s');
+export const Ttl = z.number().int().min(1000, 'session ttl must be at least 1 s');
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 

@@ -30,15 +30,18 @@ export const tokenCreator = (tokenId: string): string => `token:${tokenId}`;
 export type RevokedToken = { id: string; name: string; role: Role; createdBy: string };
 
 /** An environment-provided token must still be hard to guess. */
-const StaticToken = z.string().min(16, 'QUORATE_API_TOKEN must be at least 16 characters').max(512);
+export const StaticToken = z.string().min(16, 'QUORATE_API_TOKEN must be at least 16 characters').max(512);
 
 // last_used_at is informational; refresh it at most once a minute instead of on every request
-const LAST_USED_RESOLUTION_MS = 60_000;
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export type TokenStore = ReturnType<typeof createTokenStore>;
 
 /** `role` grants more than `than` */
-const isAbove = (role: Role, than: Role): boolean => hasRole(role, than) && role !== than;
+export const isAbove = (role: Role, than: Role): boolean => hasRole(role, than) && role !== than;
+
+/** a new token's id */
+export const newTokenId = (): string => `tok_${randomBytes(8).toString('hex')}`;
 
 export function createTokenStore(db: Db, now: () => number) {
   const insert = db.prepare(`INSERT INTO api_tokens (id, name, role, token_hash, created_at, created_by, static)
@@ -54,7 +57,7 @@ export function createTokenStore(db: Db, now: () => number) {
   const staticByName = db.prepare('SELECT id, token_hash, role FROM api_tokens WHERE static = 1 AND name = ?');
   const updateStaticRole = db.prepare('UPDATE api_tokens SET role = ? WHERE id = ?');
 
-  const newId = () => `tok_${randomBytes(8).toString('hex')}`;
+  const newId = newTokenId;
 
   type TokenRow = { id: string; name: string; role: string; created_by: string };
   /** deletes these rows and, breadth first, every token they created; call inside a transaction */
