@@ -131,7 +131,7 @@ for (const engine of ENGINES) {
       const stores = await t.replicas(3, { now: () => f.clock.now });
       const names = ['replica-a', 'replica-b', 'replica-c'];
       const ks = names.map((n, i) => f.keeper(n, stores[i]!.leases));
-      // started one after the other: the first takes all 30, then hands one over a round to each below its share
+      // started one after the other: the first takes all 30, then hands over up to MAX_HANDOVERS_PER_ROUND a round
       for (const k of ks) await k.round();
       expect(f.counts(...names)).toEqual([30, 0, 0]);
       let rounds = 0;
@@ -141,8 +141,8 @@ for (const engine of ENGINES) {
         rounds++;
       }
       expect(f.counts(...names)).toEqual([10, 10, 10]);
-      // 20 hand-overs, one a round
-      expect(rounds).toBeLessThanOrEqual(21);
+      // 20 hand-overs, 8 a round at most (and a replica below its share takes them the round after)
+      expect(rounds).toBeLessThanOrEqual(6);
       // balanced: nothing moves any more
       const before = f.events.length;
       for (let r = 0; r < 3; r++) await f.step(...ks);

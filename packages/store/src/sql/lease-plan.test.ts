@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESENCE_PREFIX, planLeases, type LeaseView } from './lease-plan';
+import { MAX_HANDOVERS_PER_ROUND, PRESENCE_PREFIX, planLeases, type LeaseView } from './lease-plan';
 
 const NOW = 1_000_000;
 const clusters = Array.from({ length: 10 }, (_, i) => `c${i}`);
@@ -40,6 +40,29 @@ describe('planLeases: each replica its share', () => {
     expect(sizes).toEqual([3, 3, 4]);
     // every cluster held exactly once
     expect(Object.values(held).flatMap((s) => [...s]).sort()).toEqual([...clusters].sort());
+  });
+
+  it(`holding 100 alone when two replicas appear: gives back at most ${MAX_HANDOVERS_PER_ROUND} a round, balanced within 10 rounds`, () => {
+    const many = Array.from({ length: 100 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    const held = { a: new Set(many), b: new Set<string>(), c: new Set<string>() };
+    const leases = () => [...(Object.entries(held) as [string, Set<string>][]).flatMap(([h, s]) => live(h, [...s])), ...['a', 'b', 'c'].flatMap((h) => live(h, [`${PRESENCE_PREFIX}${h}`]))];
+    let rounds = 0;
+    while (Math.max(...Object.values(held).map((s) => s.size)) > 34 && rounds < 50) {
+      const p = planLeases({ self: 'a', now: NOW, clusters: many, leases: leases(), held: held.a });
+      expect(p.release.length).toBeLessThanOrEqual(MAX_HANDOVERS_PER_ROUND);
+      for (const r of p.release) held.a.delete(r);
+      for (const self of ['b', 'c'] as const) {
+        const q = planLeases({ self, now: NOW, clusters: many, leases: leases(), held: held[self] });
+        for (const x of q.acquire) if (!leases().some((l) => l.clusterId === x)) held[self].add(x);
+      }
+      rounds++;
+    }
+    expect(rounds).toBeLessThanOrEqual(10);
+    // each at or under the share (34), every cluster held once
+    const sizes = Object.values(held).map((s) => s.size);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(34);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(32);
+    expect(new Set(Object.values(held).flatMap((s) => [...s])).size).toBe(100);
   });
 
   it('two replicas at 5/5: nothing moves', () => {

@@ -1,8 +1,9 @@
 // Which leases this replica should take or give up in one round, from what every replica holds (pure). Each
 // replica aims at its share: the clusters divided by the live replicas, rounded up. A free lease (never held,
-// released, or expired: its holder died) is taken while below the share; above it, or at it while another
-// replica is two or more below, one lease a round is given back for that replica to take — a new replica
-// gets its part without a thundering herd of hand-overs. A replica holding nothing yet is seen by its
+// released, or expired: its holder died) is taken while below the share; above it, up to
+// MAX_HANDOVERS_PER_ROUND leases a round are given back (at it while another replica is two or more below,
+// one) for the others to take — a new replica gets its part in a few rounds, without a thundering herd of
+// collectors starting at once. A replica holding nothing yet is seen by its
 // presence lease (PRESENCE_PREFIX + its name, renewed every round like the others).
 
 export interface LeaseView {
@@ -18,6 +19,9 @@ export interface LeasePlan {
 
 /** a presence lease's key: cluster ids cannot start with '~' (model ClusterId), so none collides */
 export const PRESENCE_PREFIX = '~replica:';
+
+/** hand-overs a round at most: 100 clusters over 3 replicas balance in ~8 rounds after a start */
+export const MAX_HANDOVERS_PER_ROUND = 8;
 
 /** FNV-1a: each replica tries free leases in its own order, so two starting together rarely race for the same */
 function hash(s: string): number {
@@ -42,8 +46,15 @@ export function planLeases(input: { self: string; now: number; clusters: readonl
   const acquire = free.slice(0, Math.max(0, share - mine.length));
 
   const fewest = Math.min(...[...count].filter(([h]) => h !== self).map(([, n]) => n));
-  const giveOne = acquire.length === 0 && mine.length > 0 && (mine.length > share || (mine.length === share && fewest < share - 1));
-  // the one given back: the last in this replica's order, so the same replica does not take it straight back
-  const release = giveOne ? [[...mine].sort((a, b) => hash(`${self}/${a}`) - hash(`${self}/${b}`)).at(-1)!] : [];
+  const give =
+    acquire.length > 0 || mine.length === 0
+      ? 0
+      : mine.length > share
+        ? Math.min(mine.length - share, MAX_HANDOVERS_PER_ROUND)
+        : mine.length === share && fewest < share - 1
+          ? 1
+          : 0;
+  // those given back: the last in this replica's order, so the same replica does not take them straight back
+  const release = give > 0 ? [...mine].sort((a, b) => hash(`${self}/${a}`) - hash(`${self}/${b}`)).slice(-give) : [];
   return { acquire, release };
 }
