@@ -71,6 +71,9 @@ describe.each(ENGINES)('sql audit on %s', (engine) => {
     expect((await audit.list({ actor: 'ci', limit: 10 })).total).toBe(6);
     expect((await audit.list({ actor: 'tok_1', limit: 2 })).records.map((r) => r.message)).toEqual(['op 11', 'op 9']);
     expect((await audit.list({ actor: 'u1', clusterId: 'lab', limit: 10 })).total).toBe(4);
+    // a filter with NUL (PostgreSQL text cannot hold one) matches nothing on both engines
+    expect(await audit.list({ actor: 'u1\0', limit: 10 })).toEqual({ records: [], total: 0 });
+    expect(await audit.list({ clusterId: 'lab\0', limit: 10 })).toEqual({ records: [], total: 0 });
     // the total counts every match, not the page
     expect(await audit.list({ actor: 'u1', clusterId: 'lab', limit: 1, offset: 1 })).toMatchObject({ total: 4, records: [{ message: 'op 4' }] });
 

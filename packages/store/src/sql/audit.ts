@@ -7,6 +7,7 @@ import type { AuditList, AuditRecord } from '../audit';
 import { parseInput } from '../errors';
 import type { SqlContext } from './contract';
 import type { Schema } from './schema';
+import { matchesNothing } from './text';
 
 export function createAuditStore(ctx: SqlContext) {
   const { db, now, reportCorrupt } = ctx;
@@ -21,6 +22,7 @@ export function createAuditStore(ctx: SqlContext) {
     /** Newest first, with the total number of matching records. */
     async list(query: AuditListQuery): Promise<AuditList> {
       const q = parseInput(AuditListQuery, query, 'audit query');
+      if ([q.clusterId, q.operation, q.actor].some((v) => v !== undefined && matchesNothing(v))) return { records: [], total: 0 };
       const matching = <O>(qb: SelectQueryBuilder<Schema, 'audit', O>) =>
         qb
           .$if(q.clusterId !== undefined, (b) => b.where('cluster_id', '=', q.clusterId!))

@@ -85,6 +85,9 @@ describe.each(ENGINES)('sql clusters on %s', (engine) => {
     expect(await clusters.remove('a')).toBe(true);
     expect(await clusters.remove('a')).toBe(false);
     expect(await clusters.remove('none')).toBe(false);
+    // an id with NUL (PostgreSQL text cannot hold one) is simply absent on both engines
+    expect(await clusters.remove('a\0')).toBe(false);
+    expect(await clusters.get('a\0')).toBeNull();
     expect(await clusters.get('a')).toMatchObject({ removedAt: 2_000, isDefault: false, updatedAt: 2_000 });
     expect((await clusters.list()).map((c) => [c.id, c.removedAt])).toEqual([['a', 2_000], ['ab', null]]);
     expect(await clusters.secrets('a')).toEqual({});

@@ -6,6 +6,7 @@ import type { ClusterWrite, StoredCluster } from '../clusters';
 import type { SecretStore } from '../secrets';
 import { binaryOrder } from './collate';
 import type { Async, SqlContext } from './contract';
+import { matchesNothing } from './text';
 import { writeTx } from './tx';
 
 /** the secret store on ctx (the database, or a transaction) */
@@ -42,7 +43,8 @@ export function createClusterStore(ctx: SqlContext, secretsOn: SecretsOn) {
     },
 
     /** marks it removed and deletes its secrets; false when there is no such (live) cluster */
-    remove(id: string): Promise<boolean> {
+    async remove(id: string): Promise<boolean> {
+      if (matchesNothing(id)) return false;
       return inTx(async ({ db: tx }, secrets) => {
         const t = now();
         const r = await tx
@@ -64,6 +66,7 @@ export function createClusterStore(ctx: SqlContext, secretsOn: SecretsOn) {
     },
 
     async get(id: string): Promise<StoredCluster | null> {
+      if (matchesNothing(id)) return null;
       const row = await db.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? storedClusterOf(row, reportCorrupt) : null;
     },

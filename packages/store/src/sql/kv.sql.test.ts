@@ -38,6 +38,9 @@ describe.each(ENGINES)('sql kv on %s', (engine) => {
     expect(await kv.delete('sim.state')).toBe(false);
     await expect(kv.set('x', undefined)).rejects.toThrow(StoreError);
     await expect(kv.set('', 1)).rejects.toThrow(/must not be empty/);
+    // a key with NUL (PostgreSQL text cannot hold one) is simply absent on both engines
+    expect(await kv.get('a\0b', Counter)).toBeUndefined();
+    expect(await kv.delete('a\0b')).toBe(false);
   });
 
   it('reports a value that is not JSON at all', async () => {

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { kvText, kvValueOf } from '../kv';
 import type { SqlContext } from './contract';
+import { matchesNothing } from './text';
 import { writeTx } from './tx';
 
 export type SqlKvStore = ReturnType<typeof createKvStore>;
@@ -22,6 +23,7 @@ export function createKvStore(ctx: SqlContext) {
   return {
     /** The value parsed with schema, or undefined when absent or no longer valid (reported). */
     async get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | undefined> {
+      if (matchesNothing(key)) return undefined;
       const row = await db.selectFrom('kv').select('value').where('key', '=', key).executeTakeFirst();
       return row === undefined ? undefined : kvValueOf(key, row.value, schema, reportCorrupt);
     },
@@ -29,6 +31,7 @@ export function createKvStore(ctx: SqlContext) {
     set,
 
     async delete(key: string): Promise<boolean> {
+      if (matchesNothing(key)) return false;
       const r = await db.deleteFrom('kv').where('key', '=', key).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },

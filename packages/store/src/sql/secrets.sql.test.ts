@@ -33,6 +33,9 @@ describe.each(ENGINES)('sql secrets on %s', (engine) => {
     expect(await secrets.delete('cluster/b/token')).toBe(false);
     expect(await secrets.get('cluster/b/token')).toBeNull();
     expect(await secrets.names()).toEqual(['cluster/a/password']);
+    // a name with NUL (PostgreSQL text cannot hold one) is simply absent on both engines
+    expect(await secrets.get('a\0b')).toBeNull();
+    expect(await secrets.delete('a\0b')).toBe(false);
     await secrets.put('e', '');
     expect(await secrets.get('e')).toBe('');
   });

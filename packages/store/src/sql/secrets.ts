@@ -5,6 +5,7 @@ import { SecretName, sealSecret, unsealSecret } from '../secrets';
 import type { SecretKey } from '../secret-key';
 import { binaryOrder } from './collate';
 import type { SqlContext } from './contract';
+import { matchesNothing } from './text';
 
 export type SqlSecretStore = ReturnType<typeof createSecretStore>;
 
@@ -23,11 +24,13 @@ export function createSecretStore(ctx: SqlContext, key: SecretKey) {
 
     /** The plaintext, or null when there is no such secret. Throws when it cannot be decrypted. */
     async get(name: string): Promise<string | null> {
+      if (matchesNothing(name)) return null;
       const row = await db.selectFrom('secrets').select(['key_id', 'iv', 'tag', 'ciphertext']).where('name', '=', name).executeTakeFirst();
       return row ? unsealSecret(key, name, row) : null;
     },
 
     async delete(name: string): Promise<boolean> {
+      if (matchesNothing(name)) return false;
       const r = await db.deleteFrom('secrets').where('name', '=', name).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },
