@@ -246,7 +246,7 @@ describe.each(ENGINES)('async events on %s', (engine) => {
 });
 
 // firstSeq and list, on the part itself (built on the store's database: on SQLite the store's own `events`
-// may still be the synchronous bridge)
+// was once a synchronous bridge)
 describe.each(ENGINES)('async events history on %s', (engine) => {
   const t = useSqlStores(engine);
   const partOf = (s: SqlStore, now: () => number = Date.now) =>

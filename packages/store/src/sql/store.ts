@@ -12,26 +12,24 @@ import { warnCorrupt } from '../corrupt';
 import { warnConsole } from '../data-dir';
 import { loadOrCreateKey } from '../secret-key';
 import type { SecretKey } from '../secret-key';
-import { createEventStore } from '../events';
-import { createAuditStore } from '../audit';
-import { createUserStore } from '../users';
-import { createSessionStore } from '../sessions';
-import { createTokenStore } from '../tokens';
-import { createSecretStore } from '../secrets';
-import { createKvStore } from '../kv';
-import { createSettings } from '../settings';
-import { createClusterStore } from '../clusters';
-import { createTaskStore } from '../tasks';
-import { createAlertStore } from '../alerts';
-import { createLinkRollupStore } from '../link-rollups';
 import type { StoreHealth } from '../integrity';
 import { openEngine } from './open';
 import type { Engine, SqlStoreOptions } from './open';
 import { createLeaseStore } from './leases';
 import { createAsyncEventStore } from './events';
 import { createTimelineStore } from './timeline';
+import { createAuditStore } from './audit';
+import { createUserStore } from './users';
+import { createSessionStore } from './sessions';
+import { createTokenStore } from './tokens';
+import { createSecretStore } from './secrets';
+import { createKvStore } from './kv';
+import { createSettings } from './settings';
+import { createClusterStore } from './clusters';
+import { createTaskStore } from './tasks';
+import { createAlertStore } from './alerts';
+import { createLinkRollupStore } from './link-rollups';
 import { writeTx } from './tx';
-import { asyncOf, bridgedUsers, notPorted } from './bridge';
 import type { SqlContext, SqlStore, StoreParts } from './contract';
 import type { Schema } from './schema';
 
@@ -60,28 +58,29 @@ function compose(engine: Engine, key: SecretKey, now: () => number, reportCorrup
   const transaction = <T>(fn: (tx: StoreParts) => Promise<T>): Promise<T> =>
     writeTx(db, dialect, (tx) => fn(partsOn(tx)));
 
-  // TEMPORARY bridge (bridge.ts): the parts not yet ported, synchronous on SQLite, refusing on PostgreSQL
-  const legacy = engine.dialect === 'sqlite' ? bridgeParts(engine.sqlite, key, now, reportCorrupt, transaction) : null;
   // keeps each cluster's open span in memory: one for the store, shared by every transaction's parts
   const timeline = createTimelineStore(base);
+  const secretsOn = (on: Kysely<Schema>) => createSecretStore({ ...base, db: on }, key);
 
   function partsOn(on: Kysely<Schema>): StoreParts {
     const ctx: SqlContext = { ...base, db: on };
-    const events = createAsyncEventStore(on, dialect, now, reportCorrupt);
-    const leases = createLeaseStore(on, dialect, now);
-    if (legacy === null) {
-      return {
-        events: notPorted<StoreParts['events']>('events', events),
-        leases,
-        timeline,
-        ...(['audit', 'users', 'sessions', 'tokens', 'secrets', 'clusters', 'tasks', 'alerts', 'kv', 'settings', 'linkRollups'] as const).reduce(
-          (o, name) => ({ ...o, [name]: notPorted(name) }),
-          {} as Omit<StoreParts, 'events' | 'leases' | 'timeline'>,
-        ),
-      };
-    }
-    void ctx;
-    return { ...legacy, events: notPorted<StoreParts['events']>('events', events, legacy.events), leases, timeline };
+    const kv = createKvStore(ctx);
+    return {
+      events: createAsyncEventStore(ctx),
+      audit: createAuditStore(ctx),
+      users: createUserStore(ctx, partsOn),
+      sessions: createSessionStore(ctx),
+      tokens: createTokenStore(ctx),
+      secrets: secretsOn(on),
+      clusters: createClusterStore(ctx, (c) => createSecretStore(c, key)),
+      tasks: createTaskStore(ctx),
+      alerts: createAlertStore(ctx, secretsOn),
+      kv,
+      settings: createSettings(kv),
+      linkRollups: createLinkRollupStore(ctx),
+      timeline,
+      leases: createLeaseStore(on, dialect, now),
+    };
   }
 
   const parts = partsOn(db);
@@ -124,33 +123,5 @@ function compose(engine: Engine, key: SecretKey, now: () => number, reportCorrup
     limiter: engine.dialect === 'sqlite' ? { kind: 'sqlite', db: engine.sqlite } : { kind: 'postgres', pool: engine.pool },
     db,
     close: () => db.destroy(),
-  };
-}
-
-/** TEMPORARY: the synchronous parts on the same connection (bridge.ts) */
-function bridgeParts(
-  database: Parameters<typeof createKvStore>[0],
-  key: SecretKey,
-  now: () => number,
-  reportCorrupt: SqlContext['reportCorrupt'],
-  run: <R>(fn: (tx: StoreParts) => Promise<R>) => Promise<R>,
-): Omit<StoreParts, 'leases' | 'timeline'> {
-  const kv = createKvStore(database, now, reportCorrupt);
-  const secrets = createSecretStore(database, key, now);
-  const settings = createSettings(kv);
-  const events = createEventStore(database, now, reportCorrupt);
-  return {
-    events: asyncOf(events) as StoreParts['events'],
-    audit: asyncOf(createAuditStore(database, now, reportCorrupt)),
-    users: bridgedUsers(createUserStore(database, now), run),
-    sessions: asyncOf(createSessionStore(database, now)),
-    tokens: asyncOf(createTokenStore(database, now)),
-    secrets: asyncOf(secrets),
-    clusters: asyncOf(createClusterStore(database, secrets, now, reportCorrupt)),
-    tasks: asyncOf(createTaskStore(database, now, reportCorrupt)),
-    alerts: asyncOf(createAlertStore(database, secrets, now, reportCorrupt)),
-    kv: asyncOf(kv) as StoreParts['kv'],
-    settings: { retention: asyncOf(settings.retention) },
-    linkRollups: asyncOf(createLinkRollupStore(database, now)),
   };
 }
