@@ -61,6 +61,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUORATE_ADMIN_PASSWORD: 'directly given pw' }).admin.password).toBe('directly given pw');
   });
 
+  it('QUORATE_DATABASE_URL: replicas on PostgreSQL, with a shared key file; without it the embedded SQLite', () => {
+    expect(loadConfig({}).database).toBeNull();
+    const c = loadConfig({ QUORATE_DATABASE_URL: 'postgres://q:pw@db.lan:5432/quorate', QUORATE_SECRET_KEY_FILE: '/etc/quorate/secret.key', QUORATE_REPLICA_URL: 'http://10.0.0.5:8080/' });
+    expect(c.database).toEqual({ url: 'postgres://q:pw@db.lan:5432/quorate', replicaUrl: 'http://10.0.0.5:8080', leaseTtlMs: 6_000 });
+    expect(loadConfig({ QUORATE_DATABASE_URL: 'postgresql://db/q', QUORATE_SECRET_KEY_FILE: '/k', QUORATE_LEASE_TTL_MS: '3000' }).database).toEqual({ url: 'postgresql://db/q', replicaUrl: null, leaseTtlMs: 3_000 });
+    expect(() => loadConfig({ QUORATE_DATABASE_URL: 'postgres://db/q' })).toThrow('QUORATE_DATABASE_URL needs QUORATE_SECRET_KEY_FILE');
+    expect(() => loadConfig({ QUORATE_DATABASE_URL: 'mysql://db/q', QUORATE_SECRET_KEY_FILE: '/k' })).toThrow('QUORATE_DATABASE_URL: a PostgreSQL URL');
+    expect(() => loadConfig({ QUORATE_REPLICA_URL: 'http://10.0.0.5:8080' })).toThrow('set QUORATE_DATABASE_URL too');
+    expect(() => loadConfig({ QUORATE_DATABASE_URL: 'postgres://db/q', QUORATE_SECRET_KEY_FILE: '/k', QUORATE_LEASE_TTL_MS: '500' })).toThrow('QUORATE_LEASE_TTL_MS');
+  });
+
   it('HOST must be an address or host name: a bad one stops the start naming HOST', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'fd00::1', 'localhost', 'quorate.home.arpa']) expect(loadConfig({ HOST: host }).host).toBe(host);
     for (const host of ['127.0.0.1:8080', 'http://0.0.0.0', '-bad', 'a b', 'host/path', 'under_score'])

@@ -50,6 +50,11 @@ export interface Config {
   maxSocketsPerIdentity: number;
   /** see QUORATE_TELEMETRY_MIN_MS */
   telemetryMinMs: number;
+  /**
+   * replicas on a shared PostgreSQL (QUORATE_DATABASE_URL); null: the embedded SQLite in dataDir, one BFF.
+   * url holds the password: never log it (the store's `where` is the URL without it).
+   */
+  database: { url: string; replicaUrl: string | null; leaseTtlMs: number } | null;
 }
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -123,6 +128,17 @@ const Env = z.object({
   QUORATE_MAX_SOCKETS_PER_IDENTITY: int(1, 100_000).default(20),
   /** a telemetry-only change (latency, loss, storage sizes) reaches browsers at most this often; 0: at once */
   QUORATE_TELEMETRY_MIN_MS: int(0, 10_000).default(250),
+  QUORATE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'a PostgreSQL URL: postgres://user:password@host:5432/database')
+    .optional(),
+  /** how the other replicas reach this one (forwarded operations); default http://HOST:PORT */
+  QUORATE_REPLICA_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+\/?$/, 'a base URL the other replicas reach this one at, e.g. http://10.0.0.5:8080')
+    .optional(),
+  /** a dead replica's clusters move to the others after this (and up to a renewal round, a third of it) */
+  QUORATE_LEASE_TTL_MS: int(1_000, 600_000).default(6_000),
 });
 
 /** parse the environment; throws ConfigError whose message names each bad variable */
@@ -157,6 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.QUORATE_TLS_CERT === undefined) !== (e.QUORATE_TLS_KEY === undefined))
     throw new ConfigError('invalid environment: QUORATE_TLS_CERT and QUORATE_TLS_KEY: set both (https) or neither (http)');
 
+  if (e.QUORATE_DATABASE_URL !== undefined && e.QUORATE_SECRET_KEY_FILE === undefined)
+    throw new ConfigError('invalid environment: QUORATE_DATABASE_URL needs QUORATE_SECRET_KEY_FILE: every replica must read stored credentials with the same key file');
+  if (e.QUORATE_DATABASE_URL === undefined && e.QUORATE_REPLICA_URL !== undefined)
+    throw new ConfigError('invalid environment: QUORATE_REPLICA_URL is for replicas on a shared database: set QUORATE_DATABASE_URL too');
+
   return {
     host: e.HOST,
     port: e.PORT,
@@ -176,6 +197,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.QUORATE_SESSION_HOURS * 3_600_000,
     maxSocketsPerIdentity: e.QUORATE_MAX_SOCKETS_PER_IDENTITY,
     telemetryMinMs: e.QUORATE_TELEMETRY_MIN_MS,
+    database:
+      e.QUORATE_DATABASE_URL === undefined
+        ? null
+        : { url: e.QUORATE_DATABASE_URL, replicaUrl: e.QUORATE_REPLICA_URL?.replace(/\/$/, '') ?? null, leaseTtlMs: e.QUORATE_LEASE_TTL_MS },
   };
 }
 
