@@ -2,38 +2,24 @@
 // for loopback ports, a test name and a throwaway certificate) in front of a sim BFF started as the file says
 // (QUORATE_TRUST_PROXY=loopback). Through it: TLS with the certificate, /healthz, a sign-in whose cookie is
 // Secure because the proxy said https, and the live feed over a websocket upgrade.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket, { type ClientOptions } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuorateServer } from './app';
 import { startSimServer, tempDataDir } from './testing/harness';
+import { configureExample, hasNginx, isRoot, startNginx, type Nginx } from './testing/nginx';
 
 const run = promisify(execFile);
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const exampleFile = join(root, 'deploy/nginx/quorate.conf');
-const NGINX = '/usr/sbin/nginx';
 const HOST = 'quorate.test';
 const PASSWORD = 'proxy-test-password-1';
-/** nginx starts in well under a second; a slow machine gets this long */
-const START_TIMEOUT_MS = 10_000;
 
-const hasNginx = (() => {
-  try {
-    accessSync(NGINX, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const isRoot = process.getuid?.() === 0;
 // scripts/test.sh installs it as root; only without both is a skip honest
 const skip = !hasNginx && !isRoot;
 if (skip) console.warn("nginx tests skipped: nginx is not installed and this is not root (as root, scripts/test.sh installs Debian's nginx)");
@@ -46,18 +32,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** the example with each marked line swapped; every marker must be there exactly once (the file must not drift) */
-function configure(example: string, values: Record<string, string>): string {
-  let out = example;
-  for (const [marker, line] of Object.entries(values)) {
-    const re = new RegExp(`^.*# ${marker}$`, 'gm');
-    const hits = out.match(re) ?? [];
-    if (hits.length !== 1) throw new Error(`deploy/nginx/quorate.conf: marker '# ${marker}' found ${hits.length} times, expected once`);
-    out = out.replace(re, `    ${line}`);
-  }
-  return out;
-}
-
 interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -68,7 +42,7 @@ describe.skipIf(skip)('deploy/nginx/quorate.conf in front of the BFF', () => {
   let dir = '';
   let ca = '';
   let bff: { server: QuorateServer; url: string };
-  let nginx: ChildProcess | null = null;
+  let nginx: Nginx | null = null;
   let httpsPort = 0;
   let httpPort = 0;
 
@@ -108,7 +82,7 @@ describe.skipIf(skip)('deploy/nginx/quorate.conf in front of the BFF', () => {
     const bffPort = new URL(bff.url).port;
     httpsPort = await freePort();
     httpPort = await freePort();
-    const site = configure(readFileSync(exampleFile, 'utf8'), {
+    const site = configureExample({
       'quorate-upstream': `server 127.0.0.1:${bffPort};`,
       'quorate-listen': `listen 127.0.0.1:${httpsPort} ssl;`,
       'quorate-server-name': `server_name ${HOST};`,
@@ -117,45 +91,11 @@ describe.skipIf(skip)('deploy/nginx/quorate.conf in front of the BFF', () => {
       'quorate-listen-http': `listen 127.0.0.1:${httpPort};`,
       'quorate-server-name-http': `server_name ${HOST};`,
     });
-    writeFileSync(join(dir, 'quorate.conf'), site);
-    // the main file Debian's /etc/nginx/nginx.conf would be: everything in the temp dir, the site included
-    const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${join(dir, t)};`).join('\n  ');
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `${isRoot ? 'user root;\n' : ''}daemon off;\nworker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'error.log')} warn;\nevents { worker_connections 128; }\nhttp {\n  access_log off;\n  ${temps}\n  include ${join(dir, 'quorate.conf')};\n}\n`,
-    );
-    const args = ['-p', dir, '-c', join(dir, 'nginx.conf')];
-    await run(NGINX, ['-t', ...args]).catch((err: { stderr?: string }) => {
-      throw new Error(`nginx -t refused the example: ${err.stderr ?? String(err)}`);
-    });
-    nginx = spawn(NGINX, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    nginx.stderr!.on('data', (d) => (stderr += String(d)));
-    for (const until = Date.now() + START_TIMEOUT_MS; ; ) {
-      const up = await viaProxy('/healthz').then(
-        () => true,
-        () => false,
-      );
-      if (up) break;
-      if (Date.now() > until || nginx.exitCode !== null) {
-        const log = (() => {
-          try {
-            return readFileSync(join(dir, 'error.log'), 'utf8');
-          } catch {
-            return '';
-          }
-        })();
-        throw new Error(`nginx did not answer within ${START_TIMEOUT_MS} ms: ${stderr}${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    nginx = await startNginx(dir, site, () => viaProxy('/healthz').then(() => true));
   }, 30_000);
 
   afterAll(async () => {
-    if (nginx && nginx.exitCode === null) {
-      nginx.kill('SIGQUIT');
-      await new Promise((r) => nginx!.once('exit', r));
-    }
+    await nginx?.stop();
     await bff?.server.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
