@@ -6,6 +6,10 @@ import { freePort } from './quorum-latency/util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** QUORATE_CLUSTERS entries of n sim clusters c001…: 3–16 nodes, spread evenly, each its own seed */
+export const simClusters = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: `c${String(i + 1).padStart(3, '0')}`, name: `Cluster ${i + 1}`, source: 'sim', nodes: 3 + (i % 14), seed: i + 1 }));
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface BffChild {
@@ -28,7 +32,8 @@ export interface BffChild {
 export async function startBff(env: Record<string, string> = {}, name = 'bench', onLog?: (rec: LogRecord) => void): Promise<BffChild> {
   const dataDir = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), `quorate-${name}-`));
   const quiet = env.LOG_LEVEL !== undefined && !['info', 'debug', 'trace'].includes(env.LOG_LEVEL);
-  const port = quiet ? await freePort() : 0;
+  // a port chosen by the caller (it must know it before the start: a replica's own URL), else one picked here
+  const port = env.PORT !== undefined ? Number(env.PORT) : quiet ? await freePort() : 0;
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/src/main.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', QUORATE_DATA_DIR: dataDir, QUORATE_WEB_DIST: '/nonexistent', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -4,7 +4,7 @@
 // default 1 s tick), lets each settle, and measures over CLUSTERS_MS: RSS and CPU of the BFF, per cluster as the
 // difference from the 1-cluster BFF, and GET /api/v1/clusters (what the switcher and the overview read) p50/p99.
 // Last line: clusters n=N rss_mb= rss_mb_per_cluster= cpu_pct= cpu_pct_per_cluster= list_p99_ms= list_kb=
-import { cpuSeconds, percentile, rssMb, sleep, startBff } from './bff-child';
+import { cpuSeconds, percentile, rssMb, simClusters, sleep, startBff } from './bff-child';
 
 const N = Number(process.env.CLUSTERS_N ?? 100);
 const MEASURE_MS = Number(process.env.CLUSTERS_MS ?? 30_000);
@@ -12,9 +12,6 @@ const SETTLE_MS = 10_000;
 const TOKEN = 'bench-clusters-token-0123456789abcdef';
 /** bounds this benchmark holds the BFF to (2 CPUs): per cluster beyond the first */
 const TARGET = { rssMbPerCluster: 4, cpuPctPerCluster: 0.5, listP99Ms: 50 };
-
-/** cluster i: 3–16 nodes, spread evenly */
-const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${String(i + 1).padStart(3, '0')}`, name: `Cluster ${i + 1}`, source: 'sim', nodes: 3 + (i % 14), seed: i + 1 }));
 
 interface Figures {
   rss: number;
@@ -24,7 +21,7 @@ interface Figures {
 }
 
 async function measure(n: number): Promise<Figures> {
-  const bff = await startBff({ LOG_LEVEL: 'warn', QUORATE_API_TOKEN: TOKEN, QUORATE_CLUSTERS: JSON.stringify(entries(n)) }, 'bench-clusters');
+  const bff = await startBff({ LOG_LEVEL: 'warn', QUORATE_API_TOKEN: TOKEN, QUORATE_CLUSTERS: JSON.stringify(simClusters(n)) }, 'bench-clusters');
   try {
     await sleep(SETTLE_MS);
     const c0 = cpuSeconds(bff.pid);
