@@ -22,7 +22,7 @@ import { fetchRecentEvents } from '../api/clusters';
 import { queryKeys } from '../api/keys';
 import { applyTaskMessage } from '../api/tasks';
 import { applyIncidentChange, fetchIncidents, mergeIncidents } from '../api/incidents';
-import { mergeEvents, nextEntry, type SnapshotEntry } from './cache';
+import { mergeEvents, nextEntry, resumeSeq, type SnapshotEntry } from './cache';
 import { announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
 import { patchArrived } from './render-probe';
@@ -99,10 +99,11 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   let disposed = false;
 
   const current = () => qc.getQueryData<SnapshotEntry>(snapKey);
-  // the newest event we hold; 0 when the timeline was loaded and empty (so a resume still counts what we missed)
+  // the newest event we hold with none missing below it; 0 when the timeline was loaded and empty (so a
+  // resume still counts what we missed)
   const lastSeq = () => {
     const events = qc.getQueryData<ClusterEvent[]>(eventsKey);
-    return events ? (events[0]?.seq ?? 0) : undefined;
+    return events ? resumeSeq(events) : undefined;
   };
 
   const subscribe = (resume: boolean) => {
