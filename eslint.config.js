@@ -13,6 +13,16 @@ export default tseslint.config(
     },
   },
   {
+    // the BFF's store is asynchronous (issue 17): a store call not awaited is a write that may land late or
+    // fail unseen; type-aware rules find every one
+    files: ['apps/bff/src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+    },
+  },
+  {
     // the pure packages must not reach for I/O
     files: ['packages/model/src/**/*.ts', 'packages/corosync/src/**/*.ts'],
     rules: {

@@ -28,9 +28,12 @@ interface Result {
   ringMb: number;
 }
 
-function run(nodes: number, links: number, minutes: number): Result {
+async function run(nodes: number, links: number, minutes: number): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'quorate-bench-links-'));
-  const store = openStore({ dataDir: join(dir, 'data'), onWarning: () => undefined });
+  const store = await openStore({ dataDir: join(dir, 'data'), onWarning: () => undefined });
+  if (store.limiter.kind !== 'sqlite') throw new Error('a SQLite store');
+  // the file's own figures (WAL, dbstat) through the connection under the store
+  const db = store.limiter.db;
   try {
     // start on a whole minute so every minute flushed is a full one
     const t0 = Math.ceil(Date.now() / 60_000) * 60_000;
@@ -54,37 +57,39 @@ function run(nodes: number, links: number, minutes: number): Result {
     const buffers0 = process.memoryUsage().arrayBuffers;
     // the first minute fills the ring's pairs (allocated on first data) and is the first written
     sim.advance(60_000);
+    await recorder.settled();
     const rows0 = recorder.rowsWritten;
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('wal_checkpoint(TRUNCATE)');
     const w0 = writeBytes();
     sim.advance((minutes - 1) * 60_000);
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    await recorder.settled();
+    db.pragma('wal_checkpoint(TRUNCATE)');
     const written = writeBytes() - w0;
     const rows = recorder.rowsWritten - rows0;
     const rowsPerMin = rows / (minutes - 1);
     const kbPerMin = written / 1024 / (minutes - 1);
     // the table's own pages (dbstat), not the rest of the database
-    const tableBytes = store.db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = 'link_rollups'").pluck().get() as number;
-    const bytesPerRow = tableBytes / store.linkRollups.count('bench');
+    const tableBytes = db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = 'link_rollups'").pluck().get() as number;
+    const bytesPerRow = tableBytes / (await store.linkRollups.count('bench'));
     const weekMinutes = LINK_ROLLUP_KEEP_MS / 60_000;
     const ringBytes = recorder.ring.bytes();
     const pairLinks = ((nodes * (nodes - 1)) / 2) * links;
     const t = performance.now();
-    const week = store.linkRollups.pair('bench', 1, 2, 0, t0 - LINK_ROLLUP_KEEP_MS, t0 + minutes * 60_000);
+    const week = await store.linkRollups.pair('bench', 1, 2, 0, t0 - LINK_ROLLUP_KEEP_MS, t0 + minutes * 60_000);
     const readMs = performance.now() - t;
 
     console.log(`\n${nodes} nodes × ${links} links: ${pairLinks} pair-links, ${snapshots} snapshots over ${minutes} simulated minutes`);
     console.log(`  rollups: ${rowsPerMin.toFixed(0)} rows/min in one transaction each, ${kbPerMin.toFixed(0)} KB/min written (WAL + checkpoint)`);
     console.log(`  on disk: ${bytesPerRow.toFixed(0)} B/row → a week (${weekMinutes} min) ≈ ${mb(bytesPerRow * rowsPerMin * weekMinutes)} MB; written per day ≈ ${mb(kbPerMin * 1024 * 1440)} MB`);
     console.log(`  ring: ${mb(ringBytes)} MB (${recorder.ring.pairLinks().length} pair-links × 14.4 KB); array buffers grew ${mb(process.memoryUsage().arrayBuffers - buffers0)} MB`);
-    console.log(`  per snapshot: tracker ${(trackerMs / snapshots).toFixed(2)} ms, series ${(seriesMs / snapshots).toFixed(2)} ms (incl. the minute writes); a pair's rollups read back (${week.length} rows) in ${readMs.toFixed(1)} ms`);
+    console.log(`  per snapshot: tracker ${(trackerMs / snapshots).toFixed(2)} ms, series ${(seriesMs / snapshots).toFixed(2)} ms (the minute writes are stored after it, asynchronously); a pair's rollups read back (${week.length} rows) in ${readMs.toFixed(1)} ms`);
     return { rowsPerMin, kbPerMin, ringMb: ringBytes / 1e6 };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const big = run(NODES, LINKS, MINUTES);
-run(3, 2, MINUTES);
+const big = await run(NODES, LINKS, MINUTES);
+await run(3, 2, MINUTES);
 console.log(`\nlink_series rows_per_min=${big.rowsPerMin.toFixed(0)} kb_per_min=${big.kbPerMin.toFixed(0)} ring_mb=${big.ringMb.toFixed(1)}`);

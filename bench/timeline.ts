@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEYFRAME_EVERY_MS, KEYFRAME_EVERY_PATCHES, makePatch, type ClusterSnapshot } from '@quorate/model';
 import { createSimSource } from '@quorate/sources';
-import { createTimelineStore, openStore } from '@quorate/store';
+// the synchronous SQLite timeline itself (what the asynchronous store's timeline is built on, for now)
+import { openStore } from '../packages/store/src/store';
+import { createTimelineStore } from '../packages/store/src/timeline';
 
 const MINUTES = Number(process.env.TL_MINUTES ?? 20);
 const LINKS = Number(process.env.TL_LINKS ?? 2);

@@ -46,9 +46,9 @@ beforeAll(async () => {
   failUrl = await receiver(500);
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_DATA_DIR: dataDir });
   // the dead-man's switch at 10 ms per configured second: its 30 s minimum is 300 ms here
-  server = createServer(config, { logger: pino({ level: 'silent' }), alertRetryDelaysMs: [0, 50], alertTickMs: 100, deadmanMsPerSecond: 10 });
+  server = await createServer(config, { logger: pino({ level: 'silent' }), alertRetryDelaysMs: [0, 50], alertTickMs: 100, deadmanMsPerSecond: 10 });
   url = (await server.start()).url;
-  tokens = roleTokens(server);
+  tokens = await roleTokens(server);
 });
 afterAll(async () => {
   await server?.close();

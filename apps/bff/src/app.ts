@@ -19,7 +19,7 @@ import type { Collector } from './collector';
 import { ConfigError, type Config } from './config';
 import { clientIp, type AppContext } from './context';
 import { recoverTasks } from './operations/resume';
-import type { EventStoreFactory } from './event-store';
+import type { EventStore } from './event-store';
 import { createGateway, type GatewayServer } from './gateway';
 import { HttpError, apiNotFound, errorHandler } from './http-errors';
 import { LinkSeriesService } from './link-series';
@@ -30,7 +30,7 @@ import { DeadmanSwitch, type PingFn } from './alerts/deadman';
 import { alertsRouter } from './routes/alerts';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { createMetrics, type QuorateMetrics } from './metrics';
-import { sqliteEventStores } from './persistence/sqlite-events';
+import { storeEventStores } from './persistence/store-events';
 import { authRouter } from './routes/auth';
 import { clustersRouter } from './routes/clusters';
 import { eventsRouter } from './routes/events';
@@ -49,7 +49,7 @@ import { usersRouter } from './routes/users';
 import { noStore, securityHeaders } from './security';
 import type { SocketLimits } from './socket-limits';
 import { sourceFactory, type SourceFactory } from './sources';
-import { sshIdentity } from './ssh-identity';
+import { SshIdentityCache } from './ssh-identity';
 import { sshKeyRouter } from './routes/ssh-key';
 import { TaskRunner } from './tasks/runner';
 import { TimelineRecorder } from './timeline/recorder';
@@ -60,8 +60,8 @@ import { whatifRouter } from './routes/whatif';
 export interface ServerDeps {
   logger?: Logger;
   createSource?: SourceFactory;
-  /** default: SQLite (the store's events) */
-  createEventStore?: EventStoreFactory;
+  /** default: the store's events; tests give their own (store: the server's, for what is committed with them) */
+  createEventStore?: (clusterId: string, store: Store) => EventStore;
   /** an open store (tests); default: openStore on config.dataDir, closed with the server */
   store?: Store;
   /** rev of each collector's first snapshot (see CollectorOptions.firstRev) */
@@ -103,7 +103,7 @@ export interface QuorateServer {
   logger: Logger;
   store: Store;
   /** write what waits for its window now (the anonymous failures' tallies): tests and shutdown */
-  flushAudit(): void;
+  flushAudit(): Promise<void>;
   /** bootstrap the admin, start the sources and listen on config.host:config.port (0 = any free port) */
   start(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
@@ -135,32 +135,35 @@ function tlsServer(config: Config, app: Express): HttpsServer {
   }
 }
 
-export function createServer(config: Config, deps: ServerDeps = {}): QuorateServer {
+export async function createServer(config: Config, deps: ServerDeps = {}): Promise<QuorateServer> {
   // a corruption error logged anywhere marks the store corrupt (/healthz says so), once the store exists
   let noteError: ((err: unknown) => void) | null = null;
   const logger = deps.logger ?? createLogger(config.logLevel, undefined, config.logFormat, (err) => noteError?.(err));
   const ownStore = deps.store === undefined;
   const store =
     deps.store ??
-    openStore({
+    (await openStore({
       dataDir: config.dataDir,
       ...(config.secretKeyFile !== undefined ? { keyFile: config.secretKeyFile } : {}),
       onCorrupt: (row) => logger.warn(row, 'skipped a corrupt row in the database'),
       onWarning: (message) => logger.warn(message),
-    });
+    }));
   noteError = (err) => store.noteError(err);
-  const makeSource = deps.createSource ?? sourceFactory({ sshIdentity: () => sshIdentity(store.secrets, false)?.privateKey ?? null });
   try {
-    return assemble(config, deps, logger, makeSource, store, ownStore);
+    // the sources ask for Quorate's SSH key synchronously, when they connect: it is read up front
+    const ssh = new SshIdentityCache(store.secrets);
+    await ssh.load();
+    const makeSource = deps.createSource ?? sourceFactory({ sshIdentity: () => ssh.privateKey() });
+    return await assemble(config, deps, logger, makeSource, store, ownStore, ssh);
   } catch (err) {
-    if (ownStore) store.close();
+    if (ownStore) await store.close();
     throw err;
   }
 }
 
-function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: SourceFactory, store: Store, ownStore: boolean): QuorateServer {
-  if (config.apiToken !== null) store.tokens.ensureStatic(config.apiToken, 'operator');
-  const makeEvents = deps.createEventStore ?? sqliteEventStores(store);
+async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: SourceFactory, store: Store, ownStore: boolean, ssh: SshIdentityCache): Promise<QuorateServer> {
+  if (config.apiToken !== null) await store.tokens.ensureStatic(config.apiToken, 'operator');
+  const makeEvents = deps.createEventStore ? (clusterId: string) => deps.createEventStore!(clusterId, store) : storeEventStores(store);
 
   const tasksBusy = new Set<string>();
   const build = clusterBuilder({
@@ -174,9 +177,9 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
     ...(deps.checkpointThrottleMs !== undefined ? { checkpointThrottleMs: deps.checkpointThrottleMs } : {}),
   });
   // the configured clusters, then those added through the API (a stored default wins over the configured one)
-  const clusters = new ClusterRegistry(config.clusters.map(build));
+  const clusters = new ClusterRegistry(await Promise.all(config.clusters.map(build)));
   const clusterAdmin = new ClusterAdmin({ store, clusters, build, kindDefaults: config.kindDefaults, logger, busy: tasksBusy });
-  for (const stored of clusterAdmin.stored(config.clusters)) clusters.put(build(stored));
+  for (const stored of await clusterAdmin.stored(config.clusters)) clusters.put(await build(stored));
 
   const app = express();
   app.disable('x-powered-by');
@@ -189,8 +192,8 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
   const tasks = new TaskRunner(store, io, logger);
   const metrics = createMetrics(clusters, io);
   const anonymous = new AnonymousFailures(store, (err) => logger.error({ err }, 'could not write the audit record'), deps.anonymousAudit);
-  const signIn = new SignInGuard(store, deps.signInLimits);
-  const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy };
+  const signIn = await SignInGuard.open(store.limiter, deps.signInLimits, (err) => logger.warn({ err }, 'sign-in limits: could not sweep expired rows'));
+  const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: await deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy, ssh };
   const incidents = new Incidents(clusters, io, logger);
   const alerts = new AlertDispatcher({
     store,
@@ -257,15 +260,21 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
 
   let started = false;
   let pruneTimer: ReturnType<typeof setInterval> | null = null;
-  const prune = () => {
+  const prune = async () => {
     try {
-      const n = store.prune();
+      const n = await store.prune();
       if (n.events + n.audit > 0) logger.info(n, 'retention: pruned old records');
-      linkSeries.prune();
-      timeline.prune(store.settings.retention.get().timeline);
+      await linkSeries.prune();
+      await timeline.prune((await store.settings.retention.get()).timeline);
     } catch (err) {
       logger.error({ err }, 'retention: prune failed');
     }
+  };
+  /** the hourly round: retention, then a quick_check (damage no request has read yet still turns /healthz to down) */
+  const hourly = async () => {
+    await prune();
+    const health = await store.checkIntegrity();
+    if (health.state === 'corrupt') logger.error({ store: health }, 'database integrity check failed');
   };
 
   return {
@@ -286,19 +295,17 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       if (!started) {
         started = true;
         await bootstrapAdmin(config, store, logger);
-        const followTasks = recoverTasks(ctx, [...OPERATIONS]);
-        prune();
-        pruneTimer = setInterval(() => {
-          prune();
-          // hourly quick_check: damage no request has read yet still turns /healthz to down
-          const health = store.checkIntegrity();
-          if (health.state === 'corrupt') logger.error({ store: health }, 'database integrity check failed');
-        }, deps.pruneIntervalMs ?? HOUR_MS);
+        const followTasks = await recoverTasks(ctx, [...OPERATIONS]);
+        await prune();
+        pruneTimer = setInterval(() => void hourly(), deps.pruneIntervalMs ?? HOUR_MS);
         pruneTimer.unref();
+        // the link trackers have their thresholds and saved state before the first observation
+        await linkSeries.ready();
         await Promise.all(clusters.all().map((c) => c.collector.start()));
+        await incidents.ready();
         followTasks();
-        alerts.start();
-        deadman.start();
+        await alerts.start();
+        await deadman.start();
       }
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -320,11 +327,11 @@ function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSource: 
       });
       // the sources are still now: what they hold is what the next start resumes
       await Promise.all(clusters.all().map(stopCluster));
-      tasks.flush();
-      anonymous.flush();
+      await tasks.flush();
+      await anonymous.flush();
       signIn.stop();
       httpServer.closeAllConnections();
-      if (ownStore) store.close();
+      if (ownStore) await store.close();
     },
   };
 }
@@ -335,12 +342,12 @@ async function bootstrapAdmin(config: Config, store: Store, logger: Logger): Pro
   if (password === null) {
     return;
   }
-  if (store.users.count() > 0) {
+  if ((await store.users.count()) > 0) {
     logger.info('QUORATE_ADMIN_PASSWORD ignored: users exist (reset a password with npm run admin -- reset-password <user>)');
     return;
   }
   const user = await store.users.create({ username, password, role: 'admin' });
-  store.audit.record({
+  await store.audit.record({
     actor: { kind: 'system', id: 'environment', name: 'QUORATE_ADMIN_PASSWORD' },
     role: 'admin',
     operation: 'setup',

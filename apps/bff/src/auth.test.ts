@@ -83,7 +83,7 @@ describe('first run and sessions', () => {
     expect(AuthState.parse(await (await fetch(url('/api/v1/auth/state'))).json())).toEqual({ setupRequired: true, user: null, csrfToken: null });
     const foreign = await bearerFetch(url('/api/v1/auth/setup'), null, { method: 'POST', body: { username: 'root', password: PW }, headers: { origin: 'https://evil.example' } });
     expect(foreign.status).toBe(403);
-    expect(h!.server.store.users.count()).toBe(0);
+    expect(await h!.server.store.users.count()).toBe(0);
 
     const res = await bearerFetch(url('/api/v1/auth/setup'), null, { method: 'POST', body: { username: 'root', password: PW }, headers: { origin: h!.url, 'sec-fetch-site': 'same-origin' } });
     expect(res.status).toBe(201);
@@ -100,19 +100,19 @@ describe('first run and sessions', () => {
     const again = await bearerFetch(url('/api/v1/auth/setup'), null, { method: 'POST', body: { username: 'other', password: PW } });
     expect(again.status).toBe(409);
     expect(await error(again)).toBe('already set up');
-    expect(h!.server.store.users.count()).toBe(1);
+    expect(await h!.server.store.users.count()).toBe(1);
   });
 
   it('cookie POSTs need the CSRF token; bearer POSTs do not', async () => {
     await start();
     const s = await signIn(h!.url, '/api/v1/auth/setup', 'root', PW);
-    const tokensBefore = h!.server.store.tokens.list().length;
+    const tokensBefore = (await h!.server.store.tokens.list()).length;
     for (const csrf of [false, 'wrong-token'] as const) {
       const res = await sessionFetch(url('/api/v1/tokens'), s, { method: 'POST', body: { name: 'ci', role: 'viewer' }, csrf });
       expect(res.status).toBe(403);
       expect(await error(res)).toBe('missing or wrong CSRF token');
     }
-    expect(h!.server.store.tokens.list()).toHaveLength(tokensBefore);
+    expect(await h!.server.store.tokens.list()).toHaveLength(tokensBefore);
     expect((await sessionFetch(url('/api/v1/tokens'), s, { method: 'POST', body: { name: 'ci', role: 'viewer' } })).status).toBe(201);
     // GETs need no token
     expect((await sessionFetch(url('/api/v1/clusters'), s, { csrf: false })).status).toBe(200);
@@ -173,7 +173,7 @@ describe('roles', () => {
       expect(await error(res)).toBe(`needs role ${role}`);
     }
     expect(src.faults).toEqual([]);
-    expect(h!.server.store.settings.retention.get().audit.maxAgeDays).toBe(365);
+    expect((await h!.server.store.settings.retention.get()).audit.maxAgeDays).toBe(365);
     // the refused operation is on the audit trail
     const audit = AuditPage.parse(await (await h!.api('/api/v1/audit?operation=expected-votes', { as: 'admin' })).json());
     expect(audit.records).toMatchObject([{ result: 'refused', role: 'viewer', message: 'needs role operator', actor: { kind: 'token', name: 'test-viewer' } }]);
@@ -264,7 +264,7 @@ describe('users and tokens (admin)', () => {
     expect(r).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 100_000 }, audit: { maxAgeDays: 365 }, timeline });
     const put = await h!.api('/api/v1/settings/retention', { method: 'PUT', body: { events: { maxPerCluster: 5000 } }, as: 'admin' });
     expect(RetentionSettings.parse(await put.json())).toEqual({ events: { maxAgeDays: 90, maxPerCluster: 5000 }, audit: { maxAgeDays: 365 }, timeline });
-    expect(h!.server.store.settings.retention.get().events.maxPerCluster).toBe(5000);
+    expect((await h!.server.store.settings.retention.get()).events.maxPerCluster).toBe(5000);
     // time travel's recording: its days and size per cluster (pruned at once)
     const tl = await h!.api('/api/v1/settings/retention', { method: 'PUT', body: { timeline: { maxAgeDays: 2 } }, as: 'admin' });
     expect(RetentionSettings.parse(await tl.json()).timeline).toEqual({ maxAgeDays: 2, maxMbPerCluster: 1024 });

@@ -56,7 +56,7 @@ describe('clusters at runtime', () => {
     watcher.close();
 
     // audited, by name and settings' names only
-    expect(server!.store.audit.list({ limit: 5, operation: 'cluster-add' }).records[0]).toMatchObject({ result: 'ok', clusterId: 'edge', params: { id: 'edge', source: 'sim', settings: ['nodes', 'links'] } });
+    expect((await server!.store.audit.list({ limit: 5, operation: 'cluster-add' })).records[0]).toMatchObject({ result: 'ok', clusterId: 'edge', params: { id: 'edge', source: 'sim', settings: ['nodes', 'links'] } });
 
     await server!.close();
     server = null;
@@ -82,10 +82,10 @@ describe('clusters at runtime', () => {
     expect((await call('POST', '/clusters', { id: 'y', source: 'sim' }, 'operator')).status).toBe(403);
     expect((await call('GET', '/clusters/lab-cluster', undefined, 'operator')).status).toBe(403);
     expect((await list()).clusters.map((c) => c.id)).toEqual(['lab-cluster']);
-    const trail = server!.store.audit.list({ limit: 20 }).records.filter((r) => r.operation.startsWith('cluster-'));
+    const trail = (await server!.store.audit.list({ limit: 20 })).records.filter((r) => r.operation.startsWith('cluster-'));
     expect(trail.map((r) => r.result)).toEqual(Array(7).fill('refused'));
     // the role refusals happen before the route: audited by route
-    expect(server!.store.audit.list({ limit: 20 }).records.filter((r) => r.role === 'operator').map((r) => r.operation)).toEqual(['GET /api/v1/clusters/lab-cluster', 'POST /api/v1/clusters']);
+    expect((await server!.store.audit.list({ limit: 20 })).records.filter((r) => r.role === 'operator').map((r) => r.operation)).toEqual(['GET /api/v1/clusters/lab-cluster', 'POST /api/v1/clusters']);
   });
 
   it('PATCH: a name or default changes the label; settings start a new collector; id and kind stay', async () => {
@@ -116,7 +116,7 @@ describe('clusters at runtime', () => {
     sim.applyFault({ action: 'stop', nodes: ['pve3'] });
     sim.advance(10_000);
     const edge = server!.collectors.get('edge')!;
-    await expect.poll(() => edge.store.lastSeq()).toBeGreaterThan(0);
+    await expect.poll(async () => await edge.store.lastSeq()).toBeGreaterThan(0);
     const res = await call('DELETE', '/clusters/edge');
     expect(res.status).toBe(200);
     expect(server!.collectors.has('edge')).toBe(false);
@@ -148,7 +148,7 @@ describe('clusters at runtime', () => {
     expect(detail.secrets).toEqual(['nodes.pve1.privateKey']);
     expect(JSON.stringify(detail)).not.toContain('PRIVATE KEY');
     expect(JSON.stringify(await (await call('GET', '/clusters/prod')).json())).not.toContain('PRIVATE KEY');
-    expect(JSON.stringify(server!.store.audit.list({ limit: 5 }).records)).not.toContain('PRIVATE KEY');
+    expect(JSON.stringify((await server!.store.audit.list({ limit: 5 })).records)).not.toContain('PRIVATE KEY');
     // at rest: not in the database file in the clear
     await server!.close();
     server = null;

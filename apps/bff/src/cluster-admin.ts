@@ -26,6 +26,8 @@ export interface ClusterAdminDeps {
 
 export class ClusterAdmin {
   private queue: Promise<unknown> = Promise.resolve();
+  /** the `clusters` broadcasts, in the order of the changes */
+  private broadcasts: Promise<void> = Promise.resolve();
   private io: GatewayServer | null = null;
 
   constructor(private readonly d: ClusterAdminDeps) {}
@@ -33,7 +35,16 @@ export class ClusterAdmin {
   /** the gateway, once it exists (it needs the registry first) */
   attach(io: GatewayServer): void {
     this.io = io;
-    this.d.clusters.on('changed', () => this.io?.emit(SocketEvents.clusters, this.list()));
+    this.d.clusters.on('changed', () => {
+      this.broadcasts = this.broadcasts.then(async () => {
+        try {
+          const list = await this.list();
+          this.io?.emit(SocketEvents.clusters, list);
+        } catch (err) {
+          this.d.logger.error({ err }, 'could not send the cluster list');
+        }
+      });
+    });
   }
 
   /**
@@ -41,23 +52,22 @@ export class ClusterAdmin {
    * version lacks, a key file gone) or whose id the configuration now uses is left out and logged; its
    * row stays, so nothing is lost.
    */
-  stored(configured: ClusterConfig[]): ClusterConfig[] {
+  async stored(configured: ClusterConfig[]): Promise<ClusterConfig[]> {
     const out: ClusterConfig[] = [];
-    for (const row of this.d.store.clusters.list()) {
+    for (const row of await this.d.store.clusters.list()) {
       if (row.removedAt !== null) continue;
       if (configured.some((c) => c.id === row.id)) {
         this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' added through the API is not watched: QUORATE_CLUSTERS now defines that id`);
         continue;
       }
-      const c = this.fromRow(row);
+      const c = await this.fromRow(row);
       if (c) out.push(c);
     }
     return out;
   }
 
-  list(): ClusterList {
-    const removed = this.d.store.clusters
-      .list()
+  async list(): Promise<ClusterList> {
+    const removed = (await this.d.store.clusters.list())
       .filter((c) => c.removedAt !== null && !this.d.clusters.has(c.id))
       .map((c) => ({ id: c.id, name: c.name, source: c.kind, removedAt: c.removedAt ?? 0 }));
     return { clusters: this.d.clusters.summaries(), removed };
@@ -103,7 +113,7 @@ export class ClusterAdmin {
       const changes = settingsOf(body);
       const next: ClusterConfig = { ...current, ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) };
       if (Object.keys(changes).length === 0) {
-        this.persist(next);
+        await this.persist(next);
         this.d.clusters.update(id, { ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) });
         return this.detail(id);
       }
@@ -129,8 +139,8 @@ export class ClusterAdmin {
       const cluster = this.d.clusters.remove(id);
       this.io?.in(roomOf(id)).socketsLeave(roomOf(id));
       if (cluster) await stopCluster(cluster);
-      this.d.store.clusters.remove(id);
-      dropCheckpoint(this.d.store, id);
+      await this.d.store.clusters.remove(id);
+      await dropCheckpoint(this.d.store, id);
       this.d.logger.info({ clusterId: id }, `cluster '${id}' removed; its history is kept`);
       return { id, name: current.name };
     });
@@ -138,15 +148,15 @@ export class ClusterAdmin {
 
   /** build, persist, start, then list it: a cluster that cannot be stored is not watched either */
   private async bringUp(config: ClusterConfig): Promise<void> {
-    const cluster = this.d.build(config);
-    this.persist(config);
+    const cluster = await this.d.build(config);
+    await this.persist(config);
     await cluster.collector.start();
     this.d.clusters.put(cluster);
   }
 
-  private persist(config: ClusterConfig): void {
+  private async persist(config: ClusterConfig): Promise<void> {
     const { settings, secrets } = kindOf(config.source).takeSecrets(config.settings);
-    this.d.store.clusters.save({ id: config.id, name: config.name, kind: config.source, isDefault: config.default, settings: settings as Record<string, unknown>, secrets });
+    await this.d.store.clusters.save({ id: config.id, name: config.name, kind: config.source, isDefault: config.default, settings: settings as Record<string, unknown>, secrets });
   }
 
   private runtimeCluster(id: string): ClusterConfig {
@@ -156,8 +166,8 @@ export class ClusterAdmin {
     return c.config;
   }
 
-  private fromRow(row: StoredCluster): ClusterConfig | null {
-    const r = storedClusterConfig(row, () => this.d.store.clusters.secrets(row.id));
+  private async fromRow(row: StoredCluster): Promise<ClusterConfig | null> {
+    const r = await storedClusterConfig(row, () => this.d.store.clusters.secrets(row.id));
     if (r.ok) return r.cluster;
     this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' (added through the API) is not watched: ${r.why}`);
     return null;

@@ -21,25 +21,26 @@ export interface ClusterBuildDeps {
   telemetryMinMs?: number;
 }
 
-export type ClusterBuilder = (config: ClusterConfig) => Cluster;
+export type ClusterBuilder = (config: ClusterConfig) => Promise<Cluster>;
 
 export function clusterBuilder(deps: ClusterBuildDeps): ClusterBuilder {
-  return (config) => {
-    const saved = loadCheckpoint(deps.store, config.id);
+  return async (config) => {
+    const saved = await loadCheckpoint(deps.store, config.id);
     const source = deps.makeSource(config, (message) => deps.logger.warn(message), saved?.sim);
     if (source.clusterId !== config.id) throw new Error(`source for cluster '${config.id}' reports cluster id '${source.clusterId}'`);
-    const checkpoint = new Checkpoint(deps.store, config.id, deps.logger, deps.checkpointThrottleMs ?? CHECKPOINT_THROTTLE_MS);
+    const checkpoint = await Checkpoint.open(deps.store, config.id, deps.logger, deps.checkpointThrottleMs ?? CHECKPOINT_THROTTLE_MS);
     const collector = new Collector({
       source,
       store: deps.makeEvents(config.id),
       logger: deps.logger,
       initialBaseline: saved?.baseline ?? null,
-      persist: (baseline) => checkpoint.write(baseline),
+      persist: (baseline, tx) => checkpoint.write(tx, baseline),
       ...(deps.firstRev !== undefined ? { firstRev: deps.firstRev } : {}),
       ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
       ...(deps.telemetryMinMs !== undefined ? { telemetryMinMs: deps.telemetryMinMs } : {}),
     });
-    checkpoint.attach(source, () => collector.diffBaseline());
+    checkpoint.attach(source, () => collector.diffBaseline(), () => collector.idle());
+    await collector.load();
     collector.on('patch', () => checkpoint.changed());
     collector.on('snapshot', () => checkpoint.changed());
     return { config, collector, checkpoint };
@@ -49,5 +50,5 @@ export function clusterBuilder(deps: ClusterBuildDeps): ClusterBuilder {
 /** stop watching: the collector (and its source), then the final checkpoint */
 export async function stopCluster(c: Cluster): Promise<void> {
   await c.collector.stop();
-  c.checkpoint.close();
+  await c.checkpoint.close();
 }

@@ -118,7 +118,7 @@ describe('editing a pve cluster', () => {
     await watcher.until(() => lists.at(-1)?.clusters.find((c) => c.id === 'prod')?.state?.health === 'healthy', 'the clusters message, healthy again');
     watcher.close();
     // audited by the settings' names only
-    const rec = server.store.audit.list({ limit: 1, operation: 'cluster-change' }).records[0];
+    const rec = (await server.store.audit.list({ limit: 1, operation: 'cluster-change' })).records[0];
     expect(JSON.stringify(rec)).not.toContain(SECRET);
   });
 

@@ -63,11 +63,14 @@ export function parseClusterEntry(raw: unknown, defaults: KindDefaults, origin: 
 }
 
 /** a cluster added through the API, read back with its secrets: its config, or why it cannot be used */
-export function storedClusterConfig(row: StoredCluster, secrets: () => Record<string, string>): { ok: true; cluster: ClusterConfig } | { ok: false; why: string } {
+export async function storedClusterConfig(
+  row: StoredCluster,
+  secrets: () => Promise<Record<string, string>>,
+): Promise<{ ok: true; cluster: ClusterConfig } | { ok: false; why: string }> {
   if (!isRegisteredKind(row.kind)) return { ok: false, why: `its source '${row.kind}' is not known to this version` };
   let values: Record<string, string>;
   try {
-    values = secrets();
+    values = await secrets();
   } catch (err) {
     return { ok: false, why: (err as Error).message };
   }

@@ -78,7 +78,7 @@ describe('POST /api/v1/clusters/test', () => {
 
     const list = ClusterList.parse(await (await bearerFetch(`${url}/api/v1/clusters`, tokens.viewer)).json());
     expect(list.clusters.map((c) => c.id)).not.toContain('prod');
-    const trail = server.store.audit.list({ limit: 10, operation: 'cluster-test' }).records;
+    const trail = (await server.store.audit.list({ limit: 10, operation: 'cluster-test' })).records;
     expect(trail.map((r) => r.result)).toEqual(['failed', 'ok', 'failed']);
     expect(trail[1]).toMatchObject({ clusterId: 'prod', params: { id: 'prod', source: 'pve', settings: ['api'] } });
     expect(JSON.stringify(trail)).not.toContain(SECRET);

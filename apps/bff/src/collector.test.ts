@@ -52,10 +52,11 @@ describe('Collector', () => {
     const { source, collector, out } = setup();
     await collector.start();
     source.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
+    await collector.idle();
     expect(out.event.length).toBeGreaterThan(0);
     expect(out.event.map((e) => e.seq)).toEqual(out.event.map((_, i) => i + 1));
     expect(out.event.some((e) => e.body.type === 'quorum-lost')).toBe(true);
-    expect(collector.store.lastSeq()).toBe(out.event.length);
+    expect(await collector.store.lastSeq()).toBe(out.event.length);
   });
 
   it('drops an invalid snapshot (logged, counted), keeps the last good one and keeps going', async () => {
@@ -117,25 +118,28 @@ describe('Collector baseline across restarts', () => {
     const store = new MemoryEventStore('c1');
     const c = new Collector({ source: new FakeSource('c1'), store, logger, firstRev: 1, initialBaseline: before });
     c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 2));
-    expect(store.lastSeq()).toBe(0);
+    await c.idle();
+    expect(await store.lastSeq()).toBe(0);
     c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1'), 3));
-    expect(store.since(0, 100).events.map((e) => e.body.type)).toContain('node-left');
+    await c.idle();
+    expect((await store.since(0, 100)).events.map((e) => e.body.type)).toContain('node-left');
   });
 
-  it('without the baseline a restart would invent a change (the reason it is persisted)', () => {
+  it('without the baseline a restart would invent a change (the reason it is persisted)', async () => {
     const store = new MemoryEventStore('c1');
     const c = new Collector({ source: new FakeSource('c1'), store, logger, firstRev: 1, initialBaseline: fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1'), 1) });
     // a simulator that forgot its faults would come back with every node up
     c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2', 'pve3'), 2));
-    expect(store.since(0, 100).events.filter((e) => e.body.type === 'node-joined')).toHaveLength(2);
+    await c.idle();
+    expect((await store.since(0, 100)).events.filter((e) => e.body.type === 'node-joined')).toHaveLength(2);
   });
 
-  it('persists the new baseline with the events; a failed append keeps the old baseline so nothing is lost', () => {
+  it('persists the new baseline with the events; a failed append keeps the old baseline so nothing is lost', async () => {
     const persisted: (boolean | undefined)[] = [];
     const store = new MemoryEventStore('c1');
     let fail = false;
     const flaky = {
-      append: (d: Parameters<MemoryEventStore['append']>[0], also?: () => void) => {
+      append: async (d: Parameters<MemoryEventStore['append']>[0], also?: Parameters<MemoryEventStore['append']>[1]) => {
         if (fail) throw new Error('disk full');
         return store.append(d, also);
       },
@@ -143,14 +147,26 @@ describe('Collector baseline across restarts', () => {
       lastSeq: store.lastSeq.bind(store),
       firstSeq: store.firstSeq.bind(store),
     };
-    const c = new Collector({ source: new FakeSource('c1'), store: flaky, logger, firstRev: 1, persist: (b) => persisted.push(b.nodes.find((n) => n.name === 'pve3')?.state === 'offline') });
+    const logged: string[] = [];
+    const c = new Collector({
+      source: new FakeSource('c1'),
+      store: flaky,
+      logger: pino({ level: 'error' }, { write: (line: string) => void logged.push(line) }),
+      firstRev: 1,
+      persist: async (b) => void persisted.push(b.nodes.find((n) => n.name === 'pve3')?.state === 'offline'),
+    });
     c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2', 'pve3'), 1));
+    await c.idle();
     fail = true;
-    expect(() => c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 2))).toThrow(/disk full/);
+    // the append is asynchronous: its failure is logged, not thrown at the source
+    c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 2));
+    await c.idle();
+    expect(logged.join('\n')).toMatch(/disk full/);
     expect(c.diffBaseline()!.nodes.find((n) => n.name === 'pve3')!.state).toBe('online');
     fail = false;
     c.ingest(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], up('pve1', 'pve2'), 3));
-    expect(store.since(0, 100).events.map((e) => e.body.type)).toContain('node-left');
+    await c.idle();
+    expect((await store.since(0, 100)).events.map((e) => e.body.type)).toContain('node-left');
     expect(persisted).toEqual([true]);
   });
 });

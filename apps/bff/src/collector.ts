@@ -1,6 +1,8 @@
 // One collector per cluster, however many browsers watch it: it listens to the source, validates each
 // snapshot, turns changes into patches (rev) and events (seq) — the diff's and the link-health tracker's,
 // numbered in one stream — and tells its listeners (the gateway, metrics, the link series).
+// Patches go out as snapshots arrive; events are stored asynchronously, one append after the other (a
+// chain), and each batch is emitted after its commit, so listeners see events in seq order.
 import { EventEmitter } from 'node:events';
 import {
   ClusterSnapshot,
@@ -17,6 +19,7 @@ import {
   type SnapshotPatch,
 } from '@quorate/model';
 import type { ClusterSource, SourceHealth } from '@quorate/sources';
+import type { StoreParts } from '@quorate/store';
 import type { EventStore } from './event-store';
 import type { Logger } from './logger';
 import { PatchLog, snapshotItems } from './patch-log';
@@ -39,7 +42,7 @@ export interface CollectorOptions {
    */
   initialBaseline?: ClusterSnapshot | null;
   /** persist the new baseline; runs inside the transaction that appends events (both or neither) */
-  persist?: (baseline: ClusterSnapshot) => void;
+  persist?: (baseline: ClusterSnapshot, tx: StoreParts) => Promise<void>;
   /**
    * a patch that only moves telemetry (model telemetry.ts) goes out at most this often in observation time
    * (the snapshots' observedAt: a sim driven by hand is judged by its own clock), merged with the ones
@@ -55,8 +58,24 @@ export interface CollectorEvents {
   event: [ClusterEvent];
   /** a snapshot from the source failed validation and was dropped */
   dropped: [reason: string];
-  /** every validated snapshot, after its events are stored (the link series record it) */
+  /** every validated snapshot, after its events are stored and emitted (the link series record it) */
   observed: [ClusterSnapshot];
+}
+
+/** one observation whose events wait to be stored */
+interface Step {
+  /** see Collector.generation */
+  generation: number;
+  /** its number among the observations (was it the last the link tracker saw?) */
+  observation: number;
+  next: ClusterSnapshot;
+  drafts: EventDraft[];
+  /** the link tracker's part of drafts, and what of it was carried from a failed append */
+  linkDrafts: EventDraft[];
+  carriedIn: EventDraft[];
+  baseline: ClusterSnapshot;
+  /** the tracker's state to save with them (when it raised any) */
+  linkState: LinkHealthState | null;
 }
 
 export interface Revision {
@@ -79,16 +98,34 @@ export class Collector extends EventEmitter<CollectorEvents> {
   /** observedAt of the last snapshot sent */
   private lastSentAt = -Infinity;
   private readonly telemetryMinMs: number;
-  /** what events are diffed against: the last snapshot with blind spots filled from before (see diff.ts) */
+  /**
+   * what events are diffed against: the last snapshot with blind spots filled from before (see diff.ts).
+   * Moves on at each observation, ahead of the appends in flight.
+   */
   private eventBaseline: ClusterSnapshot | null = null;
+  /** the baseline as stored: that of the last observation whose events (if any) are committed */
+  private storedBaseline: ClusterSnapshot | null = null;
+  /** link events of failed appends the tracker could not take back: the next append stores them */
+  private carried: EventDraft[] = [];
+  /** observations ingested so far (which one the tracker saw last) */
+  private observations = 0;
+  /** observations waiting for their turn to be stored */
+  private queue: Step[] = [];
+  /** the queue being stored (null: nothing in flight); never rejects */
+  private draining: Promise<void> | null = null;
+  /** bumped by a failed append: observations diffed before it are dropped and re-diffed by the next one */
+  private generation = 0;
+  /** the highest seq emitted to listeners; set in the same tick as the emit (the gateway's resume relies on it) */
+  private emitted = 0;
+  private loaded = false;
   private unsubscribe: (() => void) | null = null;
-  private readonly persist: ((baseline: ClusterSnapshot) => void) | undefined;
+  private readonly persist: ((baseline: ClusterSnapshot, tx: StoreParts) => Promise<void>) | undefined;
   /** snapshots from the source that failed validation */
   droppedSnapshots = 0;
   /** link-degraded / link-recovered with hysteresis; its thresholds are the cluster's (setThresholds) */
   readonly linkHealth = new LinkHealthTracker();
   /** saves the tracker's degraded links with the events that changed them (see keepLinkHealth) */
-  private saveLinkHealth: ((state: LinkHealthState) => void) | null = null;
+  private saveLinkHealth: ((state: LinkHealthState, tx: StoreParts) => Promise<void>) | null = null;
 
   constructor(opts: CollectorOptions) {
     super();
@@ -101,24 +138,48 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.persist = opts.persist;
     this.telemetryMinMs = opts.telemetryMinMs ?? 0;
     if (opts.initialBaseline && opts.initialBaseline.clusterId === this.clusterId) this.eventBaseline = opts.initialBaseline;
+    this.storedBaseline = this.eventBaseline;
   }
 
   /**
    * Resume the link-health tracker from what a previous run saved, and save its degraded links in the
    * transaction that stores each link-degraded / link-recovered (both or neither).
    */
-  keepLinkHealth(saved: LinkHealthState | undefined, save: (state: LinkHealthState) => void): void {
+  keepLinkHealth(saved: LinkHealthState | undefined, save: (state: LinkHealthState, tx: StoreParts) => Promise<void>): void {
     if (saved) this.linkHealth.restore(saved);
     this.saveLinkHealth = save;
   }
 
-  /** the snapshot events are diffed against (what the next observation is compared with) */
+  /** the stored event baseline: what the observations so far were diffed against, once their events are stored */
   diffBaseline(): ClusterSnapshot | null {
-    return this.eventBaseline;
+    return this.storedBaseline;
+  }
+
+  /** resolves when the appends asked for so far have ended (stored, or failed and logged); never rejects */
+  idle(): Promise<void> {
+    return this.draining ?? Promise.resolve();
+  }
+
+  /**
+   * the highest seq emitted to listeners (0 before any): read in the same tick as a socket joins the room,
+   * every live event the socket gets has a higher seq and every one up to it is in the store
+   */
+  emittedSeq(): number {
+    return this.emitted;
+  }
+
+  /** reads the last stored seq: the events of earlier runs count as emitted (a socket that joins replays them) */
+  async load(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    const last = await this.store.lastSeq();
+    if (this.emitted === 0) this.emitted = last;
   }
 
   /** subscribe to the source, then start it; a source that fails to start is logged, not fatal */
   async start(): Promise<void> {
+    if (this.unsubscribe) return;
+    await this.load();
     if (this.unsubscribe) return;
     this.unsubscribe = this.source.subscribe((s) => this.safeIngest(s));
     const first = this.source.current();
@@ -140,6 +201,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
     } catch (err) {
       this.log.warn({ err }, 'source failed to stop cleanly');
     }
+    // what was observed before the stop is stored before the store may close
+    await this.idle();
   }
 
   /**
@@ -189,7 +252,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
     }
     const prev = this.latest;
     const { drafts: diffDrafts, baseline } = this.diff(next);
-    const linkDrafts = this.linkEvents(next);
+    // link events first raised for an observation whose append failed come along (see store_)
+    const carriedIn = this.carried.splice(0);
+    const linkDrafts = carriedIn.length > 0 ? [...carriedIn, ...this.linkEvents(next)] : this.linkEvents(next);
     const drafts = linkDrafts.length > 0 ? [...diffDrafts, ...linkDrafts] : diffDrafts;
 
     if (!prev) {
@@ -198,32 +263,84 @@ export class Collector extends EventEmitter<CollectorEvents> {
       this.send(prev, next, drafts.length > 0);
     }
 
-    if (drafts.length === 0) {
-      this.eventBaseline = baseline;
+    this.eventBaseline = baseline;
+    if (drafts.length === 0 && this.queue.length === 0 && !this.draining) {
+      // nothing to store and nothing before it in flight: done now
+      this.storedBaseline = baseline;
       this.emit('observed', next);
       return;
     }
-    const persist = this.persist;
-    const saveLinks = linkDrafts.length > 0 ? this.saveLinkHealth : null;
-    const alsoCommit =
-      persist || saveLinks
-        ? () => {
-            persist?.(baseline);
-            saveLinks?.(this.linkHealth.exportState());
-          }
-        : undefined;
-    // the baseline moves on only once the events are stored: if the append fails, the next observation
-    // is diffed against the old baseline and the change is recorded then, not lost (the tracker likewise)
-    let events: ClusterEvent[];
+    const linkState = linkDrafts.length > 0 ? this.linkHealth.exportState() : null;
+    this.queue.push({ generation: this.generation, observation: ++this.observations, next, drafts, linkDrafts, carriedIn, baseline, linkState });
+    this.draining ??= this.drain();
+  }
+
+  /**
+   * Stores what is queued, one group after the other: the observations of one tick (a fault's several
+   * snapshots) go in one append and their events out in one go, as one batch for the listeners.
+   */
+  private async drain(): Promise<void> {
     try {
-      events = this.store.append(drafts, alsoCommit);
-    } catch (err) {
-      this.linkHealth.revert();
-      throw err;
+      // the observations of this tick join the first group
+      await Promise.resolve();
+      while (this.queue.length > 0) await this.storeGroup(this.queue.splice(0));
+    } finally {
+      this.draining = null;
     }
-    this.eventBaseline = baseline;
-    for (const event of events) this.emit('event', event);
-    this.emit('observed', next);
+  }
+
+  /**
+   * One group's turn: its events stored with what was derived (the newest baseline, the tracker's state),
+   * then emitted with each observation. If the append fails, the diff baseline goes back to the stored one
+   * and the observations diffed since are dropped: the next observation is diffed against the stored
+   * baseline, so the change is recorded then, not lost. The link tracker is put back when the last of the
+   * group is the last it saw (the next observation raises the event again); other link events (raised once)
+   * are carried to the next append.
+   */
+  private async storeGroup(group: Step[]): Promise<void> {
+    const live = group.filter((s) => s.generation === this.generation);
+    for (const s of group) if (s.generation !== this.generation) this.carried.push(...s.linkDrafts);
+    const last = live.at(-1);
+    if (!last) return;
+    const drafts = live.flatMap((s) => s.drafts);
+    let events: ClusterEvent[] = [];
+    if (drafts.length > 0) {
+      const persist = this.persist;
+      const saveLinks = this.saveLinkHealth;
+      const linkState = live.findLast((s) => s.linkState !== null)?.linkState ?? null;
+      const alsoCommit =
+        persist || (saveLinks && linkState)
+          ? async (tx: StoreParts) => {
+              await persist?.(last.baseline, tx);
+              if (saveLinks && linkState) await saveLinks(linkState, tx);
+            }
+          : undefined;
+      try {
+        events = await this.store.append(drafts, alsoCommit);
+      } catch (err) {
+        this.generation++;
+        this.eventBaseline = this.storedBaseline;
+        const reverted = last.observation === this.observations;
+        if (reverted) this.linkHealth.revert();
+        for (const s of live) this.carried.push(...(reverted && s === last ? s.carriedIn : s.linkDrafts));
+        this.log.error({ err, events: drafts.length }, 'could not store events; the next observation records the change');
+        return;
+      }
+    }
+    this.storedBaseline = last.baseline;
+    try {
+      let i = 0;
+      for (const s of live) {
+        for (const _ of s.drafts) {
+          const event = events[i++]!;
+          this.emitted = event.seq;
+          this.emit('event', event);
+        }
+        this.emit('observed', s.next);
+      }
+    } catch (err) {
+      this.log.error({ err }, 'a listener failed on stored events');
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import type { GatewayServer } from './gateway';
 import type { Logger } from './logger';
 import type { ClusterAdmin } from './cluster-admin';
 import type { TaskRunner } from './tasks/runner';
+import type { SshIdentityCache } from './ssh-identity';
 
 export interface AppContext {
   config: Config;
@@ -32,6 +33,8 @@ export interface AppContext {
   clusterAdmin: ClusterAdmin;
   /** clusters with an operation in progress (one at a time per cluster) */
   busy: Set<string>;
+  /** Quorate's own SSH key (made on the first ask) */
+  ssh: SshIdentityCache;
 }
 
 export interface AuditEntry {
@@ -46,10 +49,10 @@ export interface AuditEntry {
 }
 
 /** one line in the audit trail; a failing audit write is logged and does not undo what was done */
-export function audit(ctx: AppContext, who: Identity, entry: AuditEntry): void {
+export async function audit(ctx: AppContext, who: Identity, entry: AuditEntry): Promise<void> {
   markAudited();
   try {
-    ctx.store.audit.record({ actor: actorOf(who), role: who.role, confirmed: false, ...entry });
+    await ctx.store.audit.record({ actor: actorOf(who), role: who.role, confirmed: false, ...entry });
   } catch (err) {
     ctx.logger.error({ err, operation: entry.operation }, 'could not write the audit record');
   }

@@ -70,7 +70,14 @@ export function createGateway(
     if (hostRefused) return next(new Error(hostRefused));
     if (!originAllowed(req.headers, auth.origins)) return next(new Error('origin not allowed'));
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
-    const who = identify(auth.store, req.headers, token);
+    identify(auth.store, req.headers, token).then(
+      (who) => admit(who),
+      (err: unknown) => {
+        logger.error({ err }, 'socket refused: could not check who it is');
+        next(new Error('internal error'));
+      },
+    );
+    const admit = (who: Identity | null) => {
     if (!who) return next(new Error('unauthorized'));
     if (!perIdentity.admit(`${who.kind}:${who.id}`, socket)) {
       logger.warn({ who: who.name, kind: who.kind, limit: limits.maxPerIdentity }, 'socket refused: too many sockets for one identity');
@@ -86,6 +93,7 @@ export function createGateway(
       logger.warn({ who: who.name, kind: who.kind, bytes, limit: limits.maxBufferedBytes }, 'socket disconnected: its client stopped reading'),
     );
     next();
+    };
   });
 
   // each cluster's collector publishes into its room; clusters come and go at runtime (cluster-admin.ts)
@@ -106,32 +114,42 @@ export function createGateway(
   });
 
   io.on('connection', (socket) => {
-    closeAtExpiry(socket, auth.store);
+    closeAtExpiry(socket, auth.store, logger);
     socket.on(SocketEvents.subscribe, (raw, ack) => {
       let replied = false;
       const reply = (r: SubscribeAck): void => {
         replied = true;
         if (typeof ack === 'function') ack(r);
       };
+      const failed = (err: unknown) => {
+        logger.error({ err, clusterId: socket.data.clusterId }, 'subscribe failed');
+        if (!replied) reply({ ok: false, error: 'internal error' });
+      };
       const wait = socket.data.subscribes?.take() ?? 0;
       if (wait > 0) return reply({ ok: false, error: `too many subscribe requests: try again in ${Math.ceil(wait / 1000)} s` });
       try {
-        subscribe(socket, raw ?? {}, clusters, limits.maxReplay, reply);
+        subscribe(socket, raw ?? {}, clusters, limits.maxReplay, reply).catch(failed);
       } catch (err) {
-        logger.error({ err, clusterId: socket.data.clusterId }, 'subscribe failed');
-        if (!replied) reply({ ok: false, error: 'internal error' });
+        failed(err);
       }
     });
   });
   return io;
 }
 
+/** events read from the store per query while catching a client up */
+export const REPLAY_PAGE = 100;
+
 /**
- * Everything from join to the last replayed message runs synchronously: nothing the collector publishes
- * can slip in between, so the client sees no gap and no duplicate. The ack goes out first, then the
- * catch-up (emits on one socket keep their order).
+ * Gap-free and without duplicates, although the store answers asynchronously: in the tick the socket
+ * joins the room, the patches it missed (or the snapshot) are sent and L0 = the collector's last emitted
+ * seq is taken. Every event the room gets from then on has a seq above L0, and every one up to L0 is in
+ * the store: the catch-up is (seq, L0], read afterwards. Live events may so reach the client before the
+ * caught-up ones: clients order events by seq and drop a seq they hold (web live/cache.ts mergeEvents).
+ * Without seq the ack goes out at once, then the snapshot or patches; with seq the ack follows the
+ * snapshot or patches (it says how many events come), then the caught-up events.
  */
-function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistry, maxReplay: number, reply: (ack: SubscribeAck) => void): void {
+async function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistry, maxReplay: number, reply: (ack: SubscribeAck) => void): Promise<void> {
   const parsed = SubscribeRequest.safeParse(raw);
   if (!parsed.success) {
     const text = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
@@ -143,47 +161,66 @@ function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistr
   const { collector } = cluster;
   const clusterId = collector.clusterId;
 
+  // --- one tick: join, what the client missed of the rev chain, L0
   const before = socket.data.clusterId;
   if (before !== undefined && before !== clusterId) void socket.leave(roomOf(before));
   void socket.join(roomOf(clusterId));
   socket.data.clusterId = clusterId;
-
+  const l0 = collector.emittedSeq();
   const patches = req.rev !== undefined ? collector.resume(req.rev) : null;
-  const replay = req.seq !== undefined ? missedEvents(collector.store, req.seq, maxReplay) : null;
-  reply({
-    ok: true,
-    clusterId,
-    resumed: patches ? 'patches' : 'snapshot',
-    ...(replay ? { catchUp: { events: replay.events.length, tooFarBehind: replay.tooFarBehind } } : {}),
-  });
-
-  if (patches) {
-    for (const patch of patches) socket.emit(SocketEvents.patch, { clusterId, patch });
-  } else {
-    // before the first observation there is nothing yet: the collector's first snapshot reaches the room
-    const current = collector.current();
-    if (current) socket.emit(SocketEvents.snapshot, { clusterId, rev: current.rev, snapshot: current.snapshot });
+  const resumed = patches ? 'patches' : 'snapshot';
+  const sendState = () => {
+    if (patches) {
+      for (const patch of patches) socket.emit(SocketEvents.patch, { clusterId, patch });
+    } else {
+      // before the first observation there is nothing yet: the collector's first snapshot reaches the room
+      const current = collector.current();
+      if (current) socket.emit(SocketEvents.snapshot, { clusterId, rev: current.rev, snapshot: current.snapshot });
+    }
+  };
+  if (req.seq === undefined) {
+    reply({ ok: true, clusterId, resumed });
+    sendState();
+    return;
   }
-  for (const ev of replay?.events ?? []) socket.emit(SocketEvents.event, ev);
+  // live patches go to the room from the next tick on: the missed ones must be out before them
+  sendState();
+
+  // --- then the events (seq, L0] from the store
+  const replay = await missedEvents(collector.store, req.seq, l0, maxReplay);
+  reply({ ok: true, clusterId, resumed, catchUp: { events: replay.events.length, tooFarBehind: replay.tooFarBehind } });
+  // not to a socket that moved on to another cluster meanwhile
+  if (socket.data.clusterId !== clusterId) return;
+  for (const ev of replay.events) socket.emit(SocketEvents.event, ev);
 }
 
 /**
- * The events after seq (at most max, one page), or tooFarBehind when some of them are gone (pruned),
- * when there are more than max, or when seq is ahead of this store (a client of another data
- * directory): such a client reloads its timeline from REST (GET /events pages through it).
+ * The events in (seq, l0] (at most max, read in pages), or tooFarBehind when some of them are gone
+ * (pruned, also while reading), when there are more than max, or when seq is ahead of this store (a
+ * client of another data directory): such a client reloads its timeline from REST (GET /events pages
+ * through it). A seq above l0 but stored (committed, not yet emitted) has nothing to catch up: its
+ * events come live.
  */
-function missedEvents(store: EventStore, seq: number, max: number): { events: ClusterEvent[]; tooFarBehind: boolean } {
-  const last = store.lastSeq();
-  if (seq > last || seq < store.firstSeq() - 1 || last - seq > max) return { events: [], tooFarBehind: true };
-  if (seq === last) return { events: [], tooFarBehind: false };
-  return { events: store.since(seq, max).events, tooFarBehind: false };
+async function missedEvents(store: EventStore, seq: number, l0: number, max: number): Promise<{ events: ClusterEvent[]; tooFarBehind: boolean }> {
+  if (seq >= l0) return { events: [], tooFarBehind: seq > l0 && seq > (await store.lastSeq()) };
+  if (l0 - seq > max || seq < (await store.firstSeq()) - 1) return { events: [], tooFarBehind: true };
+  const events: ClusterEvent[] = [];
+  for (let at = seq; at < l0; ) {
+    const page = await store.since(at, Math.min(REPLAY_PAGE, l0 - at));
+    const fits = page.events.filter((e) => e.seq <= l0);
+    // seqs are gap-free: anything else means events were pruned meanwhile
+    if (fits.length === 0 || fits[0]!.seq !== at + 1 || fits.at(-1)!.seq - at !== fits.length) return { events: [], tooFarBehind: true };
+    events.push(...fits);
+    at = fits.at(-1)!.seq;
+  }
+  return { events, tooFarBehind: false };
 }
 
 /**
  * A browser session's socket ends when the session does (expired, or revoked elsewhere): checked at
  * its expiry time, which REST use may have pushed back (sliding), so then the check is rescheduled.
  */
-function closeAtExpiry(socket: GatewaySocket, store: Store): void {
+function closeAtExpiry(socket: GatewaySocket, store: Store, logger: Logger): void {
   const rawId = socket.data.identity?.session?.rawId;
   if (!rawId) return;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -192,10 +229,19 @@ function closeAtExpiry(socket: GatewaySocket, store: Store): void {
     timer.unref?.();
   };
   const check = () => {
-    const s = store.sessions.get(rawId);
-    if (s) return schedule(s.expiresAt);
     timer = null;
-    socket.disconnect(true);
+    store.sessions.get(rawId).then(
+      (s) => {
+        if (socket.disconnected) return;
+        if (s) return schedule(s.expiresAt);
+        socket.disconnect(true);
+      },
+      (err: unknown) => {
+        // not known: try again in a minute rather than end a session that may be fine
+        logger.error({ err }, 'could not check a socket\'s session');
+        if (!socket.disconnected) schedule(Date.now() + 60_000);
+      },
+    );
   };
   schedule(socket.data.identity!.session!.expiresAt);
   socket.once('disconnect', () => {

@@ -78,7 +78,7 @@ describe('the server refuses a rebound host everywhere', () => {
     const setup = await raw(h.url, '/api/v1/auth/setup', evil, 'POST', JSON.stringify({ username: 'attacker', password: 'attacker-password' }));
     expect(setup.status).toBe(403);
     expect(JSON.parse(setup.text)).toEqual({ error: expect.stringMatching(/host 'evil\.example' is not allowed.*QUORATE_ALLOWED_HOSTS/) });
-    expect(h.server.store.users.count()).toBe(0);
+    expect(await h.server.store.users.count()).toBe(0);
     expect((await raw(h.url, '/', { host: `evil.example:${port}` })).status).toBe(403);
     expect((await raw(h.url, '/healthz', { host: `evil.example:${port}` })).status).toBe(403);
 

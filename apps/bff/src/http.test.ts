@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, AuditPage, ClusterList, EventsPage, HistoryPage, SnapshotMessage } from '@quorate/model';
-import { labCluster, simCluster, startFake, type Harness } from './testing/harness';
+import { labCluster, settle, simCluster, startFake, type Harness } from './testing/harness';
 
 let h: Harness;
 const get = (path: string) => h.api(path);
@@ -35,7 +35,7 @@ describe('GET /api/v1/clusters', () => {
     const { createServer } = await import('./app');
     const { testConfig, simCluster } = await import('./testing/harness');
     const { pino } = await import('pino');
-    const server = createServer(testConfig([simCluster('s1', 's1', true), labCluster('l1', 'qnolab9', false)]), {
+    const server = await createServer(testConfig([simCluster('s1', 's1', true), labCluster('l1', 'qnolab9', false)]), {
       logger: pino({ level: 'silent' }),
     });
     try {
@@ -92,7 +92,8 @@ describe('GET /api/v1/events', () => {
       src.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
       src.applyFault({ action: 'start', nodes: ['pve2', 'pve3'] });
     }
-    const total = h.server.collectors.get('edge')!.store.lastSeq();
+    await settle(h.server);
+    const total = await h.server.collectors.get('edge')!.store.lastSeq();
     expect(total).toBeGreaterThanOrEqual(6);
 
     const seen: number[] = [];
@@ -133,7 +134,8 @@ describe('GET /api/v1/history', () => {
     src.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
     src.applyFault({ action: 'start', nodes: ['pve2', 'pve3'] });
     const all = HistoryPage.parse(await (await get('/api/v1/history?cluster=edge&limit=1000')).json());
-    expect(all.total).toBe(h.server.collectors.get('edge')!.store.lastSeq());
+    await settle(h.server);
+    expect(all.total).toBe(await h.server.collectors.get('edge')!.store.lastSeq());
     expect(all.events.every((e) => e.clusterId === 'edge')).toBe(true);
     const ats = all.events.map((e) => e.at);
     expect(ats).toEqual([...ats].sort((a, b) => b - a));

@@ -1,6 +1,7 @@
 // One IncidentTracker per cluster (the rules are the model's: packages/model/src/incidents.ts), fed from
 // its collector's events and clock. When a cluster is watched (at start, or added at runtime) its tracker
-// is rebuilt from the newest stored events, so open incidents survive a restart. Changes go to the
+// is rebuilt from the newest stored events, so open incidents survive a restart (read asynchronously: what
+// the collector emits meanwhile waits, then follows in order). Changes go to the
 // cluster's room (socket `incident`): one message per incident per batch of events, not one per event.
 import {
   IncidentTracker,
@@ -30,6 +31,8 @@ export class Incidents {
   private readonly watched = new Map<string, Watched>();
   private readonly listeners = new Set<IncidentListener>();
   private readonly log: Logger;
+  /** the rebuilds from stored events under way */
+  private readonly replays = new Set<Promise<void>>();
 
   constructor(
     clusters: ClusterRegistry,
@@ -41,6 +44,11 @@ export class Incidents {
     for (const c of clusters.all()) this.watch(c);
     clusters.on('added', (c) => this.watch(c));
     clusters.on('removed', (c) => this.unwatch(c));
+  }
+
+  /** resolves when the clusters watched so far are rebuilt from their stored events */
+  async ready(): Promise<void> {
+    await Promise.all([...this.replays]);
   }
 
   /** every change as the page gets it (one per incident per batch); returns the unsubscribe */
@@ -63,7 +71,16 @@ export class Incidents {
     const clusterId = collector.clusterId;
     this.watched.get(clusterId)?.unwire();
     const tracker = new IncidentTracker(clusterId, { topology: topologyOf(collector.current()?.snapshot ?? collector.diffBaseline() ?? collector.source.current()) });
-    this.replay(tracker, collector);
+    // what the collector emits from now on has a seq above l0; until the stored ones up to l0 are in, it waits
+    const l0 = collector.emittedSeq();
+    let waiting: (() => void)[] | null = [];
+    const replay = this.replay(tracker, collector, l0).finally(() => {
+      const queued = waiting ?? [];
+      waiting = null;
+      for (const f of queued) f();
+      this.replays.delete(replay);
+    });
+    this.replays.add(replay);
 
     // a collector emits the events of one observation synchronously: send what they changed once, after them
     const batch = new Map<string, IncidentChange>();
@@ -90,7 +107,11 @@ export class Incidents {
       }
     };
     // a throwing tracker must not cut the collector's listeners short (the gateway's event would be lost)
-    const guard = (what: string, f: () => IncidentChange[]) => {
+    const guard = (what: string, f: () => IncidentChange[]): void => {
+      if (waiting) {
+        waiting.push(() => guard(what, f));
+        return;
+      }
       try {
         publish(f());
       } catch (err) {
@@ -117,13 +138,12 @@ export class Incidents {
     this.watched.delete(collector.clusterId);
   }
 
-  /** the newest events, oldest first (the tracker ignores any it is then handed again live) */
-  private replay(tracker: IncidentTracker, collector: Collector): void {
+  /** the newest events up to last, oldest first (the tracker ignores any it is then handed again live) */
+  private async replay(tracker: IncidentTracker, collector: Collector, last: number): Promise<void> {
     try {
-      const last = collector.store.lastSeq();
       let since = Math.max(0, last - this.replayEvents);
       while (since < last) {
-        const page = collector.store.since(since, Math.min(1_000, last - since));
+        const page = await collector.store.since(since, Math.min(1_000, last - since));
         if (page.events.length === 0) break;
         for (const e of page.events) tracker.add(e);
         since = page.next;

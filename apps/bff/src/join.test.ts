@@ -108,7 +108,7 @@ async function start(): Promise<Harness> {
 const post = (op: string, body: unknown, as: Role = 'operator') => h!.api(`/api/v1/operations/${op}`, { method: 'POST', body, as });
 const errorOf = async (r: Response) => ApiError.parse(await r.json()).error;
 const nodesNow = async () => SnapshotMessage.parse(await (await h!.api('/api/v1/snapshot')).json()).snapshot.nodes.map((n) => n.name);
-const audits = (operation: string) => h!.server.store.audit.list({ limit: 100, operation }).records;
+const audits = async (operation: string) => (await h!.server.store.audit.list({ limit: 100, operation })).records;
 
 describe('join', () => {
   it('dry run: every check and quorum 3 → 4; a blocked Corosync port still answers, and refuses the run', async () => {
@@ -130,7 +130,7 @@ describe('join', () => {
     const run = await post('join', { node: { name: 'pve4' }, confirm: true });
     expect(run.status).toBe(409);
     expect(await errorOf(run)).toMatch(/^the pre-flight failed: corosync’s udp port 5405 passes — UDP dropped: pve1 → 198\.18\.0\.4:5405/);
-    expect(audits('join').at(0)).toMatchObject({ result: 'refused' });
+    expect((await audits('join')).at(0)).toMatchObject({ result: 'refused' });
     expect(fake.calls).toEqual([]);
   });
 
@@ -145,9 +145,9 @@ describe('join', () => {
     expect(lines.at(-1)).toBe('verified: 4 nodes, 4 of 4 votes, needed 3, quorate');
     expect(await nodesNow()).toEqual(['pve1', 'pve2', 'pve3', 'pve4']);
     expect(fake.calls).toEqual([`join pve4 fp=${FP} pw=yes`]);
-    const rec = audits('join').at(0)!;
+    const rec = (await audits('join')).at(0)!;
     expect(rec).toMatchObject({ result: 'ok', confirmed: true, params: { node: 'pve4', credentials: 'given for this call only' } });
-    expect(JSON.stringify(audits('join'))).not.toContain(PASSWORD);
+    expect(JSON.stringify((await audits('join')))).not.toContain(PASSWORD);
     expect(JSON.stringify(task)).not.toContain(PASSWORD);
   });
 

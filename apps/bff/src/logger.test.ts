@@ -80,7 +80,7 @@ describe('errors logged outside a request', () => {
 
   it('a corruption error logged anywhere marks the store corrupt (/healthz then says so)', async () => {
     const dataDir = tempDataDir();
-    const server = createServer(loadConfig({ PORT: '0', LOG_LEVEL: 'error', LOG_FORMAT: 'json', QUORATE_WEB_DIST: '/nonexistent', QUORATE_DATA_DIR: dataDir }));
+    const server = await createServer(loadConfig({ PORT: '0', LOG_LEVEL: 'error', LOG_FORMAT: 'json', QUORATE_WEB_DIST: '/nonexistent', QUORATE_DATA_DIR: dataDir }));
     try {
       expect(server.store.health().state).toBe('ok');
       server.logger.error({ err: Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }) }, 'could not save the cluster checkpoint');

@@ -13,7 +13,7 @@ try {
 
 let server;
 try {
-  server = createServer(config);
+  server = await createServer(config);
 } catch (err) {
   // a bad TLS key file, a key file others can read, a database from a newer Quorate, ...
   process.stderr.write(`quorate: ${(err as Error).message}\n`);
@@ -24,7 +24,7 @@ try {
   const { url } = await server.start();
   logger.info({ url, dataDir: config.dataDir, clusters: config.clusters.map((c) => `${c.id} (${c.source})`) }, `Quorate listening on ${url}`);
   // the first-run hint, with the address to open, as the last line a newcomer reads
-  if (server.store.users.count() === 0) logger.info(`first run: open ${url} in a browser to create the admin account`);
+  if ((await server.store.users.count()) === 0) logger.info(`first run: open ${url} in a browser to create the admin account`);
 } catch (err) {
   logger.fatal({ err }, 'could not start');
   process.exit(1);

@@ -63,7 +63,7 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Quo
   perCluster('quorate_nodes_configured', 'configured nodes', (c) => snapshotOf(c)?.nodes.length);
   perCluster('quorate_source_up', '1 when the source reports ok, 0 otherwise', (c) => Number(c.collector.health().state === 'ok'));
   perCluster('quorate_snapshot_rev', 'revision of the newest snapshot', (c) => c.collector.current()?.rev);
-  perCluster('quorate_events_last_seq', 'highest event seq of the cluster', (c) => c.collector.store.lastSeq());
+  perCluster('quorate_events_last_seq', 'highest event seq of the cluster', (c) => c.collector.emittedSeq());
   perCluster('quorate_socket_clients', 'sockets subscribed to the cluster', (c) => io.sockets.adapter.rooms.get(roomOf(c.config.id))?.size ?? 0);
   // the QDevice: no series while the cluster has none configured
   perCluster('quorate_qdevice_connected', "1 when the cluster's QDevice is connected (corosync-qdevice-tool: Connected), 0 when not; absent without a QDevice", (c) => {

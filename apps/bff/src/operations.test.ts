@@ -28,14 +28,14 @@ async function start(): Promise<SimSource> {
   dataDir = tempDataDir();
   // a long tick: the test moves the simulated clock itself
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_SIM_TOKEN_MS: '200', QUORATE_DATA_DIR: dataDir });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
+  server = await createServer(config, { logger: pino({ level: 'silent' }) });
   url = (await server.start()).url;
-  tokens = roleTokens(server);
+  tokens = await roleTokens(server);
   return server.collectors.get('lab-cluster')!.source as SimSource;
 }
 const op = (body: unknown, as: Role = 'operator') => bearerFetch(`${url}/api/v1/operations/expected-votes`, tokens[as], { method: 'POST', body });
 const quorum = async () => SnapshotMessage.parse(await (await bearerFetch(`${url}/api/v1/snapshot`, tokens.viewer)).json()).snapshot.quorum!;
-const auditTrail = () => server!.store.audit.list({ limit: 100, operation: 'expected-votes' }).records;
+const auditTrail = async () => (await server!.store.audit.list({ limit: 100, operation: 'expected-votes' })).records;
 const error = async (res: globalThis.Response) => ApiError.parse(await res.json()).error;
 
 describe('POST /api/v1/operations/expected-votes', () => {
@@ -57,7 +57,7 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect(plan.risk).toMatch(/The cluster could lose 1 node before; after this it can lose none/);
     expect((await quorum()).expectedVotes).toBe(3);
     // changes nothing, but the attempt is on the record
-    expect(auditTrail()).toEqual([expect.objectContaining({ operation: 'expected-votes', result: 'ok', confirmed: false, message: expect.stringMatching(/^dry run only/) })]);
+    expect((await auditTrail())).toEqual([expect.objectContaining({ operation: 'expected-votes', result: 'ok', confirmed: false, message: expect.stringMatching(/^dry run only/) })]);
   });
 
   it('without confirm: true it is refused (400) and audited', async () => {
@@ -68,8 +68,8 @@ describe('POST /api/v1/operations/expected-votes', () => {
       expect(await error(res)).toMatch(/^confirm: /);
     }
     expect((await quorum()).expectedVotes).toBe(3);
-    expect(auditTrail()).toHaveLength(2);
-    expect(auditTrail()[0]).toMatchObject({ result: 'refused', confirmed: false, clusterId: 'lab-cluster', params: { expectedVotes: 4 } });
+    expect((await auditTrail())).toHaveLength(2);
+    expect((await auditTrail())[0]).toMatchObject({ result: 'refused', confirmed: false, clusterId: 'lab-cluster', params: { expectedVotes: 4 } });
   });
 
   it('on a quorate cluster: runs as a task, the change shows in the snapshot, the event log and the audit trail', async () => {
@@ -79,7 +79,7 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect(unnamed.status).toBe(400);
     expect(await error(unnamed)).toBe("type the cluster name 'lab-cluster' to confirm");
     expect((await quorum()).expectedVotes).toBe(3);
-    expect(auditTrail()[0]).toMatchObject({ result: 'refused' });
+    expect((await auditTrail())[0]).toMatchObject({ result: 'refused' });
     const res = await op({ expectedVotes: 4, confirm: true, clusterName: 'lab-cluster' });
     // 202 at once: it runs as a task, followed through GET /api/v1/tasks/:id
     expect(res.status).toBe(202);
@@ -93,9 +93,9 @@ describe('POST /api/v1/operations/expected-votes', () => {
     const listed = await (await bearerFetch(`${url}/api/v1/tasks?cluster=lab-cluster`, tokens.viewer)).json();
     expect(listed).toMatchObject({ total: 1, tasks: [{ id: task.id, status: 'ok' }] });
     expect(await quorum()).toMatchObject({ expectedVotes: 4, quorum: 3, quorate: true });
-    const events = server!.store.events.list({ limit: 10, types: ['expected-votes-changed'] }).events;
+    const events = (await server!.store.events.list({ limit: 10, types: ['expected-votes-changed'] })).events;
     expect(events.map((e) => e.body)).toEqual([{ type: 'expected-votes-changed', from: 3, to: 4 }]);
-    expect(auditTrail()).toMatchObject([{ result: 'ok', confirmed: true, message: 'expected votes set to 4', actor: { kind: 'token', name: 'test-operator' }, role: 'operator', taskLog: lines }, { result: 'refused' }]);
+    expect((await auditTrail())).toMatchObject([{ result: 'ok', confirmed: true, message: 'expected votes set to 4', actor: { kind: 'token', name: 'test-operator' }, role: 'operator', taskLog: lines }, { result: 'refused' }]);
   });
 
   it('below the votes present: corosync refuses (409 with its text), nothing changes, audited', async () => {
@@ -105,7 +105,7 @@ describe('POST /api/v1/operations/expected-votes', () => {
     const text = await error(res);
     expect(text).toBe('Unable to set expected votes: CS_ERR_INVALID_PARAM (expected votes 2 is below the 3 votes present)');
     expect((await quorum()).expectedVotes).toBe(3);
-    expect(auditTrail()[0]).toMatchObject({ result: 'refused', message: text });
+    expect((await auditTrail())[0]).toMatchObject({ result: 'refused', message: text });
     // a dry run tells the same
     expect((await op({ expectedVotes: 2, dryRun: true })).status).toBe(409);
   });
@@ -138,8 +138,8 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect(task.status).toBe('ok');
     expect(task.log[0]!.line).toMatch(/recovery path/);
     expect(await quorum()).toMatchObject({ quorate: true, expectedVotes: 1, quorum: 1, totalVotes: 1 });
-    expect(auditTrail().map((r) => r.result)).toEqual(['ok', 'refused', 'refused', 'refused', 'refused', 'ok']);
-    expect(auditTrail().at(-1)!.message).toMatch(/^dry run only/);
+    expect((await auditTrail()).map((r) => r.result)).toEqual(['ok', 'refused', 'refused', 'refused', 'refused', 'ok']);
+    expect((await auditTrail()).at(-1)!.message).toMatch(/^dry run only/);
   });
 
   it('a viewer is refused (403, audited); an unknown cluster is 404', async () => {
@@ -149,7 +149,7 @@ describe('POST /api/v1/operations/expected-votes', () => {
     expect(await error(res)).toBe('needs role operator');
     const ghost = await bearerFetch(`${url}/api/v1/operations/expected-votes?cluster=ghost`, tokens.operator, { method: 'POST', body: { expectedVotes: 4, confirm: true } });
     expect(ghost.status).toBe(404);
-    expect(auditTrail().map((r) => [r.result, r.role])).toEqual([
+    expect((await auditTrail()).map((r) => [r.result, r.role])).toEqual([
       ['refused', 'operator'],
       ['refused', 'viewer'],
     ]);
@@ -195,10 +195,11 @@ describe('the guard', () => {
       tasks: new TaskRunner(h.server.store, h.server.io, pino({ level: 'silent' })),
       clusterAdmin: null as unknown as AppContext['clusterAdmin'],
       busy: new Set(),
+      ssh: null as unknown as AppContext['ssh'],
     };
     // mounted in front of the app's own routes, behind its authentication
-    h.server.app.post('/test/delnode', express.json(), (req: Request, res: Response, next) => {
-      req.identity = h!.server.store.tokens.verify(String(req.headers.authorization).slice(7)) as never;
+    h.server.app.post('/test/delnode', express.json(), async (req: Request, res: Response, next) => {
+      req.identity = await h!.server.store.tokens.verify(String(req.headers.authorization).slice(7)) as never;
       if (req.identity) Object.assign(req.identity, { kind: 'token' });
       return guarded(ctx, delnode, req, res).catch(next);
     });
@@ -216,12 +217,12 @@ describe('the guard', () => {
     const failed = await call({ node: 'pve2', confirm: true });
     expect(failed.status).toBe(202);
     const { task } = TaskAccepted.parse(await failed.json());
-    await vi.waitFor(() => expect(hh.server.store.tasks.get(task.id)?.status).toBe('failed'));
-    expect(hh.server.store.tasks.get(task.id)!.log.map((l) => l.line)).toEqual([expect.any(String), 'failed: pvecm delnode: node is online']);
+    await vi.waitFor(async () => expect((await hh.server.store.tasks.get(task.id))?.status).toBe('failed'));
+    expect((await hh.server.store.tasks.get(task.id))!.log.map((l) => l.line)).toEqual([expect.any(String), 'failed: pvecm delnode: node is online']);
     hh.sources.get('lab-cluster')!.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
     expect((await call({ node: 'pve3', confirm: true })).status).toBe(409);
     expect(runs).toEqual(['pve3']);
-    const trail = hh.server.store.audit.list({ limit: 10, operation: 'delnode' }).records;
+    const trail = (await hh.server.store.audit.list({ limit: 10, operation: 'delnode' })).records;
     expect(trail.map((r) => r.result)).toEqual(['refused', 'failed', 'ok', 'refused']);
     expect(trail[0]!.message).toMatch(/^cluster 'lab-cluster' is not quorate: delnode is refused/);
   });

@@ -37,8 +37,8 @@ describe('secrets never leave the server', () => {
       admin: { username: 'admin', password: ADMIN_PASSWORD },
       apiToken: STATIC_TOKEN,
     };
-    server = createServer(config, { logger: createLogger('trace', sink) });
-    server.store.secrets.put('cluster.lab-cluster.root-password', STORED_SECRET);
+    server = await createServer(config, { logger: createLogger('trace', sink) });
+    await server.store.secrets.put('cluster.lab-cluster.root-password', STORED_SECRET);
     const { url } = await server.start();
 
     const responses: { what: string; text: string }[] = [];
@@ -116,7 +116,7 @@ describe('secrets never leave the server', () => {
     expect((await call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: NEW_PASSWORD } })).status).toBe(200);
     for (const path of ['/api/v1/users', '/api/v1/tokens', '/api/v1/audit?limit=1000', '/api/v1/settings/retention']) await call('GET', path, { headers: asAdmin });
     await new Promise((r) => setTimeout(r, 500));
-    for (const s of sockets) s.close();
+    for (const s of sockets) await s.close();
     await server.close();
     server = null;
 

@@ -41,7 +41,7 @@ describe('served over TLS', () => {
     const key = join(dir, 'key.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
     const config = { ...testConfig([simCluster('lab-cluster', 'lab-cluster', true)], '/nonexistent', join(dir, 'data')), tls: { certFile: cert, keyFile: key } };
-    server = createServer(config, { logger: pino({ level: 'silent' }) });
+    server = await createServer(config, { logger: pino({ level: 'silent' }) });
     const { url, port } = await server.start();
     for (const path of ['/api/v1/auth/state', '/healthz', '/']) {
       const headers = await httpsGet(`${url}${path}`);

@@ -110,12 +110,12 @@ describe('the throttle survives a restart', () => {
   const dataDir = tempDataDir();
   afterEach(async () => {
     await server?.close();
-    store?.close();
+    await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
   const boot = async () => {
-    store = openStore({ dataDir });
-    server = createServer(
+    store = await openStore({ dataDir });
+    server = await createServer(
       { ...testConfig([simCluster('c1', 'c1', true)], undefined, dataDir), trustProxy: true },
       { logger: pino({ level: 'silent' }), store, createSource: (c) => new FakeSource(c.id), signInLimits: limits({ perIp: { points: 3, durationS: 3600 } }) },
     );
@@ -124,11 +124,11 @@ describe('the throttle survives a restart', () => {
 
   it('failures counted before a restart still count after it', async () => {
     let url = await boot();
-    roleTokens(server!);
+    await roleTokens(server!);
     const attempt = (u: string) => bearerFetch(`${u}/api/v1/auth/login`, null, { method: 'POST', body: { username: 'x', password: 'y' }, headers: { 'x-forwarded-for': '203.0.113.50' } });
     for (let i = 0; i < 3; i++) expect((await attempt(url)).status).toBe(401);
     await server!.close();
-    store!.close();
+    await store!.close();
     url = await boot();
     expect((await attempt(url)).status).toBe(429);
   });
@@ -148,7 +148,7 @@ describe('sign-ins in the audit trail', () => {
     // nothing written before the window ends; then one record per address
     const read = async () => AuditPage.parse(await (await h!.api('/api/v1/audit?limit=100', { as: 'admin' })).json());
     expect((await read()).records.filter((r) => r.operation === 'anonymous-failures')).toEqual([]);
-    h!.server.flushAudit();
+    await h!.server.flushAudit();
     const audit = await read();
     const signIns = audit.records.filter((r) => r.operation === 'sign-in');
     expect(signIns).toEqual([expect.objectContaining({ result: 'ok', actor: expect.objectContaining({ kind: 'user', name: 'admin' }), role: 'admin', params: expect.objectContaining({ ip: '192.0.2.10' }) })]);

@@ -23,9 +23,9 @@ afterEach(async () => {
 async function start(env: Record<string, string> = {}): Promise<void> {
   dataDir = tempDataDir();
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_DATA_DIR: dataDir, QUORATE_SIM_SPARES: '1', ...env });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
+  server = await createServer(config, { logger: pino({ level: 'silent' }) });
   url = (await server.start()).url;
-  tokens = roleTokens(server);
+  tokens = await roleTokens(server);
 }
 const call = (method: string, path: string, body?: unknown, as: Role = 'operator') => bearerFetch(`${url}/api/v1${path}`, tokens[as], { method, ...(body !== undefined ? { body } : {}) });
 const dryRun = async () => JoinDryRunResponse.parse(await (await call('POST', '/operations/join', { node: { name: 'pve4' }, dryRun: true })).json()).plan;

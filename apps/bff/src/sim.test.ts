@@ -25,7 +25,7 @@ async function start(env: Record<string, string>): Promise<SimSource> {
   // a long tick: the test moves the clock itself
   dataDir = tempDataDir();
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_DATA_DIR: dataDir, QUORATE_API_TOKEN: TOKEN, ...env });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
+  server = await createServer(config, { logger: pino({ level: 'silent' }) });
   url = (await server.start()).url;
   return server.collectors.get(server.clusters.defaultId)!.source as SimSource;
 }

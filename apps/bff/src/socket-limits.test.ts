@@ -25,8 +25,8 @@ const draft = (n: number): EventDraft => ({
 /** a BFF whose cluster already has `events` events in its history */
 async function withHistory(events: number, deps: Parameters<typeof startFake>[1] = {}, config = {}): Promise<Harness> {
   const store = new MemoryEventStore('c1');
-  store.append(Array.from({ length: events }, (_, i) => draft(i + 1)));
-  return startFake([simCluster('c1', 'c1', true)], { createEventStore: () => store, ...deps }, { config });
+  await store.append(Array.from({ length: events }, (_, i) => draft(i + 1)));
+  return startFake([simCluster('c1', 'c1', true)], { createEventStore: (_id, parts) => store.writeThrough(parts), ...deps }, { config });
 }
 
 const connected = (c: TestClient) =>

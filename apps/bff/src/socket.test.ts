@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnapshotMessage, applyPatch, canonicalize } from '@quorate/model';
-import { simCluster, startFake, TestClient, type Harness } from './testing/harness';
+import { settle, simCluster, startFake, TestClient, type Harness } from './testing/harness';
 
 let h: Harness | null = null;
 const clients: TestClient[] = [];
@@ -112,10 +112,12 @@ describe('socket gateway', () => {
     const src = h.sources.get('lab-cluster')!;
     const store = h.server.collectors.get('lab-cluster')!.store;
     src.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
-    const held = store.lastSeq();
+    await settle(h.server);
+    const held = await store.lastSeq();
     expect(held).toBeGreaterThan(0);
     src.applyFault({ action: 'heal' });
-    const missed = store.since(held, 1000).events.map((e) => e.seq);
+    await settle(h.server);
+    const missed = (await store.since(held, 1000)).events.map((e) => e.seq);
     expect(missed.length).toBeGreaterThan(0);
 
     const c = client();
@@ -123,7 +125,8 @@ describe('socket gateway', () => {
     await c.until((x) => x.events().length === missed.length, 'missed events');
     expect(c.events().map((e) => e.seq)).toEqual(missed);
     src.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
-    const last = store.lastSeq();
+    await settle(h.server);
+    const last = await store.lastSeq();
     expect(last).toBeGreaterThan(held + missed.length);
     await c.until((x) => x.events().at(-1)?.seq === last, 'live events');
     await c.flush();
@@ -137,7 +140,8 @@ describe('socket gateway', () => {
     const store = h.server.collectors.get('lab-cluster')!.store;
     src.applyFault({ action: 'stop', nodes: ['pve2', 'pve3'] });
     src.applyFault({ action: 'heal' });
-    const last = store.lastSeq();
+    await settle(h.server);
+    const last = await store.lastSeq();
     expect(last).toBeGreaterThan(2);
     const c = client();
     expect(await c.subscribe({ seq: last - 2 })).toMatchObject({ ok: true, catchUp: { events: 2, tooFarBehind: false } });
@@ -147,7 +151,7 @@ describe('socket gateway', () => {
     const ahead = client();
     expect(await ahead.subscribe({ seq: last + 50 })).toMatchObject({ ok: true, catchUp: { events: 0, tooFarBehind: true } });
     // events the client missed were pruned: it must reload the timeline from REST
-    h.server.store.events.prune({ maxEvents: 1 });
+    await h.server.store.events.prune({ maxEvents: 1 });
     const behind = client();
     expect(await behind.subscribe({ seq: 0 })).toMatchObject({ ok: true, catchUp: { events: 0, tooFarBehind: true } });
     expect(await client().subscribe({ seq: last - 1 })).toMatchObject({ ok: true, catchUp: { events: 1, tooFarBehind: false } });

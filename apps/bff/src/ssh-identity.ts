@@ -3,19 +3,53 @@
 // installation, so an admin can revoke Quorate's access on a node with one line.
 import { hostname } from 'node:os';
 import { makeSshKeyPair, publicHalf, type SshKeyPublic } from '@quorate/sources';
-import type { SecretStore } from '@quorate/store';
+import type { Store } from '@quorate/store';
 
 const SECRET = 'ssh/identity';
 
 export type SshIdentity = SshKeyPublic & { privateKey: string };
 
-/** the key, made and stored on first use when `create`; null when there is none yet and create is false */
-export function sshIdentity(secrets: SecretStore, create: boolean): SshIdentity | null {
-  const comment = `quorate@${hostname()}`;
-  const stored = secrets.get(SECRET);
-  if (stored !== null) return { privateKey: stored, ...publicHalf(stored, comment) };
-  if (!create) return null;
-  const pair = makeSshKeyPair(comment);
-  secrets.put(SECRET, pair.privateKey);
-  return pair;
+const comment = () => `quorate@${hostname()}`;
+
+/**
+ * The key as the store has it, and a copy in memory for the sources, which ask for it synchronously when
+ * they connect (packages/sources kind.ts sshIdentity): read at start (load) and on every look here.
+ */
+export class SshIdentityCache {
+  private key: string | null = null;
+  /** one making at a time: two first asks must not make two keys */
+  private making: Promise<{ key: SshIdentity; made: boolean }> | null = null;
+
+  constructor(private readonly secrets: Store['secrets']) {}
+
+  async load(): Promise<void> {
+    await this.current();
+  }
+
+  /** the private key as last read (null: none yet) */
+  privateKey(): string | null {
+    return this.key;
+  }
+
+  /** the stored key, null when there is none yet */
+  async current(): Promise<SshIdentity | null> {
+    const stored = await this.secrets.get(SECRET);
+    this.key = stored;
+    return stored === null ? null : { privateKey: stored, ...publicHalf(stored, comment()) };
+  }
+
+  /** the key, made and stored on first use (made: this call made it) */
+  ensure(): Promise<{ key: SshIdentity; made: boolean }> {
+    this.making ??= (async () => {
+      const existing = await this.current();
+      if (existing) return { key: existing, made: false };
+      const pair = makeSshKeyPair(comment());
+      await this.secrets.put(SECRET, pair.privateKey);
+      this.key = pair.privateKey;
+      return { key: pair, made: true };
+    })().finally(() => {
+      this.making = null;
+    });
+    return this.making;
+  }
 }

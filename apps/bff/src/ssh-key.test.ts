@@ -44,7 +44,7 @@ describe('Quorate’s SSH key', () => {
     expect(key.publicKey).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/=]+ quorate@\S+$/);
     expect(key.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     expect(await (await get('admin')).json()).toEqual(key);
-    const made = server.store.audit.list({ limit: 10, operation: 'ssh-key-create' }).records;
+    const made = (await server.store.audit.list({ limit: 10, operation: 'ssh-key-create' })).records;
     expect(made).toHaveLength(1);
     expect(made[0]!.message).toContain(key.fingerprint);
     // encrypted at rest: no file of the data dir holds the key in the clear

@@ -70,7 +70,7 @@ describe('/healthz and the database', () => {
   it('re-runs quick_check on the prune timer and reports what it finds', async () => {
     h = await startFake([simCluster('c1')], { pruneIntervalMs: 20 });
     const store = h.server.store;
-    const check = vi.spyOn(store, 'checkIntegrity').mockImplementation(() => {
+    const check = vi.spyOn(store, 'checkIntegrity').mockImplementation(async () => {
       store.noteError(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT_INDEX' }));
       return store.health();
     });
@@ -91,7 +91,7 @@ describe('/healthz and the database', () => {
         cb();
       },
     });
-    const server = createServer(testConfig([simCluster('c1')], undefined, dataDir), { logger: pino({ level: 'warn' }, sink) });
+    const server = await createServer(testConfig([simCluster('c1')], undefined, dataDir), { logger: pino({ level: 'warn' }, sink) });
     await server.close();
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain(

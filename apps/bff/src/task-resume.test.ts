@@ -15,7 +15,7 @@ import { bearerFetch, roleTokens, tempDataDir } from './testing/harness';
 const servers: QuorateServer[] = [];
 let dataDir = '';
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await Promise.all(servers.splice(0).map(async (s) => await s.close()));
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -25,7 +25,7 @@ type Wrap = (real: JoinControl) => Partial<JoinControl>;
 async function start(wrap: Wrap) {
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TOKEN_MS: '200', QUORATE_SIM_TICK_MS: '100', QUORATE_DATA_DIR: dataDir, QUORATE_SIM_SPARES: '1' });
   const make = sourceFactory();
-  const server = createServer(config, {
+  const server = await createServer(config, {
     logger: pino({ level: 'silent' }),
     createSource: (c, log, resume) => {
       const source = make(c, log, resume);
@@ -36,7 +36,7 @@ async function start(wrap: Wrap) {
   });
   servers.push(server);
   const { url } = await server.start();
-  const tokens = roleTokens(server);
+  const tokens = await roleTokens(server);
   const call = (method: string, path: string, body?: unknown, as: Role = 'operator') => bearerFetch(`${url}/api/v1${path}`, tokens[as], { method, ...(body !== undefined ? { body } : {}) });
   return { server, call };
 }

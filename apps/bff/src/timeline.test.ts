@@ -9,7 +9,7 @@ import { ApiError, KEYFRAME_EVERY_PATCHES, TimelineAt, TimelinePage, canonicaliz
 import type { SimSource } from '@quorate/sources';
 import { createServer, type QuorateServer } from './app';
 import { loadConfig } from './config';
-import { bearerFetch, tempDataDir } from './testing/harness';
+import { bearerFetch, sqliteOf, tempDataDir } from './testing/harness';
 
 let server: QuorateServer | null = null;
 let url = '';
@@ -26,7 +26,7 @@ async function start(): Promise<SimSource> {
   dataDir ||= tempDataDir();
   // a 1 s tick on the sim's own clock: the test moves it (advance), the real timer finds nothing due
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '1000', QUORATE_SIM_TOKEN_MS: '1000', QUORATE_SIM_SEED: '15', QUORATE_DATA_DIR: dataDir, QUORATE_API_TOKEN: TOKEN });
-  server = createServer(config, { logger: pino({ level: 'silent' }) });
+  server = await createServer(config, { logger: pino({ level: 'silent' }) });
   url = (await server.start()).url;
   return server.collectors.get(server.clusters.defaultId)!.source as SimSource;
 }
@@ -153,7 +153,7 @@ describe('time travel on the simulator', () => {
     const sim = await start();
     sim.advance(1000);
     const revBefore = current().rev;
-    server!.store.db.exec(`CREATE TRIGGER no_patches BEFORE INSERT ON timeline_patches BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    sqliteOf(server!.store).exec(`CREATE TRIGGER no_patches BEFORE INSERT ON timeline_patches BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
     await bearerFetch(`${url}/api/v1/sim/faults`, TOKEN, { method: 'POST', body: { action: 'stop', nodes: ['pve3'] } });
     for (let i = 0; i < 5; i++) sim.advance(1000);
     // 5 ticks and pve3's departure: several patches (a tick within QUORATE_TELEMETRY_MIN_MS of another patch merges into the next)
@@ -161,7 +161,7 @@ describe('time travel on the simulator', () => {
     expect((await get('/api/v1/snapshot')).status).toBe(200);
     // the disk has room again: the next changes are written, the first of them whole (after a failed patch);
     // two ticks, so the newest sent is one of them (a tick within QUORATE_TELEMETRY_MIN_MS of a patch waits)
-    server!.store.db.exec('DROP TRIGGER no_patches');
+    sqliteOf(server!.store).exec('DROP TRIGGER no_patches');
     sim.advance(1000);
     sim.advance(1000);
     // read once: a merged tick may still go out a moment later (collector.ts)

@@ -35,11 +35,11 @@ describe('TLS', () => {
     chmodSync(key, 0o644);
     const config = { ...testConfig([simCluster('lab-cluster', 'lab-cluster', true)], '/nonexistent', join(dir, 'data')), tls: { certFile: cert, keyFile: key } };
     const make = () => createServer(config, { logger: pino({ level: 'silent' }) });
-    expect(make).toThrow(ConfigError);
-    expect(make).toThrow(/QUORATE_TLS_KEY: key file .* is accessible by group or others \(mode 0644\); refusing to use it/);
+    await expect(make()).rejects.toThrow(ConfigError);
+    await expect(make()).rejects.toThrow(/QUORATE_TLS_KEY: key file .* is accessible by group or others \(mode 0644\); refusing to use it/);
 
     chmodSync(key, 0o600);
-    server = make();
+    server = await make();
     const { url } = await server.start();
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const res = await post(url, '/api/v1/auth/setup', { username: 'root', password: 'a long enough passphrase' });

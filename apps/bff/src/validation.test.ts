@@ -19,16 +19,16 @@ afterAll(async () => {
 });
 
 /** everything a request could change */
-function state(): string {
+async function state(): Promise<string> {
   const s = h.server.store;
   const src = h.sources.get('lab-cluster')!;
   return JSON.stringify({
-    users: s.users.list(),
-    tokens: s.tokens.list().map((t) => ({ ...t, lastUsedAt: null })),
-    retention: s.settings.retention.get(),
+    users: await s.users.list(),
+    tokens: (await s.tokens.list()).map((t) => ({ ...t, lastUsedAt: null })),
+    retention: await s.settings.retention.get(),
     faults: src.faults,
     snapshot: src.current(),
-    lastSeq: h.server.collectors.get('lab-cluster')!.store.lastSeq(),
+    lastSeq: await h.server.collectors.get('lab-cluster')!.store.lastSeq(),
   });
 }
 
@@ -99,23 +99,23 @@ const cases: Case[] = [
 describe('malformed input on every endpoint', () => {
   it.each(cases)('%s -> 400 naming the field, nothing changes', async (_name, method, rawPath, body, field) => {
     const path = rawPath.replace(':uid', uid());
-    const before = state();
+    const before = await state();
     const res = await sessionFetch(`${h.url}${path}`, admin, { method, ...(body !== undefined ? { body } : {}) });
     expect(res.status).toBe(400);
     const err = ApiError.parse(await res.json());
     const named = (err.issues ?? []).map((i) => i.path);
     expect(named.some((p) => p === field || p.startsWith(`${field}.`)) || err.error.includes(`${field}:`) || err.error.includes(`'${field}'`), `${err.error} ${JSON.stringify(named)}`).toBe(true);
-    expect(state()).toBe(before);
+    expect(await state()).toBe(before);
   });
 
   it('a body that is not JSON is a 400 on any POST', async () => {
-    const before = state();
+    const before = await state();
     for (const path of ['/api/v1/sim/faults', '/api/v1/operations/expected-votes', '/api/v1/users', '/api/v1/tokens', '/api/v1/auth/login']) {
       const res = await sessionFetch(`${h.url}${path}`, admin, { method: 'POST', body: '{"oops":', headers: { 'content-type': 'application/json' } });
       expect(res.status, path).toBe(400);
       expect(ApiError.parse(await res.json()).error).toMatch(/not valid JSON/);
     }
-    expect(state()).toBe(before);
+    expect(await state()).toBe(before);
   });
 
   it('socket: a malformed subscribe gets an error ack naming the field', async () => {

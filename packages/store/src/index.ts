@@ -1,5 +1,11 @@
-export { openStore } from './store';
-export type { Store, StoreOptions } from './store';
+// The store is asynchronous (issue 17): the same parts on SQLite (a data directory) or PostgreSQL (a URL).
+export { openSqlStore as openStore } from './sql/store';
+export type { SqlStoreOptions as StoreOptions } from './sql/store';
+export type { SqlStore as Store, StoreParts, AsyncUpdateHooks, PruneCounts, LimiterBackend } from './sql/contract';
+export { Fence, FencedError } from './sql/fence';
+export { createLeaseKeeper } from './sql/lease-keeper';
+export type { LeaseKeeper, LeaseKeeperOptions } from './sql/lease-keeper';
+export type { LeaseStore, Lease } from './sql/leases';
 export type { StoreHealth } from './integrity';
 export type { BackupOptions, BackupResult } from './backup';
 export { StoreError } from './errors';
@@ -26,5 +32,4 @@ export type { TaskStore, TaskListQuery } from './tasks';
 export { LinkRollup, LINK_ROLLUP_KEEP_MS } from './link-rollups';
 export type { LinkRollupStore } from './link-rollups';
 export type { AlertStore, NewDelivery } from './alerts';
-export { createTimelineStore } from './timeline';
 export type { TimelineStore, TimelineChange, TimelineState, TimelinePruneOptions } from './timeline';

@@ -21,6 +21,7 @@ export class DeadmanSwitch {
   private timer: ReturnType<typeof setInterval> | null = null;
   private last: DeadmanView['last'] = null;
   private running: Promise<void> | null = null;
+  private stopped = false;
   private readonly log: Logger;
 
   constructor(
@@ -33,44 +34,48 @@ export class DeadmanSwitch {
     this.log = logger.child({ component: 'deadman' });
   }
 
-  private settings(): DeadmanInput | null {
-    const url = this.store.secrets.get(URL_SECRET);
-    const kv = this.store.kv.get(KV_KEY, DeadmanInput.pick({ intervalS: true }));
+  private async settings(): Promise<DeadmanInput | null> {
+    const [url, kv] = await Promise.all([this.store.secrets.get(URL_SECRET), this.store.kv.get(KV_KEY, DeadmanInput.pick({ intervalS: true }))]);
     if (url === null || !kv) return null;
     const r = DeadmanInput.safeParse({ url, intervalS: kv.intervalS });
     return r.success ? r.data : null;
   }
 
-  start(): void {
-    this.schedule();
+  async start(): Promise<void> {
+    await this.schedule();
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     return this.running ?? Promise.resolve();
   }
 
   /** set (pings at once) or clear (null) */
-  configure(input: DeadmanInput | null): void {
+  async configure(input: DeadmanInput | null): Promise<void> {
     if (input === null) {
-      this.store.secrets.delete(URL_SECRET);
-      this.store.kv.delete(KV_KEY);
+      await this.store.transaction(async (tx) => {
+        await tx.secrets.delete(URL_SECRET);
+        await tx.kv.delete(KV_KEY);
+      });
       this.last = null;
     } else {
-      this.store.secrets.put(URL_SECRET, input.url);
-      this.store.kv.set(KV_KEY, { intervalS: input.intervalS });
+      await this.store.transaction(async (tx) => {
+        await tx.secrets.put(URL_SECRET, input.url);
+        await tx.kv.set(KV_KEY, { intervalS: input.intervalS });
+      });
     }
-    this.schedule();
+    await this.schedule();
   }
 
   /** the URL as stored (never answered: the route uses it to keep it when only the interval changes) */
-  storedUrl(): string | null {
-    return this.settings()?.url ?? null;
+  async storedUrl(): Promise<string | null> {
+    return (await this.settings())?.url ?? null;
   }
 
-  view(): DeadmanView {
-    const s = this.settings();
+  async view(): Promise<DeadmanView> {
+    const s = await this.settings();
     return { configured: s !== null, hint: s ? origin(s.url) : null, intervalS: s?.intervalS ?? null, last: this.last };
   }
 
@@ -79,11 +84,14 @@ export class DeadmanSwitch {
     return this.running ?? Promise.resolve();
   }
 
-  private schedule(): void {
+  private async schedule(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    const s = this.settings();
+    const s = await this.settings();
     if (!s) return;
+    // stopped meanwhile, or a configure meanwhile has scheduled its own
+    if (this.stopped) return;
+    if (this.timer) clearInterval(this.timer);
     void this.beat();
     this.timer = setInterval(() => void this.beat(), this.msOf(s.intervalS));
     this.timer.unref?.();
@@ -91,13 +99,14 @@ export class DeadmanSwitch {
 
   private beat(): Promise<void> {
     if (this.running) return this.running;
-    const s = this.settings();
-    if (!s) return Promise.resolve();
-    this.running = this.ping(s.url, { timeoutMs: DEADMAN_TIMEOUT_MS })
-      .then((r) => {
+    this.running = this.settings()
+      .then(async (s) => {
+        if (!s) return;
+        const r = await this.ping(s.url, { timeoutMs: DEADMAN_TIMEOUT_MS });
         if (!r.ok && this.last?.ok !== false) this.log.warn({ detail: r.detail }, "dead-man's switch: the ping failed");
         this.last = { at: Date.now(), ok: r.ok, status: r.status, detail: r.detail };
       })
+      .catch((err: unknown) => this.log.error({ err }, "dead-man's switch: could not read its settings"))
       .finally(() => (this.running = null));
     return this.running;
   }

@@ -2,6 +2,9 @@
 // collectors' events (HA errors), their health (source down) and snapshots (storage use, the QDevice), ticked every
 // TICK_MS; each decision sent (with retries, then the channel's fallback) or recorded as suppressed, and
 // every outcome written to the delivery log. Alerting depends on nothing the watched cluster provides.
+// The engine asks for channels, silences and acknowledgements synchronously: they are kept in memory, read
+// at start, again after each change made here (channelsChanged, silencesChanged, acked) and every tick
+// (silences, the open alerts' acknowledgements: changes made by another process).
 import {
   AlertEngine,
   alertOfIncident,
@@ -48,8 +51,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class AlertDispatcher {
   private readonly engine: AlertEngine;
   private readonly now: () => number;
-  private channelCache: Channel[] | null = null;
-  private silenceCache: { at: number; list: SilenceView[] } | null = null;
+  private channelList: Channel[] = [];
+  private silenceList: SilenceView[] = [];
+  /** acknowledged alert keys (of the alerts open or restored) */
+  private readonly ackedKeys = new Set<string>();
+  /** the tick's reads of the store, one round at a time */
+  private refreshing: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly unwire: (() => void)[] = [];
   private inFlight = 0;
@@ -62,19 +69,21 @@ export class AlertDispatcher {
     this.engine = new AlertEngine({
       channels: () => this.channels(),
       silences: () => this.silences(),
-      acked: (key) => d.store.alerts.acks.get(key) !== null,
+      acked: (key) => this.ackedKeys.has(key),
       clusterName: (id) => d.clusters.get(id)?.config.name ?? null,
       url: (a) => (d.publicUrl ? `${d.publicUrl.replace(/\/$/, '')}/?cluster=${encodeURIComponent(a.clusterId)}${a.incidentId ? `#incident-${encodeURIComponent(a.incidentId)}` : ''}` : null),
     });
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    await Promise.all([this.channelsChanged(), this.silencesChanged()]);
     const now = this.now();
     // told before the restart: only their close goes out
     for (const i of this.d.incidents.allOpen()) {
       const a = alertOfIncident(i);
       if (a) this.engine.restore(a, now);
     }
+    await this.readAcks();
     this.unwire.push(this.d.incidents.subscribe((change) => this.decide(this.engine.incident(change, this.now()))));
     for (const c of this.d.clusters.all()) this.watch(c);
     const onAdded = (c: Cluster) => this.watch(c);
@@ -91,14 +100,36 @@ export class AlertDispatcher {
     await Promise.allSettled([...this.pending]);
   }
 
-  /** after a channel was added, changed or removed */
-  channelsChanged(): void {
-    this.channelCache = null;
+  /** after a channel was added, changed or removed: read again */
+  async channelsChanged(): Promise<void> {
+    this.channelList = await this.d.store.alerts.channels.list();
   }
 
-  /** after a silence was added or removed */
-  silencesChanged(): void {
-    this.silenceCache = null;
+  /** after a silence was added or removed: read again */
+  async silencesChanged(): Promise<void> {
+    this.silenceList = await this.d.store.alerts.silences.list();
+  }
+
+  /** after an alert was acknowledged here */
+  acked(key: string): void {
+    this.ackedKeys.add(key);
+  }
+
+  /** the acknowledgements of the alerts open now */
+  private async readAcks(): Promise<void> {
+    const open = this.engine.open().map((a) => a.key);
+    const acks = await Promise.all(open.map((key) => this.d.store.alerts.acks.get(key)));
+    open.forEach((key, i) => (acks[i] ? this.ackedKeys.add(key) : this.ackedKeys.delete(key)));
+  }
+
+  /** silences and acknowledgements made elsewhere (another process) count within a tick or two */
+  private refresh(): void {
+    this.refreshing ??= Promise.all([this.silencesChanged(), this.readAcks()])
+      .then(
+        () => undefined,
+        (err: unknown) => this.log.error({ err }, 'could not read silences and acknowledgements'),
+      )
+      .finally(() => (this.refreshing = null));
   }
 
   /** the test button: one message to this channel now, logged like any other */
@@ -113,6 +144,7 @@ export class AlertDispatcher {
   }
 
   tick(): void {
+    this.refresh();
     const now = this.now();
     for (const c of this.d.clusters.all()) {
       const h = c.collector.health();
@@ -135,15 +167,17 @@ export class AlertDispatcher {
   }
 
   private channels(): Channel[] {
-    this.channelCache ??= this.d.store.alerts.channels.list();
-    return this.channelCache;
+    return this.channelList;
   }
 
   private silences(): SilenceView[] {
-    // read at most once a second: a silence added elsewhere (another process) counts within a tick
-    const now = this.now();
-    if (!this.silenceCache || now - this.silenceCache.at > 1_000) this.silenceCache = { at: now, list: this.d.store.alerts.silences.list() };
-    return this.silenceCache.list;
+    return this.silenceList;
+  }
+
+  /** what stop() waits for */
+  private track(p: Promise<unknown>): void {
+    const tracked = p.then(() => undefined, (err: unknown) => this.log.error({ err }, 'alert delivery failed unexpectedly')).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
   }
 
   private decide(decisions: Decision[]): void {
@@ -154,7 +188,7 @@ export class AlertDispatcher {
       const channel = this.channels().find((c) => c.id === dec.channelId);
       if (!channel) continue;
       if (!dec.send) {
-        this.record(channel, dec.notification, { outcome: 'suppressed', status: null, detail: dec.reason ?? 'not sent', attempts: 0, fallbackOf: null });
+        this.track(this.record(channel, dec.notification, { outcome: 'suppressed', status: null, detail: dec.reason ?? 'not sent', attempts: 0, fallbackOf: null }));
         continue;
       }
       const p = this.deliver(channel, dec.notification, null, this.d.retryDelaysMs ?? RETRY_DELAYS_MS).then(async (first) => {
@@ -162,8 +196,7 @@ export class AlertDispatcher {
         const fb = this.channels().find((c) => c.id === channel.fallback && c.enabled);
         if (fb) await this.deliver(fb, dec.notification, channel.id, this.d.retryDelaysMs ?? RETRY_DELAYS_MS);
       });
-      const tracked = p.then(() => undefined, (err: unknown) => this.log.error({ err }, 'alert delivery failed unexpectedly')).finally(() => this.pending.delete(tracked));
-      this.pending.add(tracked);
+      this.track(p);
     }
   }
 
@@ -185,7 +218,7 @@ export class AlertDispatcher {
     return this.record(channel, n, { outcome: last.ok ? 'sent' : 'failed', status: last.status, detail: last.detail, attempts, fallbackOf });
   }
 
-  private record(channel: Channel, n: Notification, r: Pick<Delivery, 'outcome' | 'status' | 'detail' | 'attempts' | 'fallbackOf'>): Delivery {
+  private async record(channel: Channel, n: Notification, r: Pick<Delivery, 'outcome' | 'status' | 'detail' | 'attempts' | 'fallbackOf'>): Promise<Delivery> {
     this.d.delivered?.(channel.type, r.outcome === 'sent' ? 'ok' : r.outcome);
     const entry = {
       at: this.now(),
@@ -202,7 +235,7 @@ export class AlertDispatcher {
       detail: r.detail.slice(0, 500),
     };
     try {
-      return this.d.store.alerts.deliveries.record(entry);
+      return await this.d.store.alerts.deliveries.record(entry);
     } catch (err) {
       this.log.error({ err, channel: channel.id }, 'could not write the delivery log');
       return { ...entry, id: 0 };

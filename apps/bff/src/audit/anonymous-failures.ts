@@ -44,13 +44,13 @@ export class AnonymousFailures {
     t.counts[kind]++;
     if (username !== undefined && t.usernames.size < MAX_USERNAMES) t.usernames.add(username.slice(0, 64));
     if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.opts.windowMs);
+      this.timer = setTimeout(() => void this.flush(), this.opts.windowMs);
       this.timer.unref();
     }
   }
 
-  /** write one record per address for the window so far (also at shutdown) */
-  flush(): void {
+  /** write one record per address for the window so far (also at shutdown); failures go to onError */
+  async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const tallies = this.tallies;
@@ -64,7 +64,7 @@ export class AnonymousFailures {
       ].filter(Boolean);
       const names = [...t.usernames];
       try {
-        this.store.audit.record({
+        await this.store.audit.record({
           at: t.first,
           actor: { kind: 'anonymous', id: ip, name: ip },
           role: null,

@@ -1,5 +1,6 @@
 // The audit record of a signed-in request no route audited itself (see attempts.ts): a refusal before
 // the route (malformed or oversized body, CSRF, role), or a change whose route has no record of its own.
+// Written after the answer went out (audit() logs a failure, never throws).
 import type { Request } from 'express';
 import { audit, type AppContext } from '../context';
 import type { AttemptRecord } from './attempts';
@@ -12,7 +13,7 @@ export function recordUnaudited(ctx: AppContext): (r: AttemptRecord) => void {
     const who = req.identity;
     if (!who) return;
     const cluster = typeof req.query.cluster === 'string' ? req.query.cluster.slice(0, 64) : null;
-    audit(ctx, who, {
+    void audit(ctx, who, {
       operation: routeOf(req),
       clusterId: cluster,
       params: { status },

@@ -15,11 +15,11 @@ const Payload = z.object({ u: z.string().min(1).max(64), d: z.string().regex(/^[
 export type Device = { username: string; id: string };
 
 /** the signing key: 32 random bytes kept in the database, made on first use */
-export function deviceCookieKey(store: Store): Buffer {
-  const saved = store.kv.get(KEY_KV, z.string().regex(/^[0-9a-f]{64}$/));
+export async function deviceCookieKey(store: Store): Promise<Buffer> {
+  const saved = await store.kv.get(KEY_KV, z.string().regex(/^[0-9a-f]{64}$/));
   if (saved) return Buffer.from(saved, 'hex');
   const key = randomBytes(32);
-  store.kv.set(KEY_KV, key.toString('hex'));
+  await store.kv.set(KEY_KV, key.toString('hex'));
   return key;
 }
 

@@ -28,16 +28,16 @@ export function bearerOf(headers: IncomingHttpHeaders): string | null | undefine
  * The identity behind a request. A bearer token, when given, decides alone (a wrong token is not
  * rescued by a cookie); else the session cookie. `token` comes from the socket handshake's auth.
  */
-export function identify(store: Store, headers: IncomingHttpHeaders, token?: unknown): Identity | null {
+export async function identify(store: Store, headers: IncomingHttpHeaders, token?: unknown): Promise<Identity | null> {
   const raw = typeof token === 'string' ? token : bearerOf(headers);
   if (raw !== undefined) {
     if (raw === null) return null;
-    const t = store.tokens.verify(raw);
+    const t = await store.tokens.verify(raw);
     return t ? { kind: 'token', id: t.id, name: t.name, role: t.role } : null;
   }
   const sid = readCookie(headers.cookie);
   if (!sid) return null;
-  const s = store.sessions.touch(sid);
+  const s = await store.sessions.touch(sid);
   if (!s) return null;
   return { kind: 'user', id: s.user.id, name: s.user.username, role: s.user.role, session: { rawId: sid, csrfToken: s.csrfToken, expiresAt: s.expiresAt } };
 }

@@ -15,8 +15,8 @@ declare module 'express-serve-static-core' {
 }
 
 export function authenticate(store: Store): RequestHandler {
-  return (req, _res, next) => {
-    req.identity = identify(store, req.headers);
+  return async (req, _res, next) => {
+    req.identity = await identify(store, req.headers);
     next();
   };
 }

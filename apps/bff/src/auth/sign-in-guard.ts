@@ -1,5 +1,5 @@
 // Sign-in throttling (issue 7, items 2 and 4), the OWASP scheme with rate-limiter-flexible, its state in
-// our SQLite database so a restart does not reset it:
+// our database (the SQLite file, or the PostgreSQL all replicas share) so a restart does not reset it:
 //  - per client address: failed attempts per window (one address guessing many usernames);
 //  - per address + username: a few free failures, then each further try opens only after a doubling
 //    delay (2 s, 4 s, … 15 min) — slows guessing without locking anyone out for good;
@@ -7,8 +7,8 @@
 //    that signed in as that user before (device cookie) is not subject to it, only to its own limit.
 // Every attempt is counted BEFORE the slow password check (reserve) and settled after it: a success
 // gives the reservation back, a failure keeps it. So concurrent guesses cannot all slip through.
-import { RateLimiterRes, RateLimiterSQLite } from 'rate-limiter-flexible';
-import type { Store } from '@quorate/store';
+import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
+import type { LimiterBackend } from '@quorate/store';
 import type { Device } from './device-cookie';
 
 export interface Window {
@@ -47,39 +47,68 @@ export interface Reservation {
   failed(): void;
 }
 
-type Taken = { limiter: RateLimiterSQLite; key: string };
+type Limiter = RateLimiterStoreAbstract;
+type Taken = { limiter: Limiter; key: string };
+/** expired rows go this often (random usernames must not grow the table for long) */
+const SWEEP_MS = 5 * 60_000;
 
 const isRefusal = (err: unknown): err is RateLimiterRes => err instanceof RateLimiterRes;
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-export class SignInGuard {
-  private readonly ip: RateLimiterSQLite;
-  private readonly consecutive: RateLimiterSQLite;
-  private readonly gate: RateLimiterSQLite;
-  private readonly username: RateLimiterSQLite;
-  private readonly device: RateLimiterSQLite;
+/** the limiters' table on the store's engine (made up front) and a sweep of its expired rows */
+async function backendOf(backend: LimiterBackend): Promise<{ make: (keyPrefix: string, points: number, duration: number) => Limiter; sweep: () => Promise<void> }> {
+  if (backend.kind === 'sqlite') {
+    const { db } = backend;
+    db.prepare(`CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER)`).run();
+    const sweep = db.prepare(`DELETE FROM ${TABLE} WHERE expire < ?`);
+    return {
+      make: (keyPrefix, points, duration) =>
+        new RateLimiterSQLite({ storeClient: db, storeType: 'better-sqlite3', tableName: TABLE, tableCreated: true, keyPrefix, points, duration }),
+      sweep: async () => {
+        if (db.open) sweep.run(Date.now());
+      },
+    };
+  }
+  const { pool } = backend;
+  // the library's own table shape (RateLimiterPostgres _getCreateTableStmt)
+  await pool.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
+  return {
+    make: (keyPrefix, points, duration) =>
+      new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix, points, duration }),
+    sweep: async () => {
+      await pool.query(`DELETE FROM ${TABLE} WHERE expire < $1`, [Date.now()]);
+    },
+  };
+}
 
-  constructor(
-    store: Store,
-    private readonly limits: SignInLimits = defaultSignInLimits,
+export class SignInGuard {
+  private readonly ip: Limiter;
+  private readonly consecutive: Limiter;
+  private readonly gate: Limiter;
+  private readonly username: Limiter;
+  private readonly device: Limiter;
+
+  private constructor(
+    backend: Awaited<ReturnType<typeof backendOf>>,
+    private readonly limits: SignInLimits,
+    onSweepError: (err: unknown) => void,
   ) {
-    store.db.prepare(`CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER)`).run();
-    const make = (keyPrefix: string, points: number, duration: number) =>
-      new RateLimiterSQLite({ storeClient: store.db, storeType: 'better-sqlite3', tableName: TABLE, tableCreated: true, keyPrefix, points, duration });
+    const { make } = backend;
     this.ip = make('ip', limits.perIp.points, limits.perIp.durationS);
     this.consecutive = make('pair', Number.MAX_SAFE_INTEGER, CONSECUTIVE_S);
     this.gate = make('gate', 1, 1);
     this.username = make('user', limits.perUsername.points, limits.perUsername.durationS);
     this.device = make('device', limits.perDevice.points, limits.perDevice.durationS);
-    // expired rows go every few minutes (random usernames must not grow the table for long)
-    const sweep = store.db.prepare(`DELETE FROM ${TABLE} WHERE expire < ?`);
-    const clear = () => {
-      if (store.db.open) sweep.run(Date.now());
-    };
-    clear();
-    const timer = setInterval(clear, 5 * 60_000);
+    const timer = setInterval(() => void backend.sweep().catch(onSweepError), SWEEP_MS);
     timer.unref();
     this.stop = () => clearInterval(timer);
+  }
+
+  /** the guard on the store's limiter backend (store.limiter): its table made, the expired rows swept now and every few minutes */
+  static async open(backend: LimiterBackend, limits: SignInLimits = defaultSignInLimits, onSweepError: (err: unknown) => void = () => undefined): Promise<SignInGuard> {
+    const b = await backendOf(backend);
+    await b.sweep();
+    return new SignInGuard(b, limits, onSweepError);
   }
 
   readonly stop: () => void;
@@ -92,7 +121,7 @@ export class SignInGuard {
     const user = usernameIn.toLowerCase();
     const pair = `${ip}|${user}`;
     const taken: Taken[] = [];
-    const take = async (limiter: RateLimiterSQLite, key: string, options?: { customDuration: number }): Promise<void> => {
+    const take = async (limiter: Limiter, key: string, options?: { customDuration: number }): Promise<void> => {
       await limiter.consume(key, 1, options);
       taken.push({ limiter, key });
     };

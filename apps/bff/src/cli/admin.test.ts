@@ -28,11 +28,11 @@ function admin(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Pro
 }
 
 async function verify(username: string, password: string): Promise<boolean> {
-  const store = openStore({ dataDir });
+  const store = await openStore({ dataDir });
   try {
     return (await store.users.verify(username, password)) !== null;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -42,10 +42,10 @@ describe('npm run admin', () => {
     expect(created).toMatchObject({ code: 0, stdout: 'admin root created\n' });
     expect(await verify('root', 'first passphrase here')).toBe(true);
 
-    const store = openStore({ dataDir });
-    const user = store.users.getByUsername('root')!;
-    const session = store.sessions.create(user.id, 3_600_000);
-    store.close();
+    const store = await openStore({ dataDir });
+    const user = (await store.users.getByUsername('root'))!;
+    const session = await store.sessions.create(user.id, 3_600_000);
+    await store.close();
 
     const reset = await admin(['reset-password', 'root', '--generate']);
     expect(reset.code).toBe(0);
@@ -54,13 +54,13 @@ describe('npm run admin', () => {
     expect(await verify('root', generated)).toBe(true);
     expect(await verify('root', 'first passphrase here')).toBe(false);
 
-    const again = openStore({ dataDir });
-    expect(again.sessions.get(session.id)).toBeNull();
-    expect(again.audit.list({ limit: 10 }).records.map((r) => [r.operation, r.actor.kind])).toEqual([
+    const again = await openStore({ dataDir });
+    expect(await again.sessions.get(session.id)).toBeNull();
+    expect((await again.audit.list({ limit: 10 })).records.map((r) => [r.operation, r.actor.kind])).toEqual([
       ['password-reset', 'system'],
       ['user-create', 'system'],
     ]);
-    again.close();
+    await again.close();
 
     const fromStdin = await admin(['reset-password', 'root'], 'chosen passphrase two\n');
     expect(fromStdin.stdout).not.toMatch(/new password/);
@@ -80,14 +80,14 @@ describe('npm run admin', () => {
 
 describe('npm run admin -- backup', () => {
   it('copies the database while another connection holds it open and keeps writing; 0600; refuses to overwrite without --force', { timeout: 60_000 }, async () => {
-    const live = openStore({ dataDir });
+    const live = await openStore({ dataDir });
     try {
       await live.users.create({ username: 'backed-up', password: 'backed up passphrase', role: 'viewer' });
-      live.events.append('c1', [
+      await live.events.append('c1', [
         { at: 1_700_000_000_000, severity: 'critical', message: 'node pve2 left', body: { type: 'node-left', nodeId: 2, name: 'pve2', votes: 1 } },
       ]);
       // these commits are still in the WAL of this open connection: the copy must see them
-      expect(live.events.since('c1', 0, 10).events).toHaveLength(1);
+      expect((await live.events.since('c1', 0, 10)).events).toHaveLength(1);
 
       const file = join(outDir, 'quorate-backup.db');
       const first = await admin(['backup', file]);
@@ -104,18 +104,18 @@ describe('npm run admin -- backup', () => {
       const restored = join(outDir, 'restored');
       mkdirSync(restored, { mode: 0o700 });
       copyFileSync(file, join(restored, 'quorate.db'));
-      const copy = openStore({ dataDir: restored });
+      const copy = await openStore({ dataDir: restored });
       try {
-        expect(copy.users.list()).toEqual(live.users.list());
-        expect(copy.users.list().map((u) => u.username)).toContain('backed-up');
+        expect(await copy.users.list()).toEqual(await live.users.list());
+        expect((await copy.users.list()).map((u) => u.username)).toContain('backed-up');
         expect(await copy.users.verify('backed-up', 'backed up passphrase')).not.toBeNull();
-        expect(copy.events.since('c1', 0, 10)).toEqual(live.events.since('c1', 0, 10));
+        expect(await copy.events.since('c1', 0, 10)).toEqual(await live.events.since('c1', 0, 10));
       } finally {
-        copy.close();
+        await copy.close();
       }
 
       const before = readFileSync(file);
-      live.events.append('c1', [{ at: 1_700_000_001_000, severity: 'info', message: 'node pve2 joined', body: { type: 'node-joined', nodeId: 2, name: 'pve2', votes: 1 } }]);
+      await live.events.append('c1', [{ at: 1_700_000_001_000, severity: 'info', message: 'node pve2 joined', body: { type: 'node-joined', nodeId: 2, name: 'pve2', votes: 1 } }]);
       const again = await admin(['backup', file]);
       expect(again).toMatchObject({ code: 1, stdout: '', stderr: `quorate admin: ${file} exists; not overwriting it (add --force to replace it)\n` });
       expect(readFileSync(file).equals(before)).toBe(true);
@@ -125,7 +125,7 @@ describe('npm run admin -- backup', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readFileSync(file).equals(before)).toBe(false);
     } finally {
-      live.close();
+      await live.close();
     }
   });
 

@@ -66,28 +66,28 @@ async function run(store: Store, args: string[], out: (line: string) => void, wh
   switch (command) {
     case 'reset-password': {
       const name = username(rest[0]);
-      const user = store.users.getByUsername(name);
-      if (!user) throw new CliError(`no user '${name}' (users: ${store.users.list().map((u) => u.username).join(', ') || 'none'})`);
+      const user = await store.users.getByUsername(name);
+      if (!user) throw new CliError(`no user '${name}' (users: ${(await store.users.list()).map((u) => u.username).join(', ') || 'none'})`);
       const { password, generated } = await newPassword(generate);
       await store.users.setPassword(user.id, password);
-      const revoked = store.sessions.revokeAllFor(user.id);
-      store.audit.record({ actor: system, role: 'admin', operation: 'password-reset', clusterId: null, params: { username: user.username }, confirmed: true, result: 'ok', message: `password of ${user.username} reset offline; ${revoked} session(s) signed out` });
+      const revoked = await store.sessions.revokeAllFor(user.id);
+      await store.audit.record({ actor: system, role: 'admin', operation: 'password-reset', clusterId: null, params: { username: user.username }, confirmed: true, result: 'ok', message: `password of ${user.username} reset offline; ${revoked} session(s) signed out` });
       out(`password of ${user.username} (${user.role}) reset; ${revoked} session(s) signed out`);
       if (generated) out(`new password: ${password}`);
       return;
     }
     case 'create-admin': {
       const name = username(rest[0]);
-      if (store.users.getByUsername(name)) throw new CliError(`user '${name}' exists: use reset-password (or pick another name)`);
+      if (await store.users.getByUsername(name)) throw new CliError(`user '${name}' exists: use reset-password (or pick another name)`);
       const { password, generated } = await newPassword(generate);
       const user = await store.users.create({ username: name, password, role: 'admin' });
-      store.audit.record({ actor: system, role: 'admin', operation: 'user-create', clusterId: null, params: { username: user.username, role: 'admin' }, confirmed: true, result: 'ok', message: `admin ${user.username} created offline` });
+      await store.audit.record({ actor: system, role: 'admin', operation: 'user-create', clusterId: null, params: { username: user.username, role: 'admin' }, confirmed: true, result: 'ok', message: `admin ${user.username} created offline` });
       out(`admin ${user.username} created`);
       if (generated) out(`password: ${password}`);
       return;
     }
     case 'list-users': {
-      const users = store.users.list();
+      const users = await store.users.list();
       if (users.length === 0) out('no users yet (open the dashboard, or: npm run admin -- create-admin admin)');
       for (const u of users) out(`${u.username}\t${u.role}`);
       return;
@@ -102,7 +102,7 @@ async function run(store: Store, args: string[], out: (line: string) => void, wh
         if (err instanceof StoreError && err.code === 'conflict') throw new CliError(`${file} exists; not overwriting it (add --force to replace it)`);
         throw err;
       }
-      out(`backup of ${store.path} written to ${written.path} (${written.bytes} bytes)`);
+      out(`backup of ${store.where} written to ${written.path} (${written.bytes} bytes)`);
       out(`not in it: the secret key ${where.keyFile} (stored cluster credentials need it): back it up separately`);
       return;
     }
@@ -124,14 +124,14 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
   const cwd = env.INIT_CWD || process.cwd();
   let store: Store | null = null;
   try {
-    store = openStore({ dataDir, keyFile });
+    store = await openStore({ dataDir, keyFile });
     await run(store, args, (line) => process.stdout.write(`${line}\n`), { cwd, keyFile });
     return 0;
   } catch (err) {
     process.stderr.write(`quorate admin: ${(err as Error).message}\n`);
     return err instanceof CliError ? err.code : 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

@@ -13,7 +13,7 @@ import { loadConfig, type ClusterConfig } from '../config';
 const DB_FILE = 'quorate.db';
 
 /** the cluster with this id, secrets included, as the BFF would watch it; PveCliError (words) otherwise */
-export function findCluster(id: string, env: NodeJS.ProcessEnv): RecordTarget {
+export async function findCluster(id: string, env: NodeJS.ProcessEnv): Promise<RecordTarget> {
   let config;
   try {
     config = loadConfig(env);
@@ -25,18 +25,18 @@ export function findCluster(id: string, env: NodeJS.ProcessEnv): RecordTarget {
   if (configured) return target(configured);
   const known = config.clusters.map((c) => c.id);
   if (existsSync(join(config.dataDir, DB_FILE))) {
-    const store = openStore({ dataDir: config.dataDir, keyFile: config.secretKeyFile });
+    const store = await openStore({ dataDir: config.dataDir, ...(config.secretKeyFile !== undefined ? { keyFile: config.secretKeyFile } : {}) });
     try {
-      const rows = store.clusters.list().filter((r) => r.removedAt === null);
+      const rows = (await store.clusters.list()).filter((r) => r.removedAt === null);
       const row = rows.find((r) => r.id === id);
       if (row) {
-        const r = storedClusterConfig(row, () => store.clusters.secrets(row.id));
+        const r = await storedClusterConfig(row, () => store.clusters.secrets(row.id));
         if (!r.ok) throw new PveCliError(`cluster '${id}' (added through the API) cannot be read: ${r.why}`);
         return target(r.cluster);
       }
       known.push(...rows.map((r) => r.id));
     } finally {
-      store.close();
+      await store.close();
     }
   }
   throw new PveCliError(`no cluster '${id}' in QUORATE_CLUSTERS or among the clusters added through the API of ${config.dataDir} (known: ${known.join(', ') || 'none'})`);

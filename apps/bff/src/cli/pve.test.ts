@@ -136,9 +136,9 @@ describe('npm run pve -- record against a fake Proxmox API (127.0.0.1)', () => {
 
   it('a cluster added through the API: found in the store, its secret decrypted, not in the directory', async () => {
     const dataDir = fresh('data');
-    const store = openStore({ dataDir });
-    store.clusters.save({ id: 'edge', name: 'Edge', kind: 'pve', isDefault: false, settings: { api: api() }, secrets: { 'api.tokenSecret': SECRET } });
-    store.close();
+    const store = await openStore({ dataDir });
+    await store.clusters.save({ id: 'edge', name: 'Edge', kind: 'pve', isDefault: false, settings: { api: api() }, secrets: { 'api.tokenSecret': SECRET } });
+    await store.close();
     const out = fresh('rec');
     const r = await pve(['record', '--cluster', 'edge', '--out', out], { QUORATE_DATA_DIR: dataDir, QUORATE_CLUSTERS: JSON.stringify([{ id: 'lab', source: 'sim' }]) });
     expect(r.err).not.toMatch(/^pve:/m);

@@ -33,6 +33,8 @@ export class LinkSeriesService {
   readonly settings: LinkSettingsStore;
   private readonly watched = new Map<string, Watched>();
   private readonly log: Logger;
+  /** the settings reads under way (ready) */
+  private readonly loading = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -47,23 +49,28 @@ export class LinkSeriesService {
     clusters.on('removed', (c) => this.unwatch(c, clusters.has(c.config.id)));
   }
 
-  thresholds(clusterId: string): LinkThresholds {
+  /** resolves when the clusters watched so far have their thresholds and saved link health (before they observe) */
+  async ready(): Promise<void> {
+    await Promise.all([...this.loading]);
+  }
+
+  thresholds(clusterId: string): Promise<LinkThresholds> {
     return this.settings.thresholds(clusterId);
   }
 
   /** store and apply to the running tracker (from its next observation) */
-  setThresholds(clusterId: string, t: LinkThresholds): void {
-    this.settings.setThresholds(clusterId, t);
+  async setThresholds(clusterId: string, t: LinkThresholds): Promise<void> {
+    await this.settings.setThresholds(clusterId, t);
     this.watched.get(clusterId)?.cluster.collector.linkHealth.setThresholds(t);
   }
 
-  resetThresholds(clusterId: string): LinkThresholds {
-    this.setThresholds(clusterId, defaultLinkThresholds);
+  async resetThresholds(clusterId: string): Promise<LinkThresholds> {
+    await this.setThresholds(clusterId, defaultLinkThresholds);
     return defaultLinkThresholds;
   }
 
   /** one pair and link: the last hour at 1 s (the ring) or the week at 1 minute (the rollups) */
-  pairSeries(cluster: Cluster, a: number, b: number, link: number, range: 'hour' | 'week'): LinkSeriesPage {
+  async pairSeries(cluster: Cluster, a: number, b: number, link: number, range: 'hour' | 'week'): Promise<LinkSeriesPage> {
     const [lo, hi] = a < b ? [a, b] : [b, a];
     const id = cluster.config.id;
     const recorder = this.watched.get(id)?.recorder;
@@ -74,7 +81,7 @@ export class LinkSeriesService {
       return { ...base, resolutionMs: 1000, points };
     }
     const now = recorder?.ring.newest() ?? Date.now();
-    const rows = this.store.linkRollups.pair(id, lo, hi, link, now - LINK_ROLLUP_KEEP_MS, now);
+    const rows = await this.store.linkRollups.pair(id, lo, hi, link, now - LINK_ROLLUP_KEEP_MS, now);
     return { ...base, resolutionMs: 60_000, points: rows.map((r) => point({ t: r.minute, ...r })) };
   }
 
@@ -97,9 +104,9 @@ export class LinkSeriesService {
   }
 
   /** drop rollups older than a week (hourly, with the store's retention); never throws */
-  prune(): number {
+  async prune(): Promise<number> {
     try {
-      const n = this.store.linkRollups.prune();
+      const n = await this.store.linkRollups.prune();
       if (n > 0) this.log.info({ rows: n }, 'link series: pruned rollups older than a week');
       return n;
     } catch (err) {
@@ -113,12 +120,16 @@ export class LinkSeriesService {
     const clusterId = collector.clusterId;
     const before = this.watched.get(clusterId);
     before?.unwire();
-    try {
-      collector.linkHealth.setThresholds(this.settings.thresholds(clusterId));
-      collector.keepLinkHealth(this.settings.health(clusterId), (state) => this.settings.saveHealth(clusterId, state));
-    } catch (err) {
-      this.log.error({ err, clusterId }, 'link series: could not load the link settings; defaults apply');
-    }
+    const load = (async () => {
+      try {
+        const [thresholds, health] = await Promise.all([this.settings.thresholds(clusterId), this.settings.health(clusterId)]);
+        collector.linkHealth.setThresholds(thresholds);
+        collector.keepLinkHealth(health, (state, tx) => this.settings.saveHealth(clusterId, state, tx));
+      } catch (err) {
+        this.log.error({ err, clusterId }, 'link series: could not load the link settings; defaults apply');
+      }
+    })().finally(() => this.loading.delete(load));
+    this.loading.add(load);
     const recorder = before?.recorder ?? new LinkSeriesRecorder(clusterId, this.store, this.log);
     const onObserved = (s: ClusterSnapshot) => recorder.observe(s);
     collector.on('observed', onObserved);

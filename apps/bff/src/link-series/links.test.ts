@@ -86,7 +86,7 @@ describe('link degradation on the simulator', () => {
     const recovered = await history('link-recovered');
     expect(recovered.map((e) => e.body.type === 'link-recovered' && `${e.body.from}-${e.body.to}.${e.body.link}`).sort()).toEqual(['1-2.0', '1-3.0']);
     // one numbered stream: the link events sit among the others without gaps
-    const all = server!.store.events.since('lab-cluster', 0, 1000).events;
+    const all = (await server!.store.events.since('lab-cluster', 0, 1000)).events;
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
   });
 
@@ -102,9 +102,7 @@ describe('link degradation on the simulator', () => {
       await fault({ action: 'link-quality', node: 'pve1', link: 0, latencyMs: i % 2 === 0 ? 10.8 : 8.5 });
       sim.advance(1_000);
     }
-    const events = server!.store.events
-      .since('lab-cluster', 0, 1000)
-      .events.filter((e) => (e.body.type === 'link-degraded' || e.body.type === 'link-recovered') && e.body.from === 1 && e.body.to === 2 && e.body.link === 0);
+    const events = (await server!.store.events.since('lab-cluster', 0, 1000)).events.filter((e) => (e.body.type === 'link-degraded' || e.body.type === 'link-recovered') && e.body.from === 1 && e.body.to === 2 && e.body.link === 0);
     const window = defaultLinkThresholds.sustainMs + defaultLinkThresholds.recoverMs;
     for (const e of events) expect(events.filter((x) => x.at >= e.at && x.at < e.at + window)).toHaveLength(1);
     // hovering around 10 ms is degraded once, and never recovers (it never gets under the warn mark)
@@ -128,7 +126,7 @@ describe('link degradation on the simulator', () => {
     expect(put.status).toBe(200);
     expect(LinkSettings.parse(await put.json()).thresholds).toEqual({ ...defaultLinkThresholds, badLatencyMs: 50 });
     expect((await read()).thresholds.badLatencyMs).toBe(50);
-    expect(server!.store.audit.list({ limit: 10, operation: 'settings-links' }).records).toEqual([
+    expect((await server!.store.audit.list({ limit: 10, operation: 'settings-links' })).records).toEqual([
       expect.objectContaining({ clusterId: 'lab-cluster', result: 'ok', params: { badLatencyMs: 50 }, message: expect.stringContaining('bad above 50 ms') }),
     ]);
 

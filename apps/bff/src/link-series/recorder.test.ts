@@ -11,15 +11,15 @@ const M0 = 28_333_333 * 60_000;
 const NAMES = ['pve1', 'pve2', 'pve3'];
 let store: Store | null = null;
 let dir = '';
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   store = null;
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function open(): Store {
+async function open(): Promise<Store> {
   dir = tempDataDir();
-  store = openStore({ dataDir: dir, onWarning: () => undefined });
+  store = await openStore({ dataDir: dir, onWarning: () => undefined });
   return store;
 }
 
@@ -31,8 +31,8 @@ function snap(t: number, latency = 0.2, up = NAMES): ClusterSnapshot {
 }
 
 describe('LinkSeriesRecorder', () => {
-  it('writes each minute once it is over: one row per pair and link with data, in one transaction', () => {
-    const st = open();
+  it('writes each minute once it is over: one row per pair and link with data, in one transaction', async () => {
+    const st = await open();
     const rec = new LinkSeriesRecorder('c1', st, pino({ level: 'silent' }));
     let commits = 0;
     const write = st.linkRollups.write;
@@ -41,36 +41,38 @@ describe('LinkSeriesRecorder', () => {
       return write(id, rows);
     };
     for (let s = 0; s < 125; s++) rec.observe(snap(M0 + s * 1000, s >= 30 && s < 90 ? 80 : 0.2));
+    await rec.settled();
     // minutes 0 and 1 are over; minute 2 is being filled
     expect(commits).toBe(2);
     expect(rec.rowsWritten).toBe(2 * 3 * 2);
-    const rows = st.linkRollups.pair('c1', 1, 2, 0, M0, M0 + 120_000);
+    const rows = await st.linkRollups.pair('c1', 1, 2, 0, M0, M0 + 120_000);
     expect(rows.map((r) => [r.minute - M0, r.avgMs, r.maxMs])).toEqual([
       [0, expect.closeTo(40.1, 1), 80],
       [60_000, expect.closeTo(40.1, 1), 80],
     ]);
-    expect(st.linkRollups.pair('c1', 2, 3, 1, M0, M0 + 120_000).map((r) => r.avgMs)).toEqual([expect.closeTo(0.2, 3), expect.closeTo(0.2, 3)]);
+    expect((await st.linkRollups.pair('c1', 2, 3, 1, M0, M0 + 120_000)).map((r) => r.avgMs)).toEqual([expect.closeTo(0.2, 3), expect.closeTo(0.2, 3)]);
   });
 
-  it('writes only pair-links that had data: a stopped node has no rows', () => {
-    const st = open();
+  it('writes only pair-links that had data: a stopped node has no rows', async () => {
+    const st = await open();
     const rec = new LinkSeriesRecorder('c1', st, pino({ level: 'silent' }));
     for (let s = 0; s <= 60; s++) rec.observe(snap(M0 + s * 1000, 0.2, ['pve1', 'pve2']));
+    await rec.settled();
     expect(rec.rowsWritten).toBe(2); // 1-2 on links 0 and 1
   });
 
-  it('after a gap writes what the ring still holds; a failing write is logged and the series goes on', () => {
-    const st = open();
+  it('after a gap writes what the ring still holds; a failing write is logged and the series goes on', async () => {
+    const st = await open();
     const errors: unknown[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => errors.push(line) });
     const rec = new LinkSeriesRecorder('c1', st, logger);
     rec.observe(snap(M0));
     rec.observe(snap(M0 + 5 * 60_000));
+    await rec.settled();
     expect(rec.rowsWritten).toBe(6);
-    st.linkRollups.write = () => {
-      throw new Error('disk full');
-    };
+    st.linkRollups.write = () => Promise.reject(new Error('disk full'));
     expect(() => rec.observe(snap(M0 + 6 * 60_000))).not.toThrow();
+    await rec.settled();
     expect(errors).toHaveLength(1);
     expect(rec.ring.points(1, 2, 0).map((p) => p.t - M0)).toEqual([0, 5 * 60_000, 6 * 60_000]);
   });

@@ -1,5 +1,5 @@
 // One cluster's link series: every snapshot into the 1 s ring; when a minute is over, its rollups (one row
-// per pair and link that had data) into SQLite in one transaction.
+// per pair and link that had data) into the store in one transaction (the writes one after the other).
 import { pairLinkSamples, type ClusterSnapshot } from '@quorate/model';
 import type { LinkRollup, Store } from '@quorate/store';
 import type { Logger } from '../logger';
@@ -15,6 +15,8 @@ export class LinkSeriesRecorder {
   private minute: number | null = null;
   /** rollup rows written since start (benchmarks, tests) */
   rowsWritten = 0;
+  /** the minute writes in order; never rejects */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly clusterId: string,
@@ -36,6 +38,11 @@ export class LinkSeriesRecorder {
     }
   }
 
+  /** resolves when the writes asked so far have ended (tests, benchmarks) */
+  settled(): Promise<void> {
+    return this.writing;
+  }
+
   /** write the minutes from `from` up to (not including) `until` that have data, in one transaction */
   private flush(from: number, until: number): void {
     const rows: LinkRollup[] = [];
@@ -43,11 +50,13 @@ export class LinkSeriesRecorder {
       for (const r of this.ring.minute(m)) rows.push({ a: r.a, b: r.b, link: r.link, minute: m, avgMs: r.avgMs, maxMs: r.maxMs, lossPct: r.lossPct, lossMaxPct: r.lossMaxPct });
     this.ring.forgetStale();
     if (rows.length === 0) return;
-    try {
-      this.rowsWritten += this.store.linkRollups.write(this.clusterId, rows);
-    } catch (err) {
-      // a full disk or a locked database loses this minute's rollup, not the ring or the next minute
-      this.log.error({ err, clusterId: this.clusterId, rows: rows.length }, 'link series: could not write the minute rollups');
-    }
+    this.writing = this.writing.then(async () => {
+      try {
+        this.rowsWritten += await this.store.linkRollups.write(this.clusterId, rows);
+      } catch (err) {
+        // a full disk or a locked database loses this minute's rollup, not the ring or the next minute
+        this.log.error({ err, clusterId: this.clusterId, rows: rows.length }, 'link series: could not write the minute rollups');
+      }
+    });
   }
 }

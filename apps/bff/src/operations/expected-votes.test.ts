@@ -74,7 +74,7 @@ describe('expected votes on a lab cluster', () => {
       'pve1: Unable to set expected votes: CS_ERR_TRY_AGAIN',
       `failed: ${inner.fail}`,
     ]);
-    expect(hh.server.store.audit.list({ limit: 10, operation: 'expected-votes' }).records[0]).toMatchObject({ result: 'failed', message: `failed: ${inner.fail}` });
+    expect((await hh.server.store.audit.list({ limit: 10, operation: 'expected-votes' })).records[0]).toMatchObject({ result: 'failed', message: `failed: ${inner.fail}` });
   });
 
   it('a source without the method is 501; nothing runs', async () => {
@@ -139,7 +139,7 @@ describe('a change that leaves the cluster fragile needs the typed name', () => 
     expect(res.status).toBe(400);
     expect(ApiError.parse(await res.json()).error).toBe("type the cluster name 'lab-cluster' to confirm");
     expect(inner.calls).toEqual([]);
-    expect(hh.server.store.audit.list({ limit: 10, operation: 'expected-votes' }).records[0]).toMatchObject({ result: 'refused' });
+    expect((await hh.server.store.audit.list({ limit: 10, operation: 'expected-votes' })).records[0]).toMatchObject({ result: 'refused' });
     const ok = await op(hh, { expectedVotes: 5, confirm: true, clusterName: 'lab-cluster' });
     expect((await endedTask(hh.url, hh.tokens.operator, ok)).status).toBe('ok');
     expect(inner.calls).toEqual([5]);

@@ -74,17 +74,17 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
   const who: Identity = signedIn(req.identity);
   let clusterId: string | null = null;
   let params: Record<string, unknown> = {};
-  const refuse = (status: number, message: string, issues?: { path: string; message: string }[]): never => {
-    audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'refused', message });
+  const refuse = async (status: number, message: string, issues?: { path: string; message: string }[]): Promise<never> => {
+    await audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'refused', message });
     throw new HttpError(status, message, issues);
   };
 
-  if (!hasRole(who.role, def.role)) refuse(403, `needs role ${def.role}`);
+  if (!hasRole(who.role, def.role)) await refuse(403, `needs role ${def.role}`);
   let cluster: Cluster;
   try {
     cluster = clusterOf(req, ctx.clusters);
   } catch (err) {
-    if (err instanceof HttpError) refuse(err.status, err.message, err.issues);
+    if (err instanceof HttpError) await refuse(err.status, err.message, err.issues);
     throw err;
   }
   clusterId = cluster.config.id;
@@ -93,44 +93,44 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
   if (!parsed.success) {
     params = { issues: issuesOf(parsed.error) };
     const err = badRequest(def.name, parsed.error);
-    refuse(400, err.message, err.issues);
+    await refuse(400, err.message, err.issues);
   }
   const p = parsed.data as P;
   params = def.auditParams(p);
   const dryRun = p.dryRun === true;
   if (!dryRun && p.confirm !== true)
-    refuse(400, 'confirm: this operation changes the cluster: send confirm: true to run it', [{ path: 'confirm', message: 'must be true' }]);
+    await refuse(400, 'confirm: this operation changes the cluster: send confirm: true to run it', [{ path: 'confirm', message: 'must be true' }]);
 
   const why = def.unsupported(cluster);
-  if (why) refuse(501, why);
+  if (why) await refuse(501, why);
   const snapshot = cluster.collector.current()?.snapshot;
-  if (!snapshot) refuse(503, `cluster '${clusterId}' has not been observed yet: nothing to act on`);
-  if (ctx.busy.has(clusterId)) refuse(409, `another operation is running on cluster '${clusterId}': try again when it has finished`);
+  if (!snapshot) await refuse(503, `cluster '${clusterId}' has not been observed yet: nothing to act on`);
+  if (ctx.busy.has(clusterId)) await refuse(409, `another operation is running on cluster '${clusterId}': try again when it has finished`);
 
   let plan: Plan;
   try {
     plan = await def.plan(p, cluster, snapshot!);
   } catch (err) {
-    if (err instanceof HttpError) refuse(err.status, err.message, err.issues);
+    if (err instanceof HttpError) await refuse(err.status, err.message, err.issues);
     throw err;
   }
   if (dryRun && def.dryRunAlwaysAnswers) {
-    audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'ok', message: `dry run only (nothing changed): the plan was shown${plan.refusal ? ` — a run would be refused: ${plan.refusal}` : ''}` });
+    await audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'ok', message: `dry run only (nothing changed): the plan was shown${plan.refusal ? ` — a run would be refused: ${plan.refusal}` : ''}` });
     res.json({ ok: true, dryRun: true, plan });
     return;
   }
   const quorate = snapshot!.quorum?.quorate === true;
   if (!quorate && !plan.recovery && def.needsQuorum !== false)
-    refuse(409, `cluster '${clusterId}' is not quorate: ${def.name} is refused until quorum is back (a change now could split the cluster)`);
-  if (plan.refusal) refuse(409, plan.refusal);
+    await refuse(409, `cluster '${clusterId}' is not quorate: ${def.name} is refused until quorum is back (a change now could split the cluster)`);
+  if (plan.refusal) await refuse(409, plan.refusal);
   if (dryRun) {
-    audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'ok', message: `dry run only (nothing changed)${plan.refusal ? '' : ': the plan was shown'}` });
+    await audit(ctx, who, { operation: def.name, clusterId, params, confirmed: false, result: 'ok', message: `dry run only (nothing changed)${plan.refusal ? '' : ': the plan was shown'}` });
     res.json({ ok: true, dryRun: true, plan });
     return;
   }
   const name = snapshot!.cluster.name;
   if (plan.needsClusterName && p.clusterName !== name)
-    refuse(400, `type the cluster name '${name}' to confirm`, [{ path: 'clusterName', message: `type the cluster name '${name}' to confirm` }]);
+    await refuse(400, `type the cluster name '${name}' to confirm`, [{ path: 'clusterName', message: `type the cluster name '${name}' to confirm` }]);
 
   const task = ctx.tasks.begin({ operation: def.name, clusterId, actor: { kind: who.kind, id: who.id, name: who.name }, params });
   task.log(`${who.kind === 'user' ? 'user' : 'token'} ${who.name} (${who.role}) runs ${def.name} on cluster '${clusterId}'${plan.recovery ? ' — recovery path: the cluster is not quorate' : ''}`);
@@ -167,16 +167,18 @@ export async function finishTask(
   }
   const cancelled = failure !== null && task.signal.aborted;
   if (failure !== null) task.log(`${cancelled ? 'cancelled' : 'failed'}: ${failure}`);
-  const ended = task.end(failure === null ? 'ok' : cancelled ? 'cancelled' : 'failed', failure === null ? t.summary() : cancelled ? `cancelled: ${failure}` : `failed: ${failure}`);
-  // whatever the outcome, the cluster's state now is what a restart must resume from
-  cluster.checkpoint.saveNow();
-  audit(ctx, t.who, {
-    operation: t.operation,
-    clusterId: id,
-    params: { ...t.params, task: ended.id },
-    confirmed: true,
-    result: ended.status === 'ok' ? 'ok' : 'failed',
-    message: ended.message ?? ended.status,
-    taskLog: ended.log.map((l) => l.line),
+  const status = failure === null ? 'ok' : cancelled ? 'cancelled' : 'failed';
+  await task.end(status, failure === null ? t.summary() : cancelled ? `cancelled: ${failure}` : `failed: ${failure}`, async (ended) => {
+    // whatever the outcome, the cluster's state now is what a restart must resume from
+    await cluster.checkpoint.saveNow();
+    await audit(ctx, t.who, {
+      operation: t.operation,
+      clusterId: id,
+      params: { ...t.params, task: ended.id },
+      confirmed: true,
+      result: ended.status === 'ok' ? 'ok' : 'failed',
+      message: ended.message ?? ended.status,
+      taskLog: ended.log.map((l) => l.line),
+    });
   });
 }

@@ -11,11 +11,11 @@ import { finishTask, type OperationDef } from './guard';
 type AnyDef = OperationDef<any, any>;
 
 /** ends what cannot be followed; returns a function that follows the rest (call it once the collectors run) */
-export function recoverTasks(ctx: AppContext, defs: AnyDef[]): () => void {
+export async function recoverTasks(ctx: AppContext, defs: AnyDef[]): Promise<() => void> {
   const byName = new Map(defs.map((d) => [d.name, d]));
   const followable = (t: Task) =>
     t.resume?.handle != null && byName.get(t.operation)?.resume !== undefined && ctx.clusters.get(t.clusterId) !== undefined;
-  const kept = ctx.tasks.recover(followable);
+  const kept = await ctx.tasks.recover(followable);
   return () => {
     for (const t of kept) void follow(ctx, byName.get(t.operation)!, t);
   };

@@ -7,7 +7,7 @@ import { createSimSource, VOLATILE_SIM_KEYS, type SimSource } from '@quorate/sou
 import { openStore, type Store } from '@quorate/store';
 import { createServer, type QuorateServer } from '../app';
 import { loadConfig } from '../config';
-import { tempDataDir } from '../testing/harness';
+import { settle, tempDataDir } from '../testing/harness';
 import { shiftSimTimes } from '@quorate/sources';
 import { Checkpoint, contentOf, durableBaseline, loadCheckpoint } from './checkpoint';
 
@@ -21,7 +21,7 @@ afterEach(async () => {
 async function boot(dataDir: string, env: Record<string, string> = {}): Promise<{ server: QuorateServer; sim: SimSource; warnings: string[] }> {
   const warnings: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
-  const server = createServer(loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_SIM_TOKEN_MS: '200', QUORATE_DATA_DIR: dataDir, ...env }), { logger });
+  const server = await createServer(loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_SIM_TOKEN_MS: '200', QUORATE_DATA_DIR: dataDir, ...env }), { logger });
   servers.push(server);
   await server.start();
   return { server, sim: server.collectors.get('lab-cluster')!.source as SimSource, warnings };
@@ -39,7 +39,8 @@ describe('restart on the same data directory', () => {
     a.sim.applyFault({ action: 'stop', nodes: ['pve3'] });
     a.sim.advance(10_000);
     a.sim.applyFault({ action: 'link-quality', node: 'pve1', link: 1, latencyMs: 25, lossPct: 0, jitterMs: 0 });
-    const lastSeq = a.server.store.events.lastSeq('lab-cluster');
+    await settle(a.server);
+    const lastSeq = await a.server.store.events.lastSeq('lab-cluster');
     expect(lastSeq).toBeGreaterThan(0);
     const state = a.sim.exportState();
     await stop(a.server);
@@ -52,10 +53,12 @@ describe('restart on the same data directory', () => {
     expect(b.server.collectors.get('lab-cluster')!.current()!.snapshot.nodes.map((n) => n.state)).toEqual(['online', 'online', 'offline']);
     b.sim.advance(5_000);
     // nothing happened to the cluster: nothing recorded
-    expect(b.server.store.events.lastSeq('lab-cluster')).toBe(lastSeq);
+    await settle(b.server);
+    expect(await b.server.store.events.lastSeq('lab-cluster')).toBe(lastSeq);
     b.sim.applyFault({ action: 'start', nodes: ['pve3'] });
     b.sim.advance(30_000);
-    const after = b.server.store.events.since('lab-cluster', lastSeq, 100).events;
+    await settle(b.server);
+    const after = (await b.server.store.events.since('lab-cluster', lastSeq, 100)).events;
     expect(after[0]!.seq).toBe(lastSeq + 1);
     expect(after.map((e) => e.body.type)).toContain('node-joined');
   });
@@ -79,20 +82,20 @@ describe('restart on the same data directory', () => {
 
 describe('checkpoint: what an idle cluster writes', () => {
   const stores: Store[] = [];
-  afterEach(() => {
+  afterEach(async () => {
     vi.useRealTimers();
-    for (const st of stores.splice(0)) st.close();
+    for (const st of stores.splice(0)) await st.close();
   });
   const quiet = pino({ level: 'silent' });
   /** a sim on the (fake) wall clock, its current snapshot as the baseline, a checkpoint with the default throttle */
-  function setup() {
+  async function setup() {
     vi.useFakeTimers({ now: 1_780_000_000_000 });
     const dir = tempDataDir();
     dirs.push(dir);
-    const store = openStore({ dataDir: dir });
+    const store = await openStore({ dataDir: dir });
     stores.push(store);
     const sim = createSimSource({ clusterId: 'c', now: () => Date.now() });
-    const cp = new Checkpoint(store, 'c', quiet, undefined, () => Date.now());
+    const cp = await Checkpoint.open(store, 'c', quiet, undefined, () => Date.now());
     cp.attach(sim, () => sim.current());
     /** one second of the sim's life as the BFF sees it: a tick, a patch, changed() */
     const second = () => {
@@ -103,10 +106,10 @@ describe('checkpoint: what an idle cluster writes', () => {
     return { store, sim, cp, second };
   }
 
-  it('keeps no latency, loss, storage usage or tick counters: only what a restart needs', () => {
-    const { store, sim, cp } = setup();
-    cp.saveNow();
-    const doc = loadCheckpoint(store, 'c')!;
+  it('keeps no latency, loss, storage usage or tick counters: only what a restart needs', async () => {
+    const { store, sim, cp } = await setup();
+    await cp.saveNow();
+    const doc = (await loadCheckpoint(store, 'c'))!;
     expect(doc.baseline!.links.every((l) => l.latencyAvgMs === null && l.latencyMaxMs === null && l.lossPct === null)).toBe(true);
     expect(doc.baseline!.storage!.flatMap((st) => st.nodes).every((n) => n.usedBytes === 0 && n.availBytes === 0)).toBe(true);
     expect(() => ClusterSnapshot.parse(doc.baseline)).not.toThrow();
@@ -114,69 +117,75 @@ describe('checkpoint: what an idle cluster writes', () => {
     // and it resumes the same cluster
     sim.applyFault({ action: 'stop', nodes: ['pve3'] });
     sim.advance(10_000);
-    cp.saveNow();
-    const resumed = createSimSource({ state: loadCheckpoint(store, 'c')!.sim, now: () => Date.now() });
+    await cp.saveNow();
+    const resumed = createSimSource({ state: (await loadCheckpoint(store, 'c'))!.sim, now: () => Date.now() });
     expect(resumed.current()!.nodes.map((n) => n.state)).toEqual(['online', 'online', 'offline']);
     expect(resumed.current()!.quorum).toEqual(sim.current()!.quorum);
   });
 
-  it('an idle cluster (latency jitter, usage drift, the clock) is not rewritten, however often it is asked', () => {
-    const { store, cp, second } = setup();
-    cp.saveNow();
-    const first = loadCheckpoint(store, 'c')!;
+  it('an idle cluster (latency jitter, usage drift, the clock) is not rewritten, however often it is asked', async () => {
+    const { store, cp, second } = await setup();
+    await cp.saveNow();
+    const first = (await loadCheckpoint(store, 'c'))!;
     for (let i = 0; i < 600; i++) second();
-    cp.saveNow();
-    cp.close();
-    expect(loadCheckpoint(store, 'c')!.savedAt).toBe(first.savedAt);
+    await cp.saveNow();
+    await cp.close();
+    expect((await loadCheckpoint(store, 'c'))!.savedAt).toBe(first.savedAt);
     expect(cp.counts.written).toBe(1);
     // asked at most once a minute in between (each time: nothing new), plus saveNow and close
     expect(cp.counts.unchanged).toBeLessThanOrEqual(10 + 2);
   });
 
-  it('a change that is no event is saved within the default throttle of a minute, not sooner', () => {
-    const { store, sim, cp, second } = setup();
-    cp.saveNow();
-    const saved = () => loadCheckpoint(store, 'c')!.sim as { quality: Array<Array<{ latencyMs: number }>> };
+  it('a change that is no event is saved within the default throttle of a minute, not sooner', async () => {
+    const { store, sim, cp, second } = await setup();
+    await cp.saveNow();
+    const saved = async () => {
+      await cp.settled();
+      return (await loadCheckpoint(store, 'c'))!.sim as { quality: Array<Array<{ latencyMs: number }>> };
+    };
     // applied on the source directly (the fault route would save at once): only the patches tell
     sim.applyFault({ action: 'link-quality', node: 'pve1', link: 0, latencyMs: 30, lossPct: 0, jitterMs: 0 });
     for (let i = 0; i < 58; i++) second();
-    expect(saved().quality[0]![0]!.latencyMs).toBe(0);
+    expect((await saved()).quality[0]![0]!.latencyMs).toBe(0);
     second();
     second();
-    expect(saved().quality[0]![0]!.latencyMs).toBe(30);
+    expect((await saved()).quality[0]![0]!.latencyMs).toBe(30);
     expect(cp.counts.written).toBe(2);
   });
 
-  it('compares with what is stored, not with what it last wrote: a rolled-back write is written again', () => {
-    const { store, sim, cp } = setup();
-    cp.saveNow();
+  it('compares with what is stored, not with what it last wrote: a rolled-back write is written again', async () => {
+    const { store, sim, cp } = await setup();
+    await cp.saveNow();
     sim.applyFault({ action: 'stop', nodes: ['pve2'] });
-    expect(() =>
-      store.transaction(() => {
-        cp.write();
+    await expect(
+      store.transaction(async (tx) => {
+        await cp.write(tx);
         throw new Error('the event append failed');
       }),
-    ).toThrow('the event append failed');
-    expect((loadCheckpoint(store, 'c')!.sim as { status: string[] }).status).toEqual(['running', 'running', 'running']);
-    cp.saveNow();
-    expect((loadCheckpoint(store, 'c')!.sim as { status: string[] }).status).toEqual(['running', 'crashed', 'running']);
+    ).rejects.toThrow('the event append failed');
+    expect(((await loadCheckpoint(store, 'c'))!.sim as { status: string[] }).status).toEqual(['running', 'running', 'running']);
+    await cp.saveNow();
+    expect(((await loadCheckpoint(store, 'c'))!.sim as { status: string[] }).status).toEqual(['running', 'crashed', 'running']);
   });
 
-  it('a new data directory gets its first document as soon as there is a baseline; a loaded one waits', () => {
-    const { store, sim } = setup();
+  it('a new data directory gets its first document as soon as there is a baseline; a loaded one waits', async () => {
+    const { store, sim } = await setup();
     let baseline: ClusterSnapshot | null = null;
-    const cp = new Checkpoint(store, 'c', quiet, undefined, () => Date.now());
+    const cp = await Checkpoint.open(store, 'c', quiet, undefined, () => Date.now());
     cp.attach(sim, () => baseline);
     cp.changed(); // the collector's first snapshot comes before its baseline
-    expect(loadCheckpoint(store, 'c')).toBeNull();
+    await cp.settled();
+    expect(await loadCheckpoint(store, 'c')).toBeNull();
     baseline = sim.current();
     cp.changed();
-    expect(loadCheckpoint(store, 'c')!.baseline!.nodes).toHaveLength(3);
+    await cp.settled();
+    expect((await loadCheckpoint(store, 'c'))!.baseline!.nodes).toHaveLength(3);
     // the next process finds it: nothing to write at its start
     sim.applyFault({ action: 'stop', nodes: ['pve3'] });
-    const next = new Checkpoint(store, 'c', quiet, undefined, () => Date.now());
+    const next = await Checkpoint.open(store, 'c', quiet, undefined, () => Date.now());
     next.attach(sim, () => baseline);
     next.changed();
+    await next.settled();
     expect(next.counts).toEqual({ written: 0, unchanged: 0 });
   });
 

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { ClusterSnapshot } from '@quorate/model';
 import { durableSimState, type ClusterSource, type SimState } from '@quorate/sources';
-import type { Store } from '@quorate/store';
+import type { Store, StoreParts } from '@quorate/store';
 import type { Logger } from '../logger';
 
 const Saved = z.object({
@@ -32,8 +32,13 @@ const keyOf = (clusterId: string) => `checkpoint.${clusterId}`;
 type Exporter = NonNullable<ClusterSource['capabilities']['stateExport']>;
 const exporterOf = (source: ClusterSource): Exporter | null => source.capabilities.stateExport ?? null;
 
-export function loadCheckpoint(store: Store, clusterId: string): SavedCheckpoint | null {
-  return store.kv.get(keyOf(clusterId), Saved) ?? null;
+export async function loadCheckpoint(store: Pick<StoreParts, 'kv'>, clusterId: string): Promise<SavedCheckpoint | null> {
+  return (await store.kv.get(keyOf(clusterId), Saved)) ?? null;
+}
+
+/** nothing stored yet for this cluster (a new data directory): see Checkpoint's firstRun */
+export async function noCheckpoint(store: Pick<StoreParts, 'kv'>, clusterId: string): Promise<boolean> {
+  return (await store.kv.get(keyOf(clusterId), z.unknown())) === undefined;
 }
 
 /**
@@ -58,12 +63,16 @@ export function contentOf(doc: unknown): string {
 
 export class Checkpoint {
   private baselineOf: () => ClusterSnapshot | null = () => null;
+  /** resolves once what the collector has in flight is stored (its baseline is then the stored one) */
+  private appendsStored: () => Promise<void> = () => Promise.resolve();
   private source: Exporter | null = null;
   /** when the document was last built (and written if it said something new); at start, what was loaded
    * serves a restart as well as a save would */
   private lastCheck: number;
-  /** nothing stored yet (a new data directory): the first complete document is written at once */
+  /** nothing stored yet (a new data directory, noCheckpoint): the first complete document is written at once */
   private firstRun: boolean;
+  /** saves one at a time, in the order asked */
+  private saving: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   /** documents written / not written because the stored one says the same (tests, diagnostics) */
@@ -73,51 +82,76 @@ export class Checkpoint {
     private readonly store: Store,
     readonly clusterId: string,
     private readonly log: Logger,
+    firstRun: boolean,
     private readonly throttleMs = CHECKPOINT_THROTTLE_MS,
     private readonly now: () => number = Date.now,
   ) {
     this.lastCheck = now();
-    this.firstRun = store.kv.get(keyOf(clusterId), z.unknown()) === undefined;
+    this.firstRun = firstRun;
   }
 
-  /** where the baseline and the sim state come from */
-  attach(source: ClusterSource, baseline: () => ClusterSnapshot | null): void {
+  /** the checkpoint of a cluster, knowing whether one is stored yet */
+  static async open(store: Store, clusterId: string, log: Logger, throttleMs = CHECKPOINT_THROTTLE_MS, now: () => number = Date.now): Promise<Checkpoint> {
+    return new Checkpoint(store, clusterId, log, await noCheckpoint(store, clusterId), throttleMs, now);
+  }
+
+  /** where the baseline and the sim state come from; settled: the collector's appends in flight (a save waits for them) */
+  attach(source: ClusterSource, baseline: () => ClusterSnapshot | null, settled?: () => Promise<void>): void {
     this.source = exporterOf(source);
     this.baselineOf = baseline;
+    if (settled) this.appendsStored = settled;
   }
 
   /**
    * write now, unless the stored document already says the same apart from its times; throws (so a
    * surrounding event transaction rolls back). baseline: the one being committed.
    * The comparison is with what is in the database, not with what this object last wrote: inside a
-   * transaction that later rolls back, a remembered copy would be wrong.
+   * transaction that later rolls back, a remembered copy would be wrong. tx: the parts of the transaction
+   * it commits with.
    */
-  write(baseline?: ClusterSnapshot | null): void {
+  async write(tx: StoreParts, baseline?: ClusterSnapshot | null): Promise<void> {
     const b = baseline ?? this.baselineOf();
     const doc: SavedCheckpoint = { version: 1, savedAt: this.now(), baseline: b ? durableBaseline(b) : null };
     if (this.source) doc.sim = durableSimState(this.source.exportState() as SimState);
     this.lastCheck = this.now();
     this.clearTimer();
     const key = keyOf(this.clusterId);
-    const stored = this.store.kv.get(key, z.unknown());
+    const stored = await tx.kv.get(key, z.unknown());
     if (stored !== undefined && contentOf(stored) === contentOf(doc)) {
       this.counts.unchanged++;
       return;
     }
-    this.store.kv.set(key, doc);
+    await tx.kv.set(key, doc);
     this.counts.written++;
     this.firstRun = false;
   }
 
-  /** write now; a failure is logged, not thrown (a fault was already applied: reporting it failed helps no one) */
-  saveNow(): void {
-    if (this.closed) return;
+  /**
+   * write now, once the collector's appends in flight are stored (the document then has their baseline); a
+   * failure is logged, not thrown (a fault was already applied: reporting it failed helps no one)
+   */
+  saveNow(): Promise<void> {
+    if (this.closed) return this.saving;
     this.firstRun = false; // a failure is not retried on every change
-    try {
-      this.write();
-    } catch (err) {
-      this.log.error({ err, clusterId: this.clusterId }, 'could not save the cluster checkpoint');
-    }
+    // asked now: the throttle counts from here, not from when the write gets its turn
+    this.lastCheck = this.now();
+    this.clearTimer();
+    const run = async () => {
+      try {
+        await this.appendsStored();
+        // read, compare and write in one transaction: an event append's write cannot land in between
+        await this.store.transaction((tx) => this.write(tx));
+      } catch (err) {
+        this.log.error({ err, clusterId: this.clusterId }, 'could not save the cluster checkpoint');
+      }
+    };
+    this.saving = this.saving.then(run);
+    return this.saving;
+  }
+
+  /** resolves when the saves asked so far have ended (tests) */
+  settled(): Promise<void> {
+    return this.saving;
   }
 
   /** something changed: save, at most once per throttle interval (the last change always gets saved) */
@@ -125,24 +159,28 @@ export class Checkpoint {
     if (this.closed || this.timer) return;
     if (this.firstRun) {
       // the collector announces its first snapshot before it has a baseline: wait for one
-      if (this.baselineOf() !== null) this.saveNow();
+      if (this.baselineOf() !== null) void this.saveNow();
       return;
     }
     const wait = this.lastCheck + this.throttleMs - this.now();
-    if (wait <= 0) return this.saveNow();
+    if (wait <= 0) {
+      void this.saveNow();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.saveNow();
+      void this.saveNow();
     }, wait);
     this.timer.unref?.();
   }
 
   /** final save (shutdown) */
-  close(): void {
-    if (this.closed) return;
-    this.saveNow();
+  async close(): Promise<void> {
+    if (this.closed) return this.saving;
+    const last = this.saveNow();
     this.closed = true;
     this.clearTimer();
+    await last;
   }
 
   private clearTimer(): void {
@@ -152,6 +190,6 @@ export class Checkpoint {
 }
 
 /** a removed cluster's saved state goes with it (the same id added again starts afresh; its events stay) */
-export function dropCheckpoint(store: Store, clusterId: string): void {
-  store.kv.delete(keyOf(clusterId));
+export async function dropCheckpoint(store: Pick<StoreParts, 'kv'>, clusterId: string): Promise<void> {
+  await store.kv.delete(keyOf(clusterId));
 }

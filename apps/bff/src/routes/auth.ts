@@ -28,18 +28,18 @@ export function authRouter(ctx: AppContext): Router {
   const sameOrigin = (req: Request) => {
     if (!originAllowed(req.headers, ctx.origins)) throw new HttpError(403, 'origin not allowed');
   };
-  const startSession = (req: Request, res: Response, user: User): SignedIn => {
-    const s = store.sessions.create(user.id, ctx.config.sessionTtlMs);
+  const startSession = async (req: Request, res: Response, user: User): Promise<SignedIn> => {
+    const s = await store.sessions.create(user.id, ctx.config.sessionTtlMs);
     // and remember this browser for this user (not subject to the per-username lockout next time)
     res.setHeader('Set-Cookie', [sessionCookie(s.id, secureRequest(req)), makeDeviceCookie(ctx.deviceKey, user.username, secureRequest(req))]);
     res.setHeader('Cache-Control', 'no-store');
     return { user: publicUser(user), csrfToken: s.csrfToken };
   };
 
-  router.get('/auth/state', (req, res) => {
+  router.get('/auth/state', async (req, res) => {
     const who = req.identity;
     const body: AuthState = {
-      setupRequired: store.users.count() === 0,
+      setupRequired: (await store.users.count()) === 0,
       user: who?.kind === 'user' ? { id: who.id, username: who.name, role: who.role } : null,
       csrfToken: who?.session?.csrfToken ?? null,
     };
@@ -52,18 +52,19 @@ export function authRouter(ctx: AppContext): Router {
     const body = SetupRequest.safeParse(req.body);
     if (!body.success) throw badRequest('setup', body.error);
     // one setup at a time: the check and the (slow, hashed) create must not interleave
-    if (settingUp || store.users.count() > 0) throw new HttpError(409, 'already set up');
+    if (settingUp) throw new HttpError(409, 'already set up');
     settingUp = true;
     let user: User;
     try {
+      if ((await store.users.count()) > 0) throw new HttpError(409, 'already set up');
       user = await store.users.create({ ...body.data, role: 'admin' });
     } finally {
       settingUp = false;
     }
     const who = { kind: 'user' as const, id: user.id, name: user.username, role: user.role };
-    audit(ctx, who, { operation: 'setup', clusterId: null, params: { username: user.username }, confirmed: true, result: 'ok', message: `first admin account '${user.username}' created` });
+    await audit(ctx, who, { operation: 'setup', clusterId: null, params: { username: user.username }, confirmed: true, result: 'ok', message: `first admin account '${user.username}' created` });
     ctx.logger.info({ username: user.username }, 'first admin created');
-    res.status(201).json(startSession(req, res, user));
+    res.status(201).json(await startSession(req, res, user));
   });
 
   router.post('/auth/login', async (req, res) => {
@@ -91,16 +92,16 @@ export function authRouter(ctx: AppContext): Router {
     await reservation.succeeded();
     ctx.logger.info({ username: user.username, ip }, 'signed in');
     const who: Identity = { kind: 'user', id: user.id, name: user.username, role: user.role };
-    audit(ctx, who, { operation: 'sign-in', clusterId: null, params: { username: user.username, ip, knownBrowser: device?.username === user.username.toLowerCase() }, confirmed: true, result: 'ok', message: `${user.username} signed in from ${ip}` });
-    res.json(startSession(req, res, user));
+    await audit(ctx, who, { operation: 'sign-in', clusterId: null, params: { username: user.username, ip, knownBrowser: device?.username === user.username.toLowerCase() }, confirmed: true, result: 'ok', message: `${user.username} signed in from ${ip}` });
+    res.json(await startSession(req, res, user));
   });
 
-  router.post('/auth/logout', (req, res) => {
+  router.post('/auth/logout', async (req, res) => {
     const session = req.identity?.session;
     if (session) {
-      store.sessions.revoke(session.rawId);
+      await store.sessions.revoke(session.rawId);
       disconnectWhere(ctx.io, (w) => w.session?.rawId === session.rawId);
-      audit(ctx, req.identity!, { operation: 'sign-out', clusterId: null, params: { username: req.identity!.name }, confirmed: true, result: 'ok', message: `${req.identity!.name} signed out` });
+      await audit(ctx, req.identity!, { operation: 'sign-out', clusterId: null, params: { username: req.identity!.name }, confirmed: true, result: 'ok', message: `${req.identity!.name} signed out` });
     }
     res.setHeader('Set-Cookie', clearedSessionCookie(secureRequest(req)));
     res.status(204).end();
@@ -112,23 +113,23 @@ export function authRouter(ctx: AppContext): Router {
     const body = PasswordChange.safeParse(req.body);
     if (!body.success) throw badRequest('password change', body.error);
     const ip = clientIp(req);
-    const refuse = (err: HttpError): never => {
-      audit(ctx, who, { operation: 'password-change', clusterId: null, params: { username: who.name }, confirmed: true, result: 'refused', message: err.message });
+    const refuse = async (err: HttpError): Promise<never> => {
+      await audit(ctx, who, { operation: 'password-change', clusterId: null, params: { username: who.name }, confirmed: true, result: 'refused', message: err.message });
       throw err;
     };
     const reservation = await ctx.signIn.reserve(ip, who.name, readDeviceCookie(ctx.deviceKey, req.headers.cookie));
-    if (isRefused(reservation)) refuse(tooManyAttempts(reservation));
+    if (isRefused(reservation)) await refuse(tooManyAttempts(reservation));
     const held = reservation as Exclude<typeof reservation, Refusal>;
     if (!(await store.users.verify(who.name, body.data.currentPassword))) {
       held.failed();
-      refuse(new HttpError(400, 'invalid password change: currentPassword: the current password is wrong', [{ path: 'currentPassword', message: 'the current password is wrong' }]));
+      await refuse(new HttpError(400, 'invalid password change: currentPassword: the current password is wrong', [{ path: 'currentPassword', message: 'the current password is wrong' }]));
     }
     await held.succeeded();
     await store.users.setPassword(who.id, body.data.newPassword);
     const keep = who.session.rawId;
-    store.sessions.revokeOthers(who.id, keep);
+    await store.sessions.revokeOthers(who.id, keep);
     disconnectWhere(ctx.io, (w) => w.kind === 'user' && w.id === who.id && w.session?.rawId !== keep);
-    audit(ctx, who, { operation: 'password-change', clusterId: null, params: { username: who.name }, confirmed: true, result: 'ok', message: 'password changed; other sessions signed out' });
+    await audit(ctx, who, { operation: 'password-change', clusterId: null, params: { username: who.name }, confirmed: true, result: 'ok', message: 'password changed; other sessions signed out' });
     res.status(204).end();
   });
 

@@ -13,7 +13,6 @@ import { testConnection, type PveApiSettings } from '@quorate/sources';
 import { invalidCluster, parseClusterEntry, settingsOf } from '../cluster-entry';
 import { audit, type AppContext } from '../context';
 import { HttpError } from '../http-errors';
-import { sshIdentity } from '../ssh-identity';
 import { sshTestPart } from '../ssh-test-part';
 import { withStoredSecret } from '../stored-secret';
 
@@ -35,8 +34,8 @@ export function clustersRouter(ctx: AppContext): Router {
   const router = Router();
   const admin = ctx.clusterAdmin;
 
-  router.get('/clusters', (_req, res) => {
-    res.json(admin.list());
+  router.get('/clusters', async (_req, res) => {
+    res.json(await admin.list());
   });
 
   router.get('/clusters/:id', requireRole('admin'), (req, res) => {
@@ -51,10 +50,10 @@ export function clustersRouter(ctx: AppContext): Router {
     const who = signedIn(req.identity);
     try {
       const r = await change();
-      audit(ctx, who, { operation, clusterId, params, confirmed: true, result: 'ok', message: done(r) });
+      await audit(ctx, who, { operation, clusterId, params, confirmed: true, result: 'ok', message: done(r) });
       return r;
     } catch (err) {
-      if (err instanceof HttpError) audit(ctx, who, { operation, clusterId, params, result: 'refused', message: err.message });
+      if (err instanceof HttpError) await audit(ctx, who, { operation, clusterId, params, result: 'refused', message: err.message });
       throw err;
     }
   }
@@ -82,12 +81,12 @@ export function clustersRouter(ctx: AppContext): Router {
     const ssh = sshTestPart(raw, ctx.clusters);
     const entry = parseClusterEntry({ id: 'test', ...ssh.rest }, ctx.config.kindDefaults, 'runtime');
     if (!entry.ok) throw invalidCluster(entry.issues);
-    const [apiResult, sshResults] = await Promise.all([testConnection((entry.cluster.settings as { api: PveApiSettings }).api), ssh.run?.(sshIdentity(ctx.store.secrets, false)?.privateKey ?? null) ?? null]);
+    const [apiResult, sshResults] = await Promise.all([testConnection((entry.cluster.settings as { api: PveApiSettings }).api), ssh.run?.((await ctx.ssh.current())?.privateKey ?? null) ?? null]);
     const result = sshResults === null ? apiResult : { ...apiResult, ok: apiResult.ok && sshResults.every((r) => r.ok), ssh: sshResults };
     const failed = result.steps.find((s) => !s.ok);
     const sshFailed = sshResults?.find((r) => !r.ok);
     const why = failed ? `${failed.name}: ${failed.message}` : sshFailed ? `ssh ${sshFailed.name}: ${sshFailed.message}` : '?';
-    audit(ctx, who, { operation: 'cluster-test', clusterId, params, result: result.ok ? 'ok' : 'failed', message: result.ok ? 'connection test passed' : `connection test failed at ${why}`.slice(0, 500) });
+    await audit(ctx, who, { operation: 'cluster-test', clusterId, params, result: result.ok ? 'ok' : 'failed', message: result.ok ? 'connection test passed' : `connection test failed at ${why}`.slice(0, 500) });
     res.json(result);
   });
 

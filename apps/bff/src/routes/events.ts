@@ -7,11 +7,11 @@ import { badRequest } from '../http-errors';
 import { clusterOf } from './cluster-param';
 
 export function eventsRouter(clusters: ClusterRegistry): Router {
-  return Router().get('/events', (req, res) => {
+  return Router().get('/events', async (req, res) => {
     const q = EventsQuery.strict().safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
     const { collector } = clusterOf(req, clusters);
-    const body: EventsPage = collector.store.since(q.data.since, q.data.limit);
+    const body: EventsPage = await collector.store.since(q.data.since, q.data.limit);
     res.json(body);
   });
 }

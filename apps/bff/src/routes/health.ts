@@ -6,10 +6,10 @@ import { identify, type Identity } from '../auth/identity';
 import type { ClusterRegistry } from '../clusters';
 
 export function healthRouter(clusters: ClusterRegistry, store: Store): Router {
-  return Router().get('/healthz', (req, res) => {
+  return Router().get('/healthz', async (req, res) => {
     let who: Identity | null = null;
     try {
-      who = req.identity !== undefined ? req.identity : identify(store, req.headers);
+      who = req.identity !== undefined ? req.identity : await identify(store, req.headers);
     } catch (err) {
       // the lookup reads the database: on a corrupt one the probe still gets its answer (as anonymous)
       if (!store.noteError(err)) throw err;

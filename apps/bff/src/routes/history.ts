@@ -10,11 +10,11 @@ export function historyRouter(ctx: AppContext): Router {
   const { store } = ctx;
   const router = Router();
 
-  router.get('/history', (req, res) => {
+  router.get('/history', async (req, res) => {
     const q = HistoryQuery.safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
     const { cluster, type, severity, before, after, limit, offset } = q.data;
-    const body: HistoryPage = store.events.list({
+    const body: HistoryPage = await store.events.list({
       limit,
       offset,
       ...(cluster !== undefined ? { clusterId: cluster } : {}),
@@ -26,11 +26,11 @@ export function historyRouter(ctx: AppContext): Router {
     res.json(body);
   });
 
-  router.get('/audit', requireRole('admin'), (req, res) => {
+  router.get('/audit', requireRole('admin'), async (req, res) => {
     const q = AuditQuery.safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
     const { cluster, operation, result, actor, limit, offset } = q.data;
-    const body: AuditPage = store.audit.list({
+    const body: AuditPage = await store.audit.list({
       limit,
       offset,
       ...(cluster !== undefined ? { clusterId: cluster } : {}),

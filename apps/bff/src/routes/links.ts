@@ -8,7 +8,7 @@ import { HttpError, badRequest, unknownCluster } from '../http-errors';
 import type { LinkSeriesService } from '../link-series';
 
 export function linksRouter(clusters: ClusterRegistry, series: LinkSeriesService): Router {
-  return Router().get('/links/series', (req, res) => {
+  return Router().get('/links/series', async (req, res) => {
     const q = LinkSeriesQuery.safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
     const cluster = clusters.get(q.data.cluster);
@@ -25,7 +25,7 @@ export function linksRouter(clusters: ClusterRegistry, series: LinkSeriesService
     // the schema makes a pair complete when no node is asked for
     for (const id of [a!, b!])
       if (nodes && !nodes.some((x) => x.id === id)) throw new HttpError(404, `no node with id ${id} in cluster '${cluster.config.id}'`);
-    const body: LinkSeriesPage = series.pairSeries(cluster, a!, b!, link!, range);
+    const body: LinkSeriesPage = await series.pairSeries(cluster, a!, b!, link!, range);
     res.json(body);
   });
 }

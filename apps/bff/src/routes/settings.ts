@@ -15,49 +15,49 @@ export function settingsRouter(ctx: AppContext, links: LinkSeriesService, timeli
   const router = Router();
 
   // before the admin gate below: every signed-in user sees the thresholds (the matrix colours by them)
-  const linkSettings = (clusterId: string): LinkSettings => ({ clusterId, thresholds: links.thresholds(clusterId), defaults: defaultLinkThresholds });
-  router.get('/settings/links', (req, res) => {
-    res.json(linkSettings(clusterOf(req, ctx.clusters).config.id));
+  const linkSettings = async (clusterId: string): Promise<LinkSettings> => ({ clusterId, thresholds: await links.thresholds(clusterId), defaults: defaultLinkThresholds });
+  router.get('/settings/links', async (req, res) => {
+    res.json(await linkSettings(clusterOf(req, ctx.clusters).config.id));
   });
-  router.put('/settings/links', requireRole('admin'), (req, res) => {
+  router.put('/settings/links', requireRole('admin'), async (req, res) => {
     const who = signedIn(req.identity);
     const clusterId = clusterOf(req, ctx.clusters).config.id;
     const patch = LinkThresholdsUpdate.safeParse(req.body);
     if (!patch.success) throw badRequest('link thresholds', patch.error);
     let next: LinkThresholds;
     try {
-      next = applyThresholdsUpdate(links.thresholds(clusterId), patch.data);
+      next = applyThresholdsUpdate(await links.thresholds(clusterId), patch.data);
     } catch (err) {
       if (err instanceof z.ZodError) throw badRequest('link thresholds', err);
       throw err;
     }
-    links.setThresholds(clusterId, next);
-    audit(ctx, who, { operation: 'settings-links', clusterId, params: patch.data, confirmed: true, result: 'ok', message: `link thresholds changed: ${thresholdsSentence(next)}` });
-    res.json(linkSettings(clusterId));
+    await links.setThresholds(clusterId, next);
+    await audit(ctx, who, { operation: 'settings-links', clusterId, params: patch.data, confirmed: true, result: 'ok', message: `link thresholds changed: ${thresholdsSentence(next)}` });
+    res.json(await linkSettings(clusterId));
   });
-  router.delete('/settings/links', requireRole('admin'), (req, res) => {
+  router.delete('/settings/links', requireRole('admin'), async (req, res) => {
     const who = signedIn(req.identity);
     const clusterId = clusterOf(req, ctx.clusters).config.id;
-    const next = links.resetThresholds(clusterId);
-    audit(ctx, who, { operation: 'settings-links', clusterId, params: { reset: true }, confirmed: true, result: 'ok', message: `link thresholds back to the defaults: ${thresholdsSentence(next)}` });
-    res.json(linkSettings(clusterId));
+    const next = await links.resetThresholds(clusterId);
+    await audit(ctx, who, { operation: 'settings-links', clusterId, params: { reset: true }, confirmed: true, result: 'ok', message: `link thresholds back to the defaults: ${thresholdsSentence(next)}` });
+    res.json(await linkSettings(clusterId));
   });
 
   router.use('/settings', requireRole('admin'));
 
-  router.get('/settings/retention', (_req, res) => {
-    const body: RetentionSettings = store.settings.retention.get();
+  router.get('/settings/retention', async (_req, res) => {
+    const body: RetentionSettings = await store.settings.retention.get();
     res.json(body);
   });
 
-  router.put('/settings/retention', (req, res) => {
+  router.put('/settings/retention', async (req, res) => {
     const who = signedIn(req.identity);
     const patch = RetentionUpdate.safeParse(req.body);
     if (!patch.success) throw badRequest('retention', patch.error);
-    const next: RetentionSettings = store.settings.retention.set(patch.data);
-    const pruned = store.prune();
-    const spans = patch.data.timeline && timeline ? timeline.prune(next.timeline) : null;
-    audit(ctx, who, {
+    const next: RetentionSettings = await store.settings.retention.set(patch.data);
+    const pruned = await store.prune();
+    const spans = patch.data.timeline && timeline ? await timeline.prune(next.timeline) : null;
+    await audit(ctx, who, {
       operation: 'settings-retention',
       clusterId: null,
       params: patch.data,

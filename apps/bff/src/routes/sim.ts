@@ -21,7 +21,7 @@ export function simRouter(ctx: AppContext): Router {
   router.get('/sim/spares', requireRole('viewer'), (req, res) => {
     res.json({ spares: spares(req).target.spares() });
   });
-  router.post('/sim/spares', requireRole('operator'), (req, res) => {
+  router.post('/sim/spares', requireRole('operator'), async (req, res) => {
     const who = signedIn(req.identity);
     const { config, target } = spares(req);
     const params = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : { body: String(req.body) };
@@ -29,14 +29,14 @@ export function simRouter(ctx: AppContext): Router {
       // validated whole by the sim (SpareFault): an invalid one throws SimFaultError (400) and changes nothing
       target.applySpareFault(req.body);
     } catch (err) {
-      audit(ctx, who, { operation: 'sim-spare', clusterId: config.id, params, result: 'refused', message: (err as Error).message });
+      await audit(ctx, who, { operation: 'sim-spare', clusterId: config.id, params, result: 'refused', message: (err as Error).message });
       throw err;
     }
-    clusterOf(req, ctx.clusters).checkpoint.saveNow();
-    audit(ctx, who, { operation: 'sim-spare', clusterId: config.id, params, confirmed: true, result: 'ok', message: `spare ${String(params.action)} applied` });
+    await clusterOf(req, ctx.clusters).checkpoint.saveNow();
+    await audit(ctx, who, { operation: 'sim-spare', clusterId: config.id, params, confirmed: true, result: 'ok', message: `spare ${String(params.action)} applied` });
     res.status(202).json({ ok: true, spares: target.spares() });
   });
-  return router.post('/sim/faults', requireRole('operator'), (req, res) => {
+  return router.post('/sim/faults', requireRole('operator'), async (req, res) => {
     const who = signedIn(req.identity);
     const { config, collector, checkpoint } = clusterOf(req, ctx.clusters);
     const target = faultTarget(collector.source);
@@ -46,18 +46,18 @@ export function simRouter(ctx: AppContext): Router {
       audit(ctx, who, { operation: 'sim-fault', clusterId: config.id, params, result: 'refused', message });
     if (!fault.success) {
       const err = badRequest('fault', fault.error);
-      refused(err.message, { issues: issuesOf(fault.error) });
+      await refused(err.message, { issues: issuesOf(fault.error) });
       throw err;
     }
     try {
       // an impossible fault (unknown node, ...) throws SimFaultError and changes nothing: mapped to 400
       target.applyFault(fault.data);
     } catch (err) {
-      refused((err as Error).message, fault.data);
+      await refused((err as Error).message, fault.data);
       throw err;
     }
-    checkpoint.saveNow();
-    audit(ctx, who, { operation: 'sim-fault', clusterId: config.id, params: fault.data, confirmed: true, result: 'ok', message: `fault ${fault.data.action} applied` });
+    await checkpoint.saveNow();
+    await audit(ctx, who, { operation: 'sim-fault', clusterId: config.id, params: fault.data, confirmed: true, result: 'ok', message: `fault ${fault.data.action} applied` });
     res.status(202).json({ ok: true, fault: fault.data });
   });
 }

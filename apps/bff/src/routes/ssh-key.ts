@@ -3,14 +3,12 @@
 import { Router } from 'express';
 import { requireRole, signedIn } from '../auth/middleware';
 import { audit, type AppContext } from '../context';
-import { sshIdentity } from '../ssh-identity';
 
 export function sshKeyRouter(ctx: AppContext): Router {
   const router = Router();
-  router.get('/ssh-key', requireRole('admin'), (req, res) => {
-    const existing = sshIdentity(ctx.store.secrets, false);
-    const key = existing ?? sshIdentity(ctx.store.secrets, true)!;
-    if (existing === null) audit(ctx, signedIn(req.identity), { operation: 'ssh-key-create', clusterId: null, params: {}, result: 'ok', message: `Quorate's SSH key made: ${key.fingerprint}` });
+  router.get('/ssh-key', requireRole('admin'), async (req, res) => {
+    const { key, made } = await ctx.ssh.ensure();
+    if (made) await audit(ctx, signedIn(req.identity), { operation: 'ssh-key-create', clusterId: null, params: {}, result: 'ok', message: `Quorate's SSH key made: ${key.fingerprint}` });
     res.json({ publicKey: key.publicKey, fingerprint: key.fingerprint });
   });
   return router;

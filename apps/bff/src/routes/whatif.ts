@@ -110,9 +110,9 @@ export function whatifRouter(clusters: ClusterRegistry, linkSeries: Pick<LinkSer
       const { collector } = clusterOf(req, clusters);
       snapshotOf(req, clusters);
       const facts = await factsCache.get(collector.clusterId, collector.source.capabilities.advisorFacts);
-      // the facts are read against the newest snapshot: the advice is made on the one after the read
+      const t = await linkSeries.thresholds(collector.clusterId);
+      // the facts are read against the newest snapshot: the advice is made on the one after the reads
       const snapshot = snapshotOf(req, clusters);
-      const t = linkSeries.thresholds(snapshot.clusterId);
       const out: AdvisorResponse = { clusterId: snapshot.clusterId, observedAt: snapshot.observedAt, ...adviseCluster(snapshot, { ...facts, latency: { warnMs: t.warnLatencyMs, badMs: t.badLatencyMs } }) };
       res.json(out);
     });

@@ -74,10 +74,11 @@ describe('tasks', () => {
     expect(t.signal.aborted).toBe(false);
     t.cancel('bob');
     expect(t.signal.aborted).toBe(true);
-    expect(t.end('cancelled', 'cancelled by bob')).toMatchObject({ status: 'cancelled' });
+    expect(await t.end('cancelled', 'cancelled by bob')).toMatchObject({ status: 'cancelled' });
     // an ended task takes no more lines
     t.log('late');
-    expect(server!.store.tasks.get(t.id)!.log.at(-1)!.line).not.toBe('late');
+    await server!.tasks.settled();
+    expect((await server!.store.tasks.get(t.id))!.log.at(-1)!.line).not.toBe('late');
     expect((await bearerFetch(`${url}/api/v1/tasks/nope`, tokens.viewer)).status).toBe(404);
     expect((await bearerFetch(`${url}/api/v1/tasks?status=bogus`, tokens.viewer)).status).toBe(400);
   });

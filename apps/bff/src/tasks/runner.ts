@@ -83,9 +83,16 @@ export class RunningTask {
     this.controller.abort(new Error(`cancelled by ${by}`));
   }
 
-  end(status: Exclude<TaskStatus, 'running' | 'interrupted'>, message: string): Task {
+  /**
+   * ends it; first (the checkpoint, the audit record) runs with the ended task before anyone can see it
+   * ended, so whoever sees the end finds those done
+   */
+  async end(status: Exclude<TaskStatus, 'running' | 'interrupted'>, message: string, first?: (ended: Task) => Promise<void>): Promise<Task> {
     if (!this.running) return this.snapshot();
-    this.task = { ...this.task, status, endedAt: Date.now(), message };
+    const ended: Task = { ...this.task, status, endedAt: Date.now(), message };
+    await first?.(structuredClone(ended));
+    if (!this.running) return this.snapshot();
+    this.task = ended;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.save(this.task);
@@ -105,6 +112,8 @@ export class RunningTask {
 
 export class TaskRunner {
   private readonly live = new Map<string, RunningTask>();
+  /** the saves, one after the other in the order asked (an older copy never lands over a newer one); never rejects */
+  private saved: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -116,9 +125,9 @@ export class TaskRunner {
    * at start: what a previous process left running is marked interrupted (and logged), except the tasks
    * `canFollow` accepts: those are returned, still running, for the caller to adopt and follow further
    */
-  recover(canFollow: (t: Task) => boolean = () => false): Task[] {
+  async recover(canFollow: (t: Task) => boolean = () => false): Promise<Task[]> {
     const kept: Task[] = [];
-    for (const t of this.store.tasks.endRunning('interrupted', INTERRUPTED_LINE, (t) => {
+    for (const t of await this.store.tasks.endRunning('interrupted', INTERRUPTED_LINE, (t) => {
       const follow = canFollow(t);
       if (follow) kept.push(t);
       return follow;
@@ -143,7 +152,8 @@ export class TaskRunner {
       (t, lines) => {
         const { log: _log, ...rest } = t;
         this.io.to(roomOf(t.clusterId)).emit(SocketEvents.task, { task: rest, lines });
-        if (t.status !== 'running') this.live.delete(t.id);
+        // the live copy answers until the stored one is the ended one
+        if (t.status !== 'running') void this.saved.then(() => this.live.delete(t.id));
       },
     );
     this.live.set(task.id, running);
@@ -152,8 +162,8 @@ export class TaskRunner {
   }
 
   /** the task (the live copy while it runs) */
-  get(id: string): Task | null {
-    return this.live.get(id)?.snapshot() ?? this.store.tasks.get(id);
+  async get(id: string): Promise<Task | null> {
+    return this.live.get(id)?.snapshot() ?? (await this.store.tasks.get(id));
   }
 
   running(id: string): RunningTask | undefined {
@@ -161,16 +171,26 @@ export class TaskRunner {
   }
 
   /** at shutdown: what the running tasks logged so far is kept (the next start marks them interrupted) */
-  flush(): void {
+  async flush(): Promise<void> {
     for (const t of this.live.values()) this.save(t.snapshot());
+    await this.saved;
+  }
+
+  /** resolves when what was saved so far is stored (or failed and logged) */
+  settled(): Promise<void> {
+    return this.saved;
   }
 
   private save(t: Task): void {
-    try {
-      this.store.tasks.save(t);
-    } catch (err) {
-      // the task goes on; its page shows the live copy
-      this.logger.error({ err, task: t.id }, 'could not save the task');
-    }
+    // a copy as it is now: the running task goes on changing
+    const copy = structuredClone(t);
+    this.saved = this.saved.then(async () => {
+      try {
+        await this.store.tasks.save(copy);
+      } catch (err) {
+        // the task goes on; its page shows the live copy
+        this.logger.error({ err, task: t.id }, 'could not save the task');
+      }
+    });
   }
 }

@@ -7,9 +7,22 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { Task, TaskAccepted, type Role } from '@quorate/model';
 import type { ClusterEvent, PatchMessage, SnapshotMessage, SubscribeAck, SubscribeRequest } from '@quorate/model';
 import { pino } from 'pino';
+import type Database from 'better-sqlite3';
+import type { Store } from '@quorate/store';
 import { createServer, type QuorateServer, type ServerDeps } from '../app';
 import { loadConfig, type ClusterConfig, type Config } from '../config';
 import { FakeSource } from './fake-source';
+
+/** resolves when every collector's appends so far are stored (and their events emitted) */
+export async function settle(server: Pick<QuorateServer, 'collectors'>): Promise<void> {
+  await Promise.all([...server.collectors.values()].map((c) => c.idle()));
+}
+
+/** the SQLite connection under a store on a data directory (tests that reach below the store) */
+export function sqliteOf(store: Store): Database.Database {
+  if (store.limiter.kind !== 'sqlite') throw new Error('not a SQLite store');
+  return store.limiter.db;
+}
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'quorate-bff-test-'));
@@ -25,6 +38,7 @@ export function testConfig(clusters: ClusterConfig[], webDist = '/nonexistent/qu
     clusters,
     kindDefaults: { sim: { nodes: 3, links: 2, tokenMs: 3000, tickMs: 1000 }, lab: { prefix: 'qlab' } },
     dataDir,
+    database: null,
     admin: { username: 'admin', password: null },
     apiToken: null,
     tls: null,
@@ -46,15 +60,15 @@ export async function startSimServer(dataDir: string, env: Record<string, string
   // telemetry is not merged: a merged change goes out on a real-time timer, which a test that moves the
   // simulated clock by hand cannot predict (QUORATE_TELEMETRY_MIN_MS in env turns it back on)
   const config = loadConfig({ PORT: '0', QUORATE_WEB_DIST: '/nonexistent', QUORATE_SIM_TICK_MS: '600000', QUORATE_TELEMETRY_MIN_MS: '0', QUORATE_DATA_DIR: dataDir, ...env });
-  const server = createServer(config, { logger: pino({ level: 'silent' }) });
+  const server = await createServer(config, { logger: pino({ level: 'silent' }) });
   const { url } = await server.start();
-  return { server, url, tokens: roleTokens(server) };
+  return { server, url, tokens: await roleTokens(server) };
 }
 
 /** an API token per role, created straight in the store */
-export function roleTokens(server: QuorateServer): Record<Role, string> {
-  const make = (role: Role) => server.store.tokens.create({ name: `test-${role}`, role, createdBy: 'test' }).token;
-  return { viewer: make('viewer'), operator: make('operator'), admin: make('admin') };
+export async function roleTokens(server: QuorateServer): Promise<Record<Role, string>> {
+  const make = async (role: Role) => (await server.store.tokens.create({ name: `test-${role}`, role, createdBy: 'test' })).token;
+  return { viewer: await make('viewer'), operator: await make('operator'), admin: await make('admin') };
 }
 
 /** fetch with `Authorization: Bearer <token>` (and a JSON body when given) */
@@ -97,7 +111,7 @@ export async function startFake(
 ): Promise<Harness> {
   const sources = new Map<string, FakeSource>();
   const dataDir = tempDataDir();
-  const server = createServer({ ...testConfig(clusters, opts.webDist, dataDir), ...opts.config }, {
+  const server = await createServer({ ...testConfig(clusters, opts.webDist, dataDir), ...opts.config }, {
     logger: pino({ level: 'silent' }),
     firstRev: 1,
     createSource: (c) => {
@@ -108,7 +122,7 @@ export async function startFake(
     ...deps,
   });
   const { url } = await server.start();
-  const tokens = roleTokens(server);
+  const tokens = await roleTokens(server);
   const clients: TestClient[] = [];
   return {
     server,

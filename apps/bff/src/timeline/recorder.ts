@@ -1,9 +1,9 @@
 // Time travel (issue 15): every cluster's changes into the store's timeline — the collector's baselines
 // (a new chain) and patches, each with the whole state after it (written when a keyframe is due). A write
 // that fails is logged (once a minute at most, with how many failed since) and never reaches the collector:
-// the live view does not depend on the recording.
+// the live view does not depend on the recording. Writes of one cluster go one after the other, in order.
 import type { PatchMessage, SnapshotMessage } from '@quorate/model';
-import { createTimelineStore, type Store, type TimelineStore } from '@quorate/store';
+import type { Store } from '@quorate/store';
 import type { Cluster, ClusterRegistry } from '../clusters';
 import type { Logger } from '../logger';
 
@@ -16,8 +16,10 @@ interface Watched {
 }
 
 export class TimelineRecorder {
-  readonly timeline: TimelineStore;
+  readonly timeline: Store['timeline'];
   private readonly watched = new Map<string, Watched>();
+  /** per cluster, its writes in order; never rejects */
+  private readonly writes = new Map<string, Promise<void>>();
   private readonly log: Logger;
   private readonly failures = new Map<string, { count: number; loggedAt: number }>();
 
@@ -27,7 +29,7 @@ export class TimelineRecorder {
     logger: Logger,
   ) {
     this.log = logger.child({ component: 'timeline' });
-    this.timeline = createTimelineStore(store.db, (row) => this.log.warn(row, 'skipped a corrupt row in the database'));
+    this.timeline = store.timeline;
     for (const c of clusters.all()) this.watch(c);
     clusters.on('added', (c) => this.watch(c));
     clusters.on('removed', (c) => this.unwatch(c));
@@ -38,12 +40,17 @@ export class TimelineRecorder {
     return this.failures.get(clusterId)?.count ?? 0;
   }
 
+  /** resolves when the writes asked so far have ended (tests, shutdown) */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writes.values()]);
+  }
+
   private watch(cluster: Cluster): void {
     const { collector } = cluster;
     const id = collector.clusterId;
     this.watched.get(id)?.unwire();
     // a new collector starts a new chain: its first change is a keyframe
-    this.timeline.close(id);
+    this.write(id, () => this.timeline.close(id));
     const onSnapshot = (m: SnapshotMessage) => this.write(id, () => this.timeline.record(id, { rev: m.rev, baseRev: null, snapshot: m.snapshot }));
     const onPatch = (m: PatchMessage) => {
       const current = collector.current();
@@ -70,12 +77,22 @@ export class TimelineRecorder {
     if (!w || w.cluster !== cluster) return;
     w.unwire();
     this.watched.delete(cluster.config.id);
-    this.timeline.close(cluster.config.id);
+    this.write(cluster.config.id, () => this.timeline.close(cluster.config.id));
   }
 
-  private write(clusterId: string, fn: () => void): void {
+  private write(clusterId: string, fn: () => Promise<unknown>): void {
+    const before = this.writes.get(clusterId) ?? Promise.resolve();
+    const next = before.then(() => this.attempt(clusterId, fn));
+    this.writes.set(clusterId, next);
+    // the chain of a quiet cluster is not kept
+    void next.then(() => {
+      if (this.writes.get(clusterId) === next) this.writes.delete(clusterId);
+    });
+  }
+
+  private async attempt(clusterId: string, fn: () => Promise<unknown>): Promise<void> {
     try {
-      fn();
+      await fn();
     } catch (err) {
       const f = this.failures.get(clusterId) ?? { count: 0, loggedAt: -Infinity };
       f.count++;
@@ -87,7 +104,7 @@ export class TimelineRecorder {
       }
       // the next change starts a fresh span rather than patching over the one missed
       try {
-        this.timeline.close(clusterId);
+        await this.timeline.close(clusterId);
       } catch {
         // nothing to do
       }
@@ -95,9 +112,9 @@ export class TimelineRecorder {
   }
 
   /** retention: whole spans older than maxAgeDays or beyond the size cap; never throws */
-  prune(retention: { maxAgeDays: number; maxMbPerCluster: number }, now = Date.now()): number {
+  async prune(retention: { maxAgeDays: number; maxMbPerCluster: number }, now = Date.now()): Promise<number> {
     try {
-      const n = this.timeline.prune({ before: now - retention.maxAgeDays * 86_400_000, maxBytesPerCluster: retention.maxMbPerCluster * 1_000_000 });
+      const n = await this.timeline.prune({ before: now - retention.maxAgeDays * 86_400_000, maxBytesPerCluster: retention.maxMbPerCluster * 1_000_000 });
       if (n > 0) this.log.info({ spans: n }, 'timeline: pruned old spans');
       return n;
     } catch (err) {

@@ -21,27 +21,27 @@ export function timelineRouter(clusters: ClusterRegistry, store: Store, recorder
   const router = Router();
 
   /** a watched cluster, or one whose recording is still kept */
-  function clusterIdOf(cluster: string | undefined): string {
+  async function clusterIdOf(cluster: string | undefined): Promise<string> {
     const c = clusters.get(cluster);
     if (c) return c.config.id;
     const id = cluster ?? clusters.defaultId;
-    if (timeline.oldest(id) === null) throw unknownCluster(id);
+    if ((await timeline.oldest(id)) === null) throw unknownCluster(id);
     return id;
   }
 
-  router.get('/timeline', (req: Request, res) => {
+  router.get('/timeline', async (req: Request, res) => {
     const q = TimelineQuery.safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
     const { from, to } = q.data;
-    const clusterId = clusterIdOf(q.data.cluster);
-    const { marks, truncated } = timeline.marks(clusterId, from, to);
-    const events = store.events.list({ clusterId, after: from, before: to + 1, limit: TIMELINE_MAX_EVENTS });
+    const clusterId = await clusterIdOf(q.data.cluster);
+    const { marks, truncated } = await timeline.marks(clusterId, from, to);
+    const events = await store.events.list({ clusterId, after: from, before: to + 1, limit: TIMELINE_MAX_EVENTS });
     const body: TimelinePage = {
       clusterId,
       from,
       to,
-      oldest: timeline.oldest(clusterId),
-      newest: timeline.newest(clusterId),
+      oldest: await timeline.oldest(clusterId),
+      newest: await timeline.newest(clusterId),
       marks,
       truncated,
       events: events.events.reverse(),
@@ -50,20 +50,20 @@ export function timelineRouter(clusters: ClusterRegistry, store: Store, recorder
     res.json(body);
   });
 
-  router.get('/timeline/at', (req: Request, res) => {
+  router.get('/timeline/at', async (req: Request, res) => {
     const q = TimelineAtQuery.safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
     const { t } = q.data;
-    const clusterId = clusterIdOf(q.data.cluster);
-    const newest = timeline.newest(clusterId);
+    const clusterId = await clusterIdOf(q.data.cluster);
+    const newest = await timeline.newest(clusterId);
     const now = Date.now();
     if (t > Math.max(now, newest ?? now) + FUTURE_SLACK_MS) throw new HttpError(400, `t (${iso(t)}) is in the future: the latest moment is ${iso(Math.max(now, newest ?? now))}`);
-    const oldest = timeline.oldest(clusterId);
+    const oldest = await timeline.oldest(clusterId);
     if (oldest === null) throw new HttpError(404, `nothing recorded for cluster '${clusterId}' yet`);
     if (t < oldest) {
       throw new HttpError(404, `nothing kept before ${iso(oldest)} for cluster '${clusterId}' (asked for ${iso(t)}): that is the oldest moment that can be shown`, undefined, { oldest });
     }
-    const state = timeline.at(clusterId, t);
+    const state = await timeline.at(clusterId, t);
     if (!state) throw new HttpError(404, `nothing kept before ${iso(oldest)} for cluster '${clusterId}'`, undefined, { oldest });
     const body: TimelineAt = { clusterId, t, at: state.at, rev: state.rev, snapshot: state.snapshot };
     res.json(body);
