@@ -41,9 +41,17 @@ export async function openSqlStore(options: SqlStoreOptions): Promise<SqlStore> 
   const warn = options.onWarning ?? warnConsole;
   const keyFile = options.keyFile ?? ('dataDir' in options ? join(options.dataDir, 'secret.key') : undefined);
   if (keyFile === undefined) throw new StoreError('invalid', 'a PostgreSQL store needs the secret key file (keyFile): every replica must use the same key');
-  // the key first: a bad key file stops the start before a connection is made
-  const key = loadOrCreateKey(keyFile);
-  const engine = await openEngine(options);
+  // SQLite first: opening it makes the data directory the default key file lives in. PostgreSQL after the
+  // key: a bad key file stops the start before a connection is made.
+  const sqlite = 'dataDir' in options ? await openEngine(options) : null;
+  let key: SecretKey;
+  try {
+    key = loadOrCreateKey(keyFile);
+  } catch (e) {
+    await sqlite?.db.destroy();
+    throw e;
+  }
+  const engine = sqlite ?? (await openEngine(options));
   try {
     return compose(engine, key, now, reportCorrupt, warn);
   } catch (e) {
