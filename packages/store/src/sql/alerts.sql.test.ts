@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ChannelInput } from '@quorate/model';
-import type { AlertStore } from '../alerts';
 import type { SecretKey } from '../secret-key';
 import { createAlertStore } from './alerts';
 import type { SecretsOn } from './alerts';
-import type { Async, SqlContext, SqlStore } from './contract';
+import type { SqlStore } from './contract';
 import { createSecretStore } from './secrets';
-import { ENGINES, useSqlStores } from './testing';
+import { ENGINES, handClock, useSqlStores } from './testing';
 
 const key: SecretKey = { key: randomBytes(32), id: 'key-one' };
 const SLACK_URL = 'https://hooks.slack.example/services/T000/B000/SECRETPART0123456789';
@@ -22,10 +21,9 @@ const hook = (secret?: string): ChannelInput => ({
 
 describe.each(ENGINES)('alerts on %s', (engine) => {
   const t = useSqlStores(engine);
-  const ctxOf = (s: SqlStore, now: () => number): SqlContext => ({ db: s.db, dialect: s.dialect, now, reportCorrupt: (r) => t.corrupt.push(r) });
   /** the alert part and the secret part it uses, each bound to the database or to the transaction at hand */
   const partsOf = (s: SqlStore, now: () => number = Date.now, wrap: (on: ReturnType<SecretsOn>) => ReturnType<SecretsOn> = (x) => x) => {
-    const ctx = ctxOf(s, now);
+    const ctx = t.ctx(s, now);
     const secretsOn: SecretsOn = (db) => wrap(createSecretStore({ ...ctx, db }, key));
     return { alerts: createAlertStore(ctx, secretsOn), secrets: secretsOn(s.db) };
   };
@@ -36,22 +34,22 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
   };
 
   it('keeps a channel with its secret fields encrypted only, reads it back whole, and deletes the secrets with it', async () => {
-    let clock = 1_000;
+    const clock = handClock(1_000);
     const store = await t.open();
-    const { alerts, secrets } = partsOf(store, () => clock);
+    const { alerts, secrets } = partsOf(store, clock.now);
     const c = await alerts.channels.save(slack);
     expect(c).toMatchObject({ type: 'slack', name: 'ops', config: { url: SLACK_URL }, createdAt: 1_000, updatedAt: 1_000 });
     expect(c.id).toMatch(/^ch_[0-9a-f]{12}$/);
-    clock = 1_500;
+    clock.at = 1_500;
     const mail = await alerts.channels.save({ type: 'email', name: 'mail', config: { host: '127.0.0.1', port: 2525, security: 'none', username: 'quorate', password: 'smtp-pass-77', from: 'q@example.org', to: ['ops@example.org'] }, repeatMinutes: 30, enabled: true, clusters: ['lab'] });
     // stored: the URL's key and the password never in clear, the secrets under alert/<id>/<field>
     const text = await storedText(store);
     expect(text).not.toContain('SECRETPART0123456789');
     expect(text).not.toContain('smtp-pass-77');
     expect(await secrets.names()).toEqual([`alert/${c.id}/url`, `alert/${mail.id}/password`].sort());
-    clock = 2_000;
+    clock.at = 2_000;
     // another part on the same database (a restart, another replica) reads them back whole
-    const again = partsOf(store, () => clock).alerts;
+    const again = partsOf(store, clock.now).alerts;
     expect((await again.channels.list()).map((x) => x.name)).toEqual(['ops', 'mail']);
     expect(await again.channels.get(mail.id)).toMatchObject({ config: { password: 'smtp-pass-77', port: 2525 }, clusters: ['lab'], repeatMinutes: 30, createdAt: 1_500 });
     expect(await again.channels.get('ch_none')).toBeNull();
@@ -76,12 +74,12 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
   });
 
   it('the channel row and its secrets are one transaction: a failed secret write leaves the channel as it was', async () => {
-    let clock = 1_000;
+    const clock = handClock(1_000);
     const store = await t.open();
-    const good = partsOf(store, () => clock).alerts;
+    const good = partsOf(store, clock.now).alerts;
     const h = await good.channels.save(hook('signing-secret-0123456789'));
-    clock = 2_000;
-    const failing = partsOf(store, () => clock, (s) => ({
+    clock.at = 2_000;
+    const failing = partsOf(store, clock.now, (s) => ({
       ...s,
       put: async (name: string, value: string) => {
         if (name.endsWith('/secret')) throw new Error('disk full');
@@ -97,7 +95,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
     expect((await good.channels.list()).map((x) => x.id)).toEqual([h.id]);
     expect(await partsOf(store).secrets.names()).toEqual([`alert/${h.id}/secret`, `alert/${h.id}/url`]);
     // a delete whose row delete fails keeps the secrets too
-    const failingDelete = partsOf(store, () => clock, (s) => ({
+    const failingDelete = partsOf(store, clock.now, (s) => ({
       ...s,
       delete: async (name: string) => {
         await s.delete(name);
@@ -127,27 +125,27 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
   });
 
   it('silences: current and planned listed, past ones not; acknowledgements keep the first', async () => {
-    let clock = 10_000;
-    const { alerts } = partsOf(await t.open(), () => clock);
+    const clock = handClock(10_000);
+    const { alerts } = partsOf(await t.open(), clock.now);
     const now = await alerts.silences.add({ clusterId: 'lab', rule: null, startsAt: 10_000, endsAt: 20_000, reason: 'maintenance', createdBy: 'admin' });
     const planned = await alerts.silences.add({ clusterId: null, rule: 'link-degraded', startsAt: 50_000, endsAt: 60_000, reason: 'switch upgrade', createdBy: 'admin' });
     expect(planned).toMatchObject({ createdAt: 10_000 });
     expect(await alerts.silences.list()).toEqual([now, planned]);
-    clock = 30_000;
+    clock.at = 30_000;
     expect((await alerts.silences.list()).map((x) => x.id)).toEqual([planned.id]);
     expect(await alerts.silences.delete(planned.id)).toBe(true);
     expect(await alerts.silences.delete(planned.id)).toBe(false);
     expect(await alerts.silences.list()).toEqual([]);
     expect(await alerts.acks.ack('lab:41', 'alice')).toEqual({ key: 'lab:41', by: 'alice', at: 30_000 });
-    clock = 31_000;
+    clock.at = 31_000;
     expect(await alerts.acks.ack('lab:41', 'bob')).toEqual({ key: 'lab:41', by: 'alice', at: 30_000 });
     expect(await alerts.acks.get('lab:9')).toBeNull();
     expect(await alerts.acks.get('lab\0')).toBeNull();
   });
 
   it('the delivery log: newest first, filtered, paged, pruned by age (with acks and silences)', async () => {
-    let clock = 1_000;
-    const { alerts } = partsOf(await t.open(), () => clock);
+    const clock = handClock(1_000);
+    const { alerts } = partsOf(await t.open(), clock.now);
     const d = (at: number, outcome: 'sent' | 'failed' | 'suppressed', channelId = 'ch_a') =>
       alerts.deliveries.record({ at, channelId, channelName: 'ops', channelType: 'webhook', notificationId: `n${at}`, kind: 'opened', rule: 'quorum-lost', clusterId: 'lab', incidentId: 'lab:1', title: 't', outcome, status: outcome === 'sent' ? 200 : null, detail: outcome, attempts: 1, fallbackOf: null });
     const first = await d(1_000, 'sent');
@@ -162,7 +160,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
     await alerts.acks.ack('lab:1', 'alice'); // at 1_000
     await alerts.silences.add({ clusterId: null, rule: null, startsAt: 0, endsAt: 1_400, reason: 'r', createdBy: 'admin' });
     await alerts.silences.add({ clusterId: null, rule: null, startsAt: 0, endsAt: 1_600, reason: 'r', createdBy: 'admin' });
-    clock = 10_000;
+    clock.at = 10_000;
     // before 1_500: one delivery, the ack, one silence
     expect(await alerts.prune({ maxAgeMs: 8_500 })).toBe(3);
     expect((await alerts.deliveries.list({ limit: 10, offset: 0 })).total).toBe(2);
@@ -179,10 +177,3 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
     expect(t.corrupt).toEqual([{ table: 'alert_deliveries', key: String(rec.id), problem: 'not a delivery' }]);
   });
 });
-
-// compile-time: the part is the legacy alert store made asynchronous, its groups' methods too. (The
-// contract's Async<AlertStore> maps only top-level methods, leaving channels, silences, acks and deliveries
-// synchronous: this is the type it needs.)
-type AsyncAlertStore = Async<Pick<AlertStore, 'prune'>> & { [G in 'channels' | 'silences' | 'acks' | 'deliveries']: Async<AlertStore[G]> };
-const _check = (ctx: SqlContext): AsyncAlertStore => createAlertStore(ctx, (db) => createSecretStore({ ...ctx, db }, key));
-void _check;

@@ -4,9 +4,8 @@ import { StoreError } from '../errors';
 import { draft } from '../testing';
 import { checkFence, FencedError } from './fence';
 import type { SqlStore } from './open';
-import type { AsyncEventStore, SqlContext } from './contract';
 import { createAsyncEventStore } from './events';
-import { ENGINES, useSqlStores } from './testing';
+import { ENGINES, handClock, useSqlStores } from './testing';
 
 const drafts = (from: number, n: number) => Array.from({ length: n }, (_, i) => draft(from + i));
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -89,14 +88,14 @@ describe.each(ENGINES)('async events on %s', (engine) => {
   });
 
   it('prunes by age using the injected clock', async () => {
-    let clock = 1_700_000_000_000;
-    const s = await t.open({ now: () => clock });
-    await s.events.append('c1', [draft(0, clock - 10_000), draft(1, clock - 5_000), draft(2, clock)]);
+    const clock = handClock(1_700_000_000_000);
+    const s = await t.open({ now: clock.now });
+    await s.events.append('c1', [draft(0, clock.at - 10_000), draft(1, clock.at - 5_000), draft(2, clock.at)]);
     expect(await s.events.prune({ maxAgeMs: 6_000 })).toBe(1);
     expect((await s.events.since('c1', 0, 10)).events.map((e) => e.seq)).toEqual([2, 3]);
-    clock += 1_000_000;
+    clock.advance(1_000_000);
     expect(await s.events.prune({ maxAgeMs: 6_000 })).toBe(2);
-    expect((await s.events.append('c1', [draft(3, clock)]))[0]?.seq).toBe(4);
+    expect((await s.events.append('c1', [draft(3, clock.at)]))[0]?.seq).toBe(4);
   });
 
   it('keeps independent seqs per cluster', async () => {
@@ -142,6 +141,7 @@ describe.each(ENGINES)('async events on %s', (engine) => {
     expect(page.events.map((e) => e.seq)).toEqual([1, 4]);
     expect(page.next).toBe(4);
     expect(t.corrupt.map((c) => c.key)).toEqual(['c1#2', 'c1#3']);
+    expect(t.corrupt[0]?.problem).toMatch(/invalid JSON/);
     expect(await s.events.since('c1', 1, 2)).toEqual({ events: [], next: 3 });
   });
 
@@ -149,8 +149,8 @@ describe.each(ENGINES)('async events on %s', (engine) => {
     const TTL = 10_000;
 
     it('refuses the former holder after its lease expired and another took over; writes nothing', async () => {
-      let clock = 1_700_000_000_000;
-      const now = () => clock;
+      const clock = handClock(1_700_000_000_000);
+      const { now } = clock;
       const a = await t.open({ now });
       const b = await t.open({ now });
       const leaseA = await a.leases.acquire('c1', 'replica-a', TTL);
@@ -158,7 +158,7 @@ describe.each(ENGINES)('async events on %s', (engine) => {
       const fenceA = { holder: 'replica-a', token: leaseA!.token };
       expect((await a.events.append('c1', drafts(0, 2), fenceA)).map((e) => e.seq)).toEqual([1, 2]);
 
-      clock += TTL + 1; // A is paused past its lease
+      clock.advance(TTL + 1); // A is paused past its lease
       const leaseB = await b.leases.acquire('c1', 'replica-b', TTL);
       expect(leaseB!.token).toBeGreaterThan(leaseA!.token);
 
@@ -173,10 +173,10 @@ describe.each(ENGINES)('async events on %s', (engine) => {
     });
 
     it('refuses an expired lease even before anyone else takes it, and a cluster without a lease', async () => {
-      let clock = 1_700_000_000_000;
-      const s = await t.open({ now: () => clock });
+      const clock = handClock(1_700_000_000_000);
+      const s = await t.open({ now: clock.now });
       const { token } = (await s.leases.acquire('c1', 'replica-a', TTL))!;
-      clock += TTL;
+      clock.advance(TTL);
       await expect(s.events.append('c1', drafts(0, 1), { holder: 'replica-a', token })).rejects.toMatchObject({ why: 'expired' });
       await expect(s.events.append('c2', drafts(0, 1), { holder: 'replica-a', token })).rejects.toMatchObject({ why: 'no-lease' });
       expect(await s.events.lastSeq('c1')).toBe(0);
@@ -184,16 +184,16 @@ describe.each(ENGINES)('async events on %s', (engine) => {
     });
 
     it('a write paused after its fence check holds off the takeover until it commits', async () => {
-      let clock = 1_700_000_000_000;
-      const now = () => clock;
+      const clock = handClock(1_700_000_000_000);
+      const { now } = clock;
       const [a, b] = (await t.replicas(2, { now })) as [SqlStore, SqlStore];
       const fenceA = { holder: 'replica-a', token: (await a.leases.acquire('c1', 'replica-a', TTL))!.token };
       // A's transaction, stopped right after the check as if its process were paused there
       const paused = await a.db.startTransaction().execute();
       let tookOver = false;
       try {
-        await checkFence(paused, engine, 'c1', fenceA, clock);
-        clock += TTL + 1;
+        await checkFence(paused, engine, 'c1', fenceA, clock.at);
+        clock.advance(TTL + 1);
         const takeover = b.leases.acquire('c1', 'replica-b', TTL).then((l) => ((tookOver = true), l));
         await new Promise((r) => setTimeout(r, 200));
         expect(tookOver).toBe(false);
@@ -205,8 +205,8 @@ describe.each(ENGINES)('async events on %s', (engine) => {
     });
 
     it('under concurrency: every write of the old holder lands before the new holder takes over, or not at all', async () => {
-      let clock = 1_700_000_000_000;
-      const now = () => clock;
+      const clock = handClock(1_700_000_000_000);
+      const { now } = clock;
       const [a, b] = (await t.replicas(2, { now })) as [SqlStore, SqlStore];
       const fenceA = { holder: 'replica-a', token: (await a.leases.acquire('c1', 'replica-a', TTL))!.token };
 
@@ -228,7 +228,7 @@ describe.each(ENGINES)('async events on %s', (engine) => {
       });
       const takeover = (async () => {
         await reachedMidway;
-        clock += TTL + 1;
+        clock.advance(TTL + 1);
         const leaseB = await b.leases.acquire('c1', 'replica-b', TTL);
         return b.events.append('c1', drafts(9_999, 2), { holder: 'replica-b', token: leaseB!.token });
       })();
@@ -249,8 +249,7 @@ describe.each(ENGINES)('async events on %s', (engine) => {
 // was once a synchronous bridge)
 describe.each(ENGINES)('async events history on %s', (engine) => {
   const t = useSqlStores(engine);
-  const partOf = (s: SqlStore, now: () => number = Date.now) =>
-    createAsyncEventStore({ db: s.db, dialect: s.dialect, now, reportCorrupt: (r) => t.corrupt.push(r) });
+  const partOf = (s: SqlStore) => createAsyncEventStore(t.ctx(s));
 
   it('firstSeq: the oldest kept, lastSeq + 1 when nothing is kept, also after reopen', async () => {
     const a = partOf(await t.open());
@@ -330,19 +329,4 @@ describe.each(ENGINES)('async events history on %s', (engine) => {
     expect(page.total).toBe(4);
     expect(t.corrupt.map((c) => c.key)).toEqual(['c1#3', 'c1#2']);
   });
-
-  it('the positional form builds the same part', async () => {
-    const store = await t.open();
-    const s = createAsyncEventStore(store.db, store.dialect, Date.now);
-    await s.append('c1', drafts(0, 2));
-    expect(await s.firstSeq('c1')).toBe(1);
-    expect((await s.list({ limit: 5 })).total).toBe(2);
-  });
 });
-
-// compile-time: the part satisfies the contract's event store, both forms
-const _check = (ctx: SqlContext): [AsyncEventStore, AsyncEventStore] => [
-  createAsyncEventStore(ctx),
-  createAsyncEventStore(ctx.db, ctx.dialect, ctx.now, ctx.reportCorrupt),
-];
-void _check;

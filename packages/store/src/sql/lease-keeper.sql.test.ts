@@ -5,7 +5,7 @@ import { FencedError } from './fence';
 import { createLeaseKeeper, type LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper';
 import { PRESENCE_PREFIX } from './lease-plan';
 import type { LeaseStore } from './leases';
-import { ENGINES, useSqlStores } from './testing';
+import { ENGINES, handClock, useSqlStores } from './testing';
 
 const TTL = 300;
 const ROUND = 100;
@@ -20,7 +20,7 @@ type Event = { holder: string; clusterId: string } & ({ kind: 'gain'; token: num
  * collector by the keepers' own callbacks: a gain while another keeper still collects is recorded as a
  * violation (the old holder must lose before the new one gains).
  */
-function fleet(clusters: () => readonly string[], clock = { now: T0 }) {
+function fleet(clusters: () => readonly string[], clock = handClock(T0)) {
   const events: Event[] = [];
   const errors: { holder: string; err: unknown }[] = [];
   const collecting = new Map<string, string>();
@@ -40,7 +40,7 @@ function fleet(clusters: () => readonly string[], clock = { now: T0 }) {
         ttlMs: TTL,
         roundMs: ROUND,
         clusters,
-        now: () => clock.now,
+        now: clock.now,
         onGain: (clusterId, token) => {
           events.push({ kind: 'gain', holder: name, clusterId, token });
           const other = collecting.get(clusterId);
@@ -60,7 +60,7 @@ function fleet(clusters: () => readonly string[], clock = { now: T0 }) {
     },
     /** the clock moves one round on, then each of these keepers runs its round, in order */
     async step(...ks: LeaseKeeper[]): Promise<void> {
-      clock.now += ROUND;
+      clock.advance(ROUND);
       for (const k of ks) await k.round();
     },
     /** a killed process collects nothing, though its keeper (frozen) still lists what it held */
@@ -79,11 +79,11 @@ function fleet(clusters: () => readonly string[], clock = { now: T0 }) {
           expect(seen.get(clusterId), `${clusterId} held by two keepers`).toBeUndefined();
           seen.set(clusterId, name);
           expect(byCluster.get(clusterId)).toMatchObject({ holder: name, token });
-          expect(byCluster.get(clusterId)!.expiresAt).toBeGreaterThan(clock.now);
+          expect(byCluster.get(clusterId)!.expiresAt).toBeGreaterThan(clock.at);
         }
       }
       // and the other way round: a live lease in the table belongs to a keeper that says it holds it
-      for (const r of rows) if (r.expiresAt > clock.now && names.includes(r.holder)) expect(seen.get(r.clusterId)).toBe(r.holder);
+      for (const r of rows) if (r.expiresAt > clock.at && names.includes(r.holder)) expect(seen.get(r.clusterId)).toBe(r.holder);
       expect(violations).toEqual([]);
     },
   };
@@ -103,10 +103,20 @@ function flaky(real: LeaseStore) {
 for (const engine of ENGINES) {
   describe(`lease keeper on ${engine}`, () => {
     const t = useSqlStores(engine);
+    /** one keeper holding 10 clusters, on a lease store that fails or hangs on demand */
+    async function holdingTen() {
+      const f = fleet(() => ids(10));
+      const [s] = await t.replicas(1, { now: f.clock.now });
+      const db = flaky(s!.leases);
+      const a = f.keeper('replica-a', db.leases);
+      await a.round();
+      expect(a.held().size).toBe(10);
+      return { f, s: s!, db, a };
+    }
 
     it('one keeper, 10 clusters: gains all with a token each, once; later rounds only renew', async () => {
       const f = fleet(() => ids(10));
-      const [s] = await t.replicas(1, { now: () => f.clock.now });
+      const [s] = await t.replicas(1, { now: f.clock.now });
       const a = f.keeper('replica-a', s!.leases);
       await a.round();
       expect([...a.held().keys()].sort()).toEqual(ids(10));
@@ -122,13 +132,13 @@ for (const engine of ENGINES) {
       expect(a.held()).toEqual(tokens);
       // renewed: six rounds (600 ms) past a 300 ms ttl, every lease runs ttl from the last round
       const rows = (await s!.leases.list()).filter((l) => !l.clusterId.startsWith(PRESENCE_PREFIX));
-      expect(rows.map((r) => r.expiresAt)).toEqual(Array<number>(10).fill(f.clock.now + TTL));
+      expect(rows.map((r) => r.expiresAt)).toEqual(Array<number>(10).fill(f.clock.at + TTL));
       expect(f.errors).toEqual([]);
     });
 
     it('three keepers, 30 clusters: 10 each, none held twice, every view agrees with the table', async () => {
       const f = fleet(() => ids(30));
-      const stores = await t.replicas(3, { now: () => f.clock.now });
+      const stores = await t.replicas(3, { now: f.clock.now });
       const names = ['replica-a', 'replica-b', 'replica-c'];
       const ks = names.map((n, i) => f.keeper(n, stores[i]!.leases));
       // started one after the other: the first takes all 30, then hands over up to MAX_HANDOVERS_PER_ROUND a round
@@ -154,7 +164,7 @@ for (const engine of ENGINES) {
     it('three keepers up before the clusters are configured split 30 clusters in one round', async () => {
       let configured: string[] = [];
       const f = fleet(() => configured);
-      const stores = await t.replicas(3, { now: () => f.clock.now });
+      const stores = await t.replicas(3, { now: f.clock.now });
       const names = ['replica-a', 'replica-b', 'replica-c'];
       const ks = names.map((n, i) => f.keeper(n, stores[i]!.leases));
       await f.step(...ks); // presence only: each sees the other two
@@ -166,7 +176,7 @@ for (const engine of ENGINES) {
 
     it("a killed keeper's clusters move to the others after ttl, with higher tokens; its fenced writes fail", async () => {
       const f = fleet(() => ids(30));
-      const stores = await t.replicas(3, { now: () => f.clock.now });
+      const stores = await t.replicas(3, { now: f.clock.now });
       const names = ['replica-a', 'replica-b', 'replica-c'];
       let configured = false;
       const ks = names.map((n, i) => f.keeper(n, stores[i]!.leases, { clusters: () => (configured ? ids(30) : []) }));
@@ -181,7 +191,7 @@ for (const engine of ENGINES) {
       await stores[2]!.events.append(some, [draft(0)], fence);
 
       // c stops renewing (kill -9: no release, no callback); its last round was at this moment
-      const killedAt = f.clock.now;
+      const killedAt = f.clock.at;
       f.kill('replica-c');
       let rounds = 0;
       const takenBy = () => [...dead.keys()].filter((id) => a.held().has(id) || b.held().has(id));
@@ -190,11 +200,11 @@ for (const engine of ENGINES) {
         rounds++;
         await f.check(stores[0]!, 'replica-a', 'replica-b');
         // never before its leases lapsed
-        if (f.clock.now < killedAt + TTL) expect(takenBy()).toEqual([]);
+        if (f.clock.at < killedAt + TTL) expect(takenBy()).toEqual([]);
       }
       expect(takenBy()).toHaveLength(dead.size);
       expect(rounds).toBeLessThanOrEqual(TTL / ROUND + 2);
-      expect(f.clock.now - killedAt).toBeLessThanOrEqual(TTL + 2 * ROUND);
+      expect(f.clock.at - killedAt).toBeLessThanOrEqual(TTL + 2 * ROUND);
       expect(f.counts('replica-a', 'replica-b')).toEqual([15, 15]);
       for (const [id, old] of dead) expect(a.held().get(id) ?? b.held().get(id)).toBeGreaterThan(old);
 
@@ -208,14 +218,9 @@ for (const engine of ENGINES) {
     });
 
     it('a database that fails: reports errors and loses each lease before it could lapse, then takes them back', async () => {
-      const f = fleet(() => ids(10));
-      const [s] = await t.replicas(1, { now: () => f.clock.now });
-      const db = flaky(s!.leases);
-      const a = f.keeper('replica-a', db.leases);
-      await a.round();
-      expect(a.held().size).toBe(10);
+      const { f, s, db, a } = await holdingTen();
       const tokens = a.held();
-      const confirmedAt = f.clock.now;
+      const confirmedAt = f.clock.at;
 
       db.state.mode = 'fail';
       await f.step(a);
@@ -227,28 +232,23 @@ for (const engine of ENGINES) {
       // the next round would come at the moment they lapse: lost now, while still live in the table
       expect(a.held().size).toBe(0);
       expect(f.events.filter((e) => e.kind === 'lose').map((e) => (e.kind === 'lose' ? e.why : ''))).toEqual(Array<string>(10).fill('expired'));
-      for (const l of await s!.leases.list()) if (!l.clusterId.startsWith(PRESENCE_PREFIX)) expect(l.expiresAt).toBe(confirmedAt + TTL);
-      expect(f.clock.now).toBeLessThan(confirmedAt + TTL);
+      for (const l of await s.leases.list()) if (!l.clusterId.startsWith(PRESENCE_PREFIX)) expect(l.expiresAt).toBe(confirmedAt + TTL);
+      expect(f.clock.at).toBeLessThan(confirmedAt + TTL);
 
       // back: the leases lapsed meanwhile, so they come back under new tokens
       db.state.mode = 'ok';
       await f.step(a);
       expect(a.held().size).toBe(10);
       for (const [id, token] of a.held()) expect(token).toBe(tokens.get(id)! + 1);
-      await f.check(s!, 'replica-a');
+      await f.check(s, 'replica-a');
     });
 
     it('a database that never answers: the running round does not hold leases past their expiry', async () => {
-      const f = fleet(() => ids(10));
-      const [s] = await t.replicas(1, { now: () => f.clock.now });
-      const db = flaky(s!.leases);
-      const a = f.keeper('replica-a', db.leases);
-      await a.round();
-      expect(a.held().size).toBe(10);
+      const { f, db, a } = await holdingTen();
       db.state.mode = 'hang';
-      f.clock.now += ROUND;
+      f.clock.advance(ROUND);
       void a.round(); // hangs
-      f.clock.now += ROUND;
+      f.clock.advance(ROUND);
       void a.round(); // the timer's next tick: the round still runs, so only the expiry check
       expect(a.held().size).toBe(0);
       expect(f.events.filter((e) => e.kind === 'lose')).toHaveLength(10);
@@ -256,7 +256,7 @@ for (const engine of ENGINES) {
 
     it('stop() hands the leases back: another keeper takes them within one round, and onLose says stopped', async () => {
       const f = fleet(() => ids(20));
-      const stores = await t.replicas(2, { now: () => f.clock.now });
+      const stores = await t.replicas(2, { now: f.clock.now });
       let configured = false;
       const [a, b] = ['replica-a', 'replica-b'].map((n, i) => f.keeper(n, stores[i]!.leases, { clusters: () => (configured ? ids(20) : []) })) as [LeaseKeeper, LeaseKeeper];
       await f.step(a, b);
@@ -271,7 +271,7 @@ for (const engine of ENGINES) {
       expect(lost.every((e) => e.kind === 'lose' && e.why === 'stopped' && e.holder === 'replica-a')).toBe(true);
       expect(a.held().size).toBe(0);
       // released, not left to expire: free now, presence too
-      for (const l of await stores[1]!.leases.list()) if (l.holder === 'replica-a') expect(l.expiresAt).toBeLessThanOrEqual(f.clock.now);
+      for (const l of await stores[1]!.leases.list()) if (l.holder === 'replica-a') expect(l.expiresAt).toBeLessThanOrEqual(f.clock.at);
 
       await f.step(b); // one round, far under ttl
       expect(b.held().size).toBe(20);
@@ -283,7 +283,7 @@ for (const engine of ENGINES) {
 
     it('a keeper joining two: each ends with a third, every moved cluster lost by its old keeper before gained', async () => {
       const f = fleet(() => ids(30));
-      const stores = await t.replicas(3, { now: () => f.clock.now });
+      const stores = await t.replicas(3, { now: f.clock.now });
       const names = ['replica-a', 'replica-b', 'replica-c'];
       let configured = false;
       const [a, b] = names.slice(0, 2).map((n, i) => f.keeper(n, stores[i]!.leases, { clusters: () => (configured ? ids(30) : []) })) as [LeaseKeeper, LeaseKeeper];
@@ -319,7 +319,7 @@ for (const engine of ENGINES) {
     it('a cluster removed from the list: its holder loses it (removed) and releases it; nobody takes it', async () => {
       let configured = ids(10);
       const f = fleet(() => configured);
-      const stores = await t.replicas(2, { now: () => f.clock.now });
+      const stores = await t.replicas(2, { now: f.clock.now });
       const [a, b] = ['replica-a', 'replica-b'].map((n, i) => f.keeper(n, stores[i]!.leases)) as [LeaseKeeper, LeaseKeeper];
       await f.step(a, b);
       for (let r = 0; r < 8 && a.held().size > 5; r++) await f.step(a, b);
@@ -331,7 +331,7 @@ for (const engine of ENGINES) {
       await f.step(a, b);
       expect(f.events.slice(from)).toEqual([{ kind: 'lose', holder: 'replica-b', clusterId: gone, why: 'removed' }]);
       const row = (await stores[0]!.leases.list()).find((l) => l.clusterId === gone)!;
-      expect(row.expiresAt).toBeLessThanOrEqual(f.clock.now);
+      expect(row.expiresAt).toBeLessThanOrEqual(f.clock.at);
       for (let r = 0; r < 4; r++) await f.step(a, b);
       expect(a.held().has(gone) || b.held().has(gone)).toBe(false);
       expect(a.held().size + b.held().size).toBe(9);

@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { StoreError } from '../errors';
 import { LINK_ROLLUP_KEEP_MS } from '../link-rollups';
-import type { LinkRollup, LinkRollupStore } from '../link-rollups';
-import type { Async, SqlContext } from './contract';
+import type { LinkRollup } from '../link-rollups';
+import type { SqlStore } from './contract';
 import { createLinkRollupStore } from './link-rollups';
-import type { SqlStore } from './open';
 import { ENGINES, useSqlStores } from './testing';
 
 const M0 = 28_333_333 * 60_000; // a whole minute in 2023
@@ -24,8 +23,7 @@ const row = (minute: number, over: Partial<LinkRollup> = {}): LinkRollup => ({
 
 describe.each(ENGINES)('link rollups on %s', (engine) => {
   const t = useSqlStores(engine);
-  const partOf = (s: SqlStore, now: () => number = Date.now) =>
-    createLinkRollupStore({ db: s.db, dialect: s.dialect, now, reportCorrupt: (r) => t.corrupt.push(r) });
+  const partOf = (s: SqlStore, now?: () => number) => createLinkRollupStore(t.ctx(s, now));
 
   it('writes a minute per pair and link and reads one pair back (either order), oldest first, figures kept', async () => {
     const s = partOf(await t.open());
@@ -115,7 +113,3 @@ describe.each(ENGINES)('link rollups on %s', (engine) => {
     expect(await s.count('B')).toBe(1);
   });
 });
-
-// compile-time: the part satisfies the contract's link rollup store
-const _check = (ctx: SqlContext): Async<LinkRollupStore> => createLinkRollupStore(ctx);
-void _check;

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../hash';
-import type { SessionStore } from '../sessions';
-import { authParts } from './auth-testing';
-import type { Async, SqlContext } from './contract';
-import { createSessionStore } from './sessions';
-import { ENGINES, useSqlStores } from './testing';
+import { ENGINES, handClock, useSqlStores } from './testing';
 
 const HOUR = 3_600_000;
 
@@ -13,12 +9,10 @@ for (const engine of ENGINES) {
     const t = useSqlStores(engine);
 
     async function setup() {
-      let clock = 1_700_000_000_000;
-      const now = () => clock;
-      const s = await t.open({ now });
-      const parts = authParts(s, now);
-      const user = await parts.users.create({ username: 'alice', password: 'correct horse battery', role: 'operator' });
-      return { s, ...parts, user, advance: (ms: number) => (clock += ms), now };
+      const clock = handClock(1_700_000_000_000);
+      const s = await t.open({ now: clock.now });
+      const user = await s.users.create({ username: 'alice', password: 'correct horse battery', role: 'operator' });
+      return { s, users: s.users, sessions: s.sessions, user, advance: clock.advance, now: clock.now };
     }
 
     it('creates a 32-byte base64url id and stores only its SHA-256', async () => {
@@ -115,7 +109,3 @@ for (const engine of ENGINES) {
     });
   });
 }
-
-// compile-time: the port has the contract's shape
-const _check = (ctx: SqlContext): Async<SessionStore> => createSessionStore(ctx);
-void _check;

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '@quorate/model';
-import type { TaskStore } from '../tasks';
-import type { Async, SqlContext } from './contract';
-import type { SqlStore } from './open';
+import type { SqlStore } from './contract';
 import { createTaskStore } from './tasks';
 import { ENGINES, useSqlStores } from './testing';
 
@@ -22,8 +20,7 @@ const task = (id: string, startedAt: number, over: Partial<Task> = {}): Task => 
 
 describe.each(ENGINES)('tasks on %s', (engine) => {
   const t = useSqlStores(engine);
-  const partOf = (s: SqlStore, now: () => number = Date.now) =>
-    createTaskStore({ db: s.db, dialect: s.dialect, now, reportCorrupt: (r) => t.corrupt.push(r) });
+  const partOf = (s: SqlStore, now?: () => number) => createTaskStore(t.ctx(s, now));
 
   it('saves, reads back whole, and a save again replaces its state but keeps cluster, operation and start', async () => {
     const s = partOf(await t.open());
@@ -120,7 +117,3 @@ describe.each(ENGINES)('tasks on %s', (engine) => {
     expect(await s.prune({ maxAgeMs: 10_000 })).toBe(0);
   });
 });
-
-// compile-time: the part satisfies the contract's task store
-const _check = (ctx: SqlContext): Async<TaskStore> => createTaskStore(ctx);
-void _check;

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { Kysely } from 'kysely';
 import type { CorruptRow } from '../corrupt';
 import { useTempDirs } from '../testing';
 import { postgresAvailable, START_TIMEOUT_MS, startPostgres } from './pg-harness';
 import type { PgServer } from './pg-harness';
 import { openSqlStore } from './store';
-import type { SqlStore } from './contract';
-import type { Dialect } from './schema';
+import type { SqlContext, SqlStore } from './contract';
+import type { Dialect, Schema } from './schema';
 
 export const ENGINES: Dialect[] = ['sqlite', 'postgres'];
 const PORT_BASE = 25432;
@@ -68,6 +69,10 @@ export function useSqlStores(engine: Dialect) {
 
   return {
     corrupt,
+    /** What a part is built on: s's database (or a transaction on it), a clock, corrupt rows into `corrupt`. */
+    ctx(s: SqlStore, now: () => number = Date.now, db: Kysely<Schema> = s.db): SqlContext {
+      return { db, dialect: s.dialect, now, reportCorrupt: (r) => corrupt.push(r) };
+    },
     /** A store on this test's database; several calls are several replicas (pools or connections) on it. */
     async open(options: { now?: () => number } = {}): Promise<SqlStore> {
       // on PostgreSQL the replicas of one test share the key file in the test's dir, as real ones must
@@ -88,6 +93,16 @@ export function useSqlStores(engine: Dialect) {
       return stores;
     },
   };
+}
+
+/** A clock the test moves by hand: give `now` to the store, read, set or advance `at`. */
+export function handClock(at: number) {
+  const clock = {
+    at,
+    now: (): number => clock.at,
+    advance: (ms: number): number => (clock.at += ms),
+  };
+  return clock;
 }
 
 /** Ports from the pid, so parallel test processes rarely meet; a taken port moves on to the next. */

@@ -4,8 +4,6 @@ import { sql } from 'kysely';
 import { KEYFRAME_EVERY_MS, KEYFRAME_EVERY_PATCHES, canonicalize, makePatch, type ClusterSnapshot } from '@quorate/model';
 import { sampleSnapshot } from '../../../model/src/testing/arbitraries';
 import { FULL_SCAN_MAX } from '../timeline';
-import type { TimelineStore as LegacyTimelineStore } from '../timeline';
-import type { Async, SqlContext, SqlStore } from './contract';
 import { createTimelineStore } from './timeline';
 import type { SqlTimelineStore } from './timeline';
 import { ENGINES, useSqlStores } from './testing';
@@ -41,10 +39,9 @@ async function recordRun(tl: SqlTimelineStore, from: number, to: number, first =
 
 describe.each(ENGINES)('sql timeline on %s', (engine) => {
   const t = useSqlStores(engine);
-  const ctxOf = (s: SqlStore): SqlContext => ({ db: s.db, dialect: s.dialect, now: Date.now, reportCorrupt: (r) => t.corrupt.push(r) });
   async function open() {
     const store = await t.open();
-    return { store, tl: createTimelineStore(ctxOf(store)) };
+    return { store, tl: createTimelineStore(t.ctx(store)) };
   }
 
   it('rebuilds every recorded moment exactly, across keyframes, and nothing before the oldest', async () => {
@@ -192,7 +189,7 @@ describe.each(ENGINES)('sql timeline on %s', (engine) => {
   it('a store without the open span (a restart) starts with a keyframe', async () => {
     const { store, tl } = await open();
     const snaps = await recordRun(tl, 0, 5);
-    const again = createTimelineStore(ctxOf(store));
+    const again = createTimelineStore(t.ctx(store));
     const s = stateAt(5);
     expect(await again.record('c1', { rev: 1005, baseRev: 1004, patch: makePatch(snaps[4]!, s, 1004, 1005)!, snapshot: s })).toBe('keyframe');
     expect((await again.at('c1', T0 + 5000))!.snapshot).toEqual(canonicalize(s));
@@ -201,8 +198,8 @@ describe.each(ENGINES)('sql timeline on %s', (engine) => {
 
   it('a replica taking a cluster over starts a new chain; the first one, back again, does not patch its stale span', async () => {
     const [a, b] = await t.replicas(2);
-    const first = createTimelineStore(ctxOf(a!));
-    const second = createTimelineStore(ctxOf(b!));
+    const first = createTimelineStore(t.ctx(a!));
+    const second = createTimelineStore(t.ctx(b!));
     const snaps = await recordRun(first, 0, 5);
     // the second replica got the lease: its first change is a keyframe although the patch follows the stored one
     const s5 = stateAt(5);
@@ -260,7 +257,3 @@ describe.each(ENGINES)('sql timeline on %s', (engine) => {
     expect(t.corrupt).toMatchObject([{ table: 'timeline_patches' }]);
   });
 });
-
-// compile-time: the part satisfies the contract's timeline store
-const _check = (ctx: SqlContext): Async<LegacyTimelineStore> => createTimelineStore(ctx);
-void _check;

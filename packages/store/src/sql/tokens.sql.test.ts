@@ -4,23 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { dbBytes } from '../testing';
 import { sha256Hex } from '../hash';
 import { tokenCreator } from '../tokens';
-import type { TokenStore } from '../tokens';
-import { authParts } from './auth-testing';
-import type { Async, SqlContext } from './contract';
-import { ENGINES, useSqlStores } from './testing';
-import { createTokenStore } from './tokens';
+import { ENGINES, handClock, useSqlStores } from './testing';
 
 for (const engine of ENGINES) {
   describe(`API tokens on ${engine}`, () => {
     const t = useSqlStores(engine);
-    const open = async (now?: () => number) => {
-      const s = await t.open(now ? { now } : {});
-      return { s, ...authParts(s, now) };
-    };
 
     it('creates qrt_ tokens shown once, verifies them, and updates lastUsedAt', async () => {
-      let clock = 1_700_000_000_000;
-      const { s, tokens } = await open(() => clock);
+      const clock = handClock(1_700_000_000_000);
+      const s = await t.open({ now: clock.now });
+      const { tokens } = s;
       const { id, token } = await tokens.create({ name: 'ci', role: 'operator', createdBy: 'alice' });
       expect(token).toMatch(/^qrt_[A-Za-z0-9_-]{43}$/);
       expect(id).toMatch(/^tok_[0-9a-f]{16}$/);
@@ -31,18 +24,19 @@ for (const engine of ENGINES) {
       expect(await tokens.verify('qrt_' + 'A'.repeat(43))).toBeNull();
       expect(await tokens.verify('')).toBeNull();
       expect(await tokens.verify('x'.repeat(513))).toBeNull();
-      expect((await tokens.list())[0]?.lastUsedAt).toBe(clock);
-      const first = clock;
-      clock += 30_000; // within the minute: not written again
+      expect((await tokens.list())[0]?.lastUsedAt).toBe(clock.at);
+      const first = clock.at;
+      clock.advance(30_000); // within the minute: not written again
       await tokens.verify(token);
       expect((await tokens.list())[0]?.lastUsedAt).toBe(first);
-      clock += 90_000;
+      clock.advance(90_000);
       await tokens.verify(token);
-      expect((await tokens.list())[0]?.lastUsedAt).toBe(clock);
+      expect((await tokens.list())[0]?.lastUsedAt).toBe(clock.at);
     });
 
     it('refuses a token whose stored role is unknown', async () => {
-      const { s, tokens } = await open();
+      const s = await t.open();
+      const { tokens } = s;
       const { id, token } = await tokens.create({ name: 'ci', role: 'operator', createdBy: 'alice' });
       expect(await tokens.verify(token)).not.toBeNull();
       // the CHECK constraint keeps such a role out; lift it to simulate a row written by something else
@@ -53,14 +47,14 @@ for (const engine of ENGINES) {
     });
 
     it('lists without secrets, in creation order, and revokes', async () => {
-      let clock = 1_700_000_000_000;
-      const { tokens } = await open(() => clock);
+      const clock = handClock(1_700_000_000_000);
+      const { tokens } = await t.open({ now: clock.now });
       const a = await tokens.create({ name: 'ci', role: 'viewer', createdBy: 'alice' });
-      clock += 1;
+      clock.advance(1);
       const b = await tokens.create({ name: 'backup', role: 'admin', createdBy: 'bob' });
       const list = await tokens.list();
       expect(list.map((x) => x.id)).toEqual([a.id, b.id]);
-      expect(list[1]).toEqual({ id: b.id, name: 'backup', role: 'admin', createdAt: clock, lastUsedAt: null, createdBy: 'bob', static: false });
+      expect(list[1]).toEqual({ id: b.id, name: 'backup', role: 'admin', createdAt: clock.at, lastUsedAt: null, createdBy: 'bob', static: false });
       for (const x of list) expect(Object.keys(x).sort()).toEqual(['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'role', 'static']);
       const text = JSON.stringify(list);
       expect(text).not.toContain(a.token);
@@ -73,7 +67,7 @@ for (const engine of ENGINES) {
     });
 
     it('lists tokens created in the same millisecond by id', async () => {
-      const { tokens } = await open(() => 1_700_000_000_000);
+      const { tokens } = await t.open({ now: () => 1_700_000_000_000 });
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) ids.push((await tokens.create({ name: `t${i}`, role: 'viewer', createdBy: 'alice' })).id);
       expect((await tokens.list()).map((x) => x.id)).toEqual([...ids].sort());
@@ -81,11 +75,11 @@ for (const engine of ENGINES) {
 
     it('ensureStatic is idempotent, follows role changes, and replaces a changed value', async () => {
       const env = 'static-token-from-env-0123456789';
-      const a = await open();
+      const a = await t.open();
       const id = await a.tokens.ensureStatic(env, 'operator', 'environment');
       expect(await a.tokens.ensureStatic(env, 'operator', 'environment')).toBe(id);
-      await a.s.close();
-      const b = await open();
+      await a.close();
+      const b = await t.open();
       expect(await b.tokens.ensureStatic(env, 'admin', 'environment')).toBe(id);
       expect(await b.tokens.verify(env)).toEqual({ id, name: 'environment', role: 'admin' });
       expect(await b.tokens.list()).toMatchObject([{ id, static: true, createdBy: 'environment' }]);
@@ -98,7 +92,8 @@ for (const engine of ENGINES) {
     });
 
     it('ensureStatic refuses a value another token already has', async () => {
-      const { s, tokens } = await open();
+      const s = await t.open();
+      const { tokens } = s;
       const { id, token } = await tokens.create({ name: 'ci', role: 'viewer', createdBy: 'alice' });
       await expect(tokens.ensureStatic(token, 'admin')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(id) });
       expect(await s.db.selectFrom('api_tokens').select('id').execute()).toHaveLength(1);
@@ -107,13 +102,14 @@ for (const engine of ENGINES) {
     it('ensureStatic on three replicas starting together: one token, the same id', async () => {
       const replicas = await t.replicas(3);
       const env = 'static-token-from-env-0123456789';
-      const ids = await Promise.all(replicas.map((r) => authParts(r).tokens.ensureStatic(env, 'operator')));
+      const ids = await Promise.all(replicas.map((r) => r.tokens.ensureStatic(env, 'operator')));
       expect(new Set(ids).size).toBe(1);
-      expect(await authParts(replicas[0]!).tokens.list()).toMatchObject([{ id: ids[0], static: true }]);
+      expect(await replicas[0]!.tokens.list()).toMatchObject([{ id: ids[0], static: true }]);
     });
 
     it('leaves neither a raw token nor a password in the stored rows (SQLite: nor in the files)', async () => {
-      const { s, users, sessions, tokens } = await open();
+      const s = await t.open();
+      const { users, sessions, tokens } = s;
       const password = 'Sup3r-Secret-Passphrase!';
       const staticToken = 'env-token-value-9f8e7d6c5b4a';
       await users.create({ username: 'alice', password, role: 'admin' });
@@ -148,7 +144,7 @@ for (const engine of ENGINES) {
 
     describe('tokens of a removed or demoted creator', () => {
       it('revokeCreatedBy: every token the user made (not static ones), and every token those tokens made', async () => {
-        const { tokens } = await open();
+        const { tokens } = await t.open();
         const mine = await tokens.create({ name: 'ci', role: 'admin', createdBy: 'alice' });
         const child = await tokens.create({ name: 'made-by-ci', role: 'viewer', createdBy: tokenCreator(mine.id) });
         const grandchild = await tokens.create({ name: 'made-by-that', role: 'viewer', createdBy: tokenCreator(child.id) });
@@ -167,7 +163,7 @@ for (const engine of ENGINES) {
       });
 
       it('revokeCreatedBy with a role: only the tokens above it (and what they made)', async () => {
-        const { tokens } = await open();
+        const { tokens } = await t.open();
         const admin = await tokens.create({ name: 'admin-token', role: 'admin', createdBy: 'alice' });
         const made = await tokens.create({ name: 'made-by-admin-token', role: 'viewer', createdBy: tokenCreator(admin.id) });
         const op = await tokens.create({ name: 'operator-token', role: 'operator', createdBy: 'alice' });
@@ -182,7 +178,7 @@ for (const engine of ENGINES) {
       });
 
       it('revoke(id) takes the tokens it made along and says which', async () => {
-        const { tokens } = await open();
+        const { tokens } = await t.open();
         const parent = await tokens.create({ name: 'parent', role: 'admin', createdBy: 'alice' });
         const child = await tokens.create({ name: 'child', role: 'viewer', createdBy: tokenCreator(parent.id) });
         expect((await tokens.revokeWithDescendants(parent.id)).map((r) => r.name)).toEqual(['parent', 'child']);
@@ -194,7 +190,3 @@ for (const engine of ENGINES) {
     });
   });
 }
-
-// compile-time: the port has the contract's shape
-const _check = (ctx: SqlContext): Async<TokenStore> => createTokenStore(ctx);
-void _check;

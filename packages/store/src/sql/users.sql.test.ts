@@ -4,11 +4,9 @@ import { StoreError } from '../errors';
 import { parsePasswordHash, verifyPassword } from '../password';
 import { Role, roleAtLeast } from '../roles';
 import type { User } from '../users';
-import type { AsyncUserStore, SqlContext, StoreParts } from './contract';
-import { authParts } from './auth-testing';
+import type { StoreParts } from './contract';
 import type { Schema } from './schema';
 import { ENGINES, useSqlStores } from './testing';
-import { createUserStore } from './users';
 
 const PW = 'correct horse battery';
 
@@ -25,15 +23,12 @@ describe('roles', () => {
 for (const engine of ENGINES) {
   describe(`users on ${engine}`, () => {
     const t = useSqlStores(engine);
-    const open = async (now?: () => number) => {
-      const s = await t.open(now ? { now } : {});
-      return { s, ...authParts(s, now) };
-    };
     const hashOf = async (db: Kysely<Schema>, id: string) =>
       (await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirstOrThrow()).password_hash;
 
     it('hashes with scrypt$N$r$p$salt$hash and verifies true/false', async () => {
-      const { s, users } = await open();
+      const s = await t.open();
+      const { users } = s;
       const u = await users.create({ username: 'alice', password: PW, role: 'admin' });
       const stored = await hashOf(s.db, u.id);
       expect(stored).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/);
@@ -49,7 +44,8 @@ for (const engine of ENGINES) {
     });
 
     it('salts: the same password hashes differently for two users', async () => {
-      const { s, users } = await open();
+      const s = await t.open();
+      const { users } = s;
       await users.create({ username: 'a', password: PW, role: 'viewer' });
       await users.create({ username: 'b', password: PW, role: 'viewer' });
       const hashes = (await s.db.selectFrom('users').select('password_hash').execute()).map((r) => r.password_hash);
@@ -58,7 +54,7 @@ for (const engine of ENGINES) {
     });
 
     it('enforces username and password rules with clear errors', async () => {
-      const { users } = await open();
+      const { users } = await t.open();
       await expect(users.create({ username: '', password: PW, role: 'viewer' })).rejects.toThrow(/username must not be empty/);
       await expect(users.create({ username: 'a'.repeat(65), password: PW, role: 'viewer' })).rejects.toThrow(/at most 64/);
       await expect(users.create({ username: 'bad name', password: PW, role: 'viewer' })).rejects.toThrow(/letters, digits and \. _ @ -/);
@@ -71,7 +67,7 @@ for (const engine of ENGINES) {
     });
 
     it('changes password and role, lists without hashes, counts, deletes', async () => {
-      const { users } = await open();
+      const { users } = await t.open();
       const a = await users.create({ username: 'alice', password: PW, role: 'admin' });
       const b = await users.create({ username: 'bob', password: PW, role: 'viewer' });
       await users.setPassword(b.id, 'another long password');
@@ -99,7 +95,7 @@ for (const engine of ENGINES) {
     });
 
     it('usernames are unique and found case-insensitively; list sorts them as SQLite NOCASE does', async () => {
-      const { users } = await open();
+      const { users } = await t.open();
       const alice = await users.create({ username: 'Alice', password: PW, role: 'viewer' });
       await expect(users.create({ username: 'alice', password: PW, role: 'viewer' })).rejects.toMatchObject({ code: 'conflict' });
       expect((await users.getByUsername('ALICE'))?.id).toBe(alice.id);
@@ -113,8 +109,8 @@ for (const engine of ENGINES) {
 
     it('two creations of one name (in different case) at once: one wins, the other is a conflict', async () => {
       const [a, b] = await t.replicas(2);
-      const ua = authParts(a!).users;
-      const ub = authParts(b!).users;
+      const ua = a!.users;
+      const ub = b!.users;
       // both pass the early check, then both hash: the unique constraint decides
       const results = await Promise.allSettled([
         ua.create({ username: 'carol', password: PW, role: 'viewer' }),
@@ -128,7 +124,7 @@ for (const engine of ENGINES) {
     });
 
     it('an id or name with NUL is not found (PostgreSQL text cannot hold one; no error)', async () => {
-      const { users } = await open();
+      const { users } = await t.open();
       await users.create({ username: 'alice', password: PW, role: 'admin' });
       expect(await users.get('a\u0000b')).toBeNull();
       expect(await users.getByUsername('alice\u0000')).toBeNull();
@@ -141,7 +137,7 @@ for (const engine of ENGINES) {
 
     describe('password text', () => {
       it('refuses lone surrogates and NUL when a password is set, and stores the NFC form', async () => {
-        const { users } = await open();
+        const { users } = await t.open();
         await expect(users.create({ username: 'a', password: 'long enough \uD800', role: 'viewer' })).rejects.toThrow(/no lone surrogate/);
         await expect(users.create({ username: 'a', password: 'long enough\u0000x', role: 'viewer' })).rejects.toThrow(/must not contain NUL/);
         const u = await users.create({ username: 'a', password: 'cafe\u0301 au lait!', role: 'viewer' });
@@ -152,7 +148,7 @@ for (const engine of ENGINES) {
       });
 
       it('a lone surrogate never signs in, even where UTF-8 would turn it into the stored U+FFFD', async () => {
-        const { users } = await open();
+        const { users } = await t.open();
         // what a password with a lone surrogate became before: its UTF-8 bytes carry U+FFFD instead
         await users.create({ username: 'a', password: 'long enough \uFFFD', role: 'viewer' });
         expect(await users.verify('a', 'long enough \uFFFD')).not.toBeNull();
@@ -161,7 +157,7 @@ for (const engine of ENGINES) {
       });
 
       it('an unknown user, or an unusable password, takes as long as a wrong password', async () => {
-        const { users } = await open();
+        const { users } = await t.open();
         await users.create({ username: 'alice', password: PW, role: 'viewer' });
         const time = async (f: () => Promise<unknown>) => {
           const start = performance.now();
@@ -177,7 +173,7 @@ for (const engine of ENGINES) {
 
     describe('update: role and password together', () => {
       it('hashes first, then checks and applies both in one transaction; a refused check changes nothing', async () => {
-        const { users } = await open();
+        const { users } = await t.open();
         const a = await users.create({ username: 'alice', password: PW, role: 'admin' });
         const refuse = async () => {
           await new Promise((r) => setTimeout(r, 5)); // an async check is awaited
@@ -203,7 +199,7 @@ for (const engine of ENGINES) {
       });
 
       it('a user deleted while the password was hashing is not found, and nothing is written', async () => {
-        const { users } = await open();
+        const { users } = await t.open();
         const a = await users.create({ username: 'alice', password: PW, role: 'admin' });
         const pending = users.update(a.id, { password: 'a new long password' });
         await users.delete(a.id);
@@ -212,7 +208,7 @@ for (const engine of ENGINES) {
       });
 
       it("the hooks' writes through the transaction's parts commit with the change, or not at all", async () => {
-        const { users, sessions, tokens } = await open();
+        const { users, sessions, tokens } = await t.open();
         const a = await users.create({ username: 'alice', password: PW, role: 'admin' });
         const session = await sessions.create(a.id, 3_600_000);
         const token = await tokens.create({ name: 'ci', role: 'admin', createdBy: 'alice' });
@@ -241,7 +237,7 @@ for (const engine of ENGINES) {
 
       it('two admins demoted at once with a last-admin check: exactly one is refused', async () => {
         const [s1, s2] = await t.replicas(2);
-        const [p1, p2] = [authParts(s1!), authParts(s2!)];
+        const [p1, p2] = [s1!, s2!];
         const a = await p1.users.create({ username: 'alice', password: PW, role: 'admin' });
         const b = await p1.users.create({ username: 'bob', password: PW, role: 'admin' });
         const keepLastAdmin = async (current: User, tx: StoreParts) => {
@@ -260,7 +256,3 @@ for (const engine of ENGINES) {
     });
   });
 }
-
-// compile-time: the port has the contract's shape
-const _check = (ctx: SqlContext, partsOf: (tx: Kysely<Schema>) => StoreParts): AsyncUserStore => createUserStore(ctx, partsOf);
-void _check;
