@@ -51,6 +51,13 @@ export async function openEngine(options: SqlStoreOptions): Promise<Engine> {
   return engine;
 }
 
+/** Ends the pool or closes the file; again is harmless. */
+export async function closeEngine(engine: Engine): Promise<void> {
+  await engine.db.destroy();
+  // Kysely closes the SQLite file only once it ran a query through it
+  if (engine.dialect === 'sqlite' && engine.sqlite.open) engine.sqlite.close();
+}
+
 function openPostgres(url: string): Engine {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('the database URL must start with postgres:// or postgresql://');
   const pool = new pg.Pool({

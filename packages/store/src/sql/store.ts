@@ -13,7 +13,7 @@ import { warnConsole } from '../data-dir';
 import { loadOrCreateKey } from '../secret-key';
 import type { SecretKey } from '../secret-key';
 import type { StoreHealth } from '../integrity';
-import { openEngine } from './open';
+import { closeEngine, openEngine } from './open';
 import type { Engine, SqlStoreOptions } from './open';
 import { createLeaseStore } from './leases';
 import { createAsyncEventStore } from './events';
@@ -48,14 +48,14 @@ export async function openSqlStore(options: SqlStoreOptions): Promise<SqlStore> 
   try {
     key = loadOrCreateKey(keyFile);
   } catch (e) {
-    await sqlite?.db.destroy();
+    if (sqlite) await closeEngine(sqlite);
     throw e;
   }
   const engine = sqlite ?? (await openEngine(options));
   try {
     return compose(engine, key, now, reportCorrupt, warn);
   } catch (e) {
-    await engine.db.destroy();
+    await closeEngine(engine);
     throw e;
   }
 }
@@ -130,6 +130,6 @@ function compose(engine: Engine, key: SecretKey, now: () => number, reportCorrup
     transaction,
     limiter: engine.dialect === 'sqlite' ? { kind: 'sqlite', db: engine.sqlite } : { kind: 'postgres', pool: engine.pool },
     db,
-    close: () => db.destroy(),
+    close: () => closeEngine(engine),
   };
 }
