@@ -9,14 +9,15 @@ const t = useStores();
 describe('store.backup', () => {
   it('writes a 0600 copy with the same users and events, while another connection keeps writing', async () => {
     const dataDir = join(t.tempDir(), 'data');
-    const writer = t.open({ dataDir });
+    const writer = await t.open({ dataDir });
     await writer.users.create({ username: 'alice', password: 'alice passphrase', role: 'admin' });
-    writer.events.append('c1', Array.from({ length: 500 }, (_, i) => draft(i)));
-    const reader = t.open({ dataDir });
+    await writer.events.append('c1', Array.from({ length: 500 }, (_, i) => draft(i)));
+    // a second store on the directory only reads here (two writers in one process would wait on each other: sql/open.ts)
+    const reader = await t.open({ dataDir });
 
     const out = join(t.tempDir(), 'quorate-backup.db');
     const pending = reader.backup(out);
-    writer.events.append('c1', [draft(500)]); // between the call and its completion
+    await writer.events.append('c1', [draft(500)]); // between the call and its completion
     const result = await pending;
     expect(result).toEqual({ path: out, bytes: statSync(out).size });
     expect(result.bytes).toBeGreaterThan(4096);
@@ -27,16 +28,16 @@ describe('store.backup', () => {
     const restored = join(t.tempDir(), 'restored');
     mkdirSync(restored, { mode: 0o700 });
     copyFileSync(out, join(restored, 'quorate.db'));
-    const copy = t.open({ dataDir: restored });
-    expect(copy.users.list().map((u) => [u.username, u.role])).toEqual([['alice', 'admin']]);
+    const copy = await t.open({ dataDir: restored });
+    expect((await copy.users.list()).map((u) => [u.username, u.role])).toEqual([['alice', 'admin']]);
     expect(await copy.users.verify('alice', 'alice passphrase')).not.toBeNull();
-    const seqs = copy.events.since('c1', 0, 1000).events.map((e) => e.seq);
+    const seqs = (await copy.events.since('c1', 0, 1000)).events.map((e) => e.seq);
     expect(seqs.slice(0, 500)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(copy.health().state).toBe('ok');
   });
 
   it('refuses an existing file unless told to overwrite it; the replacement is 0600', async () => {
-    const store = t.open();
+    const store = await t.open();
     const out = join(t.tempDir(), 'b.db');
     writeFileSync(out, 'precious', { mode: 0o644 });
     await expect(store.backup(out)).rejects.toThrow(new StoreError('conflict', `${out} exists; refusing to overwrite it`));
@@ -50,7 +51,7 @@ describe('store.backup', () => {
   });
 
   it('names a missing directory', async () => {
-    const store = t.open();
+    const store = await t.open();
     const out = join(t.tempDir(), 'nope', 'b.db');
     await expect(store.backup(out)).rejects.toThrow(/directory .*nope does not exist/);
   });

@@ -8,11 +8,11 @@ import { draft, useStores } from './testing';
 const t = useStores();
 
 /** a closed (checkpointed) database with a few thousand events: many pages */
-function filledDataDir(): string {
+async function filledDataDir(): Promise<string> {
   const dataDir = join(t.tempDir(), 'data');
-  const s = t.open({ dataDir });
-  for (let i = 0; i < 20; i++) s.events.append('c1', Array.from({ length: 100 }, (_, j) => draft(i * 100 + j)));
-  s.close();
+  const s = await t.open({ dataDir });
+  for (let i = 0; i < 20; i++) await s.events.append('c1', Array.from({ length: 100 }, (_, j) => draft(i * 100 + j)));
+  await s.close();
   return dataDir;
 }
 
@@ -48,9 +48,9 @@ function quickCheckOf(path: string): unknown {
   }
 }
 
-function refusal(fn: () => unknown): StoreError {
+async function refusal(opening: Promise<unknown>): Promise<StoreError> {
   try {
-    fn();
+    await opening;
   } catch (e) {
     expect(e).toBeInstanceOf(StoreError);
     return e as StoreError;
@@ -59,15 +59,15 @@ function refusal(fn: () => unknown): StoreError {
 }
 
 describe('database integrity', () => {
-  it('refuses to open a database with a damaged b-tree page: one line naming the file and what to do', () => {
-    const dataDir = filledDataDir();
+  it('refuses to open a database with a damaged b-tree page: one line naming the file and what to do', async () => {
+    const dataDir = await filledDataDir();
     const path = join(dataDir, 'quorate.db');
     expect(statSync(path).size).toBeGreaterThan(100 * 4096);
     expect(quickCheckOf(path)).toBe('ok');
     corruptMiddlePage(path);
     expect(quickCheckOf(path)).not.toBe('ok');
 
-    const err = refusal(() => t.open({ dataDir }));
+    const err = await refusal(t.open({ dataDir }));
     expect(err.code).toBe('corrupt');
     expect(err.message).not.toContain('\n');
     expect(err.message).toMatch(new RegExp(`^database ${path} is corrupt \\(Tree \\d+ page \\d+`));
@@ -75,23 +75,23 @@ describe('database integrity', () => {
     expect(err.message).toContain(`sqlite3 ${path} .recover`);
   });
 
-  it('refuses a file that is not a database at all (SQLITE_NOTADB)', () => {
+  it('refuses a file that is not a database at all (SQLITE_NOTADB)', async () => {
     const dataDir = join(t.tempDir(), 'data');
-    t.open({ dataDir }).close();
+    await (await t.open({ dataDir })).close();
     const path = join(dataDir, 'quorate.db');
     writeFileSync(path, Buffer.alloc(8192, 'not a database '));
-    const err = refusal(() => t.open({ dataDir }));
+    const err = await refusal(t.open({ dataDir }));
     expect(err.code).toBe('corrupt');
     expect(err.message).toMatch(new RegExp(`^database ${path} is corrupt \\(SQLITE_NOTADB: file is not a database\\); refusing to use it\\.`));
   });
 
-  it('health: ok after open; corrupt once a query failed with a corruption error, and it stays so', () => {
-    const store = t.open();
+  it('health: ok after open; corrupt once a query failed with a corruption error, and it stays so', async () => {
+    const store = await t.open();
     expect(store.health()).toEqual({ state: 'ok', message: expect.stringMatching(/^quick_check passed at \d{4}-/) });
     expect(store.noteError(new Error('boom'))).toBe(false);
     expect(store.noteError(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBe(false);
     expect(store.health().state).toBe('ok');
-    expect(store.checkIntegrity().state).toBe('ok');
+    expect((await store.checkIntegrity()).state).toBe('ok');
 
     expect(store.noteError(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }))).toBe(true);
     const corrupt = store.health();
@@ -100,30 +100,30 @@ describe('database integrity', () => {
       message: 'the database is corrupt (SQLITE_CORRUPT: database disk image is malformed); stop Quorate and restore a backup (see SECURITY.md, "Backup and restore")',
     });
     // a later pass does not clear it: quick_check does not compare indexes with tables
-    expect(store.checkIntegrity()).toEqual(corrupt);
+    expect(await store.checkIntegrity()).toEqual(corrupt);
     expect(store.noteError(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }))).toBe(true);
     expect(store.health()).toEqual(corrupt);
   });
 
-  it('recognises the extended corruption codes and SQLITE_NOTADB', () => {
+  it('recognises the extended corruption codes and SQLITE_NOTADB', async () => {
     for (const code of ['SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_NOTADB']) {
-      const store = t.open();
+      const store = await t.open();
       expect(store.noteError(Object.assign(new Error('x'), { code })), code).toBe(true);
       expect(store.health().state).toBe('corrupt');
     }
   });
 
-  it('checkIntegrity finds damage that appeared while the store was open', () => {
-    const dataDir = filledDataDir();
-    const store = t.open({ dataDir });
-    expect(store.checkIntegrity().state).toBe('ok');
+  it('checkIntegrity finds damage that appeared while the store was open', async () => {
+    const dataDir = await filledDataDir();
+    const store = await t.open({ dataDir });
+    expect((await store.checkIntegrity()).state).toBe('ok');
     const path = join(dataDir, 'quorate.db');
     corruptMiddlePage(path);
     // a write by another connection makes the store's connection drop its page cache
     const other = new Database(path);
     other.prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)').run('k', '1', 0);
     other.close();
-    const h = store.checkIntegrity();
+    const h = await store.checkIntegrity();
     expect(h.state).toBe('corrupt');
     expect(h.message).toMatch(/^the database is corrupt \(Tree \d+ page \d+ cell \d+: .*\); stop Quorate and restore a backup/);
   });

@@ -10,13 +10,13 @@ import { useStores } from './testing';
 
 const t = useStores();
 
-describe('openStore / migrations', () => {
-  it('creates the data dir 0700 and the db 0600 with WAL, foreign keys and all migrations', () => {
+describe('openSqlStore on SQLite / migrations', () => {
+  it('creates the data dir 0700 and the db 0600 with WAL, foreign keys and all migrations', async () => {
     const dataDir = join(t.tempDir(), 'nested', 'data');
-    const store = t.open({ dataDir });
+    const store = await t.open({ dataDir });
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dataDir, 'quorate.db')).mode & 0o777).toBe(0o600);
-    store.close();
+    await store.close();
     const db = new Database(join(dataDir, 'quorate.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
@@ -24,14 +24,14 @@ describe('openStore / migrations', () => {
     db.close();
   });
 
-  it('is idempotent on reopen and keeps the data', () => {
+  it('is idempotent on reopen and keeps the data', async () => {
     const dataDir = join(t.tempDir(), 'data');
-    const a = t.open({ dataDir });
-    a.kv.set('x', 1);
-    a.close();
-    const b = t.open({ dataDir });
-    expect(b.kv.get('x', z.number())).toBe(1);
-    b.close();
+    const a = await t.open({ dataDir });
+    await a.kv.set('x', 1);
+    await a.close();
+    const b = await t.open({ dataDir });
+    expect(await b.kv.get('x', z.number())).toBe(1);
+    await b.close();
     const db = openDatabase(dataDir);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
@@ -42,13 +42,13 @@ describe('openStore / migrations', () => {
     db.close();
   });
 
-  it('refuses a database written by a newer schema', () => {
+  it('refuses a database written by a newer schema', async () => {
     const dataDir = join(t.tempDir(), 'data');
-    t.open({ dataDir }).close();
+    await (await t.open({ dataDir })).close();
     const db = openDatabase(dataDir);
     db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(999, 'future', 0);
     db.close();
-    expect(() => t.open({ dataDir })).toThrow(StoreError);
-    expect(() => t.open({ dataDir })).toThrow(/newer than this Quorate/);
+    await expect(t.open({ dataDir })).rejects.toThrow(StoreError);
+    await expect(t.open({ dataDir })).rejects.toThrow(/newer than this Quorate/);
   });
 });

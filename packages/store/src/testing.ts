@@ -1,11 +1,14 @@
-// Test helpers (not exported from the package): temp data dirs that are removed after each test.
+// Test helpers (not exported from the package): temp data dirs that are removed after each test, and
+// SQLite stores on data dirs a test chooses (for what lives in files: modes, integrity, backup, the key).
+// Both engines: sql/testing.ts.
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { EventDraft } from '@quorate/model';
-import { openStore } from './store';
-import type { Store, StoreOptions } from './store';
+import { openSqlStore } from './sql/store';
+import type { SqlStore } from './sql/contract';
+import type { SqlStoreOptions } from './sql/open';
 import type { CorruptRow } from './corrupt';
 
 export function useTempDirs(): () => string {
@@ -20,20 +23,23 @@ export function useTempDirs(): () => string {
   };
 }
 
-/** Opens stores that are closed after each test; corrupt rows are collected instead of logged. */
+type SqliteOptions = Omit<Extract<SqlStoreOptions, { dataDir: string }>, 'dataDir'> & { dataDir?: string };
+
+/** Opens SQLite stores that are closed after each test; corrupt rows are collected instead of logged. */
 export function useStores() {
   const tempDir = useTempDirs();
-  const open: Store[] = [];
+  const open: SqlStore[] = [];
   const corrupt: CorruptRow[] = [];
-  afterEach(() => {
-    for (const s of open.splice(0)) s.close();
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
     corrupt.length = 0;
   });
   return {
     tempDir,
     corrupt,
-    open(options: Partial<StoreOptions> = {}): Store {
-      const s = openStore({ dataDir: options.dataDir ?? join(tempDir(), 'data'), onCorrupt: (r) => corrupt.push(r), ...options });
+    /** a store on dataDir (default: a new one); close() it to open the same dir again */
+    async open(options: SqliteOptions = {}): Promise<SqlStore> {
+      const s = await openSqlStore({ onCorrupt: (r) => corrupt.push(r), ...options, dataDir: options.dataDir ?? join(tempDir(), 'data') });
       open.push(s);
       return s;
     },

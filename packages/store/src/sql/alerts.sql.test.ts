@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChannelInput } from '@quorate/model';
 import type { SecretKey } from '../secret-key';
+import { dbBytes } from '../testing';
 import { createAlertStore } from './alerts';
 import type { SecretsOn } from './alerts';
 import type { SqlStore } from './contract';
@@ -46,6 +48,12 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
     const text = await storedText(store);
     expect(text).not.toContain('SECRETPART0123456789');
     expect(text).not.toContain('smtp-pass-77');
+    if (engine === 'sqlite') {
+      const bytes = dbBytes(dirname(store.where)).toString('latin1');
+      expect(bytes).not.toContain('SECRETPART0123456789');
+      expect(bytes).not.toContain('smtp-pass-77');
+      expect(bytes).toContain('q@example.org'); // the search is not vacuous
+    }
     expect(await secrets.names()).toEqual([`alert/${c.id}/url`, `alert/${mail.id}/password`].sort());
     clock.at = 2_000;
     // another part on the same database (a restart, another replica) reads them back whole

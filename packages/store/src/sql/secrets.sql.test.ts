@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../errors';
+import { dbBytes } from '../testing';
 import type { SecretKey } from '../secret-key';
 import type { SqlStore } from './contract';
 import { createSecretStore } from './secrets';
@@ -58,6 +60,15 @@ describe.each(ENGINES)('sql secrets on %s', (engine) => {
     expect([row.iv.length, row.tag.length]).toEqual([12, 16]);
     expect(row.ciphertext.length).toBe(Buffer.byteLength(plaintext));
     expect(row.ciphertext.equals(Buffer.from(plaintext))).toBe(false);
+    if (engine === 'sqlite') {
+      // nor in the files: while the WAL holds the write, and after a checkpoint into the main file
+      const dataDir = dirname(s.where);
+      for (const phase of ['wal', 'closed']) {
+        if (phase === 'closed') await s.close();
+        expect(dbBytes(dataDir).includes(Buffer.from(plaintext)), phase).toBe(false);
+        expect(dbBytes(dataDir).includes(Buffer.from('pve')), phase).toBe(true); // the search is not vacuous
+      }
+    }
   });
 
   it('stores BLOBs byte for byte, bytes that are not valid UTF-8 included', async () => {
