@@ -14,7 +14,8 @@ import { auditAttempts } from './audit/attempts';
 import { recordUnaudited } from './audit/unaudited';
 import { ClusterAdmin } from './cluster-admin';
 import { clusterBuilder, stopCluster } from './cluster-build';
-import { ClusterRegistry } from './clusters';
+import { ClusterRegistry, type Cluster } from './clusters';
+import type { ClusterConfig } from './cluster-entry';
 import type { Collector } from './collector';
 import { ConfigError, type Config } from './config';
 import { clientIp, type AppContext } from './context';
@@ -55,6 +56,8 @@ import { TaskRunner } from './tasks/runner';
 import { TimelineRecorder } from './timeline/recorder';
 import { timelineRouter } from './timeline/routes';
 import { webRouter } from './web';
+import { createReplication } from './replicas/replication';
+import { forwardLedElsewhere } from './replicas/forward';
 import { whatifRouter } from './routes/whatif';
 
 export interface ServerDeps {
@@ -143,7 +146,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   const store =
     deps.store ??
     (await openStore({
-      dataDir: config.dataDir,
+      // replicas share one PostgreSQL (and one key file: loadConfig insists); else SQLite in the data dir
+      ...(config.database ? { url: config.database.url } : { dataDir: config.dataDir }),
       ...(config.secretKeyFile !== undefined ? { keyFile: config.secretKeyFile } : {}),
       onCorrupt: (row) => logger.warn(row, 'skipped a corrupt row in the database'),
       onWarning: (message) => logger.warn(message),
@@ -176,10 +180,26 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
     ...(deps.patchCapacity !== undefined ? { patchCapacity: deps.patchCapacity } : {}),
     ...(deps.checkpointThrottleMs !== undefined ? { checkpointThrottleMs: deps.checkpointThrottleMs } : {}),
   });
+  // replicas: every cluster is listed mirrored; the replica holding a cluster's lease runs it (replicas/)
+  let ctxForTasks: AppContext | null = null;
+  const replication = config.database
+    ? createReplication({
+        url: config.database.url,
+        ttlMs: config.database.leaseTtlMs,
+        store,
+        clusters: () => clusters,
+        build,
+        makeEvents,
+        logger,
+        // the tasks the former holder left running: ended, or followed on from here
+        onLead: async (clusterId) => (await recoverTasks(ctxForTasks!, [...OPERATIONS], clusterId))(),
+      })
+    : null;
+  const list = (c: ClusterConfig): Promise<Cluster> => (replication ? Promise.resolve(replication.mirrorOf(c)) : build(c));
   // the configured clusters, then those added through the API (a stored default wins over the configured one)
-  const clusters = new ClusterRegistry(await Promise.all(config.clusters.map(build)));
-  const clusterAdmin = new ClusterAdmin({ store, clusters, build, kindDefaults: config.kindDefaults, logger, busy: tasksBusy });
-  for (const stored of await clusterAdmin.stored(config.clusters)) clusters.put(await build(stored));
+  const clusters: ClusterRegistry = new ClusterRegistry(await Promise.all(config.clusters.map(list)));
+  const clusterAdmin = new ClusterAdmin({ store, clusters, build: list, kindDefaults: config.kindDefaults, logger, busy: tasksBusy });
+  for (const stored of await clusterAdmin.stored(config.clusters)) clusters.put(await list(stored));
 
   const app = express();
   app.disable('x-powered-by');
@@ -189,11 +209,13 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
   const hostRefusal = hostChecker({ allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy, listenHost: config.host });
   const io = createGateway(httpServer, clusters, logger, { store, origins, hostRefusal }, { ...deps.socketLimits, maxPerIdentity: config.maxSocketsPerIdentity });
   clusterAdmin.attach(io);
+  await replication?.attach(io);
   const tasks = new TaskRunner(store, io, logger);
   const metrics = createMetrics(clusters, io);
   const anonymous = new AnonymousFailures(store, (err) => logger.error({ err }, 'could not write the audit record'), deps.anonymousAudit);
   const signIn = await SignInGuard.open(store.limiter, deps.signInLimits, (err) => logger.warn({ err }, 'sign-in limits: could not sweep expired rows'));
   const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: await deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy, ssh };
+  ctxForTasks = ctx;
   const incidents = new Incidents(clusters, io, logger);
   const alerts = new AlertDispatcher({
     store,
@@ -256,6 +278,8 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
   app.use('/api', apiNotFound);
 
   app.use(webRouter(config.webDist));
+  // replicas: what needs the collector of a cluster another replica runs goes there
+  if (replication) app.use(forwardLedElsewhere(replication.holderUrl));
   app.use(errorHandler(logger, store));
 
   let started = false;
@@ -282,7 +306,7 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
     httpServer,
     io,
     get collectors() {
-      return new Map(clusters.all().map((c) => [c.config.id, c.collector]));
+      return new Map(clusters.all().flatMap((c) => (c.collector ? [[c.config.id, c.collector] as const] : [])));
     },
     clusters,
     tasks,
@@ -295,13 +319,16 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
       if (!started) {
         started = true;
         await bootstrapAdmin(config, store, logger);
-        const followTasks = await recoverTasks(ctx, [...OPERATIONS]);
+        // replicas: a cluster's tasks are recovered by the replica that takes its lease (onLead)
+        const followTasks = replication ? () => {} : await recoverTasks(ctx, [...OPERATIONS]);
         await prune();
         pruneTimer = setInterval(() => void hourly(), deps.pruneIntervalMs ?? HOUR_MS);
         pruneTimer.unref();
         // the link trackers have their thresholds and saved state before the first observation
         await linkSeries.ready();
-        await Promise.all(clusters.all().map((c) => c.collector.start()));
+        await Promise.all(clusters.all().map((c) => c.collector?.start()));
+        // the mirrors ask the holders for their snapshots (not awaited: a cluster nobody runs yet waits for one)
+        if (replication) void replication.startMirrors().catch((err: unknown) => logger.error({ err }, 'replicas: a mirror could not start'));
         await incidents.ready();
         followTasks();
         await alerts.start();
@@ -316,15 +343,21 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
       });
       const { port } = httpServer.address() as AddressInfo;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      return { url: `${config.tls ? 'https' : 'http'}://${host}:${port}`, port };
+      const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+      // listening: the other replicas can forward here, so this one may take its share of the clusters
+      if (replication && replication.holder() === null) await replication.lead(config.database?.replicaUrl ?? url);
+      return { url, port };
     },
     async close() {
       if (pruneTimer) clearInterval(pruneTimer);
+      // the leases go back first: the other replicas take the clusters over at once
+      await replication?.stop();
       await Promise.all([alerts.stop(), deadman.stop()]);
       // io.close() disconnects the sockets and closes the HTTP server
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      await replication?.close();
       // the sources are still now: what they hold is what the next start resumes
       await Promise.all(clusters.all().map(stopCluster));
       await tasks.flush();

@@ -6,8 +6,8 @@ import { ClusterPatchBase, SocketEvents, type ClusterDetail, type ClusterList } 
 import type { Store, StoredCluster } from '@quorate/store';
 import { kindOf } from '@quorate/sources';
 import { invalidCluster, parseClusterEntry, parseSettings, settingsOf, storedClusterConfig, type ClusterConfig, type KindDefaults } from './cluster-entry';
-import { stopCluster, type ClusterBuilder } from './cluster-build';
-import type { ClusterRegistry } from './clusters';
+import { stopCluster } from './cluster-build';
+import type { Cluster, ClusterRegistry } from './clusters';
 import { MAX_CLUSTERS } from './config';
 import { roomOf, type GatewayServer } from './gateway';
 import { HttpError } from './http-errors';
@@ -17,7 +17,8 @@ import { dropCheckpoint } from './persistence/checkpoint';
 export interface ClusterAdminDeps {
   store: Store;
   clusters: ClusterRegistry;
-  build: ClusterBuilder;
+  /** a cluster to list: built and run here, or (replicas) mirrored until a replica takes its lease */
+  build: (config: ClusterConfig) => Promise<Cluster>;
   kindDefaults: KindDefaults;
   logger: Logger;
   /** clusters with an operation running: not removed or rebuilt under it */
@@ -150,7 +151,8 @@ export class ClusterAdmin {
   private async bringUp(config: ClusterConfig): Promise<void> {
     const cluster = await this.d.build(config);
     await this.persist(config);
-    await cluster.collector.start();
+    // replicas: a new cluster starts mirrored; the replica that takes its lease runs it
+    await cluster.collector?.start();
     this.d.clusters.put(cluster);
   }
 

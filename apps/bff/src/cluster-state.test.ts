@@ -11,11 +11,13 @@ import { ClusterRegistry, type Cluster } from './clusters';
 
 const OK: SourceHealth = { state: 'ok', message: null, lastObservedAt: null };
 
-/** what the registry reads of a collector: its newest snapshot, its source's health, `observed` */
+/** what the registry reads of a cluster's feed: its newest snapshot, its source's health and capabilities, `observed` */
 class FakeCollector extends EventEmitter {
   snapshot: ClusterSnapshot | null = null;
   sourceHealth: SourceHealth = OK;
-  readonly source = { capabilities: {} };
+  capabilities() {
+    return [];
+  }
   current() {
     return this.snapshot ? { rev: 1, snapshot: this.snapshot } : null;
   }
@@ -30,7 +32,7 @@ class FakeCollector extends EventEmitter {
 }
 
 function clusterOf(id: string, collector: FakeCollector): Cluster {
-  return { config: { id, name: id, default: false, source: 'sim', settings: {}, origin: 'runtime' }, collector, checkpoint: {} } as unknown as Cluster;
+  return { config: { id, name: id, default: false, source: 'sim', settings: {}, origin: 'runtime' }, feed: collector, collector, checkpoint: {} } as unknown as Cluster;
 }
 
 /** pve1..pve<nodes> seen from pve1, the last `offline` of them down; quorate while the rest hold a majority */

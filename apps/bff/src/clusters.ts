@@ -4,19 +4,50 @@
 // a cluster whose state (cluster-state.ts) changed: the list carries each one's state for the switcher and
 // the all-clusters page, with since when its health is what it is (kept here, per cluster).
 import { EventEmitter } from 'node:events';
-import type { ClusterState, ClusterSummary } from '@quorate/model';
-import { capabilityNames } from '@quorate/sources';
+import type { ClusterEvent, ClusterSnapshot, ClusterState, ClusterSummary, PatchMessage, SnapshotMessage, SnapshotPatch } from '@quorate/model';
+import type { CapabilityName, SourceHealth } from '@quorate/sources';
 import type { z } from 'zod';
 import type { ClusterConfig } from './cluster-entry';
 import { clusterState, stateKey } from './cluster-state';
-import type { Collector } from './collector';
+import type { Collector, Revision } from './collector';
+import type { EventStore } from './event-store';
 import type { Checkpoint } from './persistence/checkpoint';
+
+/**
+ * What browsers, the cluster list and the metrics see of a cluster: its collector where this replica runs
+ * it, or the mirror (replicas/mirror.ts) of the replica that does.
+ */
+export interface ClusterFeed {
+  readonly clusterId: string;
+  /** the cluster's events as stored (read: since, lastSeq, firstSeq) */
+  readonly store: EventStore;
+  current(): Revision | null;
+  resume(rev: number): SnapshotPatch[] | null;
+  emittedSeq(): number;
+  health(): SourceHealth;
+  capabilities(): CapabilityName[];
+  // one signature per event: an EventEmitter of more events (the Collector's) fits these, not a generic one
+  on(event: 'snapshot', listener: (m: SnapshotMessage) => void): unknown;
+  on(event: 'patch', listener: (m: PatchMessage) => void): unknown;
+  on(event: 'event', listener: (e: ClusterEvent) => void): unknown;
+  on(event: 'observed', listener: (s: ClusterSnapshot) => void): unknown;
+  off(event: 'snapshot', listener: (m: SnapshotMessage) => void): unknown;
+  off(event: 'patch', listener: (m: PatchMessage) => void): unknown;
+  off(event: 'event', listener: (e: ClusterEvent) => void): unknown;
+  off(event: 'observed', listener: (s: ClusterSnapshot) => void): unknown;
+}
 
 export interface Cluster {
   config: ClusterConfig;
-  collector: Collector;
-  checkpoint: Checkpoint;
+  feed: ClusterFeed;
+  /** its collector and checkpoint where this replica runs it; null while another replica does (mirrored here) */
+  collector: Collector | null;
+  checkpoint: Checkpoint | null;
 }
+
+/** a cluster run here: what operations, the link series and the timeline work with */
+export type LedCluster = Cluster & { collector: Collector; checkpoint: Checkpoint };
+export const isLed = (c: Cluster): c is LedCluster => c.collector !== null;
 
 interface RegistryEvents {
   added: [Cluster];
@@ -64,16 +95,16 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
       // at once, inside the collector's ingest (its errors are caught there): a timer could fire after close
       this.emit('changed');
     };
-    c.collector.on('observed', onObserved);
+    c.feed.on('observed', onObserved);
     // new settings (put) keep the health's `since` when the health stays; the first look is a change
-    const w: Watched = { key: '', health: before?.health ?? null, since: before?.since ?? 0, stop: () => c.collector.off('observed', onObserved) };
+    const w: Watched = { key: '', health: before?.health ?? null, since: before?.since ?? 0, stop: () => c.feed.off('observed', onObserved) };
     this.watched.set(c.config.id, w);
     w.key = stateKey(this.stateOf(c));
   }
 
   /** the state as listed; a health unlike the last one seen starts a new `since` (whoever asks first notices) */
   private stateOf(c: Cluster): ClusterState {
-    const s = clusterState(c.collector.current()?.snapshot ?? null, c.collector.health());
+    const s = clusterState(c.feed.current()?.snapshot ?? null, c.feed.health());
     const w = this.watched.get(c.config.id);
     if (!w) return s;
     if (w.health !== s.health) {
@@ -145,7 +176,7 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
       source: c.config.source,
       default: c.config.id === defaultId,
       origin: c.config.origin,
-      capabilities: capabilityNames(c.collector.source.capabilities),
+      capabilities: c.feed.capabilities(),
       state: this.stateOf(c),
     }));
   }

@@ -18,7 +18,7 @@ import {
   type SnapshotMessage,
   type SnapshotPatch,
 } from '@quorate/model';
-import type { ClusterSource, SourceHealth } from '@quorate/sources';
+import { capabilityNames, type CapabilityName, type ClusterSource, type SourceHealth } from '@quorate/sources';
 import type { StoreParts } from '@quorate/store';
 import type { EventStore } from './event-store';
 import type { Logger } from './logger';
@@ -218,6 +218,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
     if (!this.latest || rev > this.latest.rev) return null;
     if (rev === this.latest.rev) return [];
     return this.patches.since(rev);
+  }
+
+  capabilities(): CapabilityName[] {
+    return capabilityNames(this.source.capabilities);
   }
 
   health(): SourceHealth {

@@ -1,7 +1,7 @@
 // Numbered events of one cluster. The BFF keeps them in the store (persistence/store-events.ts); the memory
 // store here serves unit tests.
 import type { ClusterEvent, EventDraft } from '@quorate/model';
-import type { StoreParts } from '@quorate/store';
+import type { Fence, StoreParts } from '@quorate/store';
 
 export interface EventsPage {
   events: ClusterEvent[];
@@ -23,7 +23,8 @@ export interface EventStore {
   firstSeq(): Promise<number>;
 }
 
-export type EventStoreFactory = (clusterId: string) => EventStore;
+/** fence: the lease a replica's collector holds (replicas); its appends are refused once the lease moved on */
+export type EventStoreFactory = (clusterId: string, fence?: Fence) => EventStore;
 
 
 /** what alsoCommit gets from a memory store given no parts: any use of it says so */

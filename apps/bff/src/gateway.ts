@@ -17,8 +17,7 @@ import {
 import type { Store } from '@quorate/store';
 import { identify, type Identity } from './auth/identity';
 import { originAllowed, type OriginPolicy } from './auth/origin';
-import type { Cluster, ClusterRegistry } from './clusters';
-import type { Collector } from './collector';
+import type { Cluster, ClusterFeed, ClusterRegistry } from './clusters';
 import type { EventStore } from './event-store';
 import type { Logger } from './logger';
 import { IdentitySockets, TokenBucket, boundBuffer, defaultSocketLimits, type SocketLimits } from './socket-limits';
@@ -96,21 +95,29 @@ export function createGateway(
     };
   });
 
-  // each cluster's collector publishes into its room; clusters come and go at runtime (cluster-admin.ts)
-  const unwire = new Map<Collector, () => void>();
-  const wire = ({ collector }: Cluster) => {
-    const room = roomOf(collector.clusterId);
-    const snapshot = (msg: SnapshotMessage) => io.to(room).emit(SocketEvents.snapshot, msg);
-    const patch = (msg: PatchMessage) => io.to(room).emit(SocketEvents.patch, msg);
-    const event = (ev: ClusterEvent) => io.to(room).emit(SocketEvents.event, ev);
-    collector.on('snapshot', snapshot).on('patch', patch).on('event', event);
-    unwire.set(collector, () => collector.off('snapshot', snapshot).off('patch', patch).off('event', event));
+  // each cluster's feed (its collector, or its mirror where another replica runs it) publishes into its room
+  // on this replica alone (io.local): each replica relays its own feed, so what its sockets got is what its
+  // feed emitted (the resume below relies on it); clusters come and go at runtime (cluster-admin.ts)
+  const unwire = new Map<ClusterFeed, () => void>();
+  const wire = ({ feed }: Cluster) => {
+    const room = roomOf(feed.clusterId);
+    const snapshot = (msg: SnapshotMessage) => io.local.to(room).emit(SocketEvents.snapshot, msg);
+    const patch = (msg: PatchMessage) => io.local.to(room).emit(SocketEvents.patch, msg);
+    const event = (ev: ClusterEvent) => io.local.to(room).emit(SocketEvents.event, ev);
+    feed.on('snapshot', snapshot);
+    feed.on('patch', patch);
+    feed.on('event', event);
+    unwire.set(feed, () => {
+      feed.off('snapshot', snapshot);
+      feed.off('patch', patch);
+      feed.off('event', event);
+    });
   };
   for (const c of clusters.all()) wire(c);
   clusters.on('added', wire);
-  clusters.on('removed', ({ collector }) => {
-    unwire.get(collector)?.();
-    unwire.delete(collector);
+  clusters.on('removed', ({ feed }) => {
+    unwire.get(feed)?.();
+    unwire.delete(feed);
   });
 
   io.on('connection', (socket) => {
@@ -158,23 +165,23 @@ async function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterR
   const req = parsed.data;
   const cluster = clusters.get(req.clusterId);
   if (!cluster) return reply({ ok: false, error: `unknown cluster '${req.clusterId}'` });
-  const { collector } = cluster;
-  const clusterId = collector.clusterId;
+  const { feed } = cluster;
+  const clusterId = feed.clusterId;
 
   // --- one tick: join, what the client missed of the rev chain, L0
   const before = socket.data.clusterId;
   if (before !== undefined && before !== clusterId) void socket.leave(roomOf(before));
   void socket.join(roomOf(clusterId));
   socket.data.clusterId = clusterId;
-  const l0 = collector.emittedSeq();
-  const patches = req.rev !== undefined ? collector.resume(req.rev) : null;
+  const l0 = feed.emittedSeq();
+  const patches = req.rev !== undefined ? feed.resume(req.rev) : null;
   const resumed = patches ? 'patches' : 'snapshot';
   const sendState = () => {
     if (patches) {
       for (const patch of patches) socket.emit(SocketEvents.patch, { clusterId, patch });
     } else {
       // before the first observation there is nothing yet: the collector's first snapshot reaches the room
-      const current = collector.current();
+      const current = feed.current();
       if (current) socket.emit(SocketEvents.snapshot, { clusterId, rev: current.rev, snapshot: current.snapshot });
     }
   };
@@ -187,7 +194,7 @@ async function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterR
   sendState();
 
   // --- then the events (seq, L0] from the store
-  const replay = await missedEvents(collector.store, req.seq, l0, maxReplay);
+  const replay = await missedEvents(feed.store, req.seq, l0, maxReplay);
   reply({ ok: true, clusterId, resumed, catchUp: { events: replay.events.length, tooFarBehind: replay.tooFarBehind } });
   // not to a socket that moved on to another cluster meanwhile
   if (socket.data.clusterId !== clusterId) return;

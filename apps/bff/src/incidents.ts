@@ -11,8 +11,7 @@ import {
   type IncidentChange,
   type IncidentTopology,
 } from '@quorate/model';
-import type { Cluster, ClusterRegistry } from './clusters';
-import type { Collector } from './collector';
+import type { Cluster, ClusterFeed, ClusterRegistry } from './clusters';
 import { roomOf, type GatewayServer } from './gateway';
 import type { Logger } from './logger';
 
@@ -20,7 +19,7 @@ import type { Logger } from './logger';
 export const INCIDENT_REPLAY_EVENTS = 5_000;
 
 interface Watched {
-  collector: Collector;
+  feed: ClusterFeed;
   tracker: IncidentTracker;
   unwire: () => void;
 }
@@ -67,14 +66,14 @@ export class Incidents {
     return this.watched.get(clusterId)?.tracker.list(filter);
   }
 
-  private watch({ collector }: Cluster): void {
-    const clusterId = collector.clusterId;
+  private watch({ feed, collector }: Cluster): void {
+    const clusterId = feed.clusterId;
     this.watched.get(clusterId)?.unwire();
-    const tracker = new IncidentTracker(clusterId, { topology: topologyOf(collector.current()?.snapshot ?? collector.diffBaseline() ?? collector.source.current()) });
-    // what the collector emits from now on has a seq above l0; until the stored ones up to l0 are in, it waits
-    const l0 = collector.emittedSeq();
+    const tracker = new IncidentTracker(clusterId, { topology: topologyOf(feed.current()?.snapshot ?? collector?.diffBaseline() ?? collector?.source.current() ?? null) });
+    // what the feed emits from now on has a seq above l0; until the stored ones up to l0 are in, it waits
+    const l0 = feed.emittedSeq();
     let waiting: (() => void)[] | null = [];
-    const replay = this.replay(tracker, collector, l0).finally(() => {
+    const replay = this.replay(tracker, feed, l0).finally(() => {
       const queued = waiting ?? [];
       waiting = null;
       for (const f of queued) f();
@@ -86,7 +85,8 @@ export class Incidents {
     const batch = new Map<string, IncidentChange>();
     const flush = () => {
       for (const change of batch.values()) {
-        this.io.to(roomOf(clusterId)).emit(SocketEvents.incident, change);
+        // each replica tells its own sockets: every replica follows every cluster's feed
+        this.io.local.to(roomOf(clusterId)).emit(SocketEvents.incident, change);
         for (const l of this.listeners) {
           try {
             l(change);
@@ -121,37 +121,43 @@ export class Incidents {
     const onEvent = (e: Parameters<IncidentTracker['add']>[0]) => guard('event', () => tracker.add(e));
     const onObserved = () =>
       guard('tick', () => {
-        const s = collector.current()?.snapshot;
+        const s = feed.current()?.snapshot;
         if (!s) return [];
         tracker.setTopology(topologyOf(s));
         return tracker.tick(s.observedAt);
       });
-    collector.on('event', onEvent).on('patch', onObserved).on('snapshot', onObserved);
-    const unwire = () => collector.off('event', onEvent).off('patch', onObserved).off('snapshot', onObserved);
-    this.watched.set(clusterId, { collector, tracker, unwire });
+    feed.on('event', onEvent);
+    feed.on('patch', onObserved);
+    feed.on('snapshot', onObserved);
+    const unwire = () => {
+      feed.off('event', onEvent);
+      feed.off('patch', onObserved);
+      feed.off('snapshot', onObserved);
+    };
+    this.watched.set(clusterId, { feed, tracker, unwire });
   }
 
-  private unwatch({ collector }: Cluster): void {
-    const w = this.watched.get(collector.clusterId);
-    if (!w || w.collector !== collector) return;
+  private unwatch({ feed }: Cluster): void {
+    const w = this.watched.get(feed.clusterId);
+    if (!w || w.feed !== feed) return;
     w.unwire();
-    this.watched.delete(collector.clusterId);
+    this.watched.delete(feed.clusterId);
   }
 
   /** the newest events up to last, oldest first (the tracker ignores any it is then handed again live) */
-  private async replay(tracker: IncidentTracker, collector: Collector, last: number): Promise<void> {
+  private async replay(tracker: IncidentTracker, feed: ClusterFeed, last: number): Promise<void> {
     try {
       let since = Math.max(0, last - this.replayEvents);
       while (since < last) {
-        const page = await collector.store.since(since, Math.min(1_000, last - since));
+        const page = await feed.store.since(since, Math.min(1_000, last - since));
         if (page.events.length === 0) break;
         for (const e of page.events) tracker.add(e);
         since = page.next;
       }
       const open = tracker.list({ open: true }).length;
-      if (open > 0) this.log.info({ clusterId: collector.clusterId, open }, 'incidents: open ones restored from the stored events');
+      if (open > 0) this.log.info({ clusterId: feed.clusterId, open }, 'incidents: open ones restored from the stored events');
     } catch (err) {
-      this.log.error({ err, clusterId: collector.clusterId }, 'incidents: could not replay the stored events');
+      this.log.error({ err, clusterId: feed.clusterId }, 'incidents: could not replay the stored events');
     }
   }
 }

@@ -34,7 +34,7 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Quo
   const register = new Registry();
   collectDefaultMetrics({ register });
 
-  const snapshotOf = (c: Cluster): ClusterSnapshot | null => c.collector.current()?.snapshot ?? null;
+  const snapshotOf = (c: Cluster): ClusterSnapshot | null => c.feed.current()?.snapshot ?? null;
   /** a gauge with one series per cluster; null = no value yet (the series is left out) */
   const perCluster = (name: string, help: string, value: (c: Cluster) => number | null | undefined): void => {
     new Gauge({
@@ -61,9 +61,9 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Quo
   perCluster('quorate_votes_needed', "votes needed for quorum (corosync's Quorum)", (c) => snapshotOf(c)?.quorum?.quorum);
   perCluster('quorate_nodes_online', "configured nodes online in the observer's view", (c) => snapshotOf(c)?.nodes.filter((n) => n.state === 'online').length);
   perCluster('quorate_nodes_configured', 'configured nodes', (c) => snapshotOf(c)?.nodes.length);
-  perCluster('quorate_source_up', '1 when the source reports ok, 0 otherwise', (c) => Number(c.collector.health().state === 'ok'));
-  perCluster('quorate_snapshot_rev', 'revision of the newest snapshot', (c) => c.collector.current()?.rev);
-  perCluster('quorate_events_last_seq', 'highest event seq of the cluster', (c) => c.collector.emittedSeq());
+  perCluster('quorate_source_up', '1 when the source reports ok, 0 otherwise', (c) => Number(c.feed.health().state === 'ok'));
+  perCluster('quorate_snapshot_rev', 'revision of the newest snapshot', (c) => c.feed.current()?.rev);
+  perCluster('quorate_events_last_seq', 'highest event seq of the cluster', (c) => c.feed.emittedSeq());
   perCluster('quorate_socket_clients', 'sockets subscribed to the cluster', (c) => io.sockets.adapter.rooms.get(roomOf(c.config.id))?.size ?? 0);
   // the QDevice: no series while the cluster has none configured
   perCluster('quorate_qdevice_connected', "1 when the cluster's QDevice is connected (corosync-qdevice-tool: Connected), 0 when not; absent without a QDevice", (c) => {
@@ -84,7 +84,7 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Quo
     collect() {
       this.reset();
       for (const c of clusters.all()) {
-        const now = c.collector.health().state;
+        const now = c.feed.health().state;
         for (const state of SOURCE_STATES) this.set({ cluster: c.config.id, state }, Number(state === now));
       }
     },
@@ -145,8 +145,9 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Quo
   const count = (c: Cluster) => {
     const cluster = c.config.id;
     dropped.inc({ cluster }, 0);
-    c.collector.on('event', (ev) => events.inc({ cluster, severity: ev.severity }));
-    c.collector.on('dropped', () => dropped.inc({ cluster }));
+    // recorded here: by this replica's collector (a mirrored cluster's are counted where it runs)
+    c.collector?.on('event', (ev) => events.inc({ cluster, severity: ev.severity }));
+    c.collector?.on('dropped', () => dropped.inc({ cluster }));
   };
   for (const c of clusters.all()) count(c);
   // a cluster added at runtime is counted from then on (a removed one's collector is stopped: silent)

@@ -147,7 +147,7 @@ export class AlertDispatcher {
     this.refresh();
     const now = this.now();
     for (const c of this.d.clusters.all()) {
-      const h = c.collector.health();
+      const h = c.feed.health();
       if (h.state !== 'starting') this.decide(this.engine.sourceHealth(c.config.id, h.state !== 'down', h.message, now));
     }
     this.decide(this.engine.tick(now));
@@ -157,13 +157,20 @@ export class AlertDispatcher {
     const id = c.config.id;
     const onEvent = (e: Parameters<AlertEngine['event']>[0]) => this.decide(this.engine.event(e, this.now()));
     const onSnapshot = () => {
-      const s = c.collector.current()?.snapshot;
+      const s = c.feed.current()?.snapshot;
       if (!s) return;
       if (s.storage) this.decide(this.engine.storageUse(id, storageUse(s.storage), this.now()));
       this.decide(this.engine.qdevice(id, s.qdevice ?? null, this.now()));
     };
-    c.collector.on('event', onEvent).on('snapshot', onSnapshot).on('patch', onSnapshot);
-    this.unwire.push(() => c.collector.off('event', onEvent).off('snapshot', onSnapshot).off('patch', onSnapshot));
+    const { feed } = c;
+    feed.on('event', onEvent);
+    feed.on('snapshot', onSnapshot);
+    feed.on('patch', onSnapshot);
+    this.unwire.push(() => {
+      feed.off('event', onEvent);
+      feed.off('snapshot', onSnapshot);
+      feed.off('patch', onSnapshot);
+    });
   }
 
   private channels(): Channel[] {
@@ -180,7 +187,14 @@ export class AlertDispatcher {
     this.pending.add(tracked);
   }
 
-  private decide(decisions: Decision[]): void {
+  private decide(all: Decision[]): void {
+    // every replica's engine follows every cluster (a new lease holder carries on from the same state), but
+    // only the replica that runs a cluster tells anyone of it
+    const decisions = all.filter((d) => {
+      const id = d.notification.clusterId;
+      const c = id === null ? undefined : this.d.clusters.get(id);
+      return c === undefined || c.collector !== null;
+    });
     // who gets each message itself: a fallback among them is not sent it twice
     const direct = new Map<string, Set<string>>();
     for (const x of decisions) if (x.send) direct.set(x.notification.id, (direct.get(x.notification.id) ?? new Set()).add(x.channelId));

@@ -50,7 +50,8 @@ export function auditAttempts(
       return json(body);
     }) as Response['json'];
     res.on('finish', () => {
-      if (state.audited) return;
+      // a request forwarded to the replica that runs its cluster is audited there
+      if (state.audited || res.locals.forwarded === true) return;
       const status = res.statusCode;
       if (req.identity) {
         if (!SAFE.has(req.method) || status === 403) auditMissing({ req, status, error: state.error });

@@ -13,7 +13,7 @@ import {
 } from '@quorate/model';
 import type { Store } from '@quorate/store';
 import { LINK_ROLLUP_KEEP_MS } from '@quorate/store';
-import type { Cluster, ClusterRegistry } from '../clusters';
+import { isLed, type Cluster, type ClusterRegistry, type LedCluster } from '../clusters';
 import type { Logger } from '../logger';
 import { LinkSeriesRecorder } from './recorder';
 import { linkSettings, type LinkSettingsStore } from './settings';
@@ -24,7 +24,7 @@ export const NODE_SERIES_MAX_POINTS = 30_000;
 const STEPS_S = [1, 2, 5, 10, 15, 30, 60];
 
 interface Watched {
-  cluster: Cluster;
+  cluster: LedCluster;
   recorder: LinkSeriesRecorder;
   unwire: () => void;
 }
@@ -115,7 +115,9 @@ export class LinkSeriesService {
     }
   }
 
+  /** a cluster run here: its collector's observations are recorded (where another replica runs it, there) */
   private watch(cluster: Cluster): void {
+    if (!isLed(cluster)) return;
     const { collector } = cluster;
     const clusterId = collector.clusterId;
     const before = this.watched.get(clusterId);
@@ -151,7 +153,7 @@ function point(b: { t: number; avgMs: number | null; maxMs: number | null; lossP
 }
 
 function namesOf(cluster: Cluster): (id: number) => string {
-  const s = cluster.collector.current()?.snapshot;
+  const s = cluster.feed.current()?.snapshot;
   const names = new Map((s?.nodes ?? []).map((n) => [n.id, n.name]));
   return (id) => names.get(id) ?? `node ${id}`;
 }

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, DryRunResponse, type ClusterSnapshot } from '@quorate/model';
 import { ExpectedVotesError, deferredSource, type ExpectedVotesResult } from '@quorate/sources';
-import type { Cluster } from '../clusters';
+import type { LedCluster } from '../clusters';
 import type { ClusterConfig } from '../config';
 import { FakeSource } from '../testing/fake-source';
 import { endedTask, labCluster, startFake, type Harness } from '../testing/harness';
@@ -86,7 +86,7 @@ describe('expected votes on a lab cluster', () => {
 });
 
 describe('the plan: failure tolerance', () => {
-  const cluster = { config: { id: 'lab-cluster' } } as unknown as Cluster;
+  const cluster = { config: { id: 'lab-cluster' } } as unknown as LedCluster;
   const snapshotOf = (nodes: string[], stopped: string[] = []) => {
     const s = new FakeSource('lab-cluster', nodes);
     if (stopped.length) s.applyFault({ action: 'stop', nodes: stopped });

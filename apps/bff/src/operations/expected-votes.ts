@@ -13,7 +13,7 @@ import {
   type ExpectedVotesPlan,
   type FailureTolerance,
 } from '@quorate/model';
-import type { Cluster } from '../clusters';
+import type { LedCluster } from '../clusters';
 import { expectedVotesTarget } from '../sources';
 import type { OperationDef } from './guard';
 
@@ -71,7 +71,7 @@ export const expectedVotes: OperationDef<ExpectedVotesRequest, Plan> = {
   params: ExpectedVotesRequest,
   auditParams: (p) => ({ expectedVotes: p.expectedVotes, dryRun: p.dryRun === true, clusterNameTyped: p.clusterName !== undefined }),
 
-  unsupported(cluster: Cluster) {
+  unsupported(cluster: LedCluster) {
     if (expectedVotesTarget(cluster.collector.source)) return null;
     return `cluster '${cluster.config.id}' (source '${cluster.config.source}') cannot set expected votes`;
   },

@@ -10,7 +10,7 @@ import { hasRole, type ClusterSnapshot, type Role, type TaskAccepted } from '@qu
 import { markAudited } from '../audit/attempts';
 import { signedIn } from '../auth/middleware';
 import type { Identity } from '../auth/identity';
-import type { Cluster } from '../clusters';
+import type { LedCluster } from '../clusters';
 import { audit, type AppContext } from '../context';
 import { HttpError, badRequest, issuesOf } from '../http-errors';
 import { clusterOf } from '../routes/cluster-param';
@@ -39,9 +39,9 @@ export interface OperationDef<P extends GuardedParams, Plan extends OperationPla
   /** what goes into the audit record: never secrets */
   auditParams(p: P): Record<string, unknown>;
   /** null when the cluster's source can run it; else why not (501) */
-  unsupported(cluster: Cluster): string | null;
+  unsupported(cluster: LedCluster): string | null;
   /** what would happen on this snapshot (may measure first: a join probes); may refuse */
-  plan(p: P, cluster: Cluster, snapshot: ClusterSnapshot): Plan | Promise<Plan>;
+  plan(p: P, cluster: LedCluster, snapshot: ClusterSnapshot): Plan | Promise<Plan>;
   /** false: runs without quorum (create: there is no cluster yet). Default true */
   needsQuorum?: boolean;
   /** a dry run answers with the plan even when a real run would be refused (the pre-flight shows why) */
@@ -50,7 +50,7 @@ export interface OperationDef<P extends GuardedParams, Plan extends OperationPla
    * do it; log() lines become the task log. Throwing fails the task (audited as failed); when signal
    * was aborted (cancel) and it throws, the task is cancelled.
    */
-  run(p: P, cluster: Cluster, log: (line: string) => void, signal: AbortSignal, plan: Plan, checkpoint: (handle: Record<string, unknown>) => void): Promise<void> | void;
+  run(p: P, cluster: LedCluster, log: (line: string) => void, signal: AbortSignal, plan: Plan, checkpoint: (handle: Record<string, unknown>) => void): Promise<void> | void;
   /** a line for the audit trail once it ran */
   summary(p: P): string;
   /** a restart follows the task further once the source checkpointed it (operations/resume.ts) */
@@ -61,7 +61,7 @@ export interface ResumeDef<P, Plan> {
   /** kept with the task from its start (never secrets): what follow() and summary() need */
   state(p: P, plan: Plan): Record<string, unknown>;
   /** the rest of the run after a restart, from the kept state and the source's handle */
-  follow(state: Record<string, unknown>, handle: Record<string, unknown>, cluster: Cluster, log: (line: string) => void, signal: AbortSignal): Promise<void>;
+  follow(state: Record<string, unknown>, handle: Record<string, unknown>, cluster: LedCluster, log: (line: string) => void, signal: AbortSignal): Promise<void>;
   summary(state: Record<string, unknown>): string;
 }
 
@@ -80,7 +80,7 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
   };
 
   if (!hasRole(who.role, def.role)) await refuse(403, `needs role ${def.role}`);
-  let cluster: Cluster;
+  let cluster: LedCluster;
   try {
     cluster = clusterOf(req, ctx.clusters);
   } catch (err) {
@@ -151,7 +151,7 @@ export async function guarded<P extends GuardedParams, Plan extends OperationPla
  */
 export async function finishTask(
   ctx: AppContext,
-  t: { operation: string; cluster: Cluster; task: RunningTask; who: Identity; params: Record<string, unknown>; summary: () => string },
+  t: { operation: string; cluster: LedCluster; task: RunningTask; who: Identity; params: Record<string, unknown>; summary: () => string },
   body: (log: (line: string) => void, signal: AbortSignal) => Promise<void> | void,
 ): Promise<void> {
   const { cluster, task } = t;

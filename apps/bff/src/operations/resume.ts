@@ -5,24 +5,31 @@
 import type { Task } from '@quorate/model';
 import type { Identity } from '../auth/identity';
 import type { AppContext } from '../context';
+import { isLed } from '../clusters';
+import { ledHere } from '../routes/cluster-param';
 import { finishTask, type OperationDef } from './guard';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the defs differ in params and plan; only resume is used
 type AnyDef = OperationDef<any, any>;
 
-/** ends what cannot be followed; returns a function that follows the rest (call it once the collectors run) */
-export async function recoverTasks(ctx: AppContext, defs: AnyDef[]): Promise<() => void> {
+/**
+ * Ends what cannot be followed; returns a function that follows the rest (call it once the collectors run).
+ * ofCluster: only that cluster's tasks (replicas: when this replica takes the cluster over).
+ */
+export async function recoverTasks(ctx: AppContext, defs: AnyDef[], ofCluster?: string): Promise<() => void> {
   const byName = new Map(defs.map((d) => [d.name, d]));
-  const followable = (t: Task) =>
-    t.resume?.handle != null && byName.get(t.operation)?.resume !== undefined && ctx.clusters.get(t.clusterId) !== undefined;
-  const kept = await ctx.tasks.recover(followable);
+  const followable = (t: Task) => {
+    const c = ctx.clusters.get(t.clusterId);
+    return t.resume?.handle != null && byName.get(t.operation)?.resume !== undefined && c !== undefined && isLed(c);
+  };
+  const kept = await ctx.tasks.recover(followable, ofCluster);
   return () => {
     for (const t of kept) void follow(ctx, byName.get(t.operation)!, t);
   };
 }
 
 async function follow(ctx: AppContext, def: AnyDef, t: Task): Promise<void> {
-  const cluster = ctx.clusters.get(t.clusterId)!;
+  const cluster = ledHere(ctx.clusters.get(t.clusterId)!);
   const { role, state, handle } = t.resume!;
   const task = ctx.tasks.adopt(t);
   task.log('the BFF restarted while this task ran: following it further');

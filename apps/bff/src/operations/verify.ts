@@ -2,7 +2,7 @@
 // node online (or gone), the expected votes and quorum as predicted, quorate — or fail after VERIFY_MS
 // naming what differs. This is the proof the wizard shows, read from the same source as the dashboard.
 import type { ClusterSnapshot } from '@quorate/model';
-import type { Cluster } from '../clusters';
+import type { LedCluster } from '../clusters';
 
 /** how long Corosync may take to settle after a membership change (token + consensus, a reload) */
 export const VERIFY_MS = 60_000;
@@ -43,7 +43,7 @@ export function differences(s: ClusterSnapshot, e: Expectation): string[] {
   return out;
 }
 
-export async function verifyMembership(cluster: Cluster, log: (line: string) => void, signal: AbortSignal, e: Expectation, timeoutMs = VERIFY_MS): Promise<void> {
+export async function verifyMembership(cluster: LedCluster, log: (line: string) => void, signal: AbortSignal, e: Expectation, timeoutMs = VERIFY_MS): Promise<void> {
   const qd = e.qdeviceVotes === null ? 'no QDevice' : typeof e.qdeviceVotes === 'number' ? `the QDevice's ${e.qdeviceVotes} vote${e.qdeviceVotes === 1 ? '' : 's'} counted` : undefined;
   log(`verifying: ${[e.present && `${e.present} online`, e.absent && `${e.absent} gone`, qd, `expected votes ${e.expectedVotes}`, `needed ${e.quorum}`, 'quorate'].filter(Boolean).join(', ')}`);
   const { last, shown: s } = await untilShown(cluster, signal, (x) => differences(x, e), timeoutMs);
@@ -61,7 +61,7 @@ export async function verifyMembership(cluster: Cluster, log: (line: string) => 
  * Watches the cluster's snapshots (every 250 ms) until `differencesOf` finds nothing left, the timeout passes or
  * the signal is aborted: the snapshot that showed it (null when none did), else what still differed last.
  */
-export async function untilShown(cluster: Cluster, signal: AbortSignal, differencesOf: (s: ClusterSnapshot) => string[], timeoutMs: number): Promise<{ shown: ClusterSnapshot | null; last: string[] }> {
+export async function untilShown(cluster: LedCluster, signal: AbortSignal, differencesOf: (s: ClusterSnapshot) => string[], timeoutMs: number): Promise<{ shown: ClusterSnapshot | null; last: string[] }> {
   const deadline = Date.now() + timeoutMs;
   let last: string[] = ['no snapshot yet'];
   for (;;) {

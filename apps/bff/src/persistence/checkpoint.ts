@@ -183,6 +183,16 @@ export class Checkpoint {
     await last;
   }
 
+  /**
+   * Stops without a last save: this replica lost the cluster's lease, and the replica that runs it now
+   * keeps the document (a save from here could put an older baseline over its newer one).
+   */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    this.clearTimer();
+    await this.saving;
+  }
+
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -1,8 +1,9 @@
 // The EventStore of one cluster over the store (SQLite or PostgreSQL): seqs are gap-free and survive
 // restarts (the counter lives in the database), and what was derived alongside the events is committed
-// with them, in one transaction.
+// with them, in one transaction. On replicas the collector's appends carry its lease's fence: a former
+// holder (paused, then resumed after another took over) writes nothing.
 import type { ClusterEvent, EventDraft } from '@quorate/model';
-import type { Store, StoreParts } from '@quorate/store';
+import type { Fence, Store, StoreParts } from '@quorate/store';
 import type { EventStore, EventStoreFactory, EventsPage } from '../event-store';
 
 /** store.events.since accepts at most this many per call */
@@ -12,12 +13,13 @@ export class StoreEventStore implements EventStore {
   constructor(
     private readonly store: Store,
     private readonly clusterId: string,
+    private readonly fence?: Fence,
   ) {}
 
   async append(drafts: readonly EventDraft[], alsoCommit?: (tx: StoreParts) => Promise<void>): Promise<ClusterEvent[]> {
     if (drafts.length === 0) return [];
     return this.store.transaction(async (tx) => {
-      const events = await tx.events.append(this.clusterId, [...drafts]);
+      const events = await tx.events.append(this.clusterId, [...drafts], this.fence);
       await alsoCommit?.(tx);
       return events;
     });
@@ -40,5 +42,5 @@ export class StoreEventStore implements EventStore {
 
 export const storeEventStores =
   (store: Store): EventStoreFactory =>
-  (clusterId) =>
-    new StoreEventStore(store, clusterId);
+  (clusterId, fence) =>
+    new StoreEventStore(store, clusterId, fence);

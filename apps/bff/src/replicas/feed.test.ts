@@ -7,8 +7,7 @@ import { Server } from 'socket.io';
 import type pg from 'pg';
 import { sampleSnapshot } from '@quorate/model/testing';
 import { usePgServer } from '@quorate/store/sql-testing';
-import { answerSnapshots, askSnapshot, attachAdapter, FEED, onFeed, publish, type FeedMessage } from './feed';
-import type { Revision } from './mirror';
+import { answerSnapshots, askSnapshot, attachAdapter, FEED, onFeed, publish, type Answer, type FeedMessage } from './feed';
 
 const pgServer = usePgServer();
 const open: { io: Server; pool: pg.Pool }[] = [];
@@ -49,9 +48,10 @@ describe('the replicas feed (PostgreSQL adapter)', () => {
     expect(JSON.stringify(big).length).toBeGreaterThan(8_000);
     publish(holder, { kind: 'snapshot', clusterId: 'c1', rev: 7, snapshot: big });
     publish(holder, { kind: 'patch', clusterId: 'c1', patch: { baseRev: 7, rev: 8, set: { observedAt: big.observedAt + 1 } } });
+    publish(holder, { kind: 'status', clusterId: 'c1', status: { health: { state: 'degraded', message: 'pve2: timeout', lastObservedAt: 1 }, capabilities: ['faults', 'links'] } });
     holder.serverSideEmit(FEED, { kind: 'patch', clusterId: 'c1', patch: { rev: 'x' } });
-    await vi.waitFor(() => expect(got.length + bad.length).toBe(3), { timeout: 10_000 });
-    expect(got.map((m) => m.kind).sort()).toEqual(['patch', 'snapshot']);
+    await vi.waitFor(() => expect(got.length + bad.length).toBe(4), { timeout: 10_000 });
+    expect(got.map((m) => m.kind).sort()).toEqual(['patch', 'snapshot', 'status']);
     const snap = got.find((m) => m.kind === 'snapshot');
     expect(snap?.kind === 'snapshot' && snap.snapshot.nodes.length).toBe(32);
     expect(bad).toHaveLength(1);
@@ -63,12 +63,13 @@ describe('the replicas feed (PostgreSQL adapter)', () => {
     const holder = await replica();
     const bystander = await replica();
     await untilConnected(asker, 2);
-    const rev: Revision = { rev: 42, snapshot: sampleSnapshot({ nodes: 3 }) };
+    const rev: Answer = { rev: 42, snapshot: sampleSnapshot({ nodes: 3 }), status: { health: { state: 'ok', message: null, lastObservedAt: 5 }, capabilities: ['faults'] } };
     answerSnapshots(holder, (id) => (id === 'c1' ? rev : null));
     answerSnapshots(bystander, () => null);
     const answer = await askSnapshot(asker, 'c1');
     expect(answer?.rev).toBe(42);
     expect(answer?.snapshot.nodes).toHaveLength(3);
+    expect(answer?.status.capabilities).toEqual(['faults']);
     expect(await askSnapshot(asker, 'nobody-holds-this')).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Server } from 'socket.io';
 import { ClusterEvent, ClusterSnapshot, SnapshotPatch } from '@quorate/model';
-import type { Revision } from './mirror';
+import type { FeedStatus, Revision } from './mirror';
 
 export const FEED = 'quorate:feed';
 export const ASK_SNAPSHOT = 'quorate:snapshot?';
@@ -18,12 +18,24 @@ const ADAPTER_POOL_MAX = 4;
 /** a replica silent this long is gone (its sockets no longer count); heartbeats every third of it */
 export const REPLICA_TIMEOUT_MS = 10_000;
 
+const Status = z.object({
+  health: z.looseObject({
+    state: z.enum(['starting', 'ok', 'degraded', 'down']),
+    message: z.string().max(10_000).nullable(),
+    lastObservedAt: z.number().nullable(),
+  }),
+  capabilities: z.array(z.enum(['faults', 'expectedVotes', 'stateExport', 'join', 'create', 'delnode', 'advisorFacts', 'qdevice', 'links'])).max(20),
+});
+
 export const FeedMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('status'), clusterId: z.string().min(1), status: Status }),
   z.object({ kind: z.literal('snapshot'), clusterId: z.string().min(1), rev: z.number().int().min(0), snapshot: ClusterSnapshot }),
   z.object({ kind: z.literal('patch'), clusterId: z.string().min(1), patch: SnapshotPatch }),
   z.object({ kind: z.literal('event'), clusterId: z.string().min(1), event: ClusterEvent }),
 ]);
 export type FeedMessage = z.infer<typeof FeedMessage>;
+/** what a holder publishes (its status typed as the source says it) */
+export type Outgoing = Exclude<FeedMessage, { kind: 'status' }> | { kind: 'status'; clusterId: string; status: FeedStatus };
 
 /** Puts io on the adapter; returns the pool to end after io closes. */
 export async function attachAdapter(io: Server, url: string, onError: (err: Error) => void): Promise<pg.Pool> {
@@ -45,7 +57,7 @@ export async function attachAdapter(io: Server, url: string, onError: (err: Erro
 }
 
 /** The holder: what its collector emitted, to every other replica. */
-export function publish(io: Server, msg: FeedMessage): void {
+export function publish(io: Server, msg: Outgoing): void {
   io.serverSideEmit(FEED, msg);
 }
 
@@ -58,13 +70,14 @@ export function onFeed(io: Server, handle: (msg: FeedMessage) => void, onBad: (p
   });
 }
 
-const Answer = z.object({ rev: z.number().int().min(0), snapshot: ClusterSnapshot }).nullable();
+export type Answer = Revision & { status: FeedStatus };
+const Answer = z.object({ rev: z.number().int().min(0), snapshot: ClusterSnapshot, status: Status }).nullable();
 
-/** The holder answers with its current revision of the cluster, the others with null. */
-export function answerSnapshots(io: Server, current: (clusterId: string) => Revision | null): void {
+/** The holder answers with its current revision of the cluster and its status, the others with null. */
+export function answerSnapshots(io: Server, current: (clusterId: string) => Answer | null): void {
   io.on(ASK_SNAPSHOT, (clusterId: unknown, reply: unknown) => {
     if (typeof reply !== 'function') return;
-    (reply as (r: Revision | null) => void)(typeof clusterId === 'string' ? current(clusterId) : null);
+    (reply as (r: Answer | null) => void)(typeof clusterId === 'string' ? current(clusterId) : null);
   });
 }
 
@@ -72,14 +85,14 @@ export function answerSnapshots(io: Server, current: (clusterId: string) => Revi
  * Asks every other replica; the newest revision any of them holds, or null. The adapter waits 5 s at most
  * (socket.io-adapter's fixed timeout) and then gives what the others answered in time.
  */
-export async function askSnapshot(io: Server, clusterId: string): Promise<Revision | null> {
+export async function askSnapshot(io: Server, clusterId: string): Promise<Answer | null> {
   const replies = await new Promise<unknown[]>((resolve) => {
     io.serverSideEmit(ASK_SNAPSHOT, clusterId, (_err: Error | null, responses: unknown[]) => resolve(Array.isArray(responses) ? responses : []));
   });
-  let best: Revision | null = null;
+  let best: Answer | null = null;
   for (const raw of replies) {
     const r = Answer.safeParse(raw);
-    if (r.success && r.data && (!best || r.data.rev > best.rev)) best = r.data;
+    if (r.success && r.data && (!best || r.data.rev > best.rev)) best = r.data as Answer;
   }
   return best;
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { forwardToHolder, FORWARDED_HEADER } from './forward';
+import { forwardLedElsewhere, FORWARDED_HEADER, LedElsewhere } from './forward';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -34,12 +34,15 @@ async function holder(handler?: express.RequestHandler): Promise<string> {
   return listen(app);
 }
 
-/** the mirror: forwards whatever the holderOf says to */
+/** the mirror: its routes find the cluster runs elsewhere (but /here); the error handler forwards to holderUrl */
 async function mirror(holderUrl: string | null, timeoutMs?: number): Promise<string> {
   const app = express();
   app.use(express.json());
-  app.use(forwardToHolder(async () => holderUrl, timeoutMs));
-  app.use((_req, res) => res.json({ servedBy: 'mirror' }));
+  app.get('/here', (_req, res) => void res.json({ servedBy: 'mirror' }));
+  app.use(() => {
+    throw new LedElsewhere('c1');
+  });
+  app.use(forwardLedElsewhere(async (id) => (id === 'c1' ? holderUrl : null), timeoutMs));
   return listen(app);
 }
 
@@ -66,9 +69,12 @@ describe('forwardToHolder', () => {
     expect(seen.headers[FORWARDED_HEADER]).toBe('1');
   });
 
-  it('serves here when this replica holds the cluster', async () => {
+  it('a route that runs here is not forwarded; a cluster that came here meanwhile: 503 to retry', async () => {
     const m = await mirror(null);
-    expect(await (await fetch(`${m}/api/v1/whatif`)).json()).toEqual({ servedBy: 'mirror' });
+    expect(await (await fetch(`${m}/here`)).json()).toEqual({ servedBy: 'mirror' });
+    const r = await fetch(`${m}/api/v1/whatif`);
+    expect(r.status).toBe(503);
+    expect(((await r.json()) as { error: string }).error).toMatch(/starting on this replica/);
   });
 
   it('never forwards a forwarded request again: 503 to retry', async () => {

@@ -5,7 +5,15 @@
 // database) and must trust the forwarding replica's address (QUORATE_TRUST_PROXY, see the README). A
 // forwarded request is never forwarded again: a replica that lost the lease meanwhile answers 503.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+
+/** thrown where a request needs the collector of a cluster another replica runs: the request goes there */
+export class LedElsewhere extends Error {
+  constructor(readonly clusterId: string) {
+    super(`cluster ${clusterId} runs on another replica`);
+    this.name = 'LedElsewhere';
+  }
+}
 
 /** marks a request a replica forwarded */
 export const FORWARDED_HEADER = 'x-quorate-forwarded';
@@ -19,25 +27,32 @@ const PASS_REQUEST = ['cookie', 'authorization', 'x-csrf-token', 'origin', 'refe
 /** answer headers passed back */
 const PASS_ANSWER = ['content-type', 'cache-control', 'set-cookie', 'retry-after', 'location', 'x-request-id'];
 
-/** the holder's base URL (http://host:port) when another replica holds the cluster, else null (serve here) */
-export type HolderOf = (req: Request) => Promise<string | null>;
-
-export function forwardToHolder(holderOf: HolderOf, timeoutMs = FORWARD_TIMEOUT_MS): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    holderOf(req)
-      .then((holder) => {
-        if (holder === null) return next();
-        if (req.headers[FORWARDED_HEADER] !== undefined) {
+/**
+ * The error handler's step before the last: a request a route found to need another replica's collector
+ * (LedElsewhere) goes there; anything else passes on.
+ */
+export function forwardLedElsewhere(holderUrl: (clusterId: string) => Promise<string | null>, timeoutMs = FORWARD_TIMEOUT_MS): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof LedElsewhere)) return next(err);
+    if (req.headers[FORWARDED_HEADER] !== undefined) {
+      res.setHeader('Retry-After', '1');
+      return void res.status(503).json({ error: 'this replica no longer runs the cluster: try again' });
+    }
+    holderUrl(err.clusterId)
+      .then((url) => {
+        if (url === null) {
+          // it came here meanwhile: the caller tries again and finds it
           res.setHeader('Retry-After', '1');
-          return void res.status(503).json({ error: 'this replica no longer holds the cluster: try again' });
+          return void res.status(503).json({ error: `cluster ${err.clusterId} is starting on this replica: try again` });
         }
-        return forward(req, res, holder, timeoutMs);
+        return forward(req, res, url, timeoutMs);
       })
       .catch(next);
   };
 }
 
 function forward(req: Request, res: Response, holder: string, timeoutMs: number): Promise<void> {
+  res.locals.forwarded = true;
   const target = new URL(req.originalUrl, holder);
   const headers: Record<string, string | string[]> = { [FORWARDED_HEADER]: '1' };
   for (const h of PASS_REQUEST) {

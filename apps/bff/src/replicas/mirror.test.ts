@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterEvent, SnapshotPatch } from '@quorate/model';
 import { sampleSnapshot } from '@quorate/model/testing';
-import { Mirror, type MirrorEvents, type Revision } from './mirror';
+import type { EventStore } from '../event-store';
+import { Mirror, type Revision } from './mirror';
 
 const CLUSTER = 'c1';
 const base = sampleSnapshot();
@@ -10,9 +11,11 @@ const ev = (seq: number): ClusterEvent =>
 const patch = (baseRev: number): SnapshotPatch => ({ baseRev, rev: baseRev + 1, set: { observedAt: base.observedAt + baseRev } });
 
 /** the shared store as far as the mirror reads it: events 1..committed */
-function storeOf(committed: () => number): MirrorEvents & { reads: number } {
+function storeOf(committed: () => number): EventStore & { reads: number } {
   const s = {
     reads: 0,
+    append: () => Promise.reject(new Error('a mirror never appends')),
+    firstSeq: async () => 1,
     async since(seq: number, limit: number) {
       s.reads++;
       const events: ClusterEvent[] = [];
@@ -43,7 +46,7 @@ describe('Mirror', () => {
     const seen = record(m);
     await m.start();
     expect(seen.snapshots).toEqual([100]);
-    expect(m.lastEmittedSeq()).toBe(7);
+    expect(m.emittedSeq()).toBe(7);
     // 102 arrives before 101: held, then both applied in order
     m.patch(patch(101));
     expect(seen.patches).toEqual([]);
@@ -86,7 +89,7 @@ describe('Mirror', () => {
     m.event(ev(3)); // already in the store before start: not re-sent
     m.event(ev(6));
     expect(seen.events).toEqual([4, 5, 6]);
-    expect(m.lastEmittedSeq()).toBe(6);
+    expect(m.emittedSeq()).toBe(6);
   });
 
   it('a gap that stays open is filled from the store after the wait, in order and once', async () => {
@@ -106,6 +109,26 @@ describe('Mirror', () => {
     expect(store.reads).toBe(1);
     m.event(ev(5));
     expect(seen.events).toEqual([3, 4, 5, 6]);
+  });
+
+  it('taking over from a collector here: continues after its last emitted seq and catches up what the store has', async () => {
+    const m = new Mirror({ clusterId: CLUSTER, events: storeOf(() => 9), fetchSnapshot: async () => ({ rev: 5, snapshot: base, status: { health: { state: 'ok', message: null, lastObservedAt: 1 }, capabilities: ['faults'] } }) });
+    const seen = record(m);
+    const observed: number[] = [];
+    m.on('observed', (s) => observed.push(s.observedAt));
+    // the collector here had emitted up to 6; 7–9 were committed by the new holder before its messages came
+    await m.start(6);
+    expect(seen.events).toEqual([7, 8, 9]);
+    expect(m.health().state).toBe('ok');
+    expect(m.capabilities()).toEqual(['faults']);
+    expect(observed).toEqual([base.observedAt]);
+    m.setStatus({ health: { state: 'degraded', message: 'pve2: timeout', lastObservedAt: 2 }, capabilities: ['faults'] });
+    expect(m.health().message).toBe('pve2: timeout');
+    expect(observed).toHaveLength(2);
+    // before the replica leads it again: everything the store has, once
+    await m.catchUpTo(9);
+    m.event(ev(9));
+    expect(seen.events).toEqual([7, 8, 9]);
   });
 
   it('close stops everything: no emits, no timers', async () => {

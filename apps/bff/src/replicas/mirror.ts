@@ -6,9 +6,12 @@
 //    snapshot (a new holder starts a new, higher rev line with a snapshot of its own);
 //  - events leave in seq order, each once; a gap waits EVENT_GAP_WAIT_MS for the late ones, then reads
 //    them from the shared store (the holder publishes events only after they are committed).
-// It emits 'snapshot', 'patch' and 'event' like a Collector, so the gateway serves it the same way.
+// It emits 'snapshot', 'patch', 'event' and 'observed' like a Collector (a ClusterFeed), so the gateway, the
+// cluster list and the metrics serve it the same way.
 import { EventEmitter } from 'node:events';
-import { applyPatch, type ClusterEvent, type ClusterSnapshot, type SnapshotPatch } from '@quorate/model';
+import { applyPatch, type ClusterEvent, type ClusterSnapshot, type PatchMessage, type SnapshotMessage, type SnapshotPatch } from '@quorate/model';
+import type { CapabilityName, SourceHealth } from '@quorate/sources';
+import type { EventStore } from '../event-store';
 import { PatchLog, snapshotItems } from '../patch-log';
 
 /** how long an out-of-order event waits for the ones before it before they are read from the store */
@@ -20,22 +23,35 @@ const FILL_PAGE = 1_000;
 
 export type Revision = { rev: number; snapshot: ClusterSnapshot };
 
-export interface MirrorEvents {
-  since(seq: number, limit: number): Promise<{ events: ClusterEvent[]; next: number }>;
-  lastSeq(): Promise<number>;
+/** what the holder says of its source, besides the snapshots */
+export interface FeedStatus {
+  health: SourceHealth;
+  capabilities: CapabilityName[];
 }
 
 export interface MirrorOptions {
   clusterId: string;
-  events: MirrorEvents;
-  /** the holder's current snapshot (asked through the adapter); null when no replica answers */
-  fetchSnapshot: () => Promise<Revision | null>;
+  /** the cluster's events in the shared store (read: the holder appends them) */
+  events: EventStore;
+  /** the holder's current snapshot and status (asked through the adapter); null when no replica answers */
+  fetchSnapshot: () => Promise<(Revision & { status?: FeedStatus }) | null>;
   onError?: (err: unknown, what: string) => void;
   eventGapWaitMs?: number;
 }
 
-export class Mirror extends EventEmitter {
+export interface MirrorEventMap {
+  snapshot: [SnapshotMessage];
+  patch: [PatchMessage];
+  event: [ClusterEvent];
+  observed: [ClusterSnapshot];
+}
+
+const WAITING: SourceHealth = { state: 'starting', message: 'waiting for the replica that runs this cluster', lastObservedAt: null };
+
+export class Mirror extends EventEmitter<MirrorEventMap> {
   readonly clusterId: string;
+  readonly store: EventStore;
+  private status: FeedStatus = { health: WAITING, capabilities: [] };
   private latest: Revision | null = null;
   private readonly patches = new PatchLog();
   /** patches that came before the rev they apply to (kept until a snapshot or their base arrives) */
@@ -51,14 +67,21 @@ export class Mirror extends EventEmitter {
   constructor(private readonly o: MirrorOptions) {
     super();
     this.clusterId = o.clusterId;
+    this.store = o.events;
   }
 
-  /** Reads where events stand and asks for the snapshot; messages that came before are kept and sorted in. */
-  async start(): Promise<void> {
-    const last = await this.o.events.lastSeq();
+  /**
+   * Starts after `fromSeq` (what this replica's clients already got: the collector's last emitted seq when
+   * the lease moved away from here), else after the store's last seq; asks for the snapshot. Messages that
+   * came before are kept and sorted in.
+   */
+  async start(fromSeq?: number): Promise<void> {
+    const last = fromSeq ?? (await this.o.events.lastSeq());
     if (this.seq === null) this.seq = last;
     this.drainEvents();
     if (!this.latest) await this.askSnapshot();
+    // what was committed while nothing was relayed (a holder that died before publishing) comes from the store
+    if (fromSeq !== undefined) await this.catchUpTo(await this.o.events.lastSeq());
   }
 
   current(): Revision | null {
@@ -66,8 +89,40 @@ export class Mirror extends EventEmitter {
   }
 
   /** the last seq emitted to clients: a client joining now gets later events live and earlier ones from the store */
-  lastEmittedSeq(): number {
+  emittedSeq(): number {
     return this.seq ?? 0;
+  }
+
+  health(): SourceHealth {
+    return this.status.health;
+  }
+
+  capabilities(): CapabilityName[] {
+    return this.status.capabilities;
+  }
+
+  /** the holder's word on its source (the health it reports, what it can do) */
+  setStatus(status: FeedStatus): void {
+    if (this.closed) return;
+    this.status = status;
+    if (this.latest) this.emit('observed', this.latest.snapshot);
+  }
+
+  /**
+   * Emits every event up to seq from the store (the holder committed them): before this replica takes the
+   * lease over, so its clients miss nothing the former holder did not get to publish.
+   */
+  async catchUpTo(seq: number): Promise<void> {
+    if (this.seq === null || seq <= this.seq) return;
+    await this.filling;
+    while (!this.closed && this.seq !== null && this.seq < seq) {
+      const page = await this.o.events.since(this.seq, Math.min(FILL_PAGE, seq - this.seq));
+      if (page.events.length === 0) break;
+      for (const ev of page.events) if (ev.seq > this.seq) this.held.set(ev.seq, ev);
+      const before: number = this.seq;
+      this.drainEvents();
+      if (this.seq === before) break;
+    }
   }
 
   resume(rev: number): SnapshotPatch[] | null {
@@ -82,6 +137,7 @@ export class Mirror extends EventEmitter {
     this.patches.clear();
     for (const rev of [...this.early.keys()]) if (rev < msg.rev) this.early.delete(rev);
     this.emit('snapshot', { clusterId: this.clusterId, rev: msg.rev, snapshot: msg.snapshot });
+    this.emit('observed', msg.snapshot);
     this.drainPatches();
   }
 
@@ -119,6 +175,7 @@ export class Mirror extends EventEmitter {
     this.latest = { rev: patch.rev, snapshot };
     this.patches.push(patch, snapshotItems(snapshot));
     this.emit('patch', { clusterId: this.clusterId, patch });
+    this.emit('observed', snapshot);
   }
 
   private drainPatches(): void {
@@ -132,6 +189,7 @@ export class Mirror extends EventEmitter {
     this.snapshotAsked ??= this.o
       .fetchSnapshot()
       .then((r) => {
+        if (r?.status) this.status = r.status;
         if (r) this.snapshot(r);
       })
       .catch((err: unknown) => this.o.onError?.(err, 'snapshot from the holder'))

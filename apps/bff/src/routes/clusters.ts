@@ -41,7 +41,7 @@ export function clustersRouter(ctx: AppContext): Router {
   router.get('/clusters/:id', requireRole('admin'), (req, res) => {
     const detail = admin.detail(idOf(req));
     // the source's health now: a changed certificate with both fingerprints (Admin → Clusters offers to trust it)
-    const h = ctx.clusters.get(detail.id)?.collector.health();
+    const h = ctx.clusters.get(detail.id)?.feed.health();
     res.json(h ? { ...detail, health: { state: h.state, message: h.message, lastObservedAt: h.lastObservedAt, ...(h.certificate ? { certificate: h.certificate } : {}) } } : detail);
   });
 

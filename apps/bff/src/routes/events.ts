@@ -4,14 +4,14 @@ import { Router } from 'express';
 import { EventsQuery, type EventsPage } from '@quorate/model';
 import type { ClusterRegistry } from '../clusters';
 import { badRequest } from '../http-errors';
-import { clusterOf } from './cluster-param';
+import { watchedOf } from './cluster-param';
 
 export function eventsRouter(clusters: ClusterRegistry): Router {
   return Router().get('/events', async (req, res) => {
     const q = EventsQuery.strict().safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
-    const { collector } = clusterOf(req, clusters);
-    const body: EventsPage = await collector.store.since(q.data.since, q.data.limit);
+    const { feed } = watchedOf(req, clusters);
+    const body: EventsPage = await feed.store.since(q.data.since, q.data.limit);
     res.json(body);
   });
 }

@@ -14,9 +14,9 @@ export function healthRouter(clusters: ClusterRegistry, store: Store): Router {
       // the lookup reads the database: on a corrupt one the probe still gets its answer (as anonymous)
       if (!store.noteError(err)) throw err;
     }
-    const sources = clusters.all().map(({ config, collector }) => {
-      const h = collector.health();
-      return { clusterId: config.id, kind: collector.source.kind, state: h.state, message: h.message, lastObservedAt: h.lastObservedAt };
+    const sources = clusters.all().map(({ config, feed }) => {
+      const h = feed.health();
+      return { clusterId: config.id, kind: config.source, state: h.state, message: h.message, lastObservedAt: h.lastObservedAt };
     });
     const { state, message } = store.health();
     // a corrupt database is down whatever the sources say: sign-in, history and audit need it

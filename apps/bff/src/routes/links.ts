@@ -6,14 +6,17 @@ import { LinkSeriesQuery, type LinkSeriesPage, type NodeLinkSeriesPage } from '@
 import type { ClusterRegistry } from '../clusters';
 import { HttpError, badRequest, unknownCluster } from '../http-errors';
 import type { LinkSeriesService } from '../link-series';
+import { ledHere } from './cluster-param';
 
 export function linksRouter(clusters: ClusterRegistry, series: LinkSeriesService): Router {
   return Router().get('/links/series', async (req, res) => {
     const q = LinkSeriesQuery.safeParse(req.query);
     if (!q.success) throw badRequest('query', q.error);
-    const cluster = clusters.get(q.data.cluster);
-    if (!cluster) throw unknownCluster(q.data.cluster ?? clusters.defaultId);
-    const nodes = cluster.collector.current()?.snapshot.nodes;
+    const found = clusters.get(q.data.cluster);
+    if (!found) throw unknownCluster(q.data.cluster ?? clusters.defaultId);
+    // the series are recorded where the cluster runs
+    const cluster = ledHere(found);
+    const nodes = cluster.feed.current()?.snapshot.nodes;
     const { a, b, link, node, range } = q.data;
     if (node !== undefined) {
       const n = nodes?.find((x) => x.name === node);

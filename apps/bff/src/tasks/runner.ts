@@ -125,9 +125,11 @@ export class TaskRunner {
    * at start: what a previous process left running is marked interrupted (and logged), except the tasks
    * `canFollow` accepts: those are returned, still running, for the caller to adopt and follow further
    */
-  async recover(canFollow: (t: Task) => boolean = () => false): Promise<Task[]> {
+  /** ofCluster: only that cluster's (a replica that takes a cluster over ends or follows its former holder's) */
+  async recover(canFollow: (t: Task) => boolean = () => false, ofCluster?: string): Promise<Task[]> {
     const kept: Task[] = [];
     for (const t of await this.store.tasks.endRunning('interrupted', INTERRUPTED_LINE, (t) => {
+      if (ofCluster !== undefined && t.clusterId !== ofCluster) return true;
       const follow = canFollow(t);
       if (follow) kept.push(t);
       return follow;

@@ -45,8 +45,10 @@ export class TimelineRecorder {
     await Promise.all([...this.writes.values()]);
   }
 
+  /** a cluster run here (where another replica runs it, that one records it) */
   private watch(cluster: Cluster): void {
     const { collector } = cluster;
+    if (collector === null) return;
     const id = collector.clusterId;
     this.watched.get(id)?.unwire();
     // a new collector starts a new chain: its first change is a keyframe

@@ -1,0 +1,172 @@
+// Replicas on one PostgreSQL (QUORATE_DATABASE_URL): every replica lists every cluster, runs the collectors of
+// the clusters whose lease it holds (leadership.ts) and mirrors the others (mirror.ts) from what their holders
+// publish through socket.io's adapter (feed.ts). When a lease moves, the cluster switches here between its
+// collector and its mirror — one at a time per cluster, with no event lost or repeated to this replica's
+// browsers: the mirror catches up from the store before the collector takes over, and a new mirror starts
+// after the collector's last emitted seq.
+import type { ClusterEvent, PatchMessage, SnapshotMessage } from '@quorate/model';
+import type { Fence, Store } from '@quorate/store';
+import type { ClusterConfig } from '../cluster-entry';
+import type { ClusterBuilder } from '../cluster-build';
+import type { Cluster, ClusterRegistry, LedCluster } from '../clusters';
+import type { Collector } from '../collector';
+import type { EventStoreFactory } from '../event-store';
+import type { GatewayServer } from '../gateway';
+import type { Logger } from '../logger';
+import { answerSnapshots, askSnapshot, attachAdapter, onFeed, publish, type Answer } from './feed';
+import { createLeadership, type Leadership } from './leadership';
+import { Mirror, type FeedStatus } from './mirror';
+
+export interface ReplicationDeps {
+  url: string;
+  ttlMs: number;
+  store: Store;
+  /** the registry, once made (it is made of mirrorOf's clusters) */
+  clusters: () => ClusterRegistry;
+  build: ClusterBuilder;
+  /** the clusters' event stores, for the mirrors' reads */
+  makeEvents: EventStoreFactory;
+  logger: Logger;
+  /** after this replica took a cluster over and its collector runs (the former holder's tasks) */
+  onLead?: (clusterId: string) => Promise<void>;
+}
+
+export type Replication = ReturnType<typeof createReplication>;
+
+const statusOf = (c: Collector): FeedStatus => ({ health: c.health(), capabilities: c.capabilities() });
+
+/**
+ * mirrorOf lists the clusters; attach(io) puts io on the adapter and follows the feed; lead() takes this
+ * replica's share of the leases once it listens.
+ */
+export function createReplication(d: ReplicationDeps) {
+  const log = d.logger.child({ component: 'replicas' });
+  let io: GatewayServer | null = null;
+  let pool: { end(): Promise<void> } | null = null;
+  /** per cluster, the switches in order (a lease lost while it was being taken waits for the take to end) */
+  const turns = new Map<string, Promise<void>>();
+  const inTurn = (clusterId: string, f: () => Promise<void>) => {
+    const next = (turns.get(clusterId) ?? Promise.resolve()).then(f).catch((err: unknown) => log.error({ err, clusterId }, 'replicas: switching the cluster failed'));
+    turns.set(clusterId, next);
+    return next;
+  };
+  const unpublish = new Map<Collector, () => void>();
+  let leadership: Leadership | null = null;
+
+  const mirrorOf = (config: ClusterConfig): Cluster & { feed: Mirror } => {
+    const feed = new Mirror({
+      clusterId: config.id,
+      events: d.makeEvents(config.id),
+      fetchSnapshot: () => (io ? askSnapshot(io, config.id) : Promise.resolve(null)),
+      onError: (err, what) => log.warn({ err, clusterId: config.id }, `mirror: could not read ${what}`),
+    });
+    return { config, feed, collector: null, checkpoint: null };
+  };
+
+  /** what this replica's collector emits, to the other replicas' mirrors */
+  const publishFrom = (c: Collector, io: GatewayServer) => {
+    const clusterId = c.clusterId;
+    let status = '';
+    const onSnapshot = (m: SnapshotMessage) => publish(io, { kind: 'snapshot', clusterId, rev: m.rev, snapshot: m.snapshot });
+    const onPatch = (m: PatchMessage) => publish(io, { kind: 'patch', clusterId, patch: m.patch });
+    const onEvent = (event: ClusterEvent) => publish(io, { kind: 'event', clusterId, event });
+    const onObserved = () => {
+      const now = statusOf(c);
+      const text = JSON.stringify(now);
+      if (text === status) return;
+      status = text;
+      publish(io, { kind: 'status', clusterId, status: now });
+    };
+    c.on('snapshot', onSnapshot).on('patch', onPatch).on('event', onEvent).on('observed', onObserved);
+    unpublish.set(c, () => {
+      c.off('snapshot', onSnapshot).off('patch', onPatch).off('event', onEvent).off('observed', onObserved);
+      unpublish.delete(c);
+    });
+  };
+
+  const lead = (clusterId: string, fence: Fence) =>
+    inTurn(clusterId, async () => {
+      const c = d.clusters().get(clusterId);
+      if (!io || !c || c.collector || leadership?.fenceOf(clusterId)?.token !== fence.token) return;
+      const led: LedCluster = await d.build(c.config, fence);
+      const mirror = c.feed instanceof Mirror ? c.feed : null;
+      // what the former holder committed but did not get to publish reaches this replica's browsers first
+      await mirror?.catchUpTo(led.collector.emittedSeq());
+      mirror?.close();
+      publishFrom(led.collector, io);
+      d.clusters().put(led);
+      await led.collector.start();
+      log.info({ clusterId, token: fence.token }, 'replicas: this replica runs the cluster now');
+      await d.onLead?.(clusterId);
+    });
+
+  const follow = (clusterId: string, why: string) =>
+    inTurn(clusterId, async () => {
+      const c = d.clusters().get(clusterId);
+      if (!c?.collector || !c.checkpoint) return;
+      const last = c.collector.emittedSeq();
+      unpublish.get(c.collector)?.();
+      // at once: another replica may run it already (its saves are the ones that count)
+      await c.collector.stop();
+      await c.checkpoint.abandon();
+      const mirrored = mirrorOf(c.config);
+      d.clusters().put(mirrored);
+      await mirrored.feed.start(last);
+      log.info({ clusterId, why }, 'replicas: another replica runs the cluster now');
+    });
+
+  return {
+    /** a cluster as this replica first lists it: mirrored until it takes the lease */
+    mirrorOf,
+    /** io on the adapter: the feed from the other replicas to the mirrors, snapshot questions answered */
+    async attach(server: GatewayServer): Promise<void> {
+      pool = await attachAdapter(server, d.url, (err) => log.warn({ err }, 'socket.io adapter: database error'));
+      io = server;
+      onFeed(
+        server,
+        (msg) => {
+          const feed = d.clusters().get(msg.clusterId)?.feed;
+          if (!(feed instanceof Mirror)) return;
+          if (msg.kind === 'snapshot') feed.snapshot({ rev: msg.rev, snapshot: msg.snapshot });
+          else if (msg.kind === 'patch') feed.patch(msg.patch);
+          else if (msg.kind === 'event') feed.event(msg.event);
+          else feed.setStatus(msg.status as FeedStatus);
+        },
+        (problem) => log.warn({ problem }, 'replicas: a feed message from another replica was not valid: dropped'),
+      );
+      answerSnapshots(server, (clusterId): Answer | null => {
+        const c = d.clusters().get(clusterId)?.collector;
+        const current = c?.current();
+        return c && current ? { rev: current.rev, snapshot: current.snapshot, status: statusOf(c) } : null;
+      });
+    },
+    /** the mirrors of the clusters listed so far start following */
+    async startMirrors(): Promise<void> {
+      await Promise.all(d.clusters().all().map((c) => (c.feed instanceof Mirror ? c.feed.start() : undefined)));
+    },
+    /** takes this replica's share of the leases (call once it listens: the others forward to replicaUrl) */
+    async lead(replicaUrl: string): Promise<void> {
+      leadership = createLeadership({
+        leases: d.store.leases,
+        replicaUrl,
+        ttlMs: d.ttlMs,
+        clusters: () => d.clusters().all().map((c) => c.config.id),
+        onLead: (id, fence) => void lead(id, fence),
+        onFollow: (id, why) => void follow(id, why),
+        onError: (err) => log.warn({ err }, 'replicas: a lease round failed'),
+      });
+      await leadership.start();
+    },
+    /** the replica a request about the cluster goes to (null: this one) */
+    holderUrl: (clusterId: string): Promise<string | null> => leadership?.holderUrl(clusterId) ?? Promise.resolve(null),
+    holder: () => leadership?.holder ?? null,
+    /** stops leading (the leases go back, so the others take over at once) and following */
+    async stop(): Promise<void> {
+      await leadership?.stop(true);
+      await Promise.all([...turns.values()]);
+      for (const c of d.clusters().all()) if (c.feed instanceof Mirror) c.feed.close();
+    },
+    /** after io closed */
+    close: () => pool?.end(),
+  };
+}
