@@ -1,0 +1,205 @@
+// npm run bench:scale — issue 17's acceptance benchmark: a throwaway PostgreSQL, SCALE_REPLICAS (3) BFF replicas on
+// it behind Debian's nginx running deploy/nginx/quorate.conf, SCALE_CLUSTERS (100) sim clusters of 3–16 nodes
+// shared out by leases, and SCALE_CLIENTS (1,500) websocket clients (bench/scale-client.ts) spread over the
+// clusters and, through the proxy, over the replicas. A fault a second goes through the proxy to a random
+// cluster (forwarded to its lease holder), so events flow. SCALE_KILL_AFTER_MS into the measurement the replica
+// holding the most leases is killed (SIGKILL): its clusters move to the others, its clients reconnect through the
+// proxy and resume by rev and seq.
+// Figures: p50/p99 delivery (change → client), failover (the longest any client went without a patch), events
+// lost and duplicated across every client, peak RSS per replica.
+// Last line: scale replicas=3 clusters=100 clients=N p50_ms= p99_ms= failover_ms= lost=0 dup=0 rss_mb_per_replica=
+// Needs root or the postgres user (PostgreSQL), and nginx (scripts/test.sh installs both as root).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startPostgres } from '@quorate/store/pg-harness';
+import { configureExample, startNginx, type Nginx } from '../apps/bff/src/testing/nginx';
+import { freePort, peakRssMb, percentile, simClusters, sleep, startBff, type BffChild } from './bff-child';
+
+const REPLICAS = Number(process.env.SCALE_REPLICAS ?? 3);
+const CLUSTERS = Number(process.env.SCALE_CLUSTERS ?? 100);
+const CLIENTS = Number(process.env.SCALE_CLIENTS ?? 1500);
+const PROCS = Number(process.env.SCALE_PROCS ?? 3);
+const MEASURE_MS = Number(process.env.SCALE_MS ?? 60_000);
+const KILL_AFTER_MS = Number(process.env.SCALE_KILL_AFTER_MS ?? 20_000);
+const LEASE_TTL_MS = Number(process.env.SCALE_LEASE_TTL_MS ?? 6_000);
+/** the leases must be shared out before the measurement: at most this long */
+const BALANCE_TIMEOUT_MS = 120_000;
+const TARGET = { p99Ms: 150, failoverMs: 10_000 };
+const TOKEN = 'bench-scale-token-0123456789abcdef';
+/**
+ * Client source addresses: nginx's ip_hash keys on an IPv4 address's first three bytes, so clients bound to
+ * 127.<i>.0.1 (all loopback on Linux) spread over the replicas as browsers on different networks would.
+ */
+const SOURCES = Array.from({ length: 32 }, (_, i) => `127.${i + 1}.0.1`);
+
+const dir = mkdtempSync(join(tmpdir(), 'quorate-bench-scale-'));
+const cleanup: (() => Promise<unknown> | void)[] = [];
+let exitCode = 0;
+try {
+  // the database
+  const pgServer = await startPostgres({ dir: join(dir, 'pg'), port: await freePort() });
+  cleanup.push(() => pgServer.stop());
+  const keyFile = join(dir, 'secret.key');
+  writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+
+  // the replicas: each told its own URL, sharing the database, the key, the clusters and the token
+  const clusters = simClusters(CLUSTERS);
+  const replicas: { bff: BffChild; url: string }[] = [];
+  for (let i = 0; i < REPLICAS; i++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const bff = await startBff(
+      {
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        QUORATE_DATABASE_URL: pgServer.url,
+        QUORATE_SECRET_KEY_FILE: keyFile,
+        QUORATE_REPLICA_URL: url,
+        QUORATE_LEASE_TTL_MS: String(LEASE_TTL_MS),
+        QUORATE_CLUSTERS: JSON.stringify(clusters),
+        QUORATE_API_TOKEN: TOKEN,
+        QUORATE_MAX_SOCKETS_PER_IDENTITY: String(CLIENTS * 2),
+        QUORATE_TRUST_PROXY: 'loopback',
+      },
+      `bench-scale-${i}`,
+    );
+    cleanup.push(() => bff.stop());
+    replicas.push({ bff, url });
+  }
+  console.log(`PostgreSQL on ${new URL(pgServer.url).host}; ${REPLICAS} replicas: ${replicas.map((r) => r.url).join(', ')}`);
+
+  // the leases shared out (each replica within one of its share)
+  const db = new pg.Pool({ connectionString: pgServer.url, max: 2 });
+  cleanup.push(() => db.end());
+  const leasesBy = async (): Promise<Map<string, string[]>> => {
+    const rows = await db.query<{ cluster_id: string; holder: string }>("SELECT cluster_id, holder FROM leases WHERE expires_at > $1 AND cluster_id NOT LIKE '~%'", [Date.now()]);
+    const by = new Map<string, string[]>(replicas.map((r) => [r.url, []]));
+    for (const r of rows.rows) by.get(r.holder.slice(0, r.holder.indexOf('#')))?.push(r.cluster_id);
+    return by;
+  };
+  const share = Math.ceil(CLUSTERS / REPLICAS);
+  const t0 = Date.now();
+  for (;;) {
+    const by = await leasesBy();
+    const counts = [...by.values()].map((c) => c.length);
+    if (counts.reduce((a, b) => a + b, 0) === CLUSTERS && Math.max(...counts) <= share) {
+      console.log(`leases shared out in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${counts.join('/')}`);
+      break;
+    }
+    if (Date.now() - t0 > BALANCE_TIMEOUT_MS) throw new Error(`the leases were not shared out within ${BALANCE_TIMEOUT_MS / 1000} s: ${counts.join('/')}`);
+    await sleep(1_000);
+  }
+
+  // the proxy: the example file, plain HTTP on loopback (TLS would cost the shared cores; its own test covers it)
+  const proxyPort = await freePort();
+  const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+  const nginx: Nginx = await startNginx(
+    dir,
+    configureExample({
+      'quorate-upstream': replicas.map((r) => `server ${new URL(r.url).host} max_fails=1 fail_timeout=2s;`).join(' '),
+      'quorate-listen': `listen 127.0.0.1:${proxyPort};`,
+      'quorate-server-name': 'server_name _;',
+      // no TLS: the certificate lines go
+      'quorate-cert': '',
+      'quorate-key': '',
+      'quorate-listen-http': `listen 127.0.0.1:${await freePort()};`,
+      'quorate-server-name-http': 'server_name quorate.bench;',
+    }),
+    async () => (await fetch(`${proxyUrl}/healthz`)).ok,
+    CLIENTS * 2 + 256,
+  );
+  cleanup.push(() => nginx.stop());
+
+  // the clients
+  const ids = clusters.map((c) => c.id).join(',');
+  const per = Math.ceil(CLIENTS / PROCS);
+  type Result = { connected: number; reconnects: number; reasons: Record<string, number>; latencies: number[]; events: number; lost: number; dup: number; longestSilenceMs: number };
+  const ready: Promise<void>[] = [];
+  const results: Promise<Result>[] = [];
+  for (let i = 0; i < PROCS; i++) {
+    const n = Math.min(per, CLIENTS - i * per);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/scale-client.ts', proxyUrl, String(n), String(MEASURE_MS), TOKEN, ids], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, SCALE_SOURCES: SOURCES.join(',') },
+    });
+    let out = '';
+    let onReady = () => {};
+    ready.push(new Promise((r) => (onReady = r)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (/^ready \d+$/m.test(out)) onReady();
+    });
+    results.push(
+      new Promise((resolve, reject) =>
+        child.on('exit', () => {
+          onReady();
+          try {
+            resolve(JSON.parse(out.trim().split('\n').pop()!) as Result);
+          } catch (e) {
+            reject(new Error(`a client process ended without its figures: ${out.slice(-500)}`, { cause: e }));
+          }
+        }),
+      ),
+    );
+  }
+  await Promise.all(ready);
+  console.log(`${CLIENTS} clients connected through the proxy; measuring ${MEASURE_MS / 1000} s, killing a replica after ${KILL_AFTER_MS / 1000} s`);
+
+  // faults through the proxy (each forwarded to its cluster's lease holder): events to count
+  let faults = 0;
+  let faultErrors = 0;
+  const down = new Set<string>();
+  const faulting = setInterval(() => {
+    const c = clusters[Math.floor(Math.random() * clusters.length)]!;
+    const action = down.has(c.id) ? 'start' : 'shutdown';
+    if (action === 'start') down.delete(c.id);
+    else down.add(c.id);
+    fetch(`${proxyUrl}/api/v1/sim/faults?cluster=${c.id}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ action, nodes: ['pve2'] }) })
+      .then((r) => (r.ok ? faults++ : faultErrors++))
+      .catch(() => faultErrors++);
+  }, 1_000);
+  cleanup.push(() => clearInterval(faulting));
+
+  const rss = new Map<string, number>();
+  const sample = () => {
+    for (const r of replicas) if (r.bff.child.exitCode === null && r.bff.child.signalCode === null) rss.set(r.url, Math.max(rss.get(r.url) ?? 0, peakRssMb(r.bff.pid)));
+  };
+  await sleep(KILL_AFTER_MS);
+  sample();
+  const by = await leasesBy();
+  const victim = replicas.reduce((a, b) => ((by.get(b.url)?.length ?? 0) > (by.get(a.url)?.length ?? 0) ? b : a));
+  console.log(`killing ${victim.url} (SIGKILL), holder of ${by.get(victim.url)?.length ?? 0} clusters`);
+  victim.bff.child.kill('SIGKILL');
+  await sleep(MEASURE_MS - KILL_AFTER_MS - 2_000);
+  sample();
+  const after = await leasesBy();
+  console.log(`leases after the kill: ${replicas.map((r) => `${r.url === victim.url ? 'killed ' : ''}${after.get(r.url)?.length ?? 0}`).join('/')}`);
+
+  const all = await Promise.all(results);
+  const lat = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const sum = (f: (r: Result) => number) => all.reduce((s, r) => s + f(r), 0);
+  const connected = sum((r) => r.connected);
+  const lost = sum((r) => r.lost);
+  const dup = sum((r) => r.dup);
+  const failover = Math.max(...all.map((r) => r.longestSilenceMs));
+  const reasons: Record<string, number> = {};
+  for (const r of all) for (const [k, v] of Object.entries(r.reasons)) reasons[k] = (reasons[k] ?? 0) + v;
+  const p50 = percentile(lat, 50);
+  const p99 = percentile(lat, 99);
+  const rssPer = Math.max(...rss.values());
+  console.log(`connected ${connected}/${CLIENTS}, reconnects ${sum((r) => r.reconnects)} (${JSON.stringify(reasons)}); patches ${lat.length}, events received ${sum((r) => r.events)}; faults ${faults} (${faultErrors} refused)`);
+  const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  console.log(`targets: p99 < ${TARGET.p99Ms} ms (${met(p99 < TARGET.p99Ms)}), failover < ${TARGET.failoverMs / 1000} s (${met(failover < TARGET.failoverMs)}), lost = dup = 0 (${met(lost === 0 && dup === 0)})`);
+  console.log(`scale replicas=${REPLICAS} clusters=${CLUSTERS} clients=${connected} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} failover_ms=${failover} lost=${lost} dup=${dup} rss_mb_per_replica=${rssPer.toFixed(1)}`);
+} catch (err) {
+  console.error(err);
+  exitCode = 1;
+} finally {
+  for (const f of cleanup.reverse()) await Promise.resolve(f()).catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(exitCode);
