@@ -1,12 +1,12 @@
-// Audit trail of operations: who, as what role, did what to which cluster, and how it ended.
-// params arrive already redacted; the store does not inspect them.
+// The audit record (who, as what role, did what to which cluster, and how it ended): its input, query and
+// row shapes, for the audit part (sql/audit.ts). params arrive already redacted; the store does not inspect them.
 import { z } from 'zod';
+import type { Selectable } from 'kysely';
 import { AuditActor, AuditResult } from '@quorate/model';
-import type { Db } from './db';
-import { parseInput } from './errors';
 import { parseJson } from './corrupt';
 import type { CorruptReporter } from './corrupt';
 import { Role } from './roles';
+import type { AuditTable } from './sql/schema';
 
 const JsonValue = z.json();
 
@@ -53,21 +53,7 @@ export type AuditListQuery = z.input<typeof AuditListQuery>;
 export type AuditList = { records: AuditRecord[]; total: number };
 
 /** an audit table row */
-export type AuditRow = {
-  id: number;
-  at: number;
-  actor_kind: string;
-  actor_id: string;
-  actor_name: string;
-  role: string;
-  operation: string;
-  cluster_id: string | null;
-  params: string;
-  confirmed: number;
-  result: string;
-  message: string;
-  task_log: string | null;
-};
+export type AuditRow = Selectable<AuditTable>;
 
 /** The row as a record, or null (reported) when it no longer validates. */
 export function auditRecordOf(row: AuditRow, reportCorrupt: CorruptReporter): AuditRecord | null {
@@ -112,63 +98,5 @@ export function auditColumns(a: z.output<typeof AuditInput>, at: number): Omit<A
     result: a.result,
     message: a.message,
     task_log: a.taskLog === undefined ? null : JSON.stringify(a.taskLog),
-  };
-}
-
-export type AuditStore = ReturnType<typeof createAuditStore>;
-
-export function createAuditStore(db: Db, now: () => number, reportCorrupt: CorruptReporter) {
-  const insert = db.prepare(`INSERT INTO audit
-    (at, actor_kind, actor_id, actor_name, role, operation, cluster_id, params, confirmed, result, message, task_log)
-    VALUES (@at, @actor_kind, @actor_id, @actor_name, @role, @operation, @cluster_id, @params, @confirmed, @result, @message, @task_log)`);
-  const deleteOlder = db.prepare('DELETE FROM audit WHERE at < ?');
-
-  return {
-    record(input: AuditInput): AuditRecord {
-      const a = parseInput(AuditInput, input, 'audit record');
-      const at = a.at ?? now();
-      const { lastInsertRowid } = insert.run(auditColumns(a, at));
-      return { ...a, id: Number(lastInsertRowid), at };
-    },
-
-    /** Newest first, with the total number of matching records. */
-    list(query: AuditListQuery): AuditList {
-      const q = parseInput(AuditListQuery, query, 'audit query');
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (q.clusterId !== undefined) {
-        where.push('cluster_id = ?');
-        args.push(q.clusterId);
-      }
-      if (q.operation !== undefined) {
-        where.push('operation = ?');
-        args.push(q.operation);
-      }
-      if (q.result !== undefined) {
-        where.push('result = ?');
-        args.push(q.result);
-      }
-      if (q.actor !== undefined) {
-        where.push('(actor_id = ? OR actor_name = ?)');
-        args.push(q.actor, q.actor);
-      }
-      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-      const total = db.prepare(`SELECT count(*) FROM audit ${clause}`).pluck().get(...args) as number;
-      const rows = db
-        .prepare(`SELECT * FROM audit ${clause} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`)
-        .all(...args, q.limit, q.offset ?? 0) as AuditRow[];
-      const records: AuditRecord[] = [];
-      for (const row of rows) {
-        const r = auditRecordOf(row, reportCorrupt);
-        if (r) records.push(r);
-      }
-      return { records, total };
-    },
-
-    /** Retention: deletes records older than maxAgeMs. Returns the number deleted. */
-    prune({ maxAgeMs }: { maxAgeMs: number }): number {
-      parseInput(z.number().min(0), maxAgeMs, 'maxAgeMs');
-      return deleteOlder.run(now() - maxAgeMs).changes;
-    },
   };
 }

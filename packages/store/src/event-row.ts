@@ -1,5 +1,5 @@
-// One stored event row back into a ClusterEvent, for the SQLite store and the SQL (SQLite or PostgreSQL) store
-// alike: a row that is not valid JSON or not a valid event is reported (where, and what is wrong) and skipped.
+// One stored event row back into a ClusterEvent (for sql/events.ts): a row that is not valid JSON or not a
+// valid event is reported (where, and what is wrong) and skipped.
 import { ClusterEvent } from '@quorate/model';
 import { parseJson, type CorruptReporter } from './corrupt';
 

@@ -1,7 +1,6 @@
-// Settings kept in kv, each with defaults so a fresh install behaves sensibly.
+// Settings kept in kv (sql/settings.ts), each with defaults so a fresh install behaves sensibly.
 import { z } from 'zod';
 import { parseInput } from './errors';
-import type { KvStore } from './kv';
 
 export const DAY_MS = 86_400_000;
 
@@ -62,21 +61,4 @@ export function mergeRetention(current: Retention, patch: RetentionPatch): Reten
     },
     'retention',
   );
-}
-
-export type Settings = ReturnType<typeof createSettings>;
-
-export function createSettings(kv: KvStore) {
-  const retention = {
-    get(): Retention {
-      return retentionOf(kv.get(RETENTION_KEY, RetentionPatch));
-    },
-    /** Merges the patch over the current values; returns the result. */
-    set(patch: RetentionPatch): Retention {
-      const next = mergeRetention(retention.get(), patch);
-      kv.set(RETENTION_KEY, next);
-      return next;
-    },
-  };
-  return { retention };
 }

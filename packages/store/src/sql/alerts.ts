@@ -1,19 +1,25 @@
-// Alerting's state (../alerts.ts) on SQLite or PostgreSQL, asynchronous: channels (secret fields encrypted
-// in the secret store as alert/<id>/<field>), silences, acknowledgements and the delivery log.
+// Alerting's state (issue 14) on SQLite or PostgreSQL: channels (secret fields encrypted in the secret store
+// as alert/<id>/<field>), silences, acknowledgements and the delivery log (pruned with the audit trail's
+// retention).
+import { randomBytes } from 'node:crypto';
 import { ChannelInput, Delivery, SECRET_FIELDS, type Channel, type DeliveryQuery, type SilenceView } from '@quorate/model';
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { parseJson } from '../corrupt';
-import { newId, secretPrefix } from '../alerts';
-import type { NewDelivery } from '../alerts';
-import type { SecretStore } from '../secrets';
 import { binaryOrder } from './collate';
-import type { Async, SqlContext } from './contract';
+import type { SqlContext } from './contract';
 import type { Schema } from './schema';
+import type { SecretStore } from './secrets';
 import { matchesNothing } from './text';
 import { writeTx } from './tx';
 
+export type AlertStore = ReturnType<typeof createAlertStore>;
+export type NewDelivery = Omit<Delivery, 'id'>;
+
+export const secretPrefix = (id: string) => `alert/${id}/`;
+export const newId = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
+
 /** the secret store on a database or a transaction: a channel's row and its secrets are written in one */
-export type SecretsOn = (db: Kysely<Schema>) => Async<SecretStore>;
+export type SecretsOn = (db: Kysely<Schema>) => SecretStore;
 
 type ChannelRow = Schema['alert_channels'];
 

@@ -1,4 +1,4 @@
-// Audit trail of operations (../audit.ts), on SQLite or PostgreSQL. id is an autoincrement on both
+// Audit trail of operations (the record: ../audit.ts), on SQLite or PostgreSQL. id is an autoincrement on both
 // (INTEGER PRIMARY KEY AUTOINCREMENT / bigserial), read back with RETURNING.
 import { z } from 'zod';
 import type { SelectQueryBuilder } from 'kysely';
@@ -8,6 +8,8 @@ import { parseInput } from '../errors';
 import type { SqlContext } from './contract';
 import type { Schema } from './schema';
 import { matchesNothing } from './text';
+
+export type AuditStore = ReturnType<typeof createAuditStore>;
 
 export function createAuditStore(ctx: SqlContext) {
   const { db, now, reportCorrupt } = ctx;

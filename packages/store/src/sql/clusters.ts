@@ -3,23 +3,25 @@
 // transaction, the secret store bound to it (hence a factory of secret stores, not one store).
 import { secretPrefix, storedClusterOf } from '../clusters';
 import type { ClusterWrite, StoredCluster } from '../clusters';
-import type { SecretStore } from '../secrets';
 import { binaryOrder } from './collate';
-import type { Async, SqlContext } from './contract';
+import type { SqlContext } from './contract';
+import type { SecretStore } from './secrets';
 import { matchesNothing } from './text';
 import { writeTx } from './tx';
 
+export type ClusterStore = ReturnType<typeof createClusterStore>;
+
 /** the secret store on ctx (the database, or a transaction) */
-export type SecretsOn = (ctx: SqlContext) => Async<SecretStore>;
+export type SecretsOn = (ctx: SqlContext) => SecretStore;
 
 export function createClusterStore(ctx: SqlContext, secretsOn: SecretsOn) {
   const { db, dialect, now, reportCorrupt } = ctx;
 
-  const secretNames = async (secrets: Async<SecretStore>, id: string) =>
+  const secretNames = async (secrets: SecretStore, id: string) =>
     (await secrets.names()).filter((n) => n.startsWith(secretPrefix(id)));
 
   /** runs fn in one write transaction, with the secret store bound to it */
-  const inTx = <T>(fn: (tx: SqlContext, secrets: Async<SecretStore>) => Promise<T>) =>
+  const inTx = <T>(fn: (tx: SqlContext, secrets: SecretStore) => Promise<T>) =>
     writeTx(db, dialect, (tx) => {
       const txCtx = { ...ctx, db: tx };
       return fn(txCtx, secretsOn(txCtx));

@@ -1,40 +1,28 @@
-// The store's asynchronous face (issue 17): the same sub-stores, methods and results as the SQLite store's
-// (../events.ts, ../users.ts, …), each result a Promise, so one BFF runs on SQLite (the embedded default)
-// or PostgreSQL (replicas). Every part is built on Kysely for both engines (sql/<part>.ts); the types here
-// are the contract each part is checked against (see contract.test-d.ts).
-import type { z } from 'zod';
+// The store's asynchronous face (issue 17): one BFF runs on SQLite (the embedded default) or PostgreSQL
+// (replicas). Every part is built once on Kysely for both engines (sql/<part>.ts, its type that of its
+// factory) from a SqlContext; the composition (store.ts) puts them together as a SqlStore.
 import type { Kysely } from 'kysely';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { User } from '../users';
-import type { AuditStore } from '../audit';
-import type { UserStore, UserUpdate } from '../users';
-import type { SessionStore } from '../sessions';
-import type { TokenStore } from '../tokens';
-import type { SecretStore } from '../secrets';
-import type { ClusterStore } from '../clusters';
-import type { TaskStore } from '../tasks';
-import type { AlertStore } from '../alerts';
-import type { KvStore } from '../kv';
-import type { Settings } from '../settings';
-import type { LinkRollupStore } from '../link-rollups';
-import type { TimelineStore } from '../timeline';
-import type { EventStore } from '../events';
 import type { StoreHealth } from '../integrity';
 import type { BackupOptions, BackupResult } from '../backup';
 import type { CorruptReporter } from '../corrupt';
+import type { AlertStore } from './alerts';
+import type { AuditStore } from './audit';
+import type { ClusterStore } from './clusters';
+import type { EventStore } from './events';
+import type { KvStore } from './kv';
 import type { LeaseStore } from './leases';
-import type { Fence } from './fence';
+import type { LinkRollupStore } from './link-rollups';
+import type { SecretStore } from './secrets';
+import type { SessionStore } from './sessions';
+import type { Settings } from './settings';
+import type { TaskStore } from './tasks';
+import type { TimelineStore } from './timeline';
+import type { TokenStore } from './tokens';
+import type { UserStore } from './users';
 import type { Dialect, Schema } from './schema';
-
-/** each method of T, its result as a Promise; groups of methods (alerts.channels) likewise */
-export type Async<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R
-    ? (...args: A) => Promise<Awaited<R>>
-    : T[K] extends object
-      ? Async<T[K]>
-      : T[K];
-};
 
 /** What every part is built from: a database or a transaction on it (cheap to build: no state, no statements). */
 export interface SqlContext {
@@ -44,17 +32,6 @@ export interface SqlContext {
   reportCorrupt: CorruptReporter;
 }
 
-export type AsyncEventStore = Omit<Async<EventStore>, 'append'> & {
-  /** With a fence, throws FencedError and writes nothing unless that lease is still current (fence.ts). */
-  append(clusterId: string, drafts: Parameters<EventStore['append']>[1], fence?: Fence): ReturnType<Async<EventStore>['append']>;
-};
-
-export type AsyncKvStore = Omit<Async<KvStore>, 'get'> & {
-  get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | undefined>;
-};
-
-export type AsyncSettings = { retention: Async<Settings['retention']> };
-
 /**
  * users.update's hooks run inside the update's transaction, with the parts bound to it (a hook's writes
  * commit with the change or not at all); check may refuse by throwing.
@@ -63,29 +40,27 @@ export type AsyncUpdateHooks = {
   check?: (current: User, tx: StoreParts) => void | Promise<void>;
   then?: (updated: User, before: User, tx: StoreParts) => void | Promise<void>;
 };
-export type AsyncUserStore = Omit<Async<UserStore>, 'update'> & {
-  update(id: string, change: UserUpdate, hooks?: AsyncUpdateHooks): Promise<User>;
-};
 
 /** The sub-stores, on the database or bound to one transaction. */
 export interface StoreParts {
-  events: AsyncEventStore;
-  audit: Async<AuditStore>;
-  users: AsyncUserStore;
-  sessions: Async<SessionStore>;
-  tokens: Async<TokenStore>;
-  secrets: Async<SecretStore>;
+  /** with a fence, an append throws FencedError and writes nothing unless that lease is still current (fence.ts) */
+  events: EventStore;
+  audit: AuditStore;
+  users: UserStore;
+  sessions: SessionStore;
+  tokens: TokenStore;
+  secrets: SecretStore;
   /** clusters added through the API (their secrets in secrets) */
-  clusters: Async<ClusterStore>;
-  tasks: Async<TaskStore>;
+  clusters: ClusterStore;
+  tasks: TaskStore;
   /** alert channels (secrets encrypted), silences, acknowledgements, the delivery log */
-  alerts: Async<AlertStore>;
-  kv: AsyncKvStore;
-  settings: AsyncSettings;
+  alerts: AlertStore;
+  kv: KvStore;
+  settings: Settings;
   /** 1-minute link latency/loss per node pair and link; prune() them hourly (a week is kept) */
-  linkRollups: Async<LinkRollupStore>;
+  linkRollups: LinkRollupStore;
   /** time travel: keyframes and patches per cluster */
-  timeline: Async<TimelineStore>;
+  timeline: TimelineStore;
   /** which replica runs each cluster's collector */
   leases: LeaseStore;
 }

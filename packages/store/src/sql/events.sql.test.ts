@@ -4,13 +4,13 @@ import { StoreError } from '../errors';
 import { draft } from '../testing';
 import { checkFence, FencedError } from './fence';
 import type { SqlStore } from './open';
-import { createAsyncEventStore } from './events';
+import { createEventStore } from './events';
 import { ENGINES, handClock, useSqlStores } from './testing';
 
 const drafts = (from: number, n: number) => Array.from({ length: n }, (_, i) => draft(from + i));
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-describe.each(ENGINES)('async events on %s', (engine) => {
+describe.each(ENGINES)('events on %s', (engine) => {
   const t = useSqlStores(engine);
 
   it('numbers 1..N gap-free, and continues at N+1 after close and reopen', async () => {
@@ -245,11 +245,10 @@ describe.each(ENGINES)('async events on %s', (engine) => {
   });
 });
 
-// firstSeq and list, on the part itself (built on the store's database: on SQLite the store's own `events`
-// was once a synchronous bridge)
-describe.each(ENGINES)('async events history on %s', (engine) => {
+// firstSeq and list, on the part itself (on the store's database, its corrupt rows collected by the test)
+describe.each(ENGINES)('events history on %s', (engine) => {
   const t = useSqlStores(engine);
-  const partOf = (s: SqlStore) => createAsyncEventStore(t.ctx(s));
+  const partOf = (s: SqlStore) => createEventStore(t.ctx(s));
 
   it('firstSeq: the oldest kept, lastSeq + 1 when nothing is kept, also after reopen', async () => {
     const a = partOf(await t.open());
@@ -297,7 +296,7 @@ describe.each(ENGINES)('async events history on %s', (engine) => {
     expect(range2.events.map((e) => e.seq)).toEqual([4, 3]);
     expect(range2.total).toBe(2);
     expect((await s.list({ after: 1_700_000_000_500, limit: 10 })).events.map((e) => `${e.clusterId}${e.seq}`)).toEqual(['a6', 'a5', 'a4', 'a3', 'a2', 'b1']);
-    // an empty set matches nothing (as the SQLite store's IN (NULL))
+    // an empty set matches nothing (as IN (NULL) would)
     expect(await s.list({ types: [], limit: 10 })).toEqual({ events: [], total: 0 });
     expect(await s.list({ severity: [], limit: 10 })).toEqual({ events: [], total: 0 });
     await expect(s.list({ limit: 0 })).rejects.toThrow(/limit|Too small/);

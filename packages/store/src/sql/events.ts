@@ -1,21 +1,19 @@
-// Numbered cluster events on SQLite or PostgreSQL, asynchronous. The guarantee is that of ../events.ts:
-// seq is per cluster, gap-free and never reused, even after pruning. It is earned the same way on both
-// engines: the counter lives in event_seq (pruning never touches it) and is bumped by an upsert in the
-// same transaction as the inserts. On PostgreSQL the upsert's row lock is held to commit, so concurrent
-// appenders of one cluster take turns and commit in seq order: a reader never sees seq n+1 before n.
+// Numbered cluster events on SQLite or PostgreSQL. seq is per cluster, gap-free and never reused, even after
+// pruning. It is earned the same way on both engines: the counter lives in event_seq (pruning never touches
+// it) and is bumped by an upsert in the same transaction as the inserts. On PostgreSQL the upsert's row lock
+// is held to commit, so concurrent appenders of one cluster take turns and commit in seq order: a reader
+// never sees seq n+1 before n.
 import { z } from 'zod';
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { ClusterEvent, EventDraft } from '@quorate/model';
 import { parseInput } from '../errors';
-import { warnCorrupt } from '../corrupt';
 import { eventFromRow, eventPage } from '../event-row';
-import type { CorruptReporter } from '../corrupt';
 import { EventListQuery, EventPruneOptions } from '../events';
 import type { EventList, EventPage } from '../events';
 import { binaryOrder } from './collate';
 import type { SqlContext } from './contract';
 import { checkFence, Fence } from './fence';
-import type { Dialect, Schema } from './schema';
+import type { Schema } from './schema';
 import { writeTx } from './tx';
 import type { Tx } from './tx';
 
@@ -24,25 +22,10 @@ const SinceLimit = z.number().int().min(1).max(10_000);
 /** rows per INSERT: 6 parameters each stays far below both engines' parameter limits */
 const INSERT_CHUNK_ROWS = 500;
 
-export type AsyncEventStore = ReturnType<typeof eventStoreOn>;
+export type EventStore = ReturnType<typeof createEventStore>;
 
-/** The event part on ctx.db (the database or a transaction). The positional form is the older call. */
-export function createAsyncEventStore(ctx: SqlContext): AsyncEventStore;
-export function createAsyncEventStore(db: Kysely<Schema>, dialect: Dialect, now: () => number, reportCorrupt?: CorruptReporter): AsyncEventStore;
-export function createAsyncEventStore(
-  on: Kysely<Schema> | SqlContext,
-  dialect?: Dialect,
-  now?: () => number,
-  reportCorrupt: CorruptReporter = warnCorrupt,
-): AsyncEventStore {
-  if (isContext(on)) return eventStoreOn(on);
-  return eventStoreOn({ db: on, dialect: dialect!, now: now!, reportCorrupt });
-}
-
-const isContext = (on: Kysely<Schema> | SqlContext): on is SqlContext => 'reportCorrupt' in on && 'db' in on;
-
-function eventStoreOn({ db, dialect, now, reportCorrupt }: SqlContext) {
-
+/** The event part on ctx.db (the database or a transaction). */
+export function createEventStore({ db, dialect, now, reportCorrupt }: SqlContext) {
   /** Reserves n seqs; returns the last one. Row-locks the cluster's counter until the transaction ends. */
   async function bump(tx: Tx, clusterId: string, n: number): Promise<number> {
     const row = await tx

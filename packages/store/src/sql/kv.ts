@@ -1,11 +1,12 @@
-// Small JSON documents by key (../kv.ts), on SQLite or PostgreSQL.
+// Small JSON documents by key (their encoding: ../kv.ts) on SQLite or PostgreSQL: the simulator's state (seed,
+// clock, faults) so a restart resumes the same cluster, settings.
 import type { z } from 'zod';
 import { kvText, kvValueOf } from '../kv';
 import type { SqlContext } from './contract';
 import { matchesNothing } from './text';
 import { writeTx } from './tx';
 
-export type SqlKvStore = ReturnType<typeof createKvStore>;
+export type KvStore = ReturnType<typeof createKvStore>;
 
 export function createKvStore(ctx: SqlContext) {
   const { db, dialect, now, reportCorrupt } = ctx;

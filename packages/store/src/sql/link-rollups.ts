@@ -1,4 +1,4 @@
-// 1-minute link rollups (../link-rollups.ts) on SQLite or PostgreSQL, asynchronous. The table's key starts
+// 1-minute link rollups (../link-rollups.ts) on SQLite or PostgreSQL, kept a week. The table's key starts
 // with (cluster_id, minute) on both (WITHOUT ROWID on SQLite): a minute's rows are appended together, and a
 // pair's week is read by one index seek per minute.
 import { sql } from 'kysely';
@@ -26,6 +26,8 @@ const ppm = (pct: number | null) => (pct === null ? null : Math.round(pct * 10_0
 const fromUs = (v: number | null) => (v === null ? null : v / 1000);
 const fromPpm = (v: number | null) => (v === null ? null : v / 10_000);
 
+export type LinkRollupStore = ReturnType<typeof createLinkRollupStore>;
+
 export function createLinkRollupStore({ db, dialect, now }: SqlContext) {
   const chunkRows = Math.floor(MAX_PARAMS[dialect] / COLUMNS);
 
@@ -35,7 +37,7 @@ export function createLinkRollupStore({ db, dialect, now }: SqlContext) {
       const id = parseInput(ClusterIdArg, clusterId, 'cluster id');
       const valid = parseInput(Rows, rows, 'link rollups');
       if (valid.length === 0) return 0;
-      // a key twice in one batch: the last wins, as the SQLite store's row-by-row INSERT OR REPLACE
+      // a key twice in one batch: the last wins, as a row-by-row INSERT OR REPLACE would have it
       // (PostgreSQL refuses an upsert that touches one row twice in a statement)
       const byKey = new Map(valid.map((r) => [`${r.minute}/${r.a}/${r.b}/${r.link}`, r]));
       const values = [...byKey.values()].map((r) => ({

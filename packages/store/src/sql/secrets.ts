@@ -1,4 +1,4 @@
-// Cluster credentials encrypted at rest with AES-256-GCM (../secrets.ts), on SQLite or PostgreSQL.
+// Cluster credentials encrypted at rest with AES-256-GCM (sealed by ../secrets.ts), on SQLite or PostgreSQL.
 // iv, tag and ciphertext are BLOBs (bytea on PostgreSQL): Buffers both ways on both engines.
 import { parseInput } from '../errors';
 import { SecretName, sealSecret, unsealSecret } from '../secrets';
@@ -7,7 +7,7 @@ import { binaryOrder } from './collate';
 import type { SqlContext } from './contract';
 import { matchesNothing } from './text';
 
-export type SqlSecretStore = ReturnType<typeof createSecretStore>;
+export type SecretStore = ReturnType<typeof createSecretStore>;
 
 export function createSecretStore(ctx: SqlContext, key: SecretKey) {
   const { db, dialect, now } = ctx;

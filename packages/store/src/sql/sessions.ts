@@ -1,4 +1,4 @@
-// Login sessions on SQLite or PostgreSQL, asynchronous; the behaviour of ../sessions.ts. Only the SHA-256
+// Login sessions (../sessions.ts) on SQLite or PostgreSQL. Only the SHA-256
 // of the cookie's random id is stored. A user's sessions go with the user (ON DELETE CASCADE, both engines).
 import { StoreError, parseInput } from '../errors';
 import { randomId, sha256Hex } from '../hash';
@@ -8,7 +8,7 @@ import { toUser } from '../users';
 import type { SqlContext } from './contract';
 import { matchesNothing } from './text';
 
-export type SqlSessionStore = ReturnType<typeof createSessionStore>;
+export type SessionStore = ReturnType<typeof createSessionStore>;
 
 export function createSessionStore(ctx: SqlContext) {
   const { db, now } = ctx;

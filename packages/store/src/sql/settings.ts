@@ -1,10 +1,11 @@
-// Settings kept in kv, with defaults (../settings.ts), on the asynchronous kv.
+// Settings kept in kv, with defaults (../settings.ts).
 import { mergeRetention, RETENTION_KEY, RetentionPatch, retentionOf } from '../settings';
 import type { Retention } from '../settings';
-import type { AsyncKvStore } from './contract';
-import type { SqlKvStore } from './kv';
+import type { KvStore } from './kv';
 
-export function createSettings(kv: AsyncKvStore & Pick<SqlKvStore, 'update'>) {
+export type Settings = ReturnType<typeof createSettings>;
+
+export function createSettings(kv: Pick<KvStore, 'get' | 'update'>) {
   return {
     retention: {
       async get(): Promise<Retention> {

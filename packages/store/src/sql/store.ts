@@ -16,7 +16,7 @@ import type { StoreHealth } from '../integrity';
 import { closeEngine, openEngine } from './open';
 import type { Engine, SqlStoreOptions } from './open';
 import { createLeaseStore } from './leases';
-import { createAsyncEventStore } from './events';
+import { createEventStore } from './events';
 import { createTimelineStore } from './timeline';
 import { createAuditStore } from './audit';
 import { createUserStore } from './users';
@@ -74,7 +74,7 @@ function compose(engine: Engine, key: SecretKey, now: () => number, reportCorrup
     const ctx: SqlContext = { ...base, db: on };
     const kv = createKvStore(ctx);
     return {
-      events: createAsyncEventStore(ctx),
+      events: createEventStore(ctx),
       audit: createAuditStore(ctx),
       users: createUserStore(ctx, partsOn),
       sessions: createSessionStore(ctx),

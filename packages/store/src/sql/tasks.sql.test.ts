@@ -33,7 +33,7 @@ describe.each(ENGINES)('tasks on %s', (engine) => {
     const done = { ...a, status: 'ok' as const, endedAt: 2_000, message: 'expected votes set to 3' };
     await s.save(done);
     expect(await s.get('t1')).toEqual(done);
-    // the columns behind the filters keep the first save's cluster, operation and start (as the SQLite store)
+    // the columns behind the filters keep the first save's cluster, operation and start
     await s.save({ ...done, clusterId: 'other', operation: 'join', startedAt: 9_000 });
     expect((await s.list({ cluster: 'lab', operation: 'expected-votes', limit: 10, offset: 0 })).total).toBe(1);
     expect((await s.list({ cluster: 'other', limit: 10, offset: 0 })).total).toBe(0);

@@ -1,8 +1,10 @@
-// Long operations (model/tasks.ts) on SQLite or PostgreSQL, asynchronous: the behaviour of ../tasks.ts.
-import { Task, type TaskStatus } from '@quorate/model';
+// Long operations (model/tasks.ts) on SQLite or PostgreSQL, kept so a page opened later, or after a
+// restart, can show them. A task still running when the process stopped is ended at the next start
+// (endRunning).
+import { Task, TaskQuery, type TaskStatus } from '@quorate/model';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { z } from 'zod';
 import { parseJson } from '../corrupt';
-import type { TaskListQuery } from '../tasks';
 import { binaryOrder } from './collate';
 import type { SqlContext } from './contract';
 import { matchesNothing } from './text';
@@ -11,6 +13,9 @@ import { writeTx } from './tx';
 import type { Tx } from './tx';
 
 type Row = { id: string; json: string };
+
+export type TaskStore = ReturnType<typeof createTaskStore>;
+export type TaskListQuery = Partial<Pick<z.infer<typeof TaskQuery>, 'cluster' | 'status' | 'operation'>> & { limit: number; offset: number };
 
 export function createTaskStore({ db, dialect, now, reportCorrupt }: SqlContext) {
   const parse = (row: Row): Task | null => {
@@ -67,7 +72,7 @@ export function createTaskStore({ db, dialect, now, reportCorrupt }: SqlContext)
     /**
      * Tasks left running by a process that stopped: marked `status` with the line said, at open, except
      * those `keep` accepts (left running: the caller follows them further). Returns the ones ended.
-     * Read, decided and rewritten in one transaction; oldest first (the SQLite store: in insertion order).
+     * Read, decided and rewritten in one transaction; oldest first.
      */
     async endRunning(status: Extract<TaskStatus, 'interrupted' | 'failed'>, line: string, keep: (t: Task) => boolean = () => false): Promise<Task[]> {
       const t = now();

@@ -5,7 +5,7 @@ import { KEYFRAME_EVERY_MS, KEYFRAME_EVERY_PATCHES, canonicalize, makePatch, typ
 import { sampleSnapshot } from '../../../model/src/testing/arbitraries';
 import { FULL_SCAN_MAX } from '../timeline';
 import { createTimelineStore } from './timeline';
-import type { SqlTimelineStore } from './timeline';
+import type { TimelineStore } from './timeline';
 import { ENGINES, useSqlStores } from './testing';
 
 const T0 = 1_700_000_000_000;
@@ -23,7 +23,7 @@ function stateAt(i: number, at = T0 + i * 1000): ClusterSnapshot {
 }
 
 /** records steps [from, to) as one chain starting at rev `first` (a baseline at `from`) */
-async function recordRun(tl: SqlTimelineStore, from: number, to: number, first = 1000, at: (i: number) => number = (i) => T0 + i * 1000): Promise<ClusterSnapshot[]> {
+async function recordRun(tl: TimelineStore, from: number, to: number, first = 1000, at: (i: number) => number = (i) => T0 + i * 1000): Promise<ClusterSnapshot[]> {
   const snaps: ClusterSnapshot[] = [];
   let prev: ClusterSnapshot | null = null;
   for (let i = from; i < to; i++) {

@@ -1,5 +1,5 @@
-// Time travel (../timeline.ts) on SQLite or PostgreSQL: per cluster, keyframes and the patches after each,
-// pruned in whole spans, oldest first.
+// Time travel (its stored form: ../timeline.ts) on SQLite or PostgreSQL: per cluster, keyframes and the
+// patches after each, pruned in whole spans, oldest first.
 //
 // Unlike the other parts this one keeps state: the span each cluster writes to now. So the composition
 // builds it ONCE per store (createTimelineStore(ctx) on the database), never per transaction; its methods
@@ -35,14 +35,14 @@ type KeyframeRow = Selectable<TimelineKeyframesTable>;
 const DELETE_CHUNK = 500;
 const MARK_COLUMNS = ['at', 'rev', 'quorate', 'nodes_online', 'state', 'transition'] as const;
 
-export type SqlTimelineStore = ReturnType<typeof createTimelineStore>;
+export type TimelineStore = ReturnType<typeof createTimelineStore>;
 
 export function createTimelineStore(ctx: SqlContext) {
   const { db, dialect, reportCorrupt } = ctx;
 
   /** the span each cluster writes to now; none after a start or a takeover (the first change is then a keyframe) */
   const open = new Map<string, OpenSpan>();
-  /** per cluster, the tail of its record/close calls: they run one at a time, as the synchronous store's did */
+  /** per cluster, the tail of its record/close calls: they run one at a time, in the order called */
   const queues = new Map<string, Promise<unknown>>();
 
   function serial<T>(clusterId: string, fn: () => Promise<T>): Promise<T> {
@@ -99,7 +99,7 @@ export function createTimelineStore(ctx: SqlContext) {
     }
   }
 
-  /** the legacy record, in one write transaction; the new span state is kept only once it committed */
+  /** one record, in one write transaction; the new span state is kept only once it committed */
   async function recordNow(clusterId: string, change: TimelineChange): Promise<'keyframe' | 'patch' | null> {
     const at = change.snapshot.observedAt;
     const summary = timelineSummary(change.snapshot);

@@ -1,4 +1,4 @@
-// API tokens on SQLite or PostgreSQL, asynchronous; the behaviour of ../tokens.ts: "qrt_" + 32 random
+// API tokens (../tokens.ts) on SQLite or PostgreSQL: "qrt_" + 32 random
 // bytes, shown once; only the SHA-256 is stored and looked up (then compared in constant time anyway).
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -15,7 +15,7 @@ import { writeTx } from './tx';
 
 type TokenRow = { id: string; name: string; role: string; created_by: string };
 
-export type SqlTokenStore = ReturnType<typeof createTokenStore>;
+export type TokenStore = ReturnType<typeof createTokenStore>;
 
 export function createTokenStore(ctx: SqlContext) {
   const { db, dialect, now } = ctx;

@@ -1,4 +1,4 @@
-// Accounts on SQLite or PostgreSQL, asynchronous; the behaviour of ../users.ts. Hashes never leave this file.
+// Accounts (../users.ts) on SQLite or PostgreSQL: username, scrypt password hash, role. Hashes never leave this file.
 // Usernames are unique case-insensitively on both engines: SQLite's column is COLLATE NOCASE (ASCII
 // folding), PostgreSQL has a unique index on lower(username); every lookup compares lower(username) with
 // the ASCII-folded name, which is NOCASE's rule and uses PostgreSQL's index.
@@ -24,7 +24,7 @@ const foldCase = (name: string): string => name.replace(/[A-Z]/g, (c) => c.toLow
 
 const notFound = (id: string) => new StoreError('not-found', `no user with id ${id}`);
 
-export type SqlUserStore = ReturnType<typeof createUserStore>;
+export type UserStore = ReturnType<typeof createUserStore>;
 
 /** partsOf: the parts bound to a transaction, handed to update's hooks (the composition's partsOn) */
 export function createUserStore(ctx: SqlContext, partsOf: (tx: Kysely<Schema>) => StoreParts) {
