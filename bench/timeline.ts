@@ -1,6 +1,6 @@
 // npm run bench:timeline — what time travel costs (issue 15): the simulator ticking every second for
 // TL_MINUTES simulated minutes (default 20; 3 nodes × 2 links, then 32 nodes × 2 links — TL_LINKS to change),
-// each change made a patch as the collector makes it and recorded in a real SQLite store (keyframes every
+// each change made a patch as the collector makes it and recorded in a real SQLite store (store.timeline: keyframes every
 // KEYFRAME_EVERY_PATCHES patches / KEYFRAME_EVERY_MS) in a temporary directory, with a node crash, a link lost
 // and a heal along the way. Prints rows and stored bytes per hour (projected from the run), bytes per patch
 // (JSON and deflated), the size of a week at that rate, and the time to rebuild a moment (mean and worst of
@@ -10,10 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEYFRAME_EVERY_MS, KEYFRAME_EVERY_PATCHES, makePatch, type ClusterSnapshot } from '@quorate/model';
+import { openStore } from '@quorate/store';
 import { createSimSource } from '@quorate/sources';
-// the synchronous SQLite timeline itself (what the asynchronous store's timeline is built on, for now)
-import { openStore } from '../packages/store/src/store';
-import { createTimelineStore } from '../packages/store/src/timeline';
 
 const MINUTES = Number(process.env.TL_MINUTES ?? 20);
 const LINKS = Number(process.env.TL_LINKS ?? 2);
@@ -21,10 +19,10 @@ if (!(MINUTES >= 2) || !(LINKS >= 1 && LINKS <= 8)) throw new Error('TL_MINUTES 
 
 const mb = (b: number) => (b / 1e6).toFixed(2);
 
-function run(nodes: number, links: number, minutes: number): void {
+async function run(nodes: number, links: number, minutes: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'quorate-bench-timeline-'));
-  const store = openStore({ dataDir: join(dir, 'data'), onWarning: () => undefined });
-  const tl = createTimelineStore(store.db, () => undefined);
+  const store = await openStore({ dataDir: join(dir, 'data'), onWarning: () => undefined });
+  const tl = store.timeline;
   try {
     const t0 = Math.ceil(Date.now() / 60_000) * 60_000;
     const sim = createSimSource({ clusterId: 'bench', nodeCount: nodes, linkCount: links, tickMs: 1000, now: () => t0 });
@@ -32,46 +30,61 @@ function run(nodes: number, links: number, minutes: number): void {
     let rev = 1;
     let jsonBytes = 0;
     let patches = 0;
+    // the sim ticks synchronously: its changes are queued here and recorded one at a time, as the recorder does
+    const changes: ClusterSnapshot[] = [];
+    sim.subscribe((s) => void changes.push(s));
     let recordMs = 0;
-    sim.subscribe((s) => {
-      const start = performance.now();
-      if (!prev) tl.record('bench', { rev, baseRev: null, snapshot: s });
-      else {
-        const p = makePatch(prev, s, rev, rev + 1);
-        if (p) {
-          rev++;
-          jsonBytes += JSON.stringify(p).length;
-          patches++;
-          tl.record('bench', { rev, baseRev: rev - 1, patch: p, snapshot: s });
+    async function recordQueued(): Promise<void> {
+      for (const s of changes.splice(0)) {
+        const start = performance.now();
+        if (!prev) await tl.record('bench', { rev, baseRev: null, snapshot: s });
+        else {
+          const p = makePatch(prev, s, rev, rev + 1);
+          if (p) {
+            rev++;
+            jsonBytes += JSON.stringify(p).length;
+            patches++;
+            await tl.record('bench', { rev, baseRev: rev - 1, patch: p, snapshot: s });
+          }
         }
+        prev = s;
+        recordMs += performance.now() - start;
       }
-      prev = s;
-      recordMs += performance.now() - start;
-    });
+    }
+    /** the sim's clock moves by ms a second at a time, each second's change recorded before the next */
+    async function advance(ms: number): Promise<void> {
+      for (let left = ms; left > 0; left -= 1000) {
+        sim.advance(Math.min(1000, left));
+        await recordQueued();
+      }
+    }
     void sim.start();
+    await recordQueued();
     const third = Math.floor((minutes * 60_000) / 3);
-    sim.advance(third);
+    await advance(third);
     sim.applyFault({ action: 'stop', nodes: ['pve2'] });
     sim.applyFault({ action: 'link-down', node: 'pve1', link: 0 });
-    sim.advance(third);
+    await advance(third);
     sim.applyFault({ action: 'heal' });
-    sim.advance(minutes * 60_000 - 2 * third);
+    await advance(minutes * 60_000 - 2 * third);
+    // its wall-clock timer would otherwise keep the process alive (the clock here stands still)
+    await sim.stop();
 
-    const size = tl.size('bench');
+    const size = await tl.size('bench');
     const perHour = 60 / minutes;
     const rows = size.keyframes + size.patches;
-    const oldest = tl.oldest('bench')!;
-    const newest = tl.newest('bench')!;
+    const oldest = (await tl.oldest('bench'))!;
+    const newest = (await tl.newest('bench'))!;
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t = oldest + Math.floor(((newest - oldest) * i) / 199);
       const start = performance.now();
-      tl.at('bench', t);
+      await tl.at('bench', t);
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
     const start = performance.now();
-    const marks = tl.marks('bench', newest - 3_600_000, newest);
+    const marks = await tl.marks('bench', newest - 3_600_000, newest);
     const marksMs = performance.now() - start;
     const p50 = times[100]!;
     const max = times.at(-1)!;
@@ -85,10 +98,10 @@ function run(nodes: number, links: number, minutes: number): void {
       `timeline nodes=${nodes} rows_per_hour=${Math.round(rows * perHour)} mb_per_hour=${mb(size.bytes * perHour)} bytes_per_patch=${Math.round(size.bytes / Math.max(1, rows))} rebuild_ms_p50=${p50.toFixed(1)} rebuild_ms_max=${max.toFixed(1)}`,
     );
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-run(3, LINKS, MINUTES);
-run(32, LINKS, MINUTES);
+await run(3, LINKS, MINUTES);
+await run(32, LINKS, MINUTES);
