@@ -34,7 +34,9 @@ export async function startBff(env: Record<string, string> = {}, name = 'bench',
   const quiet = env.LOG_LEVEL !== undefined && !['info', 'debug', 'trace'].includes(env.LOG_LEVEL);
   // a port chosen by the caller (it must know it before the start: a replica's own URL), else one picked here
   const port = env.PORT !== undefined ? Number(env.PORT) : quiet ? await freePort() : 0;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/src/main.ts'], {
+  // BENCH_PROF=dir: each BFF writes its CPU profile there when it exits (SIGTERM)
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'apps/bff/src/main.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', QUORATE_DATA_DIR: dataDir, QUORATE_WEB_DIST: '/nonexistent', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

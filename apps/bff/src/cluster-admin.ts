@@ -40,7 +40,9 @@ export class ClusterAdmin {
       this.broadcasts = this.broadcasts.then(async () => {
         try {
           const list = await this.list();
-          this.io?.emit(SocketEvents.clusters, list);
+          // to this replica's sockets: every replica lists every cluster and sends its own (through the
+          // adapter, each list would reach every browser once per replica)
+          this.io?.local.emit(SocketEvents.clusters, list);
         } catch (err) {
           this.d.logger.error({ err }, 'could not send the cluster list');
         }

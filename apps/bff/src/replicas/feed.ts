@@ -13,8 +13,12 @@ export const FEED = 'quorate:feed';
 export const ASK_SNAPSHOT = 'quorate:snapshot?';
 /** the adapter's table for payloads over NOTIFY's 8000 bytes (snapshots) */
 export const ATTACHMENTS_TABLE = 'socket_io_attachments';
-/** connections of the adapter's own pool: one LISTENs for good, the rest publish */
-const ADAPTER_POOL_MAX = 4;
+/**
+ * connections of the adapter's own pool: one LISTENs for good, one publishes — one publisher keeps this
+ * replica's messages in order (several would let a later NOTIFY commit first, and every patch that overtakes
+ * its base makes the mirrors wait, or ask for a whole snapshot)
+ */
+const ADAPTER_POOL_MAX = 2;
 /** a replica silent this long is gone (its sockets no longer count); heartbeats every third of it */
 export const REPLICA_TIMEOUT_MS = 10_000;
 
@@ -61,14 +65,30 @@ export function publish(io: Server, msg: Outgoing): void {
   io.serverSideEmit(FEED, msg);
 }
 
-/** A replica: every valid feed message from the others; a bad one goes to onBad. */
+/**
+ * A replica: every valid feed message from the others; a bad one goes to onBad. Snapshots and statuses are
+ * checked whole; patches and events — the bulk, one a second per cluster, a 16-node patch tens of KB — by
+ * their frame (what the mirror orders them by), as parsing each whole cost a replica more than its own
+ * collectors (bench:scale). They come from the other replicas' collectors, which built them from validated
+ * snapshots, over the database only replicas can write to.
+ */
 export function onFeed(io: Server, handle: (msg: FeedMessage) => void, onBad: (problem: string) => void): void {
   io.on(FEED, (raw: unknown) => {
-    const r = FeedMessage.safeParse(raw);
-    if (r.success) handle(r.data);
+    const r = (isBulk(raw) ? Bulk : FeedMessage).safeParse(raw);
+    if (r.success) handle(r.data as FeedMessage);
     else onBad(r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   });
 }
+
+const isBulk = (raw: unknown): boolean => {
+  const kind = (raw as { kind?: unknown } | null)?.kind;
+  return kind === 'patch' || kind === 'event';
+};
+const Seq = z.number().int().min(0);
+const Bulk = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('patch'), clusterId: z.string().min(1), patch: z.looseObject({ baseRev: Seq, rev: Seq }) }),
+  z.object({ kind: z.literal('event'), clusterId: z.string().min(1), event: z.looseObject({ seq: Seq.min(1), clusterId: z.string().min(1), at: z.number(), severity: z.string(), message: z.string(), body: z.looseObject({ type: z.string() }) }) }),
+]);
 
 export type Answer = Revision & { status: FeedStatus };
 const Answer = z.object({ rev: z.number().int().min(0), snapshot: ClusterSnapshot, status: Status }).nullable();

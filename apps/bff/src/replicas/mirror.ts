@@ -16,6 +16,8 @@ import { PatchLog, snapshotItems } from '../patch-log';
 
 /** how long an out-of-order event waits for the ones before it before they are read from the store */
 export const EVENT_GAP_WAIT_MS = 250;
+/** how long a patch whose base has not come waits for it before the holder is asked for its snapshot */
+export const PATCH_GAP_WAIT_MS = 500;
 /** events held while waiting, at most: past this the gap is filled from the store at once */
 const MAX_HELD_EVENTS = 1_000;
 /** events read from the store per page when filling a gap */
@@ -37,6 +39,7 @@ export interface MirrorOptions {
   fetchSnapshot: () => Promise<(Revision & { status?: FeedStatus }) | null>;
   onError?: (err: unknown, what: string) => void;
   eventGapWaitMs?: number;
+  patchGapWaitMs?: number;
 }
 
 export interface MirrorEventMap {
@@ -61,6 +64,7 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
   private seq: number | null = null;
   private held = new Map<number, ClusterEvent>();
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  private patchGapTimer: ReturnType<typeof setTimeout> | null = null;
   private filling: Promise<void> | null = null;
   private closed = false;
 
@@ -148,7 +152,13 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
       this.early.set(patch.baseRev, patch);
       if (this.latest && patch.baseRev < this.latest.rev) return;
       // its base is missing: a late patch may still bring it, else the holder's snapshot will
-      void this.askSnapshot();
+      if (!this.latest) void this.askSnapshot();
+      else this.patchGapTimer ??= setTimeout(() => {
+        this.patchGapTimer = null;
+        if (this.latest && this.early.has(this.latest.rev)) return this.drainPatches();
+        if ([...this.early.keys()].some((base) => base >= (this.latest?.rev ?? 0))) void this.askSnapshot();
+      }, this.o.patchGapWaitMs ?? PATCH_GAP_WAIT_MS);
+      this.patchGapTimer?.unref?.();
       return;
     }
     this.apply(patch);
@@ -164,7 +174,9 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
   close(): void {
     this.closed = true;
     if (this.gapTimer) clearTimeout(this.gapTimer);
+    if (this.patchGapTimer) clearTimeout(this.patchGapTimer);
     this.gapTimer = null;
+    this.patchGapTimer = null;
     this.held.clear();
     this.early.clear();
     this.removeAllListeners();

@@ -52,6 +52,8 @@ export function createReplication(d: ReplicationDeps) {
   };
   const unpublish = new Map<Collector, () => void>();
   let leadership: Leadership | null = null;
+  /** shutting down: a cluster given back is only stopped (no mirror: nothing will watch it here) */
+  let stopping = false;
 
   const mirrorOf = (config: ClusterConfig): Cluster & { feed: Mirror } => {
     const feed = new Mirror({
@@ -104,11 +106,14 @@ export function createReplication(d: ReplicationDeps) {
     inTurn(clusterId, async () => {
       const c = d.clusters().get(clusterId);
       if (!c?.collector || !c.checkpoint) return;
-      const last = c.collector.emittedSeq();
       unpublish.get(c.collector)?.();
       // at once: another replica may run it already (its saves are the ones that count)
       await c.collector.stop();
       await c.checkpoint.abandon();
+      // after the stop: the appends in flight have ended (a fenced one fails), and what they emitted went
+      // to this replica's browsers through the collector, still wired until the mirror takes its place
+      const last = c.collector.emittedSeq();
+      if (stopping) return;
       const mirrored = mirrorOf(c.config);
       d.clusters().put(mirrored);
       await mirrored.feed.start(last);
@@ -162,6 +167,7 @@ export function createReplication(d: ReplicationDeps) {
     holder: () => leadership?.holder ?? null,
     /** stops leading (the leases go back, so the others take over at once) and following */
     async stop(): Promise<void> {
+      stopping = true;
       await leadership?.stop(true);
       await Promise.all([...turns.values()]);
       for (const c of d.clusters().all()) if (c.feed instanceof Mirror) c.feed.close();
