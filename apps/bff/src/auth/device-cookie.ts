@@ -11,16 +11,17 @@ export const DEVICE_COOKIE = 'quorate_device';
 const MAX_AGE_S = 365 * 24 * 3600;
 const KEY_KV = 'auth.deviceCookieKey';
 
+const KeyHex = z.string().regex(/^[0-9a-f]{64}$/);
+
 const Payload = z.object({ u: z.string().min(1).max(64), d: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), t: z.number().int() });
 export type Device = { username: string; id: string };
 
-/** the signing key: 32 random bytes kept in the database, made on first use */
+/**
+ * the signing key: 32 random bytes kept in the database, made on first use; replicas starting together
+ * agree on one (an insert-if-absent), so a cookie one of them signed is valid on the others
+ */
 export async function deviceCookieKey(store: Store): Promise<Buffer> {
-  const saved = await store.kv.get(KEY_KV, z.string().regex(/^[0-9a-f]{64}$/));
-  if (saved) return Buffer.from(saved, 'hex');
-  const key = randomBytes(32);
-  await store.kv.set(KEY_KV, key.toString('hex'));
-  return key;
+  return Buffer.from(await store.kv.getOrCreate(KEY_KV, KeyHex, () => randomBytes(32).toString('hex')), 'hex');
 }
 
 const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
