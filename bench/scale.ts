@@ -41,7 +41,8 @@ const cleanup: (() => Promise<unknown> | void)[] = [];
 let exitCode = 0;
 try {
   // the database
-  const pgServer = await startPostgres({ dir: join(dir, 'pg'), port: await freePort() });
+  // its own directory: the harness hands it to the postgres user (dir is root's, 0700)
+  const pgServer = await startPostgres({ dir: mkdtempSync(join(tmpdir(), 'quorate-bench-pg-')), port: await freePort() });
   cleanup.push(() => pgServer.stop());
   const keyFile = join(dir, 'secret.key');
   writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
