@@ -2,6 +2,22 @@
 export { openSqlStore as openStore } from './sql/store';
 export type { SqlStoreOptions as StoreOptions } from './sql/store';
 export type { SqlStore as Store, StoreParts, AsyncUpdateHooks, PruneCounts, LimiterBackend } from './sql/contract';
+// the parts, each its factory's type
+export type {
+  AlertStore,
+  AuditStore,
+  ClusterStore,
+  EventStore,
+  KvStore,
+  LinkRollupStore,
+  SecretStore,
+  SessionStore,
+  Settings,
+  TaskStore,
+  TimelineStore,
+  TokenStore,
+  UserStore,
+} from './sql/contract';
 export { Fence, FencedError } from './sql/fence';
 export { createLeaseKeeper } from './sql/lease-keeper';
 export type { LeaseKeeper, LeaseKeeperOptions } from './sql/lease-keeper';
@@ -14,29 +30,18 @@ export type { CorruptRow, CorruptReporter } from './corrupt';
 export { Role, roleAtLeast } from './roles';
 export { EventListQuery, EventPruneOptions } from './events';
 export type { EventPage, EventList } from './events';
-export type { EventStore } from './sql/events';
 export { Actor, ActorKind, AuditInput, AuditRecord, AuditResult, AuditListQuery } from './audit';
 export type { AuditList } from './audit';
-export type { AuditStore } from './sql/audit';
 export { User, Username, Password, NewUser } from './users';
 export type { UserUpdate } from './users';
-export type { UserStore } from './sql/users';
 export type { Session, NewSession } from './sessions';
-export type { SessionStore } from './sql/sessions';
 export { ApiTokenInfo, NewToken, TokenName, TOKEN_PREFIX, tokenCreator } from './tokens';
 export type { TokenIdentity, RevokedToken } from './tokens';
-export type { TokenStore } from './sql/tokens';
-export type { SecretStore } from './sql/secrets';
 export { checkPrivateFile } from './private-file';
-export type { KvStore } from './sql/kv';
 export { Retention, RetentionPatch, defaultRetention } from './settings';
-export type { Settings } from './sql/settings';
 export { StoredCluster } from './clusters';
 export type { ClusterWrite } from './clusters';
-export type { ClusterStore } from './sql/clusters';
-export type { TaskStore, TaskListQuery } from './sql/tasks';
+export type { TaskListQuery } from './sql/tasks';
 export { LinkRollup, LINK_ROLLUP_KEEP_MS } from './link-rollups';
-export type { LinkRollupStore } from './sql/link-rollups';
-export type { AlertStore, NewDelivery } from './sql/alerts';
+export type { NewDelivery } from './sql/alerts';
 export type { TimelineChange, TimelineState, TimelinePruneOptions } from './timeline';
-export type { TimelineStore } from './sql/timeline';

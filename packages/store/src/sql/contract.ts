@@ -24,6 +24,8 @@ import type { TokenStore } from './tokens';
 import type { UserStore } from './users';
 import type { Dialect, Schema } from './schema';
 
+export type { AlertStore, AuditStore, ClusterStore, EventStore, KvStore, LinkRollupStore, SecretStore, SessionStore, Settings, TaskStore, TimelineStore, TokenStore, UserStore };
+
 /** What every part is built from: a database or a transaction on it (cheap to build: no state, no statements). */
 export interface SqlContext {
   db: Kysely<Schema>;
