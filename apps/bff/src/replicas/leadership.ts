@@ -40,37 +40,34 @@ export type Leadership = ReturnType<typeof createLeadership>;
 
 export function createLeadership(o: LeadershipOptions) {
   const holder = holderName(o.replicaUrl);
-  const fences = new Map<string, Fence>();
   const keeper = createLeaseKeeper({
     leases: o.leases,
     holder,
     ttlMs: o.ttlMs,
     roundMs: Math.floor(o.ttlMs / ROUNDS_PER_TTL),
     clusters: o.clusters,
-    onGain: (clusterId, token) => {
-      const fence = { holder, token };
-      fences.set(clusterId, fence);
-      o.onLead(clusterId, fence);
-    },
-    onLose: (clusterId, why) => {
-      fences.delete(clusterId);
-      o.onFollow(clusterId, why);
-    },
+    onGain: (clusterId, token) => o.onLead(clusterId, { holder, token }),
+    onLose: (clusterId, why) => o.onFollow(clusterId, why),
     onError: o.onError,
     ...(o.now ? { now: o.now } : {}),
   });
+  // what is led here is what the keeper holds (it updates that before it calls onGain/onLose)
+  const tokenOf = (clusterId: string): number | undefined => keeper.held().get(clusterId);
   return {
     holder,
-    leads: (clusterId: string): boolean => fences.has(clusterId),
-    fenceOf: (clusterId: string): Fence | null => fences.get(clusterId) ?? null,
+    leads: (clusterId: string): boolean => tokenOf(clusterId) !== undefined,
+    fenceOf: (clusterId: string): Fence | null => {
+      const token = tokenOf(clusterId);
+      return token === undefined ? null : { holder, token };
+    },
     /** the clusters led here */
-    led: (): string[] => [...fences.keys()],
+    led: (): string[] => [...keeper.held().keys()],
     /**
      * The URL of the replica leading the cluster, or null when it is this one. 503 (retry) while no replica
      * holds it — between a holder's death and the takeover, at most the lease ttl and a round.
      */
     async holderUrl(clusterId: string): Promise<string | null> {
-      if (fences.has(clusterId)) return null;
+      if (tokenOf(clusterId) !== undefined) return null;
       const lease = await o.leases.live(clusterId);
       const url = lease ? urlOfHolder(lease.holder) : null;
       if (lease?.holder === holder) return null; // ours, not yet confirmed by a round
