@@ -81,6 +81,42 @@ export async function startBff(env: Record<string, string> = {}, name = 'bench',
   }
 }
 
+export interface ReplicaOptions {
+  port: number;
+  databaseUrl: string;
+  /** the key file every replica shares */
+  keyFile: string;
+  leaseTtlMs: number;
+  /** QUORATE_CLUSTERS entries, the same on every replica */
+  clusters: unknown[];
+  /** registered as an operator token */
+  token: string;
+  /** more environment (e.g. QUORATE_MAX_SOCKETS_PER_IDENTITY) */
+  env?: Record<string, string>;
+}
+
+/** A BFF replica on a shared PostgreSQL at a loopback port chosen beforehand, told its own URL, behind a proxy on loopback. */
+export async function startReplica(o: ReplicaOptions, name: string, onLog?: (rec: LogRecord) => void): Promise<{ bff: BffChild; url: string }> {
+  const url = `http://127.0.0.1:${o.port}`;
+  const bff = await startBff(
+    {
+      PORT: String(o.port),
+      LOG_LEVEL: 'warn',
+      QUORATE_DATABASE_URL: o.databaseUrl,
+      QUORATE_SECRET_KEY_FILE: o.keyFile,
+      QUORATE_REPLICA_URL: url,
+      QUORATE_LEASE_TTL_MS: String(o.leaseTtlMs),
+      QUORATE_CLUSTERS: JSON.stringify(o.clusters),
+      QUORATE_API_TOKEN: o.token,
+      QUORATE_TRUST_PROXY: 'loopback',
+      ...o.env,
+    },
+    name,
+    onLog,
+  );
+  return { bff, url };
+}
+
 export interface LogRecord {
   url?: string;
   msg?: string;

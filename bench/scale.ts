@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '@quorate/store/pg-harness';
 import { configureExample, startNginx, type Nginx } from '../apps/bff/src/testing/nginx';
-import { freePort, peakRssMb, percentile, simClusters, sleep, startBff, type BffChild } from './bff-child';
+import { freePort, peakRssMb, percentile, simClusters, sleep, startReplica, type BffChild } from './bff-child';
 
 const REPLICAS = Number(process.env.SCALE_REPLICAS ?? 3);
 const CLUSTERS = Number(process.env.SCALE_CLUSTERS ?? 100);
@@ -51,25 +51,12 @@ try {
   const clusters = simClusters(CLUSTERS);
   const replicas: { bff: BffChild; url: string }[] = [];
   for (let i = 0; i < REPLICAS; i++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const bff = await startBff(
-      {
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        QUORATE_DATABASE_URL: pgServer.url,
-        QUORATE_SECRET_KEY_FILE: keyFile,
-        QUORATE_REPLICA_URL: url,
-        QUORATE_LEASE_TTL_MS: String(LEASE_TTL_MS),
-        QUORATE_CLUSTERS: JSON.stringify(clusters),
-        QUORATE_API_TOKEN: TOKEN,
-        QUORATE_MAX_SOCKETS_PER_IDENTITY: String(CLIENTS * 2),
-        QUORATE_TRUST_PROXY: 'loopback',
-      },
+    const r = await startReplica(
+      { port: await freePort(), databaseUrl: pgServer.url, keyFile, leaseTtlMs: LEASE_TTL_MS, clusters, token: TOKEN, env: { QUORATE_MAX_SOCKETS_PER_IDENTITY: String(CLIENTS * 2) } },
       `bench-scale-${i}`,
     );
-    cleanup.push(() => bff.stop());
-    replicas.push({ bff, url });
+    cleanup.push(() => r.bff.stop());
+    replicas.push(r);
   }
   console.log(`PostgreSQL on ${new URL(pgServer.url).host}; ${REPLICAS} replicas: ${replicas.map((r) => r.url).join(', ')}`);
 
