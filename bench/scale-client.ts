@@ -28,6 +28,8 @@ let stopping = false;
 let connected = 0;
 let reconnects = 0;
 const reasons: Record<string, number> = {};
+/** what arrived, by message name: count and bytes (a message every socket gets too often shows here) */
+const received: Record<string, { n: number; bytes: number }> = {};
 
 interface Watch {
   clusterId: string;
@@ -80,6 +82,9 @@ function open(w: Watch, first: boolean): Promise<void> {
       if (m.startsWith('44')) return settle((JSON.parse(m.slice(2)) as { message?: string }).message ?? 'refused');
       if (!m.startsWith('42[')) return;
       const [name, body] = JSON.parse(m.slice(2)) as [string, Record<string, unknown>];
+      const r = (received[name] ??= { n: 0, bytes: 0 });
+      r.n++;
+      r.bytes += m.length;
       if (name === 'patch') {
         const patch = body.patch as { rev: number; set?: { observedAt?: number } };
         w.rev = patch.rev;
@@ -127,5 +132,5 @@ setTimeout(() => {
     if (w.seqs.size > 0) lost += Math.max(...w.seqs) - Math.min(...w.seqs) + 1 - w.seqs.size;
   }
   const longestSilenceMs = Math.max(0, ...watches.map((w) => Math.max(w.longestSilenceMs, Date.now() - w.lastPatchAt)));
-  process.stdout.write(JSON.stringify({ connected, reconnects, reasons, latencies, events, lost, dup, longestSilenceMs }) + '\n', () => process.exit(0));
+  process.stdout.write(JSON.stringify({ connected, reconnects, reasons, received, latencies, events, lost, dup, longestSilenceMs }) + '\n', () => process.exit(0));
 }, durationMs);

@@ -105,7 +105,7 @@ try {
   // the clients
   const ids = clusters.map((c) => c.id).join(',');
   const per = Math.ceil(CLIENTS / PROCS);
-  type Result = { connected: number; reconnects: number; reasons: Record<string, number>; latencies: number[]; events: number; lost: number; dup: number; longestSilenceMs: number };
+  type Result = { connected: number; reconnects: number; reasons: Record<string, number>; received: Record<string, { n: number; bytes: number }>; latencies: number[]; events: number; lost: number; dup: number; longestSilenceMs: number };
   const ready: Promise<void>[] = [];
   const results: Promise<Result>[] = [];
   for (let i = 0; i < PROCS; i++) {
@@ -176,6 +176,9 @@ try {
   const failover = Math.max(...all.map((r) => r.longestSilenceMs));
   const reasons: Record<string, number> = {};
   for (const r of all) for (const [k, v] of Object.entries(r.reasons)) reasons[k] = (reasons[k] ?? 0) + v;
+  const received: Record<string, { n: number; bytes: number }> = {};
+  for (const r of all) for (const [k, v] of Object.entries(r.received)) { const t = (received[k] ??= { n: 0, bytes: 0 }); t.n += v.n; t.bytes += v.bytes; }
+  console.log(`received by the clients: ${Object.entries(received).map(([k, v]) => `${k} ${v.n} (${(v.bytes / 1e6).toFixed(1)} MB)`).join(', ')}`);
   const p50 = percentile(lat, 50);
   const p99 = percentile(lat, 99);
   const rssPer = Math.max(...rss.values());

@@ -353,6 +353,7 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
       // the leases go back first: the other replicas take the clusters over at once
       await replication?.stop();
       await Promise.all([alerts.stop(), deadman.stop()]);
+      clusterAdmin.detach();
       // io.close() disconnects the sockets and closes the HTTP server
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

@@ -2,11 +2,12 @@
 // validated by its kind's schema, persisted (secrets in the encrypted store), its collector started or
 // stopped, and every socket told (`clusters`). Clusters of QUORATE_CLUSTERS are read-only here.
 // Changes run one at a time: two requests for the same id cannot both pass the checks.
-import { ClusterPatchBase, SocketEvents, type ClusterDetail, type ClusterList } from '@quorate/model';
+import { ClusterPatchBase, type ClusterDetail, type ClusterList } from '@quorate/model';
 import type { Store, StoredCluster } from '@quorate/store';
 import { kindOf } from '@quorate/sources';
 import { invalidCluster, parseClusterEntry, parseSettings, settingsOf, storedClusterConfig, type ClusterConfig, type KindDefaults } from './cluster-entry';
 import { stopCluster } from './cluster-build';
+import { ClusterBroadcast } from './cluster-broadcast';
 import type { Cluster, ClusterRegistry } from './clusters';
 import { MAX_CLUSTERS } from './config';
 import { roomOf, type GatewayServer } from './gateway';
@@ -27,27 +28,21 @@ export interface ClusterAdminDeps {
 
 export class ClusterAdmin {
   private queue: Promise<unknown> = Promise.resolve();
-  /** the `clusters` broadcasts, in the order of the changes */
-  private broadcasts: Promise<void> = Promise.resolve();
+  private broadcast: ClusterBroadcast | null = null;
   private io: GatewayServer | null = null;
 
   constructor(private readonly d: ClusterAdminDeps) {}
 
-  /** the gateway, once it exists (it needs the registry first) */
+  /** the gateway, once it exists (it needs the registry first): the list and the states go to its sockets */
   attach(io: GatewayServer): void {
     this.io = io;
-    this.d.clusters.on('changed', () => {
-      this.broadcasts = this.broadcasts.then(async () => {
-        try {
-          const list = await this.list();
-          // to this replica's sockets: every replica lists every cluster and sends its own (through the
-          // adapter, each list would reach every browser once per replica)
-          this.io?.local.emit(SocketEvents.clusters, list);
-        } catch (err) {
-          this.d.logger.error({ err }, 'could not send the cluster list');
-        }
-      });
-    });
+    this.broadcast = new ClusterBroadcast(this.d.clusters, io, () => this.list(), this.d.logger);
+  }
+
+  /** no more list messages (shutdown) */
+  detach(): void {
+    this.broadcast?.stop();
+    this.broadcast = null;
   }
 
   /**

@@ -1,6 +1,7 @@
 // Each cluster's state in the list (cluster-state.ts, clusters.ts): votes and nodes online from the newest
 // snapshot, `since` moving only with the health (the first look counts), and the list sent again only when
-// the state key changes — a new snapshot that changes only latencies sends nothing.
+// the state key changes — a new snapshot that changes only latencies announces nothing; the whole list is
+// announced only when the list itself changes.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ClusterState, type ClusterSnapshot } from '@quorate/model';
@@ -52,11 +53,16 @@ function registry(...collectors: FakeCollector[]) {
     () => now,
   );
   let changes = 0;
-  r.on('changed', () => changes++);
+  let lists = 0;
+  const announced: string[] = [];
+  r.on('state', (id) => (changes++, announced.push(id)));
+  r.on('changed', () => lists++);
   return {
     r,
     state: (i = 0) => r.summaries()[i]!.state!,
     changes: () => changes,
+    lists: () => lists,
+    announced,
     at: (t: number) => (now = t),
   };
 }
@@ -114,10 +120,10 @@ describe('the registry', () => {
     expect(state()).toMatchObject({ health: 'lost', since: 5_000, nodes: { online: 2, total: 5 } });
   });
 
-  it('sends the list again when health, votes or nodes change; an unchanged state sends nothing', () => {
+  it('announces a state when health, votes or nodes change (its cluster alone, not the list); an unchanged state announces nothing', () => {
     const a = new FakeCollector();
     const b = new FakeCollector();
-    const { changes, state } = registry(a, b);
+    const { changes, state, lists, announced } = registry(a, b);
     a.observe(sampleSnapshot());
     expect(changes()).toBe(1); // unknown -> healthy
     b.observe(sampleSnapshot());
@@ -140,18 +146,25 @@ describe('the registry', () => {
     expect(changes()).toBe(4);
     b.observe(sampleSnapshot({ nodes: 4 }));
     expect(changes()).toBe(4);
+    expect(announced).toEqual(['c0', 'c1', 'c0', 'c1']);
+    expect(lists()).toBe(0);
   });
 
   it('listing does not emit, and a removed cluster is no longer heard', () => {
     const a = new FakeCollector();
     const b = new FakeCollector();
-    const { r, changes } = registry(a, b);
+    const { r, changes, lists } = registry(a, b);
     r.summaries();
     r.summaries();
     expect(changes()).toBe(0);
+    expect(lists()).toBe(0);
     r.remove('c1');
-    expect(changes()).toBe(1);
+    expect(lists()).toBe(1);
     b.observe(sampleSnapshot());
+    expect(changes()).toBe(0);
+    expect(r.stateOfId('c1')).toBeUndefined();
+    a.observe(sampleSnapshot());
     expect(changes()).toBe(1);
+    expect(r.stateOfId('c0')).toMatchObject({ health: 'healthy' });
   });
 });

@@ -52,8 +52,10 @@ export const isLed = (c: Cluster): c is LedCluster => c.collector !== null;
 interface RegistryEvents {
   added: [Cluster];
   removed: [Cluster];
-  /** anything in the list changed (added, removed, renamed, a new default, a cluster's state) */
+  /** the list changed (added, removed, renamed, a new default): send it whole */
   changed: [];
+  /** one cluster's state changed (cluster-state.ts's key): send that state */
+  state: [clusterId: string];
 }
 
 interface Watched {
@@ -82,7 +84,7 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
     if (clusters.length === 0) throw new Error('no cluster configured');
   }
 
-  /** the list is sent again when a snapshot changes a cluster's state (its collector's `observed`) */
+  /** a snapshot that changes a cluster's state (its feed's `observed`) announces it */
   private watch(c: Cluster): void {
     const before = this.watched.get(c.config.id);
     before?.stop();
@@ -93,7 +95,7 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
       if (w.key === key) return;
       w.key = key;
       // at once, inside the collector's ingest (its errors are caught there): a timer could fire after close
-      this.emit('changed');
+      this.emit('state', c.config.id);
     };
     c.feed.on('observed', onObserved);
     // new settings (put) keep the health's `since` when the health stays; the first look is a change
@@ -112,6 +114,12 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
       w.since = this.now();
     }
     return { ...s, since: w.since };
+  }
+
+  /** a listed cluster's state now; undefined when it is not listed */
+  stateOfId(id: string): ClusterState | undefined {
+    const c = this.byId.get(id);
+    return c ? this.stateOf(c) : undefined;
   }
 
   /** the one marked default (the newest mark wins: see setDefault), else the first */

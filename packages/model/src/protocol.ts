@@ -44,6 +44,7 @@ export const SocketEvents = {
   event: 'event',
   task: 'task',
   clusters: 'clusters',
+  clusterStates: 'clusterStates',
   incident: 'incident',
 } as const;
 
@@ -61,8 +62,10 @@ export interface ServerToClient {
   [SocketEvents.task]: (msg: TaskMessage) => void;
   /** an incident on the subscribed cluster opened, changed or closed (to the cluster's room) */
   [SocketEvents.incident]: (msg: IncidentChange) => void;
-  /** the cluster list changed (added, changed, removed): to every socket */
+  /** the cluster list changed (added, renamed, removed, a new default): the whole list, to every socket */
   [SocketEvents.clusters]: (list: ClusterList) => void;
+  /** some clusters' states changed (health, votes, nodes, source): only those, merged into the list held */
+  [SocketEvents.clusterStates]: (msg: ClusterStates) => void;
 }
 export interface ClientToServer {
   /** the request is `unknown` on the server until SubscribeRequest has parsed it */
@@ -132,6 +135,26 @@ export const ClusterList = z.object({
   removed: z.array(RemovedCluster).optional(),
 });
 export type ClusterList = z.infer<typeof ClusterList>;
+
+/**
+ * The states that changed since the last message: with 100 clusters the whole list is 33 KB, and a fault
+ * somewhere changes some state every second, to every socket (issue 17 measured 3.7 lists a second per socket).
+ */
+export const ClusterStates = z.object({ states: z.array(z.object({ id: z.string(), state: ClusterState })) });
+export type ClusterStates = z.infer<typeof ClusterStates>;
+
+/** A list with `msg`'s states merged in (by id; ids the list lacks are left out: a full list follows them). */
+export function mergeClusterStates(list: ClusterList, msg: ClusterStates): ClusterList {
+  const byId = new Map(msg.states.map((s) => [s.id, s.state]));
+  let changed = false;
+  const clusters = list.clusters.map((c) => {
+    const state = byId.get(c.id);
+    if (state === undefined) return c;
+    changed = true;
+    return { ...c, state };
+  });
+  return changed ? { ...list, clusters } : list;
+}
 
 /** the one error shape of the REST API */
 export const ApiError = z.object({ error: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() });

@@ -1,13 +1,16 @@
 // The live cache: one socket feeds TanStack Query. Snapshot -> setQueryData; patches -> applyPatch;
 // events -> appended (deduped by seq) to the events query, whose first page comes from REST; incidents ->
-// replaced by id in the incidents query (REST too, reloaded on every subscribe: the socket does not replay them).
+// replaced by id in the incidents query (REST too, reloaded on every subscribe: the socket does not replay them);
+// the cluster list -> replaced whole, or the states that changed merged in.
 // On reconnect we re-subscribe with our last rev and seq so the BFF can resume with patches.
 import { useEffect } from 'react';
 import { queryOptions, skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
   applyPatch,
+  mergeClusterStates,
   type ClusterEvent,
   type ClusterList,
+  type ClusterStates,
   type Incident,
   type IncidentChange,
   type IncidentList,
@@ -199,6 +202,10 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   const onClusters = (list: ClusterList) => {
     qc.setQueriesData<ClusterList>({ queryKey: ['clusters'] }, () => list);
   };
+  // some clusters' states changed (health, votes, nodes): merged into the list held
+  const onClusterStates = (msg: ClusterStates) => {
+    qc.setQueriesData<ClusterList>({ queryKey: ['clusters'] }, (old) => (old ? mergeClusterStates(old, msg) : old));
+  };
 
   const onConnect = () => {
     setConnection({ status: 'connecting', error: null });
@@ -226,6 +233,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   socket.on('incident', onIncident);
   socket.on('task', onTask);
   socket.on('clusters', onClusters);
+  socket.on('clusterStates', onClusterStates);
   socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
   socket.on('connect_error', onConnectError);
@@ -241,6 +249,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
     socket.off('incident', onIncident);
     socket.off('task', onTask);
     socket.off('clusters', onClusters);
+    socket.off('clusterStates', onClusterStates);
     socket.off('connect', onConnect);
     socket.off('disconnect', onDisconnect);
     socket.off('connect_error', onConnectError);
