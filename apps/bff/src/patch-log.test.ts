@@ -50,4 +50,13 @@ describe('PatchLog', () => {
     expect(log.since(9)!.map((p) => p.rev)).toEqual([10, 11]);
     expect(log.since(8)).toBeNull();
   });
+
+  it('telemetry columns count a link (or view) each', () => {
+    const log = new PatchLog(500, 100);
+    // 30 links' stats and 5 views' stamps + the set: 36 items each, 2 fit in 100
+    const stats = (baseRev: number): SnapshotPatch => ({ ...patch(baseRev), linkStats: Array.from({ length: 120 }, (_, i) => i), viewStamps: Array.from({ length: 10 }, (_, i) => i) });
+    for (let r = 1; r <= 4; r++) log.push(stats(r));
+    expect(log.since(3)!.map((p) => p.rev)).toEqual([4, 5]);
+    expect(log.since(2)).toBeNull();
+  });
 });

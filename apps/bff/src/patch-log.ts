@@ -19,6 +19,9 @@ const itemsOf = (p: SnapshotPatch): number =>
   (p.links ? p.links.upsert.length + p.links.remove.length : 0) +
   (p.views ? p.views.upsert.length + p.views.remove.length : 0) +
   (p.storageItems ? p.storageItems.upsert.length + p.storageItems.remove.length : 0) +
+  // telemetry columns: a link's or a view's worth each (smaller than an item; counted as one, to be safe)
+  (p.linkStats ? p.linkStats.length / 4 : 0) +
+  (p.viewStamps ? p.viewStamps.length / 2 : 0) +
   1;
 
 export class PatchLog {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SnapshotPatch } from './patch';
-import { applyPatch, canonicalize, linkKey, makePatch } from './patching';
+import { applyPatch, canonicalize, linkKey, linkKeyNumber, makePatch } from './patching';
 import { ClusterSnapshot } from './snapshot';
 import { sampleSnapshot, snapshotArb, snapshotPairArb } from './testing/arbitraries';
 
@@ -42,18 +42,57 @@ describe('makePatch', () => {
     expect(makePatch(s, later(s), 4, 5)).toEqual({ rev: 5, baseRev: 4, set: { observedAt: s.observedAt + 1000 } });
   });
 
-  it('at 32 nodes x 8 links, one changed link is exactly one link upsert', () => {
+  it('at 32 nodes x 8 links, one link going down is exactly one link upsert', () => {
     const prev = sampleSnapshot({ nodes: 32, links: 8 });
     const next = later(prev, (s) => {
-      must(s.links.find((l) => linkKey(l) === '17:5:6')).latencyAvgMs = 9;
+      Object.assign(must(s.links.find((l) => linkKey(l) === '17:5:6')), { connected: false, downCount: 1 });
     });
     const patch = must(makePatch(prev, next, 1, 2));
     expect(patch.links).toEqual({ upsert: [must(next.links.find((l) => linkKey(l) === '17:5:6'))], remove: [] });
+    expect(patch.linkStats).toBeUndefined();
     expect(patch.nodes).toBeUndefined();
     expect(patch.views).toBeUndefined();
     expect(patch.storageItems).toBeUndefined();
     expect(Object.keys(patch.set)).toEqual(['observedAt']);
     expect(applyPatch(prev, patch)).toEqual(next);
+  });
+
+  it('latency and loss alone go as linkStats columns (key, avg, max, loss); a stamp alone as viewStamps; both rebuild next', () => {
+    const prev = sampleSnapshot({ nodes: 16, links: 2 });
+    const next = later(prev, (s) => {
+      for (const l of s.links) Object.assign(l, { latencyAvgMs: (l.latencyAvgMs ?? 0) + 0.125, latencyMaxMs: null, lossPct: 2.5 });
+      for (const v of s.views) v.observedAt += 1000;
+      Object.assign(must(s.links.find((l) => linkKey(l) === '3:4:1')), { connected: false, downCount: 2 });
+    });
+    const patch = must(makePatch(prev, next, 1, 2));
+    expect(patch.links?.upsert.map(linkKey)).toEqual(['3:4:1']);
+    expect(patch.linkStats).toHaveLength((next.links.length - 1) * 4);
+    const first = must(next.links.find((l) => linkKey(l) !== '3:4:1'));
+    expect(patch.linkStats!.slice(0, 4)).toEqual([linkKeyNumber(first), first.latencyAvgMs, null, 2.5]);
+    expect(patch.views).toBeUndefined();
+    expect(patch.viewStamps).toEqual(next.views.flatMap((v) => [v.nodeId, v.observedAt]));
+    expect(SnapshotPatch.parse(patch)).toEqual(patch);
+    expect(applyPatch(prev, patch)).toEqual(next);
+    // the wire: a fifth of the upserts it replaces
+    const asUpserts = JSON.stringify(next.links.filter((l) => linkKey(l) !== '3:4:1'));
+    expect(JSON.stringify(patch.linkStats).length).toBeLessThan(asUpserts.length / 4);
+  });
+
+  it('telemetry for a link or view the snapshot lacks does not fit: applyPatch throws (the client asks for a snapshot)', () => {
+    const s = sampleSnapshot();
+    expect(() => applyPatch(s, { rev: 2, baseRev: 1, set: {}, linkStats: [linkKeyNumber({ from: 9, to: 9, link: 0 }), 1, 1, 0] })).toThrow(/lacks/);
+    expect(() => applyPatch(s, { rev: 2, baseRev: 1, set: {}, viewStamps: [99, 5] })).toThrow(/lacks/);
+  });
+
+  it('the schema refuses malformed telemetry columns', () => {
+    const base = { rev: 2, baseRev: 1, set: {} };
+    expect(SnapshotPatch.safeParse({ ...base, linkStats: [1, 2, 3] }).success).toBe(false);
+    expect(SnapshotPatch.safeParse({ ...base, linkStats: [null, 2, 3, 0] }).success).toBe(false);
+    expect(SnapshotPatch.safeParse({ ...base, linkStats: [1.5, 2, 3, 0] }).success).toBe(false);
+    expect(SnapshotPatch.safeParse({ ...base, linkStats: [8, -2, 3, 0] }).success).toBe(false);
+    expect(SnapshotPatch.safeParse({ ...base, linkStats: [8, 2, 3, 101] }).success).toBe(false);
+    expect(SnapshotPatch.safeParse({ ...base, viewStamps: [1] }).success).toBe(false);
+    expect(SnapshotPatch.safeParse({ ...base, linkStats: [8, 2, null, 100], viewStamps: [1, 5] }).success).toBe(true);
   });
 
   it('upserts new and changed nodes and removes gone ones by id', () => {
@@ -224,6 +263,27 @@ describe('properties', () => {
         expect(applyPatch(prev, clone(patch))).toEqual(out);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('telemetry moved at random (latency, loss, null or not; view stamps) rebuilds next through a JSON round trip, with no link or view upserted', () => {
+    const telemetry = fc.record({ avg: fc.option(fc.double({ min: 0, max: 1e4, noNaN: true })), max: fc.option(fc.double({ min: 0, max: 1e4, noNaN: true })), loss: fc.option(fc.double({ min: 0, max: 100, noNaN: true })) });
+    fc.assert(
+      fc.property(snapshotArb(), fc.array(telemetry, { minLength: 64, maxLength: 64 }), fc.integer({ min: 1, max: 1e6 }), (prev, moves, dt) => {
+        const next = clone(prev);
+        next.links.forEach((l, i) => {
+          const m = moves[i % moves.length]!;
+          Object.assign(l, { latencyAvgMs: m.avg, latencyMaxMs: m.max, lossPct: m.loss });
+        });
+        for (const v of next.views) v.observedAt += dt;
+        const patch = makePatch(prev, next, 1, 2);
+        if (patch === null) return;
+        expect(patch.links).toBeUndefined();
+        expect(patch.views).toBeUndefined();
+        const wire = JSON.parse(JSON.stringify(patch)) as unknown;
+        expect(applyPatch(prev, SnapshotPatch.parse(wire))).toEqual(canonicalize(next));
+      }),
+      { numRuns: 200 },
     );
   });
 

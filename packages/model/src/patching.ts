@@ -70,18 +70,29 @@ export function makePatch(prev: ClusterSnapshot, next: ClusterSnapshot, baseRev:
 
   const nodes = diffKeyed(prev.nodes, next.nodes, nodeNum, (n) => n.id);
   if (nodes) patch.nodes = nodes;
-  const links = diffKeyed(prev.links, next.links, linkKeyNumber, linkKey, linkEqual);
+  // telemetry apart (columns, not items): latency moves every link every tick, a view's stamp every poll
+  const linkTelemetry: LinkObservation[] = [];
+  const links = diffKeyed(prev.links, next.links, linkKeyNumber, linkKey, linkEqual, linkStateEqual, linkTelemetry);
   if (links) patch.links = links;
-  const views = diffKeyed(prev.views, next.views, viewNum, (v) => v.nodeId);
+  if (linkTelemetry.length > 0) {
+    const stats: (number | null)[] = [];
+    for (const l of linkTelemetry) stats.push(linkKeyNumber(l), l.latencyAvgMs, l.latencyMaxMs, l.lossPct);
+    patch.linkStats = stats;
+  }
+  const viewTelemetry: NodeView[] = [];
+  const views = diffKeyed(prev.views, next.views, viewNum, (v) => v.nodeId, deepEqual, viewStateEqual, viewTelemetry);
   if (views) patch.views = views;
+  if (viewTelemetry.length > 0) patch.viewStamps = viewTelemetry.flatMap((v) => [v.nodeId, v.observedAt]);
 
-  return changed || nodes || links || views ? patch : null;
+  return changed || nodes || links || views || linkTelemetry.length > 0 || viewTelemetry.length > 0 ? patch : null;
 }
 
 /**
  * Upserts of new and changed items, removals of gone keys; null when the collection is unchanged.
  * Sources list items in the same order tick after tick, so the aligned prefix is compared pairwise
  * and only the rest goes through a map (keys are unique, so a key of the rest is not in the prefix).
+ * With `sameState`, a changed item whose state is the same (only its telemetry moved) goes to `telemetry`
+ * instead of the upserts.
  */
 function diffKeyed<T, K, R>(
   prev: readonly T[],
@@ -89,16 +100,22 @@ function diffKeyed<T, K, R>(
   key: (item: T) => K,
   removeKey: (item: T) => R,
   equal: (a: T, b: T) => boolean = deepEqual,
+  sameState?: (a: T, b: T) => boolean,
+  telemetry?: T[],
 ): { upsert: T[]; remove: R[] } | null {
   const upsert: T[] = [];
   const remove: R[] = [];
+  const changedTo = (a: T, b: T) => {
+    if (sameState && telemetry && sameState(a, b)) telemetry.push(b);
+    else upsert.push(b);
+  };
   const aligned = Math.min(prev.length, next.length);
   let i = 0;
   for (; i < aligned; i++) {
     const a = prev[i] as T;
     const b = next[i] as T;
     if (key(a) !== key(b)) break;
-    if (a !== b && !equal(a, b)) upsert.push(b);
+    if (a !== b && !equal(a, b)) changedTo(a, b);
   }
   if (i < prev.length || i < next.length) {
     const before = new Map<K, T>();
@@ -109,7 +126,8 @@ function diffKeyed<T, K, R>(
       const k = key(item);
       seen.add(k);
       const old = before.get(k);
-      if (old === undefined || (old !== item && !equal(old, item))) upsert.push(item);
+      if (old === undefined) upsert.push(item);
+      else if (old !== item && !equal(old, item)) changedTo(old, item);
     }
     for (let j = i; j < prev.length; j++) if (!seen.has(key(prev[j] as T))) remove.push(removeKey(prev[j] as T));
   }
@@ -129,6 +147,22 @@ function linkEqual(a: LinkObservation, b: LinkObservation): boolean {
     a.to === b.to &&
     a.link === b.link
   );
+}
+
+/** all but the telemetry (latency, loss) equal; exactly the schema's fields, so a link rebuilt from stats is `b` */
+function linkStateEqual(a: LinkObservation, b: LinkObservation): boolean {
+  return a.connected === b.connected && a.enabled === b.enabled && a.downCount === b.downCount && hasLinkFieldsOnly(a) && hasLinkFieldsOnly(b);
+}
+const LINK_FIELDS = 9;
+function hasLinkFieldsOnly(l: LinkObservation): boolean {
+  let n = 0;
+  for (const _ in l) n++;
+  return n === LINK_FIELDS && l.latencyAvgMs !== undefined && l.latencyMaxMs !== undefined && l.lossPct !== undefined;
+}
+
+/** all but observedAt equal */
+function viewStateEqual(a: NodeView, b: NodeView): boolean {
+  return deepEqual({ ...a, observedAt: 0 }, { ...b, observedAt: 0 });
 }
 
 /**
@@ -151,6 +185,7 @@ export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): Clu
     const remove = new Set(patch.links.remove.map(parseLinkKey));
     out.links = applyKeyed(out.links, patch.links.upsert, remove, linkKeyNumber, byLinkKey);
   } else if (!isSorted(out.links, byLinkKey)) out.links = [...out.links].sort(byLinkKey);
+  if (patch.linkStats) out.links = applyLinkStats(out.links, patch.linkStats, out.links === snapshot.links);
 
   if (patch.storageItems) {
     if (out.storage === null) throw new Error('applyPatch: storageItems for a snapshot without storage');
@@ -160,6 +195,41 @@ export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): Clu
   const byView = viewOrder(out.observer?.nodeId ?? null);
   if (patch.views) out.views = applyKeyed(out.views, patch.views.upsert, new Set(patch.views.remove), viewNum, byView);
   else if (!isSorted(out.views, byView)) out.views = [...out.views].sort(byView);
+  if (patch.viewStamps) out.views = applyViewStamps(out.views, patch.viewStamps);
+  return out;
+}
+
+/** links with new telemetry; a key the links lack: the patch does not fit (throws) */
+function applyLinkStats(links: LinkObservation[], stats: readonly (number | null)[], shared: boolean): LinkObservation[] {
+  const at = new Map<number, number>();
+  for (let i = 0; i < links.length; i++) at.set(linkKeyNumber(links[i] as LinkObservation), i);
+  const out = shared ? [...links] : links;
+  for (let i = 0; i + 3 < stats.length; i += 4) {
+    const j = at.get(stats[i] as number);
+    if (j === undefined) throw new Error(`applyPatch: telemetry for link ${stats[i]}, which the snapshot lacks`);
+    const l = out[j] as LinkObservation;
+    out[j] = {
+      from: l.from,
+      to: l.to,
+      link: l.link,
+      enabled: l.enabled,
+      connected: l.connected,
+      latencyAvgMs: stats[i + 1] ?? null,
+      latencyMaxMs: stats[i + 2] ?? null,
+      lossPct: stats[i + 3] ?? null,
+      downCount: l.downCount,
+    };
+  }
+  return out;
+}
+
+function applyViewStamps(views: NodeView[], stamps: readonly number[]): NodeView[] {
+  const out = [...views];
+  for (let i = 0; i + 1 < stamps.length; i += 2) {
+    const j = out.findIndex((v) => v.nodeId === stamps[i]);
+    if (j < 0) throw new Error(`applyPatch: a stamp for node ${stamps[i]}'s view, which the snapshot lacks`);
+    out[j] = { ...(out[j] as NodeView), observedAt: stamps[i + 1] as number };
+  }
   return out;
 }
 
