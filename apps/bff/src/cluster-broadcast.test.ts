@@ -69,6 +69,14 @@ describe('ClusterBroadcast', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(sent).toEqual([{ name: 'clusters', body: list }]);
 
+    // changes while a list waits for its turn: one more list, not one each
+    registry.emit('changed');
+    registry.emit('changed');
+    registry.emit('changed');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.filter((m) => m.name === 'clusters')).toHaveLength(2);
+    sent.length = 1;
+
     states.delete('b');
     registry.emit('state', 'b');
     await vi.advanceTimersByTimeAsync(0);

@@ -18,8 +18,13 @@ export class ClusterBroadcast {
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private lastStatesAt = -Infinity;
+  /** a list is waiting for its turn: a change until it is read is in it */
+  private listQueued = false;
   private readonly onChanged = () => {
+    if (this.listQueued) return;
+    this.listQueued = true;
     this.lists = this.lists.then(async () => {
+      this.listQueued = false;
       try {
         this.io.local.emit(SocketEvents.clusters, await this.list());
       } catch (err) {

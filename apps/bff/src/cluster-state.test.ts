@@ -150,6 +150,29 @@ describe('the registry', () => {
     expect(lists()).toBe(0);
   });
 
+  it('a cluster put again with the same listing (a replica took its lease over) announces its state if that changed, not the list', () => {
+    const a = new FakeCollector();
+    const b = new FakeCollector();
+    const { r, lists, announced } = registry(a, b);
+    a.observe(sampleSnapshot());
+    const same = new FakeCollector();
+    same.snapshot = sampleSnapshot();
+    r.put(clusterOf('c0', same));
+    expect(lists()).toBe(0);
+    expect(announced).toEqual(['c0']); // the first observation only: the state held
+    const degraded = new FakeCollector();
+    degraded.snapshot = withOffline(3, 1);
+    r.put(clusterOf('c0', degraded));
+    expect(lists()).toBe(0);
+    expect(announced).toEqual(['c0', 'c0']);
+    // renamed: the list
+    r.put({ ...clusterOf('c0', degraded), config: { ...clusterOf('c0', degraded).config, name: 'renamed' } });
+    expect(lists()).toBe(1);
+    // a new id: the list
+    r.put(clusterOf('c9', new FakeCollector()));
+    expect(lists()).toBe(2);
+  });
+
   it('listing does not emit, and a removed cluster is no longer heard', () => {
     const a = new FakeCollector();
     const b = new FakeCollector();
