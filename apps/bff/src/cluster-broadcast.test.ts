@@ -17,7 +17,7 @@ function setup() {
     ['a', healthy],
     ['b', healthy],
   ]);
-  const registry = Object.assign(new EventEmitter(), { stateOfId: (id: string) => states.get(id) });
+  const registry = Object.assign(new EventEmitter(), { stateOfId: (id: string) => (states.has(id) ? { state: states.get(id)!, capabilities: ['faults'] } : undefined) });
   const sent: { name: string; body: unknown }[] = [];
   const io = { local: { emit: (name: string, body: unknown) => sent.push({ name, body }) } };
   const list: ClusterList = { clusters: [{ id: 'a', name: 'A', source: 'sim', default: true, origin: 'config', capabilities: [], state: healthy }] };
@@ -36,7 +36,7 @@ describe('ClusterBroadcast', () => {
     registry.emit('state', 'a');
     expect(sent).toHaveLength(0); // not inside the collector's ingest
     await vi.advanceTimersByTimeAsync(0);
-    expect(stateMessages()).toEqual([[{ id: 'a', state: healthy }]]);
+    expect(stateMessages()).toEqual([[{ id: 'a', state: healthy, capabilities: ['faults'] }]]);
 
     // three changes within the window: one message at its end, each cluster once, with its state then
     registry.emit('state', 'b');
@@ -48,10 +48,10 @@ describe('ClusterBroadcast', () => {
     expect(stateMessages()).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(100);
     expect(stateMessages()).toEqual([
-      [{ id: 'a', state: healthy }],
+      [{ id: 'a', state: healthy, capabilities: ['faults'] }],
       [
-        { id: 'b', state: healthy },
-        { id: 'a', state: lost },
+        { id: 'b', state: healthy, capabilities: ['faults'] },
+        { id: 'a', state: lost, capabilities: ['faults'] },
       ],
     ]);
     expect(sent.some((m) => m.name === 'clusters')).toBe(false);
@@ -92,7 +92,7 @@ describe('ClusterBroadcast', () => {
 });
 
 describe('mergeClusterStates', () => {
-  it('replaces the states of listed clusters; ids the list lacks are left out; nothing listed changed: the same list', () => {
+  it('replaces the states and capabilities of listed clusters; ids the list lacks are left out; nothing listed changed: the same list', () => {
     const list: ClusterList = {
       clusters: [
         { id: 'a', name: 'A', source: 'sim', default: true, origin: 'config', capabilities: [], state: healthy },
@@ -102,16 +102,16 @@ describe('mergeClusterStates', () => {
     };
     const merged = mergeClusterStates(list, {
       states: [
-        { id: 'b', state: lost },
-        { id: 'zz', state: lost },
+        { id: 'b', state: lost, capabilities: ['faults', 'join'] },
+        { id: 'zz', state: lost, capabilities: [] },
       ],
     });
-    expect(merged.clusters.map((c) => [c.id, c.state?.health])).toEqual([
-      ['a', 'healthy'],
-      ['b', 'lost'],
+    expect(merged.clusters.map((c) => [c.id, c.state?.health, c.capabilities])).toEqual([
+      ['a', 'healthy', []],
+      ['b', 'lost', ['faults', 'join']],
     ]);
     expect(merged.clusters[0]).toBe(list.clusters[0]);
     expect(merged.removed).toBe(list.removed);
-    expect(mergeClusterStates(list, { states: [{ id: 'zz', state: lost }] })).toBe(list);
+    expect(mergeClusterStates(list, { states: [{ id: 'zz', state: lost, capabilities: [] }] })).toBe(list);
   });
 });

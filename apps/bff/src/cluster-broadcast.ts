@@ -55,8 +55,8 @@ export class ClusterBroadcast {
   private flush(): void {
     this.timer = null;
     const states = [...this.pending].flatMap((id) => {
-      const state = this.clusters.stateOfId(id);
-      return state ? [{ id, state }] : [];
+      const now = this.clusters.stateOfId(id);
+      return now ? [{ id, ...now }] : [];
     });
     this.pending.clear();
     if (states.length === 0) return;

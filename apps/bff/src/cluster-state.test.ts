@@ -16,8 +16,9 @@ const OK: SourceHealth = { state: 'ok', message: null, lastObservedAt: null };
 class FakeCollector extends EventEmitter {
   snapshot: ClusterSnapshot | null = null;
   sourceHealth: SourceHealth = OK;
+  caps: string[] = [];
   capabilities() {
-    return [];
+    return this.caps;
   }
   current() {
     return this.snapshot ? { rev: 1, snapshot: this.snapshot } : null;
@@ -165,6 +166,16 @@ describe('the registry', () => {
     r.put(clusterOf('c0', degraded));
     expect(lists()).toBe(0);
     expect(announced).toEqual(['c0', 'c0']);
+    // a mirror learns what the cluster can do from its holder: announced with the state, not as a list
+    const mirror = new FakeCollector();
+    mirror.snapshot = withOffline(3, 1);
+    r.put(clusterOf('c0', mirror));
+    expect(announced).toEqual(['c0', 'c0']);
+    mirror.caps = ['faults'];
+    mirror.observe(withOffline(3, 1));
+    expect(announced).toEqual(['c0', 'c0', 'c0']);
+    expect(r.stateOfId('c0')).toMatchObject({ capabilities: ['faults'], state: { health: 'degraded' } });
+    expect(lists()).toBe(0);
     // renamed: the list
     r.put({ ...clusterOf('c0', degraded), config: { ...clusterOf('c0', degraded).config, name: 'renamed' } });
     expect(lists()).toBe(1);
@@ -188,6 +199,6 @@ describe('the registry', () => {
     expect(r.stateOfId('c1')).toBeUndefined();
     a.observe(sampleSnapshot());
     expect(changes()).toBe(1);
-    expect(r.stateOfId('c0')).toMatchObject({ health: 'healthy' });
+    expect(r.stateOfId('c0')).toMatchObject({ state: { health: 'healthy' } });
   });
 });

@@ -54,7 +54,7 @@ interface RegistryEvents {
   removed: [Cluster];
   /** the list changed (added, removed, renamed, a new default): send it whole */
   changed: [];
-  /** one cluster's state changed (cluster-state.ts's key): send that state */
+  /** one cluster's state (cluster-state.ts's key) or capabilities changed: send those */
   state: [clusterId: string];
 }
 
@@ -91,7 +91,7 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
     const onObserved = () => {
       const w = this.watched.get(c.config.id);
       if (!w) return;
-      const key = stateKey(this.stateOf(c));
+      const key = this.watchKey(c);
       if (w.key === key) return;
       w.key = key;
       // at once, inside the collector's ingest (its errors are caught there): a timer could fire after close
@@ -101,7 +101,12 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
     // new settings (put) keep the health's `since` when the health stays; the first look is a change
     const w: Watched = { key: '', health: before?.health ?? null, since: before?.since ?? 0, stop: () => c.feed.off('observed', onObserved) };
     this.watched.set(c.config.id, w);
-    w.key = stateKey(this.stateOf(c));
+    w.key = this.watchKey(c);
+  }
+
+  /** what `state` announces: the state's key and the capabilities (a mirror learns them from the holder) */
+  private watchKey(c: Cluster): string {
+    return `${stateKey(this.stateOf(c))}|${c.feed.capabilities().join(',')}`;
   }
 
   /** the state as listed; a health unlike the last one seen starts a new `since` (whoever asks first notices) */
@@ -116,10 +121,10 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
     return { ...s, since: w.since };
   }
 
-  /** a listed cluster's state now; undefined when it is not listed */
-  stateOfId(id: string): ClusterState | undefined {
+  /** a listed cluster's state and capabilities now; undefined when it is not listed */
+  stateOfId(id: string): { state: ClusterState; capabilities: CapabilityName[] } | undefined {
     const c = this.byId.get(id);
-    return c ? this.stateOf(c) : undefined;
+    return c ? { state: this.stateOf(c), capabilities: c.feed.capabilities() } : undefined;
   }
 
   /** the one marked default (the newest mark wins: see setDefault), else the first */
@@ -161,9 +166,9 @@ export class ClusterRegistry extends EventEmitter<RegistryEvents> {
     else if (this.watched.get(cluster.config.id)?.key !== stateBefore) this.emit('state', cluster.config.id);
   }
 
-  /** what the list shows of every cluster but its state */
+  /** what the list shows of every cluster but its state and capabilities (those go with `state`) */
   private listKey(): string {
-    return JSON.stringify(this.summaries().map(({ state: _state, ...rest }) => rest));
+    return JSON.stringify(this.summaries().map(({ state: _state, capabilities: _capabilities, ...rest }) => rest));
   }
 
   /** takes it off the list (the caller stops its collector); never the last one */

@@ -137,21 +137,21 @@ export const ClusterList = z.object({
 export type ClusterList = z.infer<typeof ClusterList>;
 
 /**
- * The states that changed since the last message: with 100 clusters the whole list is 33 KB, and a fault
+ * The states (and what the cluster can do: a replica learns that from the lease holder) that changed since the last message: with 100 clusters the whole list is 33 KB, and a fault
  * somewhere changes some state every second, to every socket (issue 17 measured 3.7 lists a second per socket).
  */
-export const ClusterStates = z.object({ states: z.array(z.object({ id: z.string(), state: ClusterState })) });
+export const ClusterStates = z.object({ states: z.array(z.object({ id: z.string(), state: ClusterState, capabilities: z.array(Capability) })) });
 export type ClusterStates = z.infer<typeof ClusterStates>;
 
 /** A list with `msg`'s states merged in (by id; ids the list lacks are left out: a full list follows them). */
 export function mergeClusterStates(list: ClusterList, msg: ClusterStates): ClusterList {
-  const byId = new Map(msg.states.map((s) => [s.id, s.state]));
+  const byId = new Map(msg.states.map((s) => [s.id, s]));
   let changed = false;
   const clusters = list.clusters.map((c) => {
-    const state = byId.get(c.id);
-    if (state === undefined) return c;
+    const s = byId.get(c.id);
+    if (s === undefined) return c;
     changed = true;
-    return { ...c, state };
+    return { ...c, state: s.state, capabilities: s.capabilities };
   });
   return changed ? { ...list, clusters } : list;
 }
