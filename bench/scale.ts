@@ -11,13 +11,13 @@
 // Needs root or the postgres user (PostgreSQL), and nginx (scripts/test.sh installs both as root).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '@quorate/store/pg-harness';
 import { configureExample, startNginx, type Nginx } from '../apps/bff/src/testing/nginx';
-import { freePort, peakRssMb, percentile, simClusters, sleep, startReplica, type BffChild } from './bff-child';
+import { cpuSeconds, freePort, peakRssMb, percentile, simClusters, sleep, startReplica, type BffChild } from './bff-child';
 
 const REPLICAS = Number(process.env.SCALE_REPLICAS ?? 3);
 const CLUSTERS = Number(process.env.SCALE_CLUSTERS ?? 100);
@@ -102,6 +102,32 @@ try {
   );
   cleanup.push(() => nginx.stop());
 
+  // CPU seconds by role: the replicas, PostgreSQL's processes, nginx's, the client processes (all of /proc)
+  const clientPids = new Set<number>();
+  const replicaPids = new Set(replicas.map((r) => r.bff.pid));
+  const ROLES = ['replicas', 'postgres', 'nginx', 'clients'] as const;
+  const cpuByRole = (): { at: number; byPid: Map<number, { role: string; cpu: number }> } => {
+    const byPid = new Map<number, { role: string; cpu: number }>();
+    for (const e of readdirSync('/proc')) {
+      const pid = Number(e);
+      if (!Number.isInteger(pid)) continue;
+      try {
+        const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        const role = replicaPids.has(pid) ? 'replicas' : clientPids.has(pid) ? 'clients' : comm === 'postgres' ? 'postgres' : comm === 'nginx' ? 'nginx' : null;
+        if (role) byPid.set(pid, { role, cpu: cpuSeconds(pid) });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return { at: Date.now(), byPid };
+  };
+  /** per role, the CPU its processes used between two samples (a process started or gone meanwhile: from 0, or left out) */
+  const cpuReport = (a: ReturnType<typeof cpuByRole>, b: ReturnType<typeof cpuByRole>) => {
+    const used: Record<string, number> = Object.fromEntries(ROLES.map((r) => [r, 0]));
+    for (const [pid, { role, cpu }] of b.byPid) used[role]! += cpu - (a.byPid.get(pid)?.cpu ?? 0);
+    return ROLES.map((r) => `${r} ${((100 * used[r]!) / ((b.at - a.at) / 1000)).toFixed(0)}`).join(', ');
+  };
+
   // the clients
   const ids = clusters.map((c) => c.id).join(',');
   const per = Math.ceil(CLIENTS / PROCS);
@@ -114,6 +140,7 @@ try {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, SCALE_SOURCES: SOURCES.join(',') },
     });
+    clientPids.add(child.pid!);
     let out = '';
     let onReady = () => {};
     ready.push(new Promise((r) => (onReady = r)));
@@ -156,19 +183,44 @@ try {
   const sample = () => {
     for (const r of replicas) if (r.bff.child.exitCode === null && r.bff.child.signalCode === null) rss.set(r.url, Math.max(rss.get(r.url) ?? 0, peakRssMb(r.bff.pid)));
   };
+  const cpuAtStart = cpuByRole();
   await sleep(KILL_AFTER_MS);
   sample();
+  const cpuAtKill = cpuByRole();
+  // each replica's own view: event-loop delay and GC so far (prom-client's default metrics)
+  for (const r of replicas) {
+    try {
+      const text = await (await fetch(`${r.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      const val = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const gcSum = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
+      console.log(
+        `${r.url}: event loop delay p50 ${(val('nodejs_eventloop_lag_p50_seconds') * 1000).toFixed(0)} ms, p99 ${(val('nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(0)} ms, max ${(val('nodejs_eventloop_lag_max_seconds') * 1000).toFixed(0)} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB`,
+      );
+    } catch (err) {
+      console.log(`${r.url}: no metrics (${String(err)})`);
+    }
+  }
+  const killedAt = Date.now();
   const by = await leasesBy();
   const victim = replicas.reduce((a, b) => ((by.get(b.url)?.length ?? 0) > (by.get(a.url)?.length ?? 0) ? b : a));
   console.log(`killing ${victim.url} (SIGKILL), holder of ${by.get(victim.url)?.length ?? 0} clusters`);
   victim.bff.child.kill('SIGKILL');
   await sleep(MEASURE_MS - KILL_AFTER_MS - 2_000);
   sample();
+  const cpuAtEnd = cpuByRole();
   const after = await leasesBy();
   console.log(`leases after the kill: ${replicas.map((r) => `${r.url === victim.url ? 'killed ' : ''}${after.get(r.url)?.length ?? 0}`).join('/')}`);
 
   const all = await Promise.all(results);
-  const lat = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  // [received at, delay] pairs: all, and before and after the kill apart (the steady state, the failover)
+  const pairs = all.flatMap((r) => Array.from({ length: r.latencies.length / 2 }, (_, i) => [r.latencies[2 * i]!, r.latencies[2 * i + 1]!] as const));
+  const lat = pairs.map(([, d]) => d).sort((a, b) => a - b);
+  const phase = (f: (at: number) => boolean) => pairs.filter(([at]) => f(at)).map(([, d]) => d).sort((a, b) => a - b);
+  if (process.env.SCALE_DUMP) writeFileSync(process.env.SCALE_DUMP, JSON.stringify({ killedAt, pairs }));
+  const steady = phase((at) => at < killedAt);
+  const failing = phase((at) => at >= killedAt);
+  console.log(`delivery before the kill: p50 ${percentile(steady, 50)} ms, p99 ${percentile(steady, 99)} ms (${steady.length}); after: p50 ${percentile(failing, 50)} ms, p99 ${percentile(failing, 99)} ms (${failing.length})`);
+  console.log(`CPU (% of one core) before the kill: ${cpuReport(cpuAtStart, cpuAtKill)}; after: ${cpuReport(cpuAtKill, cpuAtEnd)}`);
   const sum = (f: (r: Result) => number) => all.reduce((s, r) => s + f(r), 0);
   const connected = sum((r) => r.connected);
   const lost = sum((r) => r.lost);

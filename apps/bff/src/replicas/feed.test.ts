@@ -7,7 +7,9 @@ import { Server } from 'socket.io';
 import type pg from 'pg';
 import { sampleSnapshot } from '@quorate/model/testing';
 import { usePgServer } from '@quorate/store/sql-testing';
-import { answerSnapshots, askSnapshot, attachAdapter, FEED, onFeed, publish, type Answer, type FeedMessage } from './feed';
+import { deflateRawSync } from 'node:zlib';
+import { makePatch } from '@quorate/model';
+import { answerSnapshots, askSnapshot, ATTACHMENTS_TABLE, attachAdapter, FEED, onFeed, publish, type Answer, type FeedMessage } from './feed';
 
 const pgServer = usePgServer();
 const open: { io: Server; pool: pg.Pool }[] = [];
@@ -50,12 +52,35 @@ describe('the replicas feed (PostgreSQL adapter)', () => {
     publish(holder, { kind: 'patch', clusterId: 'c1', patch: { baseRev: 7, rev: 8, set: { observedAt: big.observedAt + 1 } } });
     publish(holder, { kind: 'status', clusterId: 'c1', status: { health: { state: 'degraded', message: 'pve2: timeout', lastObservedAt: 1 }, capabilities: ['faults', 'links'] } });
     holder.serverSideEmit(FEED, { kind: 'patch', clusterId: 'c1', patch: { rev: 'x' } });
-    await vi.waitFor(() => expect(got.length + bad.length).toBe(4), { timeout: 10_000 });
+    // packed, but not deflate; and a deflate bomb (64 MB of zeros, 64 KB packed) over the bound
+    holder.serverSideEmit(FEED, { kind: 'patch', clusterId: 'c1', packed: 'bm90IGRlZmxhdGU=' });
+    holder.serverSideEmit(FEED, { kind: 'snapshot', clusterId: 'c1', rev: 9, packed: deflateRawSync(Buffer.alloc(64 * 1024 * 1024)).toString('base64') });
+    await vi.waitFor(() => expect(got.length + bad.length).toBe(6), { timeout: 10_000 });
     expect(got.map((m) => m.kind).sort()).toEqual(['patch', 'snapshot', 'status']);
     const snap = got.find((m) => m.kind === 'snapshot');
     expect(snap?.kind === 'snapshot' && snap.snapshot.nodes.length).toBe(32);
-    expect(bad).toHaveLength(1);
+    expect(got.find((m) => m.kind === 'patch')).toEqual({ kind: 'patch', clusterId: 'c1', patch: { baseRev: 7, rev: 8, set: { observedAt: big.observedAt + 1 } } });
+    expect(bad).toHaveLength(3);
     expect(bad[0]).toMatch(/patch/);
+    expect(bad.slice(1).every((b) => b.startsWith('cannot unpack'))).toBe(true);
+  });
+
+  it('a 16-node patch goes inline (packed under NOTIFY’s 8000 bytes), not through the attachments table', async () => {
+    const holder = await replica();
+    const other = await replica();
+    await untilConnected(holder, 1);
+    const got: FeedMessage[] = [];
+    onFeed(other, (m) => got.push(m), () => {});
+    const prev = sampleSnapshot({ nodes: 16, links: 2 });
+    const next = { ...prev, observedAt: prev.observedAt + 1000, links: prev.links.map((l, i) => ({ ...l, latencyAvgMs: Math.round(100 + ((i * 37) % 400)) / 1000, latencyMaxMs: Math.round(300 + ((i * 53) % 700)) / 1000 })) };
+    const patch = makePatch(prev, next, 1, 2)!;
+    expect(JSON.stringify(patch).length).toBeGreaterThan(8_000);
+    const pool = open[0]!.pool;
+    const before = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${ATTACHMENTS_TABLE}`)).rows[0]!.n);
+    publish(holder, { kind: 'patch', clusterId: 'c1', patch });
+    await vi.waitFor(() => expect(got).toHaveLength(1), { timeout: 10_000 });
+    expect(got[0]).toEqual({ kind: 'patch', clusterId: 'c1', patch });
+    expect(Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${ATTACHMENTS_TABLE}`)).rows[0]!.n)).toBe(before);
   });
 
   it('a snapshot question is answered by the replica that holds the cluster, not by the others', async () => {
