@@ -190,11 +190,14 @@ try {
   // each replica's own view: event-loop delay and GC so far (prom-client's default metrics)
   for (const r of replicas) {
     try {
+      const asked = Date.now();
       const text = await (await fetch(`${r.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      const scrapeMs = Date.now() - asked;
+      const waits = [...text.matchAll(/^quorate_replica_mirror_waits_total\{what="(\w+)"\} (\d+)$/gm)].map((m) => `${m[1]} ${m[2]}`).join(', ');
       const val = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
       const gcSum = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
       console.log(
-        `${r.url}: event loop delay p50 ${(val('nodejs_eventloop_lag_p50_seconds') * 1000).toFixed(0)} ms, p99 ${(val('nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(0)} ms, max ${(val('nodejs_eventloop_lag_max_seconds') * 1000).toFixed(0)} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB`,
+        `${r.url}: event loop delay p50 ${(val('nodejs_eventloop_lag_p50_seconds') * 1000).toFixed(0)} ms, p99 ${(val('nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(0)} ms, max ${(val('nodejs_eventloop_lag_max_seconds') * 1000).toFixed(0)} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB; mirror waits: ${waits}; /metrics in ${scrapeMs} ms (${(text.length / 1e6).toFixed(1)} MB)`,
       );
     } catch (err) {
       console.log(`${r.url}: no metrics (${String(err)})`);

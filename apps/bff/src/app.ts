@@ -211,7 +211,7 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
   clusterAdmin.attach(io);
   await replication?.attach(io);
   const tasks = new TaskRunner(store, io, logger);
-  const metrics = createMetrics(clusters, io);
+  const metrics = createMetrics(clusters, io, replication?.counters);
   const anonymous = new AnonymousFailures(store, (err) => logger.error({ err }, 'could not write the audit record'), deps.anonymousAudit);
   const signIn = await SignInGuard.open(store.limiter, deps.signInLimits, (err) => logger.warn({ err }, 'sign-in limits: could not sweep expired rows'));
   const ctx: AppContext = { config, store, clusters, logger, io, signIn, deviceKey: await deviceCookieKey(store), anonymous, origins, tasks, clusterAdmin, busy: tasksBusy, ssh };

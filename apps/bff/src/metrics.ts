@@ -2,8 +2,9 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ChannelType, type ClusterSnapshot, type LinkObservation } from '@quorate/model';
 import type { SourceState } from '@quorate/sources';
-import type { Cluster, ClusterRegistry } from './clusters';
+import { isLed, type Cluster, type ClusterRegistry } from './clusters';
 import { roomOf, type GatewayServer } from './gateway';
+import type { MirrorCounters } from './replicas/mirror';
 
 /** what became of one alert delivery: sent, failed (after its retries), or not sent (silenced, acknowledged, damped) */
 export type AlertDeliveryResult = 'ok' | 'failed' | 'suppressed';
@@ -27,9 +28,9 @@ export interface QuorateMetrics {
  * each peer on each link). The model bounds L at 8 (LinkNumber 0–7) and the sources and the create wizard bound n
  * at 32: at most 32·31·8 = 7,936 series per metric per cluster; 3 nodes × 2 links = 12.
  */
-const LINK_CARDINALITY = 'at most n·(n−1)·links series per cluster (n nodes; 32 nodes × 8 links = 7,936)';
+const LINK_CARDINALITY = 'at most n·(n−1)·links series per cluster (n nodes; 32 nodes × 8 links = 7,936); with replicas, from the one running the cluster';
 
-export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): QuorateMetrics {
+export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirrors?: Readonly<MirrorCounters>): QuorateMetrics {
   // a registry per server, not the global one: tests start several servers in one process
   const register = new Registry();
   collectDefaultMetrics({ register });
@@ -112,6 +113,9 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Quo
       collect() {
         this.reset();
         for (const c of clusters.all()) {
+          // a cluster mirrored here is exported by the replica running it: each link series once, and a scrape
+          // of 100 clusters' links on every replica stalled each for a second (bench:scale)
+          if (!isLed(c)) continue;
           const s = snapshotOf(c);
           if (!s) continue;
           const name = new Map(s.nodes.map((n) => [n.id, n.name]));
@@ -152,6 +156,22 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer): Quo
   for (const c of clusters.all()) count(c);
   // a cluster added at runtime is counted from then on (a removed one's collector is stopped: silent)
   clusters.on('added', count);
+
+  if (mirrors) {
+    // replicas: how often the feed from the other replicas made this one wait or fall back
+    new Counter({
+      name: 'quorate_replica_mirror_waits_total',
+      help: 'mirrored clusters: patches that came before their base (early), holder snapshots asked for (snapshot), event gaps filled from the store (events)',
+      labelNames: ['what'],
+      registers: [register],
+      collect() {
+        this.reset();
+        this.inc({ what: 'early' }, mirrors.patchesEarly);
+        this.inc({ what: 'snapshot' }, mirrors.snapshotsAsked);
+        this.inc({ what: 'events' }, mirrors.eventGapsFilled);
+      },
+    });
+  }
 
   const deliveries = new Counter({
     name: 'quorate_alert_deliveries_total',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterEvent, SnapshotPatch } from '@quorate/model';
 import { sampleSnapshot } from '@quorate/model/testing';
 import type { EventStore } from '../event-store';
-import { Mirror, type Revision } from './mirror';
+import { Mirror, newMirrorCounters, type Revision } from './mirror';
 
 const CLUSTER = 'c1';
 const base = sampleSnapshot();
@@ -64,13 +64,15 @@ describe('Mirror', () => {
   it('a gap in the rev chain that nothing fills asks the holder again; a new holder’s higher snapshot replaces the line', async () => {
     let holder: Revision = { rev: 10, snapshot: base };
     const fetchSnapshot = vi.fn(async () => holder);
-    const m = new Mirror({ clusterId: CLUSTER, events: storeOf(() => 0), fetchSnapshot });
+    const counters = newMirrorCounters();
+    const m = new Mirror({ clusterId: CLUSTER, events: storeOf(() => 0), fetchSnapshot, counters });
     const seen = record(m);
     await m.start();
     holder = { rev: 20, snapshot: { ...base, observedAt: base.observedAt + 99 } };
     m.patch(patch(15)); // base 15 never came
     await vi.waitFor(() => expect(seen.snapshots).toEqual([10, 20]));
     expect(fetchSnapshot).toHaveBeenCalledTimes(2);
+    expect(counters).toEqual({ patchesEarly: 1, snapshotsAsked: 2, eventGapsFilled: 0 });
     m.patch(patch(20));
     expect(m.current()!.rev).toBe(21);
     // an older line's snapshot (a late message of the former holder) is ignored
@@ -96,7 +98,8 @@ describe('Mirror', () => {
     vi.useFakeTimers();
     let committed = 2;
     const store = storeOf(() => committed);
-    const m = new Mirror({ clusterId: CLUSTER, events: store, fetchSnapshot: async () => null, eventGapWaitMs: 250 });
+    const counters = newMirrorCounters();
+    const m = new Mirror({ clusterId: CLUSTER, events: store, fetchSnapshot: async () => null, eventGapWaitMs: 250, counters });
     const seen = record(m);
     await m.start();
     committed = 6;
@@ -107,6 +110,7 @@ describe('Mirror', () => {
     await vi.advanceTimersByTimeAsync(100);
     await vi.waitFor(() => expect(seen.events).toEqual([3, 4, 5, 6]));
     expect(store.reads).toBe(1);
+    expect(counters.eventGapsFilled).toBe(1);
     m.event(ev(5));
     expect(seen.events).toEqual([3, 4, 5, 6]);
   });

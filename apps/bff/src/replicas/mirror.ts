@@ -31,8 +31,20 @@ export interface FeedStatus {
   capabilities: CapabilityName[];
 }
 
+/** how often mirrors had to wait or fall back, summed over a replica's mirrors (/metrics) */
+export interface MirrorCounters {
+  /** a patch came before its base: held (then applied, or replaced by a snapshot) */
+  patchesEarly: number;
+  /** the holder's snapshot asked for (no base yet, or a rev gap that lasted) */
+  snapshotsAsked: number;
+  /** events read from the store to fill a gap in the feed */
+  eventGapsFilled: number;
+}
+export const newMirrorCounters = (): MirrorCounters => ({ patchesEarly: 0, snapshotsAsked: 0, eventGapsFilled: 0 });
+
 export interface MirrorOptions {
   clusterId: string;
+  counters?: MirrorCounters;
   /** the cluster's events in the shared store (read: the holder appends them) */
   events: EventStore;
   /** the holder's current snapshot and status (asked through the adapter); null when no replica answers */
@@ -150,6 +162,7 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
     if (this.latest && patch.rev <= this.latest.rev) return; // already applied (or an older line)
     if (!this.latest || patch.baseRev !== this.latest.rev) {
       this.early.set(patch.baseRev, patch);
+      if (this.o.counters) this.o.counters.patchesEarly++;
       if (this.latest && patch.baseRev < this.latest.rev) return;
       // its base is missing: a late patch may still bring it, else the holder's snapshot will
       if (!this.latest) void this.askSnapshot();
@@ -198,6 +211,7 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
   }
 
   private askSnapshot(): Promise<void> {
+    if (!this.snapshotAsked && this.o.counters) this.o.counters.snapshotsAsked++;
     this.snapshotAsked ??= this.o
       .fetchSnapshot()
       .then((r) => {
@@ -234,6 +248,7 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
 
   /** reads the missing events from the store, up to the newest one held */
   private fill(): Promise<void> {
+    if (!this.filling && this.o.counters) this.o.counters.eventGapsFilled++;
     this.filling ??= (async () => {
       try {
         const upTo = Math.max(...this.held.keys());

@@ -15,7 +15,7 @@ import type { GatewayServer } from '../gateway';
 import type { Logger } from '../logger';
 import { answerSnapshots, askSnapshot, attachAdapter, onFeed, publish, type Answer } from './feed';
 import { createLeadership, type Leadership } from './leadership';
-import { Mirror, type FeedStatus } from './mirror';
+import { Mirror, newMirrorCounters, type FeedStatus, type MirrorCounters } from './mirror';
 
 export interface ReplicationDeps {
   url: string;
@@ -55,9 +55,11 @@ export function createReplication(d: ReplicationDeps) {
   /** shutting down: a cluster given back is only stopped (no mirror: nothing will watch it here) */
   let stopping = false;
 
+  const counters = newMirrorCounters();
   const mirrorOf = (config: ClusterConfig): Cluster & { feed: Mirror } => {
     const feed = new Mirror({
       clusterId: config.id,
+      counters,
       events: d.makeEvents(config.id),
       fetchSnapshot: () => (io ? askSnapshot(io, config.id) : Promise.resolve(null)),
       onError: (err, what) => log.warn({ err, clusterId: config.id }, `mirror: could not read ${what}`),
@@ -123,6 +125,8 @@ export function createReplication(d: ReplicationDeps) {
   return {
     /** a cluster as this replica first lists it: mirrored until it takes the lease */
     mirrorOf,
+    /** how often this replica's mirrors waited or fell back (/metrics) */
+    counters: counters as Readonly<MirrorCounters>,
     /** io on the adapter: the feed from the other replicas to the mirrors, snapshot questions answered */
     async attach(server: GatewayServer): Promise<void> {
       pool = await attachAdapter(server, d.url, (err) => log.warn({ err }, 'socket.io adapter: database error'));
