@@ -242,7 +242,7 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
   app.use(httpLogger(logger));
   app.use(healthRouter(clusters, store));
   app.use('/metrics', authenticate(store), requireRole('viewer'));
-  app.use(metricsRouter(metrics.register));
+  app.use(metricsRouter(metrics));
 
   app.use('/api', noStore);
   const api = express.Router();

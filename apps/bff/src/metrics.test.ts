@@ -1,6 +1,8 @@
 // /metrics with replicas (metrics.ts): a cluster's gauges on every replica, its link series only where its
 // collector runs — every replica exporting every cluster's links tripled the series and stalled each replica
 // for a second per scrape at 100 clusters (bench:scale).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { sampleSnapshot } from '@quorate/model/testing';
@@ -8,8 +10,12 @@ import type { Cluster, ClusterRegistry } from './clusters';
 import type { GatewayServer } from './gateway';
 import { createMetrics } from './metrics';
 
-function cluster(id: string, led: boolean): Cluster {
+/** Debian's prometheus package (scripts/test.sh installs it as root) */
+const promtool = existsSync('/usr/bin/promtool') ? '/usr/bin/promtool' : null;
+
+function cluster(id: string, led: boolean, rename?: string): Cluster {
   const snapshot = { ...sampleSnapshot({ nodes: 3 }), clusterId: id };
+  if (rename) snapshot.nodes = snapshot.nodes.map((n) => (n.id === 1 ? { ...n, name: rename } : n));
   const feed = Object.assign(new EventEmitter(), {
     clusterId: id,
     current: () => ({ rev: 1, snapshot }),
@@ -26,8 +32,8 @@ describe('metrics with replicas', () => {
     const registry = Object.assign(new EventEmitter(), { all: () => all });
     const io = { sockets: { adapter: { rooms: new Map() } }, engine: { clientsCount: 0 } };
     const mirrors = { patchesEarly: 3, snapshotsAsked: 1, eventGapsFilled: 0 };
-    const { register } = createMetrics(registry as unknown as ClusterRegistry, io as unknown as GatewayServer, mirrors);
-    const text = await register.metrics();
+    const metrics = createMetrics(registry as unknown as ClusterRegistry, io as unknown as GatewayServer, mirrors);
+    const text = await metrics.text();
     const lines = (metric: string, id: string) => text.split('\n').filter((l) => l.startsWith(`${metric}{`) && l.includes(`cluster="${id}"`)).length;
     expect(lines('quorate_quorate', 'here')).toBe(1);
     expect(lines('quorate_quorate', 'elsewhere')).toBe(1);
@@ -39,6 +45,22 @@ describe('metrics with replicas', () => {
     // the mirrors' waits, read at scrape time
     expect(text).toContain('quorate_replica_mirror_waits_total{what="early"} 3');
     mirrors.snapshotsAsked = 4;
-    expect(await register.metrics()).toContain('quorate_replica_mirror_waits_total{what="snapshot"} 4');
+    expect(await metrics.text()).toContain('quorate_replica_mirror_waits_total{what="snapshot"} 4');
+  });
+
+  it('link series written by hand are valid text format: labels escaped, HELP and TYPE once per metric (promtool check metrics)', async () => {
+    const all = [cluster('c"1\\', true, 'pve"1\\\nx')];
+    const registry = Object.assign(new EventEmitter(), { all: () => all });
+    const io = { sockets: { adapter: { rooms: new Map() } }, engine: { clientsCount: 0 } };
+    const text = await createMetrics(registry as unknown as ClusterRegistry, io as unknown as GatewayServer).text();
+    expect(text).toContain('quorate_link_connected{cluster="c\\"1\\\\",from="pve\\"1\\\\\\nx",to="pve2",link="0"} 1');
+    expect(text.match(/^# TYPE quorate_link_connected gauge$/gm)).toHaveLength(1);
+    expect(text.endsWith('\n')).toBe(true);
+    if (promtool) {
+      const r = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      // lint warnings (e.g. counters' names) are not format errors; an unparsable line is
+      expect(r.stderr + r.stdout).not.toMatch(/error while linting|text format parsing error/);
+      expect(r.status).not.toBe(1); // 3: lint findings only (units in names)
+    }
   });
 });

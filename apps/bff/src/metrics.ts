@@ -1,8 +1,9 @@
 // Prometheus metrics. Cluster gauges are read from the collectors at scrape time, so nothing is kept twice.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { ChannelType, type ClusterSnapshot, type LinkObservation } from '@quorate/model';
+import { ChannelType, type ClusterSnapshot } from '@quorate/model';
 import type { SourceState } from '@quorate/sources';
-import { isLed, type Cluster, type ClusterRegistry } from './clusters';
+import type { Cluster, ClusterRegistry } from './clusters';
+import { linkMetricsText } from './link-metrics';
 import { roomOf, type GatewayServer } from './gateway';
 import type { MirrorCounters } from './replicas/mirror';
 
@@ -17,18 +18,13 @@ const allSourceStates: Missing<SourceState, (typeof SOURCE_STATES)[number]> = tr
 void allSourceStates;
 
 export interface QuorateMetrics {
-  /** the registry GET /metrics serves */
+  /** the registry GET /metrics serves (with the link series: text()) */
   register: Registry;
+  /** all of /metrics: the registry's and the link series (link-metrics.ts) */
+  text(): Promise<string>;
   /** the alert dispatcher: one call per delivery to one channel (quorate_alert_deliveries_total) */
   alertDelivered(channelType: ChannelType, result: AlertDeliveryResult): void;
 }
-
-/**
- * Per-link series: a cluster of n nodes with L links has at most n·(n−1)·L of them per metric (each node reports
- * each peer on each link). The model bounds L at 8 (LinkNumber 0–7) and the sources and the create wizard bound n
- * at 32: at most 32·31·8 = 7,936 series per metric per cluster; 3 nodes × 2 links = 12.
- */
-const LINK_CARDINALITY = 'at most n·(n−1)·links series per cluster (n nodes; 32 nodes × 8 links = 7,936); with replicas, from the one running the cluster';
 
 export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirrors?: Readonly<MirrorCounters>): QuorateMetrics {
   // a registry per server, not the global one: tests start several servers in one process
@@ -103,38 +99,6 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirr
     },
   });
 
-  /** a gauge with one series per node pair and link, as `from`'s knet reports it; null = left out */
-  const perLink = (name: string, help: string, value: (l: LinkObservation) => number | null): void => {
-    new Gauge({
-      name,
-      help: `${help}; ${LINK_CARDINALITY}`,
-      labelNames: ['cluster', 'from', 'to', 'link'],
-      registers: [register],
-      collect() {
-        this.reset();
-        for (const c of clusters.all()) {
-          // a cluster mirrored here is exported by the replica running it: each link series once, and a scrape
-          // of 100 clusters' links on every replica stalled each for a second (bench:scale)
-          if (!isLed(c)) continue;
-          const s = snapshotOf(c);
-          if (!s) continue;
-          const name = new Map(s.nodes.map((n) => [n.id, n.name]));
-          for (const l of s.links) {
-            const v = value(l);
-            if (v === null) continue;
-            const from = name.get(l.from) ?? String(l.from);
-            const to = name.get(l.to) ?? String(l.to);
-            this.set({ cluster: c.config.id, from, to, link: String(l.link) }, v);
-          }
-        }
-      },
-    });
-  };
-  perLink('quorate_link_connected', '1 when the knet link from one node to a peer is connected, 0 when not', (l) => Number(l.connected));
-  perLink('quorate_link_latency_avg_milliseconds', 'average knet latency of the link from one node to a peer (ms); absent while not measured', (l) => l.latencyAvgMs);
-  perLink('quorate_link_latency_max_milliseconds', 'maximum knet latency of the link from one node to a peer (ms); absent while not measured', (l) => l.latencyMaxMs);
-  perLink('quorate_link_loss_percent', 'packet loss of the link from one node to a peer (%); absent where the source cannot know it', (l) => l.lossPct);
-
   new Gauge({
     name: 'quorate_socket_connections',
     help: 'open socket.io connections',
@@ -184,6 +148,7 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirr
 
   return {
     register,
+    text: async () => (await register.metrics()) + linkMetricsText(clusters),
     alertDelivered(channelType, result) {
       deliveries.inc({ channel_type: channelType, result });
     },

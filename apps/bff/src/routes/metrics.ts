@@ -1,10 +1,10 @@
 // GET /metrics in the Prometheus text format
 import { Router } from 'express';
-import type { Registry } from 'prom-client';
+import type { QuorateMetrics } from '../metrics';
 
-export function metricsRouter(register: Registry): Router {
+export function metricsRouter(metrics: QuorateMetrics): Router {
   return Router().get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', register.contentType);
-    res.send(await register.metrics());
+    res.setHeader('Content-Type', metrics.register.contentType);
+    res.send(await metrics.text());
   });
 }
