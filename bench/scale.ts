@@ -128,6 +128,25 @@ try {
     return ROLES.map((r) => `${r} ${((100 * used[r]!) / ((b.at - a.at) / 1000)).toFixed(0)}`).join(', ');
   };
 
+  /** a replica's /metrics: a summary line (event loop, GC, heap, the scrape's time) and the mirrors' wait counters */
+  const replicaMetrics = async (url: string): Promise<{ line: string; waits: Record<string, number> }> => {
+    try {
+      const asked = Date.now();
+      const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      const scrapeMs = Date.now() - asked;
+      const waits = Object.fromEntries([...text.matchAll(/^quorate_replica_mirror_waits_total\{what="(\w+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+      const val = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const gcSum = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
+      const ms = (name: string) => (val(name) * 1000).toFixed(0);
+      return {
+        line: `event loop delay p50 ${ms('nodejs_eventloop_lag_p50_seconds')} ms, p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB; /metrics in ${scrapeMs} ms (${(text.length / 1e6).toFixed(1)} MB)`,
+        waits,
+      };
+    } catch (err) {
+      return { line: `no metrics (${String(err)})`, waits: {} };
+    }
+  };
+
   // the clients
   const ids = clusters.map((c) => c.id).join(',');
   const per = Math.ceil(CLIENTS / PROCS);
@@ -183,25 +202,20 @@ try {
   const sample = () => {
     for (const r of replicas) if (r.bff.child.exitCode === null && r.bff.child.signalCode === null) rss.set(r.url, Math.max(rss.get(r.url) ?? 0, peakRssMb(r.bff.pid)));
   };
+  const waitsAtStart = new Map<string, Record<string, number>>();
+  for (const r of replicas) waitsAtStart.set(r.url, (await replicaMetrics(r.url)).waits);
   const cpuAtStart = cpuByRole();
   await sleep(KILL_AFTER_MS);
   sample();
   const cpuAtKill = cpuByRole();
-  // each replica's own view: event-loop delay and GC so far (prom-client's default metrics)
+  // each replica's own view: event-loop delay and GC so far, the mirrors' waits since the measurement began
   for (const r of replicas) {
-    try {
-      const asked = Date.now();
-      const text = await (await fetch(`${r.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-      const scrapeMs = Date.now() - asked;
-      const waits = [...text.matchAll(/^quorate_replica_mirror_waits_total\{what="(\w+)"\} (\d+)$/gm)].map((m) => `${m[1]} ${m[2]}`).join(', ');
-      const val = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
-      const gcSum = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
-      console.log(
-        `${r.url}: event loop delay p50 ${(val('nodejs_eventloop_lag_p50_seconds') * 1000).toFixed(0)} ms, p99 ${(val('nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(0)} ms, max ${(val('nodejs_eventloop_lag_max_seconds') * 1000).toFixed(0)} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB; mirror waits: ${waits}; /metrics in ${scrapeMs} ms (${(text.length / 1e6).toFixed(1)} MB)`,
-      );
-    } catch (err) {
-      console.log(`${r.url}: no metrics (${String(err)})`);
-    }
+    const now = await replicaMetrics(r.url);
+    const then = waitsAtStart.get(r.url);
+    const waits = Object.entries(now.waits)
+      .map(([k, v]) => `${k} ${v - (then?.[k] ?? 0)}`)
+      .join(', ');
+    console.log(`${r.url}: ${now.line}; mirror waits while measuring: ${waits}`);
   }
   const killedAt = Date.now();
   const by = await leasesBy();
