@@ -134,7 +134,10 @@ try {
       const asked = Date.now();
       const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
       const scrapeMs = Date.now() - asked;
-      const waits = Object.fromEntries([...text.matchAll(/^quorate_replica_mirror_waits_total\{what="(\w+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+      const waits = Object.fromEntries([
+        ...[...text.matchAll(/^quorate_replica_mirror_waits_total\{what="(\w+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]),
+        ...[...text.matchAll(/^quorate_replica_feed_messages_total\{delay="([\w.]+)"\} (\d+)$/gm)].map((m) => [`feed ${m[1]!}`, Number(m[2])]),
+      ]);
       const val = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
       const gcSum = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
       const ms = (name: string) => (val(name) * 1000).toFixed(0);

@@ -31,7 +31,7 @@ describe('metrics with replicas', () => {
     const all = [cluster('here', true), cluster('elsewhere', false)];
     const registry = Object.assign(new EventEmitter(), { all: () => all });
     const io = { sockets: { adapter: { rooms: new Map() } }, engine: { clientsCount: 0 } };
-    const mirrors = { patchesEarly: 3, snapshotsAsked: 1, eventGapsFilled: 0 };
+    const mirrors = { patchesEarly: 3, snapshotsAsked: 1, eventGapsFilled: 0, feedMessages: 10, feedOver100ms: 2, feedOver500ms: 1 };
     const metrics = createMetrics(registry as unknown as ClusterRegistry, io as unknown as GatewayServer, mirrors);
     const text = await metrics.text();
     const lines = (metric: string, id: string) => text.split('\n').filter((l) => l.startsWith(`${metric}{`) && l.includes(`cluster="${id}"`)).length;
@@ -44,6 +44,7 @@ describe('metrics with replicas', () => {
     expect(lines('quorate_link_latency_avg_milliseconds', 'elsewhere')).toBe(0);
     // the mirrors' waits, read at scrape time
     expect(text).toContain('quorate_replica_mirror_waits_total{what="early"} 3');
+    expect(text).toContain('quorate_replica_feed_messages_total{delay="over_0.1s"} 2');
     mirrors.snapshotsAsked = 4;
     expect(await metrics.text()).toContain('quorate_replica_mirror_waits_total{what="snapshot"} 4');
   });

@@ -135,6 +135,18 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirr
         this.inc({ what: 'events' }, mirrors.eventGapsFilled);
       },
     });
+    new Counter({
+      name: 'quorate_replica_feed_messages_total',
+      help: "messages from the other replicas' collectors: all, and those that took over 0.1 s and over 0.5 s through the database",
+      labelNames: ['delay'],
+      registers: [register],
+      collect() {
+        this.reset();
+        this.inc({ delay: 'any' }, mirrors.feedMessages);
+        this.inc({ delay: 'over_0.1s' }, mirrors.feedOver100ms);
+        this.inc({ delay: 'over_0.5s' }, mirrors.feedOver500ms);
+      },
+    });
   }
 
   const deliveries = new Counter({

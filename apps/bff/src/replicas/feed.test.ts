@@ -44,7 +44,12 @@ describe('the replicas feed (PostgreSQL adapter)', () => {
     await untilConnected(holder, 1);
     const got: FeedMessage[] = [];
     const bad: string[] = [];
-    onFeed(other, (m) => got.push(m), (p) => bad.push(p));
+    const delays: (number | null)[] = [];
+    onFeed(
+      other,
+      (m, delay) => (got.push(m), delays.push(delay)),
+      (p) => bad.push(p),
+    );
     // a 32-node snapshot is far over NOTIFY's 8000 bytes: it travels through the attachments table
     const big = sampleSnapshot({ nodes: 32 });
     expect(JSON.stringify(big).length).toBeGreaterThan(8_000);
@@ -60,6 +65,7 @@ describe('the replicas feed (PostgreSQL adapter)', () => {
     const snap = got.find((m) => m.kind === 'snapshot');
     expect(snap?.kind === 'snapshot' && snap.snapshot.nodes.length).toBe(32);
     expect(got.find((m) => m.kind === 'patch')).toEqual({ kind: 'patch', clusterId: 'c1', patch: { baseRev: 7, rev: 8, set: { observedAt: big.observedAt + 1 } } });
+    expect(delays.every((d) => d !== null && d >= 0 && d < 10_000)).toBe(true);
     expect(bad).toHaveLength(3);
     expect(bad[0]).toMatch(/patch/);
     expect(bad.slice(1).every((b) => b.startsWith('cannot unpack'))).toBe(true);

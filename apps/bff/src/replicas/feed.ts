@@ -63,9 +63,11 @@ export async function attachAdapter(io: Server, url: string, onError: (err: Erro
 
 /** The holder: what its collector emitted, to every other replica (patches and snapshots packed). */
 export function publish(io: Server, msg: Outgoing): void {
-  if (msg.kind === 'patch') io.serverSideEmit(FEED, { kind: 'patch', clusterId: msg.clusterId, packed: pack(msg.patch) });
-  else if (msg.kind === 'snapshot') io.serverSideEmit(FEED, { kind: 'snapshot', clusterId: msg.clusterId, rev: msg.rev, packed: pack(msg.snapshot) });
-  else io.serverSideEmit(FEED, msg);
+  // sentAt: the receivers measure how long the database took to hand it on (replicas share a clock within NTP)
+  const sentAt = Date.now();
+  if (msg.kind === 'patch') io.serverSideEmit(FEED, { kind: 'patch', clusterId: msg.clusterId, packed: pack(msg.patch), sentAt });
+  else if (msg.kind === 'snapshot') io.serverSideEmit(FEED, { kind: 'snapshot', clusterId: msg.clusterId, rev: msg.rev, packed: pack(msg.snapshot), sentAt });
+  else io.serverSideEmit(FEED, { ...msg, sentAt });
 }
 
 /**
@@ -96,8 +98,10 @@ function unpack(raw: unknown): unknown {
  * collectors (bench:scale). They come from the other replicas' collectors, which built them from validated
  * snapshots, over the database only replicas can write to.
  */
-export function onFeed(io: Server, handle: (msg: FeedMessage) => void, onBad: (problem: string) => void): void {
+export function onFeed(io: Server, handle: (msg: FeedMessage, delayMs: number | null) => void, onBad: (problem: string) => void): void {
   io.on(FEED, (packed: unknown) => {
+    const sentAt = (packed as { sentAt?: unknown } | null)?.sentAt;
+    const delayMs = typeof sentAt === 'number' && Number.isFinite(sentAt) ? Math.max(0, Date.now() - sentAt) : null;
     let raw: unknown;
     try {
       raw = unpack(packed);
@@ -105,7 +109,7 @@ export function onFeed(io: Server, handle: (msg: FeedMessage) => void, onBad: (p
       return onBad(`cannot unpack: ${(err as Error).message}`);
     }
     const r = (isBulk(raw) ? Bulk : FeedMessage).safeParse(raw);
-    if (r.success) handle(r.data as FeedMessage);
+    if (r.success) handle(r.data as FeedMessage, delayMs);
     else onBad(r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   });
 }

@@ -39,8 +39,19 @@ export interface MirrorCounters {
   snapshotsAsked: number;
   /** events read from the store to fill a gap in the feed */
   eventGapsFilled: number;
+  /** feed messages received, and of them how many took over 100 ms and over 500 ms from their holder */
+  feedMessages: number;
+  feedOver100ms: number;
+  feedOver500ms: number;
 }
-export const newMirrorCounters = (): MirrorCounters => ({ patchesEarly: 0, snapshotsAsked: 0, eventGapsFilled: 0 });
+export const newMirrorCounters = (): MirrorCounters => ({ patchesEarly: 0, snapshotsAsked: 0, eventGapsFilled: 0, feedMessages: 0, feedOver100ms: 0, feedOver500ms: 0 });
+
+/** one feed message came, delayMs after its holder sent it (null: not known) */
+export function countFeedDelay(c: MirrorCounters, delayMs: number | null): void {
+  c.feedMessages++;
+  if (delayMs !== null && delayMs > 100) c.feedOver100ms++;
+  if (delayMs !== null && delayMs > 500) c.feedOver500ms++;
+}
 
 export interface MirrorOptions {
   clusterId: string;

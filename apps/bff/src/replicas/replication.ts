@@ -15,7 +15,7 @@ import type { GatewayServer } from '../gateway';
 import type { Logger } from '../logger';
 import { answerSnapshots, askSnapshot, attachAdapter, onFeed, publish, type Answer } from './feed';
 import { createLeadership, type Leadership } from './leadership';
-import { Mirror, newMirrorCounters, type FeedStatus, type MirrorCounters } from './mirror';
+import { countFeedDelay, Mirror, newMirrorCounters, type FeedStatus, type MirrorCounters } from './mirror';
 
 export interface ReplicationDeps {
   url: string;
@@ -133,7 +133,8 @@ export function createReplication(d: ReplicationDeps) {
       io = server;
       onFeed(
         server,
-        (msg) => {
+        (msg, delayMs) => {
+          countFeedDelay(counters, delayMs);
           const feed = d.clusters().get(msg.clusterId)?.feed;
           if (!(feed instanceof Mirror)) return;
           if (msg.kind === 'snapshot') feed.snapshot({ rev: msg.rev, snapshot: msg.snapshot });
