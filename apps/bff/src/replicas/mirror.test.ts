@@ -129,6 +129,10 @@ describe('Mirror', () => {
     m.setStatus({ health: { state: 'degraded', message: 'pve2: timeout', lastObservedAt: 2 }, capabilities: ['faults'] });
     expect(m.health().message).toBe('pve2: timeout');
     expect(observed).toHaveLength(2);
+    // the holder sends no new stamp alone: the newest snapshot's time is the last observation
+    expect(m.health().lastObservedAt).toBe(base.observedAt);
+    m.patch({ rev: 6, baseRev: 5, set: { observedAt: base.observedAt + 5_000 } });
+    expect(m.health()).toMatchObject({ state: 'degraded', lastObservedAt: base.observedAt + 5_000 });
     // before the replica leads it again: everything the store has, once
     await m.catchUpTo(9);
     m.event(ev(9));

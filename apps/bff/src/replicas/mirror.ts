@@ -120,8 +120,11 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
     return this.seq ?? 0;
   }
 
+  /** the holder's word, observed as late as the newest snapshot (the holder does not send a new stamp alone) */
   health(): SourceHealth {
-    return this.status.health;
+    const h = this.status.health;
+    const seen = this.latest?.snapshot.observedAt ?? null;
+    return seen !== null && (h.lastObservedAt === null || seen > h.lastObservedAt) ? { ...h, lastObservedAt: seen } : h;
   }
 
   capabilities(): CapabilityName[] {

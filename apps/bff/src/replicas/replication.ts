@@ -15,6 +15,7 @@ import type { GatewayServer } from '../gateway';
 import type { Logger } from '../logger';
 import { answerSnapshots, askSnapshot, attachAdapter, onFeed, publish, type Answer } from './feed';
 import { createLeadership, type Leadership } from './leadership';
+import { watchStatus } from './status';
 import { countFeedDelay, Mirror, newMirrorCounters, type FeedStatus, type MirrorCounters } from './mirror';
 
 export interface ReplicationDeps {
@@ -70,20 +71,14 @@ export function createReplication(d: ReplicationDeps) {
   /** what this replica's collector emits, to the other replicas' mirrors */
   const publishFrom = (c: Collector, io: GatewayServer) => {
     const clusterId = c.clusterId;
-    let status = '';
     const onSnapshot = (m: SnapshotMessage) => publish(io, { kind: 'snapshot', clusterId, rev: m.rev, snapshot: m.snapshot });
     const onPatch = (m: PatchMessage) => publish(io, { kind: 'patch', clusterId, patch: m.patch });
     const onEvent = (event: ClusterEvent) => publish(io, { kind: 'event', clusterId, event });
-    const onObserved = () => {
-      const now = statusOf(c);
-      const text = JSON.stringify(now);
-      if (text === status) return;
-      status = text;
-      publish(io, { kind: 'status', clusterId, status: now });
-    };
-    c.on('snapshot', onSnapshot).on('patch', onPatch).on('event', onEvent).on('observed', onObserved);
+    const status = watchStatus(c, (now) => publish(io, { kind: 'status', clusterId, status: now }));
+    c.on('snapshot', onSnapshot).on('patch', onPatch).on('event', onEvent);
     unpublish.set(c, () => {
-      c.off('snapshot', onSnapshot).off('patch', onPatch).off('event', onEvent).off('observed', onObserved);
+      status.stop();
+      c.off('snapshot', onSnapshot).off('patch', onPatch).off('event', onEvent);
       unpublish.delete(c);
     });
   };
