@@ -368,9 +368,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const wait = Math.min(this.telemetryMinMs, this.lastSentAt + this.telemetryMinMs - next.observedAt);
     if (wait > 0 && !urgent && telemetryOnly(patch, prev.snapshot)) {
       this.held = next;
-      // the next observation after the wait sends it, fresh (a timer at the wait's end would send one up to
-      // a tick old); the timer is the backstop for a source that goes quiet
-      this.heldTimer ??= setTimeout(() => this.sendHeld(), wait + this.telemetryMinMs);
+      // at the wait's end the newest held observation goes out: a fast source's next one would often come
+      // sooner, but a source ticking once a second would hold it for most of a second (or telemetryMinMs past
+      // the wait, as the timer did first: bench:scale's p99 after each fault's urgent patch)
+      this.heldTimer ??= setTimeout(() => this.sendHeld(), wait);
       return;
     }
     this.release();
@@ -386,8 +387,11 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const held = this.held;
     this.held = null;
     if (!held || !this.latest) return;
+    // sent now, at the wait's end: the next may go telemetryMinMs after now, not after the held observation
+    const due = this.lastSentAt + this.telemetryMinMs;
     try {
       this.send(this.latest, held, true); // its time has come
+      this.lastSentAt = Math.max(this.lastSentAt, due);
     } catch (err) {
       this.log.error({ err }, 'failed to send held telemetry');
     }
