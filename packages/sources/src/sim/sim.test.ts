@@ -598,3 +598,21 @@ describe('sim: rejoin is not a partition', () => {
     expect(types).not.toContain('partition-changed');
   });
 });
+
+describe('sim: faults in real time', () => {
+  it('a fault between ticks is observed when it happens, not when the clock last moved', async () => {
+    let wall = 9_000_000;
+    const sim = createSimSource({ clusterId: 'c', now: () => wall, tickMs: 1000 });
+    await sim.start();
+    const seen: number[] = [];
+    const off = sim.subscribe((s) => seen.push(s.observedAt));
+    wall += 700; // no timer has fired (the clock still says 9_000_000)
+    sim.applyFault({ action: 'stop', nodes: ['pve3'] });
+    expect(seen.at(-1)).toBe(wall);
+    wall += 100;
+    sim.setExpectedVotes(3);
+    expect(seen.at(-1)).toBe(wall);
+    off();
+    await sim.stop();
+  });
+});
