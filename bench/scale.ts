@@ -1,5 +1,6 @@
 // npm run bench:scale — issue 17's acceptance benchmark: a throwaway PostgreSQL, SCALE_REPLICAS (3) BFF replicas on
-// it behind Debian's nginx running deploy/nginx/quorate.conf, SCALE_CLUSTERS (100) sim clusters of 3–16 nodes
+// it behind Debian's nginx running deploy/nginx/quorate.conf (their fan-out through PostgreSQL, or Redis streams
+// with SCALE_ADAPTER=redis), SCALE_CLUSTERS (100) sim clusters of 3–16 nodes
 // shared out by leases, and SCALE_CLIENTS (1,500) websocket clients (bench/scale-client.ts) spread over the
 // clusters and, through the proxy, over the replicas. A fault a second goes through the proxy to a random
 // cluster (forwarded to its lease holder), so events flow. SCALE_KILL_AFTER_MS into the measurement the replica
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '@quorate/store/pg-harness';
 import { configureExample, startNginx, type Nginx } from '../apps/bff/src/testing/nginx';
+import { startRedis } from '../apps/bff/src/testing/redis';
 import { cpuSeconds, freePort, peakRssMb, percentile, simClusters, sleep, startReplica, type BffChild } from './bff-child';
 
 const REPLICAS = Number(process.env.SCALE_REPLICAS ?? 3);
@@ -29,6 +31,9 @@ const LEASE_TTL_MS = Number(process.env.SCALE_LEASE_TTL_MS ?? 6_000);
 /** the leases must be shared out before the measurement: at most this long */
 const BALANCE_TIMEOUT_MS = 120_000;
 const TARGET = { p99Ms: 150, failoverMs: 10_000 };
+/** the replicas' fan-out: PostgreSQL's NOTIFY (socket.io's postgres adapter) or Redis streams (QUORATE_REDIS_URL) */
+const ADAPTER = process.env.SCALE_ADAPTER ?? 'postgres';
+if (ADAPTER !== 'postgres' && ADAPTER !== 'redis') throw new Error(`SCALE_ADAPTER: postgres or redis, not '${ADAPTER}'`);
 const TOKEN = 'bench-scale-token-0123456789abcdef';
 /**
  * Client source addresses: nginx's ip_hash keys on an IPv4 address's first three bytes, so clients bound to
@@ -47,18 +52,22 @@ try {
   const keyFile = join(dir, 'secret.key');
   writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
 
+  // Redis for the fan-out, when asked for
+  const redis = ADAPTER === 'redis' ? await startRedis(await freePort()) : null;
+  if (redis) cleanup.push(() => redis.stop());
+
   // the replicas: each told its own URL, sharing the database, the key, the clusters and the token
   const clusters = simClusters(CLUSTERS);
   const replicas: { bff: BffChild; url: string }[] = [];
   for (let i = 0; i < REPLICAS; i++) {
     const r = await startReplica(
-      { port: await freePort(), databaseUrl: pgServer.url, keyFile, leaseTtlMs: LEASE_TTL_MS, clusters, token: TOKEN, env: { QUORATE_MAX_SOCKETS_PER_IDENTITY: String(CLIENTS * 2) } },
+      { port: await freePort(), databaseUrl: pgServer.url, keyFile, leaseTtlMs: LEASE_TTL_MS, clusters, token: TOKEN, env: { QUORATE_MAX_SOCKETS_PER_IDENTITY: String(CLIENTS * 2), ...(redis ? { QUORATE_REDIS_URL: redis.url } : {}) } },
       `bench-scale-${i}`,
     );
     cleanup.push(() => r.bff.stop());
     replicas.push(r);
   }
-  console.log(`PostgreSQL on ${new URL(pgServer.url).host}; ${REPLICAS} replicas: ${replicas.map((r) => r.url).join(', ')}`);
+  console.log(`PostgreSQL on ${new URL(pgServer.url).host}; fan-out through ${redis ? `Redis streams (${redis.url})` : "PostgreSQL's NOTIFY"}; ${REPLICAS} replicas: ${replicas.map((r) => r.url).join(', ')}`);
 
   // the leases shared out (each replica within one of its share)
   const db = new pg.Pool({ connectionString: pgServer.url, max: 2 });
@@ -105,7 +114,7 @@ try {
   // CPU seconds by role: the replicas, PostgreSQL's processes, nginx's, the client processes (all of /proc)
   const clientPids = new Set<number>();
   const replicaPids = new Set(replicas.map((r) => r.bff.pid));
-  const ROLES = ['replicas', 'postgres', 'nginx', 'clients'] as const;
+  const ROLES = ['replicas', 'postgres', 'redis', 'nginx', 'clients'] as const;
   const cpuByRole = (): { at: number; byPid: Map<number, { role: string; cpu: number }> } => {
     const byPid = new Map<number, { role: string; cpu: number }>();
     for (const e of readdirSync('/proc')) {
@@ -113,7 +122,7 @@ try {
       if (!Number.isInteger(pid)) continue;
       try {
         const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-        const role = replicaPids.has(pid) ? 'replicas' : clientPids.has(pid) ? 'clients' : comm === 'postgres' ? 'postgres' : comm === 'nginx' ? 'nginx' : null;
+        const role = replicaPids.has(pid) ? 'replicas' : clientPids.has(pid) ? 'clients' : comm === 'postgres' ? 'postgres' : comm === 'nginx' ? 'nginx' : comm === 'redis-server' ? 'redis' : null;
         if (role) byPid.set(pid, { role, cpu: cpuSeconds(pid) });
       } catch {
         // gone meanwhile

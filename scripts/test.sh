@@ -25,6 +25,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # openssl: that test's throwaway certificate
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# redis-server: the replicas' fan-out through Redis streams (apps/bff/src/replicas/feed.test.ts starts its own)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== installing system packages: ${missing[*]}"
@@ -40,6 +42,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     # nginx enables (and where it may, starts) a default site on :80: the test runs its own, on loopback ports
     if [[ " ${missing[*]} " == *" nginx "* ]]; then systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true; fi
+    # redis-server enables (and where it may, starts) a system server on :6379: the tests run their own on loopback
+    if [[ " ${missing[*]} " == *" redis-server "* ]]; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true
+    fi
     # postgresql creates and starts Debian's own cluster on :5432: the tests run their own server, on loopback
     # ports 25432–25499, so the system one would only cost memory
     if [[ " ${missing[*]} " == *" postgresql "* ]]; then

@@ -185,6 +185,7 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
   const replication = config.database
     ? createReplication({
         url: config.database.url,
+        redisUrl: config.database.redisUrl,
         ttlMs: config.database.leaseTtlMs,
         store,
         clusters: () => clusters,

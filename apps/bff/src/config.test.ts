@@ -64,8 +64,12 @@ describe('loadConfig', () => {
   it('QUORATE_DATABASE_URL: replicas on PostgreSQL, with a shared key file; without it the embedded SQLite', () => {
     expect(loadConfig({}).database).toBeNull();
     const c = loadConfig({ QUORATE_DATABASE_URL: 'postgres://q:pw@db.lan:5432/quorate', QUORATE_SECRET_KEY_FILE: '/etc/quorate/secret.key', QUORATE_REPLICA_URL: 'http://10.0.0.5:8080/' });
-    expect(c.database).toEqual({ url: 'postgres://q:pw@db.lan:5432/quorate', replicaUrl: 'http://10.0.0.5:8080', leaseTtlMs: 6_000 });
-    expect(loadConfig({ QUORATE_DATABASE_URL: 'postgresql://db/q', QUORATE_SECRET_KEY_FILE: '/k', QUORATE_LEASE_TTL_MS: '3000' }).database).toEqual({ url: 'postgresql://db/q', replicaUrl: null, leaseTtlMs: 3_000 });
+    expect(c.database).toEqual({ url: 'postgres://q:pw@db.lan:5432/quorate', replicaUrl: 'http://10.0.0.5:8080', leaseTtlMs: 6_000, redisUrl: null });
+    expect(loadConfig({ QUORATE_DATABASE_URL: 'postgresql://db/q', QUORATE_SECRET_KEY_FILE: '/k', QUORATE_LEASE_TTL_MS: '3000' }).database).toEqual({ url: 'postgresql://db/q', replicaUrl: null, leaseTtlMs: 3_000, redisUrl: null });
+    // the fan-out through Redis streams: only for replicas, a redis:// or rediss:// URL
+    expect(loadConfig({ QUORATE_DATABASE_URL: 'postgres://db/q', QUORATE_SECRET_KEY_FILE: '/k', QUORATE_REDIS_URL: 'redis://:pw@cache.lan:6379' }).database?.redisUrl).toBe('redis://:pw@cache.lan:6379');
+    expect(() => loadConfig({ QUORATE_REDIS_URL: 'redis://cache.lan:6379' })).toThrow('QUORATE_REDIS_URL is for replicas on a shared database');
+    expect(() => loadConfig({ QUORATE_DATABASE_URL: 'postgres://db/q', QUORATE_SECRET_KEY_FILE: '/k', QUORATE_REDIS_URL: 'cache.lan:6379' })).toThrow('QUORATE_REDIS_URL: a Redis URL');
     expect(() => loadConfig({ QUORATE_DATABASE_URL: 'postgres://db/q' })).toThrow('QUORATE_DATABASE_URL needs QUORATE_SECRET_KEY_FILE');
     expect(() => loadConfig({ QUORATE_DATABASE_URL: 'mysql://db/q', QUORATE_SECRET_KEY_FILE: '/k' })).toThrow('QUORATE_DATABASE_URL: a PostgreSQL URL');
     expect(() => loadConfig({ QUORATE_REPLICA_URL: 'http://10.0.0.5:8080' })).toThrow('set QUORATE_DATABASE_URL too');

@@ -54,7 +54,7 @@ export interface Config {
    * replicas on a shared PostgreSQL (QUORATE_DATABASE_URL); null: the embedded SQLite in dataDir, one BFF.
    * url holds the password: never log it (the store's `where` is the URL without it).
    */
-  database: { url: string; replicaUrl: string | null; leaseTtlMs: number } | null;
+  database: { url: string; replicaUrl: string | null; leaseTtlMs: number; redisUrl: string | null } | null;
 }
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -139,6 +139,11 @@ const Env = z.object({
     .optional(),
   /** a dead replica's clusters move to the others after this (and up to a renewal round, a third of it) */
   QUORATE_LEASE_TTL_MS: int(1_000, 600_000).default(6_000),
+  /** replicas: the fan-out between them through Redis streams instead of PostgreSQL's NOTIFY (bench:scale) */
+  QUORATE_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'a Redis URL: redis://host:6379 (rediss:// for TLS)')
+    .optional(),
 });
 
 /** parse the environment; throws ConfigError whose message names each bad variable */
@@ -175,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   if (e.QUORATE_DATABASE_URL !== undefined && e.QUORATE_SECRET_KEY_FILE === undefined)
     throw new ConfigError('invalid environment: QUORATE_DATABASE_URL needs QUORATE_SECRET_KEY_FILE: every replica must read stored credentials with the same key file');
+  if (e.QUORATE_DATABASE_URL === undefined && e.QUORATE_REDIS_URL !== undefined)
+    throw new ConfigError('invalid environment: QUORATE_REDIS_URL is for replicas on a shared database: set QUORATE_DATABASE_URL too');
   if (e.QUORATE_DATABASE_URL === undefined && e.QUORATE_REPLICA_URL !== undefined)
     throw new ConfigError('invalid environment: QUORATE_REPLICA_URL is for replicas on a shared database: set QUORATE_DATABASE_URL too');
 
@@ -200,7 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database:
       e.QUORATE_DATABASE_URL === undefined
         ? null
-        : { url: e.QUORATE_DATABASE_URL, replicaUrl: e.QUORATE_REPLICA_URL?.replace(/\/$/, '') ?? null, leaseTtlMs: e.QUORATE_LEASE_TTL_MS },
+        : { url: e.QUORATE_DATABASE_URL, replicaUrl: e.QUORATE_REPLICA_URL?.replace(/\/$/, '') ?? null, leaseTtlMs: e.QUORATE_LEASE_TTL_MS, redisUrl: e.QUORATE_REDIS_URL ?? null },
   };
 }
 

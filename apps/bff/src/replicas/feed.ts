@@ -1,4 +1,5 @@
-// How replicas talk (issue 17): socket.io's PostgreSQL adapter on the shared database. Room broadcasts reach
+// How replicas talk (issue 17): socket.io's PostgreSQL adapter on the shared database, or its Redis streams
+// adapter (QUORATE_REDIS_URL, redis-adapter.ts). Room broadcasts reach
 // browsers on every replica, and serverSideEmit carries the replicas' own messages: the lease holder's
 // collector output for the mirrors (mirror.ts), and a mirror's question for the holder's snapshot.
 // Messages from another replica are validated like any input: a bad one is dropped and reported.
@@ -8,6 +9,7 @@ import pg from 'pg';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Server } from 'socket.io';
 import { ClusterEvent, ClusterSnapshot, SnapshotPatch } from '@quorate/model';
+import { attachRedisAdapter } from './redis-adapter';
 import type { FeedStatus, Revision } from './mirror';
 
 export const FEED = 'quorate:feed';
@@ -42,8 +44,12 @@ export type FeedMessage = z.infer<typeof FeedMessage>;
 /** what a holder publishes (its status typed as the source says it) */
 export type Outgoing = Exclude<FeedMessage, { kind: 'status' }> | { kind: 'status'; clusterId: string; status: FeedStatus };
 
-/** Puts io on the adapter; returns the pool to end after io closes. */
-export async function attachAdapter(io: Server, url: string, onError: (err: Error) => void): Promise<pg.Pool> {
+/**
+ * Puts io on the adapter — Redis streams when redisUrl is set, else PostgreSQL's (url) — and returns what to
+ * end after io closes.
+ */
+export async function attachAdapter(io: Server, url: string, onError: (err: Error) => void, redisUrl: string | null = null): Promise<{ end(): Promise<void> }> {
+  if (redisUrl !== null) return attachRedisAdapter(io, redisUrl, { intervalMs: REPLICA_TIMEOUT_MS / 3, timeoutMs: REPLICA_TIMEOUT_MS }, onError);
   const pool = new pg.Pool({ connectionString: url, max: ADAPTER_POOL_MAX, application_name: 'quorate-adapter' });
   pool.on('error', onError);
   // the adapter keeps one client checked out to LISTEN, with no error listener of its own: without this a

@@ -20,6 +20,8 @@ import { countFeedDelay, Mirror, newMirrorCounters, type FeedStatus, type Mirror
 
 export interface ReplicationDeps {
   url: string;
+  /** the fan-out through Redis streams instead of PostgreSQL (QUORATE_REDIS_URL) */
+  redisUrl?: string | null;
   ttlMs: number;
   store: Store;
   /** the registry, once made (it is made of mirrorOf's clusters) */
@@ -124,7 +126,7 @@ export function createReplication(d: ReplicationDeps) {
     counters: counters as Readonly<MirrorCounters>,
     /** io on the adapter: the feed from the other replicas to the mirrors, snapshot questions answered */
     async attach(server: GatewayServer): Promise<void> {
-      pool = await attachAdapter(server, d.url, (err) => log.warn({ err }, 'socket.io adapter: database error'));
+      pool = await attachAdapter(server, d.url, (err) => log.warn({ err }, 'socket.io adapter: database error'), d.redisUrl ?? null);
       io = server;
       onFeed(
         server,
