@@ -99,9 +99,13 @@ export class SimEngine {
     return projectSnapshot({ topo: this.topo, s: this.s, links: this.links, membership: this.membership });
   }
 
-  /** Validates first; an invalid fault throws SimFaultError and changes nothing. */
-  applyFault(input: SimFault): void {
+  /**
+   * Validates first; an invalid fault throws SimFaultError and changes nothing. `valid` runs once it is valid,
+   * before it applies (the real-time source catches its clock up to now there).
+   */
+  applyFault(input: SimFault, valid?: () => void): void {
     const fault = resolveFault(this.topo, input);
+    valid?.();
     applyFault(fault, { topo: this.topo, s: this.s, links: this.links, membership: this.membership });
     this.version++;
     this.step();

@@ -600,7 +600,7 @@ describe('sim: rejoin is not a partition', () => {
 });
 
 describe('sim: faults in real time', () => {
-  it('a fault between ticks is observed when it happens, not when the clock last moved', async () => {
+  it('a fault between ticks is observed when it happens, not when the clock last moved; a refused one changes nothing', async () => {
     let wall = 9_000_000;
     const sim = createSimSource({ clusterId: 'c', now: () => wall, tickMs: 1000 });
     await sim.start();
@@ -609,9 +609,11 @@ describe('sim: faults in real time', () => {
     wall += 700; // no timer has fired (the clock still says 9_000_000)
     sim.applyFault({ action: 'stop', nodes: ['pve3'] });
     expect(seen.at(-1)).toBe(wall);
+    // a refused fault changes nothing, the clock included
+    const before = JSON.stringify(sim.exportState());
     wall += 100;
-    sim.setExpectedVotes(3);
-    expect(seen.at(-1)).toBe(wall);
+    expect(() => sim.applyFault({ action: 'stop', nodes: ['pve9'] })).toThrow(/pve9/);
+    expect(JSON.stringify(sim.exportState())).toBe(before);
     off();
     await sim.stop();
   });

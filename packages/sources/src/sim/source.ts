@@ -94,8 +94,8 @@ export function createSimSource(options: SimOptions = {}): SimSource {
     advance(Math.max(0, wall() - engine.clock));
     schedule();
   };
-  // a fault comes now, not when the clock last moved (up to a tick ago): the clock catches up first, so the
-  // fault's snapshot says when it happened (its observedAt was up to a second old: bench:scale's p99)
+  // a fault comes now, not when the clock last moved (up to a tick ago): once it is found valid the clock
+  // catches up, so its snapshot says when it happened (its observedAt was up to a second old: bench:scale's p99)
   const catchUp = () => {
     if (running) advance(Math.max(0, wall() - engine.clock));
   };
@@ -144,13 +144,11 @@ export function createSimSource(options: SimOptions = {}): SimSource {
       return { state: running ? 'ok' : 'starting', message: running ? null : 'simulation not started', lastObservedAt: latest.observedAt };
     },
     applyFault(fault) {
-      catchUp();
-      engine.applyFault(fault);
+      engine.applyFault(fault, catchUp);
       emit();
       schedule(); // the fault may make something fall due sooner (a knet link-down, a clean leave)
     },
     setExpectedVotes(n) {
-      catchUp();
       engine.setExpectedVotes(n);
       emit();
       schedule();
