@@ -194,12 +194,22 @@ async function assemble(config: Config, deps: ServerDeps, logger: Logger, makeSo
         logger,
         // the tasks the former holder left running: ended, or followed on from here
         onLead: async (clusterId) => (await recoverTasks(ctxForTasks!, [...OPERATIONS], clusterId))(),
+        // clusterAdmin exists by the time a cluster changes
+        configOf: (row): Promise<ClusterConfig | null> => clusterAdmin.configOf(row),
       })
     : null;
   const list = (c: ClusterConfig): Promise<Cluster> => (replication ? Promise.resolve(replication.mirrorOf(c)) : build(c));
   // the configured clusters, then those added through the API (a stored default wins over the configured one)
   const clusters: ClusterRegistry = new ClusterRegistry(await Promise.all(config.clusters.map(list)));
-  const clusterAdmin = new ClusterAdmin({ store, clusters, build: list, kindDefaults: config.kindDefaults, logger, busy: tasksBusy });
+  const clusterAdmin: ClusterAdmin = new ClusterAdmin({
+    store,
+    clusters,
+    build: list,
+    kindDefaults: config.kindDefaults,
+    logger,
+    busy: tasksBusy,
+    ...(replication ? { changed: (id: string) => replication.clusterChanged(id) } : {}),
+  });
   for (const stored of await clusterAdmin.stored(config.clusters)) clusters.put(await list(stored));
 
   const app = express();

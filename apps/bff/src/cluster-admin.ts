@@ -24,6 +24,11 @@ export interface ClusterAdminDeps {
   logger: Logger;
   /** clusters with an operation running: not removed or rebuilt under it */
   busy: Set<string>;
+  /**
+   * replicas: a change stored, every replica's registry follows the row (this one before the answer): the
+   * lease holder runs the new settings, the others mirror them (replication.ts's clusterChanged)
+   */
+  changed?: (clusterId: string) => Promise<void>;
 }
 
 export class ClusterAdmin {
@@ -58,7 +63,7 @@ export class ClusterAdmin {
         this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' added through the API is not watched: QUORATE_CLUSTERS now defines that id`);
         continue;
       }
-      const c = await this.fromRow(row);
+      const c = await this.configOf(row);
       if (c) out.push(c);
     }
     return out;
@@ -112,7 +117,8 @@ export class ClusterAdmin {
       const next: ClusterConfig = { ...current, ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) };
       if (Object.keys(changes).length === 0) {
         await this.persist(next);
-        this.d.clusters.update(id, { ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) });
+        if (this.d.changed) await this.d.changed(id);
+        else this.d.clusters.update(id, { ...(base.data.name !== undefined ? { name: base.data.name } : {}), ...(base.data.default ? { default: true } : {}) });
         return this.detail(id);
       }
       // new settings: merged onto the stored ones (secrets left out stay as they are), a new collector
@@ -123,7 +129,7 @@ export class ClusterAdmin {
       if (!settings.ok) throw invalidCluster(settings.issues);
       if (this.d.busy.has(id)) throw new HttpError(409, `an operation is running on cluster '${id}': change it when it has finished`);
       const old = this.d.clusters.get(id);
-      if (old) await stopCluster(old);
+      if (old && !this.d.changed) await stopCluster(old);
       await this.bringUp({ ...next, settings: settings.settings });
       return this.detail(id);
     });
@@ -134,10 +140,16 @@ export class ClusterAdmin {
       const current = this.runtimeCluster(id);
       if (this.d.busy.has(id)) throw new HttpError(409, `an operation is running on cluster '${id}': remove it when it has finished`);
       if (this.d.clusters.all().length === 1) throw new HttpError(409, 'the last cluster cannot be removed');
-      const cluster = this.d.clusters.remove(id);
-      this.io?.in(roomOf(id)).socketsLeave(roomOf(id));
-      if (cluster) await stopCluster(cluster);
-      await this.d.store.clusters.remove(id);
+      if (this.d.changed) {
+        await this.d.store.clusters.remove(id);
+        await this.d.changed(id);
+        this.io?.in(roomOf(id)).socketsLeave(roomOf(id));
+      } else {
+        const cluster = this.d.clusters.remove(id);
+        this.io?.in(roomOf(id)).socketsLeave(roomOf(id));
+        if (cluster) await stopCluster(cluster);
+        await this.d.store.clusters.remove(id);
+      }
       await dropCheckpoint(this.d.store, id);
       this.d.logger.info({ clusterId: id }, `cluster '${id}' removed; its history is kept`);
       return { id, name: current.name };
@@ -146,6 +158,10 @@ export class ClusterAdmin {
 
   /** build, persist, start, then list it: a cluster that cannot be stored is not watched either */
   private async bringUp(config: ClusterConfig): Promise<void> {
+    if (this.d.changed) {
+      await this.persist(config);
+      return this.d.changed(config.id);
+    }
     const cluster = await this.d.build(config);
     await this.persist(config);
     // replicas: a new cluster starts mirrored; the replica that takes its lease runs it
@@ -165,7 +181,8 @@ export class ClusterAdmin {
     return c.config;
   }
 
-  private async fromRow(row: StoredCluster): Promise<ClusterConfig | null> {
+  /** a stored cluster's configuration with its secrets; null (logged) when it no longer validates */
+  async configOf(row: StoredCluster): Promise<ClusterConfig | null> {
     const r = await storedClusterConfig(row, () => this.d.store.clusters.secrets(row.id));
     if (r.ok) return r.cluster;
     this.d.logger.warn({ clusterId: row.id }, `cluster '${row.id}' (added through the API) is not watched: ${r.why}`);

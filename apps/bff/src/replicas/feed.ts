@@ -130,6 +130,21 @@ const Bulk = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('event'), clusterId: z.string().min(1), event: z.looseObject({ seq: Seq.min(1), clusterId: z.string().min(1), at: z.number(), severity: z.string(), message: z.string(), body: z.looseObject({ type: z.string() }) }) }),
 ]);
 
+/** a cluster added, changed or removed through the API on one replica: the others read its row again */
+export const CLUSTER_CHANGED = 'quorate:cluster-changed';
+const ClusterId = z.string().min(1).max(64);
+
+export function announceClusterChange(io: Server, clusterId: string): void {
+  io.serverSideEmit(CLUSTER_CHANGED, clusterId);
+}
+
+export function onClusterChange(io: Server, handle: (clusterId: string) => void): void {
+  io.on(CLUSTER_CHANGED, (raw: unknown) => {
+    const r = ClusterId.safeParse(raw);
+    if (r.success) handle(r.data);
+  });
+}
+
 export type Answer = Revision & { status: FeedStatus };
 const Answer = z.object({ rev: z.number().int().min(0), snapshot: ClusterSnapshot, status: Status }).nullable();
 

@@ -5,21 +5,23 @@
 // browsers: the mirror catches up from the store before the collector takes over, and a new mirror starts
 // after the collector's last emitted seq.
 import type { ClusterEvent, PatchMessage, SnapshotMessage } from '@quorate/model';
-import type { Fence, Store } from '@quorate/store';
+import type { Fence, Store, StoredCluster } from '@quorate/store';
 import type { ClusterConfig } from '../cluster-entry';
-import type { ClusterBuilder } from '../cluster-build';
+import { stopCluster, type ClusterBuilder } from '../cluster-build';
 import type { Cluster, ClusterRegistry, LedCluster } from '../clusters';
 import type { Collector } from '../collector';
 import type { EventStoreFactory } from '../event-store';
 import type { GatewayServer } from '../gateway';
 import type { Logger } from '../logger';
-import { answerSnapshots, askSnapshot, attachAdapter, onFeed, publish, type Answer } from './feed';
+import { announceClusterChange, answerSnapshots, askSnapshot, attachAdapter, onClusterChange, onFeed, publish, type Answer } from './feed';
 import { createLeadership, type Leadership } from './leadership';
 import { watchStatus } from './status';
 import { countFeedDelay, Mirror, newMirrorCounters, type FeedStatus, type MirrorCounters } from './mirror';
 
 export interface ReplicationDeps {
   url: string;
+  /** a stored cluster's configuration with its secrets; null when it no longer validates (logged) */
+  configOf: (row: StoredCluster) => Promise<ClusterConfig | null>;
   /** the fan-out through Redis streams instead of PostgreSQL (QUORATE_REDIS_URL) */
   redisUrl?: string | null;
   ttlMs: number;
@@ -85,9 +87,11 @@ export function createReplication(d: ReplicationDeps) {
     });
   };
 
-  const lead = (clusterId: string, fence: Fence) =>
-    inTurn(clusterId, async () => {
-      const c = d.clusters().get(clusterId);
+  const lead = (clusterId: string, fence: Fence) => inTurn(clusterId, () => leadNow(clusterId, fence));
+  /** (in the cluster's turn) runs the cluster here with the fence this replica holds */
+  const leadNow = async (clusterId: string, fence: Fence) => {
+    {
+      const c = d.clusters().has(clusterId) ? d.clusters().get(clusterId) : undefined;
       if (!io || !c || c.collector || leadership?.fenceOf(clusterId)?.token !== fence.token) return;
       const led: LedCluster = await d.build(c.config, fence);
       const mirror = c.feed instanceof Mirror ? c.feed : null;
@@ -99,6 +103,42 @@ export function createReplication(d: ReplicationDeps) {
       await led.collector.start();
       log.info({ clusterId, token: fence.token }, 'replicas: this replica runs the cluster now');
       await d.onLead?.(clusterId);
+    }
+  };
+
+  /**
+   * A cluster added, changed or removed through the API (on any replica): the registry here follows the
+   * stored row. New settings: a new mirror, and where this replica holds the lease, a new collector at once.
+   */
+  const sync = (clusterId: string) =>
+    inTurn(clusterId, async () => {
+      const reg = d.clusters();
+      const current = reg.has(clusterId) ? reg.get(clusterId)! : null;
+      if (current?.config.origin === 'config') return; // QUORATE_CLUSTERS' own: not changed through the API
+      const row = await d.store.clusters.get(clusterId);
+      if (!row || row.removedAt !== null) {
+        if (!current || reg.all().length === 1) return;
+        reg.remove(clusterId);
+        if (current.collector) unpublish.get(current.collector)?.();
+        await stopCluster(current);
+        log.info({ clusterId }, 'replicas: cluster removed');
+        return;
+      }
+      const config = await d.configOf(row);
+      if (!config) return;
+      if (current && JSON.stringify(current.config.settings) === JSON.stringify(config.settings)) {
+        reg.update(clusterId, { name: config.name, ...(config.default ? { default: true as const } : {}) });
+        return;
+      }
+      if (current) {
+        if (current.collector) unpublish.get(current.collector)?.();
+        await stopCluster(current);
+      }
+      const mirrored = mirrorOf(config);
+      reg.put(mirrored);
+      await mirrored.feed.start(current?.feed.emittedSeq());
+      const fence = leadership?.fenceOf(clusterId);
+      if (fence) await leadNow(clusterId, fence);
     });
 
   const follow = (clusterId: string, why: string) =>
@@ -122,6 +162,14 @@ export function createReplication(d: ReplicationDeps) {
   return {
     /** a cluster as this replica first lists it: mirrored until it takes the lease */
     mirrorOf,
+    /**
+     * A cluster added, changed or removed through the API here: this replica follows the stored row now, the
+     * others when they hear of it.
+     */
+    async clusterChanged(clusterId: string): Promise<void> {
+      await sync(clusterId);
+      if (io) announceClusterChange(io, clusterId);
+    },
     /** how often this replica's mirrors waited or fell back (/metrics) */
     counters: counters as Readonly<MirrorCounters>,
     /** io on the adapter: the feed from the other replicas to the mirrors, snapshot questions answered */
@@ -141,6 +189,7 @@ export function createReplication(d: ReplicationDeps) {
         },
         (problem) => log.warn({ problem }, 'replicas: a feed message from another replica was not valid: dropped'),
       );
+      onClusterChange(server, (clusterId) => void sync(clusterId));
       answerSnapshots(server, (clusterId): Answer | null => {
         const c = d.clusters().get(clusterId)?.collector;
         const current = c?.current();

@@ -82,4 +82,10 @@ describe('planLeases: each replica its share', () => {
     // b holds only clusters that are gone: it is not counted, so a's share is both
     expect(p.acquire.sort()).toEqual(['c0', 'c1']);
   });
+
+  it('a held lease of a cluster no longer listed (removed through the API) goes back', () => {
+    const p = planLeases({ self: 'a', now: NOW, clusters: ['c0', 'c1'], leases: live('a', ['c0', 'gone']), held: new Set(['c0', 'gone']) });
+    expect(p.release).toEqual(['gone']);
+    expect(p.acquire).toEqual(['c1']);
+  });
 });

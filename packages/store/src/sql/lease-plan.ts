@@ -56,5 +56,8 @@ export function planLeases(input: { self: string; now: number; clusters: readonl
           : 0;
   // those given back: the last in this replica's order, so the same replica does not take them straight back
   const release = give > 0 ? [...mine].sort((a, b) => hash(`${self}/${a}`) - hash(`${self}/${b}`)).slice(-give) : [];
-  return { acquire, release };
+  // a cluster no longer listed (removed through the API): its lease goes back, else a cluster added again under
+  // its id would find this replica holding it without running it
+  const unlisted = [...held].filter((c) => !configured.has(c));
+  return { acquire, release: unlisted.length > 0 ? [...unlisted, ...release] : release };
 }
