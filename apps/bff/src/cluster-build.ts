@@ -50,7 +50,7 @@ export function clusterBuilder(deps: ClusterBuildDeps): ClusterBuilder {
 
 /** stop watching: the collector (and its source), then the final checkpoint; or the mirror */
 export async function stopCluster(c: Cluster): Promise<void> {
-  if (c.collector === null || c.checkpoint === null) return void (c.feed as { close?: () => void }).close?.();
+  if (c.collector === null || c.checkpoint === null) return void c.feed.close?.();
   await c.collector.stop();
   await c.checkpoint.close();
 }

@@ -26,6 +26,8 @@ export interface ClusterFeed {
   emittedSeq(): number;
   health(): SourceHealth;
   capabilities(): CapabilityName[];
+  /** a mirror stops following (a collector is stopped through its own stop, with its checkpoint) */
+  close?(): void;
   // one signature per event: an EventEmitter of more events (the Collector's) fits these, not a generic one
   on(event: 'snapshot', listener: (m: SnapshotMessage) => void): unknown;
   on(event: 'patch', listener: (m: PatchMessage) => void): unknown;
