@@ -95,6 +95,23 @@ describe('Collector telemetry merging (telemetryMinMs)', () => {
     expect(collector.current()!.snapshot.links.find((l) => l.latencyAvgMs === 2)).toBeDefined();
   });
 
+  it('a fast source (10 a second) that goes quiet: what waited goes out telemetryMinMs past the wait (its next observation would have come sooner)', async () => {
+    const { source, collector, patches } = setup();
+    await collector.start();
+    const base = source.current()!;
+    for (let i = 1; i <= 5; i++) {
+      vi.advanceTimersByTime(100);
+      source.push(withLatency(base, i));
+    }
+    const sent = patches.length;
+    // the last one (at 500) waits; the wait ends by 750 at the latest, the backstop a telemetryMinMs later
+    vi.advanceTimersByTime(MIN);
+    expect(patches.length).toBe(sent);
+    vi.advanceTimersByTime(MIN);
+    expect(patches.length).toBe(sent + 1);
+    expect(collector.current()!.snapshot.links[0]!.latencyAvgMs).toBe(5);
+  });
+
   it('telemetryMinMs 0: every change at once (the previous behaviour)', async () => {
     const { source, collector, patches } = setup(0);
     await collector.start();

@@ -97,6 +97,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private heldTimer: NodeJS.Timeout | null = null;
   /** observedAt of the last snapshot sent */
   private lastSentAt = -Infinity;
+  /** the source's usual interval between observations (a moving average), to time what is held */
+  private observationGap: number | null = null;
+  private lastObservationAt: number | null = null;
   private readonly telemetryMinMs: number;
   /**
    * what events are diffed against: the last snapshot with blind spots filled from before (see diff.ts).
@@ -352,6 +355,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
    * comes with it (urgent) and the last one went out less than telemetryMinMs ago — held and merged into the next.
    */
   private send(prev: Revision, next: ClusterSnapshot, urgent: boolean): void {
+    this.noteObservation(next.observedAt);
     let patch: SnapshotPatch | null;
     try {
       patch = makePatch(prev.snapshot, next, prev.rev, prev.rev + 1);
@@ -368,10 +372,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const wait = Math.min(this.telemetryMinMs, this.lastSentAt + this.telemetryMinMs - next.observedAt);
     if (wait > 0 && !urgent && telemetryOnly(patch, prev.snapshot)) {
       this.held = next;
-      // at the wait's end the newest held observation goes out: a fast source's next one would often come
-      // sooner, but a source ticking once a second would hold it for most of a second (or telemetryMinMs past
-      // the wait, as the timer did first: bench:scale's p99 after each fault's urgent patch)
-      this.heldTimer ??= setTimeout(() => this.sendHeld(), wait);
+      // a fast source's next observation comes soon after the wait and goes out fresh: the timer is only the
+      // backstop (telemetryMinMs past the wait; sending at the wait's end would send one up to a tick old:
+      // bench:fanout's p50 51 → 71 ms). A slow source's (once a second) would wait most of a second: its held
+      // one goes out at the wait's end (bench:scale's p99, after each fault's urgent patch).
+      const fast = this.observationGap !== null && this.observationGap < this.telemetryMinMs;
+      this.heldTimer ??= setTimeout(() => this.sendHeld(), wait + (fast ? this.telemetryMinMs : 0));
       return;
     }
     this.release();
@@ -379,6 +385,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.latest = { rev: patch.rev, snapshot: next };
     this.patches.push(patch, snapshotItems(next));
     this.emit('patch', { clusterId: this.clusterId, patch });
+  }
+
+  private noteObservation(at: number): void {
+    const gap = this.lastObservationAt === null ? 0 : at - this.lastObservationAt;
+    this.lastObservationAt = at;
+    if (gap > 0) this.observationGap = this.observationGap === null ? gap : 0.75 * this.observationGap + 0.25 * gap;
   }
 
   /** no newer observation came for a while: what was held goes out */
