@@ -76,7 +76,9 @@ function open(w: Watch, first: boolean): Promise<void> {
       if (m.startsWith('40')) {
         const resume = { clusterId: w.clusterId, ...(w.rev !== null ? { rev: w.rev } : {}), ...(w.seqs.size > 0 ? { seq: Math.max(...w.seqs) } : {}) };
         ws.send(`421${JSON.stringify(['subscribe', resume])}`);
-        w.subscribedAt = first ? 0 : Date.now();
+        // the first subscribe as a resubscribe: what comes at once is catch-up (the last waves connect just before
+        // the measurement begins), not delivery
+        w.subscribedAt = Date.now();
         return settle(null);
       }
       if (m.startsWith('44')) return settle((JSON.parse(m.slice(2)) as { message?: string }).message ?? 'refused');
@@ -89,7 +91,7 @@ function open(w: Watch, first: boolean): Promise<void> {
         const patch = body.patch as { rev: number; set?: { observedAt?: number } };
         w.rev = patch.rev;
         const at = patch.set?.observedAt;
-        // what a resume sends at once is catch-up, not live delivery: the first second after a reconnect is left out
+        // what a subscribe or resume sends at once is catch-up, not live delivery: the first second after it is left out
         if (measuring && typeof at === 'number' && Date.now() - w.subscribedAt > CATCH_UP_MS) latencies.push(Date.now(), Date.now() - at);
         seen();
       } else if (name === 'snapshot') {
