@@ -3,6 +3,7 @@ export * from './events';
 export * from './faults';
 export * from './patch';
 export * from './protocol';
+export * from './cluster-states';
 export * from './votequorum';
 export * from './tolerance';
 export * from './observed';

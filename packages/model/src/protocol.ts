@@ -143,18 +143,6 @@ export type ClusterList = z.infer<typeof ClusterList>;
 export const ClusterStates = z.object({ states: z.array(z.object({ id: z.string(), state: ClusterState, capabilities: z.array(Capability) })) });
 export type ClusterStates = z.infer<typeof ClusterStates>;
 
-/** A list with `msg`'s states merged in (by id; ids the list lacks are left out: a full list follows them). */
-export function mergeClusterStates(list: ClusterList, msg: ClusterStates): ClusterList {
-  const byId = new Map(msg.states.map((s) => [s.id, s]));
-  let changed = false;
-  const clusters = list.clusters.map((c) => {
-    const s = byId.get(c.id);
-    if (s === undefined) return c;
-    changed = true;
-    return { ...c, state: s.state, capabilities: s.capabilities };
-  });
-  return changed ? { ...list, clusters } : list;
-}
 
 /** the one error shape of the REST API */
 export const ApiError = z.object({ error: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
