@@ -90,20 +90,24 @@ export function createReplication(d: ReplicationDeps) {
   const lead = (clusterId: string, fence: Fence) => inTurn(clusterId, () => leadNow(clusterId, fence));
   /** (in the cluster's turn) runs the cluster here with the fence this replica holds */
   const leadNow = async (clusterId: string, fence: Fence) => {
-    {
-      const c = d.clusters().has(clusterId) ? d.clusters().get(clusterId) : undefined;
-      if (!io || !c || c.collector || leadership?.fenceOf(clusterId)?.token !== fence.token) return;
-      const led: LedCluster = await d.build(c.config, fence);
-      const mirror = c.feed instanceof Mirror ? c.feed : null;
-      // what the former holder committed but did not get to publish reaches this replica's browsers first
-      await mirror?.catchUpTo(led.collector.emittedSeq());
-      mirror?.close();
-      publishFrom(led.collector, io);
-      d.clusters().put(led);
-      await led.collector.start();
-      log.info({ clusterId, token: fence.token }, 'replicas: this replica runs the cluster now');
-      await d.onLead?.(clusterId);
-    }
+    const c = d.clusters().get(clusterId);
+    if (!io || !c || c.collector || leadership?.fenceOf(clusterId)?.token !== fence.token) return;
+    const led: LedCluster = await d.build(c.config, fence);
+    const mirror = c.feed instanceof Mirror ? c.feed : null;
+    // what the former holder committed but did not get to publish reaches this replica's browsers first
+    await mirror?.catchUpTo(led.collector.emittedSeq());
+    mirror?.close();
+    publishFrom(led.collector, io);
+    d.clusters().put(led);
+    await led.collector.start();
+    log.info({ clusterId, token: fence.token }, 'replicas: this replica runs the cluster now');
+    await d.onLead?.(clusterId);
+  };
+
+  /** stops a cluster listed here for good: its collector no longer published, or its mirror closed */
+  const retire = async (c: Cluster) => {
+    if (c.collector) unpublish.get(c.collector)?.();
+    await stopCluster(c);
   };
 
   /**
@@ -113,14 +117,13 @@ export function createReplication(d: ReplicationDeps) {
   const sync = (clusterId: string) =>
     inTurn(clusterId, async () => {
       const reg = d.clusters();
-      const current = reg.has(clusterId) ? reg.get(clusterId)! : null;
+      const current = reg.get(clusterId) ?? null;
       if (current?.config.origin === 'config') return; // QUORATE_CLUSTERS' own: not changed through the API
       const row = await d.store.clusters.get(clusterId);
       if (!row || row.removedAt !== null) {
         if (!current || reg.all().length === 1) return;
         reg.remove(clusterId);
-        if (current.collector) unpublish.get(current.collector)?.();
-        await stopCluster(current);
+        await retire(current);
         log.info({ clusterId }, 'replicas: cluster removed');
         return;
       }
@@ -130,10 +133,7 @@ export function createReplication(d: ReplicationDeps) {
         reg.update(clusterId, { name: config.name, ...(config.default ? { default: true as const } : {}) });
         return;
       }
-      if (current) {
-        if (current.collector) unpublish.get(current.collector)?.();
-        await stopCluster(current);
-      }
+      if (current) await retire(current);
       const mirrored = mirrorOf(config);
       reg.put(mirrored);
       await mirrored.feed.start(current?.feed.emittedSeq());
