@@ -185,7 +185,7 @@ export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): Clu
     const remove = new Set(patch.links.remove.map(parseLinkKey));
     out.links = applyKeyed(out.links, patch.links.upsert, remove, linkKeyNumber, byLinkKey);
   } else if (!isSorted(out.links, byLinkKey)) out.links = [...out.links].sort(byLinkKey);
-  if (patch.linkStats) out.links = applyLinkStats(out.links, patch.linkStats, out.links === snapshot.links);
+  if (patch.linkStats) out.links = applyLinkStats(out.links, patch.linkStats);
 
   if (patch.storageItems) {
     if (out.storage === null) throw new Error('applyPatch: storageItems for a snapshot without storage');
@@ -199,11 +199,11 @@ export function applyPatch(snapshot: ClusterSnapshot, patch: SnapshotPatch): Clu
   return out;
 }
 
-/** links with new telemetry; a key the links lack: the patch does not fit (throws) */
-function applyLinkStats(links: LinkObservation[], stats: readonly (number | null)[], shared: boolean): LinkObservation[] {
+/** a copy of the links with new telemetry; a key the links lack: the patch does not fit (throws) */
+function applyLinkStats(links: readonly LinkObservation[], stats: readonly (number | null)[]): LinkObservation[] {
   const at = new Map<number, number>();
   for (let i = 0; i < links.length; i++) at.set(linkKeyNumber(links[i] as LinkObservation), i);
-  const out = shared ? [...links] : links;
+  const out = [...links];
   for (let i = 0; i + 3 < stats.length; i += 4) {
     const j = at.get(stats[i] as number);
     if (j === undefined) throw new Error(`applyPatch: telemetry for link ${stats[i]}, which the snapshot lacks`);
