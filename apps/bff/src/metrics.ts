@@ -121,32 +121,33 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirr
   // a cluster added at runtime is counted from then on (a removed one's collector is stopped: silent)
   clusters.on('added', count);
 
+  /** a counter read at scrape time: one series per label value */
+  const countedElsewhere = (name: string, help: string, label: string, values: () => Record<string, number>): void => {
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers: [register],
+      collect() {
+        this.reset();
+        for (const [value, n] of Object.entries(values())) this.inc({ [label]: value }, n);
+      },
+    });
+  };
   if (mirrors) {
     // replicas: how often the feed from the other replicas made this one wait or fall back
-    new Counter({
-      name: 'quorate_replica_mirror_waits_total',
-      help: 'mirrored clusters: patches that came before their base (early), holder snapshots asked for (snapshot), event gaps filled from the store (events)',
-      labelNames: ['what'],
-      registers: [register],
-      collect() {
-        this.reset();
-        this.inc({ what: 'early' }, mirrors.patchesEarly);
-        this.inc({ what: 'snapshot' }, mirrors.snapshotsAsked);
-        this.inc({ what: 'events' }, mirrors.eventGapsFilled);
-      },
-    });
-    new Counter({
-      name: 'quorate_replica_feed_messages_total',
-      help: "messages from the other replicas' collectors: all, and those that took over 0.1 s and over 0.5 s through the database",
-      labelNames: ['delay'],
-      registers: [register],
-      collect() {
-        this.reset();
-        this.inc({ delay: 'any' }, mirrors.feedMessages);
-        this.inc({ delay: 'over_0.1s' }, mirrors.feedOver100ms);
-        this.inc({ delay: 'over_0.5s' }, mirrors.feedOver500ms);
-      },
-    });
+    countedElsewhere(
+      'quorate_replica_mirror_waits_total',
+      'mirrored clusters: patches that came before their base (early), holder snapshots asked for (snapshot), event gaps filled from the store (events)',
+      'what',
+      () => ({ early: mirrors.patchesEarly, snapshot: mirrors.snapshotsAsked, events: mirrors.eventGapsFilled }),
+    );
+    countedElsewhere(
+      'quorate_replica_feed_messages_total',
+      "messages from the other replicas' collectors: all, and those that took over 0.1 s and over 0.5 s through the database",
+      'delay',
+      () => ({ any: mirrors.feedMessages, 'over_0.1s': mirrors.feedOver100ms, 'over_0.5s': mirrors.feedOver500ms }),
+    );
   }
 
   const deliveries = new Counter({
