@@ -1,10 +1,11 @@
 // Debian's nginx running deploy/nginx/quorate.conf for tests and benchmarks: the example's marked lines swapped
 // for loopback values, everything else as shipped, in a throwaway prefix directory.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { isExecutable } from './executable';
 
 const run = promisify(execFile);
 export const NGINX = '/usr/sbin/nginx';
@@ -13,14 +14,7 @@ export const EXAMPLE_FILE = join(resolve(fileURLToPath(new URL('.', import.meta.
 const START_TIMEOUT_MS = 10_000;
 
 export const isRoot = process.getuid?.() === 0;
-export const hasNginx = (() => {
-  try {
-    accessSync(NGINX, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export const hasNginx = isExecutable(NGINX);
 
 /** the example with each marked line swapped; every marker must be there exactly once (the file must not drift) */
 export function configureExample(values: Record<string, string>, example = readFileSync(EXAMPLE_FILE, 'utf8')): string {

@@ -1,23 +1,17 @@
 // Debian's redis-server as a throwaway for tests and benchmarks: on a loopback port, no persistence, its
 // working directory a temporary one. Runs as whoever starts it (Redis, unlike PostgreSQL, accepts root).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isExecutable } from './executable';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 /** Redis starts in milliseconds; a loaded machine gets this long */
 const START_TIMEOUT_MS = 10_000;
 
-export const hasRedis = (() => {
-  try {
-    accessSync(REDIS_SERVER, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export const hasRedis = isExecutable(REDIS_SERVER);
 
 export interface RedisServer {
   url: string;
