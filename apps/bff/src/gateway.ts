@@ -18,6 +18,7 @@ import type { Store } from '@quorate/store';
 import { identify, type Identity } from './auth/identity';
 import { originAllowed, type OriginPolicy } from './auth/origin';
 import type { Cluster, ClusterFeed, ClusterRegistry } from './clusters';
+import { EventFloors } from './event-floors';
 import type { EventStore } from './event-store';
 import type { Logger } from './logger';
 import { IdentitySockets, TokenBucket, boundBuffer, defaultSocketLimits, type SocketLimits } from './socket-limits';
@@ -60,6 +61,7 @@ export function createGateway(
   // same origin only (no CORS): the web app is served by this server, or proxied by Vite in development
   const io: GatewayServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   const perIdentity = new IdentitySockets(() => limits.maxPerIdentity);
+  const floors = new EventFloors();
 
   // The one place sockets are authenticated: host and origin first (a foreign page must not ride the
   // cookie), then a session cookie, `auth: {token}` or an Authorization header. Every role may watch.
@@ -103,7 +105,10 @@ export function createGateway(
     const room = roomOf(feed.clusterId);
     const snapshot = (msg: SnapshotMessage) => io.local.to(room).emit(SocketEvents.snapshot, msg);
     const patch = (msg: PatchMessage) => io.local.to(room).emit(SocketEvents.patch, msg);
-    const event = (ev: ClusterEvent) => io.local.to(room).emit(SocketEvents.event, ev);
+    const event = (ev: ClusterEvent) => {
+      const skip = floors.skip(feed.clusterId, ev.seq);
+      (skip.length > 0 ? io.local.to(room).except(skip) : io.local.to(room)).emit(SocketEvents.event, ev);
+    };
     feed.on('snapshot', snapshot);
     feed.on('patch', patch);
     feed.on('event', event);
@@ -122,6 +127,9 @@ export function createGateway(
 
   io.on('connection', (socket) => {
     closeAtExpiry(socket, auth.store, logger);
+    socket.on('disconnect', () => {
+      if (socket.data.clusterId !== undefined) floors.clear(socket.data.clusterId, socket.id);
+    });
     socket.on(SocketEvents.subscribe, (raw, ack) => {
       let replied = false;
       const reply = (r: SubscribeAck): void => {
@@ -135,7 +143,7 @@ export function createGateway(
       const wait = socket.data.subscribes?.take() ?? 0;
       if (wait > 0) return reply({ ok: false, error: `too many subscribe requests: try again in ${Math.ceil(wait / 1000)} s` });
       try {
-        subscribe(socket, raw ?? {}, clusters, limits.maxReplay, reply).catch(failed);
+        subscribe(socket, raw ?? {}, clusters, floors, limits.maxReplay, reply).catch(failed);
       } catch (err) {
         failed(err);
       }
@@ -153,10 +161,12 @@ export const REPLAY_PAGE = 100;
  * seq is taken. Every event the room gets from then on has a seq above L0, and every one up to L0 is in
  * the store: the catch-up is (seq, L0], read afterwards. Live events may so reach the client before the
  * caught-up ones: clients order events by seq and drop a seq they hold (web live/cache.ts mergeEvents).
+ * A client ahead of L0 (it watched through the lease holder; this replica's feed lags) gets a floor
+ * (event-floors.ts): the events it holds are not sent again.
  * Without seq the ack goes out at once, then the snapshot or patches; with seq the ack follows the
  * snapshot or patches (it says how many events come), then the caught-up events.
  */
-async function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistry, maxReplay: number, reply: (ack: SubscribeAck) => void): Promise<void> {
+async function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterRegistry, floors: EventFloors, maxReplay: number, reply: (ack: SubscribeAck) => void): Promise<void> {
   const parsed = SubscribeRequest.safeParse(raw);
   if (!parsed.success) {
     const text = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
@@ -170,10 +180,14 @@ async function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterR
 
   // --- one tick: join, what the client missed of the rev chain, L0
   const before = socket.data.clusterId;
+  if (before !== undefined) floors.clear(before, socket.id);
   if (before !== undefined && before !== clusterId) void socket.leave(roomOf(before));
   void socket.join(roomOf(clusterId));
   socket.data.clusterId = clusterId;
   const l0 = feed.emittedSeq();
+  // ahead of this replica's feed (it watched through the holder): what it holds must not come again
+  const ahead = req.seq !== undefined && req.seq > l0;
+  if (ahead) floors.set(clusterId, socket.id, req.seq!);
   const patches = req.rev !== undefined ? feed.resume(req.rev) : null;
   const resumed = patches ? 'patches' : 'snapshot';
   const sendState = () => {
@@ -195,6 +209,8 @@ async function subscribe(socket: GatewaySocket, raw: unknown, clusters: ClusterR
 
   // --- then the events (seq, L0] from the store
   const replay = await missedEvents(feed.store, req.seq, l0, maxReplay);
+  // a seq this store never had (another data directory): the client reloads from REST, no floor holds
+  if (ahead && replay.tooFarBehind && socket.data.clusterId === clusterId) floors.clear(clusterId, socket.id, req.seq);
   reply({ ok: true, clusterId, resumed, catchUp: { events: replay.events.length, tooFarBehind: replay.tooFarBehind } });
   // not to a socket that moved on to another cluster meanwhile
   if (socket.data.clusterId !== clusterId) return;
