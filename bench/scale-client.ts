@@ -14,8 +14,13 @@ const durationMs = Number(durationArg);
 const clusters = clustersArg.split(',');
 const WAVE = Number(process.env.SCALE_WAVE ?? 50);
 const CONNECT_TIMEOUT_MS = 20_000;
-/** a dropped connection waits this long before it reconnects (the web app backs off from 1 s) */
+/**
+ * a dropped connection waits this long before it reconnects, ± half of it at random: the web app's first
+ * attempt (apps/web/src/live/socket.ts: reconnectionDelay 500, randomizationFactor 0.5), so the clients of a
+ * killed replica come back spread as browsers do, not in one millisecond
+ */
 const RECONNECT_MS = 500;
+const RECONNECT_JITTER = 0.5;
 /** after a (re)subscribe, deliveries this long are the resume's catch-up */
 const CATCH_UP_MS = 1_000;
 /** source addresses to bind, round robin (the proxy's ip_hash spreads them over the replicas); none: the default */
@@ -67,7 +72,7 @@ function open(w: Watch, first: boolean): Promise<void> {
       settle('closed');
       if (stopping) return;
       reconnects++;
-      setTimeout(() => void open(w, false), RECONNECT_MS);
+      setTimeout(() => void open(w, false), RECONNECT_MS * (1 + RECONNECT_JITTER * (2 * Math.random() - 1)));
     });
     ws.on('message', (raw) => {
       const m = raw.toString();

@@ -6,7 +6,7 @@
 // cluster (forwarded to its lease holder), so events flow. SCALE_KILL_AFTER_MS into the measurement the replica
 // holding the most leases is killed (SIGKILL): its clusters move to the others, its clients reconnect through the
 // proxy and resume by rev and seq.
-// Figures: p50/p99 delivery (change → client), failover (the longest any client went without a patch), events
+// Figures (from SCALE_WARMUP_MS after the last client connected): p50/p99 delivery (change → client), failover (the longest any client went without a patch), events
 // lost and duplicated across every client, peak RSS per replica.
 // Last line: scale replicas=3 clusters=100 clients=N p50_ms= p99_ms= failover_ms= lost=0 dup=0 rss_mb_per_replica=
 // Needs root or the postgres user (PostgreSQL), and nginx (scripts/test.sh installs both as root).
@@ -28,6 +28,11 @@ const PROCS = Number(process.env.SCALE_PROCS ?? 3);
 const MEASURE_MS = Number(process.env.SCALE_MS ?? 60_000);
 const KILL_AFTER_MS = Number(process.env.SCALE_KILL_AFTER_MS ?? 20_000);
 const LEASE_TTL_MS = Number(process.env.SCALE_LEASE_TTL_MS ?? 6_000);
+/**
+ * after the last client connected, this long before the measurement: the connect storm (1,500 handshakes, lists and
+ * snapshots in 10 s) is start-up, not steady delivery; its figures are printed apart
+ */
+const WARMUP_MS = Number(process.env.SCALE_WARMUP_MS ?? 5_000);
 /** the leases must be shared out before the measurement: at most this long */
 const BALANCE_TIMEOUT_MS = 120_000;
 const TARGET = { p99Ms: 150, failoverMs: 10_000 };
@@ -138,7 +143,24 @@ try {
   };
 
   /** a replica's /metrics: a summary line (event loop, GC, heap, the scrape's time) and the mirrors' wait counters */
-  const replicaMetrics = async (url: string): Promise<{ line: string; waits: Record<string, number> }> => {
+  /** per via (collector, mirror): the relay histogram's cumulative counts by bucket bound (quorate_patch_relay_seconds) */
+  type Relay = Record<string, Record<string, number>>;
+  const relayOf = (text: string): Relay => {
+    const r: Relay = {};
+    for (const m of text.matchAll(/^quorate_patch_relay_seconds_bucket\{le="([^"]+)",via="(\w+)"\} (\d+)$/gm)) (r[m[2]!] ??= {})[m[1]!] = Number(m[3]);
+    return r;
+  };
+  /** how many relays between two readings, and the share over 0.1 s and 0.15 s */
+  const relayLine = (a: Relay | undefined, b: Relay): string =>
+    Object.entries(b)
+      .map(([via, le]) => {
+        const d = (k: string) => (le[k] ?? 0) - (a?.[via]?.[k] ?? 0);
+        const n = d('+Inf');
+        const over = (k: string) => (n > 0 ? ((100 * (n - d(k))) / n).toFixed(1) : '0');
+        return `${via} ${n} (over 0.1 s ${over('0.1')} %, over 0.15 s ${over('0.15')} %)`;
+      })
+      .join(', ');
+  const replicaMetrics = async (url: string): Promise<{ line: string; waits: Record<string, number>; relay: Relay }> => {
     try {
       const asked = Date.now();
       const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
@@ -153,9 +175,10 @@ try {
       return {
         line: `event loop delay p50 ${ms('nodejs_eventloop_lag_p50_seconds')} ms, p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB; /metrics in ${scrapeMs} ms (${(text.length / 1e6).toFixed(1)} MB)`,
         waits,
+        relay: relayOf(text),
       };
     } catch (err) {
-      return { line: `no metrics (${String(err)})`, waits: {} };
+      return { line: `no metrics (${String(err)})`, waits: {}, relay: {} };
     }
   };
 
@@ -167,7 +190,7 @@ try {
   const results: Promise<Result>[] = [];
   for (let i = 0; i < PROCS; i++) {
     const n = Math.min(per, CLIENTS - i * per);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/scale-client.ts', proxyUrl, String(n), String(MEASURE_MS), TOKEN, ids], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/scale-client.ts', proxyUrl, String(n), String(WARMUP_MS + MEASURE_MS), TOKEN, ids], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, SCALE_SOURCES: SOURCES.join(',') },
     });
@@ -193,7 +216,9 @@ try {
     );
   }
   await Promise.all(ready);
-  console.log(`${CLIENTS} clients connected through the proxy; measuring ${MEASURE_MS / 1000} s, killing a replica after ${KILL_AFTER_MS / 1000} s`);
+  console.log(`${CLIENTS} clients connected through the proxy; ${WARMUP_MS / 1000} s to settle, then measuring ${MEASURE_MS / 1000} s, killing a replica after ${KILL_AFTER_MS / 1000} s`);
+  await sleep(WARMUP_MS);
+  const measureFrom = Date.now();
 
   // faults through the proxy (each forwarded to its cluster's lease holder): events to count
   let faults = 0;
@@ -215,7 +240,12 @@ try {
     for (const r of replicas) if (r.bff.child.exitCode === null && r.bff.child.signalCode === null) rss.set(r.url, Math.max(rss.get(r.url) ?? 0, peakRssMb(r.bff.pid)));
   };
   const waitsAtStart = new Map<string, Record<string, number>>();
-  for (const r of replicas) waitsAtStart.set(r.url, (await replicaMetrics(r.url)).waits);
+  const relayAt = new Map<string, Relay>();
+  for (const r of replicas) {
+    const m = await replicaMetrics(r.url);
+    waitsAtStart.set(r.url, m.waits);
+    relayAt.set(r.url, m.relay);
+  }
   const cpuAtStart = cpuByRole();
   await sleep(KILL_AFTER_MS);
   sample();
@@ -227,7 +257,8 @@ try {
     const waits = Object.entries(now.waits)
       .map(([k, v]) => `${k} ${v - (then?.[k] ?? 0)}`)
       .join(', ');
-    console.log(`${r.url}: ${now.line}; mirror waits while measuring: ${waits}`);
+    console.log(`${r.url}: ${now.line}; mirror waits while measuring: ${waits}; patches relayed: ${relayLine(relayAt.get(r.url), now.relay)}`);
+    relayAt.set(r.url, now.relay);
   }
   const killedAt = Date.now();
   const by = await leasesBy();
@@ -237,16 +268,19 @@ try {
   await sleep(MEASURE_MS - KILL_AFTER_MS - 2_000);
   sample();
   const cpuAtEnd = cpuByRole();
+  for (const r of replicas.filter((x) => x !== victim)) console.log(`${r.url} after the kill: patches relayed: ${relayLine(relayAt.get(r.url), (await replicaMetrics(r.url)).relay)}`);
   const after = await leasesBy();
   console.log(`leases after the kill: ${replicas.map((r) => `${r.url === victim.url ? 'killed ' : ''}${after.get(r.url)?.length ?? 0}`).join('/')}`);
 
   const all = await Promise.all(results);
   // [received at, delay] pairs: all, and before and after the kill apart (the steady state, the failover)
   const pairs = all.flatMap((r) => Array.from({ length: r.latencies.length / 2 }, (_, i) => [r.latencies[2 * i]!, r.latencies[2 * i + 1]!] as const));
-  const lat = pairs.map(([, d]) => d).sort((a, b) => a - b);
+  const lat = pairs.filter(([at]) => at >= measureFrom).map(([, d]) => d).sort((a, b) => a - b);
   const phase = (f: (at: number) => boolean) => pairs.filter(([at]) => f(at)).map(([, d]) => d).sort((a, b) => a - b);
-  if (process.env.SCALE_DUMP) writeFileSync(process.env.SCALE_DUMP, JSON.stringify({ killedAt, pairs }));
-  const steady = phase((at) => at < killedAt);
+  if (process.env.SCALE_DUMP) writeFileSync(process.env.SCALE_DUMP, JSON.stringify({ measureFrom, killedAt, pairs }));
+  const warmup = phase((at) => at < measureFrom);
+  console.log(`delivery while settling (not measured): p50 ${percentile(warmup, 50)} ms, p99 ${percentile(warmup, 99)} ms (${warmup.length})`);
+  const steady = phase((at) => at >= measureFrom && at < killedAt);
   const failing = phase((at) => at >= killedAt);
   console.log(`delivery before the kill: p50 ${percentile(steady, 50)} ms, p99 ${percentile(steady, 99)} ms (${steady.length}); after: p50 ${percentile(failing, 50)} ms, p99 ${percentile(failing, 99)} ms (${failing.length})`);
   console.log(`CPU (% of one core) before the kill: ${cpuReport(cpuAtStart, cpuAtKill)}; after: ${cpuReport(cpuAtKill, cpuAtEnd)}`);

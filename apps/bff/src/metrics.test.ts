@@ -49,6 +49,23 @@ describe('metrics with replicas', () => {
     expect(await metrics.text()).toContain('quorate_replica_mirror_waits_total{what="snapshot"} 4');
   });
 
+  it('patch relay delay: from the change to this replica relaying it, by collector or mirror', async () => {
+    const all = [cluster('here', true), cluster('elsewhere', false)];
+    const registry = Object.assign(new EventEmitter(), { all: () => all });
+    const io = { sockets: { adapter: { rooms: new Map() } }, engine: { clientsCount: 0 } };
+    const metrics = createMetrics(registry as unknown as ClusterRegistry, io as unknown as GatewayServer);
+    all[0]!.feed.emit('patch', { clusterId: 'here', patch: { baseRev: 1, rev: 2, set: { observedAt: Date.now() - 20 } } });
+    all[1]!.feed.emit('patch', { clusterId: 'elsewhere', patch: { baseRev: 1, rev: 2, set: { observedAt: Date.now() - 300 } } });
+    // a patch without a new observedAt says nothing of freshness
+    all[1]!.feed.emit('patch', { clusterId: 'elsewhere', patch: { baseRev: 2, rev: 3 } });
+    const text = await metrics.text();
+    expect(text).toContain('quorate_patch_relay_seconds_count{via="collector"} 1');
+    expect(text).toContain('quorate_patch_relay_seconds_count{via="mirror"} 1');
+    expect(text).toMatch(/quorate_patch_relay_seconds_bucket\{le="0.1",via="collector"\} 1\n/);
+    expect(text).toMatch(/quorate_patch_relay_seconds_bucket\{le="0.25",via="mirror"\} 0\n/);
+    expect(text).toMatch(/quorate_patch_relay_seconds_bucket\{le="0.5",via="mirror"\} 1\n/);
+  });
+
   it('link series written by hand are valid text format: labels escaped, HELP and TYPE once per metric (promtool check metrics)', async () => {
     const all = [cluster('c"1\\', true, 'pve"1\\\nx')];
     const registry = Object.assign(new EventEmitter(), { all: () => all });

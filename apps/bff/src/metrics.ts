@@ -1,5 +1,5 @@
 // Prometheus metrics. Cluster gauges are read from the collectors at scrape time, so nothing is kept twice.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ChannelType, type ClusterSnapshot } from '@quorate/model';
 import type { SourceState } from '@quorate/sources';
 import type { Cluster, ClusterRegistry } from './clusters';
@@ -110,8 +110,24 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirr
 
   const events = new Counter({ name: 'quorate_events_total', help: 'cluster events recorded by this process', labelNames: ['cluster', 'severity'], registers: [register] });
   const dropped = new Counter({ name: 'quorate_snapshots_dropped_total', help: 'invalid snapshots from sources, dropped', labelNames: ['cluster'], registers: [register] });
+  // how fresh the patches this replica hands its sockets are: from the change (its observedAt) to the relay,
+  // by what relayed it (this replica's collector, or its mirror of another replica's); the rest of a
+  // browser's delay is the socket, the proxy and the browser
+  const relay = new Histogram({
+    name: 'quorate_patch_relay_seconds',
+    help: "from a change (the patch's observedAt) to this replica relaying its patch to its sockets, by what relayed it (collector: run here; mirror: run by another replica)",
+    labelNames: ['via'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 10],
+    registers: [register],
+  });
+  for (const via of ['collector', 'mirror']) relay.zero({ via });
   const count = (c: Cluster) => {
     const cluster = c.config.id;
+    const via = c.collector ? 'collector' : 'mirror';
+    c.feed.on('patch', (m) => {
+      const at = m.patch.set?.observedAt;
+      if (typeof at === 'number') relay.observe({ via }, Math.max(0, Date.now() - at) / 1000);
+    });
     dropped.inc({ cluster }, 0);
     // recorded here: by this replica's collector (a mirrored cluster's are counted where it runs)
     c.collector?.on('event', (ev) => events.inc({ cluster, severity: ev.severity }));

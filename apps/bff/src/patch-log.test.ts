@@ -30,6 +30,19 @@ describe('PatchLog', () => {
     expect(log.since(5)!.map((p) => p.rev)).toEqual([6]);
   });
 
+  it('a chain that jumps (continued by another collector): a rev between two patches is not resumable', () => {
+    const log = new PatchLog(10);
+    log.push(patch(100));
+    log.push({ baseRev: 101, rev: 5_000, set: { observedAt: 101 } });
+    log.push(patch(5_000));
+    expect(log.since(100)!.map((p) => p.rev)).toEqual([101, 5_000, 5_001]);
+    expect(log.since(101)!.map((p) => p.rev)).toEqual([5_000, 5_001]);
+    expect(log.since(5_000)!.map((p) => p.rev)).toEqual([5_001]);
+    // the former holder's revs after 101 were never this chain's
+    expect(log.since(102)).toBeNull();
+    expect(log.since(4_999)).toBeNull();
+  });
+
   it('bounded by the items its patches hold: the oldest go first, the newest always stays', () => {
     const links = (n: number) => Array.from({ length: n }, (_, i) => ({ from: 1, to: 2, link: i % 8, enabled: true, connected: true, latencyAvgMs: i, latencyMaxMs: i, lossPct: 0, downCount: 0 }));
     const big = (baseRev: number, n: number): SnapshotPatch => ({ ...patch(baseRev), links: { upsert: links(n), remove: [] } });

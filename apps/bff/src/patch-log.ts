@@ -57,6 +57,15 @@ export class PatchLog {
     if (!first || !last) return null;
     if (rev === last.rev) return [];
     if (rev < first.baseRev || rev > last.rev) return null;
-    return this.patches.slice(rev - first.baseRev);
+    // the patch that starts at rev (revs rise, but a chain continued by another collector jumps: see
+    // Collector.continueFrom); a rev between two patches was never the newest here
+    let lo = 0;
+    let hi = this.patches.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.patches[mid]!.baseRev < rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.patches[lo]!.baseRev === rev ? this.patches.slice(lo) : null;
   }
 }
