@@ -120,7 +120,7 @@ try {
   const clientPids = new Set<number>();
   const replicaPids = new Set(replicas.map((r) => r.bff.pid));
   const ROLES = ['replicas', 'postgres', 'redis', 'nginx', 'clients'] as const;
-  const cpuByRole = (): { at: number; byPid: Map<number, { role: string; cpu: number }> } => {
+  const cpuByRole = (): { at: number; byPid: Map<number, { role: string; cpu: number }>; machine: { total: number; idle: number; steal: number } } => {
     const byPid = new Map<number, { role: string; cpu: number }>();
     for (const e of readdirSync('/proc')) {
       const pid = Number(e);
@@ -133,13 +133,17 @@ try {
         // gone meanwhile
       }
     }
-    return { at: Date.now(), byPid };
+    // the machine's own line: idle, and stolen (a virtual machine's host ran something else: runs vary with it)
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { at: Date.now(), byPid, machine: { total: f.reduce((x, y) => x + y, 0), idle: f[3]! + f[4]!, steal: f[7] ?? 0 } };
   };
   /** per role, the CPU its processes used between two samples (a process started or gone meanwhile: from 0, or left out) */
   const cpuReport = (a: ReturnType<typeof cpuByRole>, b: ReturnType<typeof cpuByRole>) => {
     const used: Record<string, number> = Object.fromEntries(ROLES.map((r) => [r, 0]));
     for (const [pid, { role, cpu }] of b.byPid) used[role]! += cpu - (a.byPid.get(pid)?.cpu ?? 0);
-    return ROLES.map((r) => `${r} ${((100 * used[r]!) / ((b.at - a.at) / 1000)).toFixed(0)}`).join(', ');
+    const total = b.machine.total - a.machine.total;
+    const share = (k: 'idle' | 'steal') => ((100 * (b.machine[k] - a.machine[k])) / Math.max(1, total)).toFixed(1);
+    return `${ROLES.map((r) => `${r} ${((100 * used[r]!) / ((b.at - a.at) / 1000)).toFixed(0)}`).join(', ')} (machine: ${share('idle')} % idle, ${share('steal')} % stolen)`;
   };
 
   /** a replica's /metrics: a summary line (event loop, GC, heap, the scrape's time) and the mirrors' wait counters */

@@ -40,6 +40,30 @@ describe('Collector', () => {
     expect(c.current()!.rev).toBeGreaterThanOrEqual(before);
   });
 
+  it('continues a chain it is given (a takeover): the first observation is a patch against it, its rev jumps to firstRev', async () => {
+    const { source, collector, out } = setup({ firstRev: 5_000 });
+    // what the browsers hold: the former holder's rev 120, a state the source has moved on from
+    const held = { rev: 120, snapshot: canonicalize(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], new Set(['pve1', 'pve2']), 1)) };
+    collector.continueFrom(held);
+    expect(collector.current()).toEqual(held);
+    await collector.start();
+    expect(out.snapshot).toEqual([]);
+    source.applyFault({ action: 'stop', nodes: ['pve3'] });
+    expect(out.patch.map((p) => [p.patch.baseRev, p.patch.rev])).toEqual([
+      [120, 5_000],
+      [5_000, 5_001],
+    ]);
+    let s = held.snapshot;
+    for (const p of out.patch) s = applyPatch(s, p.patch);
+    expect(s).toEqual(canonicalize(source.current()!));
+    // a browser at 120 resumes with the patches; one at a rev of the former holder this chain never had starts over
+    expect(collector.resume(120)!.map((p) => p.rev)).toEqual([5_000, 5_001]);
+    expect(collector.resume(121)).toBeNull();
+    // once observing, a chain is not replaced
+    collector.continueFrom({ rev: 1, snapshot: held.snapshot });
+    expect(collector.current()!.rev).toBe(5_001);
+  });
+
   it('an unchanged observation makes no patch and no rev', async () => {
     const { source, collector, out } = setup();
     await collector.start();

@@ -209,6 +209,24 @@ export class Collector extends EventEmitter<CollectorEvents> {
   }
 
   /**
+   * Continues the rev chain the browsers hold (a takeover: this replica's mirror's newest revision), so the
+   * first observation goes out as a patch against it — not as a whole snapshot to every browser of the
+   * cluster on every replica at once. Its rev jumps to this collector's first rev, above any rev the former
+   * holder gave (revs start at a process's start time in ms and rise by one per patch): a client holding
+   * one this replica never saw cannot take it for one of this chain, and gets the snapshot. Only before the
+   * first observation.
+   */
+  continueFrom(rev: Revision): void {
+    if (this.latest || this.unsubscribe) return;
+    this.latest = rev;
+  }
+
+  /** the rev after prev: one more, or the jump from a continued chain (continueFrom) to this chain's own */
+  private nextRev(prev: Revision): number {
+    return Math.max(prev.rev + 1, this.firstRev);
+  }
+
+  /**
    * the newest snapshot sent to clients and its rev; null before the first observation. Behind the newest
    * observation only in telemetry, by telemetryMinMs at most.
    */
@@ -358,12 +376,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.noteObservation(next.observedAt);
     let patch: SnapshotPatch | null;
     try {
-      patch = makePatch(prev.snapshot, next, prev.rev, prev.rev + 1);
+      patch = makePatch(prev.snapshot, next, prev.rev, this.nextRev(prev));
     } catch (err) {
       this.log.error({ err }, 'could not make a patch; sending a fresh snapshot');
       this.release();
       this.lastSentAt = next.observedAt;
-      this.baseline(prev.rev + 1, next);
+      this.baseline(this.nextRev(prev), next);
       return;
     }
     // no patch = nothing changed: keep prev so the next patch is made against what clients hold

@@ -54,10 +54,11 @@ describe('metrics with replicas', () => {
     const registry = Object.assign(new EventEmitter(), { all: () => all });
     const io = { sockets: { adapter: { rooms: new Map() } }, engine: { clientsCount: 0 } };
     const metrics = createMetrics(registry as unknown as ClusterRegistry, io as unknown as GatewayServer);
-    all[0]!.feed.emit('patch', { clusterId: 'here', patch: { baseRev: 1, rev: 2, set: { observedAt: Date.now() - 20 } } });
-    all[1]!.feed.emit('patch', { clusterId: 'elsewhere', patch: { baseRev: 1, rev: 2, set: { observedAt: Date.now() - 300 } } });
+    const feed = (i: number) => all[i]!.feed as unknown as EventEmitter;
+    feed(0).emit('patch', { clusterId: 'here', patch: { baseRev: 1, rev: 2, set: { observedAt: Date.now() - 20 } } });
+    feed(1).emit('patch', { clusterId: 'elsewhere', patch: { baseRev: 1, rev: 2, set: { observedAt: Date.now() - 300 } } });
     // a patch without a new observedAt says nothing of freshness
-    all[1]!.feed.emit('patch', { clusterId: 'elsewhere', patch: { baseRev: 2, rev: 3 } });
+    feed(1).emit('patch', { clusterId: 'elsewhere', patch: { baseRev: 2, rev: 3 } });
     const text = await metrics.text();
     expect(text).toContain('quorate_patch_relay_seconds_count{via="collector"} 1');
     expect(text).toContain('quorate_patch_relay_seconds_count{via="mirror"} 1');

@@ -96,6 +96,9 @@ export function createReplication(d: ReplicationDeps) {
     const mirror = c.feed instanceof Mirror ? c.feed : null;
     // what the former holder committed but did not get to publish reaches this replica's browsers first
     await mirror?.catchUpTo(led.collector.emittedSeq());
+    // the browsers' rev chain goes on: the first observation is a patch against what they hold, not a snapshot
+    const held = mirror?.current();
+    if (held) led.collector.continueFrom(held);
     mirror?.close();
     publishFrom(led.collector, io);
     d.clusters().put(led);
