@@ -126,4 +126,36 @@ describe('the replicas feed on PostgreSQL', () => {
     await pool.end();
   });
 
+  it('the messages of one turn go as few emits, each under NOTIFY’s limit, and arrive in order', async () => {
+    const holder = await replica();
+    const other = await replica();
+    await untilConnected(holder, 1);
+    const got: FeedMessage[] = [];
+    const bad: string[] = [];
+    onFeed(other, (m) => got.push(m), (p) => bad.push(p));
+    const prev = sampleSnapshot({ nodes: 16, links: 2 });
+    const patches = Array.from({ length: 6 }, (_, k) => {
+      const next = { ...prev, observedAt: prev.observedAt + 1000 * (k + 1), links: prev.links.map((l, i) => ({ ...l, latencyAvgMs: Math.round(100 + ((i * (37 + k)) % 400)) / 1000 })) };
+      return makePatch(prev, next, 10 + k, 11 + k)!;
+    });
+    const pool = new pg.Pool({ connectionString: pgServer.url(), max: 1 });
+    const attachments = async () => Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${ATTACHMENTS_TABLE}`)).rows[0]!.n);
+    const before = await attachments();
+    const emits = vi.spyOn(holder, 'serverSideEmit');
+    // one turn: six 16-node patches (about 5 KB packed each) and a status between each
+    for (const [k, patch] of patches.entries()) {
+      publish(holder, { kind: 'patch', clusterId: `c${k}`, patch });
+      publish(holder, { kind: 'status', clusterId: `c${k}`, status: { health: { state: 'ok', message: null, lastObservedAt: k }, capabilities: [] } });
+    }
+    expect(emits).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(got).toHaveLength(12), { timeout: 10_000 });
+    expect(got.map((m) => `${m.kind} ${m.clusterId}`)).toEqual(patches.flatMap((_, k) => [`patch c${k}`, `status c${k}`]));
+    expect(got.filter((m) => m.kind === 'patch').map((m) => m.kind === 'patch' && m.patch)).toEqual(patches);
+    // fewer emits than messages, none through the attachments table
+    expect(emits.mock.calls.length).toBeGreaterThan(1);
+    expect(emits.mock.calls.length).toBeLessThan(12);
+    expect(await attachments()).toBe(before);
+    expect(bad).toEqual([]);
+    await pool.end();
+  });
 });
