@@ -7,6 +7,7 @@ import { HistoryPage, LinkSeriesPage, LinkSettings, NodeLinkSeriesPage, defaultL
 import type { SimSource } from '@quorate/sources';
 import type { QuorateServer } from '../app';
 import { startSimServer, bearerFetch, tempDataDir } from '../testing/harness';
+import { FLUSH_SPREAD_MS } from './recorder';
 
 let server: QuorateServer | null = null;
 let dataDir = '';
@@ -41,7 +42,8 @@ describe('link degradation on the simulator', () => {
     await fault({ action: 'link-quality', node: 'pve1', link: 0, latencyMs: 80 });
     sim.advance(defaultLinkThresholds.sustainMs - 2_000);
     expect(await history('link-degraded')).toEqual([]);
-    sim.advance(120_000);
+    // two minutes, and the cluster's offset into the next one (its rollups are written then)
+    sim.advance(120_000 + FLUSH_SPREAD_MS);
 
     const degraded = await history('link-degraded');
     const onPair = degraded.filter((e) => e.body.type === 'link-degraded' && e.body.from === 1 && e.body.to === 2 && e.body.link === 0);

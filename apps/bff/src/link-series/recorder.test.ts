@@ -5,7 +5,7 @@ import type { ClusterSnapshot } from '@quorate/model';
 import { openStore, type Store } from '@quorate/store';
 import { fakeSnapshot } from '../testing/fake-source';
 import { tempDataDir } from '../testing/harness';
-import { LinkSeriesRecorder } from './recorder';
+import { FLUSH_SPREAD_MS, flushPhaseOf, LinkSeriesRecorder } from './recorder';
 
 const M0 = 28_333_333 * 60_000;
 const NAMES = ['pve1', 'pve2', 'pve3'];
@@ -33,7 +33,7 @@ function snap(t: number, latency = 0.2, up = NAMES): ClusterSnapshot {
 describe('LinkSeriesRecorder', () => {
   it('writes each minute once it is over: one row per pair and link with data, in one transaction', async () => {
     const st = await open();
-    const rec = new LinkSeriesRecorder('c1', st, pino({ level: 'silent' }));
+    const rec = new LinkSeriesRecorder('c1', st, pino({ level: 'silent' }), 0);
     let commits = 0;
     const write = st.linkRollups.write;
     st.linkRollups.write = (id, rows) => {
@@ -53,9 +53,27 @@ describe('LinkSeriesRecorder', () => {
     expect((await st.linkRollups.pair('c1', 2, 3, 1, M0, M0 + 120_000)).map((r) => r.avgMs)).toEqual([expect.closeTo(0.2, 3), expect.closeTo(0.2, 3)]);
   });
 
+  it('writes a finished minute at its own offset into the next one: clusters do not all write at once', async () => {
+    const st = await open();
+    const rec = new LinkSeriesRecorder('c1', st, pino({ level: 'silent' }), 20_000);
+    for (let s = 0; s < 80; s++) rec.observe(snap(M0 + s * 1000));
+    await rec.settled();
+    // 19 s into minute 1: minute 0 waits
+    expect(rec.rowsWritten).toBe(0);
+    rec.observe(snap(M0 + 80_000));
+    await rec.settled();
+    expect(rec.rowsWritten).toBe(6);
+    // minute 0 once, with all its 60 seconds (the ring kept them)
+    expect((await st.linkRollups.pair('c1', 1, 2, 0, M0, M0 + 120_000)).map((r) => r.minute - M0)).toEqual([0]);
+    // the offset is the cluster's own, the same on every replica, within the spread
+    expect(flushPhaseOf('c1')).toBe(flushPhaseOf('c1'));
+    expect(new Set(['a', 'b', 'c', 'd', 'e'].map(flushPhaseOf)).size).toBeGreaterThan(1);
+    expect(['a', 'b', 'c', 'd', 'e'].every((id) => flushPhaseOf(id) >= 0 && flushPhaseOf(id) < FLUSH_SPREAD_MS)).toBe(true);
+  });
+
   it('writes only pair-links that had data: a stopped node has no rows', async () => {
     const st = await open();
-    const rec = new LinkSeriesRecorder('c1', st, pino({ level: 'silent' }));
+    const rec = new LinkSeriesRecorder('c1', st, pino({ level: 'silent' }), 0);
     for (let s = 0; s <= 60; s++) rec.observe(snap(M0 + s * 1000, 0.2, ['pve1', 'pve2']));
     await rec.settled();
     expect(rec.rowsWritten).toBe(2); // 1-2 on links 0 and 1
@@ -65,7 +83,7 @@ describe('LinkSeriesRecorder', () => {
     const st = await open();
     const errors: unknown[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => errors.push(line) });
-    const rec = new LinkSeriesRecorder('c1', st, logger);
+    const rec = new LinkSeriesRecorder('c1', st, logger, 0);
     rec.observe(snap(M0));
     rec.observe(snap(M0 + 5 * 60_000));
     await rec.settled();

@@ -1,5 +1,8 @@
 // One cluster's link series: every snapshot into the 1 s ring; when a minute is over, its rollups (one row
 // per pair and link that had data) into the store in one transaction (the writes one after the other).
+// Each cluster writes at its own offset into the next minute (a hash of its id): at 100 clusters, every
+// minute's rollups at once (thousands of rows per replica) stalled all replicas for a second (bench:scale).
+import { createHash } from 'node:crypto';
 import { pairLinkSamples, type ClusterSnapshot } from '@quorate/model';
 import type { LinkRollup, Store } from '@quorate/store';
 import type { Logger } from '../logger';
@@ -8,10 +11,17 @@ import { LinkRing, RING_SECONDS } from './ring';
 const MINUTE = 60_000;
 /** minutes the ring can still fold after a gap (it holds an hour) */
 const CATCH_UP_MINUTES = RING_SECONDS / 60;
+/** a finished minute is written at most this far into the next one (the ring holds an hour: nothing is lost) */
+export const FLUSH_SPREAD_MS = 50_000;
+
+/** the cluster's offset into each minute, the same at every start and on every replica */
+export function flushPhaseOf(clusterId: string): number {
+  return createHash('sha1').update(clusterId).digest().readUInt32BE(0) % FLUSH_SPREAD_MS;
+}
 
 export class LinkSeriesRecorder {
   readonly ring = new LinkRing();
-  /** the minute (ms) being filled; earlier ones are written */
+  /** the oldest minute (ms) not written yet; earlier ones are */
   private minute: number | null = null;
   /** rollup rows written since start (benchmarks, tests) */
   rowsWritten = 0;
@@ -22,6 +32,8 @@ export class LinkSeriesRecorder {
     readonly clusterId: string,
     private readonly store: Store,
     private readonly log: Logger,
+    /** how far into a minute the minutes before it are written (flushPhaseOf) */
+    private readonly phaseMs = flushPhaseOf(clusterId),
   ) {}
 
   /** a validated snapshot of this cluster; never throws (the series must not stop the collector) */
@@ -29,9 +41,10 @@ export class LinkSeriesRecorder {
     try {
       const t = snapshot.observedAt;
       const m = Math.floor(t / MINUTE) * MINUTE;
-      // the minute is over before this snapshot's second goes in
-      if (this.minute !== null && m > this.minute) this.flush(this.minute, m);
-      if (this.minute === null || m > this.minute || m < this.minute - MINUTE) this.minute = m;
+      // the minutes before this snapshot's are over: written once this cluster's offset into its minute passed
+      const due = this.minute !== null && m > this.minute && t - m >= this.phaseMs;
+      if (due) this.flush(this.minute!, m);
+      if (this.minute === null || due || m < this.minute - MINUTE) this.minute = m;
       this.ring.record(pairLinkSamples(snapshot), t);
     } catch (err) {
       this.log.error({ err, clusterId: this.clusterId }, 'link series: could not record a snapshot');
