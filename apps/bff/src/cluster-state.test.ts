@@ -4,7 +4,7 @@
 // announced only when the list itself changes.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ClusterState, type ClusterSnapshot } from '@quorate/model';
+import { ClusterState, sameStateAs, type ClusterSnapshot } from '@quorate/model';
 import { sampleSnapshot } from '@quorate/model/testing';
 import type { SourceHealth } from '@quorate/sources';
 import { clusterState, stateKey } from './cluster-state';
@@ -69,6 +69,17 @@ function registry(...collectors: FakeCollector[]) {
 }
 
 describe('clusterState', () => {
+  it('a snapshot marked as only telemetry newer than another takes its facts (not worked out again)', () => {
+    const ok: SourceHealth = { state: 'ok', message: null, lastObservedAt: null };
+    const a = sampleSnapshot({ nodes: 3 });
+    expect(clusterState(a, ok).health).toBe('healthy');
+    // not telemetry at all (quorum lost), but marked so: the mark is trusted, the facts are a's
+    const b: ClusterSnapshot = { ...a, observedAt: a.observedAt + 1000, quorum: { ...a.quorum!, quorate: false } };
+    expect(clusterState({ ...b }, ok).health).toBe('lost');
+    sameStateAs(b, a);
+    expect(clusterState(b, ok).health).toBe('healthy');
+  });
+
   it('votes and nodes online come from the newest snapshot; the schema takes them', () => {
     const s = clusterState(sampleSnapshot({ nodes: 5 }), OK);
     expect(s).toEqual({ health: 'healthy', source: 'ok', votes: { total: 5, expected: 5, quorum: 3 }, nodes: { online: 5, total: 5 } });

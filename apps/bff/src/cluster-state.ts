@@ -1,8 +1,9 @@
 // Each cluster's state in the cluster list (the header's switcher and the all-clusters page show it): the
 // model's clusterHealth of the collector's newest snapshot, its votes and nodes online, the source's state,
-// and a changed certificate. The facts are computed once per snapshot object (memo), so listing 100 clusters
-// costs 100 map lookups. `since` is the registry's (clusters.ts): it remembers when the health changed.
-import { clusterHealth, type ClusterSnapshot, type ClusterState, type HealthState, type ClusterVotes, type NodeCount } from '@quorate/model';
+// and a changed certificate. The facts are computed once per snapshot object (memo), and once per state: a
+// snapshot that only moved telemetry shares its predecessor's (model sameStateAs). Listing 100 clusters costs
+// 100 map lookups. `since` is the registry's (clusters.ts): it remembers when the health changed.
+import { clusterHealth, stateRoot, type ClusterSnapshot, type ClusterState, type HealthState, type ClusterVotes, type NodeCount } from '@quorate/model';
 import type { SourceHealth } from '@quorate/sources';
 
 interface Facts {
@@ -13,7 +14,8 @@ interface Facts {
 
 const memo = new WeakMap<ClusterSnapshot, Facts>();
 
-function factsOf(snapshot: ClusterSnapshot): Facts {
+function factsOf(observed: ClusterSnapshot): Facts {
+  const snapshot = stateRoot(observed);
   let f = memo.get(snapshot);
   if (f === undefined) {
     const q = snapshot.quorum;

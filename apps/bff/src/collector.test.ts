@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { applyPatch, canonicalize, type ClusterEvent, type PatchMessage, type SnapshotMessage } from '@quorate/model';
+import { applyPatch, canonicalize, stateRoot, type ClusterEvent, type PatchMessage, type SnapshotMessage } from '@quorate/model';
 import { Collector } from './collector';
 import { MemoryEventStore } from './event-store';
 import { FakeSource, fakeSnapshot } from './testing/fake-source';
@@ -62,6 +62,19 @@ describe('Collector', () => {
     // once observing, a chain is not replaced
     collector.continueFrom({ rev: 1, snapshot: held.snapshot });
     expect(collector.current()!.rev).toBe(5_001);
+  });
+
+  it('an observation that only moves telemetry shares its predecessor\'s state (derived facts are not worked out again)', async () => {
+    const { source, collector } = setup();
+    await collector.start();
+    const first = collector.current()!.snapshot;
+    const now = source.current()!;
+    source.push({ ...now, observedAt: now.observedAt + 1000, links: now.links.map((l, i) => (i === 0 ? { ...l, latencyAvgMs: (l.latencyAvgMs ?? 0) + 5 } : l)) });
+    const second = collector.current()!.snapshot;
+    expect(second).not.toBe(first);
+    expect(stateRoot(second)).toBe(first);
+    source.applyFault({ action: 'stop', nodes: ['pve3'] });
+    expect(stateRoot(collector.current()!.snapshot)).toBe(collector.current()!.snapshot);
   });
 
   it('an unchanged observation makes no patch and no rev', async () => {

@@ -11,6 +11,7 @@ import {
   carryForwardKnown,
   diffSnapshots,
   makePatch,
+  sameStateAs,
   telemetryOnly,
   type ClusterEvent,
   type LinkHealthState,
@@ -386,9 +387,11 @@ export class Collector extends EventEmitter<CollectorEvents> {
     }
     // no patch = nothing changed: keep prev so the next patch is made against what clients hold
     if (!patch) return this.release();
+    const onlyTelemetry = telemetryOnly(patch, prev.snapshot);
+    if (onlyTelemetry) sameStateAs(next, prev.snapshot);
     // at most telemetryMinMs, also when a source's clock steps back
     const wait = Math.min(this.telemetryMinMs, this.lastSentAt + this.telemetryMinMs - next.observedAt);
-    if (wait > 0 && !urgent && telemetryOnly(patch, prev.snapshot)) {
+    if (wait > 0 && !urgent && onlyTelemetry) {
       this.held = next;
       // a fast source's next observation comes soon after the wait and goes out fresh: the timer is only the
       // backstop (telemetryMinMs past the wait; sending at the wait's end would send one up to a tick old:

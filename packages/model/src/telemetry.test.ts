@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makePatch } from './patching';
-import { telemetryOnly } from './telemetry';
+import { sameStateAs, stateRoot, telemetryOnly } from './telemetry';
 import { sampleSnapshot, snapshotPairArb } from './testing/arbitraries';
 import type { ClusterSnapshot } from './snapshot';
 
@@ -55,5 +55,21 @@ describe('telemetryOnly: which patches may wait a moment', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('sameStateAs: state derived once per state, not per observation', () => {
+  it('a chain of telemetry-only successors leads back to the first; an unmarked snapshot is its own', () => {
+    const a = sampleSnapshot();
+    const b = later(a);
+    const c = later(b);
+    expect(stateRoot(a)).toBe(a);
+    sameStateAs(b, a);
+    sameStateAs(c, b);
+    expect(stateRoot(b)).toBe(a);
+    expect(stateRoot(c)).toBe(a);
+    sameStateAs(a, a);
+    expect(stateRoot(a)).toBe(a);
+    expect(stateRoot(later(c))).not.toBe(a);
   });
 });

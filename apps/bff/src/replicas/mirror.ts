@@ -9,7 +9,7 @@
 // It emits 'snapshot', 'patch', 'event' and 'observed' like a Collector (a ClusterFeed), so the gateway, the
 // cluster list and the metrics serve it the same way.
 import { EventEmitter } from 'node:events';
-import { applyPatch, type ClusterEvent, type ClusterSnapshot, type PatchMessage, type SnapshotMessage, type SnapshotPatch } from '@quorate/model';
+import { applyPatch, sameStateAs, telemetryOnly, type ClusterEvent, type ClusterSnapshot, type PatchMessage, type SnapshotMessage, type SnapshotPatch } from '@quorate/model';
 import type { CapabilityName, SourceHealth } from '@quorate/sources';
 import type { EventStore } from '../event-store';
 import { PatchLog, snapshotItems } from '../patch-log';
@@ -210,7 +210,9 @@ export class Mirror extends EventEmitter<MirrorEventMap> {
   }
 
   private apply(patch: SnapshotPatch): void {
-    const snapshot = applyPatch(this.latest!.snapshot, patch);
+    const prev = this.latest!.snapshot;
+    const snapshot = applyPatch(prev, patch);
+    if (telemetryOnly(patch, prev)) sameStateAs(snapshot, prev);
     this.latest = { rev: patch.rev, snapshot };
     this.patches.push(patch, snapshotItems(snapshot));
     this.emit('patch', { clusterId: this.clusterId, patch });
