@@ -221,7 +221,17 @@ try {
   }
   await Promise.all(ready);
   console.log(`${CLIENTS} clients connected through the proxy; ${WARMUP_MS / 1000} s to settle, then measuring ${MEASURE_MS / 1000} s, killing a replica after ${KILL_AFTER_MS / 1000} s`);
-  await sleep(WARMUP_MS);
+  // the replicas' counters are read while settling: a scrape stalls a replica for a moment (not measured)
+  const scrapeAt = Date.now() + Math.max(0, WARMUP_MS - 2_000);
+  await sleep(scrapeAt - Date.now());
+  const waitsAtStart = new Map<string, Record<string, number>>();
+  const relayAt = new Map<string, Relay>();
+  for (const r of replicas) {
+    const m = await replicaMetrics(r.url);
+    waitsAtStart.set(r.url, m.waits);
+    relayAt.set(r.url, m.relay);
+  }
+  await sleep(Math.max(0, scrapeAt + Math.min(2_000, WARMUP_MS) - Date.now()));
   const measureFrom = Date.now();
 
   // faults through the proxy (each forwarded to its cluster's lease holder): events to count
@@ -243,13 +253,6 @@ try {
   const sample = () => {
     for (const r of replicas) if (r.bff.child.exitCode === null && r.bff.child.signalCode === null) rss.set(r.url, Math.max(rss.get(r.url) ?? 0, peakRssMb(r.bff.pid)));
   };
-  const waitsAtStart = new Map<string, Record<string, number>>();
-  const relayAt = new Map<string, Relay>();
-  for (const r of replicas) {
-    const m = await replicaMetrics(r.url);
-    waitsAtStart.set(r.url, m.waits);
-    relayAt.set(r.url, m.relay);
-  }
   const cpuAtStart = cpuByRole();
   await sleep(KILL_AFTER_MS);
   sample();

@@ -11,6 +11,7 @@ import { ClusterIdParam } from './operations';
 import type { SnapshotPatch } from './patch';
 import { applyPatch } from './patching';
 import { ClusterSnapshot } from './snapshot';
+import { stateRoot } from './telemetry';
 
 /** a keyframe at least every this many patches (a rebuild applies at most this many) */
 export const KEYFRAME_EVERY_PATCHES = 200;
@@ -95,7 +96,19 @@ export const TimelineAt = z.object({
 export type TimelineAt = z.infer<typeof TimelineAt>;
 
 /** the scrubber's summary of a snapshot */
-export function timelineSummary(s: ClusterSnapshot): TimelineSummary {
+/** summaries by state: a snapshot that only moved telemetry has its predecessor's (telemetry.ts sameStateAs) */
+const summaries = new WeakMap<ClusterSnapshot, TimelineSummary>();
+
+export function timelineSummary(observed: ClusterSnapshot): TimelineSummary {
+  const s = stateRoot(observed);
+  const known = summaries.get(s);
+  if (known) return known;
+  const summary = summaryOf(s);
+  summaries.set(s, summary);
+  return summary;
+}
+
+function summaryOf(s: ClusterSnapshot): TimelineSummary {
   let state: HealthState;
   try {
     state = clusterHealth(s).state;
