@@ -239,6 +239,46 @@ describe.each(ENGINES)('sql timeline on %s', (engine) => {
     expect(await tl.record('c1', { rev: 1006, baseRev: 1005, patch: makePatch(snaps[5]!, s6, 1005, 1006)!, snapshot: s6 })).toBe('keyframe');
   });
 
+  it('calls made together go as one batch (one transaction), each as if alone and in order', async () => {
+    const store = await t.open();
+    const ctx = t.ctx(store);
+    let transactions = 0;
+    // writeTx opens a transaction through db.transaction() (PostgreSQL) or db.connection() (SQLite)
+    const db = new Proxy(ctx.db, {
+      get(target, key) {
+        if (key === 'transaction' || key === 'connection') transactions++;
+        const v = Reflect.get(target, key) as unknown;
+        // Kysely's private fields: its methods run on the instance itself
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const tl = createTimelineStore({ ...ctx, db });
+    const snaps = Array.from({ length: 4 }, (_, i) => stateAt(i));
+    const chain = (id: string, i: number) =>
+      i === 0
+        ? tl.record(id, { rev: 1000, baseRev: null, snapshot: snaps[0]! })
+        : tl.record(id, { rev: 1000 + i, baseRev: 999 + i, patch: makePatch(snaps[i - 1]!, snaps[i]!, 999 + i, 1000 + i)!, snapshot: snaps[i]! });
+    // three clusters in one turn; c3 closed between its second and third change (that one starts a new chain)
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 4; i++) {
+      calls.push(chain('c1', i), chain('c2', i));
+      if (i === 2) calls.push(tl.close('c3'));
+      if (i < 3) calls.push(chain('c3', i));
+    }
+    const results = await Promise.all(calls);
+    expect(results).toEqual(['keyframe', 'keyframe', 'keyframe', 'patch', 'patch', 'patch', 'patch', 'patch', undefined, 'keyframe', 'patch', 'patch']);
+    expect(transactions).toBe(1);
+    for (const id of ['c1', 'c2']) {
+      expect((await tl.at(id, T0 + 3000))!.snapshot).toEqual(canonicalize(snaps[3]!));
+      expect(await tl.size(id)).toMatchObject({ keyframes: 1, patches: 3 });
+    }
+    expect(await tl.size('c3')).toMatchObject({ keyframes: 2, patches: 1 });
+    // alone, a call goes at once
+    const s4 = stateAt(4);
+    expect(await tl.record('c1', { rev: 1004, baseRev: 1003, patch: makePatch(snaps[3]!, s4, 1003, 1004)!, snapshot: s4 })).toBe('patch');
+    expect(transactions).toBe(2);
+  });
+
   it('a corrupt keyframe is reported and refused, not passed off as the past', async () => {
     const { store, tl } = await open();
     await recordRun(tl, 0, 3);
