@@ -2,7 +2,7 @@
 // bench/fanout-client.ts, and for the same reason: clients share the cores with the BFFs), each watching one
 // of the clusters given, round robin, through the proxy. A connection that drops (its replica was killed)
 // reconnects and resumes with the rev and seq it had, as the web app does. It records:
-//  - per patch the delay from the change (patch.set.observedAt) to receipt (pairs: received at, delay);
+//  - per patch the delay from the change (patch.set.observedAt) to receipt (triples: received at, delay, the cluster's index);
 //  - the longest silence per connection (no patch, through a failover and the reconnect);
 //  - per connection every event seq: a seq seen twice is a duplicate, a hole in the seqs seen is a loss.
 // Prints `ready <ms>` once connected, then at the end one JSON line.
@@ -97,7 +97,7 @@ function open(w: Watch, first: boolean): Promise<void> {
         w.rev = patch.rev;
         const at = patch.set?.observedAt;
         // what a subscribe or resume sends at once is catch-up, not live delivery: the first second after it is left out
-        if (measuring && typeof at === 'number' && Date.now() - w.subscribedAt > CATCH_UP_MS) latencies.push(Date.now(), Date.now() - at);
+        if (measuring && typeof at === 'number' && Date.now() - w.subscribedAt > CATCH_UP_MS) latencies.push(Date.now(), Date.now() - at, clusters.indexOf(w.clusterId));
         seen();
       } else if (name === 'snapshot') {
         w.rev = body.rev as number;

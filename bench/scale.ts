@@ -281,10 +281,15 @@ try {
 
   const all = await Promise.all(results);
   // [received at, delay] pairs: all, and before and after the kill apart (the steady state, the failover)
-  const pairs = all.flatMap((r) => Array.from({ length: r.latencies.length / 2 }, (_, i) => [r.latencies[2 * i]!, r.latencies[2 * i + 1]!] as const));
+  const pairs = all.flatMap((r) => Array.from({ length: r.latencies.length / 3 }, (_, i) => [r.latencies[3 * i]!, r.latencies[3 * i + 1]!] as const));
   const lat = pairs.filter(([at]) => at >= measureFrom).map(([, d]) => d).sort((a, b) => a - b);
   const phase = (f: (at: number) => boolean) => pairs.filter(([at]) => f(at)).map(([, d]) => d).sort((a, b) => a - b);
-  if (process.env.SCALE_DUMP) writeFileSync(process.env.SCALE_DUMP, JSON.stringify({ measureFrom, killedAt, pairs }));
+  // the dump: [received at, delay, cluster index] of every delivery, and each cluster's holder before the kill
+  if (process.env.SCALE_DUMP) {
+    const triples = all.flatMap((r) => Array.from({ length: r.latencies.length / 3 }, (_, i) => r.latencies.slice(3 * i, 3 * i + 3)));
+    const holders = Object.fromEntries([...by].flatMap(([url, ids]) => ids.map((id) => [id, url])));
+    writeFileSync(process.env.SCALE_DUMP, JSON.stringify({ measureFrom, killedAt, victim: victim.url, clusters: clusters.map((c) => c.id), holders, pairs: triples }));
+  }
   const warmup = phase((at) => at < measureFrom);
   console.log(`delivery while settling (not measured): p50 ${percentile(warmup, 50)} ms, p99 ${percentile(warmup, 99)} ms (${warmup.length})`);
   const steady = phase((at) => at >= measureFrom && at < killedAt);

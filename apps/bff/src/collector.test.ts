@@ -46,8 +46,16 @@ describe('Collector', () => {
     const held = { rev: 120, snapshot: canonicalize(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], new Set(['pve1', 'pve2']), 1)) };
     collector.continueFrom(held);
     expect(collector.current()).toEqual(held);
+    // the source holds a state before it starts (as a sim does: its state when it was built)
+    const beforeStart = 1_600_000_000_000;
+    source.push(fakeSnapshot('c1', ['pve1', 'pve2', 'pve3'], new Set(['pve1']), beforeStart));
     await collector.start();
+    // what the source held before it started (a sim: its state when it was built) is not sent: the browsers
+    // have a state already, and that one would reach them as old as the takeover took; what it observes
+    // once started is
     expect(out.snapshot).toEqual([]);
+    expect(out.patch.map((p) => p.patch.set.observedAt)).toEqual([source.current()!.observedAt]);
+    expect(source.current()!.observedAt).not.toBe(beforeStart);
     source.applyFault({ action: 'stop', nodes: ['pve3'] });
     expect(out.patch.map((p) => [p.patch.baseRev, p.patch.rev])).toEqual([
       [120, 5_000],

@@ -186,7 +186,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
     await this.load();
     if (this.unsubscribe) return;
     this.unsubscribe = this.source.subscribe((s) => this.safeIngest(s));
-    const first = this.source.current();
+    // what the source holds before it starts (a sim: its state when it was made); a continued chain
+    // (continueFrom: a takeover) waits for what the started source observes — the browsers have the state
+    // already, and a patch of the state at build time would reach them as old as the takeover took
+    const first = this.latest ? null : this.source.current();
     if (first) this.safeIngest(first);
     try {
       await this.source.start();
