@@ -2,10 +2,10 @@
 // per pair and link that had data) into the store in one transaction (the writes one after the other).
 // Each cluster writes at its own offset into the next minute (a hash of its id): at 100 clusters, every
 // minute's rollups at once (thousands of rows per replica) stalled all replicas for a second (bench:scale).
-import { createHash } from 'node:crypto';
 import { pairLinkSamples, type ClusterSnapshot } from '@quorate/model';
 import type { LinkRollup, Store } from '@quorate/store';
 import type { Logger } from '../logger';
+import { spreadOf } from '../spread';
 import { LinkRing, RING_SECONDS } from './ring';
 
 const MINUTE = 60_000;
@@ -16,7 +16,7 @@ export const FLUSH_SPREAD_MS = 50_000;
 
 /** the cluster's offset into each minute, the same at every start and on every replica */
 export function flushPhaseOf(clusterId: string): number {
-  return createHash('sha1').update(clusterId).digest().readUInt32BE(0) % FLUSH_SPREAD_MS;
+  return spreadOf(clusterId, FLUSH_SPREAD_MS);
 }
 
 export class LinkSeriesRecorder {

@@ -9,7 +9,8 @@ import { createServer, type QuorateServer } from '../app';
 import { loadConfig } from '../config';
 import { settle, tempDataDir } from '../testing/harness';
 import { shiftSimTimes } from '@quorate/sources';
-import { Checkpoint, contentOf, durableBaseline, loadCheckpoint } from './checkpoint';
+import { CHECKPOINT_THROTTLE_MS, Checkpoint, contentOf, durableBaseline, loadCheckpoint } from './checkpoint';
+import { spreadOf } from '../spread';
 
 const dirs: string[] = [];
 const servers: QuorateServer[] = [];
@@ -136,21 +137,27 @@ describe('checkpoint: what an idle cluster writes', () => {
     expect(cp.counts.unchanged).toBeLessThanOrEqual(10 + 2);
   });
 
-  it('a change that is no event is saved within the default throttle of a minute, not sooner', async () => {
+  it('a change that is no event is saved within the default throttle of a minute (the first time plus the cluster\'s offset), not sooner', async () => {
     const { store, sim, cp, second } = await setup();
     await cp.saveNow();
+    // the first wait takes the cluster's offset into the minute as well (clusters started together spread out)
+    const offset = Math.floor(spreadOf('c', CHECKPOINT_THROTTLE_MS) / 1000);
     const saved = async () => {
       await cp.settled();
       return (await loadCheckpoint(store, 'c'))!.sim as { quality: Array<Array<{ latencyMs: number }>> };
     };
     // applied on the source directly (the fault route would save at once): only the patches tell
     sim.applyFault({ action: 'link-quality', node: 'pve1', link: 0, latencyMs: 30, lossPct: 0, jitterMs: 0 });
-    for (let i = 0; i < 58; i++) second();
+    for (let i = 0; i < 59 + offset; i++) second();
     expect((await saved()).quality[0]![0]!.latencyMs).toBe(0);
     second();
     second();
     expect((await saved()).quality[0]![0]!.latencyMs).toBe(30);
     expect(cp.counts.written).toBe(2);
+    // then every minute: a change saved within one
+    sim.applyFault({ action: 'link-quality', node: 'pve1', link: 0, latencyMs: 40, lossPct: 0, jitterMs: 0 });
+    for (let i = 0; i < 61; i++) second();
+    expect((await saved()).quality[0]![0]!.latencyMs).toBe(40);
   });
 
   it('compares with what is stored, not with what it last wrote: a rolled-back write is written again', async () => {

@@ -14,6 +14,7 @@ import { ClusterSnapshot } from '@quorate/model';
 import { durableSimState, type ClusterSource, type SimState } from '@quorate/sources';
 import type { Store, StoreParts } from '@quorate/store';
 import type { Logger } from '../logger';
+import { spreadOf } from '../spread';
 
 const Saved = z.object({
   version: z.literal(1),
@@ -78,6 +79,9 @@ export class Checkpoint {
   /** documents written / not written because the stored one says the same (tests, diagnostics) */
   readonly counts = { written: 0, unchanged: 0 };
 
+  /** added to the first throttled wait: this cluster's offset into the interval (spreadOf) */
+  private phaseMs: number;
+
   constructor(
     private readonly store: Store,
     readonly clusterId: string,
@@ -88,6 +92,7 @@ export class Checkpoint {
   ) {
     this.lastCheck = now();
     this.firstRun = firstRun;
+    this.phaseMs = spreadOf(clusterId, throttleMs);
   }
 
   /** the checkpoint of a cluster, knowing whether one is stored yet */
@@ -162,7 +167,11 @@ export class Checkpoint {
       if (this.baselineOf() !== null) void this.saveNow();
       return;
     }
-    const wait = this.lastCheck + this.throttleMs - this.now();
+    // the first wait also takes this cluster's offset into the interval (spread.ts): clusters started
+    // together would otherwise all save in the same second, every interval (each save builds, compares and
+    // writes the whole document: 33 at once stalled a replica in bench:scale)
+    const wait = this.lastCheck + this.throttleMs + this.phaseMs - this.now();
+    this.phaseMs = 0;
     if (wait <= 0) {
       void this.saveNow();
       return;
