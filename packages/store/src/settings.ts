@@ -22,7 +22,7 @@ export type Retention = z.infer<typeof Retention>;
 export const defaultRetention: Retention = {
   events: { maxAgeDays: 90, maxPerCluster: 100_000 },
   audit: { maxAgeDays: 365 },
-  // a week at 1 s ticks is ~0.3 GB for a 3-node sim: see bench/timeline.ts
+  // a week at 1 s ticks is ~0.15 GB for a 3-node sim, ~9 GB for 32 nodes × 2 links: see bench/timeline.ts
   timeline: { maxAgeDays: 7, maxMbPerCluster: 1024 },
 };
 
