@@ -177,7 +177,7 @@ try {
       const gcSum = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
       const ms = (name: string) => (val(name) * 1000).toFixed(0);
       return {
-        line: `event loop delay p50 ${ms('nodejs_eventloop_lag_p50_seconds')} ms, p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB; /metrics in ${scrapeMs} ms (${(text.length / 1e6).toFixed(1)} MB)`,
+        line: `${val('quorate_socket_connections')} browsers; event loop delay p50 ${ms('nodejs_eventloop_lag_p50_seconds')} ms, p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC ${gcSum.toFixed(1)} s in all; heap ${(val('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB; /metrics in ${scrapeMs} ms (${(text.length / 1e6).toFixed(1)} MB)`,
         waits,
         relay: relayOf(text),
       };
