@@ -1,9 +1,9 @@
 // Each cluster's state in the cluster list (the header's switcher and the all-clusters page show it): the
 // model's clusterHealth of the collector's newest snapshot, its votes and nodes online, the source's state,
-// and a changed certificate. The facts are computed once per snapshot object (memo), and once per state: a
-// snapshot that only moved telemetry shares its predecessor's (model sameStateAs). Listing 100 clusters costs
-// 100 map lookups. `since` is the registry's (clusters.ts): it remembers when the health changed.
-import { clusterHealth, stateRoot, type ClusterSnapshot, type ClusterState, type HealthState, type ClusterVotes, type NodeCount } from '@quorate/model';
+// and a changed certificate. The facts are computed once per state (memo; the model's stateHealth): a snapshot
+// that only moved telemetry shares its predecessor's (model sameStateAs). Listing 100 clusters costs 100 map
+// lookups. `since` is the registry's (clusters.ts): it remembers when the health changed.
+import { stateHealth, stateRoot, type ClusterSnapshot, type ClusterState, type HealthState, type ClusterVotes, type NodeCount } from '@quorate/model';
 import type { SourceHealth } from '@quorate/sources';
 
 interface Facts {
@@ -20,7 +20,7 @@ function factsOf(observed: ClusterSnapshot): Facts {
   if (f === undefined) {
     const q = snapshot.quorum;
     f = {
-      health: clusterHealth(snapshot).state,
+      health: stateHealth(snapshot).state,
       votes: q ? { total: q.totalVotes, expected: q.expectedVotes, quorum: q.quorum } : null,
       nodes: { online: snapshot.nodes.filter((n) => n.state === 'online').length, total: snapshot.nodes.length },
     };

@@ -10,6 +10,7 @@ export * from './observed';
 export * from './diff';
 export * from './patching';
 export * from './telemetry';
+export * from './state-health';
 export * from './describe';
 export * from './timing';
 export * from './auth';

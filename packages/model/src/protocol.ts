@@ -143,7 +143,6 @@ export type ClusterList = z.infer<typeof ClusterList>;
 export const ClusterStates = z.object({ states: z.array(z.object({ id: z.string(), state: ClusterState, capabilities: z.array(Capability) })) });
 export type ClusterStates = z.infer<typeof ClusterStates>;
 
-
 /** the one error shape of the REST API */
 export const ApiError = z.object({ error: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
 export type ApiError = z.infer<typeof ApiError>;

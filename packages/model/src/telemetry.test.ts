@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makePatch } from './patching';
+import { stateHealth } from './state-health';
 import { sameStateAs, stateRoot, telemetryOnly } from './telemetry';
 import { sampleSnapshot, snapshotPairArb } from './testing/arbitraries';
 import type { ClusterSnapshot } from './snapshot';
@@ -71,5 +72,15 @@ describe('sameStateAs: state derived once per state, not per observation', () =>
     sameStateAs(a, a);
     expect(stateRoot(a)).toBe(a);
     expect(stateRoot(later(c))).not.toBe(a);
+  });
+
+  it('health is worked out once per state: a marked successor gets the same answer, an unmarked one its own', () => {
+    const a = sampleSnapshot();
+    const b = later(a);
+    sameStateAs(b, a);
+    expect(stateHealth(b)).toBe(stateHealth(a));
+    const lost: ClusterSnapshot = { ...later(a), quorum: { ...a.quorum!, quorate: false } };
+    expect(stateHealth(lost).state).toBe('lost');
+    expect(stateHealth(a).state).not.toBe('lost');
   });
 });

@@ -6,12 +6,12 @@
 // summary of each moment (quorate, nodes online, the health state) so it can colour them without a rebuild.
 import { z } from 'zod';
 import { ClusterEvent, Severity } from './events';
-import { clusterHealth, type HealthState } from './health';
+import type { HealthState } from './health';
 import { ClusterIdParam } from './operations';
 import type { SnapshotPatch } from './patch';
 import { applyPatch } from './patching';
 import { ClusterSnapshot } from './snapshot';
-import { stateRoot } from './telemetry';
+import { stateHealth } from './state-health';
 
 /** a keyframe at least every this many patches (a rebuild applies at most this many) */
 export const KEYFRAME_EVERY_PATCHES = 200;
@@ -95,23 +95,11 @@ export const TimelineAt = z.object({
 });
 export type TimelineAt = z.infer<typeof TimelineAt>;
 
-/** the scrubber's summary of a snapshot */
-/** summaries by state: a snapshot that only moved telemetry has its predecessor's (telemetry.ts sameStateAs) */
-const summaries = new WeakMap<ClusterSnapshot, TimelineSummary>();
-
-export function timelineSummary(observed: ClusterSnapshot): TimelineSummary {
-  const s = stateRoot(observed);
-  const known = summaries.get(s);
-  if (known) return known;
-  const summary = summaryOf(s);
-  summaries.set(s, summary);
-  return summary;
-}
-
-function summaryOf(s: ClusterSnapshot): TimelineSummary {
+/** the scrubber's summary of a snapshot (its health once per state: stateHealth) */
+export function timelineSummary(s: ClusterSnapshot): TimelineSummary {
   let state: HealthState;
   try {
-    state = clusterHealth(s).state;
+    state = stateHealth(s).state;
   } catch {
     state = 'unknown';
   }
