@@ -164,9 +164,14 @@ export function createTimelineStore(ctx: SqlContext) {
             .execute();
       });
     } catch (err) {
-      for (const op of batch) if (op.change === null) open.delete(op.clusterId);
-      for (const op of batch) if (op.change === null) op.done(null);
-      else op.fail(err);
+      for (const op of batch) {
+        if (op.change !== null) {
+          op.fail(err);
+          continue;
+        }
+        open.delete(op.clusterId);
+        op.done(null);
+      }
       return;
     }
     for (const [clusterId, span] of spans) {
@@ -233,9 +238,9 @@ export function createTimelineStore(ctx: SqlContext) {
 
   return {
     /**
-     * Record one change of the cluster (in a batch's transaction, see enqueue): a keyframe for a new chain, when the patch does not
-     * follow the open span, or when one is due; else the patch. Returns which was written (null: nothing,
-     * a patch that is not newer than the span).
+     * Record one change of the cluster (in a batch's transaction, see enqueue): a keyframe for a new chain,
+     * when the patch does not follow the open span, or when one is due; else the patch. Returns which was
+     * written (null: nothing, a patch that is not newer than the span).
      */
     record(clusterId: string, change: TimelineChange): Promise<'keyframe' | 'patch' | null> {
       return new Promise((done, fail) => enqueue({ clusterId, change, done, fail }));
