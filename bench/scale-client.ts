@@ -38,6 +38,8 @@ const received: Record<string, { n: number; bytes: number }> = {};
 
 interface Watch {
   clusterId: string;
+  /** its place in the clusters given (the dump names deliveries by it) */
+  clusterIndex: number;
   localAddress: string | undefined;
   rev: number | null;
   /** every event seq received, and how many twice */
@@ -97,7 +99,7 @@ function open(w: Watch, first: boolean): Promise<void> {
         w.rev = patch.rev;
         const at = patch.set?.observedAt;
         // what a subscribe or resume sends at once is catch-up, not live delivery: the first second after it is left out
-        if (measuring && typeof at === 'number' && Date.now() - w.subscribedAt > CATCH_UP_MS) latencies.push(Date.now(), Date.now() - at, clusters.indexOf(w.clusterId));
+        if (measuring && typeof at === 'number' && Date.now() - w.subscribedAt > CATCH_UP_MS) latencies.push(Date.now(), Date.now() - at, w.clusterIndex);
         seen();
       } else if (name === 'snapshot') {
         w.rev = body.rev as number;
@@ -113,6 +115,7 @@ function open(w: Watch, first: boolean): Promise<void> {
 
 const watches: Watch[] = Array.from({ length: count }, (_, i) => ({
   clusterId: clusters[i % clusters.length]!,
+  clusterIndex: i % clusters.length,
   localAddress: SOURCES.length > 0 ? SOURCES[(i + process.pid) % SOURCES.length] : undefined,
   rev: null,
   seqs: new Set<number>(),

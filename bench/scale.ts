@@ -146,7 +146,6 @@ try {
     return `${ROLES.map((r) => `${r} ${((100 * used[r]!) / ((b.at - a.at) / 1000)).toFixed(0)}`).join(', ')} (machine: ${share('idle')} % idle, ${share('steal')} % stolen)`;
   };
 
-  /** a replica's /metrics: a summary line (event loop, GC, heap, the scrape's time) and the mirrors' wait counters */
   /** per via (collector, mirror): the relay histogram's cumulative counts by bucket bound (quorate_patch_relay_seconds) */
   type Relay = Record<string, Record<string, number>>;
   const relayOf = (text: string): Relay => {
@@ -164,6 +163,7 @@ try {
         return `${via} ${n} (over 0.1 s ${over('0.1')} %, over 0.15 s ${over('0.15')} %)`;
       })
       .join(', ');
+  /** a replica's /metrics: a summary line (browsers, event loop, GC, heap, the scrape's time), the mirrors' wait counters, the relay histogram */
   const replicaMetrics = async (url: string): Promise<{ line: string; waits: Record<string, number>; relay: Relay }> => {
     try {
       const asked = Date.now();
@@ -280,13 +280,13 @@ try {
   console.log(`leases after the kill: ${replicas.map((r) => `${r.url === victim.url ? 'killed ' : ''}${after.get(r.url)?.length ?? 0}`).join('/')}`);
 
   const all = await Promise.all(results);
-  // [received at, delay] pairs: all, and before and after the kill apart (the steady state, the failover)
-  const pairs = all.flatMap((r) => Array.from({ length: r.latencies.length / 3 }, (_, i) => [r.latencies[3 * i]!, r.latencies[3 * i + 1]!] as const));
+  // [received at, delay, cluster index] of every delivery: all, and before and after the kill apart (the steady state, the failover)
+  const triples = all.flatMap((r) => Array.from({ length: r.latencies.length / 3 }, (_, i) => [r.latencies[3 * i]!, r.latencies[3 * i + 1]!, r.latencies[3 * i + 2]!] as const));
+  const pairs = triples.map(([at, d]) => [at, d] as const);
   const lat = pairs.filter(([at]) => at >= measureFrom).map(([, d]) => d).sort((a, b) => a - b);
   const phase = (f: (at: number) => boolean) => pairs.filter(([at]) => f(at)).map(([, d]) => d).sort((a, b) => a - b);
-  // the dump: [received at, delay, cluster index] of every delivery, and each cluster's holder before the kill
+  // the dump: every delivery, and each cluster's holder before the kill
   if (process.env.SCALE_DUMP) {
-    const triples = all.flatMap((r) => Array.from({ length: r.latencies.length / 3 }, (_, i) => r.latencies.slice(3 * i, 3 * i + 3)));
     const holders = Object.fromEntries([...by].flatMap(([url, ids]) => ids.map((id) => [id, url])));
     writeFileSync(process.env.SCALE_DUMP, JSON.stringify({ measureFrom, killedAt, victim: victim.url, clusters: clusters.map((c) => c.id), holders, pairs: triples }));
   }
