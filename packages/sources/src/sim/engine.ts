@@ -124,7 +124,10 @@ export class SimEngine {
    * meanwhile happen; the usage ticks missed while nothing ran are skipped (one tick at t). */
   jumpTo(t: number, onEmit: (tick: boolean) => void): void {
     if (!(t > this.s.clock)) return;
-    this.s.nextTickAt = Math.max(this.s.nextTickAt, t);
+    // the ticks missed are not made up; the next one keeps the phase (sims started together, a while after they
+    // were built, would otherwise all tick at the moment they started)
+    const { tickMs } = this.topo.config;
+    if (this.s.nextTickAt < t) this.s.nextTickAt += Math.ceil((t - this.s.nextTickAt) / tickMs) * tickMs;
     this.advance(t - this.s.clock, onEmit);
   }
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { simKind, SimSettings, tickPhaseOf } from './kind';
 import type { SimSource } from './source';
+import { durableSimState } from './state';
 
 const ctx = { clusterId: 'sim', name: 'lab', log: () => undefined };
 
@@ -44,18 +45,38 @@ describe('sim kind: tick phase', () => {
     expect(new Set(phases.map((p) => Math.floor(p / 100))).size).toBeGreaterThanOrEqual(8);
   });
 
-  it("a fresh sim's first tick comes tickMs + its phase after the start", () => {
-    const phase = tickPhaseOf('sim', 1000);
-    const s = simKind.create(SimSettings.parse({}), ctx) as SimSource;
-    const t0 = s.now();
-    const firstAt = s.current()!.observedAt;
-    let ticks = 0;
-    s.subscribe(() => ticks++);
-    s.advance(1000 + phase - 1);
-    expect(ticks).toBe(0);
-    s.advance(1);
-    expect(ticks).toBe(1);
-    expect(s.current()!.observedAt).toBe(t0 + 1000 + phase);
-    expect(firstAt).toBeLessThanOrEqual(t0);
+  it('ticks fall on the phase on the wall clock: fresh, and resumed later on another replica', async () => {
+    vi.useFakeTimers({ now: 1_800_000_000_123 });
+    try {
+      const phase = tickPhaseOf('sim', 1000);
+      const fresh = simKind.create(SimSettings.parse({}), ctx) as SimSource;
+      // started a while after it was built (a BFF's start-up work), as resumed below
+      vi.setSystemTime(Date.now() + 1_700);
+      const ticks: number[] = [];
+      await fresh.start(); // emits the state at the start; the ticks come after
+      fresh.subscribe((s) => ticks.push(s.observedAt));
+      await vi.advanceTimersByTimeAsync(3_000);
+      await fresh.stop();
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      for (const at of ticks) expect(at % 1000).toBe(phase);
+      // the first tick within a tick of the start
+      expect(ticks[0]! - 1_800_000_001_823).toBeGreaterThan(0);
+      expect(ticks[0]! - 1_800_000_001_823).toBeLessThanOrEqual(1000);
+      // resumed 12.345 s later (a takeover) from what a checkpoint keeps, or from the whole state: the same phase
+      for (const saved of [durableSimState(fresh.exportState()), fresh.exportState()]) {
+        vi.setSystemTime(Date.now() + 12_345);
+        const resumed = simKind.create(SimSettings.parse({}), { ...ctx, resume: JSON.parse(JSON.stringify(saved)) as unknown }) as SimSource;
+        vi.setSystemTime(Date.now() + 2_600);
+        const later: number[] = [];
+        await resumed.start();
+        resumed.subscribe((s) => later.push(s.observedAt));
+        await vi.advanceTimersByTimeAsync(3_000);
+        await resumed.stop();
+        expect(later.length).toBeGreaterThanOrEqual(2);
+        for (const at of later) expect(at % 1000).toBe(phase);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -7,7 +7,10 @@ import { MAX_SPARES, SimConfig, SimQdeviceOptions } from './options';
 import { resumeSimSource } from './resume';
 import { seedOf } from './rng';
 
-/** a cluster's tick phase, the same at every start (a hash of its id): sims of one BFF spread over the tick */
+/**
+ * a cluster's tick phase on the wall clock (a hash of its id): the same at every start and on every replica, so the
+ * sims of one BFF stay spread over the tick however and whenever they start
+ */
 export function tickPhaseOf(clusterId: string, tickMs: number): number {
   return seedOf(clusterId) % tickMs;
 }

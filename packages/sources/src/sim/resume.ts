@@ -35,15 +35,31 @@ function resumable(saved: unknown, options: SimConfig, log?: (message: string) =
   return st as { config: unknown; clock: number };
 }
 
-/** the simulator for these settings, resumed from `saved` (what exportState gave a previous process) when it fits */
-export function resumeSimSource(options: SimConfig, saved: unknown, log?: (message: string) => void, now: () => number = Date.now, tickPhaseMs = 0): SimSource {
+/** ms from t to the next moment at `phase` within a `period` (0 when t is one) */
+export const untilPhase = (t: number, phase: number, period: number): number => (((phase - t) % period) + period) % period;
+
+/**
+ * The simulator for these settings, resumed from `saved` (what exportState gave a previous process) when it fits.
+ * tickAt: the wall-clock phase of its ticks (they fall at times ≡ tickAt mod tickMs), fresh or resumed, whenever and
+ * wherever it starts. Without it a resumed sim ticks where its shifted clock lands: sims moved together (a replica's
+ * leases taken over at once) then tick in the same few ms and every replica gets their patches in one burst.
+ */
+export function resumeSimSource(options: SimConfig, saved: unknown, log?: (message: string) => void, now: () => number = Date.now, tickAt?: number): SimSource {
   const state = saved === undefined || saved === null ? null : resumable(saved, options, log);
   if (state) {
     try {
-      return createSimSource({ state: shiftSimTimes(state, Math.max(0, now() - state.clock)) });
+      const shifted = shiftSimTimes(state, Math.max(0, now() - state.clock)) as { clock: number; nextTickAt?: unknown };
+      if (tickAt !== undefined) {
+        // the next tick (a durable state has none: a tick after its clock) moved later, by under a tick, onto the phase
+        const next = typeof shifted.nextTickAt === 'number' ? shifted.nextTickAt : shifted.clock + options.tickMs;
+        shifted.nextTickAt = next + untilPhase(next, tickAt, options.tickMs);
+      }
+      return createSimSource({ state: shifted, now });
     } catch (err) {
       log?.(`cluster '${options.clusterId}': cannot resume the saved simulator state (${(err as Error).message}); starting a fresh simulation`);
     }
   }
-  return createSimSource({ ...options, tickPhaseMs });
+  // the first tick a tick after the start, moved later onto the phase
+  const tickPhaseMs = tickAt === undefined ? 0 : untilPhase(now() + options.tickMs, tickAt, options.tickMs);
+  return createSimSource({ ...options, tickPhaseMs, now });
 }
