@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleSnapshot } from '@quorate/model/testing';
 import type { Cluster, ClusterRegistry } from './clusters';
 import type { GatewayServer } from './gateway';
+import { CHUNK_LINES } from './link-metrics';
 import { createMetrics } from './metrics';
 
 /** Debian's prometheus package (scripts/test.sh installs it as root) */
@@ -82,4 +83,31 @@ describe('metrics with replicas', () => {
       expect(r.status).not.toBe(1); // 3: lint findings only (units in names)
     }
   });
+
+  it('a large scrape comes in chunks of whole lines, the event loop let run between them, the same text in all', async () => {
+    // 200 clusters of 3 nodes × 2 links: 200 × 12 links × 4 metrics = 9,600 link lines, five chunks at least
+    const all = Array.from({ length: 200 }, (_, i) => cluster(`c${i}`, true));
+    const registry = Object.assign(new EventEmitter(), { all: () => all });
+    const io = { sockets: { adapter: { rooms: new Map() } }, engine: { clientsCount: 0 } };
+    const metrics = createMetrics(registry as unknown as ClusterRegistry, io as unknown as GatewayServer);
+    const chunks: string[] = [];
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    try {
+      for await (const chunk of metrics.chunks()) chunks.push(chunk);
+    } finally {
+      clearInterval(ticking);
+    }
+    const link = chunks.slice(1);
+    expect(link.length).toBeGreaterThanOrEqual(5);
+    for (const c of link) expect(c.endsWith('\n')).toBe(true);
+    for (const c of link) expect(c.split('\n').length - 1).toBeLessThanOrEqual(CHUNK_LINES);
+    expect(chunks.join('').split('\n').filter((l) => l.startsWith('quorate_link_connected{')).length).toBe(200 * 12);
+    // other work ran while the scrape was made (each chunk waits for a turn of the event loop)
+    expect(turns).toBeGreaterThanOrEqual(2);
+    // text() is the same chunks (the process counters of the registry's part move between scrapes)
+    const links = (t: string) => t.split('\n').filter((l) => l.includes('quorate_link_'));
+    expect(links(await metrics.text())).toEqual(links(chunks.join('')));
+  });
 });
+

@@ -3,7 +3,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { ChannelType, type ClusterSnapshot } from '@quorate/model';
 import type { SourceState } from '@quorate/sources';
 import type { Cluster, ClusterRegistry } from './clusters';
-import { linkMetricsText } from './link-metrics';
+import { setImmediate as turn } from 'node:timers/promises';
+import { linkMetricsChunks } from './link-metrics';
 import { roomOf, type GatewayServer } from './gateway';
 import type { MirrorCounters } from './replicas/mirror';
 
@@ -22,6 +23,8 @@ export interface QuorateMetrics {
   register: Registry;
   /** all of /metrics: the registry's and the link series (link-metrics.ts) */
   text(): Promise<string>;
+  /** the same in chunks, the event loop let run between them (GET /metrics sends each as it comes) */
+  chunks(): AsyncGenerator<string>;
   /** the alert dispatcher: one call per delivery to one channel (quorate_alert_deliveries_total) */
   alertDelivered(channelType: ChannelType, result: AlertDeliveryResult): void;
 }
@@ -175,9 +178,22 @@ export function createMetrics(clusters: ClusterRegistry, io: GatewayServer, mirr
   // every series from the start (8 types × 3 results), so rate() and increase() see the first delivery
   for (const channel_type of ChannelType.options) for (const result of DELIVERY_RESULTS) deliveries.inc({ channel_type, result }, 0);
 
+  async function* chunks(): AsyncGenerator<string> {
+    yield await register.metrics();
+    for (const chunk of linkMetricsChunks(clusters)) {
+      await turn();
+      yield chunk;
+    }
+  }
+
   return {
     register,
-    text: async () => (await register.metrics()) + linkMetricsText(clusters),
+    chunks,
+    async text() {
+      let all = '';
+      for await (const chunk of chunks()) all += chunk;
+      return all;
+    },
     alertDelivered(channelType, result) {
       deliveries.inc({ channel_type: channelType, result });
     },
