@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { draft } from '../testing';
 import type { SqlStore } from './contract';
 import { FencedError } from './fence';
-import { createLeaseKeeper, type LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper';
+import { createLeaseKeeper, LAPSE_MARGIN_MS, nextLapse, type LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper';
 import { PRESENCE_PREFIX } from './lease-plan';
 import type { LeaseStore } from './leases';
 import { ENGINES, handClock, useSqlStores } from './testing';
@@ -367,8 +367,42 @@ for (const engine of ENGINES) {
       }
       expect(b.held().size).toBe(0);
     });
+
+    it("a dead keeper's clusters move right after its leases lapse, not up to a round later", async () => {
+      const clusters = () => ids(6);
+      const f = fleet(clusters);
+      const stores = await t.replicas(2);
+      // a long round: without a round at the lapse, b would take them up to 600 ms after it
+      const timing = { now: Date.now, ttlMs: 1_000, roundMs: 600 };
+      const [a, b] = ['replica-a', 'replica-b'].map((n, i) => f.keeper(n, stores[i]!.leases, timing)) as [LeaseKeeper, LeaseKeeper];
+      try {
+        await a.start();
+        await a.stop(false); // as kill -9 would: no release
+        const lapse = Math.max(...(await stores[0]!.leases.list()).filter((l) => l.holder === 'replica-a').map((l) => l.expiresAt));
+        // b's regular rounds fall 300 ms after the lapse (its first one 300 ms before it)
+        await new Promise((r) => setTimeout(r, Math.max(0, lapse - 300 - Date.now())));
+        await b.start();
+        expect(b.held().size).toBe(0);
+        await vi.waitFor(() => expect(b.held().size).toBe(6), { timeout: 3000, interval: 5 });
+        const late = Date.now() - lapse;
+        expect(late).toBeGreaterThanOrEqual(LAPSE_MARGIN_MS - 5);
+        expect(late).toBeLessThan(200);
+      } finally {
+        await a.stop();
+        await b.stop();
+      }
+    });
   });
 }
+
+describe('nextLapse', () => {
+  it("the soonest expiry of another holder's live lease; ours and lapsed ones do not count", () => {
+    const l = (holder: string, expiresAt: number) => ({ holder, expiresAt });
+    expect(nextLapse([l('me', 1_100), l('b', 1_500), l('c', 1_300), l('d', 900)], 'me', 1_000)).toBe(1_300);
+    expect(nextLapse([l('me', 1_100), l('d', 1_000)], 'me', 1_000)).toBeNull();
+    expect(nextLapse([], 'me', 1_000)).toBeNull();
+  });
+});
 
 // the keeper takes the store's lease part as it is
 const _check: (s: SqlStore) => LeaseKeeperOptions['leases'] = (s) => s.leases;

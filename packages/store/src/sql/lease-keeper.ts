@@ -4,7 +4,7 @@
 // collector's writes) and lost (stop collecting at once: another replica may hold it already).
 // A database that fails or does not answer keeps a lease only while the lease is sure to be live until the
 // next round: a lease is dropped (onLose 'expired') one round before it could lapse unrenewed.
-import type { LeaseStore } from './leases';
+import type { Lease, LeaseStore } from './leases';
 import { PRESENCE_PREFIX, planLeases } from './lease-plan';
 
 export interface LeaseKeeperOptions {
@@ -25,12 +25,26 @@ export interface LeaseKeeperOptions {
 
 export type LeaseKeeper = ReturnType<typeof createLeaseKeeper>;
 
+/** a round this long after another holder's lease lapses (clocks' granularity; a lapse not yet seen is the next round's) */
+export const LAPSE_MARGIN_MS = 20;
+
+/** when the soonest live lease of another holder lapses (unless renewed), or null when none is live */
+export function nextLapse(leases: readonly Pick<Lease, 'holder' | 'expiresAt'>[], self: string, now: number): number | null {
+  let soonest: number | null = null;
+  for (const l of leases) if (l.holder !== self && l.expiresAt > now && (soonest === null || l.expiresAt < soonest)) soonest = l.expiresAt;
+  return soonest;
+}
+
 export function createLeaseKeeper(o: LeaseKeeperOptions) {
   if (!(o.roundMs > 0 && o.roundMs < o.ttlMs)) throw new Error(`lease keeper: roundMs (${o.roundMs}) must be above 0 and under ttlMs (${o.ttlMs})`);
   const now = o.now ?? Date.now;
   /** clusterId → our token and when (before the call that confirmed it) the lease was last confirmed ours */
   const held = new Map<string, { token: number; confirmedAt: number }>();
   let timer: ReturnType<typeof setInterval> | null = null;
+  /** a round due right after another holder's lease lapses (atLapse) */
+  let early: ReturnType<typeof setTimeout> | null = null;
+  /** on its own timers (start() until stop()); rounds driven by hand schedule nothing */
+  let timed = false;
   let running: Promise<void> | null = null;
   let stopped = false;
   /** our presence lease: counts this replica in every share, also while it holds no cluster */
@@ -81,7 +95,10 @@ export function createLeaseKeeper(o: LeaseKeeperOptions) {
       }
     }
     if (clusters === null || stopped) return;
-    const plan = planLeases({ self: o.holder, now: now(), clusters, leases: await o.leases.list(), held: new Set(held.keys()) });
+    const leases = await o.leases.list();
+    const listedAt = now();
+    atLapse(nextLapse(leases, o.holder, listedAt), listedAt);
+    const plan = planLeases({ self: o.holder, now: listedAt, clusters, leases, held: new Set(held.keys()) });
     for (const clusterId of plan.release) {
       const h = held.get(clusterId);
       if (!h) continue;
@@ -102,6 +119,21 @@ export function createLeaseKeeper(o: LeaseKeeperOptions) {
       held.set(clusterId, { token: got.token, confirmedAt: t });
       o.onGain(clusterId, got.token);
     }
+  }
+
+  /**
+   * A round right after a lease of another holder lapses, when that comes before the next round: a live holder
+   * renews every round, so only a dead (or stalled) one's lease gets that close. Its clusters then move a ttl
+   * after its last renewal, not up to a round later.
+   */
+  function atLapse(lapse: number | null, t: number): void {
+    if (!timed || lapse === null || lapse - t >= o.roundMs) return;
+    if (early) clearTimeout(early);
+    early = setTimeout(() => {
+      early = null;
+      void round();
+    }, lapse - t + LAPSE_MARGIN_MS);
+    early.unref?.();
   }
 
   /**
@@ -129,6 +161,7 @@ export function createLeaseKeeper(o: LeaseKeeperOptions) {
     /** a first round at once, then one every roundMs (a timer independent of the rounds, so a hung round still expires leases) */
     async start(): Promise<void> {
       stopped = false;
+      timed = true;
       await round();
       if (stopped || timer) return;
       timer = setInterval(() => void round(), o.roundMs);
@@ -137,8 +170,11 @@ export function createLeaseKeeper(o: LeaseKeeperOptions) {
     /** stops the rounds; release: give the leases back so other replicas take them at once (a clean shutdown) */
     async stop(release = true): Promise<void> {
       stopped = true;
+      timed = false;
       if (timer) clearInterval(timer);
+      if (early) clearTimeout(early);
       timer = null;
+      early = null;
       // stop collecting at once, even while a round waits on a database that does not answer
       const had = [...held];
       for (const [clusterId] of had) lose(clusterId, 'stopped');
