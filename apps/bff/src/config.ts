@@ -137,7 +137,7 @@ const Env = z.object({
     .string()
     .regex(/^https?:\/\/[^\s/]+\/?$/, 'a base URL the other replicas reach this one at, e.g. http://10.0.0.5:8080')
     .optional(),
-  /** a dead replica's clusters move to the others after this (and up to a renewal round, a third of it) */
+  /** a dead replica's clusters move to the others this long after its last renewal (renewed every third of it) */
   QUORATE_LEASE_TTL_MS: int(1_000, 600_000).default(6_000),
   /** replicas: the fan-out between them through Redis streams instead of PostgreSQL's NOTIFY (bench:scale) */
   QUORATE_REDIS_URL: z

@@ -64,7 +64,7 @@ export function createLeadership(o: LeadershipOptions) {
     led: (): string[] => [...keeper.held().keys()],
     /**
      * The URL of the replica leading the cluster, or null when it is this one. 503 (retry) while no replica
-     * holds it — between a holder's death and the takeover, at most the lease ttl and a round.
+     * holds it — between a holder's death and the takeover, about the lease ttl.
      */
     async holderUrl(clusterId: string): Promise<string | null> {
       if (tokenOf(clusterId) !== undefined) return null;
