@@ -9,47 +9,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { ClusterEvent } from '@quorate/model';
 import { usePgServer } from '@quorate/store/sql-testing';
 import { freePort, sleep, startReplica, type BffChild } from '../../../../bench/bff-child';
 import { configureExample, hasNginx, isRoot, startNginx, type Nginx } from '../testing/nginx';
+import { until, Watcher } from '../testing/watcher';
 
 const TOKEN = 'failover-test-token-0123456789abcdef';
 const TTL_MS = 3_000;
 const skip = !hasNginx && !isRoot;
-
-/** a browser's live connection as the web app keeps it: on every (re)connect it subscribes again after what it has */
-class Watcher {
-  readonly seqs: number[] = [];
-  rev: number | undefined;
-  /** snapshots received, and patches that did not apply to the rev held (the web app would start over) */
-  snapshots = 0;
-  breaks = 0;
-  readonly socket: Socket;
-  constructor(url: string) {
-    this.socket = connect(url, { transports: ['websocket'], forceNew: true, auth: { token: TOKEN }, reconnectionDelay: 200, reconnectionDelayMax: 500 });
-    this.socket.on('connect', () => {
-      const seq = this.seqs.length > 0 ? Math.max(...this.seqs) : undefined;
-      this.socket.emit('subscribe', { clusterId: 'c1', ...(seq !== undefined ? { seq } : { seq: 0 }), ...(this.rev !== undefined ? { rev: this.rev } : {}) }, () => {});
-    });
-    this.socket.on('event', (e: ClusterEvent) => this.seqs.push(e.seq));
-    this.socket.on('snapshot', (m: { rev: number }) => {
-      this.snapshots++;
-      this.rev = m.rev;
-    });
-    this.socket.on('patch', (m: { patch: { baseRev: number; rev: number } }) => {
-      if (m.patch.baseRev !== this.rev) this.breaks++;
-      this.rev = m.patch.rev;
-    });
-  }
-}
-
-async function until(what: string, pred: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(100)) if (await pred()) return;
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe.skipIf(skip)('two replicas on PostgreSQL behind nginx: the lease holder killed with SIGKILL', () => {
   const pgServer = usePgServer();
@@ -104,13 +72,13 @@ describe.skipIf(skip)('two replicas on PostgreSQL behind nginx: the lease holder
       async () => (await fetch(`${proxy}/healthz`)).ok,
     );
     cleanup.push(() => nginx.stop());
-    const onA = new Watcher(proxy);
+    const onA = new Watcher(proxy, TOKEN);
     cleanup.push(() => void onA.socket.close());
     await until('the first browser subscribed', () => onA.rev !== undefined);
 
     // B, and a browser on it directly: it mirrors c1 from A
     const b = await replica('failover-b', portB);
-    const onB = new Watcher(b.url);
+    const onB = new Watcher(b.url, TOKEN);
     cleanup.push(() => void onB.socket.close());
     await until('the browser on B subscribed', () => onB.rev !== undefined);
 

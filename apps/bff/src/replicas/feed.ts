@@ -50,14 +50,15 @@ export type Outgoing = Exclude<FeedMessage, { kind: 'status' }> | { kind: 'statu
  */
 export async function attachAdapter(io: Server, url: string, onError: (err: Error) => void, redisUrl: string | null = null): Promise<{ end(): Promise<void> }> {
   if (redisUrl !== null) return attachRedisAdapter(io, redisUrl, { intervalMs: REPLICA_TIMEOUT_MS / 3, timeoutMs: REPLICA_TIMEOUT_MS }, onError);
-  const pool = new pg.Pool({ connectionString: url, max: ADAPTER_POOL_MAX, application_name: 'quorate-adapter' });
+  // a query waits at most this long for a free client (never for ever, whatever the pool's state)
+  const pool = new pg.Pool({ connectionString: url, max: ADAPTER_POOL_MAX, application_name: 'quorate-adapter', connectionTimeoutMillis: ADAPTER_CONNECT_TIMEOUT_MS });
   pool.on('error', onError);
   // the adapter keeps one client checked out to LISTEN, with no error listener of its own: without this a
   // database restart would be an unhandled 'error' event, i.e. a crash (the adapter reconnects on 'end')
   pool.on('connect', (client) => client.on('error', onError));
   await pool.query(`CREATE TABLE IF NOT EXISTS ${ATTACHMENTS_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
   io.adapter(
-    createAdapter(pool, {
+    createAdapter(listenReleasing(pool), {
       tableName: ATTACHMENTS_TABLE,
       errorHandler: onError,
       heartbeatInterval: REPLICA_TIMEOUT_MS / 3,
@@ -65,6 +66,33 @@ export async function attachAdapter(io: Server, url: string, onError: (err: Erro
     }),
   );
   return pool;
+}
+
+/** how long the adapter's queries (NOTIFY, the attachments) wait for a connection before they fail */
+const ADAPTER_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The pool as the adapter sees it: the client it checks out to LISTEN goes back to the pool, dropped, when its
+ * connection ends. The adapter (0.5) only forgets that client and connects anew: the dead one kept its slot of
+ * ADAPTER_POOL_MAX, the new LISTEN took the other, and every NOTIFY waited for a free client — after a database
+ * restart the holders' feed stopped for good (replicas/db-outage.test.ts).
+ */
+function listenReleasing(pool: pg.Pool): pg.Pool {
+  return {
+    query: pool.query.bind(pool),
+    async connect() {
+      const client = await pool.connect();
+      const release = client.release.bind(client);
+      let released = false;
+      client.release = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        release(err);
+      };
+      client.once('end', () => client.release(new Error('the LISTEN connection ended')));
+      return client;
+    },
+  } as unknown as pg.Pool;
 }
 
 /**

@@ -18,7 +18,17 @@ const STOP_TIMEOUT_MS = 10_000;
 const LOG_TAIL_BYTES = 2_000;
 const MAX_OUTPUT_BYTES = 1_000_000;
 
-export type PgServer = { url: string; port: number; stop(): Promise<void> };
+export type PgServer = {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /**
+   * A restart (pg_ctl stop -m fast: every connection drops at once, as in a reboot or an upgrade of the database
+   * host), back downMs later on the same data. Not -m immediate: with this harness's synchronous_commit off a
+   * crash loses the last commits, which a production server (synchronous_commit on) never does.
+   */
+  restart(downMs: number): Promise<void>;
+};
 export type Availability = { ok: true; reason: '' } | { ok: false; reason: string };
 
 /** The bin dir of the newest installed major version, e.g. /usr/lib/postgresql/15/bin; null when none. */
@@ -94,6 +104,11 @@ export async function startPostgres({ dir, port }: { dir: string; port: number }
   return {
     url: `postgres://${PG_USER}@127.0.0.1:${port}/${DATABASE}`,
     port,
+    async restart(downMs) {
+      await pg('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-s'], STOP_TIMEOUT_MS);
+      await new Promise((r) => setTimeout(r, downMs));
+      await pg('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', String(START_TIMEOUT_MS / 1000 - 5), '-s']);
+    },
     stop() {
       // immediate: no checkpoint, the data is thrown away anyway
       stopping ??= pg('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w', '-s'], STOP_TIMEOUT_MS)

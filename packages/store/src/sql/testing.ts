@@ -26,7 +26,7 @@ const PORT_TRIES = 8;
  * A PostgreSQL server for this test file (started before its first test, stopped after the last), or the
  * tests skipped with the reason when there is none — except in CI, where they fail.
  */
-export function usePgServer(): { url(): string } {
+export function usePgServer(): { url(): string; restart(downMs: number): Promise<void> } {
   let server: PgServer | undefined;
   let unavailable = '';
   beforeAll(async () => {
@@ -46,6 +46,10 @@ export function usePgServer(): { url(): string } {
     url(): string {
       if (!server) throw new Error('PostgreSQL is not running');
       return server.url;
+    },
+    restart(downMs: number): Promise<void> {
+      if (!server) throw new Error('PostgreSQL is not running');
+      return server.restart(downMs);
     },
   };
 }
