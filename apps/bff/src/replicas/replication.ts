@@ -94,6 +94,10 @@ export function createReplication(d: ReplicationDeps) {
     if (!io || !c || c.collector || leadership?.fenceOf(clusterId)?.token !== fence.token) return;
     const led: LedCluster = await d.build(c.config, fence);
     const mirror = c.feed instanceof Mirror ? c.feed : null;
+    // fewer events stored than relayed: committed ones were lost (a database that does not keep its commits
+    // through a crash); their numbers will be given out again
+    if (mirror && led.collector.emittedSeq() < mirror.emittedSeq())
+      log.error({ clusterId, stored: led.collector.emittedSeq(), relayed: mirror.emittedSeq() }, 'replicas: the database lost events this replica relayed (keep fsync and synchronous_commit on)');
     // what the former holder committed but did not get to publish reaches this replica's browsers first
     await mirror?.catchUpTo(led.collector.emittedSeq());
     // the browsers' rev chain goes on: the first observation is a patch against what they hold, not a snapshot
