@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 import type { ApiError } from '@quorate/model';
-import type { Store } from '@quorate/store';
+import { isUnreachable, type Store } from '@quorate/store';
 import type { Logger } from './logger';
 
 export type Issue = { path: string; message: string };
@@ -53,6 +53,9 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
+/** a request that failed for want of the database: try again this much later (a restart takes seconds) */
+const UNREACHABLE_RETRY_S = 5;
+
 /** what the store refuses (validation, taken names, missing rows) is the caller's mistake, not ours */
 const storeStatus: Record<string, number> = { invalid: 400, conflict: 409, 'not-found': 404 };
 function storeError(err: unknown): { status: number; message: string } | null {
@@ -67,6 +70,13 @@ function toApiError(err: unknown): { status: number; body: ApiError; headers?: R
       status: err.status,
       body: { error: err.message, ...(err.issues ? { issues: err.issues } : {}), ...err.extra },
       ...(err.headers ? { headers: err.headers } : {}),
+    };
+  if (isUnreachable(err))
+    return {
+      status: 503,
+      // retryAfterS as the other 503s and 429s say it (beside the header)
+      body: { error: `the database cannot be reached: try again in ${UNREACHABLE_RETRY_S} s`, ...{ retryAfterS: UNREACHABLE_RETRY_S } },
+      headers: { 'Retry-After': String(UNREACHABLE_RETRY_S) },
     };
   const se = storeError(err);
   if (se) return { status: se.status, body: { error: se.message } };

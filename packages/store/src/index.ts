@@ -19,6 +19,7 @@ export type {
   UserStore,
 } from './sql/contract';
 export { Fence, FencedError } from './sql/fence';
+export { isUnreachable } from './sql/errors';
 export { createLeaseKeeper } from './sql/lease-keeper';
 export type { LeaseKeeper, LeaseKeeperOptions } from './sql/lease-keeper';
 export type { LeaseStore, Lease } from './sql/leases';

@@ -5,7 +5,8 @@ import type Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import type { Warn } from './data-dir';
 
-export type StoreHealth = { state: 'ok' | 'corrupt'; message: string };
+/** corrupt: SQLite found damage; unreachable: PostgreSQL did not answer (sql/reachability.ts) */
+export type StoreHealth = { state: 'ok' | 'corrupt' | 'unreachable'; message: string };
 
 const RESTORE = 'stop Quorate and restore a backup (see SECURITY.md, "Backup and restore")';
 

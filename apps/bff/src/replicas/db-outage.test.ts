@@ -84,8 +84,19 @@ describe('two replicas while PostgreSQL restarts', () => {
     await until('events before the outage', () => onA.seqs.length >= 4 && onB.seqs.length >= 4);
 
     const before = { a: onA.seqs.length, b: onB.seqs.length };
-    await pgServer.restart(DOWN_MS);
+    const restarting = pgServer.restart(DOWN_MS);
+    // while it is away (pg_ctl stop -m fast takes well under a second): a probe and a request say so
+    await sleep(1_500);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const healthWhileDown = await fetch(`${b.url}/healthz`, { headers: auth });
+    const eventsWhileDown = await fetch(`${b.url}/api/v1/events?cluster=c1`, { headers: auth });
+    await restarting;
     const atBack = { a: onA.seqs.length, b: onB.seqs.length };
+    expect(healthWhileDown.status).toBe(503);
+    expect(await healthWhileDown.json()).toMatchObject({ status: 'down' });
+    expect(eventsWhileDown.status).toBe(503);
+    expect(eventsWhileDown.headers.get('retry-after')).toBe('5');
+    expect(await eventsWhileDown.json()).toMatchObject({ error: 'the database cannot be reached: try again in 5 s' });
     const backAt = Date.now();
     const seenBefore = Math.max(...onA.seqs, ...onB.seqs);
     // moving again: patches and new events on both browsers
@@ -98,6 +109,7 @@ describe('two replicas while PostgreSQL restarts', () => {
       );
     });
     const recoveredMs = Date.now() - backAt;
+    for (const r of [a, b]) await until(`${r.url} healthy again`, async () => (await fetch(`${r.url}/healthz`)).status === 200, 10_000);
     clearInterval(faults);
     await Promise.allSettled([...sent]);
     expect(alive(a)).toBe(true);

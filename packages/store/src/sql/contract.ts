@@ -76,9 +76,14 @@ export interface SqlStore extends StoreParts {
   dialect: Dialect;
   /** for messages: the SQLite file, or the PostgreSQL URL without its password */
   where: string;
-  /** ok, or corrupt (with what was found and what to do); PostgreSQL: ok (the server checks its own pages) */
+  /** ok, or corrupt (SQLite: with what was found and what to do), or unreachable (PostgreSQL did not answer) */
   health(): StoreHealth;
-  /** Pass any error a request failed with: a SQLite corruption error marks the store corrupt (returns true). */
+  /** health() brought up to date: PostgreSQL asked (a round trip, at most one per 2 s); SQLite as health() */
+  checkHealth(): Promise<StoreHealth>;
+  /**
+   * Pass any error a request failed with: a SQLite corruption error marks the store corrupt, a PostgreSQL that
+   * cannot be reached unreachable (returns true for either).
+   */
   noteError(err: unknown): boolean;
   /** SQLite: PRAGMA quick_check now (hourly at most); never throws. PostgreSQL: a round trip. */
   checkIntegrity(): Promise<StoreHealth>;

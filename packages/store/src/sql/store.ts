@@ -14,6 +14,7 @@ import { loadOrCreateKey } from '../secret-key';
 import type { SecretKey } from '../secret-key';
 import type { StoreHealth } from '../integrity';
 import { closeEngine, openEngine } from './open';
+import { createReachability } from './reachability';
 import type { Engine, SqlStoreOptions } from './open';
 import { createLeaseStore } from './leases';
 import { createEventStore } from './events';
@@ -93,21 +94,17 @@ function compose(engine: Engine, key: SecretKey, now: () => number, reportCorrup
 
   const parts = partsOn(db);
   const health = engine.dialect === 'sqlite' ? createHealth(engine.sqlite, now, warn) : null;
+  const reach = engine.dialect === 'postgres' ? createReachability(async () => void (await sql`select 1`.execute(db)), now) : null;
 
   return {
     ...parts,
     dialect,
     where: engine.where,
-    health: (): StoreHealth => health?.health() ?? { state: 'ok', message: 'PostgreSQL checks its own pages' },
-    noteError: (err) => health?.noteError(err) ?? false,
+    health: (): StoreHealth => health?.health() ?? reach!.health(),
+    checkHealth: async (): Promise<StoreHealth> => health?.health() ?? reach!.check(),
+    noteError: (err) => health?.noteError(err) ?? reach!.noteError(err),
     async checkIntegrity(): Promise<StoreHealth> {
-      if (health) return health.checkIntegrity();
-      try {
-        await sql`select 1`.execute(db);
-        return { state: 'ok', message: `PostgreSQL answered at ${new Date(now()).toISOString()}` };
-      } catch (e) {
-        return { state: 'ok', message: `PostgreSQL did not answer: ${(e as Error).message}` };
-      }
+      return health ? health.checkIntegrity() : reach!.check();
     },
     backup(file, options) {
       if (engine.dialect !== 'sqlite') {
