@@ -14,7 +14,7 @@ import {
   type SnapshotMessage,
   type SubscribeAck,
 } from '@quorate/model';
-import type { Store } from '@quorate/store';
+import { isUnreachable, type Store } from '@quorate/store';
 import { identify, type Identity } from './auth/identity';
 import { originAllowed, type OriginPolicy } from './auth/origin';
 import type { Cluster, ClusterFeed, ClusterRegistry } from './clusters';
@@ -50,6 +50,9 @@ export interface GatewayAuth {
 /** setTimeout's limit (~24.8 days): longer session lifetimes are re-checked at that interval */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** what a socket is told when its connect or subscribe failed on our side (the details are logged) */
+const failureText = (err: unknown): string => (isUnreachable(err) ? 'the database cannot be reached' : 'internal error');
+
 export function createGateway(
   httpServer: HttpServer | HttpsServer,
   clusters: ClusterRegistry,
@@ -75,7 +78,7 @@ export function createGateway(
       (who) => admit(who),
       (err: unknown) => {
         logger.error({ err }, 'socket refused: could not check who it is');
-        next(new Error('internal error'));
+        next(new Error(failureText(err)));
       },
     );
     const admit = (who: Identity | null) => {
@@ -138,7 +141,7 @@ export function createGateway(
       };
       const failed = (err: unknown) => {
         logger.error({ err, clusterId: socket.data.clusterId }, 'subscribe failed');
-        if (!replied) reply({ ok: false, error: 'internal error' });
+        if (!replied) reply({ ok: false, error: failureText(err) });
       };
       const wait = socket.data.subscribes?.take() ?? 0;
       if (wait > 0) return reply({ ok: false, error: `too many subscribe requests: try again in ${Math.ceil(wait / 1000)} s` });

@@ -26,7 +26,7 @@ import { queryKeys } from '../api/keys';
 import { applyTaskMessage } from '../api/tasks';
 import { applyIncidentChange, fetchIncidents, mergeIncidents } from '../api/incidents';
 import { mergeEvents, nextEntry, resumeSeq, type SnapshotEntry } from './cache';
-import { announceFreshness, catchUpText, setConnection } from './connection';
+import { afterConnectError, announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
 import { patchArrived } from './render-probe';
 import { loadSocket, type AppSocket } from './socket';
@@ -99,6 +99,9 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   let resyncing = false;
   let everSubscribed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** a refused handshake's next try, and how many refusals in a row */
+  let connectTimer: ReturnType<typeof setTimeout> | null = null;
+  let refusals = 0;
   let disposed = false;
 
   const current = () => qc.getQueryData<SnapshotEntry>(snapKey);
@@ -208,6 +211,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   };
 
   const onConnect = () => {
+    refusals = 0;
     setConnection({ status: 'connecting', error: null });
     subscribe(true);
   };
@@ -217,14 +221,22 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
     if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1000);
   };
   const onConnectError = (err: Error) => {
-    // the session expired or was revoked: socket.io will not retry a refused handshake; go to login
-    if (err.message === 'unauthorized') {
-      setConnection({ status: 'offline', error: 'not signed in' });
+    const next = afterConnectError(err.message, socket.active, refusals);
+    // the session expired or was revoked: go to login
+    if (next.unauthorized) {
+      setConnection({ status: 'offline', error: next.error });
       reportUnauthorized();
       return;
     }
-    // socket.io's own words ("xhr poll error", "websocket error") only as the detail
-    setConnection({ status: 'reconnecting', error: `the server cannot be reached (${err.message})` });
+    setConnection({ status: 'reconnecting', error: next.error });
+    // refused in the handshake (e.g. the database away a moment): socket.io will not try again by itself
+    if (next.retryInMs !== null && !connectTimer) {
+      refusals++;
+      connectTimer = setTimeout(() => {
+        connectTimer = null;
+        if (!disposed && !socket.connected && !socket.active) socket.connect();
+      }, next.retryInMs);
+    }
   };
 
   socket.on('snapshot', onSnapshot);
@@ -243,6 +255,7 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   return () => {
     disposed = true;
     if (retryTimer) clearTimeout(retryTimer);
+    if (connectTimer) clearTimeout(connectTimer);
     socket.off('snapshot', onSnapshot);
     socket.off('patch', onPatch);
     socket.off('event', onEvent);
