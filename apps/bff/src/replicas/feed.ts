@@ -75,7 +75,7 @@ const ADAPTER_CONNECT_TIMEOUT_MS = 10_000;
  * The pool as the adapter sees it: the client it checks out to LISTEN goes back to the pool, dropped, when its
  * connection ends. The adapter (0.5) only forgets that client and connects anew: the dead one kept its slot of
  * ADAPTER_POOL_MAX, the new LISTEN took the other, and every NOTIFY waited for a free client — after a database
- * restart the holders' feed stopped for good (replicas/db-outage.test.ts).
+ * restart the holders' feed stopped for good (replicas/outage.test.ts).
  */
 function listenReleasing(pool: pg.Pool): pg.Pool {
   return {

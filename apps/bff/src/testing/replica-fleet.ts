@@ -55,7 +55,7 @@ export async function until(what: string, pred: () => boolean | Promise<boolean>
  * Replicas of the cluster 'c1' (a 3-node sim ticking every 200 ms) on the PostgreSQL at pgUrl, sharing a key file
  * in a temporary directory; what they log is printed when the test fails (the last 300 lines).
  */
-export function replicaFleet(o: { pgUrl: () => string; token: string; ttlMs: number; cleanup: Cleanup; prefix: string }) {
+export function replicaFleet(o: { pgUrl: () => string; token: string; ttlMs: number; cleanup: Cleanup; prefix: string; env?: Record<string, string> }) {
   const dir = mkdtempSync(join(tmpdir(), `quorate-${o.prefix}-`));
   o.cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   const keyFile = join(dir, 'secret.key');
@@ -88,7 +88,7 @@ export function replicaFleet(o: { pgUrl: () => string; token: string; ttlMs: num
           leaseTtlMs: o.ttlMs,
           clusters: [{ id: 'c1', source: 'sim', nodes: 3, tickMs: 200, tokenMs: 200 }],
           token: o.token,
-          env: { LOG_LEVEL: 'info' },
+          env: { LOG_LEVEL: 'info', ...o.env },
         },
         name,
         (rec) => void logs.push(line(name, rec)),
