@@ -1,9 +1,9 @@
 // Prometheus metrics. Cluster gauges are read from the collectors at scrape time, so nothing is kept twice.
+import { setImmediate as turn } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ChannelType, type ClusterSnapshot } from '@quorate/model';
 import type { SourceState } from '@quorate/sources';
 import type { Cluster, ClusterRegistry } from './clusters';
-import { setImmediate as turn } from 'node:timers/promises';
 import { linkMetricsChunks } from './link-metrics';
 import { roomOf, type GatewayServer } from './gateway';
 import type { MirrorCounters } from './replicas/mirror';
