@@ -43,28 +43,6 @@ export function catchUpText(resumed: 'snapshot' | 'patches', catchUp: { events: 
   return resumed === 'snapshot' ? 'Reconnected: reloaded the full state' : 'Reconnected: caught up';
 }
 
-/** a refused handshake is tried again after this, doubling up to CONNECT_RETRY_MAX_MS (± half at random) */
-export const CONNECT_RETRY_MS = 1_000;
-export const CONNECT_RETRY_MAX_MS = 15_000;
-
-/**
- * What a failed connect means. socket.io retries a connection it could not make (active), not one the server
- * refused in its handshake: a refusal other than 'unauthorized' (the database briefly away) is tried again
- * here, the wait doubling with each refusal in a row (attempt counts from 0); 'unauthorized' goes to sign-in.
- */
-export function afterConnectError(
-  message: string,
-  active: boolean,
-  attempt: number,
-  random: () => number = Math.random,
-): { error: string; unauthorized: boolean; retryInMs: number | null } {
-  if (message === 'unauthorized') return { error: 'not signed in', unauthorized: true, retryInMs: null };
-  // socket.io's own words ("xhr poll error", "websocket error") only as the detail
-  if (active) return { error: `the server cannot be reached (${message})`, unauthorized: false, retryInMs: null };
-  const base = Math.min(CONNECT_RETRY_MAX_MS, CONNECT_RETRY_MS * 2 ** Math.min(attempt, 10));
-  return { error: `the server refused the connection (${message}); trying again`, unauthorized: false, retryInMs: Math.round(base * (0.5 + random())) };
-}
-
 export function useConnection(): ConnectionInfo {
   return useSyncExternalStore(
     (l) => {

@@ -1,6 +1,6 @@
-// The one socket of the app, typed by the model's contract. socket.io's reconnect backoff is jittered
-// (randomizationFactor). socket.io-client is its own chunk: loadSocket() fetches it (once), started early
-// (App.tsx) so it arrives while the sign-in state is asked for; the login page never needs it.
+// The one socket of the app, typed by the model's contract. socket.io-client is its own chunk (with
+// socket-open.ts, which makes the socket): loadSocket() fetches it (once), started early (App.tsx) so it arrives
+// while the sign-in state is asked for; the login page never needs it.
 import type { ClientToServer, ServerToClient } from '@quorate/model';
 import type { Socket } from 'socket.io-client';
 
@@ -10,17 +10,7 @@ let socket: AppSocket | null = null;
 let loading: Promise<AppSocket> | null = null;
 
 export function loadSocket(): Promise<AppSocket> {
-  loading ??= import('socket.io-client').then(({ io }) => {
-    socket ??= io({
-      autoConnect: false,
-      transports: ['websocket', 'polling'],
-      reconnection: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5000,
-      randomizationFactor: 0.5,
-    });
-    return socket;
-  });
+  loading ??= import('./socket-open').then(({ openSocket }) => (socket ??= openSocket()));
   // a failed chunk load may be retried by the next caller
   loading.catch(() => (loading = null));
   return loading;

@@ -26,7 +26,7 @@ import { queryKeys } from '../api/keys';
 import { applyTaskMessage } from '../api/tasks';
 import { applyIncidentChange, fetchIncidents, mergeIncidents } from '../api/incidents';
 import { mergeEvents, nextEntry, resumeSeq, type SnapshotEntry } from './cache';
-import { afterConnectError, announceFreshness, catchUpText, setConnection } from './connection';
+import { announceFreshness, catchUpText, setConnection } from './connection';
 import { reportUnauthorized } from '../api/http';
 import { patchArrived } from './render-probe';
 import { loadSocket, type AppSocket } from './socket';
@@ -99,9 +99,6 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   let resyncing = false;
   let everSubscribed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
-  /** a refused handshake's next try, and how many refusals in a row */
-  let connectTimer: ReturnType<typeof setTimeout> | null = null;
-  let refusals = 0;
   let disposed = false;
 
   const current = () => qc.getQueryData<SnapshotEntry>(snapKey);
@@ -211,7 +208,6 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   };
 
   const onConnect = () => {
-    refusals = 0;
     setConnection({ status: 'connecting', error: null });
     subscribe(true);
   };
@@ -221,22 +217,15 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
     if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1000);
   };
   const onConnectError = (err: Error) => {
-    const next = afterConnectError(err.message, socket.active, refusals);
-    // the session expired or was revoked: go to login
-    if (next.unauthorized) {
-      setConnection({ status: 'offline', error: next.error });
+    // the session expired or was revoked: socket.io will not retry a refused handshake; go to login
+    if (err.message === 'unauthorized') {
+      setConnection({ status: 'offline', error: 'not signed in' });
       reportUnauthorized();
       return;
     }
-    setConnection({ status: 'reconnecting', error: next.error });
-    // refused in the handshake (e.g. the database away a moment): socket.io will not try again by itself
-    if (next.retryInMs !== null && !connectTimer) {
-      refusals++;
-      connectTimer = setTimeout(() => {
-        connectTimer = null;
-        if (!disposed && !socket.connected && !socket.active) socket.connect();
-      }, next.retryInMs);
-    }
+    // socket.io's own words ("xhr poll error", "websocket error") only as the detail; a handshake the server
+    // refused (not active) is tried again by socket-open.ts
+    setConnection({ status: 'reconnecting', error: `the server ${socket.active ? 'cannot be reached' : 'refused the connection'} (${err.message})` });
   };
 
   socket.on('snapshot', onSnapshot);
@@ -255,7 +244,6 @@ function follow(qc: QueryClient, socket: AppSocket, clusterId: string): () => vo
   return () => {
     disposed = true;
     if (retryTimer) clearTimeout(retryTimer);
-    if (connectTimer) clearTimeout(connectTimer);
     socket.off('snapshot', onSnapshot);
     socket.off('patch', onPatch);
     socket.off('event', onEvent);
