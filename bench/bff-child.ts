@@ -12,6 +12,9 @@ export const simClusters = (n: number) =>
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** how long a stopped BFF may take to shut down before it is killed */
+const STOP_GRACE_MS = 15_000;
+
 export interface BffChild {
   pid: number;
   url: string;
@@ -42,8 +45,12 @@ export async function startBff(env: Record<string, string> = {}, name = 'bench',
   });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      // a BFF that hangs in its shutdown (a database that does not answer) is killed: never an orphan
+      const hung = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(hung);
     }
     rmSync(dataDir, { recursive: true, force: true });
   };

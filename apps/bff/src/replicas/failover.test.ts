@@ -17,9 +17,10 @@ const skip = !hasNginx && !isRoot;
 describe.skipIf(skip)('two replicas on PostgreSQL behind nginx: the lease holder killed with SIGKILL', () => {
   const pgServer = usePgServer();
   const cleanup: Cleanup = [];
+  // stopping the replicas and nginx may take a while: more than the default 10 s of a hook, never an orphan
   afterAll(async () => {
     for (const f of cleanup.reverse()) await Promise.resolve(f()).catch(() => {});
-  });
+  }, 60_000);
 
   it('the survivor takes over; the seq stays gap-free; a client resuming on the survivor sees every event once', async () => {
     // the 502s and 503s of the faults sent around the kill are expected: the replicas' words show on a failure

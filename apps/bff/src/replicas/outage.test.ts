@@ -71,9 +71,10 @@ describe('two replicas while a server they need restarts', () => {
   const pgServer = usePgServer();
   const cleanup: Cleanup = [];
   // each test's replicas stopped before the next (they share the database, and its lease of c1)
+  // stopping two replicas (and Redis) may take a while: more than the default 10 s of a hook, never an orphan
   afterEach(async () => {
     for (const f of cleanup.splice(0).reverse()) await Promise.resolve(f()).catch(() => {});
-  });
+  }, 60_000);
 
   it('PostgreSQL: both replicas live through it; one runs the cluster again; the seq stays gap-free; each browser sees every event once', async () => {
     await liveThrough(
