@@ -2,7 +2,8 @@
 // resources/QDevice/HA/Ceph every 10 s, configuration, /storage, permissions and the per-node calls every
 // 30 s (online nodes only, at most 4 at once), Ceph every 5 minutes once it said it is not installed, a
 // 595 on one node's status nulls that node's versions only, and versions are kept between rounds.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { phaseOf } from '../phase';
 import { PveClient } from './client';
 import { NODE_CONCURRENCY, PveSource, mapLimit, observeOnce } from './source';
 import type { PveReply, PveTransport } from './transport';
@@ -158,3 +159,43 @@ describe('pve source cadence (injected clock, fake transport)', () => {
     expect(peak).toBe(3);
   });
 });
+
+describe("pve source: polls on the cluster's phase", () => {
+  it('each cluster polls at its own phase of the interval, whenever it started and however long the answer took', async () => {
+    vi.useFakeTimers({ now: 1_800_000_000_123 });
+    try {
+      const polls = new Map<string, number[]>();
+      const sources = ['big', 'other'].map((id) => {
+        const api = new FakeApi();
+        const get = api.get.bind(api);
+        // cluster/status takes 300 ms to answer
+        api.get = async (path: string) => {
+          if (path === 'cluster/status') {
+            polls.set(id, [...(polls.get(id) ?? []), Date.now()]);
+            await new Promise((r) => setTimeout(r, 300));
+          }
+          return get(path);
+        };
+        return new PveSource({ clusterId: id, name: id, client: new PveClient(api) });
+      });
+      // both started in the same millisecond (a BFF's start)
+      const started = Promise.all(sources.map((s) => s.start()));
+      await vi.advanceTimersByTimeAsync(10_000);
+      await started;
+      for (const s of sources) await s.stop();
+      const phases = ['big', 'other'].map((id) => phaseOf(id, 2_000));
+      expect(phases[0]).not.toBe(phases[1]);
+      for (const [i, id] of ['big', 'other'].entries()) {
+        const at = polls.get(id)!;
+        expect(at.length).toBeGreaterThanOrEqual(4);
+        // the first at the start; every later one on the phase, one interval apart
+        expect(at[0]).toBe(1_800_000_000_123);
+        for (const t of at.slice(1)) expect(t % 2_000).toBe(phases[i]);
+        for (let k = 2; k < at.length; k++) expect(at[k]! - at[k - 1]!).toBe(2_000);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+

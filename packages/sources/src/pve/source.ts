@@ -13,6 +13,7 @@
 // (403, 500) clears that part (null, listed in `unavailable`); no answer at all keeps its last data. The
 // same code runs on a replay directory.
 import type { ClusterSnapshot, NodeResources } from '@quorate/model';
+import { phaseOf, untilSlot } from '../phase';
 import type { ClusterSource, SnapshotListener, SourceCapabilities, SourceHealth } from '../source';
 import { Subscribable } from '../subscribable';
 import { buildSnapshot, type PartFailure, type PveReplies } from './build';
@@ -306,7 +307,11 @@ export class PveSource implements ClusterSource {
 
   private schedule(): void {
     if (!this.running) return;
-    const delay = this.failures === 0 ? this.intervals.statusMs : Math.min(this.intervals.maxBackoffMs, this.intervals.statusMs * 2 ** this.failures);
+    // on the cluster's phase (phase.ts); after failures, backing off
+    const delay =
+      this.failures === 0
+        ? untilSlot(this.now(), phaseOf(this.clusterId, this.intervals.statusMs), this.intervals.statusMs)
+        : Math.min(this.intervals.maxBackoffMs, this.intervals.statusMs * 2 ** this.failures);
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.tick();
