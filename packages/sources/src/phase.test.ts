@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phaseOf, untilSlot } from './phase';
+import { phaseOf, untilPhase, untilSlot } from './phase';
 
 describe('untilSlot', () => {
   it('the next slot on the phase, at least half a period away', () => {
@@ -10,8 +10,21 @@ describe('untilSlot', () => {
     expect(untilSlot(0, 0, 1_000)).toBe(1_000);
   });
 
-  it('phases of many clusters spread over the period', () => {
+  it('phases of many clusters spread over the period, each the same at every start', () => {
     const slots = new Set(Array.from({ length: 100 }, (_, i) => Math.floor(phaseOf(`c${i}`, 2_000) / 200)));
     expect(slots.size).toBeGreaterThanOrEqual(8);
+    // (moved from the sim kind's tests: the sim's ticks use the same phase)
+    const phases = Array.from({ length: 100 }, (_, i) => phaseOf(`c${String(i + 1).padStart(3, '0')}`, 1000));
+    for (const p of phases) expect(p).toBeGreaterThanOrEqual(0);
+    for (const p of phases) expect(p).toBeLessThan(1000);
+    expect(phaseOf('c001', 1000)).toBe(phases[0]);
+    // spread: 100 clusters fall into most of the ten 100 ms slots of a 1 s tick
+    expect(new Set(phases.map((p) => Math.floor(p / 100))).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('untilPhase: ms to the next moment at the phase, 0 on it', () => {
+    expect(untilPhase(10_300, 300, 2_000)).toBe(0);
+    expect(untilPhase(10_350, 300, 2_000)).toBe(1_950);
+    expect(untilPhase(-50, 300, 2_000)).toBe(350);
   });
 });

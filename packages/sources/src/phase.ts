@@ -4,8 +4,11 @@
 // bench:scale's p99 (issue 17).
 import { seedOf } from './sim/rng';
 
-/** the cluster's phase within a period: the same at every start and on every replica */
+/** the cluster's phase within a period: the same at every start and on every replica (the sim's ticks, the pve polls) */
 export const phaseOf = (clusterId: string, periodMs: number): number => seedOf(clusterId) % periodMs;
+
+/** ms from t to the next moment at `phase` within `period` (0 when t is one) */
+export const untilPhase = (t: number, phase: number, periodMs: number): number => (((phase - t) % periodMs) + periodMs) % periodMs;
 
 /**
  * ms from now to the next moment at `phase` within `period` that is at least half a period away: after a quick
@@ -13,6 +16,6 @@ export const phaseOf = (clusterId: string, periodMs: number): number => seedOf(c
  * rather than polled right after the answer.
  */
 export function untilSlot(now: number, phase: number, periodMs: number): number {
-  const d = (((phase - now) % periodMs) + periodMs) % periodMs;
+  const d = untilPhase(now, phase, periodMs);
   return d < periodMs / 2 ? d + periodMs : d;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { simKind, SimSettings, tickPhaseOf } from './kind';
+import { phaseOf } from '../phase';
+import { simKind, SimSettings } from './kind';
 import type { SimSource } from './source';
 import { durableSimState } from './state';
 
@@ -36,19 +37,10 @@ describe('sim kind: spares', () => {
 });
 
 describe('sim kind: tick phase', () => {
-  it('each cluster ticks at its own phase within the tick, the same at every start', () => {
-    const phases = Array.from({ length: 100 }, (_, i) => tickPhaseOf(`c${String(i + 1).padStart(3, '0')}`, 1000));
-    for (const p of phases) expect(p).toBeGreaterThanOrEqual(0);
-    for (const p of phases) expect(p).toBeLessThan(1000);
-    expect(tickPhaseOf('c001', 1000)).toBe(phases[0]);
-    // spread: 100 clusters fall into most of the ten 100 ms slots of a 1 s tick
-    expect(new Set(phases.map((p) => Math.floor(p / 100))).size).toBeGreaterThanOrEqual(8);
-  });
-
   it('ticks fall on the phase on the wall clock: fresh, and resumed later on another replica', async () => {
     vi.useFakeTimers({ now: 1_800_000_000_123 });
     try {
-      const phase = tickPhaseOf('sim', 1000);
+      const phase = phaseOf('sim', 1000);
       const fresh = simKind.create(SimSettings.parse({}), ctx) as SimSource;
       // started a while after it was built (a BFF's start-up work), as resumed below
       vi.setSystemTime(Date.now() + 1_700);

@@ -3,17 +3,9 @@
 import { z } from 'zod';
 import { QuorumOptions } from '@quorate/model';
 import { defineKind, noSecrets } from '../kind';
+import { phaseOf } from '../phase';
 import { MAX_SPARES, SimConfig, SimQdeviceOptions } from './options';
 import { resumeSimSource } from './resume';
-import { seedOf } from './rng';
-
-/**
- * a cluster's tick phase on the wall clock (a hash of its id): the same at every start and on every replica, so the
- * sims of one BFF stay spread over the tick however and whenever they start
- */
-export function tickPhaseOf(clusterId: string, tickMs: number): number {
-  return seedOf(clusterId) % tickMs;
-}
 
 export const SimSettings = z
   .object({
@@ -59,6 +51,6 @@ export const simKind = defineKind({
       ...(s.quorumOptions !== undefined ? { quorumOptions: s.quorumOptions } : {}),
       ...(s.qdevice !== undefined ? { qdevice: s.qdevice } : {}),
     });
-    return resumeSimSource(options, ctx.resume, ctx.log, Date.now, tickPhaseOf(ctx.clusterId, options.tickMs));
+    return resumeSimSource(options, ctx.resume, ctx.log, Date.now, phaseOf(ctx.clusterId, options.tickMs));
   },
 });

@@ -1,6 +1,7 @@
 // Resuming the simulated cluster after a BFF restart: the saved state is used when it was made with the
 // same settings; its absolute times move forward by the time the BFF was down (the cluster was paused),
 // so it resumes with the same faults and pending steps on the wall clock. Anything else starts fresh.
+import { untilPhase } from '../phase';
 import { SimConfig } from './options';
 import { createSimSource, type SimSource } from './source';
 
@@ -34,9 +35,6 @@ function resumable(saved: unknown, options: SimConfig, log?: (message: string) =
   }
   return st as { config: unknown; clock: number };
 }
-
-/** ms from t to the next moment at `phase` within a `period` (0 when t is one) */
-export const untilPhase = (t: number, phase: number, period: number): number => (((phase - t) % period) + period) % period;
 
 /**
  * The simulator for these settings, resumed from `saved` (what exportState gave a previous process) when it fits.
